@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Builds the infill eval cases from the held-out split (projects never trained on).
+
+  python3 training/eval/make_cases.py [--heldout training/work/corpus/heldout.txt] \
+      [--out training/eval/heldout-cases.jsonl] [--count 400]
+
+Each case cuts a `middle` out of a real file: a single line (kind "line") or a block of 2-4 lines
+(kind "block"), keeping up to 1500 characters of prefix and 600 of suffix, cut at line boundaries.
+Lines that are blank, comments only, or a lone brace are not chosen as a middle's first line, so the
+cases measure code, not boilerplate.
+"""
+import argparse
+import json
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAINING = os.path.dirname(HERE)
+SEP = "\u0000\u001eFILE\u001e\u0000"
+PREFIX_CHARS, SUFFIX_CHARS = 1500, 600
+
+
+def interesting(line):
+    s = line.strip()
+    return len(s) >= 8 and not s.startswith(("//", "*", "/*", "import ", "package ", "@")) and s not in ("{", "}")
+
+
+def cut_prefix(text):
+    if len(text) <= PREFIX_CHARS:
+        return text
+    cut = text[-PREFIX_CHARS:]
+    nl = cut.find("\n")
+    return cut[nl + 1:] if nl >= 0 else cut
+
+
+def cut_suffix(text):
+    if len(text) <= SUFFIX_CHARS:
+        return text
+    cut = text[:SUFFIX_CHARS]
+    nl = cut.rfind("\n")
+    return cut[:nl + 1] if nl >= 0 else cut
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--heldout", default=os.path.join(TRAINING, "work", "corpus", "heldout.txt"))
+    ap.add_argument("--out", default=os.path.join(HERE, "heldout-cases.jsonl"))
+    ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=99)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    files = [f for f in open(args.heldout, encoding="utf-8").read().split(SEP) if f.count("\n") > 30]
+    cases = []
+    while len(cases) < args.count:
+        text = rng.choice(files)
+        lines = text.split("\n")
+        kind = "line" if rng.random() < 0.5 else "block"
+        n = 1 if kind == "line" else rng.randint(2, 4)
+        start = rng.randrange(10, len(lines) - n - 2)
+        if not interesting(lines[start]):
+            continue
+        body = lines[start:start + n]
+        indent = body[0][:len(body[0]) - len(body[0].lstrip())]
+        if any(l.strip() and not l.startswith(indent) for l in body[1:]):
+            continue  # the block leaves the statement's nesting level
+        prefix = "\n".join(lines[:start]) + "\n"
+        middle = "\n".join(body)
+        suffix = "\n" + "\n".join(lines[start + n:])
+        cases.append({"id": f"heldout-{len(cases):04d}", "kind": kind, "prefix": cut_prefix(prefix),
+                      "middle": middle, "suffix": cut_suffix(suffix)})
+    with open(args.out, "w", encoding="utf-8") as f:
+        for c in cases:
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
+    print(f"wrote {len(cases)} cases to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

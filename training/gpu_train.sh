@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Trains the embedded diffusion model and its AR twin side by side on one GPU (same shape, data, batch
+# and wall time each), then packs both model directories into $OUT.
+#
+#   training/gpu_train.sh SECONDS_PER_MODEL
+#
+# Expects (carried from the workstation, see training/README.md): .carry/train.txt.xz,
+# .carry/heldout.txt and training/work/tokenizer.json... or the same paths passed in CORPUS_DIR /
+# TOKENIZER. Writes $OUT/models.tar.part-* (join with cat), $OUT/train-*.log and $OUT/gpu.txt.
+set -euo pipefail
+budget=${1:-360}
+export PYTHONUNBUFFERED=1
+corpus=${CORPUS_DIR:-.carry}
+tokenizer=${TOKENIZER:-training/tokenizer/tokenizer.json}
+out=${OUT:-training/work/gpu-out}
+work=/tmp/qs-train
+mkdir -p "$out" "$work/models"
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; nproc; date -u; } | tee "$out/gpu.txt"
+hardware="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1), $(date -u +%Y-%m-%d)"
+
+python3 training/prepare_tokens.py --text "$corpus/train.txt.xz" --tokenizer "$tokenizer" --out "$work/train.npy"
+python3 training/prepare_tokens.py --text "$corpus/heldout.txt" --tokenizer "$tokenizer" --out "$work/heldout.npy"
+
+for objective in diffusion ar; do
+  name=quicksilver-coder-mini; [ "$objective" = ar ] && name=quicksilver-coder-mini-ar
+  python3 training/train.py --objective "$objective" --tokens "$work/train.npy" --heldout-tokens "$work/heldout.npy" \
+    --tokenizer "$tokenizer" --out "$work/models/$name" --work "$work/ckpt" --time-budget "$budget" \
+    --batch 128 --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" \
+    > "$out/train-$objective.log" 2>&1 &
+done
+fail=0
+for job in $(jobs -p); do wait "$job" || fail=1; done
+tail -n 5 "$out"/train-*.log
+(cd "$work/models" && tar -cf - .) | split -b 15M - "$out/models.tar.part-"
+ls -la "$out"
+exit $fail
