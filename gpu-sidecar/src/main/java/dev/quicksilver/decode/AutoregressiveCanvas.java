@@ -31,6 +31,7 @@ final class AutoregressiveCanvas implements CanvasWork {
     private final RandomGenerator rng;
     private final int[] tokens;
     private final int promptLength;
+    private final boolean stopAtEos;
     private final LanguageModel model;
     private final boolean cached;
     private KvCache cache; // allocated at the first forward; never when recomputing everything each step
@@ -46,8 +47,9 @@ final class AutoregressiveCanvas implements CanvasWork {
     private long rowsComputed;
 
     AutoregressiveCanvas(CanvasRequest request, LanguageModel model, SpecialTokens special, boolean useCache,
-                         TokenSampler sampler, RandomGenerator rng) {
+                         boolean stopAtEos, TokenSampler sampler, RandomGenerator rng) {
         this.special = special;
+        this.stopAtEos = stopAtEos;
         this.sampler = sampler;
         this.rng = rng;
         List<CanvasRequest.Segment> segments = request.segments();
@@ -93,7 +95,7 @@ final class AutoregressiveCanvas implements CanvasWork {
         storedUpTo = next;
         next++;
         tokensCommitted++;
-        if (special.isEos(c.token())) {
+        if (stopAtEos && special.isEos(c.token())) {
             endedByEos = true;
             Arrays.fill(tokens, next, tokens.length, special.pad());
         }

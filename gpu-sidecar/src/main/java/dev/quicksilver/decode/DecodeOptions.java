@@ -13,10 +13,13 @@ package dev.quicksilver.decode;
  *                      exact KV cache
  * @param sampling      temperature, top-p, top-k
  * @param seed          seed of each canvas's random generator unless its request sets one
+ * @param stopAtEos     end a hole at its first EOS (the normal case); false decodes every position of the
+ *                      budget whatever it holds, so runs of different decoders produce the same number of
+ *                      tokens (benchmarks, like vLLM's {@code ignore_eos})
  */
 public record DecodeOptions(DecodeMode mode, Strategy strategy, double threshold, double factor,
                             int blockLength, int stepsPerBlock, CacheMode cache, SamplingOptions sampling,
-                            long seed) {
+                            long seed, boolean stopAtEos) {
 
     public static final double DEFAULT_THRESHOLD = 0.9;
     public static final double DEFAULT_FACTOR = 1.0;
@@ -35,43 +38,48 @@ public record DecodeOptions(DecodeMode mode, Strategy strategy, double threshold
     /** Fast-dLLM's recommended setting: threshold 0.9, block 32, dual cache, greedy. */
     public static DecodeOptions defaults() {
         return new DecodeOptions(DecodeMode.DIFFUSION, Strategy.THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_FACTOR,
-                DEFAULT_BLOCK, DEFAULT_BLOCK, CacheMode.DUAL, SamplingOptions.GREEDY, 0);
+                DEFAULT_BLOCK, DEFAULT_BLOCK, CacheMode.DUAL, SamplingOptions.GREEDY, 0, true);
     }
 
     public DecodeOptions withMode(DecodeMode m) {
-        return new DecodeOptions(m, strategy, threshold, factor, blockLength, stepsPerBlock, cache, sampling, seed);
+        return new DecodeOptions(m, strategy, threshold, factor, blockLength, stepsPerBlock, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withStrategy(Strategy s) {
-        return new DecodeOptions(mode, s, threshold, factor, blockLength, stepsPerBlock, cache, sampling, seed);
+        return new DecodeOptions(mode, s, threshold, factor, blockLength, stepsPerBlock, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withThreshold(double t) {
-        return new DecodeOptions(mode, strategy, t, factor, blockLength, stepsPerBlock, cache, sampling, seed);
+        return new DecodeOptions(mode, strategy, t, factor, blockLength, stepsPerBlock, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withFactor(double f) {
-        return new DecodeOptions(mode, strategy, threshold, f, blockLength, stepsPerBlock, cache, sampling, seed);
+        return new DecodeOptions(mode, strategy, threshold, f, blockLength, stepsPerBlock, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withBlock(int b) {
-        return new DecodeOptions(mode, strategy, threshold, factor, b, stepsPerBlock, cache, sampling, seed);
+        return new DecodeOptions(mode, strategy, threshold, factor, b, stepsPerBlock, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withSteps(int s) {
-        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, s, cache, sampling, seed);
+        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, s, cache, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withCache(CacheMode c) {
-        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, c, sampling, seed);
+        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, c, sampling, seed, stopAtEos);
     }
 
     public DecodeOptions withSampling(SamplingOptions s) {
-        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, cache, s, seed);
+        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, cache, s, seed, stopAtEos);
     }
 
     public DecodeOptions withSeed(long s) {
-        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, cache, sampling, s);
+        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, cache, sampling, s, stopAtEos);
+    }
+
+    public DecodeOptions withStopAtEos(boolean stop) {
+        return new DecodeOptions(mode, strategy, threshold, factor, blockLength, stepsPerBlock, cache, sampling, seed,
+                stop);
     }
 
     public CommitRule commitRule() {

@@ -84,7 +84,8 @@ public final class DenoisingSession implements AutoCloseable {
         RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
         CanvasWork work = options.mode() == DecodeMode.DIFFUSION
                 ? new DiffusionCanvas(request, model, special, options, sampler, rng)
-                : new AutoregressiveCanvas(request, model, special, options.cache() != CacheMode.NONE, sampler, rng);
+                : new AutoregressiveCanvas(request, model, special, options.cache() != CacheMode.NONE,
+                        options.stopAtEos(), sampler, rng);
         CanvasHandle handle = new CanvasHandle(nextId.getAndIncrement(), work);
         joining.add(handle);
         return handle;

@@ -54,6 +54,7 @@ final class DiffusionCanvas implements CanvasWork {
     private final TokenSampler sampler;
     private final RandomGenerator rng;
     private final int blockLength;
+    private final boolean stopAtEos;
 
     private final int[] tokens;
     private final boolean[] masked; // still to be decoded
@@ -81,6 +82,7 @@ final class DiffusionCanvas implements CanvasWork {
         this.sampler = sampler;
         this.rng = rng;
         this.blockLength = options.blockLength();
+        this.stopAtEos = options.stopAtEos();
 
         if (special.mask() < 0) {
             throw new IllegalArgumentException("this model's config names no mask_token_id, so it cannot run "
@@ -225,7 +227,7 @@ final class DiffusionCanvas implements CanvasWork {
             if (masked[p]) {
                 return; // an undecided position comes before any EOS
             }
-            if (special.isEos(tokens[p])) {
+            if (stopAtEos && special.isEos(tokens[p])) {
                 for (int q = p + 1; q < h.end; q++) {
                     if (masked[q]) {
                         tokens[q] = special.pad();
