@@ -27,7 +27,8 @@ import java.util.Set;
  * @param modelId            stable identity: directory name plus a hash of config and weights (see {@link ModelFingerprint})
  * @param vocabSize          number of logits per position (rows of the output head; may exceed the tokenizer's vocabulary)
  * @param maskTokenId        the [MASK] token, or -1 when the model names none (autoregressive-only models)
- * @param eosTokenId         the first end-of-sequence id, or -1; all of them are in {@code eosTokenIds}
+ * @param eosTokenId         the end-of-sequence id of config.json (else generation_config.json), or -1
+ * @param eosTokenIds        every id that ends a sequence: config.json's, then generation_config.json's
  * @param padTokenId         padding id, or -1
  * @param bosTokenId         beginning-of-sequence id, or -1
  * @param logitsShifted      true when the token at position i is predicted by the output at i-1 (Qwen2 family)
@@ -164,9 +165,15 @@ public record ModelConfig(
 
         // Token ids: config.json first, generation_config.json second (Dream keeps some only there).
         int mask = firstId(c, generation, "mask_token_id");
-        List<Integer> eos = c.optIntOrInts("eos_token_id");
-        if (eos.isEmpty() && generation != null) {
-            eos = generation.optIntOrInts("eos_token_id");
+        // End of sequence: config.json's first, then any further stop ids generation_config.json lists
+        // (Qwen-family checkpoints put <|im_end|> there), without repeats.
+        List<Integer> eos = new java.util.ArrayList<>(c.optIntOrInts("eos_token_id"));
+        if (generation != null) {
+            for (int id : generation.optIntOrInts("eos_token_id")) {
+                if (!eos.contains(id)) {
+                    eos.add(id);
+                }
+            }
         }
         int pad = firstId(c, generation, "pad_token_id");
         int bos = firstId(c, generation, "bos_token_id");
