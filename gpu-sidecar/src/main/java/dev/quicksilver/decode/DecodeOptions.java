@@ -32,7 +32,9 @@ public record DecodeOptions(DecodeMode mode, Strategy strategy, double threshold
         if (stepsPerBlock < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + stepsPerBlock);
         }
-        strategy.rule(threshold, factor, stepsPerBlock); // validates the knobs the strategy uses
+        // Validated whatever the strategy, so a bad value never waits for the day it is used.
+        new CommitRule.Threshold(threshold);
+        new CommitRule.Factor(factor);
     }
 
     /** Fast-dLLM's recommended setting: threshold 0.9, block 32, dual cache, greedy. */
