@@ -200,8 +200,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         int threads = backend instanceof CpuBackend cpu ? cpu.threads() : 1;
         double javaMs;
+        int length;
         try (LanguageModel model = ModelLoader.load(dir, backend)) {
-            int length = Math.min(forwardTokens, model.config().maxPositions());
+            length = Math.min(forwardTokens, model.config().maxPositions());
             int[] canvas = new int[length];
             java.util.Random random = new java.util.Random(0);
             for (int i = 0; i < length; i++) {
@@ -220,11 +221,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
             o.addProperty("shape", "1x" + length);
             o.addProperty("threads", threads);
             o.addProperty("cpuMs", Json.round(javaMs, 3));
-            forwardTokens = length;
         } finally {
             backend.close();
         }
-        TorchResult torch = runTorch(dir, forwardTokens, threads);
+        TorchResult torch = runTorch(dir, length, threads);
         if (torch.error != null) {
             o.addProperty("torchMs", "unavailable");
             o.addProperty("cpuVsTorchSpeedup", "unavailable");

@@ -189,7 +189,7 @@ final class DiffusionCanvas implements CanvasWork {
                 committed++;
             }
             h.stepInBlock++;
-            stopAtEos(h);
+            checkEndOfSequence(h);
             if (!h.done && !hasMasked(h.blockStart, h.blockEnd)) {
                 enterBlock(h, h.blockEnd);
                 refreshDue = true; // the next block starts with a full forward
@@ -222,7 +222,7 @@ final class DiffusionCanvas implements CanvasWork {
     }
 
     /** Early stop: a committed EOS with everything before it committed ends the hole; the rest is pad. */
-    private void stopAtEos(Hole h) {
+    private void checkEndOfSequence(Hole h) {
         for (int p = h.start; p < h.end; p++) {
             if (masked[p]) {
                 return; // an undecided position comes before any EOS
