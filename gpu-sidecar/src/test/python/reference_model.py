@@ -23,7 +23,9 @@ API (used by the fixture generator and by the decoding engineer's reference samp
     # hidden[0] = embeddings, hidden[l+1] = residual stream after layer l (before the final norm)
     model.config            # the raw config.json dict
     model.architecture      # "QWEN2_BIDIRECTIONAL" or "LLADA"
-    model.mask_token_id, model.eos_token_id, model.pad_token_id, model.logits_shifted
+    model.mask_token_id, model.eos_token_id, model.pad_token_id, model.bos_token_id (-1 when absent)
+    model.logits_shifted    # True for the Qwen2/Dream family: the token at i is read from output i-1
+    model.vocab_size        # logits per position
 """
 
 import json
@@ -208,6 +210,8 @@ class ReferenceModel:
         self.pad_token_id = first_int(c.get("pad_token_id"))
         self.bos_token_id = first_int(c.get("bos_token_id"))
         self.w = load_weights(model_dir)
+        embed_name = "model.transformer.wte.weight" if self.architecture == "LLADA" else "model.embed_tokens.weight"
+        self.vocab_size = self.w[embed_name].shape[0]  # logits per position
 
     # -- per-architecture blocks --------------------------------------------------------------
 

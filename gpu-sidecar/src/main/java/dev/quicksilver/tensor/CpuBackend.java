@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * kernel serves every dtype), and then every group of {@link #MR} activation rows is multiplied against
  * the panel by a register-tiled micro-kernel holding MR x NR vector accumulators. A panel (NR x KC
  * floats, 8 KiB) lives in L1 and is reused by all rows; the rows' KC-slice is reused by all panels of the
- * task. Weights therefore stream from memory once per forward, whatever the number of rows.
+ * task. Weights therefore stream from memory once per forward, whatever the number of rows. With fewer
+ * than MR rows (autoregressive steps) there is nothing to reuse a panel for, so each weight row is
+ * widened in registers and consumed directly.
  *
  * <p><b>Threads.</b> One {@link ForkJoinPool} per backend, sized to the available processors, its workers
  * daemons so an idle pool never keeps the JVM alive. A matmul is split over output columns (each task
@@ -109,6 +111,17 @@ public final class CpuBackend implements Backend {
     private static void matmulColumns(float[] x, int rows, WeightTensor w, float[] bias, float[] out, int c0, int c1) {
         int in = w.cols();
         int outDim = w.rows();
+        if (rows < MR) {
+            // Too few rows to reuse a panel (autoregressive steps): stream each weight row once,
+            // converting in registers, instead of writing and re-reading a panel.
+            for (int c = c0; c < c1; c++) {
+                for (int r = 0; r < rows; r++) {
+                    float sum = dotWeightRow(x, r * in, w, (long) c * in, in);
+                    out[r * outDim + c] = bias == null ? sum : sum + bias[c];
+                }
+            }
+            return;
+        }
         float[] panel = new float[NR * KC];
         for (int k0 = 0; k0 < in; k0 += KC) {
             int kc = Math.min(KC, in - k0);
@@ -218,6 +231,45 @@ public final class CpuBackend implements Backend {
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (int i = upper; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** x[xOff..xOff+n) . w[from..from+n), widening w on the fly; two accumulators hide the fma latency. */
+    private static float dotWeightRow(float[] x, int xOff, WeightTensor w, long from, int n) {
+        MemorySegment seg = w.data();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int upper = n - n % (2 * L);
+        switch (w.dtype()) {
+            case F32 -> {
+                for (int i = 0; i < upper; i += 2 * L) {
+                    acc0 = FloatVector.fromMemorySegment(F, seg, (from + i) * 4, LE)
+                            .fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+                    acc1 = FloatVector.fromMemorySegment(F, seg, (from + i + L) * 4, LE)
+                            .fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < upper; i += 2 * L) {
+                    acc0 = bf16ToFloat(ShortVector.fromMemorySegment(S, seg, (from + i) * 2, LE))
+                            .fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+                    acc1 = bf16ToFloat(ShortVector.fromMemorySegment(S, seg, (from + i + L) * 2, LE))
+                            .fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < upper; i += 2 * L) {
+                    acc0 = f16ToFloat(ShortVector.fromMemorySegment(S, seg, (from + i) * 2, LE))
+                            .fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+                    acc1 = f16ToFloat(ShortVector.fromMemorySegment(S, seg, (from + i + L) * 2, LE))
+                            .fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+                }
+            }
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (int i = upper; i < n; i++) {
+            sum += x[xOff + i] * w.getFloat(from + i);
         }
         return sum;
     }

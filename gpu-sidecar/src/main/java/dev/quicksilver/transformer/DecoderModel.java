@@ -156,7 +156,8 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
             HostKvCache cache = pass.caches[i];
             MemorySegment keys;
             MemorySegment values;
-            if (cache == null) {
+            boolean windowIsEverything = r.windowStart() == 0 && r.windowEnd() == keyCount;
+            if (cache == null || (windowIsEverything && !r.storeInCache())) {
                 // The window is everything attended: [0, keyCount) are this request's own rows.
                 keys = MemorySegment.ofArray(pass.k).asSlice((long) row0 * kvDim * Float.BYTES,
                         (long) rows * kvDim * Float.BYTES);

@@ -229,6 +229,8 @@ class ModelDirectoryErrorTest {
             assertEquals(3, files);
             assertTrue(store.find("lm_head.weight").isPresent());
             assertTrue(store.find("model.embed_tokens.weight").isPresent());
+            // Memory-mapped views of the files, not heap copies.
+            assertTrue(store.all().values().stream().allMatch(t -> t.data().isMapped() && t.data().isNative()));
         }
     }
 
