@@ -155,13 +155,10 @@ public record ModelConfig(
             throw c.invalid("head_dim", "is " + headDim + ", but rotary embeddings need an even head size",
                     "the config does not match its checkpoint");
         }
-        for (var f : List.of(new Object[] {"hidden size", hidden}, new Object[] {"layer count", layers},
-                new Object[] {"intermediate size", inter}, new Object[] {"vocabulary size", vocab})) {
-            if ((int) f[1] <= 0) {
-                throw new ModelLoadException(c.path + " gives a " + f[0] + " of " + f[1]
-                        + "; the config must describe a non-empty model.");
-            }
-        }
+        requirePositive(c, "hidden size", hidden);
+        requirePositive(c, "layer count", layers);
+        requirePositive(c, "intermediate size", inter);
+        requirePositive(c, "vocabulary size", vocab);
 
         // Token ids: config.json first, generation_config.json second (Dream keeps some only there).
         int mask = firstId(c, generation, "mask_token_id");
@@ -179,6 +176,13 @@ public record ModelConfig(
         int bos = firstId(c, generation, "bos_token_id");
         return new ModelConfig(modelId, arch, vocab, hidden, layers, heads, kvHeads, headDim, inter, theta, eps,
                 maxPositions, mask, eos.isEmpty() ? -1 : eos.getFirst(), eos, pad, bos, shifted, tied, defaults);
+    }
+
+    private static void requirePositive(JsonFile c, String what, int value) {
+        if (value <= 0) {
+            throw new ModelLoadException(c.path + " gives a " + what + " of " + value
+                    + "; correct it to describe a non-empty model.");
+        }
     }
 
     private static int firstId(JsonFile c, JsonFile generation, String field) {

@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
  * Small per-channel vectors (norm weights, biases) are passed already widened to float.
  *
  * <p>Every implementation must agree with {@link ReferenceBackend} to float32 rounding; the tests
- * check each kernel on odd shapes. Implementations may use threads inside a call but calls themselves
- * come from one thread at a time per forward.
+ * check each kernel on odd shapes. Implementations may use their own threads inside a call, and must
+ * allow calls from several threads at once (forwards of different batches may overlap); each call
+ * writes only its own output arrays.
  */
 public interface Backend extends AutoCloseable {
 

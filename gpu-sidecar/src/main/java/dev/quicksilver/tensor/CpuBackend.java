@@ -33,9 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * daemons so an idle pool never keeps the JVM alive. A matmul is split over output columns (each task
  * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
  * but read-only inputs); attention is split over (head, query row) pairs. Each leaf task allocates its
- * own scratch (a panel, a score row) once, outside the inner loops. Calls into the backend come from
- * one thread at a time; the pool is what runs in parallel. Small problems run on the caller's thread,
- * where forking would cost more than it saves.
+ * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state,
+ * so overlapping calls from several threads simply share the pool. Small problems run on the caller's
+ * thread, where forking would cost more than it saves.
  *
  * <p><b>Vector width.</b> Everything is written once against {@link FloatVector#SPECIES_PREFERRED}; the
  * bf16/f16 loads use the short species with the same lane count. Tails (sizes that are not a multiple of

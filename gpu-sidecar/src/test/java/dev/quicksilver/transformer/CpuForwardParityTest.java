@@ -5,8 +5,13 @@ import static dev.quicksilver.transformer.Fixtures.assertClose;
 
 import dev.quicksilver.tensor.CpuBackend;
 import dev.quicksilver.tensor.ReferenceBackend;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +39,39 @@ class CpuForwardParityTest {
                 float[][] actual = fast.forward(batch, kind);
                 assertClose(expected[0], actual[0], 1e-4, name + " " + kind + " canvas a");
                 assertClose(expected[1], actual[1], 1e-4, name + " " + kind + " canvas b");
+            }
+        }
+    }
+
+    /** Forwards from several threads share one model and one pool without disturbing each other. */
+    @Test
+    void concurrentForwardsEqualSequentialOnes() throws Exception {
+        try (CpuBackend cpu = new CpuBackend(2);
+             DecoderModel model = ModelLoader.load(Fixtures.model("dream-tied-bf16"), cpu)) {
+            List<int[]> canvases = new ArrayList<>();
+            Random rnd = new Random(3);
+            for (int i = 0; i < 6; i++) {
+                canvases.add(rnd.ints(20 + 7 * i, 0, 296).toArray());
+            }
+            List<float[]> sequential = new ArrayList<>();
+            for (int[] c : canvases) {
+                sequential.add(model.forward(List.of(new ForwardRequest(c, 0, c.length, null, false,
+                        allPositions(0, c.length))), AttentionKind.BIDIRECTIONAL)[0]);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<float[]>> futures = new ArrayList<>();
+                for (int[] c : canvases) {
+                    futures.add(pool.submit(() -> model.forward(List.of(new ForwardRequest(c, 0, c.length, null,
+                            false, allPositions(0, c.length))), AttentionKind.BIDIRECTIONAL)[0]));
+                }
+                for (int i = 0; i < canvases.size(); i++) {
+                    // Not bit-exact: the Vector API's reductions and exp round differently before and
+                    // after C2 compiles them. Cross-talk between canvases would be orders larger.
+                    assertClose(sequential.get(i), futures.get(i).get(), 1e-6, "canvas " + i);
+                }
+            } finally {
+                pool.shutdown();
             }
         }
     }
