@@ -1,0 +1,184 @@
+package dev.quicksilver.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.quicksilver.decode.CanvasResult;
+import dev.quicksilver.decode.DecodeOptions;
+import dev.quicksilver.decode.Decoder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code eval}: infill quality and cost of a model on a JSON Lines case file. Each case is decoded alone
+ * (one canvas per forward) so its forwards and milliseconds are its own.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measure infill quality (exact match, character similarity) and decoding cost on a case file.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--cases", paramLabel = "FILE", required = true,
+            description = "JSON Lines: {\"id\", \"prefix\", \"middle\", \"suffix\", \"kind\"?} per line.")
+    Path cases;
+
+    @Option(names = "--length", paramLabel = "oracle|N", defaultValue = "oracle",
+            description = "Hole size: oracle (the token count of the expected middle) or a fixed N (the model pads "
+                    + "with EOS); default ${DEFAULT-VALUE}.")
+    String length;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N cases.")
+    Integer limit;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    DecodeOptionsMixin decodeOptions = new DecodeOptionsMixin();
+
+    @Spec
+    CommandSpec spec;
+
+    /** One evaluated case. */
+    record Outcome(EvalCase c, String completion, boolean exact, double similarity, int forwards, int tokens,
+                   double ms) {}
+
+    /** Sums over a group of outcomes. */
+    static final class Tally {
+        int cases;
+        int exact;
+        double similarity;
+        long forwards;
+        long tokens;
+        double ms;
+
+        void add(Outcome o) {
+            cases++;
+            exact += o.exact ? 1 : 0;
+            similarity += o.similarity;
+            forwards += o.forwards;
+            tokens += o.tokens;
+            ms += o.ms;
+        }
+
+        JsonObject toJson() {
+            JsonObject j = new JsonObject();
+            j.addProperty("cases", cases);
+            j.addProperty("exactMatch", Json.round((double) exact / cases, 4));
+            j.addProperty("charSimilarity", Json.round(similarity / cases, 4));
+            j.addProperty("tokensPerForward", Json.round(forwards == 0 ? 0 : (double) tokens / forwards, 4));
+            j.addProperty("forwardsPerCase", Json.round((double) forwards / cases, 2));
+            j.addProperty("msPerCase", Json.round(ms / cases, 2));
+            return j;
+        }
+
+        String line(String name) {
+            return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f", name, cases,
+                    100.0 * exact / cases, similarity / cases, forwards == 0 ? 0 : (double) tokens / forwards,
+                    (double) forwards / cases, ms / cases);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        List<EvalCase> all = EvalCase.read(cases);
+        if (limit != null) {
+            if (limit < 1) {
+                throw new CliException("--limit must be at least 1, got " + limit);
+            }
+            all = all.subList(0, Math.min(limit, all.size()));
+        }
+        Integer fixedLength = parseLength(length);
+        decodeOptions.validate();
+        try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
+            DecodeOptions options = decodeOptions.resolve(loaded.defaults());
+            // One untimed decode first: a cold JVM runs the Vector API kernels interpreted for a while, and
+            // that start-up cost is not what ms per case is meant to show.
+            EvalCase first = all.getFirst();
+            Decoder.generate(loaded.model(), options, loaded.canvas(first.prefix(),
+                    fixedLength != null ? fixedLength : Math.max(1, loaded.encode(first.middle()).length),
+                    first.suffix(), options.mode()));
+            List<Outcome> outcomes = new ArrayList<>();
+            for (EvalCase c : all) {
+                int budget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(c.middle()).length);
+                Decoder.Generation g = Decoder.generate(loaded.model(), options,
+                        loaded.canvas(c.prefix(), budget, c.suffix(), options.mode()));
+                CanvasResult r = g.first();
+                String completion = loaded.decode(r.tokens());
+                outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
+                        TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
+                        (int) g.stats().tokensCommitted(), g.stats().totalMs()));
+            }
+            report(outcomes, options, loaded, fixedLength);
+        }
+        return 0;
+    }
+
+    private static Integer parseLength(String length) {
+        if (length.equalsIgnoreCase("oracle")) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(length.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new CliException("--length must be oracle or a positive number of tokens, got '" + length + "'");
+    }
+
+    private void report(List<Outcome> outcomes, DecodeOptions options, LoadedModel loaded, Integer fixedLength) {
+        Tally overall = new Tally();
+        Map<String, Tally> byKind = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            overall.add(o);
+            byKind.computeIfAbsent(o.c.kind(), k -> new Tally()).add(o);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonObject j = overall.toJson();
+            j.addProperty("model", loaded.config().modelId());
+            j.addProperty("backend", loaded.model().backendName());
+            j.addProperty("decoding", options.describe());
+            j.addProperty("length", fixedLength == null ? "oracle" : String.valueOf(fixedLength));
+            JsonObject kinds = new JsonObject();
+            byKind.forEach((k, t) -> kinds.add(k, t.toJson()));
+            j.add("byKind", kinds);
+            JsonArray perCase = new JsonArray();
+            for (Outcome o : outcomes) {
+                JsonObject c = new JsonObject();
+                c.addProperty("id", o.c.id());
+                c.addProperty("kind", o.c.kind());
+                c.addProperty("exact", o.exact);
+                c.addProperty("charSimilarity", Json.round(o.similarity, 4));
+                c.addProperty("forwards", o.forwards);
+                c.addProperty("ms", Json.round(o.ms, 2));
+                c.addProperty("completion", o.completion);
+                perCase.add(c);
+            }
+            j.add("perCase", perCase);
+            out.println(Json.GSON.toJson(j));
+            return;
+        }
+        out.println("model " + loaded.config().modelId() + ", " + options.describe() + ", length "
+                + (fixedLength == null ? "oracle" : fixedLength) + ", backend " + loaded.model().backendName());
+        out.println(String.format(Locale.ROOT, "%-12s %6s %9s %10s %10s %10s %10s", "kind", "cases", "exact",
+                "charSim", "tok/fwd", "fwd/case", "ms/case"));
+        byKind.forEach((k, t) -> out.println(t.line(k)));
+        out.println(overall.line("overall"));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.quicksilver.cli;
+
+import dev.quicksilver.decode.CanvasRequest;
+import dev.quicksilver.decode.DecodeDefaults;
+import dev.quicksilver.decode.DecodeMode;
+import dev.quicksilver.model.ModelConfig;
+import dev.quicksilver.tensor.Backend;
+import dev.quicksilver.tensor.Backends;
+import dev.quicksilver.transformer.LanguageModel;
+import dev.quicksilver.transformer.ModelLoader;
+import dev.quicksilver.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A model opened for the command line: the forward pass, its tokenizer and its decoding defaults, and
+ * the one place that turns text into canvases.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    static final String FIM_PREFIX = "<|fim_prefix|>";
+    static final String FIM_SUFFIX = "<|fim_suffix|>";
+    static final String FIM_MIDDLE = "<|fim_middle|>";
+
+    private final Path dir;
+    private final Backend backend;
+    private final LanguageModel model;
+    private final Tokenizer tokenizer;
+    private final DecodeDefaults defaults;
+
+    LoadedModel(Path dir, Backend backend, LanguageModel model, Tokenizer tokenizer) {
+        this.dir = dir;
+        this.backend = backend;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.defaults = DecodeDefaults.from(model.config().generationDefaults());
+    }
+
+    /** Opens the model and its tokenizer; every failure is one sentence (missing folder, bad config ...). */
+    public static LoadedModel open(Path dir, String backend) {
+        Backend tensors;
+        try {
+            tensors = Backends.create(backend);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(e.getMessage());
+        }
+        LanguageModel model = null;
+        try {
+            model = ModelLoader.load(dir, tensors);
+            return new LoadedModel(dir, tensors, model, Tokenizer.open(dir));
+        } catch (RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
+            tensors.close();
+            throw e;
+        }
+    }
+
+    public static LoadedModel open(ModelOptions options) {
+        return open(options.requireModelDir(), options.backend);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
+
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Token ids of {@code text}, no special tokens added. */
+    public int[] encode(String text) {
+        return tokenizer.encode(text);
+    }
+
+    /** The text of a completion; special tokens (FIM markers and the like) are left out. */
+    public String decode(int[] tokens) {
+        return tokenizer.decode(tokens, true);
+    }
+
+    public DecodeDefaults defaults() {
+        return defaults;
+    }
+
+    /**
+     * The canvas for filling {@code budget} tokens between {@code prefix} and {@code suffix}.
+     *
+     * <p>Diffusion: {@code [prefix][MASK x budget][suffix]}. Autoregressive: the model only writes after
+     * its prompt, so with a suffix the prompt is in FIM PSM order ({@code <|fim_prefix|> prefix
+     * <|fim_suffix|> suffix <|fim_middle|>}) when the tokenizer has those three tokens; without them the
+     * suffix is left out ({@link #arIgnoresSuffix}). An empty prompt starts with BOS where the model has one.
+     */
+    public CanvasRequest canvas(String prefix, int budget, String suffix, DecodeMode mode) {
+        if (budget < 1) {
+            throw new CliException("--max-tokens must be at least 1, got " + budget);
+        }
+        int[] prefixIds = tokenizer.encode(prefix);
+        int[] suffixIds = suffix.isEmpty() ? new int[0] : tokenizer.encode(suffix);
+        if (mode == DecodeMode.DIFFUSION) {
+            return CanvasRequest.infill(withBos(prefixIds), budget, suffixIds);
+        }
+        if (suffixIds.length > 0 && fimTokens().isPresent()) {
+            int[] fim = fimTokens().get();
+            List<Integer> prompt = new ArrayList<>();
+            prompt.add(fim[0]);
+            for (int t : prefixIds) {
+                prompt.add(t);
+            }
+            prompt.add(fim[1]);
+            for (int t : suffixIds) {
+                prompt.add(t);
+            }
+            prompt.add(fim[2]);
+            return CanvasRequest.completion(prompt.stream().mapToInt(Integer::intValue).toArray(), budget);
+        }
+        return CanvasRequest.completion(withBos(prefixIds), budget);
+    }
+
+    /** True when an autoregressive run has to drop the suffix (the tokenizer has no FIM tokens). */
+    public boolean arIgnoresSuffix(String suffix) {
+        return !suffix.isEmpty() && fimTokens().isEmpty();
+    }
+
+    private java.util.Optional<int[]> fimTokens() {
+        OptionalInt p = tokenizer.findTokenId(FIM_PREFIX);
+        OptionalInt s = tokenizer.findTokenId(FIM_SUFFIX);
+        OptionalInt m = tokenizer.findTokenId(FIM_MIDDLE);
+        if (p.isEmpty() || s.isEmpty() || m.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new int[] {p.getAsInt(), s.getAsInt(), m.getAsInt()});
+    }
+
+    /** A shifted-logits model reads a hole's first token from the position before it: never leave it empty. */
+    private int[] withBos(int[] prompt) {
+        int bos = config().bosTokenId();
+        if (prompt.length > 0 || bos < 0) {
+            if (prompt.length == 0 && config().logitsShifted()) {
+                throw new CliException("the prompt is empty and this model has no bos_token_id to start the canvas "
+                        + "with; give a prompt or a prefix");
+            }
+            return prompt;
+        }
+        return new int[] {bos};
+    }
+
+    /** Closes the tokenizer, the model (unmapping its weights), then its backend (its threads). */
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+        backend.close();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.quicksilver.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which model and which tensor backend: shared by every command that runs the model. */
+public final class ModelOptions {
+
+    /** The embedded model's folder, relative to the repository root. */
+    public static final String DEFAULT_MODEL = "models/quicksilver-coder-mini";
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Hugging Face model directory (default: " + DEFAULT_MODEL + " under $QUICKSILVER_HOME "
+                    + "or the current directory).")
+    Path model;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "Tensor backend: auto, reference or cpu (default: ${DEFAULT-VALUE}).")
+    String backend = "auto";
+
+    /** The repository root: -Dquicksilver.home, else $QUICKSILVER_HOME, else the current directory. */
+    public static Path home() {
+        String p = System.getProperty("quicksilver.home");
+        if (p == null || p.isBlank()) {
+            p = System.getenv("QUICKSILVER_HOME");
+        }
+        return Path.of(p == null || p.isBlank() ? "." : p).toAbsolutePath().normalize();
+    }
+
+    public Path modelDir() {
+        return model != null ? model : home().resolve(DEFAULT_MODEL);
+    }
+
+    /** Fails with one sentence when the directory is missing, before any loading starts. */
+    static Path requireModelDir(Path dir, boolean isDefault) {
+        if (!Files.isDirectory(dir)) {
+            throw new CliException(isDefault
+                    ? "the embedded model is not at " + dir + "; build or fetch it into that folder, or pass --model DIR"
+                    : "model directory " + dir + " does not exist; pass --model with a folder that holds config.json");
+        }
+        return dir;
+    }
+
+    public Path requireModelDir() {
+        return requireModelDir(modelDir(), model == null);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.quicksilver.decode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One canvas to decode: fixed token runs and masked holes, in order. The usual shape is
+ * {@code [context][prefix][MASK x n][suffix]}; a multi-site edit has several holes, each with its own
+ * token budget, and they denoise together.
+ *
+ * @param segments text and holes, left to right (at least one hole)
+ * @param seed     seed of this canvas's random generator, or null for the session's
+ */
+public record CanvasRequest(List<Segment> segments, Long seed) {
+
+    /** A piece of the canvas. */
+    public sealed interface Segment {
+        int length();
+    }
+
+    /** Tokens the model reads and never changes. */
+    public record Text(int[] tokens) implements Segment {
+        @Override
+        public int length() {
+            return tokens.length;
+        }
+    }
+
+    /** A hole of {@code budget} masked positions for the model to fill (the rest is padded at EOS). */
+    public record Hole(int budget) implements Segment {
+        public Hole {
+            if (budget < 1) {
+                throw new IllegalArgumentException("a hole needs a budget of at least one token, got " + budget);
+            }
+        }
+
+        @Override
+        public int length() {
+            return budget;
+        }
+    }
+
+    public CanvasRequest {
+        segments = List.copyOf(segments);
+        if (segments.stream().noneMatch(s -> s instanceof Hole)) {
+            throw new IllegalArgumentException("a canvas needs at least one hole to fill");
+        }
+    }
+
+    /** {@code [prompt][MASK x budget]}: plain completion. */
+    public static CanvasRequest completion(int[] prompt, int budget) {
+        return builder().text(prompt).hole(budget).build();
+    }
+
+    /** {@code [prefix][MASK x budget][suffix]}: fill in the middle. */
+    public static CanvasRequest infill(int[] prefix, int budget, int[] suffix) {
+        return builder().text(prefix).hole(budget).text(suffix).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int length() {
+        return segments.stream().mapToInt(Segment::length).sum();
+    }
+
+    public CanvasRequest withSeed(long s) {
+        return new CanvasRequest(segments, s);
+    }
+
+    /** Collects segments; empty text runs are skipped. */
+    public static final class Builder {
+        private final List<Segment> segments = new ArrayList<>();
+        private Long seed;
+
+        public Builder text(int[] tokens) {
+            if (tokens.length > 0) {
+                segments.add(new Text(tokens.clone()));
+            }
+            return this;
+        }
+
+        public Builder hole(int budget) {
+            segments.add(new Hole(budget));
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public CanvasRequest build() {
+            return new CanvasRequest(segments, seed);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.quicksilver.decode;
+
+import dev.quicksilver.transformer.ForwardRequest;
+
+/**
+ * One canvas being decoded, as the session's loop sees it: say what to compute next, take the logits,
+ * commit. {@link DiffusionCanvas} and {@link AutoregressiveCanvas} are the two kinds.
+ */
+sealed interface CanvasWork extends AutoCloseable permits DiffusionCanvas, AutoregressiveCanvas {
+
+    /** The window and logit positions of this canvas's part of the next batched forward. */
+    ForwardRequest nextForward();
+
+    /**
+     * Takes the logits of the request last returned by {@link #nextForward()} and commits tokens.
+     *
+     * @return tokens committed by this step
+     */
+    int accept(float[] logits);
+
+    boolean done();
+
+    /** Stops decoding; the result keeps what was committed so far. */
+    void cancel();
+
+    /** A copy of the canvas now (masks where nothing is committed yet): for streaming. */
+    int[] snapshot();
+
+    CanvasResult result();
+
+    /** Frees the key/value cache. */
+    @Override
+    void close();
+}

@@ -1,0 +1,184 @@
+package dev.quicksilver.decode;
+
+import dev.quicksilver.transformer.AttentionKind;
+import dev.quicksilver.transformer.ForwardRequest;
+import dev.quicksilver.transformer.LanguageModel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+/**
+ * The decoding loop, one step at a time, over a batch of canvases that changes as it runs.
+ *
+ * <p><b>Design.</b> A step is: every unfinished canvas says which window of its tokens it needs computed
+ * and at which positions it wants logits ({@link CanvasWork#nextForward()}); all of those go to the model as
+ * one batched forward (each weight is read once for every canvas in the batch); then every canvas commits
+ * tokens from its logits ({@link CanvasWork#accept(float[])}). Everything particular to a canvas (its
+ * blocks, cache refreshes, early stop, random generator) lives in the canvas, so canvases at different
+ * points of their decoding share a forward: a canvas that joins starts with its own full forward while
+ * the others carry on with cached steps.
+ *
+ * <p><b>Threads.</b> One thread drives {@link #step()} (the scheduler's). {@link #submit} and
+ * {@link #cancel} may be called from any thread: new canvases join, and cancellations land, at the start of
+ * the next step, so a cancelled request stops within one step. Bad requests are rejected by {@code submit}
+ * itself, in the caller's thread.
+ *
+ * <p>A session decodes in one {@link DecodeMode}: the attention kind is per forward call, so diffusion and
+ * autoregressive canvases never share a batch.
+ */
+public final class DenoisingSession implements AutoCloseable {
+
+    private static final String RANDOM_ALGORITHM = "L64X128MixRandom";
+
+    private final LanguageModel model;
+    private final DecodeOptions options;
+    private final SpecialTokens special;
+    private final TokenSampler sampler;
+    private final AttentionKind attention;
+
+    private final AtomicLong nextId = new AtomicLong();
+    private final Queue<CanvasHandle> joining = new ConcurrentLinkedQueue<>();
+    private final Set<CanvasHandle> cancelRequests = ConcurrentHashMap.newKeySet();
+    private final List<CanvasHandle> active = new ArrayList<>();
+
+    private int forwards;
+    private long tokensCommitted;
+    private long rowsComputed;
+    private double forwardMs;
+    private double totalMs;
+
+    public DenoisingSession(LanguageModel model, DecodeOptions options) {
+        this.model = model;
+        this.options = options;
+        this.special = SpecialTokens.of(model.config());
+        this.sampler = new TokenSampler(options.sampling(), special.mask());
+        this.attention = options.mode() == DecodeMode.DIFFUSION ? AttentionKind.BIDIRECTIONAL : AttentionKind.CAUSAL;
+    }
+
+    public DecodeOptions options() {
+        return options;
+    }
+
+    public SpecialTokens specialTokens() {
+        return special;
+    }
+
+    /**
+     * Adds a canvas; it joins the batch at the next step.
+     *
+     * @throws IllegalArgumentException when the canvas does not fit the model or the mode
+     */
+    public CanvasHandle submit(CanvasRequest request) {
+        if (request.length() > special.maxPositions()) {
+            throw new IllegalArgumentException("the canvas has " + request.length() + " positions but the model "
+                    + "takes at most " + special.maxPositions() + "; shorten the context or the token budget");
+        }
+        long seed = request.seed() != null ? request.seed() : options.seed();
+        RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
+        CanvasWork work = options.mode() == DecodeMode.DIFFUSION
+                ? new DiffusionCanvas(request, model, special, options, sampler, rng)
+                : new AutoregressiveCanvas(request, model, special, options.cache() != CacheMode.NONE,
+                        options.stopAtEos(), sampler, rng);
+        CanvasHandle handle = new CanvasHandle(nextId.getAndIncrement(), work);
+        joining.add(handle);
+        return handle;
+    }
+
+    /** Stops a canvas at the start of the next step; its result keeps what was committed. */
+    public void cancel(CanvasHandle handle) {
+        cancelRequests.add(handle);
+    }
+
+    /** Whether a step would do anything. */
+    public boolean hasWork() {
+        return !active.isEmpty() || !joining.isEmpty();
+    }
+
+    /** Runs one batched forward over every unfinished canvas and commits tokens in each. */
+    public StepReport step() {
+        long start = System.nanoTime();
+        List<CanvasHandle> finished = new ArrayList<>();
+        for (CanvasHandle h; (h = joining.poll()) != null; ) {
+            active.add(h);
+        }
+        for (Iterator<CanvasHandle> it = active.iterator(); it.hasNext(); ) {
+            CanvasHandle h = it.next();
+            if (cancelRequests.remove(h)) {
+                h.work().cancel();
+                h.finish();
+                finished.add(h);
+                it.remove();
+            }
+        }
+        if (active.isEmpty()) {
+            return finished.isEmpty() ? StepReport.IDLE : new StepReport(0, 0, 0, 0, finished);
+        }
+
+        List<ForwardRequest> batch = new ArrayList<>(active.size());
+        int rows = 0;
+        for (CanvasHandle h : active) {
+            ForwardRequest r = h.work().nextForward();
+            rows += r.windowLength();
+            batch.add(r);
+        }
+        long forwardStart = System.nanoTime();
+        float[][] logits = model.forward(batch, attention);
+        double stepForwardMs = (System.nanoTime() - forwardStart) / 1e6;
+
+        int committed = 0;
+        for (int i = 0; i < active.size(); i++) {
+            committed += active.get(i).work().accept(logits[i]);
+        }
+        int batchSize = active.size();
+        for (Iterator<CanvasHandle> it = active.iterator(); it.hasNext(); ) {
+            CanvasHandle h = it.next();
+            if (h.work().done()) {
+                h.finish();
+                finished.add(h);
+                it.remove();
+            }
+        }
+
+        forwards++;
+        tokensCommitted += committed;
+        rowsComputed += rows;
+        forwardMs += stepForwardMs;
+        totalMs += (System.nanoTime() - start) / 1e6;
+        return new StepReport(batchSize, rows, committed, stepForwardMs, List.copyOf(finished));
+    }
+
+    /** Steps until every submitted canvas is finished. */
+    public void runToCompletion() {
+        while (hasWork()) {
+            step();
+        }
+    }
+
+    public DecodeStats stats() {
+        String cache = options.mode() == DecodeMode.AUTOREGRESSIVE
+                ? (options.cache() == CacheMode.NONE ? "none" : "kv")
+                : options.cache().cliName();
+        return new DecodeStats(forwards, tokensCommitted, rowsComputed, forwardMs, totalMs, options.mode().cliName(),
+                cache, model.backendName());
+    }
+
+    /** Cancels whatever is left and frees its caches (the model stays open: the caller owns it). */
+    @Override
+    public void close() {
+        for (CanvasHandle h; (h = joining.poll()) != null; ) {
+            active.add(h);
+        }
+        for (CanvasHandle h : active) {
+            h.work().cancel();
+            h.finish();
+        }
+        active.clear();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.quicksilver.decode;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns one position's logits into a {@link Candidate}: the proposed token and how sure the model is.
+ *
+ * <p>Follows Dream's {@code sample_tokens} (DreamLM/Dream, {@code generation_utils.py}): divide by the
+ * temperature, keep the top-p nucleus (the first token past the mass is kept too), keep the top-k, softmax
+ * over what is left; greedy takes the argmax, otherwise one categorical draw. The confidence is the
+ * probability of the proposed token, the top-1/top-2 margin, or the negative entropy, all over the
+ * filtered distribution.
+ *
+ * <p>One deliberate difference: the mask token is never proposed (its logit is treated as -inf). An
+ * untrained or small model can rank [MASK] first, and committing it would leave a hole that looks filled.
+ * The PyTorch reference sampler in the tests does the same.
+ *
+ * <p>Not thread-safe: it keeps a scratch buffer of vocabulary size. One per decoding session.
+ */
+public final class TokenSampler {
+
+    private final SamplingOptions options;
+    private final int excludedToken;
+    private double[] scratch = new double[0];
+    private long[] order = new long[0];
+
+    /** @param excludedToken a token never proposed (the mask id), or -1 for none */
+    public TokenSampler(SamplingOptions options, int excludedToken) {
+        this.options = options;
+        this.excludedToken = excludedToken;
+    }
+
+    public SamplingOptions options() {
+        return options;
+    }
+
+    /**
+     * @param logits flattened logits; this position's row is {@code logits[offset, offset + vocab)}
+     * @param rng    used only when sampling (temperature > 0)
+     */
+    public Candidate pick(float[] logits, int offset, int vocab, RandomGenerator rng) {
+        if (scratch.length < vocab) {
+            scratch = new double[vocab];
+        }
+        double[] z = scratch; // working logits: scaled, filtered (-inf = dropped)
+        double invTemperature = options.greedy() ? 1.0 : 1.0 / options.temperature();
+        for (int v = 0; v < vocab; v++) {
+            z[v] = logits[offset + v] * invTemperature;
+        }
+        if (excludedToken >= 0 && excludedToken < vocab) {
+            z[excludedToken] = Double.NEGATIVE_INFINITY;
+        }
+        if (options.topP() < 1) {
+            keepNucleus(z, vocab, options.topP());
+        }
+        if (options.topK() > 0 && options.topK() < vocab) {
+            keepTopK(z, vocab, options.topK());
+        }
+
+        // Softmax statistics in one pass after the max: Z = sum e^(z-m), S = sum e^(z-m) (z-m).
+        int best = -1;
+        double max = Double.NEGATIVE_INFINITY;
+        double second = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            double x = z[v];
+            if (x > max) {
+                second = max;
+                max = x;
+                best = v;
+            } else if (x > second) {
+                second = x;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalStateException("every token was filtered out or had a non-finite logit");
+        }
+        double sum = 0;
+        double weighted = 0;
+        for (int v = 0; v < vocab; v++) {
+            double d = z[v] - max;
+            if (d > Double.NEGATIVE_INFINITY) {
+                double e = Math.exp(d);
+                sum += e;
+                weighted += e * d;
+            }
+        }
+        double logSum = Math.log(sum);
+        double topProbability = 1.0 / sum;
+        double secondProbability = second == Double.NEGATIVE_INFINITY ? 0 : Math.exp(second - max) / sum;
+        double negativeEntropy = weighted / sum - logSum; // sum p log p, with log p = (z - m) - log Z
+
+        int token = best;
+        double probability = topProbability;
+        if (!options.greedy()) {
+            token = draw(z, vocab, max, sum, rng);
+            probability = Math.exp(z[token] - max) / sum;
+        }
+        return new Candidate(token, probability, topProbability - secondProbability, negativeEntropy);
+    }
+
+    /** Inverse-CDF draw from softmax(z); the last token with mass absorbs rounding. */
+    private static int draw(double[] z, int vocab, double max, double sum, RandomGenerator rng) {
+        double target = rng.nextDouble() * sum;
+        double acc = 0;
+        int last = -1;
+        for (int v = 0; v < vocab; v++) {
+            double d = z[v] - max;
+            if (d > Double.NEGATIVE_INFINITY) {
+                acc += Math.exp(d);
+                last = v;
+                if (acc > target) {
+                    return v;
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Dream's {@code top_p_logits}: sort descending, drop every token whose preceding cumulative mass
+     * already exceeds p (so the token that crosses p is kept, and the top token always is).
+     */
+    private void keepNucleus(double[] z, int vocab, double topP) {
+        int n = sortDescending(z, vocab);
+        double max = z[(int) order[0]];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            total += Math.exp(z[(int) order[i]] - max);
+        }
+        double cumulative = 0;
+        for (int i = 0; i < n; i++) {
+            int v = (int) order[i];
+            if (cumulative / total > topP) {
+                z[v] = Double.NEGATIVE_INFINITY;
+            } else {
+                cumulative += Math.exp(z[v] - max);
+            }
+        }
+    }
+
+    /** Dream's {@code top_k_logits}: drop every token strictly below the k-th largest value (ties stay). */
+    private void keepTopK(double[] z, int vocab, int k) {
+        int n = sortDescending(z, vocab);
+        if (k >= n) {
+            return;
+        }
+        double kth = z[(int) order[k - 1]];
+        for (int v = 0; v < vocab; v++) {
+            if (z[v] < kth) {
+                z[v] = Double.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /**
+     * Fills {@link #order}'s low 32 bits with the indices of the finite entries, largest value first
+     * (equal values: lower index first). Returns how many there are.
+     */
+    private int sortDescending(double[] z, int vocab) {
+        if (order.length < vocab) {
+            order = new long[vocab];
+        }
+        int n = 0;
+        for (int v = 0; v < vocab; v++) {
+            if (z[v] > Double.NEGATIVE_INFINITY) {
+                // Key: descending float value in the high half, ascending index in the low half.
+                int bits = Float.floatToIntBits((float) z[v]);
+                int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // order-preserving int for floats
+                long key = ((long) ~ascending << 32) | (v & 0xffffffffL);
+                order[n++] = key;
+            }
+        }
+        Arrays.sort(order, 0, n);
+        for (int i = 0; i < n; i++) {
+            order[i] = order[i] & 0xffffffffL;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.quicksilver.tensor;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.quicksilver.model.ModelLoadException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * All weights of one model directory, memory-mapped: either the files named by
+ * {@code model.safetensors.index.json}'s {@code weight_map} (sharded checkpoints), or every
+ * {@code *.safetensors} file in the directory. Owns the shared {@link Arena} of the mappings; closing the
+ * store unmaps them, after which no tensor of it may be read.
+ */
+public final class WeightStore implements AutoCloseable {
+
+    public static final String INDEX_FILE = "model.safetensors.index.json";
+
+    private final Path dir;
+    private final Arena arena;
+    private final Map<String, WeightTensor> tensors;
+    private final List<Path> files;
+
+    private WeightStore(Path dir, Arena arena, Map<String, WeightTensor> tensors, List<Path> files) {
+        this.dir = dir;
+        this.arena = arena;
+        this.tensors = tensors;
+        this.files = files;
+    }
+
+    public static WeightStore open(Path dir) {
+        Arena arena = Arena.ofShared();
+        try {
+            Path index = dir.resolve(INDEX_FILE);
+            WeightStore store = Files.exists(index) ? openSharded(dir, index, arena) : openAll(dir, arena);
+            return store;
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static WeightStore openAll(Path dir, Arena arena) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot list model directory " + dir + " (" + e.getMessage()
+                    + "); check that it exists and is readable.", e);
+        }
+        if (files.isEmpty()) {
+            throw new ModelLoadException("Model directory " + dir + " has no *.safetensors weights; convert the"
+                    + " checkpoint to safetensors or point Quicksilver at the directory that holds them.");
+        }
+        Map<String, WeightTensor> tensors = new LinkedHashMap<>();
+        for (Path f : files) {
+            for (WeightTensor t : SafetensorsFile.open(f, arena).tensors().values()) {
+                WeightTensor previous = tensors.put(t.name(), t);
+                if (previous != null) {
+                    throw new ModelLoadException("Tensor \"" + t.name() + "\" is in both " + previous.file() + " and "
+                            + f + "; remove the stray file from the model directory.");
+                }
+            }
+        }
+        return new WeightStore(dir, arena, tensors, files);
+    }
+
+    private static WeightStore openSharded(Path dir, Path index, Arena arena) {
+        JsonObject weightMap;
+        try {
+            JsonElement root = JsonParser.parseString(Files.readString(index));
+            JsonElement map = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;
+            if (map == null || !map.isJsonObject()) {
+                throw new ModelLoadException(index + " has no \"weight_map\" object; replace it with the index"
+                        + " file from the checkpoint.");
+            }
+            weightMap = map.getAsJsonObject();
+        } catch (IOException | JsonParseException e) {
+            throw new ModelLoadException(index + " cannot be read as JSON (" + e.getMessage()
+                    + "); replace it with the index file from the checkpoint.", e);
+        }
+        Map<String, SafetensorsFile> shards = new TreeMap<>();
+        Map<String, WeightTensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
+            String name = e.getKey();
+            String shardName = e.getValue().getAsString();
+            SafetensorsFile shard = shards.get(shardName);
+            if (shard == null) {
+                Path shardPath = dir.resolve(shardName);
+                if (!Files.isRegularFile(shardPath)) {
+                    throw new ModelLoadException(index + " field \"weight_map\" puts \"" + name + "\" in " + shardName
+                            + ", which is not in " + dir + "; download the missing shard.");
+                }
+                shard = SafetensorsFile.open(shardPath, arena);
+                shards.put(shardName, shard);
+            }
+            WeightTensor t = shard.tensors().get(name);
+            if (t == null) {
+                throw new ModelLoadException(index + " field \"weight_map\" puts \"" + name + "\" in " + shardName
+                        + ", but that file has no such tensor; the index and shards are from different checkpoints.");
+            }
+            tensors.put(name, t);
+        }
+        List<Path> files = shards.values().stream().map(SafetensorsFile::path).toList();
+        return new WeightStore(dir, arena, tensors, files);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public List<Path> files() {
+        return files;
+    }
+
+    public Map<String, WeightTensor> all() {
+        return tensors;
+    }
+
+    public Optional<WeightTensor> find(String name) {
+        return Optional.ofNullable(tensors.get(name));
+    }
+
+    /** The tensor {@code name}; fails with a message naming the files searched. */
+    public WeightTensor tensor(String name) {
+        WeightTensor t = tensors.get(name);
+        if (t == null) {
+            throw new ModelLoadException("Model directory " + dir + " has no tensor \"" + name + "\" (searched "
+                    + files.stream().map(p -> p.getFileName().toString()).toList() + "); the weights do not match"
+                    + " the architecture config.json names: use the checkpoint that config.json came from.");
+        }
+        return t;
+    }
+
+    /** The tensor {@code name}, checked to have exactly {@code shape} (which config.json implies). */
+    public WeightTensor tensor(String name, long... shape) {
+        WeightTensor t = tensor(name);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new ModelLoadException(t.file() + " tensor \"" + name + "\" has shape " + t.shapeString()
+                    + " but config.json implies " + Arrays.toString(shape)
+                    + "; config.json and the weights are from different checkpoints.");
+        }
+        return t;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.quicksilver.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One named tensor of a checkpoint: a view into the memory-mapped file, never a copy. Matrices keep the
+ * Hugging Face layout {@code [out, in]} (row o holds the weights of output o), so a matmul reads each
+ * row contiguously.
+ *
+ * @param file  the .safetensors file it lives in (for messages)
+ * @param data  exactly the tensor's bytes, little-endian
+ */
+public record WeightTensor(String name, DType dtype, long[] shape, MemorySegment data, Path file) {
+
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    public long elementCount() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Rows of a matrix ({@code out} features); 1 for a vector. */
+    public int rows() {
+        return shape.length == 1 ? 1 : Math.toIntExact(shape[0]);
+    }
+
+    /** Columns of a matrix ({@code in} features), or the length of a vector. */
+    public int cols() {
+        return Math.toIntExact(shape[shape.length - 1]);
+    }
+
+    /** Element {@code index} (row-major) widened to float. Scalar and slow: for the reference backend and tests. */
+    public float getFloat(long index) {
+        return switch (dtype) {
+            case F32 -> data.getAtIndex(F32, index);
+            case BF16 -> DType.bf16ToFloat(data.getAtIndex(I16, index));
+            case F16 -> Float.float16ToFloat(data.getAtIndex(I16, index));
+        };
+    }
+
+    /** The whole tensor widened to float (tests and small vectors such as norms and biases). */
+    public float[] toFloatArray() {
+        float[] out = new float[Math.toIntExact(elementCount())];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = getFloat(i);
+        }
+        return out;
+    }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype + shapeString() + " in " + file.getFileName();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.quicksilver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.quicksilver.transformer.Fixtures;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands run in-process through picocli, on the tiny fixture models. */
+class CliTest {
+
+    static final String MODEL = Fixtures.model("qwen2-gqa-f32").toString();
+
+    @TempDir
+    static Path tmp;
+
+    /** Exit code, stdout and stderr of one command line. */
+    record Run(int exit, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = SidecarCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void repositoryRoot() {
+        // Tests run in the module folder; the bench finds its PyTorch script from the repository root.
+        System.setProperty("quicksilver.home", Path.of("").toAbsolutePath().getParent().toString());
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("quicksilver.home");
+    }
+
+    @Test
+    void generateJsonReportsTheTextAndTheCost() {
+        Run r = run("generate", "--model", MODEL, "--backend", "reference", "--prompt", "public String greet(",
+                "--max-tokens", "12", "--sampler", "threshold", "--threshold", "0.04", "--block", "4", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        for (String field : new String[] {"text", "forwards", "tokensPerForward", "msPerForward", "backend"}) {
+            assertTrue(j.has(field), field + " in " + r.out);
+        }
+        assertEquals("reference", j.get("backend").getAsString());
+        assertEquals("dual", j.get("cache").getAsString());
+        int forwards = j.get("forwards").getAsInt();
+        assertTrue(forwards >= 3 && forwards <= 12, "at least one forward per block of 4, at most one per token");
+        assertEquals(j.get("tokensCommitted").getAsDouble() / forwards, j.get("tokensPerForward").getAsDouble(), 1e-3);
+        assertTrue(j.get("tokens").getAsJsonArray().size() <= 12);
+    }
+
+    @Test
+    void generateFromFilesInAutoregressiveMode() throws IOException {
+        Path prefix = Files.writeString(tmp.resolve("prefix.txt"), "for (String other : others) {");
+        Path suffix = Files.writeString(tmp.resolve("suffix.txt"), "}\n");
+        Run r = run("generate", "--model", MODEL, "--backend", "cpu", "--prefix-file", prefix.toString(),
+                "--suffix-file", suffix.toString(), "--max-tokens", "6", "--mode", "ar", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        assertEquals("ar", j.get("mode").getAsString());
+        assertEquals("kv", j.get("cache").getAsString());
+        assertEquals("cpu", j.get("backend").getAsString());
+        assertEquals(j.get("tokensCommitted").getAsInt(), j.get("forwards").getAsInt(), "one token per forward");
+        assertTrue(r.err.contains("FIM"), "the fixture tokenizer has no <|fim_middle|>, so the suffix is dropped: " + r.err);
+    }
+
+    @Test
+    void humanOutputIsTheTextThenAStatsLine() {
+        Run r = run("generate", "--model", MODEL, "--backend", "reference", "--prompt", "return ", "--max-tokens", "4");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.err.contains("forwards") && r.err.contains("tokens/forward") && r.err.contains("backend reference"),
+                r.err);
+    }
+
+    @Test
+    void badOptionsAndMissingModelsAreOneSentence() {
+        Run threshold = run("generate", "--model", MODEL, "--prompt", "x", "--threshold", "2");
+        assertEquals(2, threshold.exit);
+        assertTrue(threshold.err.startsWith("quicksilver: --threshold must be in [0, 1]"), threshold.err);
+        assertEquals(1, threshold.err.strip().lines().count());
+
+        Run sampler = run("generate", "--model", MODEL, "--prompt", "x", "--sampler", "best");
+        assertEquals(2, sampler.exit);
+        assertTrue(sampler.err.contains("unknown --sampler 'best'"), sampler.err);
+
+        Run missing = run("generate", "--model", tmp.resolve("nope").toString(), "--prompt", "x");
+        assertEquals(2, missing.exit);
+        assertTrue(missing.err.contains("does not exist"), missing.err);
+
+        Run demo = run("demo", "--root", tmp.toString());
+        assertEquals(2, demo.exit);
+        assertTrue(demo.err.contains("the embedded model is not at"), demo.err);
+    }
+
+    @Test
+    void demoCompletesTheSnippet() {
+        Run r = run("demo", "--model", Fixtures.model("dream-tied-bf16").toString(), "--backend", "reference",
+                "--max-tokens", "8");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("public int increment()") && r.out.contains(">>> "), r.out);
+        assertTrue(r.out.contains("forwards"), r.out);
+    }
+
+    @Test
+    void evalScoresExactMatchAndSimilarityPerKind() throws IOException {
+        // The first case's expected middle is what the model itself writes, so it must match exactly.
+        String prefix = "public String greet(String name) {\n        return ";
+        String suffix = ";\n    }\n";
+        Path p = Files.writeString(tmp.resolve("p.txt"), prefix);
+        Path s = Files.writeString(tmp.resolve("s.txt"), suffix);
+        Run g = run("generate", "--model", MODEL, "--backend", "reference", "--prefix-file", p.toString(),
+                "--suffix-file", s.toString(), "--max-tokens", "6", "--threshold", "0.04", "--sampler", "threshold",
+                "--block", "4", "--json");
+        assertEquals(0, g.exit, g.err);
+        String own = g.json().get("text").getAsString();
+        JsonObject c1 = new JsonObject();
+        c1.addProperty("id", "own");
+        c1.addProperty("prefix", prefix);
+        c1.addProperty("middle", own);
+        c1.addProperty("suffix", suffix);
+        c1.addProperty("kind", "line");
+        JsonObject c2 = c1.deepCopy();
+        c2.addProperty("id", "other");
+        c2.addProperty("middle", "\"Hello, \" + name");
+        c2.addProperty("kind", "expression");
+        Path cases = Files.writeString(tmp.resolve("cases.jsonl"), c1 + "\n\n" + c2 + "\n");
+
+        Run r = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(), "--length", "6",
+                "--threshold", "0.04", "--sampler", "threshold", "--block", "4", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        assertEquals(2, j.get("cases").getAsInt());
+        assertEquals(0.5, j.get("exactMatch").getAsDouble(), 1e-9, r.out);
+        JsonObject line = j.getAsJsonObject("byKind").getAsJsonObject("line");
+        assertEquals(1.0, line.get("exactMatch").getAsDouble());
+        assertEquals(1.0, line.get("charSimilarity").getAsDouble());
+        JsonObject expression = j.getAsJsonObject("byKind").getAsJsonObject("expression");
+        assertEquals(0.0, expression.get("exactMatch").getAsDouble());
+        assertTrue(expression.get("charSimilarity").getAsDouble() < 1.0);
+        assertTrue(j.get("tokensPerForward").getAsDouble() >= 1.0);
+
+        Run table = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(), "--limit", "1");
+        assertEquals(0, table.exit, table.err);
+        assertTrue(table.out.contains("overall") && table.out.contains("line"), table.out);
+        assertFalse(table.out.contains("expression"), "--limit 1 evaluates the first case only");
+    }
+
+    @Test
+    void aBadCaseLineNamesTheFileAndLine() throws IOException {
+        Path cases = Files.writeString(tmp.resolve("bad.jsonl"),
+                "{\"id\":\"a\",\"prefix\":\"x\",\"middle\":\"y\",\"suffix\":\"z\"}\n{\"id\":\"b\",\"prefix\":\"x\"}\n");
+        Run r = run("eval", "--model", MODEL, "--cases", cases.toString());
+        assertEquals(2, r.exit);
+        assertTrue(r.err.contains("bad.jsonl line 2 has no \"middle\""), r.err);
+        Path notJson = Files.writeString(tmp.resolve("worse.jsonl"), "{\"id\": \n");
+        assertTrue(run("eval", "--model", MODEL, "--cases", notJson.toString()).err.contains("worse.jsonl line 1 is not valid JSON"));
+    }
+
+    @Test
+    void benchEngineComparesDiffusionArCachesAndTorch() {
+        Run r = run("bench", "engine", "--model", MODEL, "--backend", "cpu", "--tokens", "16", "--runs", "1",
+                "--forward-tokens", "64", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        assertTrue(j.get("diffusionVsArSpeedup").getAsDouble() > 0);
+        assertEquals(16, j.getAsJsonObject("ar").get("forwards").getAsInt(), "the AR baseline: one token per forward");
+        assertEquals(16, j.getAsJsonObject("diffusion").get("tokens").getAsInt(), "EOS ignored: the full length");
+        JsonObject caches = j.getAsJsonObject("caches");
+        for (String mode : new String[] {"none", "prefix", "dual"}) {
+            assertTrue(caches.has(mode), mode);
+        }
+        assertEquals(1.0, caches.getAsJsonObject("none").get("agreementWithNone").getAsDouble());
+        assertTrue(caches.getAsJsonObject("dual").get("rowsPerForward").getAsDouble()
+                < caches.getAsJsonObject("none").get("rowsPerForward").getAsDouble());
+        var speedup = j.get("cpuVsTorchSpeedup").getAsJsonPrimitive();
+        assertTrue(speedup.isNumber() || speedup.getAsString().equals("unavailable"), r.out);
+        if (speedup.isString()) {
+            assertTrue(j.getAsJsonObject("forward").has("reason"));
+        }
+    }
+
+    @Test
+    void bareBenchAsksWhichBenchmark() {
+        Run r = run("bench");
+        assertEquals(2, r.exit);
+        assertTrue(r.err.contains("bench engine"), r.err);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.quicksilver.tensor;
+
+import static dev.quicksilver.transformer.Fixtures.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each cpu kernel against the reference on shapes that are not multiples of the vector width. */
+class KernelParityTest {
+
+    static final CpuBackend CPU = new CpuBackend(2);
+    static final ReferenceBackend REF = new ReferenceBackend();
+    static final double TOL = 2e-5;
+
+    @AfterAll
+    static void close() {
+        CPU.close();
+    }
+
+    static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    /** A weight tensor in native memory holding {@code values} rounded to {@code dtype}. */
+    static WeightTensor weight(DType dtype, float[] values, long... shape) {
+        MemorySegment seg = Arena.ofAuto().allocate((long) values.length * dtype.bytes(), 64);
+        var f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            switch (dtype) {
+                case F32 -> seg.setAtIndex(f32, i, values[i]);
+                case BF16 -> seg.setAtIndex(i16, i, (short) (Float.floatToRawIntBits(values[i]) >>> 16));
+                case F16 -> seg.setAtIndex(i16, i, Float.floatToFloat16(values[i]));
+            }
+        }
+        return new WeightTensor("test", dtype, shape, seg, Path.of("memory"));
+    }
+
+    static Stream<Arguments> matmulShapes() {
+        // rows, in, out: single rows (AR decode), row counts around the 4-row tile, `in` around the
+        // 512-long panel chunk and not a multiple of any lane count, `out` around the 4-column tile.
+        int[][] shapes = {{1, 1, 1}, {1, 7, 3}, {3, 17, 5}, {4, 16, 4}, {5, 33, 9}, {7, 100, 13},
+                {9, 513, 11}, {13, 1029, 7}, {4, 64, 260}, {17, 300, 301}};
+        return Stream.of(DType.values()).flatMap(d -> Stream.of(shapes).flatMap(s -> Stream.of(
+                Arguments.of(d, s[0], s[1], s[2], false), Arguments.of(d, s[0], s[1], s[2], true))));
+    }
+
+    @ParameterizedTest(name = "{0} rows={1} in={2} out={3} bias={4}")
+    @MethodSource("matmulShapes")
+    void matmul(DType dtype, int rows, int in, int out, boolean withBias) {
+        Random rnd = new Random(rows * 31L + in * 7L + out);
+        float[] x = random(rnd, rows * in);
+        WeightTensor w = weight(dtype, random(rnd, in * out), out, in);
+        float[] bias = withBias ? random(rnd, out) : null;
+        float[] expected = new float[rows * out];
+        float[] actual = new float[rows * out];
+        REF.matmul(x, rows, w, bias, expected);
+        CPU.matmul(x, rows, w, bias, actual);
+        assertClose(expected, actual, TOL, "matmul");
+    }
+
+    @Test
+    void matmulLargeEnoughToRunOnThePool() {
+        Random rnd = new Random(5);
+        int rows = 6, in = 700, out = 333;
+        float[] x = random(rnd, rows * in);
+        WeightTensor w = weight(DType.BF16, random(rnd, in * out), out, in);
+        float[] expected = new float[rows * out];
+        float[] actual = new float[rows * out];
+        REF.matmul(x, rows, w, null, expected);
+        CPU.matmul(x, rows, w, null, actual);
+        assertClose(expected, actual, TOL, "matmul");
+    }
+
+    @Test
+    void halfToFloatIsExactForEveryBitPattern() {
+        VectorSpecies<Short> s = VectorSpecies.of(short.class,
+                jdk.incubator.vector.VectorShape.forBitSize(CpuBackend.lanes() * 16));
+        short[] bits = new short[s.length()];
+        float[] out = new float[s.length()];
+        for (int base = 0; base < 65536; base += bits.length) {
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = (short) (base + i);
+            }
+            CpuBackend.f16ToFloat(ShortVector.fromArray(s, bits, 0)).intoArray(out, 0);
+            for (int i = 0; i < bits.length; i++) {
+                float expected = Float.float16ToFloat(bits[i]);
+                if (Float.isNaN(expected)) {
+                    assertEquals(true, Float.isNaN(out[i]), "half " + Integer.toHexString(bits[i] & 0xFFFF));
+                } else {
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[i]),
+                            "half " + Integer.toHexString(bits[i] & 0xFFFF));
+                }
+            }
+        }
+    }
+
+    @Test
+    void bf16ToFloatIsTheUpperHalf() {
+        VectorSpecies<Short> s = VectorSpecies.of(short.class,
+                jdk.incubator.vector.VectorShape.forBitSize(CpuBackend.lanes() * 16));
+        short[] bits = new short[s.length()];
+        float[] out = new float[s.length()];
+        for (int base = 0; base < 65536; base += bits.length) {
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = (short) (base + i);
+            }
+            CpuBackend.bf16ToFloat(ShortVector.fromArray(s, bits, 0)).intoArray(out, 0);
+            for (int i = 0; i < bits.length; i++) {
+                assertEquals((bits[i] & 0xFFFF) << 16, Float.floatToRawIntBits(out[i]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("oddSizes")
+    void rmsNorm(int rows, int dim) {
+        Random rnd = new Random(dim);
+        float[] x = random(rnd, rows * dim);
+        float[] w = random(rnd, dim);
+        float[] expected = new float[rows * dim];
+        float[] actual = new float[rows * dim];
+        REF.rmsNorm(x, rows, dim, w, 1e-6f, expected);
+        CPU.rmsNorm(x, rows, dim, w, 1e-6f, actual);
+        assertClose(expected, actual, TOL, "rmsNorm");
+    }
+
+    @ParameterizedTest
+    @MethodSource("oddSizes")
+    void ropeSwigluAddSoftmax(int rows, int dim) {
+        Random rnd = new Random(dim * 3L);
+        int heads = 3;
+        int headDim = 2 * dim;
+        float[] x = random(rnd, rows * heads * headDim);
+        float[] cos = random(rnd, rows * dim);
+        float[] sin = random(rnd, rows * dim);
+        float[] expected = x.clone();
+        float[] actual = x.clone();
+        REF.rope(expected, rows, heads, headDim, cos, sin);
+        CPU.rope(actual, rows, heads, headDim, cos, sin);
+        assertClose(expected, actual, TOL, "rope");
+
+        float[] gate = random(rnd, rows * dim);
+        float[] up = random(rnd, rows * dim);
+        expected = gate.clone();
+        actual = gate.clone();
+        REF.swiglu(expected, up, rows * dim);
+        CPU.swiglu(actual, up, rows * dim);
+        assertClose(expected, actual, TOL, "swiglu");
+
+        expected = gate.clone();
+        actual = gate.clone();
+        REF.add(expected, up, rows * dim);
+        CPU.add(actual, up, rows * dim);
+        assertClose(expected, actual, TOL, "add");
+
+        float[] logits = random(rnd, rows * dim + 3);
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] *= 10;
+        }
+        expected = logits.clone();
+        actual = logits.clone();
+        REF.softmax(expected, 3, rows * dim);
+        CPU.softmax(actual, 3, rows * dim);
+        assertClose(expected, actual, TOL, "softmax");
+    }
+
+    static Stream<Arguments> oddSizes() {
+        return Stream.of(Arguments.of(1, 1), Arguments.of(2, 7), Arguments.of(3, 17), Arguments.of(1, 64),
+                Arguments.of(5, 67), Arguments.of(2, 200));
+    }
+
+    @Test
+    void embedEveryDtype() {
+        Random rnd = new Random(9);
+        int vocab = 23, dim = 37;
+        int[] tokens = {0, 22, 5, 5, 17};
+        for (DType d : DType.values()) {
+            WeightTensor table = weight(d, random(rnd, vocab * dim), vocab, dim);
+            float[] expected = new float[tokens.length * dim];
+            float[] actual = new float[tokens.length * dim];
+            REF.embed(table, tokens, expected);
+            CPU.embed(table, tokens, actual);
+            assertClose(expected, actual, 0, "embed " + d);
+        }
+    }
+
+    static Stream<Arguments> attentionShapes() {
+        // heads, kvHeads, headDim, nKeys, nQ, firstPosition
+        return Stream.of(Arguments.of(1, 1, 1, 1, 1, 0), Arguments.of(4, 2, 12, 19, 19, 0),
+                Arguments.of(6, 2, 17, 33, 5, 11), Arguments.of(5, 5, 8, 40, 7, 33),
+                Arguments.of(8, 1, 64, 130, 130, 0), Arguments.of(4, 4, 128, 70, 3, 20));
+    }
+
+    @ParameterizedTest(name = "heads={0} kv={1} hd={2} keys={3} q={4} from={5}")
+    @MethodSource("attentionShapes")
+    void attention(int heads, int kvHeads, int headDim, int nKeys, int nQ, int first) {
+        AttentionShape shape = new AttentionShape(heads, kvHeads, headDim);
+        Random rnd = new Random(heads * 100L + nKeys);
+        int qRow0 = 2; // queries sit after two unrelated rows, as the second request of a batch does
+        float[] q = random(rnd, (qRow0 + nQ) * shape.qDim());
+        MemorySegment keys = MemorySegment.ofArray(random(rnd, nKeys * shape.kvDim()));
+        MemorySegment values = MemorySegment.ofArray(random(rnd, nKeys * shape.kvDim()));
+        for (boolean causal : new boolean[] {false, true}) {
+            float[] expected = new float[q.length];
+            float[] actual = new float[q.length];
+            REF.attention(q, expected, qRow0, nQ, first, keys, values, nKeys, shape, causal);
+            CPU.attention(q, actual, qRow0, nQ, first, keys, values, nKeys, shape, causal);
+            assertClose(expected, actual, TOL, "attention causal=" + causal);
+        }
+    }
+}
