@@ -51,7 +51,7 @@ public final class MavenDependencies {
 
     /** A pom with its parents applied. */
     private record EffectivePom(Coordinates self, Map<String, String> properties, Map<String, String> managedVersions,
-                                List<Dependency> dependencies) {
+                                Map<String, Set<String>> managedExclusions, List<Dependency> dependencies) {
     }
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
@@ -126,6 +126,7 @@ public final class MavenDependencies {
         }
         Map<String, String> properties = new HashMap<>();
         Map<String, String> managed = new HashMap<>();
+        Map<String, Set<String>> managedExclusions = new HashMap<>();
         Element parentElement = child(project, "parent");
         String groupId = text(project, "groupId");
         String version = text(project, "version");
@@ -141,6 +142,7 @@ public final class MavenDependencies {
             parent.ifPresent(p -> {
                 properties.putAll(p.properties());
                 managed.putAll(p.managedVersions());
+                managedExclusions.putAll(p.managedExclusions());
             });
             if (groupId == null) groupId = parentCoordinates.groupId();
             if (version == null) version = parentCoordinates.version();
@@ -160,13 +162,16 @@ public final class MavenDependencies {
         Element management = child(project, "dependencyManagement");
         if (management != null && child(management, "dependencies") != null) {
             for (Element d : children(child(management, "dependencies"))) {
-                Dependency dependency = dependency(d, properties, Map.of());
+                Dependency dependency = dependency(d, properties, Map.of(), Map.of());
                 if (dependency == null) continue;
                 if (dependency.scope().equals("import") && dependency.type().equals("pom")) {
-                    load(artifactPath(dependency.coordinates(), "pom"), depth + 1)
-                            .ifPresent(bom -> bom.managedVersions().forEach(managed::putIfAbsent));
+                    load(artifactPath(dependency.coordinates(), "pom"), depth + 1).ifPresent(bom -> {
+                        bom.managedVersions().forEach(managed::putIfAbsent);
+                        bom.managedExclusions().forEach(managedExclusions::putIfAbsent);
+                    });
                 } else {
                     managed.put(dependency.coordinates().key(), dependency.coordinates().version());
+                    managedExclusions.put(dependency.coordinates().key(), dependency.exclusions());
                 }
             }
         }
@@ -174,14 +179,15 @@ public final class MavenDependencies {
         Element dependenciesElement = child(project, "dependencies");
         if (dependenciesElement != null) {
             for (Element d : children(dependenciesElement)) {
-                Dependency dependency = dependency(d, properties, managed);
+                Dependency dependency = dependency(d, properties, managed, managedExclusions);
                 if (dependency != null) dependencies.add(dependency);
             }
         }
-        return Optional.of(new EffectivePom(self, properties, managed, dependencies));
+        return Optional.of(new EffectivePom(self, properties, managed, managedExclusions, dependencies));
     }
 
-    private static Dependency dependency(Element d, Map<String, String> properties, Map<String, String> managed) {
+    private static Dependency dependency(Element d, Map<String, String> properties, Map<String, String> managed,
+                                         Map<String, Set<String>> managedExclusions) {
         String groupId = interpolate(text(d, "groupId"), properties);
         String artifactId = interpolate(text(d, "artifactId"), properties);
         if (groupId == null || artifactId == null) return null;
@@ -192,7 +198,8 @@ public final class MavenDependencies {
         String type = Optional.ofNullable(text(d, "type")).orElse("jar");
         String classifier = Optional.ofNullable(interpolate(text(d, "classifier"), properties)).orElse("");
         boolean optional = "true".equals(text(d, "optional"));
-        Set<String> exclusions = new LinkedHashSet<>();
+        // Exclusions declared in dependencyManagement apply wherever the dependency is used.
+        Set<String> exclusions = new LinkedHashSet<>(managedExclusions.getOrDefault(groupId + ":" + artifactId, Set.of()));
         Element exclusionsElement = child(d, "exclusions");
         if (exclusionsElement != null) {
             for (Element e : children(exclusionsElement)) exclusions.add(text(e, "groupId") + ":" + text(e, "artifactId"));
