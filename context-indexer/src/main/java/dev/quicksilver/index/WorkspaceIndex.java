@@ -1,0 +1,429 @@
+package dev.quicksilver.index;
+
+import dev.quicksilver.index.IndexProblem.Reason;
+import dev.quicksilver.index.context.ContextAssembler;
+import dev.quicksilver.index.java.JavaEnvironment;
+import dev.quicksilver.index.java.JavaFileFacts;
+import dev.quicksilver.index.java.JavaIndexer;
+import dev.quicksilver.index.java.SymbolTable;
+import dev.quicksilver.index.lexical.LexicalIndex;
+import dev.quicksilver.index.lexical.SimilarSiteFinder;
+import dev.quicksilver.index.store.FileStamp;
+import dev.quicksilver.index.store.IndexStore;
+import dev.quicksilver.index.workspace.FileText;
+import dev.quicksilver.index.workspace.MavenDependencies;
+import dev.quicksilver.index.workspace.SourceRoots;
+import dev.quicksilver.index.workspace.WorkspaceModel;
+import dev.quicksilver.index.workspace.WorkspaceScanner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The workspace index: what {@code lsp-server} talks to. {@link #build()} indexes the workspace once (or restores
+ * the persisted Java index and parses only what changed); then editor and file events keep it current, one file
+ * at a time, and the queries ({@link #contextFor}, {@link #callSites}, {@link #implementations},
+ * {@link #similarSites}, ...) answer from memory.
+ *
+ * <p>Concurrency. Readers and one writer at a time:
+ * <ul>
+ *   <li>Queries run on any thread, at any time, also during {@link #build()} and updates. The two indexes
+ *       ({@link SymbolTable}, {@link LexicalIndex}) each guard themselves with a read/write lock held only to swap
+ *       one file's entries, so a query sees every file either before or after its update, never half of it.</li>
+ *   <li>Writers (cold build, re-parse of a file, deletion) are serialized by {@code updateLock}; parsing happens
+ *       outside the index locks, so a slow parse never blocks a query.</li>
+ *   <li>Debounced updates run on one daemon thread ("context-indexer-updates"); {@link #flush()} runs the pending
+ *       ones immediately.</li>
+ * </ul>
+ * Bad input (unparseable, unreadable, binary, huge files) is recorded in {@link #problems()} and skipped; no query
+ * or update throws because of a file's content.
+ */
+public final class WorkspaceIndex implements AutoCloseable {
+    private final IndexSettings settings;
+    private final WorkspaceScanner scanner;
+    private final SymbolTable symbols = new SymbolTable();
+    private final LexicalIndex lexical = new LexicalIndex();
+    private final IndexStore store;
+    private final ContextAssembler contextAssembler;
+    private final SimilarSiteFinder similarSiteFinder;
+
+    private final ReentrantLock updateLock = new ReentrantLock();
+    private final Map<Path, String> openDocuments = new ConcurrentHashMap<>();
+    private final Map<Path, List<IndexProblem>> problems = new ConcurrentHashMap<>();
+    private final Map<Path, FileStamp> stamps = new ConcurrentHashMap<>();
+    private final Set<Path> sourceRoots = ConcurrentHashMap.newKeySet();
+    private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService updates;
+    private volatile JavaIndexer javaIndexer;
+    private volatile int javaFilesFromCache;
+
+    private WorkspaceIndex(IndexSettings settings) {
+        this.settings = settings;
+        this.scanner = new WorkspaceScanner(settings.maxFileBytes(), List.of(settings.dataDirectory()));
+        this.store = new IndexStore(settings.dataDirectory());
+        this.contextAssembler = new ContextAssembler(symbols, lexical, this::currentText);
+        this.similarSiteFinder = new SimilarSiteFinder(lexical, this::currentText);
+        this.javaIndexer = new JavaIndexer(new JavaEnvironment(List.of(), settings.extraClasspath(), false), settings.maxFileBytes());
+        this.updates = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "context-indexer-updates");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An empty index for these settings; call {@link #build()} to fill it. */
+    public static WorkspaceIndex create(IndexSettings settings) {
+        return new WorkspaceIndex(settings);
+    }
+
+    // ---- cold index ----
+
+    /**
+     * Scans the workspace and indexes every file: lexically all text files, with JDT all Java files. With
+     * {@link IndexSettings#persistIndex()} the Java facts of unchanged files come from the persisted index.
+     */
+    public IndexStats build() {
+        updateLock.lock();
+        try {
+            WorkspaceModel model = scanner.scan(settings.roots());
+            for (IndexProblem p : model.skipped()) record(p);
+            SourceRoots roots = new SourceRoots(model.projectDirectories());
+            List<Path> javaFiles = new ArrayList<>();
+            boolean ownsJavaLang = false;
+            for (Path file : model.files()) {
+                Optional<String> text = readIndexable(file);
+                if (text.isEmpty()) continue;
+                lexical.put(file, text.get());
+                FileStamp.of(file).ifPresent(s -> stamps.put(file, s));
+                if (WorkspaceModel.isJava(file)) {
+                    Path root = roots.addFile(file, text.get());
+                    if (file.equals(root.resolve("java/lang/Object.java"))) ownsJavaLang = true;
+                    javaFiles.add(file);
+                }
+            }
+            sourceRoots.addAll(roots.roots());
+            List<Path> classpath = classpath(model.projectDirectories());
+            javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang), settings.maxFileBytes());
+            if (ownsJavaLang) {
+                // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
+                javaFiles.removeIf(f -> f.getFileName().toString().equals("module-info.java"));
+            }
+
+            List<Path> toParse = restoreFromCache(javaFiles);
+            javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), symbols::put, this::record);
+            if (settings.persistIndex()) save();
+            return stats();
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    private List<Path> restoreFromCache(List<Path> javaFiles) {
+        javaFilesFromCache = 0;
+        if (!settings.persistIndex()) return javaFiles;
+        Optional<Map<Path, IndexStore.Entry>> cached = store.load(fingerprint());
+        if (cached.isEmpty()) return javaFiles;
+        List<Path> toParse = new ArrayList<>();
+        for (Path file : javaFiles) {
+            IndexStore.Entry entry = cached.get().get(file);
+            if (entry != null && entry.stamp().equals(stamps.get(file))) {
+                symbols.put(entry.facts());
+                if (entry.facts().syntaxErrors() > 0) {
+                    record(new IndexProblem(file, Reason.JAVA_SYNTAX_ERRORS, entry.facts().syntaxErrors()
+                            + " syntax error(s), first at " + entry.facts().firstError()));
+                }
+                javaFilesFromCache++;
+            } else {
+                toParse.add(file);
+            }
+        }
+        return toParse;
+    }
+
+    private List<Path> classpath(List<Path> projectDirectories) {
+        Set<Path> entries = new LinkedHashSet<>(settings.extraClasspath());
+        MavenDependencies maven = new MavenDependencies(settings.mavenRepository());
+        for (Path project : projectDirectories) {
+            Path pom = project.resolve("pom.xml");
+            if (!Files.isRegularFile(pom)) continue;
+            MavenDependencies.Resolution resolution = maven.resolve(pom);
+            entries.addAll(resolution.jars());
+            for (MavenDependencies.Coordinates missing : resolution.missing()) {
+                record(new IndexProblem(pom, Reason.MISSING_DEPENDENCY, missing + " is not in " + settings.mavenRepository()));
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    /** Persists the Java index now (also done after {@link #build()} and on {@link #close()} when enabled). */
+    public void save() {
+        updateLock.lock();
+        try {
+            Map<Path, IndexStore.Entry> entries = new HashMap<>();
+            for (JavaFileFacts facts : symbols.allFacts()) {
+                FileStamp stamp = stamps.get(facts.path());
+                // Facts of an unsaved editor buffer do not describe the file on disk: leave them out.
+                if (stamp != null && !openDocuments.containsKey(facts.path())) entries.put(facts.path(), new IndexStore.Entry(stamp, facts));
+            }
+            store.save(fingerprint(), entries);
+        } catch (IOException e) {
+            // The persisted index only speeds up the next start; failing to write it loses nothing now.
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    /** Everything the Java facts depend on besides the files themselves. */
+    private String fingerprint() {
+        JavaEnvironment env = javaIndexer.environment();
+        return "v1|" + Runtime.version().feature() + "|" + settings.roots() + "|" + env.classpath() + "|" + env.ownsJavaLang();
+    }
+
+    // ---- incremental updates ----
+
+    /** The editor's buffer changed: re-index it after {@link IndexSettings#debounce()} of quiet. */
+    public void documentChanged(DocumentSnapshot document) {
+        openDocuments.put(document.path(), document.text());
+        schedule(document.path());
+    }
+
+    /** The editor closed the document: the file on disk is the truth again. */
+    public void documentClosed(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (openDocuments.remove(p) != null) schedule(p);
+    }
+
+    /** Watched-file events: deletions apply at once, creations and changes are debounced. */
+    public void fileEvents(List<FileEvent> events) {
+        for (FileEvent event : events) {
+            Path path = event.path();
+            switch (event.kind()) {
+                case DELETED -> {
+                    cancelPending(path);
+                    updateLock.lock();
+                    try {
+                        for (Path indexed : indexedPathsUnder(path)) removeLocked(indexed);
+                        problems.keySet().removeIf(p -> p.startsWith(path));
+                    } finally {
+                        updateLock.unlock();
+                    }
+                }
+                case CREATED, CHANGED -> {
+                    if (Files.isDirectory(path)) {
+                        try (Stream<Path> files = Files.walk(path)) {
+                            files.filter(Files::isRegularFile).forEach(this::schedule);
+                        } catch (IOException | RuntimeException e) {
+                            record(new IndexProblem(path, Reason.UNREADABLE, String.valueOf(e.getMessage())));
+                        }
+                    } else {
+                        schedule(path);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs every pending debounced update now, on the calling thread. */
+    public void flush() {
+        for (Path path : List.copyOf(pending.keySet())) {
+            ScheduledFuture<?> f = pending.remove(path);
+            if (f != null && f.cancel(false)) reindexNow(path);
+        }
+    }
+
+    /**
+     * Re-indexes one file immediately from its open buffer or from disk; a file that is gone or no longer
+     * indexable (ignored, binary, too large) leaves the index. This is the one-file update the benchmark times.
+     */
+    public void reindexNow(Path path) {
+        Path file = path.toAbsolutePath().normalize();
+        updateLock.lock();
+        try {
+            problems.remove(file);
+            String open = openDocuments.get(file);
+            Optional<String> text;
+            if (open != null) {
+                text = settings.roots().stream().anyMatch(file::startsWith) ? Optional.of(open) : Optional.empty();
+            } else {
+                text = scanner.accepts(settings.roots(), file) ? readIndexable(file) : Optional.empty();
+            }
+            if (text.isEmpty()) {
+                removeLocked(file);
+                return;
+            }
+            lexical.put(file, text.get());
+            if (open == null) FileStamp.of(file).ifPresent(s -> stamps.put(file, s));
+            boolean skipJava = javaIndexer.environment().ownsJavaLang() && file.getFileName().toString().equals("module-info.java");
+            if (WorkspaceModel.isJava(file) && !skipJava) {
+                Path root = SourceRoots.rootOf(file, text.get());
+                if (sourceRoots.add(root)) {
+                    // A new source root: later parses must resolve against it too.
+                    JavaEnvironment env = javaIndexer.environment();
+                    javaIndexer = new JavaIndexer(new JavaEnvironment(List.copyOf(sourceRoots), env.classpath(), env.ownsJavaLang()),
+                            settings.maxFileBytes());
+                }
+                symbols.put(javaIndexer.indexOne(file, text.get(), this::record));
+            }
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    /** The editor's buffer changed and the caller wants it indexed now, not debounced (benchmarks, tests). */
+    public void reindexNow(DocumentSnapshot document) {
+        openDocuments.put(document.path(), document.text());
+        cancelPending(document.path());
+        reindexNow(document.path());
+    }
+
+    private void schedule(Path path) {
+        Path file = path.toAbsolutePath().normalize();
+        ScheduledFuture<?> next = updates.schedule(() -> {
+            pending.remove(file);
+            reindexNow(file);
+        }, settings.debounce().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = pending.put(file, next);
+        if (previous != null) previous.cancel(false);
+    }
+
+    private void cancelPending(Path path) {
+        for (Path p : List.copyOf(pending.keySet())) {
+            if (p.startsWith(path)) {
+                ScheduledFuture<?> f = pending.remove(p);
+                if (f != null) f.cancel(false);
+            }
+        }
+    }
+
+    /** Takes a file out of both indexes; its recorded problems stay (a binary file keeps saying why it is out). */
+    private void removeLocked(Path file) {
+        lexical.remove(file);
+        symbols.remove(file);
+        stamps.remove(file);
+    }
+
+    private List<Path> indexedPathsUnder(Path path) {
+        Set<Path> result = new LinkedHashSet<>();
+        for (Path p : stamps.keySet()) if (p.startsWith(path)) result.add(p);
+        for (JavaFileFacts f : symbols.allFacts()) if (f.path().startsWith(path)) result.add(f.path());
+        if (lexical.contains(path)) result.add(path);
+        return List.copyOf(result);
+    }
+
+    private Optional<String> readIndexable(Path file) {
+        return switch (FileText.read(file, settings.maxFileBytes())) {
+            case FileText.Text(String text) -> Optional.of(text);
+            case FileText.NotText(Reason reason, String detail) -> {
+                record(new IndexProblem(file, reason, detail));
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /** The text a query should see: the editor's buffer if open, else the file on disk. */
+    private Optional<String> currentText(Path path) {
+        String open = openDocuments.get(path);
+        if (open != null) return Optional.of(open);
+        return FileText.read(path, settings.maxFileBytes()) instanceof FileText.Text(String text) ? Optional.of(text) : Optional.empty();
+    }
+
+    private void record(IndexProblem problem) {
+        problems.computeIfAbsent(problem.path(), p -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(problem);
+    }
+
+    // ---- queries ----
+
+    /**
+     * The model's context for a cursor: prefix and suffix windows of {@code document}, declarations of symbols used
+     * near the cursor, and similar snippets from other files, in that order, within {@code tokenBudget} tokens as
+     * counted by {@code tokenCounter}. See {@link Context} and {@link ContextAssembler} for the policy.
+     */
+    public Context contextFor(DocumentSnapshot document, TextPosition position, int tokenBudget, TokenCounter tokenCounter) {
+        return contextAssembler.assemble(document, position, tokenBudget, tokenCounter);
+    }
+
+    /** Resolved calls of the method or constructor with this binding key, by file and position. */
+    public List<CallSite> callSites(String methodKey) {
+        return symbols.callSites(methodKey);
+    }
+
+    /** Methods that override or implement this method (transitively), or subtypes of this type. */
+    public List<SymbolInfo> implementations(String key) {
+        return symbols.implementations(key);
+    }
+
+    /** Places in the workspace that look like {@code snippet}, most similar first (the snippet's own place included). */
+    public List<SimilarSite> similarSites(String snippet, int limit) {
+        return similarSiteFinder.find(snippet, limit, p -> false);
+    }
+
+    /** Resolved uses of the type, method or field with this binding key. */
+    public List<Reference> references(String key) {
+        return symbols.references(key);
+    }
+
+    /** The declaration whose name, or the resolved reference that, covers this position. */
+    public Optional<SymbolInfo> symbolAt(Path path, TextPosition position) {
+        return symbols.symbolAt(path.toAbsolutePath().normalize(), position);
+    }
+
+    public Optional<SymbolInfo> declaration(String key) {
+        return symbols.declaration(key);
+    }
+
+    public List<SymbolInfo> declarationsNamed(String simpleName) {
+        return symbols.declarationsNamed(simpleName);
+    }
+
+    /** Declarations in one file, in source order. */
+    public List<SymbolInfo> declarationsIn(Path path) {
+        return symbols.facts(path.toAbsolutePath().normalize()).map(JavaFileFacts::declarations).orElse(List.of());
+    }
+
+    /** Files skipped or indexed in part, and why, ordered by path. */
+    public List<IndexProblem> problems() {
+        List<IndexProblem> all = new ArrayList<>();
+        for (List<IndexProblem> list : problems.values()) all.addAll(list);
+        all.sort(Comparator.comparing((IndexProblem p) -> p.path().toString()).thenComparing(p -> p.reason().name()));
+        return all;
+    }
+
+    public boolean isIndexed(Path path) {
+        return lexical.contains(path.toAbsolutePath().normalize());
+    }
+
+    public IndexStats stats() {
+        SymbolTable.Stats s = symbols.stats();
+        List<Path> roots = sourceRoots.stream().sorted().toList();
+        return new IndexStats(lexical.fileCount(), s.files(), javaFilesFromCache, s.declarations(), s.callSites(),
+                s.references(), lexical.chunkCount(), problems().size(), roots, javaIndexer.environment().classpath());
+    }
+
+    public IndexSettings settings() {
+        return settings;
+    }
+
+    /** Stops the update thread (pending updates are dropped) and persists the index when enabled. */
+    @Override
+    public void close() {
+        updates.shutdownNow();
+        pending.clear();
+        if (settings.persistIndex()) save();
+    }
+}

@@ -1,0 +1,410 @@
+package dev.quicksilver.index.java;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SourceLocation;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import dev.quicksilver.index.TextRange;
+import org.eclipse.jdt.core.compiler.IProblem;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.AnnotationTypeDeclaration;
+import org.eclipse.jdt.core.dom.AnnotationTypeMemberDeclaration;
+import org.eclipse.jdt.core.dom.AnonymousClassDeclaration;
+import org.eclipse.jdt.core.dom.BodyDeclaration;
+import org.eclipse.jdt.core.dom.ClassInstanceCreation;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
+import org.eclipse.jdt.core.dom.EnumDeclaration;
+import org.eclipse.jdt.core.dom.FieldDeclaration;
+import org.eclipse.jdt.core.dom.IBinding;
+import org.eclipse.jdt.core.dom.IMethodBinding;
+import org.eclipse.jdt.core.dom.ITypeBinding;
+import org.eclipse.jdt.core.dom.IVariableBinding;
+import org.eclipse.jdt.core.dom.ImportDeclaration;
+import org.eclipse.jdt.core.dom.Javadoc;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.MethodInvocation;
+import org.eclipse.jdt.core.dom.Modifier;
+import org.eclipse.jdt.core.dom.RecordDeclaration;
+import org.eclipse.jdt.core.dom.SimpleName;
+import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.SuperMethodInvocation;
+import org.eclipse.jdt.core.dom.TypeDeclaration;
+import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Walks one JDT compilation unit and turns it into {@link JavaFileFacts}: declarations with signatures and javadoc
+ * summaries, resolved call sites, references and override relations, all keyed by JDT binding keys (the scheme
+ * Eclipse JDT LS uses to identify elements across files). Generic members are keyed by their declaration
+ * ({@code getMethodDeclaration()}), so {@code List<String>.add} and {@code List<T>.add} are one method.
+ *
+ * <p>Works on partial ASTs too: a node whose binding JDT could not resolve is skipped, not fatal.
+ */
+final class FactsCollector extends ASTVisitor {
+    private static final int MAX_SIGNATURE_CHARS = 400;
+
+    private final Path path;
+    private final CompilationUnit unit;
+    private final String source;
+    private final List<SymbolInfo> declarations = new ArrayList<>();
+    private final List<CallSite> calls = new ArrayList<>();
+    private final List<Reference> references = new ArrayList<>();
+    /** Keys of the enclosing types and methods; the top is the caller of any call found. */
+    private final Deque<String> scopes = new ArrayDeque<>();
+
+    private FactsCollector(Path path, CompilationUnit unit, String source) {
+        this.path = path;
+        this.unit = unit;
+        this.source = source;
+    }
+
+    static JavaFileFacts collect(Path path, CompilationUnit unit, String source, boolean bindingsResolved) {
+        FactsCollector collector = new FactsCollector(path, unit, source);
+        unit.accept(collector);
+        String packageName = unit.getPackage() == null ? "" : unit.getPackage().getName().getFullyQualifiedName();
+        List<String> imports = new ArrayList<>();
+        for (Object o : unit.imports()) {
+            ImportDeclaration i = (ImportDeclaration) o;
+            imports.add((i.isStatic() ? "static " : "") + i.getName().getFullyQualifiedName() + (i.isOnDemand() ? ".*" : ""));
+        }
+        int syntaxErrors = 0;
+        String firstError = "";
+        for (IProblem problem : unit.getProblems()) {
+            if (problem.isError() && (problem.getID() & IProblem.Syntax) != 0) {
+                if (syntaxErrors++ == 0) firstError = "line " + problem.getSourceLineNumber() + ": " + problem.getMessage();
+            }
+        }
+        return new JavaFileFacts(path, packageName, imports, collector.declarations, collector.calls, collector.references,
+                syntaxErrors, firstError, bindingsResolved);
+    }
+
+    // ---- declarations ----
+
+    @Override
+    public boolean visit(TypeDeclaration node) {
+        return visitType(node, node.isInterface() ? SymbolKind.INTERFACE : SymbolKind.CLASS);
+    }
+
+    @Override
+    public boolean visit(EnumDeclaration node) {
+        return visitType(node, SymbolKind.ENUM);
+    }
+
+    @Override
+    public boolean visit(RecordDeclaration node) {
+        return visitType(node, SymbolKind.RECORD);
+    }
+
+    @Override
+    public boolean visit(AnnotationTypeDeclaration node) {
+        return visitType(node, SymbolKind.ANNOTATION);
+    }
+
+    @Override
+    public void endVisit(TypeDeclaration node) { scopes.pop(); }
+
+    @Override
+    public void endVisit(EnumDeclaration node) { scopes.pop(); }
+
+    @Override
+    public void endVisit(RecordDeclaration node) { scopes.pop(); }
+
+    @Override
+    public void endVisit(AnnotationTypeDeclaration node) { scopes.pop(); }
+
+    private boolean visitType(AbstractTypeDeclaration node, SymbolKind kind) {
+        ITypeBinding binding = node.resolveBinding();
+        String key = binding != null ? intern(binding.getKey()) : syntheticKey(node.getName().getIdentifier());
+        scopes.push(key);
+        String qualifiedName = binding != null && !binding.getQualifiedName().isEmpty()
+                ? binding.getQualifiedName() : node.getName().getIdentifier();
+        List<String> supertypes = new ArrayList<>();
+        if (binding != null) {
+            ITypeBinding superclass = binding.getSuperclass();
+            if (superclass != null) supertypes.add(typeKey(superclass));
+            for (ITypeBinding i : binding.getInterfaces()) supertypes.add(typeKey(i));
+        }
+        int headerEnd = source.indexOf('{', end(node.getName()));
+        String signature = signature(node, headerEnd < 0 ? end(node) : headerEnd);
+        declarations.add(new SymbolInfo(key, kind, node.getName().getIdentifier(), qualifiedName, declaringTypeKey(binding),
+                signature, modifiers(node), javadoc(node), location(node), range(node.getName()), supertypes));
+        return true;
+    }
+
+    @Override
+    public boolean visit(AnonymousClassDeclaration node) {
+        ITypeBinding binding = node.resolveBinding();
+        scopes.push(binding != null ? intern(binding.getKey()) : scopes.isEmpty() ? "" : scopes.peek());
+        return true;
+    }
+
+    @Override
+    public void endVisit(AnonymousClassDeclaration node) {
+        scopes.pop();
+    }
+
+    @Override
+    public boolean visit(MethodDeclaration node) {
+        IMethodBinding binding = node.resolveBinding();
+        String name = node.getName().getIdentifier();
+        String key = binding != null ? intern(binding.getMethodDeclaration().getKey()) : syntheticKey(name + "()");
+        String declaringKey = scopes.isEmpty() ? "" : scopes.peek();
+        String qualifiedName = binding != null && binding.getDeclaringClass() != null
+                ? binding.getDeclaringClass().getErasure().getQualifiedName() + "." + name : name;
+        int headerEnd = node.getBody() != null ? node.getBody().getStartPosition() : end(node);
+        declarations.add(new SymbolInfo(key, node.isConstructor() ? SymbolKind.CONSTRUCTOR : SymbolKind.METHOD, name,
+                qualifiedName, declaringKey, signature(node, headerEnd), modifiers(node),
+                javadoc(node), location(node), range(node.getName()), overridden(binding)));
+        scopes.push(key);
+        return true;
+    }
+
+    @Override
+    public void endVisit(MethodDeclaration node) {
+        scopes.pop();
+    }
+
+    @Override
+    public boolean visit(AnnotationTypeMemberDeclaration node) {
+        IMethodBinding binding = node.resolveBinding();
+        String name = node.getName().getIdentifier();
+        String key = binding != null ? intern(binding.getKey()) : syntheticKey(name + "()");
+        declarations.add(new SymbolInfo(key, SymbolKind.METHOD, name, name, scopes.isEmpty() ? "" : scopes.peek(),
+                signature(node, end(node)), modifiers(node), javadoc(node),
+                location(node), range(node.getName()), List.of()));
+        return true;
+    }
+
+    @Override
+    public boolean visit(FieldDeclaration node) {
+        String declaringKey = scopes.isEmpty() ? "" : scopes.peek();
+        String modifiersAndType = collapse(text(headerStart(node), end(node.getType())));
+        for (Object o : node.fragments()) {
+            VariableDeclarationFragment fragment = (VariableDeclarationFragment) o;
+            IVariableBinding binding = fragment.resolveBinding();
+            String name = fragment.getName().getIdentifier();
+            String key = binding != null ? intern(binding.getVariableDeclaration().getKey()) : syntheticKey(name);
+            String qualifiedName = binding != null && binding.getDeclaringClass() != null
+                    ? binding.getDeclaringClass().getErasure().getQualifiedName() + "." + name : name;
+            String signature = modifiersAndType + " " + name + "[]".repeat(fragment.getExtraDimensions())
+                    + (fragment.getInitializer() != null ? " = ..." : "");
+            declarations.add(new SymbolInfo(key, SymbolKind.FIELD, name, qualifiedName, declaringKey, signature,
+                    modifiers(node), javadoc(node), location(node), range(fragment.getName()), List.of()));
+        }
+        return true;
+    }
+
+    @Override
+    public boolean visit(EnumConstantDeclaration node) {
+        IVariableBinding binding = node.resolveVariable();
+        String name = node.getName().getIdentifier();
+        String key = binding != null ? intern(binding.getKey()) : syntheticKey(name);
+        String qualifiedName = binding != null && binding.getDeclaringClass() != null
+                ? binding.getDeclaringClass().getQualifiedName() + "." + name : name;
+        declarations.add(new SymbolInfo(key, SymbolKind.FIELD, name, qualifiedName, scopes.isEmpty() ? "" : scopes.peek(),
+                name, List.of("public", "static", "final"), javadoc(node), location(node),
+                range(node.getName()), List.of()));
+        addCall(node.resolveConstructorBinding(), node);
+        return true;
+    }
+
+    // ---- calls and references ----
+
+    @Override
+    public boolean visit(MethodInvocation node) {
+        addCall(node.resolveMethodBinding(), node);
+        return true;
+    }
+
+    @Override
+    public boolean visit(SuperMethodInvocation node) {
+        addCall(node.resolveMethodBinding(), node);
+        return true;
+    }
+
+    @Override
+    public boolean visit(ClassInstanceCreation node) {
+        addCall(node.resolveConstructorBinding(), node);
+        return true;
+    }
+
+    @Override
+    public boolean visit(ConstructorInvocation node) {
+        addCall(node.resolveConstructorBinding(), node);
+        return true;
+    }
+
+    @Override
+    public boolean visit(SuperConstructorInvocation node) {
+        addCall(node.resolveConstructorBinding(), node);
+        return true;
+    }
+
+    @Override
+    public boolean visit(SimpleName node) {
+        if (node.isDeclaration()) return false;
+        IBinding binding = node.resolveBinding();
+        if (binding == null) return false;
+        switch (binding) {
+            case ITypeBinding type -> {
+                ITypeBinding t = type.isArray() ? type.getElementType() : type;
+                if (!t.isPrimitive() && !t.isTypeVariable() && !t.isNullType() && !t.isWildcardType() && !t.isCapture()) {
+                    references.add(new Reference(typeKey(t), kindOf(t), location(node)));
+                }
+            }
+            case IMethodBinding method ->
+                    references.add(new Reference(intern(method.getMethodDeclaration().getKey()),
+                            method.isConstructor() ? SymbolKind.CONSTRUCTOR : SymbolKind.METHOD, location(node)));
+            case IVariableBinding variable when variable.isField() ->
+                    references.add(new Reference(intern(variable.getVariableDeclaration().getKey()), SymbolKind.FIELD, location(node)));
+            default -> {
+                // locals, parameters, packages, modules, annotations: not part of the workspace index
+            }
+        }
+        return false;
+    }
+
+    private void addCall(IMethodBinding binding, ASTNode node) {
+        if (binding == null) return;
+        calls.add(new CallSite(intern(binding.getMethodDeclaration().getKey()), scopes.isEmpty() ? "" : scopes.peek(), location(node)));
+    }
+
+    /**
+     * The methods {@code method} overrides or implements, searched through all its supertypes (JDT answers
+     * {@link IMethodBinding#overrides} for one pair; the hierarchy walk is ours).
+     */
+    private List<String> overridden(IMethodBinding method) {
+        if (method == null || method.isConstructor() || Modifier.isStatic(method.getModifiers())
+                || Modifier.isPrivate(method.getModifiers()) || method.getDeclaringClass() == null) {
+            return List.of();
+        }
+        Set<String> result = new LinkedHashSet<>();
+        Set<String> visited = new HashSet<>();
+        Deque<ITypeBinding> pending = new ArrayDeque<>();
+        addSupertypes(method.getDeclaringClass(), pending);
+        int parameterCount = method.getParameterTypes().length;
+        while (!pending.isEmpty()) {
+            ITypeBinding type = pending.pop();
+            if (!visited.add(type.getErasure().getKey())) continue;
+            for (IMethodBinding candidate : type.getDeclaredMethods()) {
+                if (candidate.getName().equals(method.getName()) && candidate.getParameterTypes().length == parameterCount
+                        && method.overrides(candidate)) {
+                    result.add(intern(candidate.getMethodDeclaration().getKey()));
+                }
+            }
+            addSupertypes(type, pending);
+        }
+        return List.copyOf(result);
+    }
+
+    private static void addSupertypes(ITypeBinding type, Deque<ITypeBinding> pending) {
+        if (type.getSuperclass() != null) pending.push(type.getSuperclass());
+        for (ITypeBinding i : type.getInterfaces()) pending.push(i);
+    }
+
+    // ---- helpers ----
+
+    private static SymbolKind kindOf(ITypeBinding type) {
+        if (type.isAnnotation()) return SymbolKind.ANNOTATION;
+        if (type.isInterface()) return SymbolKind.INTERFACE;
+        if (type.isEnum()) return SymbolKind.ENUM;
+        if (type.isRecord()) return SymbolKind.RECORD;
+        return SymbolKind.CLASS;
+    }
+
+    private static String typeKey(ITypeBinding type) {
+        return intern(type.getErasure().getTypeDeclaration().getKey());
+    }
+
+    private String declaringTypeKey(ITypeBinding binding) {
+        if (binding != null && binding.getDeclaringClass() != null) return typeKey(binding.getDeclaringClass());
+        return "";
+    }
+
+    private String syntheticKey(String name) {
+        // JDT gave no binding (broken code): a key that is unique to this file and never matches a real one.
+        return intern("?" + path + "#" + (scopes.isEmpty() ? "" : scopes.peek() + ".") + name);
+    }
+
+    private static String intern(String key) {
+        // Keys repeat across thousands of references; one shared copy each keeps the index small.
+        return key.intern();
+    }
+
+    private static List<String> modifiers(BodyDeclaration node) {
+        List<String> result = new ArrayList<>();
+        for (Object o : node.modifiers()) {
+            if (o instanceof Modifier m) result.add(m.getKeyword().toString());
+        }
+        return result;
+    }
+
+    private String javadoc(BodyDeclaration node) {
+        int commentEnd = docCommentEnd(node);
+        return commentEnd < 0 ? "" : JavadocText.summary(text(node.getStartPosition(), commentEnd));
+    }
+
+    /**
+     * End of the doc comment a declaration starts with, or -1. Javadoc DOM support is off for speed (see
+     * JavaEnvironment), so JDT attaches no Javadoc node, but the declaration's range still starts at its comment.
+     */
+    private int docCommentEnd(BodyDeclaration node) {
+        Javadoc javadoc = node.getJavadoc();
+        if (javadoc != null) return end(javadoc);
+        int start = node.getStartPosition();
+        if (!source.startsWith("/**", start)) return -1;
+        int close = source.indexOf("*/", start + 3);
+        return close < 0 || close >= end(node) ? -1 : close + 2;
+    }
+
+    /** The declaration header as written, from after its javadoc to {@code headerEnd}, whitespace collapsed. */
+    private String signature(BodyDeclaration node, int headerEnd) {
+        String header = collapse(text(headerStart(node), headerEnd));
+        if (header.endsWith(";")) header = header.substring(0, header.length() - 1).strip();
+        return header.length() <= MAX_SIGNATURE_CHARS ? header : header.substring(0, MAX_SIGNATURE_CHARS - 3) + "...";
+    }
+
+    private int headerStart(BodyDeclaration node) {
+        // Without a doc comment a declaration starts at its first modifier or annotation.
+        int commentEnd = docCommentEnd(node);
+        return commentEnd < 0 ? node.getStartPosition() : commentEnd;
+    }
+
+    private String text(int start, int end) {
+        int s = Math.max(0, Math.min(start, source.length()));
+        int e = Math.max(s, Math.min(end, source.length()));
+        return source.substring(s, e);
+    }
+
+    private static String collapse(String text) {
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    private static int end(ASTNode node) {
+        return node.getStartPosition() + node.getLength();
+    }
+
+    private SourceLocation location(ASTNode node) {
+        return new SourceLocation(path, range(node));
+    }
+
+    private TextRange range(ASTNode node) {
+        int start = node.getStartPosition();
+        int last = Math.max(start, end(node) - 1); // the end is exclusive: locate the last character, then step past it
+        return new TextRange(Math.max(0, unit.getLineNumber(start) - 1), Math.max(0, unit.getColumnNumber(start)),
+                Math.max(0, unit.getLineNumber(last) - 1), Math.max(0, unit.getColumnNumber(last) + 1));
+    }
+}

@@ -1,0 +1,154 @@
+package dev.quicksilver.index.java;
+
+import dev.quicksilver.index.IndexProblem;
+import dev.quicksilver.index.IndexProblem.Reason;
+import dev.quicksilver.index.workspace.FileText;
+import org.eclipse.jdt.core.dom.ASTParser;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.FileASTRequestor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Parses Java with JDT Core, bindings resolved, and hands out one {@link JavaFileFacts} per file.
+ *
+ * <p>Cold indexing uses {@link ASTParser#createASTs} in batches: one batch shares one lookup environment, so a
+ * type is built once per batch rather than once per file (the batch size trades speed for heap). JDT can throw
+ * out of {@code createASTs} on code it does not expect; the files it had already handed over are kept, the rest
+ * of the batch is split in halves and retried, and a single file that still fails is parsed without bindings and
+ * recorded as {@link Reason#JAVA_COMPILER_FAILURE}. A failure never loses the rest of the workspace.
+ *
+ * <p>Thread-safety: stateless apart from the immutable environment; each call builds its own parsers, so calls
+ * may run at once. {@code sink} and {@code problems} are called from the parsing threads.
+ */
+public final class JavaIndexer {
+    private final JavaEnvironment environment;
+    private final long maxFileBytes;
+
+    public JavaIndexer(JavaEnvironment environment, long maxFileBytes) {
+        this.environment = environment;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    public JavaEnvironment environment() {
+        return environment;
+    }
+
+    public void indexAll(List<Path> files, int batchSize, int threads, Consumer<JavaFileFacts> sink,
+                         Consumer<IndexProblem> problems) {
+        List<List<Path>> batches = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += batchSize) {
+            batches.add(files.subList(i, Math.min(files.size(), i + batchSize)));
+        }
+        if (threads <= 1 || batches.size() <= 1) {
+            for (List<Path> batch : batches) indexBatch(batch, sink, problems);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "java-indexer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<Path> batch : batches) futures.add(pool.submit(() -> indexBatch(batch, sink, problems)));
+            for (Future<?> f : futures) f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Java indexing was interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void indexBatch(List<Path> batch, Consumer<JavaFileFacts> sink, Consumer<IndexProblem> problems) {
+        Set<String> accepted = new HashSet<>();
+        try {
+            ASTParser parser = environment.newParser(true);
+            String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
+            parser.createASTs(paths, null, new String[0], new FileASTRequestor() {
+                @Override
+                public void acceptAST(String sourceFilePath, CompilationUnit unit) {
+                    accepted.add(sourceFilePath);
+                    Path path = Path.of(sourceFilePath);
+                    try {
+                        if (FileText.read(path, maxFileBytes) instanceof FileText.Text(String text)) {
+                            deliver(FactsCollector.collect(path, unit, text, true), sink, problems);
+                        }
+                    } catch (RuntimeException | StackOverflowError e) {
+                        problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
+                    }
+                }
+            }, null);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            List<Path> remaining = batch.stream().filter(p -> !accepted.contains(p.toString())).toList();
+            if (remaining.size() == 1) {
+                problems.accept(new IndexProblem(remaining.getFirst(), Reason.JAVA_COMPILER_FAILURE, describe(e)));
+                parseWithoutBindings(remaining.getFirst(), sink, problems);
+            } else if (remaining.size() > 1) {
+                int half = remaining.size() / 2;
+                indexBatch(remaining.subList(0, half), sink, problems);
+                indexBatch(remaining.subList(half, remaining.size()), sink, problems);
+            }
+        }
+    }
+
+    private void parseWithoutBindings(Path path, Consumer<JavaFileFacts> sink, Consumer<IndexProblem> problems) {
+        if (FileText.read(path, maxFileBytes) instanceof FileText.Text(String text)) {
+            try {
+                deliver(parse(path, text, false), sink, problems);
+            } catch (RuntimeException | StackOverflowError e) {
+                problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, "no bindings either: " + describe(e)));
+            }
+        }
+    }
+
+    /**
+     * Re-parses one file from {@code text} (the editor's buffer or the file on disk), resolving against the source
+     * roots and classpath; other files are read by JDT from disk as needed. Never throws for bad input.
+     */
+    public JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
+        try {
+            return report(parse(path, text, true), problems);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
+            try {
+                return report(parse(path, text, false), problems);
+            } catch (RuntimeException | StackOverflowError e2) {
+                return new JavaFileFacts(path, "", List.of(), List.of(), List.of(), List.of(), 1, describe(e2), false);
+            }
+        }
+    }
+
+    private JavaFileFacts parse(Path path, String text, boolean resolveBindings) {
+        ASTParser parser = environment.newParser(resolveBindings);
+        parser.setSource(text.toCharArray());
+        // Standalone bindings need a unit name; the absolute path lets JDT find the file's package and root.
+        parser.setUnitName(path.toString());
+        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        return FactsCollector.collect(path, unit, text, resolveBindings);
+    }
+
+    private static void deliver(JavaFileFacts facts, Consumer<JavaFileFacts> sink, Consumer<IndexProblem> problems) {
+        sink.accept(report(facts, problems));
+    }
+
+    private static JavaFileFacts report(JavaFileFacts facts, Consumer<IndexProblem> problems) {
+        if (facts.syntaxErrors() > 0) {
+            problems.accept(new IndexProblem(facts.path(), Reason.JAVA_SYNTAX_ERRORS,
+                    facts.syntaxErrors() + " syntax error(s), first at " + facts.firstError()));
+        }
+        return facts;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

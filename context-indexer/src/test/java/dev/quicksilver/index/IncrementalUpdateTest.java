@@ -1,0 +1,178 @@
+package dev.quicksilver.index;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Edits, debouncing, watched-file events, and the persisted index. */
+class IncrementalUpdateTest {
+    private static final String SHAPE_AREA = "Ldemo/shapes/Shape;.area()D";
+    private static final String CIRCLE_AREA = "Ldemo/shapes/Circle;.area()D";
+
+    @TempDir
+    Path base;
+
+    @Test
+    void anEditedBufferIsReparsedAfterTheDebounce() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            assertEquals(List.of(), index.callSites(CIRCLE_AREA));
+            Path report = fixture.path("src/main/java/demo/app/Report.java");
+            // Five keystrokes in quick succession; only the last text matters.
+            for (int i = 1; i <= 5; i++) {
+                String text = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(" + i + ").area();");
+                index.documentChanged(new DocumentSnapshot(report, text));
+            }
+            waitUntil(() -> index.callSites(CIRCLE_AREA).size() == 1);
+            assertEquals(13, index.callSites(CIRCLE_AREA).getFirst().location().line());
+            assertEquals(2, index.callSites("Ldemo/shapes/Circle;.(D)V").size()); // the new one and describe()'s
+
+            index.documentClosed(report); // back to the file on disk, which never changed
+            waitUntil(() -> index.callSites(CIRCLE_AREA).isEmpty());
+        }
+    }
+
+    @Test
+    void createdDeletedAndRenamedFilesFollowTheEvents() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path hexagon = fixture.write("src/main/java/demo/shapes/Hexagon.java", """
+                    package demo.shapes;
+                    public class Hexagon implements Shape {
+                        public double area() { return 6; }
+                        public String name() { return "hexagon"; }
+                    }
+                    """);
+            index.fileEvents(List.of(new FileEvent(FileEvent.Kind.CREATED, hexagon)));
+            index.flush();
+            assertTrue(index.implementations(SHAPE_AREA).stream().anyMatch(d -> d.key().equals("Ldemo/shapes/Hexagon;.area()D")));
+
+            Path totals = fixture.path("src/main/java/demo/app/Totals.java");
+            Files.delete(totals);
+            index.fileEvents(List.of(new FileEvent(FileEvent.Kind.DELETED, totals)));
+            assertTrue(index.callSites(SHAPE_AREA).stream().noneMatch(c -> c.location().path().equals(totals)));
+            assertTrue(index.declarationsIn(totals).isEmpty());
+            assertFalse(index.isIndexed(totals));
+
+            Path script = fixture.path("scripts/area.py");
+            Path renamed = fixture.path("scripts/areas.py");
+            Files.move(script, renamed);
+            index.fileEvents(FileEvent.renamed(script, renamed));
+            index.flush();
+            assertFalse(index.isIndexed(script));
+            assertTrue(index.isIndexed(renamed));
+
+            // A folder deleted at once takes everything indexed below it.
+            Path shapes = fixture.path("src/main/java/demo/shapes");
+            index.fileEvents(List.of(new FileEvent(FileEvent.Kind.DELETED, shapes)));
+            assertTrue(index.implementations(SHAPE_AREA).isEmpty());
+            assertTrue(index.declaration(SHAPE_AREA).isEmpty());
+        }
+    }
+
+    @Test
+    void anIgnoredOrBinaryFileFromAnEventStaysOut() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path ignored = fixture.write("generated/More.java", "package generated; class More {}\n");
+            Path log = fixture.write("trace.log", "noise\n");
+            Path binary = fixture.path("src/main/java/demo/app/Blob.java");
+            Files.write(binary, new byte[]{'a', 0, 'b', 0});
+            index.fileEvents(List.of(new FileEvent(FileEvent.Kind.CREATED, ignored), new FileEvent(FileEvent.Kind.CREATED, log),
+                    new FileEvent(FileEvent.Kind.CREATED, binary), new FileEvent(FileEvent.Kind.CHANGED, base.resolve("gone.txt"))));
+            index.flush();
+            assertFalse(index.isIndexed(ignored));
+            assertFalse(index.isIndexed(log));
+            assertFalse(index.isIndexed(binary));
+            assertTrue(index.problems().stream().anyMatch(p -> p.path().equals(binary) && p.reason() == IndexProblem.Reason.BINARY));
+        }
+    }
+
+    @Test
+    void thePersistedIndexRestoresUnchangedFilesAndReparsesChangedOnes() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        IndexSettings settings = fixture.settings(base.resolve("data")).persistIndex(true).build();
+        List<CallSite> before;
+        int javaFiles;
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(0, stats.javaFilesFromCache());
+            javaFiles = stats.javaFiles();
+            before = index.callSites(SHAPE_AREA);
+        }
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(javaFiles, stats.javaFilesFromCache());
+            assertEquals(before, index.callSites(SHAPE_AREA));
+            assertEquals("Area of the shape, in square units.", index.declaration(SHAPE_AREA).orElseThrow().javadocSummary());
+            assertTrue(index.problems().stream().anyMatch(p -> p.reason() == IndexProblem.Reason.JAVA_SYNTAX_ERRORS));
+        }
+        Path totals = fixture.path("src/main/java/demo/app/Totals.java");
+        Files.writeString(totals, FixtureWorkspace.TOTALS.replace("sum += item.area();", "sum += item.area() * 2;"));
+        Files.setLastModifiedTime(totals, FileTime.from(Instant.now().plusSeconds(5)));
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(javaFiles - 1, stats.javaFilesFromCache());
+            assertEquals(before.size(), index.callSites(SHAPE_AREA).size());
+        }
+        // A damaged cache is a cold start, not an error.
+        Files.write(settings.dataDirectory().resolve("java-index.bin"), new byte[]{1, 2, 3});
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(0, stats.javaFilesFromCache());
+            assertEquals(before.size(), index.callSites(SHAPE_AREA).size());
+        }
+    }
+
+    @Test
+    void queriesRunWhileUpdatesAreApplied() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path report = fixture.path("src/main/java/demo/app/Report.java");
+            String withCall = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(1).area();");
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        index.reindexNow(new DocumentSnapshot(report, i % 2 == 0 ? withCall : FixtureWorkspace.REPORT));
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+            writer.start();
+            DocumentSnapshot doc = new DocumentSnapshot(report, withCall);
+            while (writer.isAlive()) {
+                int n = index.callSites(CIRCLE_AREA).size();
+                if (n > 1) failures.add(new AssertionError("saw a half-applied update: " + n + " call sites"));
+                int shapeCalls = index.callSites(SHAPE_AREA).size();
+                if (shapeCalls != 3) failures.add(new AssertionError("Shape.area call sites flickered: " + shapeCalls));
+                index.contextFor(doc, new TextPosition(13, 8), 500, TokenCounter.approximate());
+            }
+            writer.join();
+            assertEquals(List.of(), failures);
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 20 s");
+            Thread.sleep(20);
+        }
+    }
+}
