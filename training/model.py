@@ -176,6 +176,43 @@ def write_safetensors(path, tensors):
     os.replace(tmp, path)
 
 
+def read_safetensors(path):
+    """Reads a safetensors file written by write_safetensors (BF16 or F32) into float32 tensors."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        lo, hi = spec["data_offsets"]
+        raw = bytearray(data[lo:hi])
+        if spec["dtype"] == "BF16":
+            t = torch.frombuffer(raw, dtype=torch.int16).to(torch.int32) << 16
+            t = t.view(torch.float32)
+        elif spec["dtype"] == "F32":
+            t = torch.frombuffer(raw, dtype=torch.float32)
+        else:
+            raise ValueError(f"{path}: tensor {name} has dtype {spec['dtype']}; only BF16 and F32 are read here")
+        out[name] = t.reshape(spec["shape"]).clone()
+    return out
+
+
+def read_model_dir(model_dir, device):
+    """All weights of an exported model directory (single file or shards with an index)."""
+    index = os.path.join(model_dir, "model.safetensors.index.json")
+    if os.path.exists(index):
+        with open(index) as f:
+            files = sorted(set(json.load(f)["weight_map"].values()))
+    else:
+        files = ["model.safetensors"]
+    state = {}
+    for fname in files:
+        state.update(read_safetensors(os.path.join(model_dir, fname)))
+    return {k: v.to(device) for k, v in state.items()}
+
+
 def export(model: QuicksilverModel, out_dir, tokenizer_path, generation, card, shard_bytes=15_000_000):
     """Writes config.json, model*.safetensors (+ index when sharded), tokenizer.json,
     generation_config.json and README.md (the model card)."""

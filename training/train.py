@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import QuicksilverModel, Shape, export  # noqa: E402
+from model import QuicksilverModel, Shape, export, read_model_dir  # noqa: E402
 
 PAD, EOS, MASK, FIM_PREFIX, FIM_SUFFIX, FIM_MIDDLE, FILE = 0, 1, 2, 3, 4, 5, 6
 MAX_SPAN = 96
@@ -70,17 +70,19 @@ class Batcher:
         ls = self.randint(0, MAX_SPAN + 1, (b,))
         ls = torch.where(self.rand(b) < 0.5, ls // 4, ls)          # many short spans (a line or less)
         a = self.randint(16, s // 2 + 16, (b,))
-        # Line alignment: move the start just after the next newline token, the end to the newline
-        # that ends the line where the unaligned span would have ended.
+        # Line alignment: the span starts at a newline token (which carries the next line's
+        # indentation) and ends just before the newline token that ends its last line. That is where
+        # an editor puts the boundary: the prefix ends at the end of the previous line, so prefix and
+        # suffix tokenize alone exactly as they do inside the whole file.
         nl = self.is_newline[x]                                     # [b, s]
         pos = torch.arange(s, device=x.device).expand(b, s)
         big = torch.full_like(pos, s)
         next_nl = torch.where(nl, pos, big).flip(1).cummin(1).values.flip(1)   # first newline >= p
-        aligned_a = next_nl.gather(1, a[:, None]).squeeze(1) + 1
-        end_guess = (aligned_a + ls).clamp(max=s - 1)
-        aligned_end = next_nl.gather(1, end_guess[:, None]).squeeze(1) + 1
+        aligned_a = next_nl.gather(1, a[:, None]).squeeze(1)
+        end_guess = (aligned_a + 1 + ls).clamp(max=s - 1)
+        aligned_end = next_nl.gather(1, end_guess[:, None]).squeeze(1)
         aligned_ls = aligned_end - aligned_a
-        ok = (aligned_a < s - MAX_SPAN - 40) & (aligned_ls <= MAX_SPAN) & (aligned_end <= s)
+        ok = (aligned_a < s - MAX_SPAN - 40) & (aligned_ls >= 1) & (aligned_ls <= MAX_SPAN) & (aligned_end < s)
         use = ok & (self.rand(b) < 0.5)
         a = torch.where(use, aligned_a, a)
         ls = torch.where(use, aligned_ls, ls)
@@ -207,6 +209,8 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=1000)
     ap.add_argument("--export-every", type=int, default=0, help="also export the model every N steps")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-from", help="start from the weights of an exported model directory "
+                                        "(fresh optimizer; for continued training)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--shape", default="{}", help="JSON overrides of the model shape")
     ap.add_argument("--hardware", default="", help="free text for the model card")
@@ -226,6 +230,9 @@ def main():
     args.newline_ids = torch.tensor([i for t, i in vocab.items() if "\u010a" in t], device=device)
     shape = Shape(**{**{"vocab_size": len(vocab)}, **json.loads(args.shape)})
     model = QuicksilverModel(shape, causal=args.objective == "ar").to(device)
+    if args.init_from:
+        missing = model.load_state_dict(read_model_dir(args.init_from, device), strict=True)
+        log(f"initialised from {args.init_from} ({missing})")
     n_params = sum(p.numel() for p in model.parameters())
     log(f"{args.objective}: {n_params / 1e6:.2f}M parameters, shape {shape}, device {device}")
 
@@ -320,6 +327,7 @@ Java by `training/train.py --objective {args.objective}` ({"masked diffusion wit
 | data | `training/corpus.md` (permissively licensed Maven Central sources; jsoup and jgrapht never included) |
 | tokenizer | byte-level BPE, `training/tokenizer/` |
 | steps | {step} of {total}, batch {args.batch} x {args.seq} tokens, seed {args.seed}, peak lr {args.lr} |
+| started from | {("the weights of an earlier export of this model (continued training, fresh optimizer); the first run is recorded in training/runs/") if args.init_from else "random initialisation"} |
 | tokens seen | {tokens_seen / 1e6:.0f}M |
 | wall time | {wall:.0f} s |
 | hardware | {args.hardware or "not recorded"} |

@@ -6,6 +6,8 @@
 
 Each case cuts a `middle` out of a real file: a single line (kind "line") or a block of 2-4 lines
 (kind "block"), keeping up to 1500 characters of prefix and 600 of suffix, cut at line boundaries.
+The middle starts with the newline that ends the prefix's last line (exact match is judged on
+whitespace-trimmed text).
 Lines that are blank, comments only, or a lone brace are not chosen as a middle's first line, so the
 cases measure code, not boilerplate.
 """
@@ -63,8 +65,11 @@ def main():
         indent = body[0][:len(body[0]) - len(body[0].lstrip())]
         if any(l.strip() and not l.startswith(indent) for l in body[1:]):
             continue  # the block leaves the statement's nesting level
-        prefix = "\n".join(lines[:start]) + "\n"
-        middle = "\n".join(body)
+        # The boundaries sit at line ends: the prefix stops at the end of the previous line and the
+        # middle starts with the newline and indentation, as an editor's boundary healing does, so
+        # prefix and suffix tokenize as they would inside the whole file.
+        prefix = "\n".join(lines[:start])
+        middle = "\n" + "\n".join(body)
         suffix = "\n" + "\n".join(lines[start + n:])
         cases.append({"id": f"heldout-{len(cases):04d}", "kind": kind, "prefix": cut_prefix(prefix),
                       "middle": middle, "suffix": cut_suffix(suffix)})
