@@ -48,7 +48,7 @@ public final class LoadedModel implements AutoCloseable {
         }
         LanguageModel model = null;
         try {
-            model = ModelLoader.load(dir, tensors);
+            model = ModelLoader.open(dir, tensors);
             return new LoadedModel(dir, tensors, model, Tokenizer.open(dir));
         } catch (RuntimeException e) {
             if (model != null) {

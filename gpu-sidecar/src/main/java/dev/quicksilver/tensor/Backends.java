@@ -11,9 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Picks a {@link Backend} by name and says which it picked. "auto" walks {@link #AUTO_ORDER} and takes
- * the first backend that is available here: today that is "cpu"; the "cuda" backend of a later issue
- * registers itself in {@link #REGISTRY} with an availability probe (driver and device answer), and
- * "auto" then prefers it without any caller changing. A fixed order and a logged choice, never a
+ * the first backend that is available here: "cuda" when a driver, a device and cuBLAS answer (its probe
+ * gives one sentence otherwise, logged), then "cpu". A fixed order and a logged choice, never a
  * silent guess (the Jlama provider pattern).
  */
 public final class Backends {
@@ -29,6 +28,8 @@ public final class Backends {
     private static final Map<String, Factory> REGISTRY = new LinkedHashMap<>();
 
     static {
+        register(new Factory("cuda", dev.quicksilver.cuda.CudaBackend::unavailableReason,
+                dev.quicksilver.cuda.CudaBackend::open));
         register(new Factory("cpu", Backends::vectorApiMissing, CpuBackend::new));
         register(new Factory("reference", Optional::empty, ReferenceBackend::new));
     }
@@ -55,7 +56,7 @@ public final class Backends {
                 }
                 Optional<String> why = f.unavailableReason().get();
                 if (why.isPresent()) {
-                    LOG.info("backend {}: {}; trying the next", candidate, why.get());
+                    LOG.info("backend {}: {} Trying the next.", candidate, why.get());
                     continue;
                 }
                 Backend b = f.create().get();

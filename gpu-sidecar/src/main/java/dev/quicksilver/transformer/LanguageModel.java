@@ -35,6 +35,46 @@ public interface LanguageModel extends AutoCloseable {
      */
     float[][] forward(List<ForwardRequest> batch, AttentionKind attention);
 
+    /**
+     * Per request, the most likely token at each of its {@code logitPositions} and that token's probability
+     * (the maximum of the softmax over the vocabulary; ties go to the lowest id).
+     */
+    record Greedy(int[] tokens, float[] confidence) {}
+
+    /**
+     * {@link #forward} reduced to {@link Greedy} picks. This default computes them on the host from the
+     * logits; the cuda model does it on the device and returns only 8 bytes per position.
+     */
+    default Greedy[] forwardGreedy(List<ForwardRequest> batch, AttentionKind attention) {
+        float[][] logits = forward(batch, attention);
+        int vocab = config().vocabSize();
+        Greedy[] out = new Greedy[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int n = logits[i].length / vocab;
+            int[] tokens = new int[n];
+            float[] confidence = new float[n];
+            for (int p = 0; p < n; p++) {
+                int base = p * vocab;
+                int best = 0;
+                float max = logits[i][base];
+                for (int v = 1; v < vocab; v++) {
+                    if (logits[i][base + v] > max) {
+                        max = logits[i][base + v];
+                        best = v;
+                    }
+                }
+                double sum = 0;
+                for (int v = 0; v < vocab; v++) {
+                    sum += Math.exp(logits[i][base + v] - max);
+                }
+                tokens[p] = best;
+                confidence[p] = (float) (1.0 / sum);
+            }
+            out[i] = new Greedy(tokens, confidence);
+        }
+        return out;
+    }
+
     @Override
     default void close() {}
 }

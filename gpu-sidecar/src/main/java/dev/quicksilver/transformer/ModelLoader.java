@@ -1,5 +1,8 @@
 package dev.quicksilver.transformer;
 
+import dev.quicksilver.cuda.CudaBackend;
+import dev.quicksilver.cuda.CudaQwen2Model;
+import dev.quicksilver.model.Architecture;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.WeightStore;
@@ -17,6 +20,28 @@ public final class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     private ModelLoader() {}
+
+    /**
+     * The model for {@code backend}: on "cuda", Qwen2-family models run device-resident as a
+     * {@link CudaQwen2Model}; everything else is a host {@link DecoderModel} on the backend's kernels.
+     */
+    public static LanguageModel open(Path dir, Backend backend) {
+        if (backend instanceof CudaBackend cuda) {
+            ModelConfig config = ModelConfig.read(dir);
+            if (config.architecture() == Architecture.QWEN2_BIDIRECTIONAL) {
+                try (WeightStore weights = WeightStore.open(dir)) {
+                    LanguageModel model = CudaQwen2Model.upload(config, weights, cuda.gpu());
+                    LOG.info("model {}: {} with {} layers, hidden {}, {} heads ({} kv), vocab {}, on the cuda backend ({})",
+                            config.modelId(), config.architecture(), config.numLayers(), config.hiddenSize(),
+                            config.numHeads(), config.numKvHeads(), config.vocabSize(), cuda.gpu().deviceName());
+                    return model;
+                }
+            }
+            LOG.info("model {}: {} has no device model yet; its forward runs on the CPU kernels", config.modelId(),
+                    config.architecture());
+        }
+        return load(dir, backend);
+    }
 
     public static DecoderModel load(Path dir, Backend backend) {
         ModelConfig config = ModelConfig.read(dir);

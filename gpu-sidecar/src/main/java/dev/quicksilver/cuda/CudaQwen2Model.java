@@ -1,0 +1,741 @@
+package dev.quicksilver.cuda;
+
+import static dev.quicksilver.cuda.nat.Cublas.CUDA_R_16BF;
+import static dev.quicksilver.cuda.nat.Cublas.CUDA_R_32F;
+import static dev.quicksilver.cuda.nat.Cublas.OP_N;
+import static dev.quicksilver.cuda.nat.Cublas.OP_T;
+
+import dev.quicksilver.cuda.nat.Cublas;
+import dev.quicksilver.cuda.nat.CudaDriver;
+import dev.quicksilver.cuda.nat.CudaKernels;
+import dev.quicksilver.cuda.nat.Gpu;
+import dev.quicksilver.model.ModelConfig;
+import dev.quicksilver.tensor.DType;
+import dev.quicksilver.tensor.WeightStore;
+import dev.quicksilver.tensor.WeightTensor;
+import dev.quicksilver.transformer.AttentionKind;
+import dev.quicksilver.transformer.ForwardRequest;
+import dev.quicksilver.transformer.KvCache;
+import dev.quicksilver.transformer.LanguageModel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Qwen2 family (Dream, Dream-Coder, DiffuCoder, Quicksilver's own) on one CUDA device, everything
+ * device-resident: bf16 weights uploaded once (q|k|v and gate|up fused into one matrix each), the float32
+ * residual stream, bf16 GEMM operands with float32 accumulation through cuBLAS, attention as two
+ * strided-batched GEMMs per request around a softmax kernel, and the keys/values in {@link DeviceKvCache}s.
+ * Only the asked logits (or, with {@link #forwardGreedy}, one confidence and one token per asked position)
+ * come back to the host.
+ *
+ * <p>Threads: every device call runs on the {@link Gpu}'s one GPU thread; {@link #forward} may be called
+ * from any thread and blocks while its task runs there, so forwards are serialized on the device.
+ *
+ * <p>Graphs: a forward's device work depends only on its plan (rows, windows, key counts, caches, buffer
+ * addresses); the second time a plan is seen its work is captured into a CUDA graph, and later forwards of
+ * that plan (one shape bucket) replay it in one launch after copying their small per-forward tables
+ * (tokens, RoPE tables, row maps) into fixed device buffers. Set -Dquicksilver.cuda.graphs=false to run
+ * eagerly.
+ */
+public final class CudaQwen2Model implements LanguageModel {
+
+    private static final int BLOCK = 256;
+    private static final int MAX_GRAPHS = 16;
+    private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** One block's device weights: matrices bf16 [out, in]; norms and bias float32. */
+    private record Layer(long wqkv, long bqkv, long wo, long wgu, long wdown, long inNorm, long postNorm) {}
+
+    private final ModelConfig c;
+    private final Gpu gpu;
+    private final boolean ownsGpu;
+    private final Layer[] layers;
+    private final long embed;
+    private final long head;
+    private final long finalNorm;
+    private final List<Long> allocations = new ArrayList<>();
+    private final long weightBytes;
+    private final int heads, kvHeads, hd, hidden, inter, qDim, kvDim, qkvWidth, vocab;
+    private final float eps;
+    private final float[] inverseFrequency;
+    private final boolean useGraphs = !"false".equalsIgnoreCase(System.getProperty("quicksilver.cuda.graphs"));
+
+    // Grow-only device buffers, by name; a reallocation drops every graph (their addresses changed).
+    private final Map<String, long[]> buffers = new HashMap<>();
+    private final Map<String, MemorySegment> graphs = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Integer> seenPlans = new HashMap<>();
+    private int graphLaunches;
+    private boolean closed;
+
+    private CudaQwen2Model(ModelConfig c, Gpu gpu, boolean ownsGpu, WeightStore w, int seed) {
+        this.c = c;
+        this.gpu = gpu;
+        this.ownsGpu = ownsGpu;
+        this.heads = c.numHeads();
+        this.kvHeads = c.numKvHeads();
+        this.hd = c.headDim();
+        this.hidden = c.hiddenSize();
+        this.inter = c.intermediateSize();
+        this.qDim = c.qDim();
+        this.kvDim = c.kvDim();
+        this.qkvWidth = qDim + 2 * kvDim;
+        this.vocab = c.vocabSize();
+        this.eps = (float) c.normEps();
+        this.inverseFrequency = new float[hd / 2];
+        for (int i = 0; i < hd / 2; i++) {
+            float exponent = (float) (2 * i) / hd;
+            inverseFrequency[i] = 1f / (float) Math.pow(c.ropeTheta(), exponent);
+        }
+        this.layers = new Layer[c.numLayers()];
+        long[] counted = new long[1];
+        long[] e = new long[3];
+        gpu.thread().run(() -> {
+            Uploader up = new Uploader(w, seed, counted);
+            e[0] = up.matrix((long) vocab * hidden, "model.embed_tokens.weight");
+            for (int l = 0; l < layers.length; l++) {
+                String p = "model.layers." + l + ".";
+                layers[l] = new Layer(
+                        up.matrix((long) qkvWidth * hidden, p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight",
+                                p + "self_attn.v_proj.weight"),
+                        up.vector(qkvWidth, 0f, p + "self_attn.q_proj.bias", p + "self_attn.k_proj.bias",
+                                p + "self_attn.v_proj.bias"),
+                        up.matrix((long) hidden * qDim, p + "self_attn.o_proj.weight"),
+                        up.matrix(2L * inter * hidden, p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight"),
+                        up.matrix((long) hidden * inter, p + "mlp.down_proj.weight"),
+                        up.vector(hidden, 1f, p + "input_layernorm.weight"),
+                        up.vector(hidden, 1f, p + "post_attention_layernorm.weight"));
+            }
+            e[2] = up.vector(hidden, 1f, "model.norm.weight");
+            e[1] = c.tiedEmbeddings() ? e[0] : up.matrix((long) vocab * hidden, "lm_head.weight");
+            gpu.synchronize();
+        });
+        this.embed = e[0];
+        this.head = e[1];
+        this.finalNorm = e[2];
+        this.weightBytes = counted[0];
+    }
+
+    /** Uploads a checkpoint's weights (any dtype, widened or narrowed to bf16) to {@code gpu}. */
+    public static CudaQwen2Model upload(ModelConfig config, WeightStore weights, Gpu gpu) {
+        return new CudaQwen2Model(config, gpu, false, weights, 0);
+    }
+
+    /**
+     * A model of {@code config}'s shape with random bf16 weights made on the device by a hash kernel (for the
+     * benchmark: nothing is read or carried). Norm weights are near 1, the rest uniform in ±0.02.
+     */
+    public static CudaQwen2Model random(ModelConfig config, Gpu gpu, int seed) {
+        return new CudaQwen2Model(config, gpu, false, null, seed);
+    }
+
+    public Gpu gpu() {
+        return gpu;
+    }
+
+    /** Bytes of weights read by one forward (every matrix once; the embedding rows are few and not counted). */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    /** How many forwards replayed a captured graph (tests check the graph path ran). */
+    public int graphLaunches() {
+        return graphLaunches;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public String backendName() {
+        return "cuda";
+    }
+
+    @Override
+    public KvCache newCache(int capacity) {
+        return new DeviceKvCache(this, gpu, c.numLayers(), capacity, kvDim);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Weights
+
+    /** Allocates on the GPU thread and fills from the checkpoint (or the hash kernel when there is none). */
+    private final class Uploader {
+        private final WeightStore w;
+        private final long[] counted;
+        private int seed;
+
+        Uploader(WeightStore w, int seed, long[] counted) {
+            this.w = w;
+            this.seed = seed * 7919 + 1;
+            this.counted = counted;
+        }
+
+        /** bf16 matrix of {@code elements}, the named tensors' rows stacked in order. */
+        long matrix(long elements, String... names) {
+            long ptr = alloc(elements * 2);
+            counted[0] += elements * 2;
+            if (w == null) {
+                fillHash("qs_fill_hash_bf16", ptr, elements, 0.02f, 0f);
+                return ptr;
+            }
+            long offset = 0;
+            for (String name : names) {
+                WeightTensor t = w.tensor(name);
+                long n = t.elementCount();
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment bf;
+                    if (t.dtype() == DType.BF16) {
+                        bf = t.data();
+                    } else {
+                        bf = a.allocate(n * 2, 16);
+                        for (long i = 0; i < n; i++) {
+                            bf.setAtIndex(BF16, i, toBf16(t.getFloat(i)));
+                        }
+                    }
+                    gpu.driver().memcpyHtoD(ptr + offset * 2, bf, n * 2);
+                }
+                offset += n;
+            }
+            if (offset != elements) {
+                throw new IllegalStateException("weights " + String.join(", ", names) + " hold " + offset
+                        + " elements, expected " + elements);
+            }
+            return ptr;
+        }
+
+        /** float32 vector of {@code length}, the named tensors concatenated; absent tensors are zeros. */
+        long vector(int length, float randomOffset, String... names) {
+            long ptr = alloc((long) length * 4);
+            if (w == null) {
+                fillHash("qs_fill_hash_f32", ptr, length, randomOffset == 0f ? 0.02f : 0.05f, randomOffset);
+                return ptr;
+            }
+            float[] v = new float[length];
+            int offset = 0;
+            for (String name : names) {
+                var t = w.find(name);
+                if (t.isPresent()) {
+                    float[] part = t.get().toFloatArray();
+                    System.arraycopy(part, 0, v, offset, part.length);
+                    offset += part.length;
+                } else {
+                    offset = length; // a bias-free checkpoint: zeros
+                }
+            }
+            upload(ptr, v);
+            return ptr;
+        }
+
+        private void fillHash(String kernel, long ptr, long n, float scale, float offset) {
+            int s = seed++;
+            gpu.kernels().launch(kernel, 4096, BLOCK, gpu.stream(),
+                    k -> k.ptr(ptr).i64(n).i32(s).f32(scale).f32(offset));
+        }
+    }
+
+    static short toBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) {
+            return (short) 0x7FC0;
+        }
+        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
+        return (short) (rounded >>> 16);
+    }
+
+    private long alloc(long bytes) {
+        long p = gpu.driver().memAlloc(Math.max(bytes, 16));
+        allocations.add(p);
+        return p;
+    }
+
+    private void upload(long ptr, float[] v) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+            gpu.driver().memcpyHtoD(ptr, s, (long) v.length * 4);
+        }
+    }
+
+    private void upload(long ptr, int[] v) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocateFrom(ValueLayout.JAVA_INT, v);
+            gpu.driver().memcpyHtoD(ptr, s, (long) v.length * 4);
+        }
+    }
+
+    private void upload(long ptr, long[] v) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocateFrom(ValueLayout.JAVA_LONG, v);
+            gpu.driver().memcpyHtoD(ptr, s, (long) v.length * 8);
+        }
+    }
+
+    /** A grow-only device buffer of at least {@code bytes}; growing drops the captured graphs. */
+    private long buffer(String name, long bytes) {
+        long[] b = buffers.get(name);
+        if (b != null && b[1] >= bytes) {
+            return b[0];
+        }
+        dropGraphs();
+        if (b != null) {
+            gpu.driver().memFree(b[0]);
+        }
+        long size = Math.max(256, Long.highestOneBit(Math.max(1, bytes - 1)) << 1);
+        long p = gpu.driver().memAlloc(size);
+        buffers.put(name, new long[] {p, size});
+        return p;
+    }
+
+    private void dropGraphs() {
+        for (MemorySegment exec : graphs.values()) {
+            gpu.driver().graphExecDestroy(exec);
+        }
+        graphs.clear();
+        seenPlans.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Forward
+
+    /** Where one request's attention reads its keys/values, and what must be copied first. */
+    private record Attend(int rowStart, int rows, int windowStart, int keys, long k, long v, long copyFromK,
+                          long copyFromV, long s, long p) {}
+
+    /** Everything a forward launches, with every device address resolved: the plan's string is the graph key. */
+    private final class Plan {
+        final int rowCount;
+        final int picked;
+        final boolean causal;
+        final List<Attend> attends = new ArrayList<>();
+        // fixed device tables
+        long tokens, cos, sin, reqStart, reqLen, kRows, vRows, gather;
+        // activations
+        long x, normed, qkv, qh, oh, attnRows, gu, act, pickedX, pickedN, logits, conf, arg;
+        final StringBuilder key = new StringBuilder();
+
+        Plan(int rowCount, int picked, boolean causal) {
+            this.rowCount = rowCount;
+            this.picked = picked;
+            this.causal = causal;
+        }
+    }
+
+    @Override
+    public float[][] forward(List<ForwardRequest> batch, AttentionKind attention) {
+        return gpu.thread().call(() -> {
+            Plan plan = plan(batch, attention);
+            run(plan);
+            float[] all = download(plan.logits, (long) plan.picked * vocab);
+            float[][] out = new float[batch.size()][];
+            int n = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                int count = batch.get(i).logitPositions().length;
+                out[i] = new float[count * vocab];
+                System.arraycopy(all, n * vocab, out[i], 0, count * vocab);
+                n += count;
+            }
+            return out;
+        });
+    }
+
+    /**
+     * One forward that returns, per request and asked position, the most likely token and its probability
+     * (the max of the softmax over the vocabulary), computed on the device: only 8 bytes per position come
+     * back instead of a row of logits.
+     */
+    @Override
+    public Greedy[] forwardGreedy(List<ForwardRequest> batch, AttentionKind attention) {
+        return gpu.thread().call(() -> {
+            Plan plan = plan(batch, attention);
+            run(plan);
+            float[] conf;
+            int[] arg;
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment hc = a.allocate(Math.max(4, (long) plan.picked * 4));
+                MemorySegment ha = a.allocate(Math.max(4, (long) plan.picked * 4));
+                if (plan.picked > 0) {
+                    gpu.driver().memcpyDtoH(hc, plan.conf, (long) plan.picked * 4);
+                    gpu.driver().memcpyDtoH(ha, plan.arg, (long) plan.picked * 4);
+                }
+                conf = hc.asSlice(0, (long) plan.picked * 4).toArray(ValueLayout.JAVA_FLOAT);
+                arg = ha.asSlice(0, (long) plan.picked * 4).toArray(ValueLayout.JAVA_INT);
+            }
+            Greedy[] out = new Greedy[batch.size()];
+            int n = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                int count = batch.get(i).logitPositions().length;
+                out[i] = new Greedy(java.util.Arrays.copyOfRange(arg, n, n + count),
+                        java.util.Arrays.copyOfRange(conf, n, n + count));
+                n += count;
+            }
+            return out;
+        });
+    }
+
+    private float[] download(long ptr, long count) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = a.allocate(Math.max(4, count * 4));
+            if (count > 0) {
+                gpu.driver().memcpyDtoH(h, ptr, count * 4);
+            }
+            return h.asSlice(0, count * 4).toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    /** Validates the batch, sizes the buffers and uploads the per-forward tables (on the GPU thread). */
+    private Plan plan(List<ForwardRequest> batch, AttentionKind kind) {
+        if (closed) {
+            throw new IllegalStateException("the cuda model is closed");
+        }
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a forward needs at least one request");
+        }
+        boolean causal = kind == AttentionKind.CAUSAL;
+        int rows = 0;
+        int picked = 0;
+        for (ForwardRequest r : batch) {
+            rows += r.windowLength();
+            picked += r.logitPositions().length;
+        }
+        Plan plan = new Plan(rows, picked, causal);
+        int half = hd / 2;
+        int[] tokens = new int[rows];
+        float[] cos = new float[rows * half];
+        float[] sin = new float[rows * half];
+        int[] reqStart = new int[rows];
+        int[] reqLen = new int[rows];
+        int[] gather = new int[Math.max(1, picked)];
+        long[] kRows = new long[c.numLayers() * rows];
+        long[] vRows = new long[c.numLayers() * rows];
+
+        // Per-request scratch: attention scores/probabilities and, where needed, keys/values.
+        long sElems = 0;
+        long scratchKv = 0;
+        int[] keysOf = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            ForwardRequest r = batch.get(i);
+            keysOf[i] = causal ? r.windowEnd() : r.tokens().length;
+            sElems += (long) heads * r.windowLength() * keysOf[i];
+            scratchKv += (long) keysOf[i] * kvDim;
+        }
+        long sBase = buffer("scores", sElems * 4);
+        long pBase = buffer("probs", sElems * 2);
+        long kScratch = buffer("kScratch", scratchKv * 2);
+        long vScratch = buffer("vScratch", scratchKv * 2);
+        plan.x = buffer("x", (long) rows * hidden * 4);
+        plan.normed = buffer("normed", (long) rows * hidden * 2);
+        plan.qkv = buffer("qkv", (long) rows * qkvWidth * 4);
+        plan.qh = buffer("qh", (long) rows * qDim * 2);
+        plan.oh = buffer("oh", (long) rows * qDim * 4);
+        plan.attnRows = buffer("attnRows", (long) rows * qDim * 2);
+        plan.gu = buffer("gu", (long) rows * 2 * inter * 4);
+        plan.act = buffer("act", (long) rows * inter * 2);
+        plan.pickedX = buffer("pickedX", (long) Math.max(1, picked) * hidden * 4);
+        plan.pickedN = buffer("pickedN", (long) Math.max(1, picked) * hidden * 2);
+        plan.logits = buffer("logits", (long) Math.max(1, picked) * vocab * 4);
+        plan.conf = buffer("conf", (long) Math.max(1, picked) * 4);
+        plan.arg = buffer("arg", (long) Math.max(1, picked) * 4);
+        plan.tokens = buffer("tokens", (long) rows * 4);
+        plan.cos = buffer("cos", (long) rows * half * 4);
+        plan.sin = buffer("sin", (long) rows * half * 4);
+        plan.reqStart = buffer("reqStart", (long) rows * 4);
+        plan.reqLen = buffer("reqLen", (long) rows * 4);
+        plan.kRows = buffer("kRows", (long) kRows.length * 8);
+        plan.vRows = buffer("vRows", (long) vRows.length * 8);
+        plan.gather = buffer("gather", (long) gather.length * 4);
+        // Re-read every address: a later buffer() may have grown (and dropped graphs), but earlier
+        // addresses stay valid because only the grown buffer moves.
+
+        int row0 = 0;
+        int pickedAt = 0;
+        long sOff = 0;
+        long kvOff = 0;
+        plan.key.append(rows).append('|').append(picked).append('|').append(causal);
+        for (int i = 0; i < batch.size(); i++) {
+            ForwardRequest r = batch.get(i);
+            int n = r.windowLength();
+            int keys = keysOf[i];
+            DeviceKvCache cache = checkCache(i, r, kind, keys);
+            boolean everything = r.windowStart() == 0 && r.windowEnd() == keys;
+            long k;
+            long v;
+            long fromK = 0;
+            long fromV = 0;
+            long[] layerK = new long[c.numLayers()];
+            long[] layerV = new long[c.numLayers()];
+            if (cache != null && r.storeInCache()) {
+                for (int l = 0; l < layerK.length; l++) {
+                    layerK[l] = cache.keys(l);
+                    layerV[l] = cache.values(l);
+                }
+                k = -1; // per layer
+                v = -1;
+            } else {
+                k = kScratch + kvOff * 2;
+                v = vScratch + kvOff * 2;
+                java.util.Arrays.fill(layerK, k);
+                java.util.Arrays.fill(layerV, v);
+                if (cache != null && !everything) {
+                    fromK = -1; // copy from the cache's layer, per layer
+                    fromV = -1;
+                }
+            }
+            for (int p = r.windowStart(); p < r.windowEnd(); p++) {
+                int row = row0 + p - r.windowStart();
+                int token = r.tokens()[p];
+                if (token < 0 || token >= vocab) {
+                    throw new IllegalArgumentException("request " + i + ": token " + token + " at position " + p
+                            + " is outside the model's " + vocab + " embeddings");
+                }
+                tokens[row] = token;
+                reqStart[row] = row0;
+                reqLen[row] = n;
+                for (int j = 0; j < half; j++) {
+                    float angle = (float) p * inverseFrequency[j];
+                    cos[row * half + j] = (float) Math.cos(angle);
+                    sin[row * half + j] = (float) Math.sin(angle);
+                }
+                for (int l = 0; l < c.numLayers(); l++) {
+                    kRows[l * rows + row] = layerK[l] + (long) p * kvDim * 2;
+                    vRows[l * rows + row] = layerV[l] + (long) p * kvDim * 2;
+                }
+            }
+            for (int pos : r.logitPositions()) {
+                gather[pickedAt++] = row0 + pos - r.windowStart();
+            }
+            Attend at = new Attend(row0, n, r.windowStart(), keys, k, v, fromK, fromV, sBase + sOff * 4,
+                    pBase + sOff * 2);
+            plan.attends.add(at);
+            if (cache != null) {
+                // remembered for the per-layer addresses
+                cacheOf.put(at, cache);
+            }
+            plan.key.append('/').append(n).append(',').append(r.windowStart()).append(',').append(keys).append(',')
+                    .append(cache == null ? 0 : cache.keys(0)).append(',')
+                    .append(r.storeInCache()).append(',').append(k).append(',').append(fromK);
+            row0 += n;
+            sOff += (long) heads * n * keys;
+            kvOff += (long) keys * kvDim;
+        }
+        // Addresses may have moved while sizing: take the final ones into the key.
+        for (String name : new String[] {"scores", "x", "logits", "kScratch", "qkv", "gu"}) {
+            plan.key.append('@').append(buffers.get(name)[0]);
+        }
+        upload(plan.tokens, tokens);
+        upload(plan.cos, cos);
+        upload(plan.sin, sin);
+        upload(plan.reqStart, reqStart);
+        upload(plan.reqLen, reqLen);
+        upload(plan.kRows, kRows);
+        upload(plan.vRows, vRows);
+        upload(plan.gather, gather);
+        return plan;
+    }
+
+    private final Map<Attend, DeviceKvCache> cacheOf = new java.util.IdentityHashMap<>();
+
+    private DeviceKvCache checkCache(int i, ForwardRequest r, AttentionKind kind, int keyCount) {
+        boolean needsCachedKeys = r.windowStart() > 0 || r.windowEnd() < keyCount;
+        if (r.cache() == null) {
+            if (needsCachedKeys) {
+                throw new IllegalArgumentException("request " + i + ": window [" + r.windowStart() + ", "
+                        + r.windowEnd() + ") of a " + r.tokens().length + "-position canvas attends (" + kind
+                        + ") to positions outside it, so it needs a KvCache holding them");
+            }
+            return null;
+        }
+        if (!(r.cache() instanceof DeviceKvCache cache) || !cache.ownedBy(this)) {
+            throw new IllegalArgumentException("request " + i + ": its KvCache was made by another model;"
+                    + " use this model's newCache");
+        }
+        if (cache.isClosed()) {
+            throw new IllegalArgumentException("request " + i + ": its KvCache is closed");
+        }
+        if (keyCount > cache.capacity()) {
+            throw new IllegalArgumentException("request " + i + ": attends to " + keyCount
+                    + " positions but its KvCache holds only " + cache.capacity());
+        }
+        int missing = cache.firstMissing(0, r.windowStart());
+        if (missing < 0) {
+            missing = cache.firstMissing(r.windowEnd(), keyCount);
+        }
+        if (missing >= 0) {
+            throw new IllegalArgumentException("request " + i + ": position " + missing
+                    + " is outside the window [" + r.windowStart() + ", " + r.windowEnd()
+                    + ") but its KvCache does not hold it; run a forward that stores it first");
+        }
+        return cache;
+    }
+
+    /** Runs the plan: eagerly the first time, captured into a graph the second, replayed after that. */
+    private void run(Plan plan) {
+        try {
+            String key = plan.key.toString();
+            MemorySegment exec = useGraphs ? graphs.get(key) : null;
+            if (exec != null) {
+                gpu.driver().graphLaunch(exec, gpu.stream());
+                graphLaunches++;
+            } else if (useGraphs && seenPlans.merge(key, 1, Integer::sum) >= 2) {
+                CudaDriver d = gpu.driver();
+                d.streamBeginCapture(gpu.stream(), CudaDriver.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+                MemorySegment graph;
+                try {
+                    enqueue(plan);
+                } finally {
+                    graph = d.streamEndCapture(gpu.stream());
+                }
+                exec = d.graphInstantiate(graph);
+                d.graphDestroy(graph);
+                if (graphs.size() >= MAX_GRAPHS) {
+                    var eldest = graphs.entrySet().iterator().next();
+                    d.graphExecDestroy(eldest.getValue());
+                    graphs.remove(eldest.getKey());
+                }
+                graphs.put(key, exec);
+                d.graphLaunch(exec, gpu.stream());
+                graphLaunches++;
+            } else {
+                enqueue(plan);
+            }
+            gpu.synchronize();
+            for (Attend at : plan.attends) {
+                DeviceKvCache cache = cacheOf.get(at);
+                if (cache != null && at.k() == -1) {
+                    cache.markHeld(at.windowStart(), at.windowStart() + at.rows());
+                }
+            }
+        } finally {
+            cacheOf.clear();
+        }
+    }
+
+    /** Enqueues the whole forward on the stream (eager, or inside a capture). */
+    private void enqueue(Plan p) {
+        CudaKernels kern = gpu.kernels();
+        Cublas blas = gpu.cublas();
+        MemorySegment st = gpu.stream();
+        int rows = p.rowCount;
+        int gs = heads / kvHeads;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+
+        // Embedding gather: x [R, hidden] float32
+        kern.launch("qs_embed_bf16", rows, BLOCK, st, k -> k.ptr(embed).ptr(p.tokens).ptr(p.x).i32(rows).i32(hidden));
+
+        for (int l = 0; l < layers.length; l++) {
+            Layer w = layers[l];
+            int layer = l;
+            // normed = RMSNorm(x) * input_layernorm                                  [R, hidden] bf16
+            kern.launch("qs_rmsnorm_bf16", rows, BLOCK, st,
+                    k -> k.ptr(p.x).ptr(w.inNorm()).ptr(p.normed).i32(rows).i32(hidden).f32(eps));
+            // qkv = normed · [Wq; Wk; Wv]^T                                          [R, qDim + 2 kvDim] f32
+            blas.gemmEx(OP_T, OP_N, qkvWidth, rows, hidden, 1f, w.wqkv(), CUDA_R_16BF, hidden, p.normed, CUDA_R_16BF,
+                    hidden, 0f, p.qkv, CUDA_R_32F, qkvWidth);
+            // Read-only cached steps: the cache's keys/values into the request's scratch, the window over them
+            for (Attend at : p.attends) {
+                if (at.copyFromK() == -1) {
+                    DeviceKvCache cache = cacheOf.get(at);
+                    long bytes = (long) at.keys() * kvDim * 2;
+                    gpu.driver().memcpyDtoDAsync(at.k(), cache.keys(l), bytes, st);
+                    gpu.driver().memcpyDtoDAsync(at.v(), cache.values(l), bytes, st);
+                }
+            }
+            // bias, RoPE; q to head-major per request [heads, n, hd] bf16; k, v rows to their key buffers
+            kern.launch("qs_qkv_rope_scatter", rows, BLOCK, st, k -> k.ptr(p.qkv).ptr(w.bqkv()).ptr(p.cos).ptr(p.sin)
+                    .ptr(p.reqStart).ptr(p.reqLen).ptr(p.kRows + (long) layer * rows * 8)
+                    .ptr(p.vRows + (long) layer * rows * 8).ptr(p.qh).i32(rows).i32(heads).i32(kvHeads).i32(hd));
+            // Attention per request: S = Q K^T / sqrt(hd); P = softmax(S); O = P V, batched over kv heads
+            for (Attend at : p.attends) {
+                int n = at.rows();
+                int keys = at.keys();
+                long kBase = at.k() == -1 ? cacheOf.get(at).keys(l) : at.k();
+                long vBase = at.k() == -1 ? cacheOf.get(at).values(l) : at.v();
+                long q0 = p.qh + (long) at.rowStart() * qDim * 2;
+                long o0 = p.oh + (long) at.rowStart() * qDim * 4;
+                blas.gemmStridedBatchedEx(OP_T, OP_N, keys, gs * n, hd, scale,
+                        kBase, CUDA_R_16BF, kvDim, hd,
+                        q0, CUDA_R_16BF, hd, (long) gs * n * hd,
+                        0f, at.s(), CUDA_R_32F, keys, (long) gs * n * keys, kvHeads);
+                kern.launch("qs_softmax_rows", heads * n, BLOCK, st, k -> k.ptr(at.s()).ptr(at.p()).i32(heads * n)
+                        .i32(keys).i32(n).i32(at.windowStart()).i32(p.causal ? 1 : 0));
+                blas.gemmStridedBatchedEx(OP_N, OP_N, hd, gs * n, keys, 1f,
+                        vBase, CUDA_R_16BF, kvDim, hd,
+                        at.p(), CUDA_R_16BF, keys, (long) gs * n * keys,
+                        0f, o0, CUDA_R_32F, hd, (long) gs * n * hd, kvHeads);
+            }
+            // back to rows [R, qDim] bf16
+            kern.launch("qs_heads_to_rows", rows, BLOCK, st,
+                    k -> k.ptr(p.oh).ptr(p.reqStart).ptr(p.reqLen).ptr(p.attnRows).i32(rows).i32(heads).i32(hd));
+            // x += attn · Wo^T (the residual add is the GEMM's beta = 1)              [R, hidden] f32
+            blas.gemmEx(OP_T, OP_N, hidden, rows, qDim, 1f, w.wo(), CUDA_R_16BF, qDim, p.attnRows, CUDA_R_16BF, qDim,
+                    1f, p.x, CUDA_R_32F, hidden);
+            // normed = RMSNorm(x) * post_attention_layernorm
+            kern.launch("qs_rmsnorm_bf16", rows, BLOCK, st,
+                    k -> k.ptr(p.x).ptr(w.postNorm()).ptr(p.normed).i32(rows).i32(hidden).f32(eps));
+            // gu = normed · [Wgate; Wup]^T                                            [R, 2 inter] f32
+            blas.gemmEx(OP_T, OP_N, 2 * inter, rows, hidden, 1f, w.wgu(), CUDA_R_16BF, hidden, p.normed, CUDA_R_16BF,
+                    hidden, 0f, p.gu, CUDA_R_32F, 2 * inter);
+            // act = silu(gate) * up                                                   [R, inter] bf16
+            long total = (long) rows * inter;
+            kern.launch("qs_swiglu_bf16", (int) ((total + BLOCK - 1) / BLOCK), BLOCK, st,
+                    k -> k.ptr(p.gu).ptr(p.act).i32(rows).i32(inter));
+            // x += act · Wdown^T
+            blas.gemmEx(OP_T, OP_N, hidden, rows, inter, 1f, w.wdown(), CUDA_R_16BF, inter, p.act, CUDA_R_16BF, inter,
+                    1f, p.x, CUDA_R_32F, hidden);
+        }
+
+        if (p.picked == 0) {
+            return;
+        }
+        // The asked rows only: final norm, head, then confidence and argmax       [N, vocab] f32
+        int n = p.picked;
+        kern.launch("qs_gather_rows_f32", n, BLOCK, st, k -> k.ptr(p.x).ptr(p.gather).ptr(p.pickedX).i32(n).i32(hidden));
+        kern.launch("qs_rmsnorm_bf16", n, BLOCK, st,
+                k -> k.ptr(p.pickedX).ptr(finalNorm).ptr(p.pickedN).i32(n).i32(hidden).f32(eps));
+        blas.gemmEx(OP_T, OP_N, vocab, n, hidden, 1f, head, CUDA_R_16BF, hidden, p.pickedN, CUDA_R_16BF, hidden,
+                0f, p.logits, CUDA_R_32F, vocab);
+        kern.launch("qs_confidence_argmax", n, 1024, st,
+                k -> k.ptr(p.logits).ptr(p.conf).ptr(p.arg).i32(n).i32(vocab));
+    }
+
+    /** Fills every activation and output buffer with NaN (tests: an unwritten element cannot pass). */
+    void poisonBuffers() {
+        gpu.thread().run(() -> {
+            for (long[] b : buffers.values()) {
+                gpu.driver().memsetD32Async(b[0], 0x7FC00000, b[1] / 4, gpu.stream());
+            }
+            gpu.synchronize();
+        });
+    }
+
+    /** Frees every device allocation on the GPU thread (caches are closed by their owners). */
+    @Override
+    public void close() {
+        gpu.thread().run(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            gpu.synchronize();
+            dropGraphs();
+            for (long[] b : buffers.values()) {
+                gpu.driver().memFree(b[0]);
+            }
+            buffers.clear();
+            for (long a : allocations) {
+                gpu.driver().memFree(a);
+            }
+            allocations.clear();
+        });
+        if (ownsGpu) {
+            gpu.close();
+        }
+    }
+}

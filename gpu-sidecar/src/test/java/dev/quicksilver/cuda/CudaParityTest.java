@@ -1,0 +1,194 @@
+package dev.quicksilver.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.quicksilver.cuda.nat.Gpu;
+import dev.quicksilver.model.ModelConfig;
+import dev.quicksilver.tensor.ReferenceBackend;
+import dev.quicksilver.tensor.WeightStore;
+import dev.quicksilver.transformer.AttentionKind;
+import dev.quicksilver.transformer.DecoderModel;
+import dev.quicksilver.transformer.Fixtures;
+import dev.quicksilver.transformer.ForwardRequest;
+import dev.quicksilver.transformer.KvCache;
+import dev.quicksilver.transformer.LanguageModel;
+import dev.quicksilver.transformer.ModelLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The cuda model against the reference backend on the Qwen2-family fixtures: full forwards both ways,
+ * windows against a device cache, batches of uneven canvases, and the graph path (a plan's second run is
+ * captured, its third replayed). Device buffers are poisoned with NaN before every run; weights are bf16 on
+ * the device, so the tolerance is bf16's: relative L2 error of the logits under {@link #TOL}.
+ * Skipped, with the probe's one sentence, where no CUDA device answers.
+ */
+@Tag("gpu")
+class CudaParityTest {
+
+    static final double TOL = 3e-2;
+    static Gpu gpu;
+    static ReferenceBackend reference = new ReferenceBackend();
+
+    @BeforeAll
+    static void open() {
+        Optional<String> why = CudaBackend.unavailableReason();
+        assumeTrue(why.isEmpty(), () -> "no CUDA device here: " + why.orElse(""));
+        gpu = Gpu.open(0);
+    }
+
+    @AfterAll
+    static void close() {
+        if (gpu != null) {
+            gpu.close();
+        }
+    }
+
+    static CudaQwen2Model cuda(String fixture) {
+        Path dir = Fixtures.model(fixture);
+        try (WeightStore w = WeightStore.open(dir)) {
+            return CudaQwen2Model.upload(ModelConfig.read(dir), w, gpu);
+        }
+    }
+
+    static int[] canvas(int length, long seed, int vocab) {
+        return new Random(seed).ints(length, 0, Math.min(vocab, 296)).toArray();
+    }
+
+    static int[] range(int from, int to) {
+        return IntStream.range(from, to).toArray();
+    }
+
+    static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Float.isFinite(actual[i]), what + ": element " + i + " is " + actual[i]);
+            double d = expected[i] - actual[i];
+            num += d * d;
+            den += (double) expected[i] * expected[i];
+        }
+        double rel = Math.sqrt(num / Math.max(den, 1e-30));
+        assertTrue(rel < TOL, what + ": relative L2 error " + rel + " over " + TOL);
+    }
+
+    static float[] run(CudaQwen2Model m, List<ForwardRequest> batch, AttentionKind kind, int index) {
+        m.poisonBuffers();
+        return m.forward(batch, kind)[index];
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "qwen2-ar-sharded-f16"})
+    void fullForwardsMatchTheReferenceAndTheGraphReplays(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaQwen2Model gpuModel = cuda(fixture)) {
+            int vocab = ref.config().vocabSize();
+            for (AttentionKind kind : AttentionKind.values()) {
+                for (int length : new int[] {1, 7, 29}) {
+                    int[] tokens = canvas(length, length * 31L + kind.ordinal(), vocab);
+                    List<ForwardRequest> batch = List.of(new ForwardRequest(tokens, 0, length, null, false, range(0, length)));
+                    float[] expected = ref.forward(batch, kind)[0];
+                    for (int rep = 0; rep < 3; rep++) { // eager, captured, replayed
+                        assertClose(expected, run(gpuModel, batch, kind, 0), fixture + " " + kind + " T=" + length + " run " + rep);
+                    }
+                }
+            }
+            assertTrue(gpuModel.graphLaunches() > 0, "no forward went through a graph");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
+    void windowsAgainstTheDeviceCacheMatchTheReferenceFullForward(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaQwen2Model gpuModel = cuda(fixture);
+             KvCache cache = gpuModel.newCache(40)) {
+            int vocab = ref.config().vocabSize();
+            for (AttentionKind kind : AttentionKind.values()) {
+                int[] tokens = canvas(29, 5 + kind.ordinal(), vocab);
+                int t = tokens.length;
+                float[] full = ref.forward(List.of(new ForwardRequest(tokens, 0, t, null, false, range(0, t))), kind)[0];
+                cache.clear();
+                // refresh: the whole canvas stored in the cache
+                assertClose(full, run(gpuModel, List.of(new ForwardRequest(tokens, 0, t, cache, true, range(0, t))), kind, 0),
+                        fixture + " " + kind + " refresh");
+                for (int p = 0; p < t; p++) {
+                    assertTrue(cache.holds(p));
+                }
+                for (int[] w : new int[][] {{11, 19}, {21, 29}, {0, 5}, {11, 19}, {11, 19}}) {
+                    int stop = kind == AttentionKind.CAUSAL ? w[1] : t;
+                    float[] expected = java.util.Arrays.copyOfRange(full, w[0] * vocab, w[1] * vocab);
+                    float[] got = run(gpuModel, List.of(new ForwardRequest(tokens, w[0], w[1], cache, false,
+                            range(w[0], w[1]))), kind, 0);
+                    assertClose(expected, got, fixture + " " + kind + " window " + w[0] + ".." + w[1] + " (keys " + stop + ")");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
+    void unevenBatchesAndGreedyPicksMatch(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaQwen2Model gpuModel = cuda(fixture)) {
+            int vocab = ref.config().vocabSize();
+            Random random = new Random(42);
+            for (int trial = 0; trial < 4; trial++) {
+                int a = 1 + random.nextInt(30);
+                int b = 1 + random.nextInt(30);
+                int[] ta = canvas(a, random.nextLong(), vocab);
+                int[] tb = canvas(b, random.nextLong(), vocab);
+                List<ForwardRequest> batch = List.of(
+                        new ForwardRequest(ta, 0, a, null, false, range(0, a)),
+                        new ForwardRequest(tb, 0, b, null, false, new int[] {b - 1, 0}));
+                float[][] expected = ref.forward(batch, AttentionKind.BIDIRECTIONAL);
+                gpuModel.poisonBuffers();
+                float[][] got = gpuModel.forward(batch, AttentionKind.BIDIRECTIONAL);
+                assertClose(expected[0], got[0], fixture + " batch[0] trial " + trial);
+                assertClose(expected[1], got[1], fixture + " batch[1] trial " + trial);
+                gpuModel.poisonBuffers();
+                LanguageModel.Greedy[] picks = gpuModel.forwardGreedy(batch, AttentionKind.BIDIRECTIONAL);
+                for (int i = 0; i < 2; i++) {
+                    LanguageModel.Greedy host = hostGreedy(got[i], vocab);
+                    assertArrayEquals(host.tokens(), picks[i].tokens(), fixture + " greedy tokens " + i);
+                    for (int p = 0; p < host.confidence().length; p++) {
+                        assertEquals(host.confidence()[p], picks[i].confidence()[p], 1e-4, "confidence " + p);
+                    }
+                }
+            }
+        }
+    }
+
+    static LanguageModel.Greedy hostGreedy(float[] logits, int vocab) {
+        int n = logits.length / vocab;
+        int[] tokens = new int[n];
+        float[] conf = new float[n];
+        for (int p = 0; p < n; p++) {
+            int best = 0;
+            for (int v = 1; v < vocab; v++) {
+                if (logits[p * vocab + v] > logits[p * vocab + best]) {
+                    best = v;
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                sum += Math.exp(logits[p * vocab + v] - logits[p * vocab + best]);
+            }
+            tokens[p] = best;
+            conf[p] = (float) (1 / sum);
+        }
+        return new LanguageModel.Greedy(tokens, conf);
+    }
+}

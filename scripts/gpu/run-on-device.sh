@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The one GPU check of the cuda backend, for the lent device machine (no JDK, no Maven there).
+# Needs .carry/gpu/ from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry).
+#   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache) with the JUnit
+#      console launcher on the carried jlink runtime;
+#   2. the benchmark: Dream-7B-shaped model, random bf16 weights made on the device, dual-cache step at
+#      batch 1 against the weight-read roofline (bandwidth measured on the same card);
+#   3. the same model in PyTorch eager with the device's python3, for the side-by-side ratio.
+# Writes logs and JSON under $OUT (or ./gpu-out when OUT is unset) and prints a short table last.
+# Total well under 8 minutes on an H100; each stage has its own timeout.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+carry=.carry/gpu
+out="${OUT:-$root/gpu-out}"
+mkdir -p "$out"
+java="$carry/jre/bin/java"
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Xmx8g)
+
+if [[ ! -x "$java" ]]; then
+  echo "run-on-device: $carry/jre is missing; run scripts/gpu/prepare-carry.sh here and carry .carry/gpu" | tee "$out/summary.txt"
+  exit 2
+fi
+if [[ "${QS_FORCE_RUN:-0}" != 1 ]] && { ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; }; then
+  echo "run-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
+  exit 0
+fi
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv 2>&1 | tee "$out/gpu.txt"
+
+# cuBLAS comes with PyTorch's wheels on the device; let the bindings find it
+cublas_dirs=$(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/cu*/lib /usr/local/lib/python3*/dist-packages/nvidia/cu*/lib 2>/dev/null | tr '\n' ':')
+export QUICKSILVER_CUDA_LIB_PATH="${QUICKSILVER_CUDA_LIB_PATH:-}:${cublas_dirs}/usr/local/nvidia/lib64:/usr/local/cuda/lib64"
+cp_main="$carry/lib/*"
+
+echo "== 1. gpu-tagged tests"
+start=$SECONDS
+timeout 240 "$java" "${flags[@]}" -jar "$carry/junit-platform-console-standalone.jar" execute \
+  --class-path "$carry/test:$(ls $carry/lib/*.jar | tr '\n' ':')" \
+  --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest \
+  --details=tree --disable-banner --reports-dir "$out/junit" 2>&1 | tee "$out/tests.log"
+tests_rc=${PIPESTATUS[0]}
+tests_s=$((SECONDS - start))
+# reports-dir is two folders down at most for $OUT to bring it back
+[[ -d "$out/junit" ]] && cp "$out/junit/TEST-junit-jupiter.xml" "$out/" 2>/dev/null; rm -rf "$out/junit"   # $OUT brings back 8 files at most
+
+echo "== 2. cuda benchmark"
+start=$SECONDS
+timeout 200 "$java" "${flags[@]}" -cp "$cp_main" dev.quicksilver.cuda.CudaBench --canvas 512 --block 32 --iters 30 \
+  --out "$out/cuda-bench.json" 2>&1 | tee "$out/cuda-bench.log"
+bench_rc=${PIPESTATUS[0]}
+bench_s=$((SECONDS - start))
+
+echo "== 3. PyTorch eager baseline"
+start=$SECONDS
+PYTHONUNBUFFERED=1 timeout 150 python3 scripts/gpu/torch_eager_bench.py --canvas 512 --block 32 --iters 30 \
+  --out "$out/torch-bench.json" 2>&1 | tee "$out/torch-bench.log"
+torch_rc=${PIPESTATUS[0]}
+torch_s=$((SECONDS - start))
+
+{
+  echo
+  echo "== summary (card: $(nvidia-smi --query-gpu=name --format=csv,noheader | head -1))"
+  printf '%-24s rc=%-4s %4ss\n' "gpu tests" "$tests_rc" "$tests_s" "cuda bench" "$bench_rc" "$bench_s" "torch eager" "$torch_rc" "$torch_s"
+  grep -E "tests (successful|failed|skipped)" "$out/tests.log" | sed 's/^/  /'
+  grep -E "^(bandwidth|weights|roofline|dual-cache|of roofline|forwards/s|tokens/s|refresh|no-cache)" "$out/cuda-bench.log" | sed 's/^/  /'
+  python3 - "$out" <<'PY'
+import json, sys, os
+o = sys.argv[1]
+try:
+    c = json.load(open(os.path.join(o, "cuda-bench.json"))); t = json.load(open(os.path.join(o, "torch-bench.json")))
+    print(f"  torch eager step ms     {t['stepMsMedian']:.2f}")
+    print(f"  cuda / torch speedup    {t['stepMsMedian'] / c['stepMsMedian']:.2f}x   (goal >= 2x)")
+    print(f"  roofline fraction       {100 * c['rooflineFraction']:.1f}%  (goal >= 60%)")
+except Exception as e:
+    print("  (no ratio: " + str(e) + ")")
+PY
+} | tee "$out/summary.txt"
+[[ $tests_rc == 0 && $bench_rc == 0 ]]
