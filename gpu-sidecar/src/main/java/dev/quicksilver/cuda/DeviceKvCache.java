@@ -2,6 +2,7 @@ package dev.quicksilver.cuda;
 
 import dev.quicksilver.cuda.nat.Gpu;
 import dev.quicksilver.transformer.KvCache;
+import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
 
 /**
@@ -80,6 +81,67 @@ final class DeviceKvCache implements KvCache {
     @Override
     public long bytes() {
         return 2L * layers * capacity * kvDim * 2;
+    }
+
+    @Override
+    public long bytesPerPosition() {
+        return 2L * layers * kvDim * 2;
+    }
+
+    /**
+     * Copies positions [from, to) to the host, per layer keys then values (bf16 rows), for the
+     * cross-request context store. Runs on the GPU thread after the device is idle, so the copy sees
+     * every step already submitted.
+     */
+    @Override
+    public void exportPositions(int from, int to, MemorySegment dst, long offset) {
+        checkRange(from, to);
+        int missing = firstMissing(from, to);
+        if (missing >= 0) {
+            throw new IllegalStateException("position " + missing + " holds no keys/values to export");
+        }
+        long rowBytes = (long) kvDim * 2;
+        long span = (to - from) * rowBytes;
+        gpu.thread().call(() -> {
+            gpu.driver().ctxSynchronize();
+            long at = offset;
+            for (int l = 0; l < layers; l++) {
+                gpu.driver().memcpyDtoH(dst.asSlice(at, span), keys(l) + from * rowBytes, span);
+                at += span;
+                gpu.driver().memcpyDtoH(dst.asSlice(at, span), values(l) + from * rowBytes, span);
+                at += span;
+            }
+            return null;
+        });
+    }
+
+    /** The reverse of {@link #exportPositions}: uploads positions [from, to) and marks them held. */
+    @Override
+    public void importPositions(MemorySegment src, long offset, int from, int to) {
+        checkRange(from, to);
+        long rowBytes = (long) kvDim * 2;
+        long span = (to - from) * rowBytes;
+        gpu.thread().call(() -> {
+            gpu.driver().ctxSynchronize();
+            long at = offset;
+            for (int l = 0; l < layers; l++) {
+                gpu.driver().memcpyHtoD(keys(l) + from * rowBytes, src.asSlice(at, span), span);
+                at += span;
+                gpu.driver().memcpyHtoD(values(l) + from * rowBytes, src.asSlice(at, span), span);
+                at += span;
+            }
+            return null;
+        });
+        markHeld(from, to);
+    }
+
+    private void checkRange(int from, int to) {
+        if (closed) {
+            throw new IllegalStateException("this device KvCache is closed");
+        }
+        if (from < 0 || to > capacity || from > to) {
+            throw new IllegalArgumentException("positions [" + from + ", " + to + ") do not fit a cache of " + capacity);
+        }
     }
 
     @Override
