@@ -32,6 +32,7 @@ cp gpu-sidecar/target/gpu-sidecar.jar "$out/lib/"
 for j in gpu-sidecar/target/lib/*.jar; do
   case "$(basename "$j")" in
     tokenizers-*|api-*|jna-*|commons-compress-*|commons-io-*|commons-codec-*) ;;  # DJL and its deps: not needed on the GPU
+    grpc-*|protobuf-*|proto-google-*|protocol-*|guava-*|perfmark-*|failureaccess-*|j2objc-*|error_prone_*|jsr305-*) ;;  # the gRPC server: not needed by the GPU tests or the benchmark
     *) cp "$j" "$out/lib/" ;;
   esac
 done
