@@ -178,7 +178,7 @@ public final class ServerSession implements AutoCloseable {
 
     /** Status and errors go to the client's log (window/logMessage) and to stderr (never stdout: that is the wire). */
     public void log(MessageType type, String message) {
-        System.err.println("quicksilver: " + message);
+        if (System.getProperty("quicksilver.quiet") == null) System.err.println("quicksilver: " + message);
         LanguageClient c = client;
         if (c != null) c.logMessage(new MessageParams(type, message));
     }
