@@ -75,8 +75,8 @@ final class ServerProcess implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
                     "jdk.incubator.vector", "-jar", SIDECAR_JAR.toString(), "serve", "--help").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+            String out = new String(p.getInputStream().readAllBytes());
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && out.contains("Usage: quicksilver serve");
         } catch (IOException | InterruptedException e) {
             return false;
         }

@@ -16,6 +16,7 @@ public final class UnifiedDiff {
 
     public static String of(String path, FileChange change) {
         String[] old = change.original().split("\n", -1);
+        if (old.length > 1 && change.original().endsWith("\n")) old = java.util.Arrays.copyOf(old, old.length - 1);
         List<int[]> blocks = new ArrayList<>(); // old [fromLine, toLine] inclusive, per edit
         for (FileChange.Replacement r : change.replacements()) {
             blocks.add(new int[] {lineOf(change.original(), r.start()), lineOf(change.original(), r.end())});
