@@ -106,7 +106,8 @@ public final class SidecarClient implements AutoCloseable {
      * (or {@link #awaitReady}) to know when it is.
      */
     public static SidecarClient spawn(SpawnOptions options, StateListener listener) {
-        SidecarClient client = new SidecarClient(options, null, newToken(), listener);
+        SidecarClient client = new SidecarClient(options, null,
+                options.token() != null ? options.token() : newToken(), listener);
         client.report(SidecarState.STARTING, "starting the sidecar (" + options.quicksilverHome() + ")");
         client.timer.execute(client::startOnce);
         return client;
@@ -145,6 +146,11 @@ public final class SidecarClient implements AutoCloseable {
 
     public synchronized SidecarState state() {
         return state;
+    }
+
+    /** {@code host:port} of the sidecar now serving, or null while none is. */
+    public synchronized String address() {
+        return current != null ? current.address() : null;
     }
 
     /** The process id of the spawned sidecar now running, or -1 (not started yet, or connected mode). */
@@ -317,8 +323,20 @@ public final class SidecarClient implements AutoCloseable {
                 : new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar is not available: " + t.getMessage(), t);
     }
 
-    private synchronized CompletableFuture<Connection> readyFuture() {
-        return ready;
+    private CompletableFuture<Connection> readyFuture() {
+        Connection dead;
+        synchronized (this) {
+            dead = current != null && current.process() != null && !current.process().isAlive() ? current : null;
+            if (dead == null) {
+                return ready;
+            }
+        }
+        // The process is gone but its exit hook has not run yet: run it now, so this call waits for the
+        // restart instead of going to a dead port.
+        processExited(dead, dead.process().exitValue());
+        synchronized (this) {
+            return ready;
+        }
     }
 
     // ---------------------------------------------------------------- starting and restarting
@@ -338,9 +356,10 @@ public final class SidecarClient implements AutoCloseable {
             if (conn != null) {
                 shutdown(conn);
             }
-            String reason = e instanceof SidecarException ? e.getMessage()
-                    : "the sidecar failed to start: " + e.getMessage();
-            failedStart(reason);
+            SidecarException error = e instanceof SidecarException s ? s
+                    : new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar failed to start: "
+                            + e.getMessage(), e);
+            failedStart(error);
             return;
         }
         CompletableFuture<Connection> toComplete;
@@ -364,7 +383,8 @@ public final class SidecarClient implements AutoCloseable {
         toComplete.complete(c);
     }
 
-    private void failedStart(String reason) {
+    private void failedStart(SidecarException error) {
+        String reason = error.getMessage();
         int failures;
         boolean give;
         CompletableFuture<Connection> toFail = null;
@@ -373,7 +393,8 @@ public final class SidecarClient implements AutoCloseable {
                 return;
             }
             failures = ++consecutiveFailures;
-            give = spawn == null || failures > spawn.maxRestarts();
+            give = spawn == null || failures > spawn.maxRestarts()
+                    || error.kind() == SidecarException.Kind.UNAUTHENTICATED;
             if (give) {
                 state = SidecarState.FAILED;
                 toFail = ready;
@@ -383,7 +404,7 @@ public final class SidecarClient implements AutoCloseable {
         }
         if (give) {
             listener.stateChanged(SidecarState.FAILED, reason);
-            toFail.completeExceptionally(new SidecarException(SidecarException.Kind.UNAVAILABLE, reason));
+            toFail.completeExceptionally(error);
         } else {
             Duration wait = backoff(failures);
             listener.stateChanged(SidecarState.RESTARTING, reason + "; trying again in " + wait.toMillis() + " ms");

@@ -25,10 +25,13 @@ import java.util.Objects;
  * @param maxRestarts    consecutive failed starts (or quick deaths) before giving up with FAILED
  * @param initialBackoff wait before the first restart; doubles per consecutive failure
  * @param maxBackoff     cap of the backoff
+ * @param token          the per-run token, or null for a fresh random one (give one to let other clients
+ *                       {@link SidecarClient#connect} to the same sidecar)
  */
 public record SpawnOptions(Path java, Path sidecarJar, String classpath, String mainClass, Path quicksilverHome,
                            List<String> sidecarArgs, List<String> jvmArgs, Map<String, String> environment,
-                           Duration startTimeout, int maxRestarts, Duration initialBackoff, Duration maxBackoff) {
+                           Duration startTimeout, int maxRestarts, Duration initialBackoff, Duration maxBackoff,
+                           String token) {
 
     /** The JVM flags every sidecar needs (the same as the parent pom's and the launcher's). */
     public static final List<String> REQUIRED_JVM_FLAGS = List.of(
@@ -81,6 +84,12 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
         private int maxRestarts = 5;
         private Duration initialBackoff = Duration.ofMillis(250);
         private Duration maxBackoff = Duration.ofSeconds(10);
+        private String token;
+
+        public Builder token(String t) {
+            this.token = t;
+            return this;
+        }
 
         public Builder java(Path p) {
             this.java = p;
@@ -165,7 +174,7 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
                 throw new IllegalArgumentException("maxRestarts must be at least 0, got " + maxRestarts);
             }
             return new SpawnOptions(javaExe, jar, classpath, mainClass, home, sidecarArgs, jvmArgs, environment,
-                    startTimeout, maxRestarts, initialBackoff, maxBackoff);
+                    startTimeout, maxRestarts, initialBackoff, maxBackoff, token);
         }
     }
 }
