@@ -52,7 +52,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                5_000, 120_000);
+                15_000, 120_000);
     }
 
     /** These settings with the keys present in {@code json} replaced. */

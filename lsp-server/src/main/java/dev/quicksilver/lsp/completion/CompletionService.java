@@ -97,8 +97,14 @@ public final class CompletionService {
                 return;
             }
             String text = CompletionText.finish(plan, infill.text(), w.suffix);
+            session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens()
+                    + " tokens " + quote(infill.text()) + " -> " + quote(text));
             result.complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, at, at, doc.version(), plan.healed())));
         });
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\n", "\\n") + "\"";
     }
 
     private record Windows(String context, String prefix, String suffix) {

@@ -93,10 +93,16 @@ public final class SidecarModelService implements ModelService {
             budget += r.maxTokens();
         }
         int total = budget;
-        CompletableFuture<DenoiseResult> call = client.denoise(DenoiseRequestSpec.of(b.build(), deadline), p -> {
+        DenoiseRequestSpec spec = DenoiseRequestSpec.of(b.build(), deadline);
+        java.util.function.Consumer<dev.quicksilver.client.Progress> onProgress = p -> {
             long chars = p.canvases().stream().flatMap(List::stream).mapToLong(String::length).sum();
             progress.update((int) Math.min(total, Math.round(chars / CHARS_PER_TOKEN)), total);
-        });
+        };
+        // A request's deadline is for denoising, not for starting the sidecar: wait until it is ready first
+        // (on a pool thread; the caller never blocks), then send.
+        CompletableFuture<DenoiseResult> call = client.state() == SidecarState.READY ? client.denoise(spec, onProgress)
+                : CompletableFuture.runAsync(() -> client.awaitReady(Duration.ofMinutes(2)))
+                        .thenCompose(v -> client.denoise(spec, onProgress));
         CompletableFuture<List<Infill>> out = call.thenApply(result -> {
             List<Infill> fills = new ArrayList<>();
             for (var canvas : result.canvases()) {
