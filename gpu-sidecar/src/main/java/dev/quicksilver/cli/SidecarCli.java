@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quicksilver", mixinStandardHelpOptions = true, version = "quicksilver 0.1.0",
         description = "Quicksilver's model process: decoding engine, evaluation and benchmarks.",
-        subcommands = {GenerateCommand.class, EvalCommand.class, BenchCommand.class, DemoCommand.class})
+        subcommands = {GenerateCommand.class, EvalCommand.class, BenchCommand.class, DemoCommand.class,
+                ServeCommand.class})
 public final class SidecarCli implements Runnable {
 
     @CommandLine.Spec

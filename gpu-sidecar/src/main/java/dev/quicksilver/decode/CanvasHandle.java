@@ -42,6 +42,11 @@ public final class CanvasHandle {
         return r != null ? r.canvas() : work.snapshot();
     }
 
+    /** Leading positions whose keys/values came from the cross-request context store (0 without one). */
+    public int contextReused() {
+        return work.contextReused();
+    }
+
     CanvasWork work() {
         return work;
     }

@@ -28,6 +28,11 @@ sealed interface CanvasWork extends AutoCloseable permits DiffusionCanvas, Autor
 
     CanvasResult result();
 
+    /** Leading positions whose keys/values came from a cross-request {@link ContextCache}. */
+    default int contextReused() {
+        return 0;
+    }
+
     /** Frees the key/value cache. */
     @Override
     void close();

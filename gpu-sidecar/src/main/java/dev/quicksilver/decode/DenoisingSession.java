@@ -76,16 +76,34 @@ public final class DenoisingSession implements AutoCloseable {
      * @throws IllegalArgumentException when the canvas does not fit the model or the mode
      */
     public CanvasHandle submit(CanvasRequest request) {
+        return submit(request, options, null);
+    }
+
+    /**
+     * Adds a canvas decoded with its own options (threshold, block, cache, sampling, seed...), so requests
+     * with different options still share each batched forward; only the mode must be the session's (the
+     * attention kind is per forward). With a {@link ContextCache}, the canvas's leading context is frozen
+     * and shared across requests (diffusion with a cache mode other than none; ignored otherwise).
+     *
+     * @throws IllegalArgumentException when the canvas does not fit the model or the mode
+     */
+    public CanvasHandle submit(CanvasRequest request, DecodeOptions canvasOptions, ContextCache contextCache) {
+        if (canvasOptions.mode() != options.mode()) {
+            throw new IllegalArgumentException("this session decodes in " + options.mode().cliName()
+                    + " mode; a " + canvasOptions.mode().cliName() + " canvas needs a session of its own");
+        }
         if (request.length() > special.maxPositions()) {
             throw new IllegalArgumentException("the canvas has " + request.length() + " positions but the model "
                     + "takes at most " + special.maxPositions() + "; shorten the context or the token budget");
         }
-        long seed = request.seed() != null ? request.seed() : options.seed();
+        long seed = request.seed() != null ? request.seed() : canvasOptions.seed();
         RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
-        CanvasWork work = options.mode() == DecodeMode.DIFFUSION
-                ? new DiffusionCanvas(request, model, special, options, sampler, rng)
-                : new AutoregressiveCanvas(request, model, special, options.cache() != CacheMode.NONE,
-                        options.stopAtEos(), sampler, rng);
+        TokenSampler canvasSampler = canvasOptions.sampling().equals(options.sampling())
+                ? sampler : new TokenSampler(canvasOptions.sampling(), special.mask());
+        CanvasWork work = canvasOptions.mode() == DecodeMode.DIFFUSION
+                ? new DiffusionCanvas(request, model, special, canvasOptions, canvasSampler, rng, contextCache)
+                : new AutoregressiveCanvas(request, model, special, canvasOptions.cache() != CacheMode.NONE,
+                        canvasOptions.stopAtEos(), canvasSampler, rng);
         CanvasHandle handle = new CanvasHandle(nextId.getAndIncrement(), work);
         joining.add(handle);
         return handle;

@@ -63,6 +63,13 @@ final class DiffusionCanvas implements CanvasWork {
     private final boolean cached;
     private KvCache cache; // allocated at the first forward, on the session's thread; none with CacheMode.NONE
 
+    private final ContextCache contextCache; // null: the context is recomputed at every block start
+    private final int frozenLimit;           // positions that may be frozen: everything before the first logit
+    private int frozen;                      // leading positions never recomputed after the first refresh
+    private int reused;                      // of those, how many came from the store
+    private boolean firstRefreshDone;
+    private boolean pendingRefresh;
+
     private boolean refreshDue = true;
     private boolean cancelled;
     private int[] pendingTargets; // positions whose logits the last nextForward() asked for
@@ -75,6 +82,11 @@ final class DiffusionCanvas implements CanvasWork {
 
     DiffusionCanvas(CanvasRequest request, LanguageModel model, SpecialTokens special, DecodeOptions options,
                     TokenSampler sampler, RandomGenerator rng) {
+        this(request, model, special, options, sampler, rng, null);
+    }
+
+    DiffusionCanvas(CanvasRequest request, LanguageModel model, SpecialTokens special, DecodeOptions options,
+                    TokenSampler sampler, RandomGenerator rng, ContextCache contextCache) {
         this.special = special;
         this.cacheMode = options.cache();
         this.rule = options.commitRule();
@@ -111,6 +123,17 @@ final class DiffusionCanvas implements CanvasWork {
         }
         this.model = model;
         this.cached = cacheMode != CacheMode.NONE;
+        // Without a cache there is nothing to freeze into; with one, everything before the first position
+        // whose logits are read may be frozen.
+        this.contextCache = cached ? contextCache : null;
+        int firstHole = holes.getFirst().start;
+        this.frozenLimit = Math.max(0, special.logitsShifted() ? firstHole - 1 : firstHole);
+    }
+
+    /** Leading positions whose keys/values came from the cross-request store. */
+    @Override
+    public int contextReused() {
+        return reused;
     }
 
     @Override
@@ -140,13 +163,24 @@ final class DiffusionCanvas implements CanvasWork {
         if (cacheMode == CacheMode.NONE) {
             request = new ForwardRequest(tokens, 0, tokens.length, null, false, logitPositions);
         } else if (refreshDue) {
-            request = new ForwardRequest(tokens, 0, tokens.length, cache(), true, logitPositions);
+            int start = 0;
+            if (contextCache != null) {
+                if (!firstRefreshDone) {
+                    frozen = contextCache.frozenLength(frozenLimit);
+                    reused = frozen > 0 ? contextCache.prefill(tokens, frozen, cache()) : 0;
+                    start = reused;
+                } else {
+                    start = frozen;
+                }
+            }
+            request = new ForwardRequest(tokens, start, tokens.length, cache(), true, logitPositions);
         } else {
             int windowStart = special.logitSource(firstBlockStart);
             int windowEnd = cacheMode == CacheMode.PREFIX ? tokens.length : lastBlockEnd;
             request = new ForwardRequest(tokens, windowStart, windowEnd, cache(), false, logitPositions);
         }
         pendingRows = request.windowLength();
+        pendingRefresh = request.storeInCache();
         return request;
     }
 
@@ -155,6 +189,12 @@ final class DiffusionCanvas implements CanvasWork {
         forwards++;
         rowsComputed += pendingRows;
         refreshDue = false;
+        if (pendingRefresh && !firstRefreshDone) {
+            firstRefreshDone = true;
+            if (contextCache != null && frozen > reused) {
+                contextCache.publish(tokens, reused, frozen, cache);
+            }
+        }
         int vocab = special.vocabSize();
         int row = 0;
         int committed = 0;

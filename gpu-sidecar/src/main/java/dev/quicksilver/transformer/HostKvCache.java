@@ -107,6 +107,53 @@ final class HostKvCache implements KvCache {
         return closed ? 0 : 2L * layers * capacity * kvDim * Float.BYTES;
     }
 
+    @Override
+    public long bytesPerPosition() {
+        return 2L * layers * kvDim * Float.BYTES;
+    }
+
+    /** Layout: per layer, the keys of the positions, then their values (float32 rows of kvDim). */
+    @Override
+    public void exportPositions(int from, int to, MemorySegment dst, long offset) {
+        checkOpen();
+        checkRange(from, to);
+        if (firstMissing(from, to) >= 0) {
+            throw new IllegalStateException("position " + firstMissing(from, to) + " holds no keys/values to export");
+        }
+        long rowBytes = (long) kvDim * Float.BYTES;
+        long span = (to - from) * rowBytes;
+        long at = offset;
+        for (int l = 0; l < layers; l++) {
+            MemorySegment.copy(keys[l], from * rowBytes, dst, at, span);
+            at += span;
+            MemorySegment.copy(values[l], from * rowBytes, dst, at, span);
+            at += span;
+        }
+    }
+
+    @Override
+    public void importPositions(MemorySegment src, long offset, int from, int to) {
+        checkOpen();
+        checkRange(from, to);
+        long rowBytes = (long) kvDim * Float.BYTES;
+        long span = (to - from) * rowBytes;
+        long at = offset;
+        for (int l = 0; l < layers; l++) {
+            MemorySegment.copy(src, at, keys[l], from * rowBytes, span);
+            at += span;
+            MemorySegment.copy(src, at, values[l], from * rowBytes, span);
+            at += span;
+        }
+        markHeld(from, to);
+    }
+
+    private void checkRange(int from, int to) {
+        if (from < 0 || to > capacity || from > to) {
+            throw new IllegalArgumentException("positions [" + from + ", " + to + ") do not fit a cache of "
+                    + capacity);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }

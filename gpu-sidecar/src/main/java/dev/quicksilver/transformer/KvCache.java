@@ -18,6 +18,19 @@ public interface KvCache extends AutoCloseable {
     /** Bytes of keys/values this cache owns. */
     long bytes();
 
+    /** Bytes one position takes: keys and values of every layer. */
+    long bytesPerPosition();
+
+    /**
+     * Copies the keys and values of positions [from, to) out, every layer, into {@code dst} at
+     * {@code offset}: {@code (to - from) * bytesPerPosition()} bytes in a layout only {@link #importPositions}
+     * reads. The positions must be held. This is how the cross-request context store keeps a chunk.
+     */
+    void exportPositions(int from, int to, java.lang.foreign.MemorySegment dst, long offset);
+
+    /** The reverse of {@link #exportPositions}: writes positions [from, to) and marks them held. */
+    void importPositions(java.lang.foreign.MemorySegment src, long offset, int from, int to);
+
     @Override
     void close();
 }

@@ -1,0 +1,154 @@
+package dev.quicksilver.cli;
+
+import dev.quicksilver.protocol.SidecarConventions;
+import dev.quicksilver.server.SidecarServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}: the sidecar main. Loads the model, listens on loopback, prints the handshake line
+ * ({@code QUICKSILVER_SIDECAR_READY port=N pid=P}) on stdout, and serves until SIGTERM (or until its
+ * parent process exits, with {@code --parent-pid}).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the model process: gRPC on loopback, token required (env "
+                + SidecarConventions.TOKEN_ENV + " or --token-file).")
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default ${DEFAULT-VALUE}: loopback).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+            description = "Port; 0 (default) lets the OS pick one, printed in the handshake line.")
+    int port;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the token from FILE (mode 0600) instead of $" + SidecarConventions.TOKEN_ENV + ".")
+    Path tokenFile;
+
+    @Option(names = "--parent-pid", paramLabel = "PID",
+            description = "Exit when process PID exits (the LSP server that spawned this sidecar).")
+    Long parentPid;
+
+    @Option(names = "--kv-cache-mb", paramLabel = "MB", defaultValue = "512",
+            description = "Budget of the KV/context store in MiB, working caches included (default ${DEFAULT-VALUE}).")
+    long kvCacheMb;
+
+    @Option(names = "--context-cache", paramLabel = "on|off", defaultValue = "on",
+            description = "Share the keys/values of a leading context across requests (an approximation for "
+                    + "bidirectional models; see docs/benchmarks.md) (default ${DEFAULT-VALUE}).")
+    String contextCache;
+
+    @Option(names = "--context-chunk", paramLabel = "TOKENS", defaultValue = "32",
+            description = "Tokens per context-store chunk (default ${DEFAULT-VALUE}).")
+    int contextChunk;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "16",
+            description = "Most canvases in one batched forward (default ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "64",
+            description = "Most requests waiting; beyond, calls get RESOURCE_EXHAUSTED (default ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--poison-freed", hidden = true, description = "Overwrite freed store memory (tests).")
+    boolean poisonFreed;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean sharedContext = onOff(contextCache, "--context-cache");
+        String token = token();
+        if (parentPid != null && ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false) == false) {
+            throw new CliException("the parent process " + parentPid + " is not running; nothing to serve");
+        }
+        SidecarServer.Settings settings = new SidecarServer.Settings(bind, port, kvCacheMb, sharedContext,
+                contextChunk, maxBatch, maxQueue, poisonFreed);
+        if (kvCacheMb < 1) {
+            throw new CliException("--kv-cache-mb must be at least 1, got " + kvCacheMb);
+        }
+        LoadedModel loaded = LoadedModel.open(modelOptions);
+        SidecarServer server;
+        try {
+            server = SidecarServer.start(loaded, token, settings);
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e instanceof IOException io ? new CliException(io.getMessage()) : e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("stopping: finishing calls in flight, freeing the model");
+            server.close();
+            loaded.close();
+            stopped.countDown();
+        }, "quicksilver-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (parentPid != null) {
+            ProcessHandle.of(parentPid).ifPresent(parent -> parent.onExit().thenRun(() -> {
+                LOG.info("the parent process {} exited; stopping", parentPid);
+                System.exit(0);
+            }));
+        }
+        LOG.info("serving {} on the {} backend at {}:{} (kv cache {} MiB, context cache {}, max batch {})",
+                loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(), kvCacheMb,
+                sharedContext ? "on" : "off", maxBatch);
+        System.out.println(SidecarConventions.handshake(server.port(), ProcessHandle.current().pid()));
+        System.out.flush();
+        server.awaitTermination();
+        stopped.await();
+        return 0;
+    }
+
+    private static boolean onOff(String value, String option) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new CliException(option + " takes on or off, got '" + value + "'");
+        };
+    }
+
+    private String token() throws IOException {
+        if (tokenFile != null) {
+            if (!Files.isRegularFile(tokenFile)) {
+                throw new CliException("--token-file " + tokenFile + " does not exist; write the token there "
+                        + "(mode 0600) or set " + SidecarConventions.TOKEN_ENV);
+            }
+            try {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(tokenFile);
+                if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                    throw new CliException("--token-file " + tokenFile + " can be read by other users; "
+                            + "chmod 600 it");
+                }
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: nothing to check
+            }
+            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) {
+                throw new CliException("--token-file " + tokenFile + " is empty; write the token into it");
+            }
+            return token;
+        }
+        String token = System.getenv(SidecarConventions.TOKEN_ENV);
+        if (token == null || token.isBlank()) {
+            throw new CliException("no token: set " + SidecarConventions.TOKEN_ENV
+                    + " or pass --token-file FILE (mode 0600)");
+        }
+        return token.strip();
+    }
+}

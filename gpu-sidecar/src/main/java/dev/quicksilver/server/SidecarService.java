@@ -1,0 +1,358 @@
+package dev.quicksilver.server;
+
+import dev.quicksilver.cli.LoadedModel;
+import dev.quicksilver.decode.CacheMode;
+import dev.quicksilver.decode.CanvasRequest;
+import dev.quicksilver.decode.CanvasResult;
+import dev.quicksilver.decode.DecodeMode;
+import dev.quicksilver.decode.DecodeOptions;
+import dev.quicksilver.decode.HoleResult;
+import dev.quicksilver.decode.SamplingOptions;
+import dev.quicksilver.decode.SpecialTokens;
+import dev.quicksilver.decode.Strategy;
+import dev.quicksilver.protocol.v1.Canvas;
+import dev.quicksilver.protocol.v1.CanvasText;
+import dev.quicksilver.protocol.v1.ContextSegment;
+import dev.quicksilver.protocol.v1.DenoiseRequest;
+import dev.quicksilver.protocol.v1.DenoiseResponse;
+import dev.quicksilver.protocol.v1.InfoRequest;
+import dev.quicksilver.protocol.v1.InfoResponse;
+import dev.quicksilver.protocol.v1.Progress;
+import dev.quicksilver.protocol.v1.RequestStats;
+import dev.quicksilver.protocol.v1.Result;
+import dev.quicksilver.protocol.v1.SidecarGrpc;
+import dev.quicksilver.protocol.v1.Span;
+import dev.quicksilver.protocol.v1.SpanResult;
+import dev.quicksilver.store.KvStore;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC face of the sidecar: turns a {@link DenoiseRequest} into token canvases, hands them to the
+ * {@link Scheduler}, and streams progress and the result back. Every bad request ends with
+ * INVALID_ARGUMENT and one sentence naming the field and the way out; nothing a client sends can throw out
+ * of here (unexpected failures become INTERNAL with the message, and the sidecar goes on).
+ */
+final class SidecarService extends SidecarGrpc.SidecarImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarService.class);
+
+    private final LoadedModel loaded;
+    private final String modelId;
+    private final Scheduler scheduler;
+    private final KvStore store;
+    private final int chunkTokens;
+    private final SpecialTokens special;
+
+    SidecarService(LoadedModel loaded, String modelId, Scheduler scheduler, KvStore store, int chunkTokens) {
+        this.loaded = loaded;
+        this.modelId = modelId;
+        this.scheduler = scheduler;
+        this.store = store;
+        this.chunkTokens = chunkTokens;
+        this.special = SpecialTokens.of(loaded.config());
+    }
+
+    /** A canvas in tokens and where its spans are. */
+    private record Layout(CanvasRequest request, int[][] spans) {}
+
+    @Override
+    public void denoise(DenoiseRequest request, StreamObserver<DenoiseResponse> observer) {
+        ServerCallStreamObserver<DenoiseResponse> call = (ServerCallStreamObserver<DenoiseResponse>) observer;
+        List<Layout> layouts;
+        DecodeOptions options;
+        try {
+            options = resolve(request.getOptions());
+            layouts = layouts(request, options.mode());
+        } catch (IllegalArgumentException e) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("request {} could not be prepared", request.getRequestId(), e);
+            observer.onError(Status.INTERNAL.withDescription("the sidecar failed to prepare the request: " + e)
+                    .asRuntimeException());
+            return;
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        Scheduler.Listener listener = new Scheduler.Listener() {
+            @Override
+            public void progress(Scheduler.Job job, int step, List<int[]> canvases) {
+                Progress.Builder p = Progress.newBuilder().setStep(step);
+                for (int i = 0; i < canvases.size(); i++) {
+                    CanvasText.Builder t = CanvasText.newBuilder();
+                    for (int[] span : layouts.get(i).spans()) {
+                        t.addSpans(text(Arrays.copyOfRange(canvases.get(i), span[0], span[1])));
+                    }
+                    p.addCanvases(t);
+                }
+                send(DenoiseResponse.newBuilder().setProgress(p).build(), false);
+            }
+
+            @Override
+            public void finished(Scheduler.Job job, List<CanvasResult> results) {
+                Result.Builder r = Result.newBuilder();
+                long committed = 0;
+                int reused = 0;
+                int contextTokens = 0;
+                for (int i = 0; i < results.size(); i++) {
+                    dev.quicksilver.protocol.v1.CanvasResult.Builder c =
+                            dev.quicksilver.protocol.v1.CanvasResult.newBuilder();
+                    for (HoleResult h : results.get(i).holes()) {
+                        c.addSpans(SpanResult.newBuilder().setText(loaded.decode(h.tokens()))
+                                .setTokens(h.tokens().length).setEndedByEos(h.endedByEos()));
+                    }
+                    r.addCanvases(c);
+                    committed += results.get(i).tokensCommitted();
+                    reused += job.contextReused().get(i);
+                    contextTokens += layouts.get(i).spans()[0][0];
+                }
+                r.setStats(RequestStats.newBuilder().setSteps(job.steps()).setTokensCommitted(committed)
+                        .setContextTokensReused(reused).setContextTokens(contextTokens)
+                        .setQueueMs(job.queueMs()).setDecodeMs(job.decodeMs()).setMaxBatch(job.maxBatch()));
+                send(DenoiseResponse.newBuilder().setResult(r).build(), true);
+            }
+
+            @Override
+            public void cancelled(Scheduler.Job job, String reason) {
+                error(Status.CANCELLED.withDescription(reason));
+            }
+
+            @Override
+            public void failed(Scheduler.Job job, RuntimeException error) {
+                error(error instanceof IllegalArgumentException
+                        ? Status.INVALID_ARGUMENT.withDescription(error.getMessage())
+                        : Status.INTERNAL.withDescription("the denoising step failed: " + error));
+            }
+
+            private void send(DenoiseResponse response, boolean last) {
+                if (closed.get() || call.isCancelled()) {
+                    return;
+                }
+                call.onNext(response);
+                if (last && closed.compareAndSet(false, true)) {
+                    call.onCompleted();
+                }
+            }
+
+            private void error(Status status) {
+                if (closed.compareAndSet(false, true) && !call.isCancelled()) {
+                    call.onError(status.asRuntimeException());
+                }
+            }
+        };
+        Scheduler.Job job;
+        try {
+            job = scheduler.submit(layouts.stream().map(Layout::request).toList(), options,
+                    request.getProgressEverySteps(), listener);
+        } catch (IllegalArgumentException e) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (Scheduler.QueueFullException e) {
+            observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        // Client cancel, a passed deadline and a vanished client all cancel the call's context.
+        Context context = Context.current();
+        call.setOnCancelHandler(() -> scheduler.cancel(job, reason(context)));
+        context.addListener(c -> scheduler.cancel(job, reason(c)), Runnable::run);
+    }
+
+    private static String reason(Context c) {
+        Throwable cause = c.cancellationCause();
+        if (c.getDeadline() != null && c.getDeadline().isExpired()) {
+            return "the request passed its deadline";
+        }
+        return cause == null ? "the client cancelled the request" : "the call ended: " + cause.getMessage();
+    }
+
+    @Override
+    public void info(InfoRequest request, StreamObserver<InfoResponse> observer) {
+        observer.onNext(info());
+        observer.onCompleted();
+    }
+
+    InfoResponse info() {
+        KvStore.Stats s = store.stats();
+        Scheduler.Stats q = scheduler.stats();
+        return InfoResponse.newBuilder()
+                .setModelId(modelId).setModelDir(loaded.dir().toString()).setBackend(loaded.model().backendName())
+                .setMaxPositions(special.maxPositions())
+                .setMaxBatchCanvases(scheduler.config().maxBatchCanvases())
+                .setMaxQueue(scheduler.config().maxQueue())
+                .setVersion("0.1.0")
+                .setPid(ProcessHandle.current().pid())
+                .setCache(dev.quicksilver.protocol.v1.CacheStats.newBuilder()
+                        .setContextCacheEnabled(scheduler.contextCacheEnabled()).setChunkTokens(chunkTokens)
+                        .setBudgetBytes(s.budgetBytes()).setLiveBytes(s.liveBytes())
+                        .setPeakLiveBytes(s.peakLiveBytes()).setEntries(s.entries()).setHits(s.hits())
+                        .setMisses(s.misses()).setHitRate(s.hitRate()).setEvictions(s.evictions()))
+                .setScheduler(dev.quicksilver.protocol.v1.SchedulerStats.newBuilder()
+                        .setForwards(q.forwards()).setActiveRequests(q.activeRequests())
+                        .setQueuedRequests(q.queuedRequests()).setCompletedRequests(q.completedRequests())
+                        .setCancelledRequests(q.cancelledRequests())
+                        .setMaxForwardsAfterCancel(q.maxForwardsAfterCancel())
+                        .setRejectedRequests(q.rejectedRequests()))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- requests to canvases
+
+    private List<Layout> layouts(DenoiseRequest request, DecodeMode mode) {
+        if (request.getCanvasesCount() == 0) {
+            throw new IllegalArgumentException("canvases is empty; send at least one canvas with a span to fill");
+        }
+        List<Layout> layouts = new ArrayList<>();
+        for (int i = 0; i < request.getCanvasesCount(); i++) {
+            layouts.add(layout(request.getCanvases(i), "canvases[" + i + "]", mode));
+        }
+        return layouts;
+    }
+
+    private Layout layout(Canvas canvas, String name, DecodeMode mode) {
+        if (canvas.getSpansCount() == 0) {
+            throw new IllegalArgumentException(name + ".spans is empty; add at least one span with max_tokens > 0");
+        }
+        int max = special.maxPositions();
+        for (int j = 0; j < canvas.getSpansCount(); j++) {
+            int budget = canvas.getSpans(j).getMaxTokens();
+            if (budget < 1 || budget > max) {
+                throw new IllegalArgumentException(name + ".spans[" + j + "].max_tokens is " + budget
+                        + "; give a budget between 1 and " + max + " tokens");
+            }
+        }
+        StringBuilder context = new StringBuilder();
+        for (ContextSegment segment : canvas.getContextList()) {
+            context.append("// ").append(segment.getPath()).append('\n').append(segment.getText());
+            if (!segment.getText().endsWith("\n")) {
+                context.append('\n');
+            }
+        }
+        if (mode == DecodeMode.AUTOREGRESSIVE) {
+            if (canvas.getSpansCount() != 1) {
+                throw new IllegalArgumentException(name + " has " + canvas.getSpansCount() + " spans but mode ar "
+                        + "fills one span per canvas; send one canvas per span, or use mode diffusion");
+            }
+            Span span = canvas.getSpans(0);
+            CanvasRequest r = loaded.canvas(context + canvas.getPrefix(), span.getMaxTokens(),
+                    span.getTextAfter() + canvas.getSuffix(), DecodeMode.AUTOREGRESSIVE);
+            int end = r.length();
+            return new Layout(r, new int[][] {{end - span.getMaxTokens(), end}});
+        }
+        // Context and prefix are tokenized apart, so the context's tokens (and chunks) do not depend on
+        // what is typed after it: that is what lets the context cache hit across keystrokes.
+        int[] lead = concat(context.isEmpty() ? new int[0] : loaded.encode(context.toString()),
+                loaded.encode(canvas.getPrefix()));
+        if (lead.length == 0 && special.bos() >= 0) {
+            lead = new int[] {special.bos()};
+        }
+        if (lead.length == 0 && special.logitsShifted()) {
+            throw new IllegalArgumentException(name + " has no context and an empty prefix, and this model reads a "
+                    + "span's first token from the position before it; give a prefix");
+        }
+        CanvasRequest.Builder b = CanvasRequest.builder().text(lead);
+        int at = lead.length;
+        int[][] spans = new int[canvas.getSpansCount()][];
+        for (int j = 0; j < canvas.getSpansCount(); j++) {
+            Span span = canvas.getSpans(j);
+            b.hole(span.getMaxTokens());
+            spans[j] = new int[] {at, at + span.getMaxTokens()};
+            at += span.getMaxTokens();
+            int[] after = span.getTextAfter().isEmpty() ? new int[0] : loaded.encode(span.getTextAfter());
+            b.text(after);
+            at += after.length;
+        }
+        b.text(canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix()));
+        return new Layout(b.build(), spans);
+    }
+
+    private String text(int[] tokens) {
+        int[] kept = Arrays.stream(tokens)
+                .filter(t -> t != special.mask() && t != special.pad() && !special.isEos(t)).toArray();
+        return loaded.decode(kept);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- options
+
+    /** The request's options over the model's defaults; each bad value is named. */
+    DecodeOptions resolve(dev.quicksilver.protocol.v1.DecodeOptions o) {
+        DecodeOptions d = loaded.defaults().options();
+        DecodeMode mode = DecodeMode.DIFFUSION;
+        if (o.hasMode()) {
+            mode = switch (o.getMode().trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "diffusion", "" -> DecodeMode.DIFFUSION;
+                case "ar", "autoregressive" -> DecodeMode.AUTOREGRESSIVE;
+                default -> throw new IllegalArgumentException("options.mode '" + o.getMode()
+                        + "' is unknown; use diffusion or ar");
+            };
+        }
+        Strategy strategy = d.strategy();
+        if (o.hasSampler()) {
+            try {
+                strategy = Strategy.parse(o.getSampler());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("options.sampler '" + o.getSampler() + "' is unknown; use one of "
+                        + Strategy.names());
+            }
+        }
+        CacheMode cache = d.cache();
+        if (o.hasCache()) {
+            try {
+                cache = CacheMode.parse(o.getCache());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("options.cache '" + o.getCache() + "' is unknown; use none, prefix "
+                        + "or dual");
+            }
+        }
+        double threshold = o.hasThreshold() ? o.getThreshold() : d.threshold();
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("options.threshold is " + threshold + "; give a value in [0, 1]");
+        }
+        double factor = o.hasFactor() ? o.getFactor() : d.factor();
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("options.factor is " + factor + "; give a value above 0");
+        }
+        int block = o.hasBlockLength() ? o.getBlockLength() : d.blockLength();
+        if (block < 1 || block > special.maxPositions()) {
+            throw new IllegalArgumentException("options.block_length is " + block + "; give 1 to "
+                    + special.maxPositions());
+        }
+        int steps;
+        if (o.hasStepsPerBlock()) {
+            steps = o.getStepsPerBlock();
+            if (steps < 1) {
+                throw new IllegalArgumentException("options.steps_per_block is 0; give at least 1");
+            }
+        } else {
+            steps = block == d.blockLength() ? d.stepsPerBlock()
+                    : Math.max(1, (int) Math.round((double) d.stepsPerBlock() * block / d.blockLength()));
+        }
+        SamplingOptions s = d.sampling();
+        SamplingOptions sampling;
+        try {
+            sampling = new SamplingOptions(o.hasTemperature() ? o.getTemperature() : s.temperature(),
+                    o.hasTopP() ? o.getTopP() : s.topP(), o.hasTopK() ? o.getTopK() : s.topK());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("options.temperature/top_p/top_k: " + e.getMessage());
+        }
+        try {
+            return new DecodeOptions(mode, strategy, threshold, factor, block, steps, cache, sampling,
+                    o.hasSeed() ? o.getSeed() : d.seed(), !(o.hasIgnoreEos() && o.getIgnoreEos()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("options: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.quicksilver.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InlineCompletionContext;
+import org.eclipse.lsp4j.InlineCompletionParams;
+import org.eclipse.lsp4j.InlineCompletionTriggerKind;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real server process and an LSP4J client, for everything that needs no model call: negotiation, document
+ * sync, code actions listed from the index, and malformed input (the server answers with an error and stays up).
+ */
+class ServerProtocolTest {
+    @TempDir
+    Path tmp;
+
+    static String uri(Path p) {
+        return Uris.toUri(p);
+    }
+
+    static void open(ServerProcess s, Path file, String text) {
+        s.server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri(file), "java", 1, text)));
+    }
+
+    static CompletableFuture<List<org.eclipse.lsp4j.jsonrpc.messages.Either<org.eclipse.lsp4j.Command, CodeAction>>> actions(ServerProcess s, Path file, int line, int col) {
+        return s.server.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri(file)),
+                new Range(new Position(line, col), new Position(line, col)), new CodeActionContext(List.of())));
+    }
+
+    static ResponseErrorException error(CompletableFuture<?> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+        return assertInstanceOf(ResponseErrorException.class, e.getCause(), String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void negotiatesInlineCompletionOnlyWithClientsThatAdvertiseIt() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        try (ServerProcess modern = new ServerProcess(tmp.resolve("modern.log"))) {
+            InitializeResult r = modern.initialize(ws, Caps.modern());
+            assertNotNull(r.getCapabilities().getInlineCompletionProvider());
+            assertNull(r.getCapabilities().getCompletionProvider());
+            assertTrue(r.getCapabilities().getCodeActionProvider().getRight().getResolveProvider());
+            assertEquals(List.of(CodeActionKind.RefactorRewrite), r.getCapabilities().getCodeActionProvider().getRight().getCodeActionKinds());
+        }
+        try (ServerProcess old = new ServerProcess(tmp.resolve("old.log"))) {
+            InitializeResult r = old.initialize(ws, Caps.minimal());
+            assertNull(r.getCapabilities().getInlineCompletionProvider());
+            assertNotNull(r.getCapabilities().getCompletionProvider());
+        }
+    }
+
+    @Test
+    void listsRefactorsFromTheIndexAfterTheUserAddsAParameterAndSurvivesBadInput() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String text = Files.readString(inv);
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            s.initialize(ws, Caps.modern());
+            open(s, inv, text);
+            // The user types ", String customerId" into the declaration: an incremental change in UTF-16 positions.
+            int line = RefactorPlanningTest.lineOf(inv, "public boolean reserve");
+            int col = Files.readAllLines(inv).get(line).indexOf("int quantity)") + "int quantity".length();
+            Position at = new Position(line, col);
+            s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), 5),
+                    List.of(new TextDocumentContentChangeEvent(new Range(at, at), ", String customerId"))));
+            Thread.sleep(300);
+            var list = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS);
+            CodeAction fill = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().contains("customerId")).findFirst()
+                    .orElseThrow(() -> new AssertionError(list.toString()));
+            assertEquals(CodeActionKind.RefactorRewrite, fill.getKind());
+            assertTrue(fill.getTitle().contains("5 call sites") && fill.getTitle().contains("3 files"), fill.getTitle());
+            assertNull(fill.getEdit(), "a client that resolves edits gets them from codeAction/resolve");
+
+            // Malformed input: each gets one clear error sentence.
+            Path unknown = ws.resolve("Nope.java");
+            var e1 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(unknown)),
+                    new Position(0, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertEquals(ResponseErrorCode.InvalidParams.getValue(), e1.getResponseError().getCode());
+            assertTrue(e1.getMessage().contains("not open"), e1.getMessage());
+            var e2 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(inv)),
+                    new Position(9999, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e2.getMessage().contains("past the end"), e2.getMessage());
+            Path binary = ws.resolve("blob.bin");
+            open(s, binary, "PK\u0003\u0004\u0000\u0000junk");
+            var e3 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(binary)),
+                    new Position(0, 1), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e3.getMessage().contains("binary"), e3.getMessage());
+            CodeActionParams noRange = new CodeActionParams();
+            noRange.setTextDocument(new TextDocumentIdentifier(uri(inv)));
+            var e4 = error(s.server.getTextDocumentService().codeAction(noRange));
+            assertTrue(e4.getMessage().contains("range"), e4.getMessage());
+            var e5 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier("http://example.com/x.java"),
+                    new Position(0, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e5.getMessage().contains("not a file"), e5.getMessage());
+            CodeAction bogus = new CodeAction("bogus");
+            bogus.setData(new JsonObject());
+            var e6 = error(s.server.getTextDocumentService().resolveCodeAction(bogus));
+            assertTrue(e6.getMessage().contains("data"), e6.getMessage());
+            var e7 = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("rm -rf", List.of())));
+            assertTrue(e7.getMessage().contains("unknown command"), e7.getMessage());
+            // Still up and answering.
+            assertTrue(s.process.isAlive());
+            assertEquals(1, actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).size());
+        }
+    }
+}

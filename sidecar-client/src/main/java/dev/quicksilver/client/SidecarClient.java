@@ -1,0 +1,650 @@
+package dev.quicksilver.client;
+
+import dev.quicksilver.protocol.SidecarConventions;
+import dev.quicksilver.protocol.v1.CanvasText;
+import dev.quicksilver.protocol.v1.DenoiseRequest;
+import dev.quicksilver.protocol.v1.DenoiseResponse;
+import dev.quicksilver.protocol.v1.InfoRequest;
+import dev.quicksilver.protocol.v1.InfoResponse;
+import dev.quicksilver.protocol.v1.Result;
+import dev.quicksilver.protocol.v1.SidecarGrpc;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LSP server's handle on the model process: spawn (or connect), call, cancel, survive its death.
+ *
+ * <p><b>Design.</b> The client holds at most one live {@code Connection} (a gRPC channel, and the child
+ * process when it spawned one) and a future of the next one, {@code ready}. Every call first waits on
+ * {@code ready}, so a request made while the sidecar starts or restarts simply waits (bounded by its own
+ * deadline) instead of failing. When the child exits unexpectedly, its exit hook (one per process, run
+ * by {@link Process#onExit()}) swaps in a fresh {@code ready} future, reports RESTARTING, and schedules a
+ * start after an exponential backoff; a start that fails, or a process that dies within a minute of
+ * starting, counts as a consecutive failure, and after {@code maxRestarts} of those the client reports
+ * FAILED and fails calls at once with the last reason. Calls in flight when the process dies fail with
+ * UNAVAILABLE and a sentence that says so; the client never retries them itself, because only the caller
+ * knows whether the request still matters (an edit may have made it obsolete).
+ *
+ * <p><b>Cancellation.</b> {@link #denoise} returns a future whose {@code cancel} cancels the gRPC call;
+ * the sidecar drops the request from its batch within one denoising step. Cancelling a future derived
+ * from it ({@code thenApply} ...) does not reach the call: cancel the one returned here.
+ *
+ * <p><b>Threads and locks.</b> State changes happen under {@code this}; listener calls are made after the
+ * lock is released, from the thread that saw the change. gRPC callbacks run on gRPC's executor. The
+ * child's stdout and stderr are drained by two daemon threads each, so it never blocks on a full pipe;
+ * the last stderr lines are kept to explain a failed start.
+ *
+ * <p><b>Security.</b> A spawned sidecar gets a fresh random token through its environment (never its
+ * command line, which other users can read) and listens on loopback only; every call carries the token.
+ */
+public final class SidecarClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarClient.class);
+    private static final Duration STABLE_AFTER = Duration.ofMinutes(1);
+    private static final int STDERR_LINES = 20;
+
+    private record Connection(ManagedChannel channel, Process process, String address, long startedNanos,
+                              Deque<String> stderrTail) {}
+
+    private final SpawnOptions spawn;  // null when connected to an address
+    private final String address;      // the address given to connect, else null
+    private final String token;
+    private final StateListener listener;
+    private final ScheduledExecutorService timer;
+
+    // Guarded by this.
+    private Connection current;
+    private CompletableFuture<Connection> ready = new CompletableFuture<>();
+    private SidecarState state = SidecarState.STARTING;
+    private int consecutiveFailures;
+    private boolean closed;
+
+    private SidecarClient(SpawnOptions spawn, String address, String token, StateListener listener) {
+        this.spawn = spawn;
+        this.address = address;
+        this.token = token;
+        this.listener = listener == null ? StateListener.NONE : listener;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sidecar-client-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts a local sidecar process and returns at once; calls wait until it is READY. Watch the listener
+     * (or {@link #awaitReady}) to know when it is.
+     */
+    public static SidecarClient spawn(SpawnOptions options, StateListener listener) {
+        SidecarClient client = new SidecarClient(options, null,
+                options.token() != null ? options.token() : newToken(), listener);
+        client.report(SidecarState.STARTING, "starting the sidecar (" + options.quicksilverHome() + ")");
+        client.timer.execute(client::startOnce);
+        return client;
+    }
+
+    public static SidecarClient spawn(SpawnOptions options) {
+        return spawn(options, StateListener.NONE);
+    }
+
+    /** Uses a sidecar that is already running (shared on this machine, or remote), at {@code host:port}. */
+    public static SidecarClient connect(String address, String token, StateListener listener) {
+        SidecarClient client = new SidecarClient(null, address, token, listener);
+        client.report(SidecarState.STARTING, "connecting to the sidecar at " + address);
+        client.timer.execute(client::startOnce);
+        return client;
+    }
+
+    public static SidecarClient connect(String address, String token) {
+        return connect(address, token, StateListener.NONE);
+    }
+
+    /** Waits until the sidecar is READY (or fails with the reason it is not). */
+    public void awaitReady(Duration timeout) {
+        try {
+            readyFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SidecarException(SidecarException.Kind.UNAVAILABLE,
+                    "the sidecar was not ready within " + timeout.toSeconds() + " s; see its log for why it is slow");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw asSidecarException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SidecarException(SidecarException.Kind.CANCELLED, "interrupted while waiting for the sidecar");
+        }
+    }
+
+    public synchronized SidecarState state() {
+        return state;
+    }
+
+    /** {@code host:port} of the sidecar now serving, or null while none is. */
+    public synchronized String address() {
+        return current != null ? current.address() : null;
+    }
+
+    /** The process id of the spawned sidecar now running, or -1 (not started yet, or connected mode). */
+    public synchronized long pid() {
+        return current != null && current.process() != null ? current.process().pid() : -1;
+    }
+
+    /**
+     * Denoises: the future completes with the result, or exceptionally with a {@link SidecarException}.
+     * {@code cancel(true)} on the returned future cancels the call on the sidecar.
+     *
+     * @param progress gets each intermediate canvas the request asked for ({@code withProgressEvery}); may be null
+     */
+    public CompletableFuture<DenoiseResult> denoise(DenoiseRequestSpec spec, Consumer<Progress> progress) {
+        CallFuture future = new CallFuture();
+        long deadlineNanos = spec.deadline() == null ? Long.MAX_VALUE : System.nanoTime() + spec.deadline().toNanos();
+        readyFuture().whenComplete((conn, error) -> {
+            if (error != null) {
+                future.completeExceptionally(asSidecarException(error));
+            } else if (!future.isDone()) {
+                start(conn, spec.request(), deadlineNanos, progress, future);
+            }
+        });
+        if (spec.deadline() != null) {
+            // A request waiting for a restart must still honour its deadline.
+            timer.schedule(() -> future.completeExceptionally(new SidecarException(
+                    SidecarException.Kind.DEADLINE_EXCEEDED, "the request passed its deadline of "
+                    + spec.deadline().toMillis() + " ms before the sidecar answered")),
+                    spec.deadline().toMillis() + 50, TimeUnit.MILLISECONDS);
+        }
+        return future;
+    }
+
+    public CompletableFuture<DenoiseResult> denoise(DenoiseRequestSpec spec) {
+        return denoise(spec, null);
+    }
+
+    /** The sidecar's model, backend, limits and cache statistics. */
+    public CompletableFuture<InfoResponse> info() {
+        return readyFuture().thenCompose(conn -> {
+            CompletableFuture<InfoResponse> f = new CompletableFuture<>();
+            SidecarGrpc.newStub(conn.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .info(InfoRequest.getDefaultInstance(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(InfoResponse value) {
+                            f.complete(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            f.completeExceptionally(translate(t, conn));
+                        }
+
+                        @Override
+                        public void onCompleted() {}
+                    });
+            return f;
+        });
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /** A future whose cancel cancels the gRPC call (if it has started; otherwise it never starts). */
+    private static final class CallFuture extends CompletableFuture<DenoiseResult> {
+        private volatile ClientCallStreamObserver<DenoiseRequest> call;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            ClientCallStreamObserver<DenoiseRequest> c = call;
+            if (c != null) {
+                c.cancel("cancelled by the client", null);
+            }
+            return cancelled;
+        }
+    }
+
+    private void start(Connection conn, DenoiseRequest request, long deadlineNanos, Consumer<Progress> progress,
+                       CallFuture future) {
+        SidecarGrpc.SidecarStub stub = SidecarGrpc.newStub(conn.channel());
+        if (deadlineNanos != Long.MAX_VALUE) {
+            stub = stub.withDeadlineAfter(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        stub.denoise(request, new ClientResponseObserver<DenoiseRequest, DenoiseResponse>() {
+            private Result result;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<DenoiseRequest> requestStream) {
+                future.call = requestStream;
+                if (future.isCancelled()) {
+                    requestStream.cancel("cancelled by the client", null);
+                }
+            }
+
+            @Override
+            public void onNext(DenoiseResponse value) {
+                if (value.hasResult()) {
+                    result = value.getResult();
+                } else if (value.hasProgress() && progress != null) {
+                    List<List<String>> texts = value.getProgress().getCanvasesList().stream()
+                            .map(CanvasText::getSpansList).map(List::copyOf).toList();
+                    try {
+                        progress.accept(new Progress(value.getProgress().getStep(), texts));
+                    } catch (RuntimeException e) {
+                        LOG.warn("a progress listener failed; the request goes on", e);
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                future.completeExceptionally(translate(t, conn));
+            }
+
+            @Override
+            public void onCompleted() {
+                if (result != null) {
+                    future.complete(new DenoiseResult(result));
+                } else {
+                    future.completeExceptionally(new SidecarException(SidecarException.Kind.INTERNAL,
+                            "the sidecar ended the call without a result; this is a bug in the sidecar"));
+                }
+            }
+        });
+    }
+
+    /** One sentence per failure, naming the cause and the way out. */
+    private SidecarException translate(Throwable t, Connection conn) {
+        if (t instanceof SidecarException s) {
+            return s;
+        }
+        Status status = Status.fromThrowable(t);
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> {
+                Process p = conn.process();
+                if (p != null) {
+                    try {
+                        p.waitFor(500, TimeUnit.MILLISECONDS); // the exit may trail the broken socket by a moment
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (p != null && !p.isAlive()) {
+                    yield new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar process died during "
+                            + "this request (exit code " + p.exitValue() + "); it is being restarted, so retry the "
+                            + "request", t);
+                }
+                yield new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar at " + conn.address()
+                        + " cannot be reached (" + description + "); check that it is running", t);
+            }
+            case DEADLINE_EXCEEDED -> new SidecarException(SidecarException.Kind.DEADLINE_EXCEEDED,
+                    "the request passed its deadline before the sidecar finished it", t);
+            case CANCELLED -> new SidecarException(SidecarException.Kind.CANCELLED, "the request was cancelled", t);
+            case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION ->
+                    new SidecarException(SidecarException.Kind.INVALID_REQUEST, description, t);
+            case RESOURCE_EXHAUSTED -> new SidecarException(SidecarException.Kind.BUSY, description, t);
+            case UNAUTHENTICATED -> new SidecarException(SidecarException.Kind.UNAUTHENTICATED,
+                    "the sidecar refused the token (" + description + "); use the token it was started with", t);
+            default -> new SidecarException(SidecarException.Kind.INTERNAL, "the sidecar failed: " + status.getCode()
+                    + (description.isEmpty() ? "" : " " + description), t);
+        };
+    }
+
+    private static SidecarException asSidecarException(Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof SidecarException s ? s
+                : new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar is not available: " + t.getMessage(), t);
+    }
+
+    private CompletableFuture<Connection> readyFuture() {
+        Connection dead;
+        synchronized (this) {
+            dead = current != null && current.process() != null && !current.process().isAlive() ? current : null;
+            if (dead == null) {
+                return ready;
+            }
+        }
+        // The process is gone but its exit hook has not run yet: run it now, so this call waits for the
+        // restart instead of going to a dead port.
+        processExited(dead, dead.process().exitValue());
+        synchronized (this) {
+            return ready;
+        }
+    }
+
+    // ---------------------------------------------------------------- starting and restarting
+
+    /** One attempt to bring up a connection; runs on the timer thread. */
+    private void startOnce() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        Connection conn = null;
+        try {
+            conn = spawn != null ? launch() : dial();
+            healthCheck(conn);
+        } catch (RuntimeException e) {
+            if (conn != null) {
+                shutdown(conn);
+            }
+            SidecarException error = e instanceof SidecarException s ? s
+                    : new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar failed to start: "
+                            + e.getMessage(), e);
+            failedStart(error);
+            return;
+        }
+        CompletableFuture<Connection> toComplete;
+        synchronized (this) {
+            if (closed) {
+                shutdown(conn);
+                return;
+            }
+            current = conn;
+            toComplete = ready;
+            state = SidecarState.READY;
+        }
+        final Connection c = conn;
+        if (c.process() != null) {
+            c.process().onExit().thenAccept(p -> processExited(c, p.exitValue()));
+        } else {
+            watchChannel(c, c.channel().getState(false));
+        }
+        listener.stateChanged(SidecarState.READY, "the sidecar is serving at " + c.address()
+                + (c.process() != null ? " (pid " + c.process().pid() + ")" : ""));
+        toComplete.complete(c);
+    }
+
+    private void failedStart(SidecarException error) {
+        String reason = error.getMessage();
+        int failures;
+        boolean give;
+        CompletableFuture<Connection> toFail = null;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            failures = ++consecutiveFailures;
+            give = spawn == null || failures > spawn.maxRestarts()
+                    || error.kind() == SidecarException.Kind.UNAUTHENTICATED;
+            if (give) {
+                state = SidecarState.FAILED;
+                toFail = ready;
+            } else {
+                state = SidecarState.RESTARTING;
+            }
+        }
+        if (give) {
+            listener.stateChanged(SidecarState.FAILED, reason);
+            toFail.completeExceptionally(error);
+        } else {
+            Duration wait = backoff(failures);
+            listener.stateChanged(SidecarState.RESTARTING, reason + "; trying again in " + wait.toMillis() + " ms");
+            timer.schedule(this::startOnce, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Duration backoff(int failures) {
+        long ms = spawn.initialBackoff().toMillis() << Math.min(failures - 1, 20);
+        return Duration.ofMillis(Math.min(ms, spawn.maxBackoff().toMillis()));
+    }
+
+    /** The exit hook of a spawned process: restart unless we are closing or it was replaced already. */
+    private void processExited(Connection conn, int exitCode) {
+        Duration lived = Duration.ofNanos(System.nanoTime() - conn.startedNanos());
+        int failures;
+        synchronized (this) {
+            if (closed || current != conn) {
+                return;
+            }
+            current = null;
+            ready = new CompletableFuture<>();
+            state = SidecarState.RESTARTING;
+            consecutiveFailures = lived.compareTo(STABLE_AFTER) > 0 ? 1 : consecutiveFailures + 1;
+            failures = consecutiveFailures;
+        }
+        conn.channel().shutdownNow();
+        if (failures > spawn.maxRestarts()) {
+            String reason = "the sidecar exited with code " + exitCode + " " + failures
+                    + " times in a row; giving up (" + lastError(conn) + ")";
+            CompletableFuture<Connection> toFail;
+            synchronized (this) {
+                state = SidecarState.FAILED;
+                toFail = ready;
+            }
+            listener.stateChanged(SidecarState.FAILED, reason);
+            toFail.completeExceptionally(new SidecarException(SidecarException.Kind.UNAVAILABLE, reason));
+            return;
+        }
+        Duration wait = backoff(failures);
+        listener.stateChanged(SidecarState.RESTARTING, "the sidecar exited with code " + exitCode
+                + "; restarting it in " + wait.toMillis() + " ms");
+        timer.schedule(this::startOnce, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Connected mode: report a lost connection and its return (gRPC reconnects by itself). */
+    private void watchChannel(Connection conn, ConnectivityState last) {
+        conn.channel().notifyWhenStateChanged(last, () -> {
+            ConnectivityState now = conn.channel().getState(false);
+            synchronized (this) {
+                if (closed || current != conn) {
+                    return;
+                }
+            }
+            if (now == ConnectivityState.TRANSIENT_FAILURE) {
+                report(SidecarState.RESTARTING, "lost the connection to the sidecar at " + conn.address()
+                        + "; reconnecting");
+            } else if (now == ConnectivityState.READY && state() != SidecarState.READY) {
+                report(SidecarState.READY, "the sidecar at " + conn.address() + " is back");
+            }
+            if (now != ConnectivityState.SHUTDOWN) {
+                watchChannel(conn, now);
+            }
+        });
+    }
+
+    private void report(SidecarState s, String reason) {
+        synchronized (this) {
+            if (closed && s != SidecarState.CLOSED) {
+                return;
+            }
+            state = s;
+        }
+        listener.stateChanged(s, reason);
+    }
+
+    private Connection launch() {
+        List<String> command = spawn.command(ProcessHandle.current().pid());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("RUST_FLAVOR", "cpu");
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().put("QUICKSILVER_HOME", spawn.quicksilverHome().toString());
+        pb.environment().putAll(spawn.environment());
+        pb.environment().put(SidecarConventions.TOKEN_ENV, token);
+        pb.directory(spawn.quicksilverHome().toFile());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "cannot start " + spawn.java() + " ("
+                    + e.getMessage() + "); check SpawnOptions.java");
+        }
+        long started = System.nanoTime();
+        Deque<String> stderrTail = new ArrayDeque<>();
+        drain(process.getErrorStream(), "sidecar-stderr-" + process.pid(), line -> {
+            synchronized (stderrTail) {
+                if (stderrTail.size() == STDERR_LINES) {
+                    stderrTail.removeFirst();
+                }
+                stderrTail.addLast(line);
+            }
+            LOG.debug("sidecar: {}", line);
+        });
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        drain(process.getInputStream(), "sidecar-stdout-" + process.pid(), line -> {
+            OptionalInt p = SidecarConventions.parseHandshake(line);
+            if (p.isPresent()) {
+                port.complete(p.getAsInt());
+            } else {
+                LOG.debug("sidecar: {}", line);
+            }
+        });
+        process.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException("exited")));
+        Connection probe = new Connection(null, process, "pid " + process.pid(), started, stderrTail);
+        int p;
+        try {
+            p = port.get(spawn.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar printed no handshake within "
+                    + spawn.startTimeout().toSeconds() + " s (" + lastError(probe) + ")");
+        } catch (java.util.concurrent.ExecutionException e) {
+            waitQuietly(process);
+            throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar exited with code "
+                    + process.exitValue() + " before it was ready: " + lastError(probe));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new SidecarException(SidecarException.Kind.CANCELLED, "interrupted while starting the sidecar");
+        }
+        String addr = "127.0.0.1:" + p;
+        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p)), process, addr, started,
+                stderrTail);
+    }
+
+    private Connection dial() {
+        return new Connection(channel(NettyChannelBuilder.forTarget(address)), null, address, System.nanoTime(),
+                new ArrayDeque<>());
+    }
+
+    private ManagedChannel channel(NettyChannelBuilder builder) {
+        Metadata headers = new Metadata();
+        headers.put(SidecarConventions.TOKEN_HEADER, token);
+        return builder.usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .maxInboundMessageSize(64 << 20)
+                .build();
+    }
+
+    private void healthCheck(Connection conn) {
+        long timeout = spawn != null ? spawn.startTimeout().toMillis() : 10_000;
+        try {
+            HealthCheckResponse r = HealthGrpc.newBlockingStub(conn.channel())
+                    .withWaitForReady()
+                    .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
+                    .check(HealthCheckRequest.newBuilder().setService(SidecarConventions.SERVICE_NAME).build());
+            if (r.getStatus() != HealthCheckResponse.ServingStatus.SERVING) {
+                throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar at " + conn.address()
+                        + " says it is " + r.getStatus() + "; wait for it or restart it");
+            }
+        } catch (StatusRuntimeException e) {
+            throw translate(e, conn);
+        }
+    }
+
+    private static String lastError(Connection conn) {
+        synchronized (conn.stderrTail()) {
+            return conn.stderrTail().isEmpty() ? "no output on stderr"
+                    : "last stderr line: " + conn.stderrTail().peekLast();
+        }
+    }
+
+    private static void drain(java.io.InputStream in, String name, Consumer<String> lines) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.accept(line);
+                }
+            } catch (IOException e) {
+                // the process is gone: nothing more to read
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void waitQuietly(Process p) {
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void shutdown(Connection conn) {
+        if (conn.channel() != null) {
+            conn.channel().shutdownNow();
+        }
+        Process p = conn.process();
+        if (p != null && p.isAlive()) {
+            p.destroy(); // SIGTERM: the sidecar shuts down cleanly
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Stops the spawned sidecar (SIGTERM, then SIGKILL after 5 s) and fails waiting calls. */
+    @Override
+    public void close() {
+        Connection conn;
+        CompletableFuture<Connection> pending;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            conn = current;
+            current = null;
+            pending = ready;
+            state = SidecarState.CLOSED;
+        }
+        pending.completeExceptionally(new SidecarException(SidecarException.Kind.UNAVAILABLE,
+                "the sidecar client was closed"));
+        if (conn != null) {
+            shutdown(conn);
+        }
+        timer.shutdownNow();
+        listener.stateChanged(SidecarState.CLOSED, "the sidecar client was closed");
+    }
+}
