@@ -52,6 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
                 long t1 = System.nanoTime();
                 String text = item.map(i -> i.getInsertText().getLeft()).orElse("");
                 printAround(cartText, line, text);
+                String log = client.lastCompletionLog();
+                if (!log.isEmpty()) System.out.println("   server: " + log.substring(log.indexOf(" model ") + 1));
                 System.out.printf("(%d ms, including starting the sidecar and indexing)%n%n", (t1 - t0) / 1_000_000);
 
                 System.out.println("== 2. multi-file refactor: a parameter was added to Inventory.reserve ==");

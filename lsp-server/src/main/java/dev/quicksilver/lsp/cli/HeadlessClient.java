@@ -49,6 +49,12 @@ public final class HeadlessClient implements AutoCloseable {
     private final Future<Void> serverListening;
     private final Future<Void> clientListening;
     private final boolean verbose;
+    private volatile String lastCompletionLog = "";
+
+    /** The server's last log line about a completion (it shows the model's raw text and what was kept). */
+    public String lastCompletionLog() {
+        return lastCompletionLog;
+    }
 
     public HeadlessClient(boolean verbose) throws IOException {
         this.verbose = verbose;
@@ -127,6 +133,7 @@ public final class HeadlessClient implements AutoCloseable {
 
         @Override
         public void logMessage(MessageParams m) {
+            if (m.getMessage().startsWith("completion ")) lastCompletionLog = m.getMessage();
             if (verbose) System.err.println("[server] " + m.getMessage());
         }
 

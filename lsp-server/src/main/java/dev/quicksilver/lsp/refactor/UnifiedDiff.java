@@ -53,8 +53,15 @@ public final class UnifiedDiff {
             out.append("@@ -").append(from + 1).append(',').append(oldCount).append(" +").append(from + 1 + lineDelta)
                     .append(',').append(newCount).append(" @@\n");
             for (int i = from; i < h[0]; i++) out.append(' ').append(old[i]).append('\n');
-            for (int i = h[0]; i <= h[1]; i++) out.append('-').append(old[i]).append('\n');
-            for (String l : newLines) out.append('+').append(l).append('\n');
+            // Lines the edits left alone at either end of the block stay context.
+            int top = 0;
+            while (h[0] + top <= h[1] && top < newLines.length && old[h[0] + top].equals(newLines[top])) top++;
+            int bottom = 0;
+            while (h[1] - bottom >= h[0] + top && newLines.length - 1 - bottom >= top && old[h[1] - bottom].equals(newLines[newLines.length - 1 - bottom])) bottom++;
+            for (int i = h[0]; i < h[0] + top; i++) out.append(' ').append(old[i]).append('\n');
+            for (int i = h[0] + top; i <= h[1] - bottom; i++) out.append('-').append(old[i]).append('\n');
+            for (int i = top; i < newLines.length - bottom; i++) out.append('+').append(newLines[i]).append('\n');
+            for (int i = h[1] - bottom + 1; i <= h[1]; i++) out.append(' ').append(old[i]).append('\n');
             for (int i = h[1] + 1; i <= to; i++) out.append(' ').append(old[i]).append('\n');
             lineDelta += newCount - oldCount;
         }
