@@ -166,6 +166,18 @@ class ServerProtocolTest {
             assertTrue(e6.getMessage().contains("data"), e6.getMessage());
             var e7 = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("rm -rf", List.of())));
             assertTrue(e7.getMessage().contains("unknown command"), e7.getMessage());
+            // A bad setting is shown once (window/showMessage), however often it comes; a good one is applied.
+            com.google.gson.JsonObject bad = new com.google.gson.JsonObject();
+            bad.addProperty("backend", "quantum");
+            for (int i = 0; i < 2; i++) {
+                s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(bad));
+            }
+            com.google.gson.JsonObject good = new com.google.gson.JsonObject();
+            good.addProperty("maxTokens", 7);
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
+            Thread.sleep(500);
+            assertEquals(1, s.shown.stream().filter(m -> m.getMessage().contains("backend must be one of")).count(), s.shown.toString());
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.
             assertTrue(s.process.isAlive());
             assertEquals(1, actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).size());
