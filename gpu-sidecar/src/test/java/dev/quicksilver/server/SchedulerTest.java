@@ -134,7 +134,7 @@ class SchedulerTest {
                     oneTokenPerStep(), 1, r);
             assertTrue(r.steps.await(10, TimeUnit.SECONDS));
             scheduler.cancel(job, "test");
-            assertThrows(java.util.concurrent.ExecutionException.class, () -> r.result.get(10, TimeUnit.SECONDS));
+            assertThrows(java.util.concurrent.CancellationException.class, () -> r.result.get(10, TimeUnit.SECONDS));
             Scheduler.Stats s = scheduler.stats();
             assertEquals(1, s.cancelledRequests());
             assertTrue(s.maxForwardsAfterCancel() <= 1, "forwards after cancel " + s.maxForwardsAfterCancel());

@@ -151,6 +151,18 @@ class ServerModelTest {
             for (var edits : action.getEdit().getChanges().values()) {
                 assertTrue(edits.getFirst().getNewText().contains("public String describe() {"), edits.getFirst().getNewText());
             }
+
+            // The same refactor by name: workspace/executeCommand, applied through workspace/applyEdit.
+            com.google.gson.JsonObject args = new com.google.gson.JsonObject();
+            args.addProperty("refactor", "implement-method");
+            args.addProperty("uri", Uris.toUri(rule));
+            args.addProperty("line", decl);
+            args.addProperty("character", 12);
+            Object applied = s.server.getWorkspaceService().executeCommand(new org.eclipse.lsp4j.ExecuteCommandParams("quicksilver.refactor",
+                    List.of(args))).get(300, TimeUnit.SECONDS);
+            assertNotNull(applied);
+            assertEquals(1, s.applied.size());
+            assertEquals(3, s.applied.getFirst().getEdit().getChanges().size());
         }
     }
 }

@@ -80,6 +80,44 @@ class ServerProtocolTest {
     }
 
     @Test
+    void servesOverATcpSocketOnLoopback() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--port", "0").start();
+        try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream()))) {
+            String line;
+            int port = -1;
+            while ((line = err.readLine()) != null) {
+                if (line.startsWith("quicksilver lsp listening on 127.0.0.1:")) {
+                    port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+                    break;
+                }
+            }
+            assertTrue(port > 0, "the server announces its port");
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                var launcher = org.eclipse.lsp4j.launch.LSPLauncher.createClientLauncher(new org.eclipse.lsp4j.services.LanguageClient() {
+                    public void telemetryEvent(Object o) { }
+                    public void publishDiagnostics(org.eclipse.lsp4j.PublishDiagnosticsParams d) { }
+                    public void showMessage(org.eclipse.lsp4j.MessageParams m) { }
+                    public CompletableFuture<org.eclipse.lsp4j.MessageActionItem> showMessageRequest(org.eclipse.lsp4j.ShowMessageRequestParams r) { return null; }
+                    public void logMessage(org.eclipse.lsp4j.MessageParams m) { }
+                }, socket.getInputStream(), socket.getOutputStream());
+                var listening = launcher.startListening();
+                org.eclipse.lsp4j.InitializeParams init = new org.eclipse.lsp4j.InitializeParams();
+                init.setWorkspaceFolders(List.of(new org.eclipse.lsp4j.WorkspaceFolder(uri(ws), "ws")));
+                init.setCapabilities(Caps.modern());
+                var result = launcher.getRemoteProxy().initialize(init).get(60, TimeUnit.SECONDS);
+                assertNotNull(result.getCapabilities().getInlineCompletionProvider());
+                launcher.getRemoteProxy().shutdown().get(20, TimeUnit.SECONDS);
+                listening.cancel(true);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void listsRefactorsFromTheIndexAfterTheUserAddsAParameterAndSurvivesBadInput() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
         Path inv = SampleWorkspace.shop(ws, "Inventory.java");
@@ -128,6 +166,18 @@ class ServerProtocolTest {
             assertTrue(e6.getMessage().contains("data"), e6.getMessage());
             var e7 = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("rm -rf", List.of())));
             assertTrue(e7.getMessage().contains("unknown command"), e7.getMessage());
+            // A bad setting is shown once (window/showMessage), however often it comes; a good one is applied.
+            com.google.gson.JsonObject bad = new com.google.gson.JsonObject();
+            bad.addProperty("backend", "quantum");
+            for (int i = 0; i < 2; i++) {
+                s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(bad));
+            }
+            com.google.gson.JsonObject good = new com.google.gson.JsonObject();
+            good.addProperty("maxTokens", 7);
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
+            Thread.sleep(500);
+            assertEquals(1, s.shown.stream().filter(m -> m.getMessage().contains("backend must be one of")).count(), s.shown.toString());
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.
             assertTrue(s.process.isAlive());
             assertEquals(1, actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).size());

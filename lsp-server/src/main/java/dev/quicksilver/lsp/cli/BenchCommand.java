@@ -46,6 +46,12 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--chars", defaultValue = "300", description = "Characters to type (default ${DEFAULT-VALUE}).")
     int chars;
 
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Completion budget (default: the server's).")
+    Integer maxTokens;
+
+    @Option(names = "--context-tokens", paramLabel = "N", description = "Context budget (default: the server's).")
+    Integer contextTokens;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -69,7 +75,10 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             String typed = full.substring(start, end);
             String initial = full.substring(0, start) + full.substring(end);
             try (HeadlessClient client = new HeadlessClient(verbose)) {
-                client.initialize(ws, null);
+                JsonObject options = new JsonObject();
+                if (maxTokens != null) options.addProperty("maxTokens", maxTokens);
+                if (contextTokens != null) options.addProperty("contextTokens", contextTokens);
+                client.initialize(ws, options);
                 Headless.open(client, copy, initial);
                 // Warm up: start the sidecar and load the model before timing.
                 Headless.complete(client, copy, lineOf(initial, start), colOf(initial, start));
@@ -85,13 +94,21 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 long t0 = System.nanoTime();
                 for (int i = 0; i < typed.length(); i++) {
                     char ch = typed.charAt(i);
+                    String key = String.valueOf(ch);
+                    if (ch == '\n') {
+                        // The editor auto-indents: the line break and the next line's indentation are one change.
+                        int j = i + 1;
+                        while (j < typed.length() && (typed.charAt(j) == ' ' || typed.charAt(j) == '\t')) j++;
+                        key = typed.substring(i, j);
+                        i = j - 1;
+                    }
                     Position pos = new Position(lineOf(text, cursor), colOf(text, cursor));
-                    text = text.substring(0, cursor) + ch + text.substring(cursor);
-                    cursor++;
+                    text = text.substring(0, cursor) + key + text.substring(cursor);
+                    cursor += key.length();
                     client.server().getTextDocumentService().didChange(new DidChangeTextDocumentParams(
                             new VersionedTextDocumentIdentifier(uri, ++version),
-                            List.of(new TextDocumentContentChangeEvent(new Range(pos, pos), String.valueOf(ch)))));
-                    long gap = ch == '\n' ? 300 : ch == ' ' || ch == ';' || ch == '(' || ch == '.' ? 160 : 45;
+                            List.of(new TextDocumentContentChangeEvent(new Range(pos, pos), key))));
+                    long gap = ch == '\n' ? 300 : ch == ' ' || ch == ';' || ch == '(' || ch == '.' ? 160 : 40;
                     if (gap > 100) {
                         Thread.sleep(100); // the debounce: quiet for 100 ms, so the client asks
                         if (inflight != null && !inflight.isDone()) inflight.cancel(true);
@@ -114,6 +131,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         Thread.sleep(gap);
                     }
                 }
+                double seconds = (System.nanoTime() - t0) / 1e9;
                 if (inflight != null) {
                     try {
                         inflight.get(30, TimeUnit.SECONDS);
@@ -122,7 +140,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     }
                 }
                 Thread.sleep(50);
-                double seconds = (System.nanoTime() - t0) / 1e9;
                 List<Double> sorted = new ArrayList<>(latencies);
                 Collections.sort(sorted);
                 double p50 = percentile(sorted, 50);
@@ -141,10 +158,14 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     o.addProperty("p50Ms", p50);
                     o.addProperty("p95Ms", p95);
                     o.addProperty("cancelledFraction", cancelledFraction);
+                    o.addProperty("maxTokens", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens);
+                    o.addProperty("contextTokens", contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
                     o.addProperty("cores", Runtime.getRuntime().availableProcessors());
                     o.addProperty("date", LocalDate.now().toString());
                     System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
                 } else {
+                    System.out.printf("maxTokens %d, contextTokens %d%n", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens,
+                            contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
                     System.out.printf("typed %d chars in %.1f s (%.1f chars/s); %d requests, %d completed (%d empty), %d cancelled%n",
                             typed.length(), seconds, typed.length() / seconds, sent.get(), sorted.size(), empty.get(), cancelled.get());
                     System.out.printf("inline completion latency p50 %.0f ms, p95 %.0f ms; cancelled fraction %.2f%n", p50, p95, cancelledFraction);
