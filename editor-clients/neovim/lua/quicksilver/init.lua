@@ -33,11 +33,12 @@ local defaults = {
     debounce_ms = 300,
     hl_group = 'Comment',
   },
-  -- Insert-mode keys; false disables one.
+  -- Insert-mode keys; false disables one. Chosen apart from copilot.vim's and copilot.lua's defaults
+  -- (<Tab>, <M-l>, <M-]>, <M-[>, <M-\\>, <C-]>) so both can be installed.
   keymaps = {
-    accept = '<M-l>', -- accept the ghost text / inline completion
-    dismiss = '<M-]>',
-    trigger = '<M-\\>', -- ask now
+    accept = '<M-y>', -- accept the ghost text / inline completion
+    dismiss = '<M-n>',
+    trigger = '<M-g>', -- ask now
   },
   on_attach = nil, -- function(client, bufnr)
 }
@@ -52,6 +53,9 @@ end
 --- The running Quicksilver client attached to bufnr, if any.
 function M.client(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if vim.lsp.get_clients then -- 0.10+ (buf_get_clients is deprecated there)
+    return vim.lsp.get_clients({ bufnr = bufnr, name = M.name })[1]
+  end
   for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
     if c.name == M.name then
       return c
@@ -184,6 +188,10 @@ function M.attach(bufnr)
     flags = { debounce_text_changes = 80 },
   }
   M.status.state = 'starting'
+  if vim.lsp.start then -- 0.8+: reuses the client with this name and root_dir
+    clients_by_root[root] = vim.lsp.start(config, { bufnr = bufnr })
+    return
+  end
   local id = clients_by_root[root]
   if not id or not vim.lsp.get_client_by_id(id) then
     id = vim.lsp.start_client(config)
