@@ -35,12 +35,14 @@
   :prefix "quicksilver-")
 
 (defcustom quicksilver-command '("quicksilver" "serve" "--stdio")
-  "The command that starts the server; its first element is the repository's launcher."
+  "The command that starts the server.
+Its first element is the repository's launcher, ./quicksilver."
   :type '(repeat string))
 
 (defcustom quicksilver-java-home nil
   "A JDK 25 home for the server.
-Nil lets the launcher find one ($QUICKSILVER_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm)."
+Nil lets the launcher find one: $QUICKSILVER_JAVA_HOME, $JAVA_HOME,
+then /usr/lib/jvm."
   :type '(choice (const :tag "Let the launcher find one" nil) directory))
 
 (defcustom quicksilver-major-modes '(java-mode java-ts-mode)
@@ -48,14 +50,15 @@ Nil lets the launcher find one ($QUICKSILVER_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm
   :type '(repeat symbol))
 
 (defcustom quicksilver-settings nil
-  "Server settings, a plist sent as initializationOptions and workspace configuration.
+  "Server settings, a plist.
+They are sent as initializationOptions and as workspace configuration.
 Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :completionTimeoutMs
 :refactorTimeoutMs.  Example: (:backend \"cpu\" :maxTokens 32)."
   :type 'plist)
 
 (defcustom quicksilver-eglot-alongside-jdtls t
-  "When non-nil, `quicksilver-eglot-setup' offers jdtls and Quicksilver as alternatives.
+  "Non-nil: `quicksilver-eglot-setup' offers jdtls as an alternative.
 Eglot then asks which to start when both programs are installed."
   :type 'boolean)
 
@@ -121,7 +124,7 @@ Eglot then asks which to start when both programs are installed."
   (lsp-register-client
    (make-lsp-client
     :new-connection (lsp-stdio-connection #'quicksilver--command)
-    :activation-fn (lambda (_file-name major-mode) (memq major-mode quicksilver-major-modes))
+    :activation-fn (lambda (_file-name mode) (memq mode quicksilver-major-modes))
     :add-on? t
     :priority -1
     :server-id 'quicksilver
@@ -130,7 +133,8 @@ Eglot then asks which to start when both programs are installed."
     :initialization-options #'quicksilver--settings-object)))
 
 (defun quicksilver-lsp-mode-update-settings ()
-  "Send `quicksilver-settings' to the running Quicksilver servers (workspace/didChangeConfiguration)."
+  "Send `quicksilver-settings' to the running Quicksilver servers.
+This is a workspace/didChangeConfiguration notification."
   (interactive)
   (dolist (ws (lsp-workspaces))
     (when (eq (lsp--client-server-id (lsp--workspace-client ws)) 'quicksilver)
@@ -142,7 +146,8 @@ Eglot then asks which to start when both programs are installed."
 
 ;;;###autoload
 (defun quicksilver-refactor ()
-  "Offer Quicksilver's multi-file refactors at point (code actions of kind refactor.rewrite)."
+  "Offer Quicksilver's multi-file refactors at point.
+These are the code actions of kind refactor.rewrite."
   (interactive)
   (cond
    ((and (bound-and-true-p eglot--managed-mode) (fboundp 'eglot-code-actions))
