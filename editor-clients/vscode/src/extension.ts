@@ -6,6 +6,8 @@
 // textDocument/inlineCompletion): the client advertises it, so the server answers inline completions and offers no
 // classic completion items, and Copilot's ghost text and ours share VS Code's inline-suggestion UI. The approach of
 // keeping the extension a thin LSP client follows tabby's VS Code client (TabbyML/tabby, clients/vscode).
+import { homedir } from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
@@ -76,7 +78,8 @@ async function start(): Promise<void> {
       "Quicksilver needs a JDK 25: install one (e.g. Temurin 25) or set quicksilver.javaHome.");
     return;
   }
-  const launcher = config.get<string>("serverPath", "") || "quicksilver";
+  const configured = config.get<string>("serverPath", "");
+  const launcher = configured.startsWith("~/") ? path.join(homedir(), configured.slice(2)) : configured || "quicksilver";
   const serverOptions: ServerOptions = {
     command: launcher,
     args: ["serve", "--stdio"],
