@@ -100,10 +100,13 @@ public final class ServeCommand implements Callable<Integer> {
         }, "quicksilver-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (parentPid != null) {
-            ProcessHandle.of(parentPid).ifPresent(parent -> parent.onExit().thenRun(() -> {
-                LOG.info("the parent process {} exited; stopping", parentPid);
-                System.exit(0);
-            }));
+            // The parent may have exited while the model loaded: then there is no handle, and nothing to serve.
+            ProcessHandle.of(parentPid).filter(ProcessHandle::isAlive).map(ProcessHandle::onExit)
+                    .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+                    .thenRun(() -> {
+                        LOG.info("the parent process {} exited; stopping", parentPid);
+                        System.exit(0);
+                    });
         }
         LOG.info("serving {} on the {} backend at {}:{} (kv cache {} MiB, context cache {}, max batch {})",
                 loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(), kvCacheMb,

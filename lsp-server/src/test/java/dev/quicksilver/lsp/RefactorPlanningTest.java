@@ -77,6 +77,33 @@ class RefactorPlanningTest {
         assertTrue(plans.isEmpty(), plans.toString());
     }
 
+    @Test
+    void anInsertionMadeOnOneCallIsOfferedAtTheSimilarCalls() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
+        int line = lineOf(checkout, "return inventory.reserve(item.sku(), item.quantity());");
+        String before = Files.readAllLines(checkout).get(line);
+        String after = before.replace("item.quantity())", "item.quantity(), customerId)");
+        var edit = new EditHistory.Edit(before, after, line, line);
+        RefactorPlan plan = plans(ws, checkout, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit"))
+                .findFirst().orElseThrow();
+        // Other calls passing a quantity(): in OrderService and in Checkout.buyTwo (the lexical index's windows
+        // find one of buyTwo's two), never the edited line itself.
+        assertTrue(plan.sites().size() >= 2, plan.toString());
+        assertEquals(Set.of("OrderService.java", "Checkout.java"),
+                plan.sites().stream().map(s -> s.file().getFileName().toString()).collect(Collectors.toSet()));
+        for (Site s : plan.sites()) {
+            String text = Files.readString(s.file());
+            assertEquals("quantity()", text.substring(s.start(), s.end()));
+            assertEquals("quantity(), customerId", s.finish().apply(""), "an empty model answer falls back to the example's text");
+            assertTrue(s.file().getFileName().toString().equals("OrderService.java") || lineOfOffset(text, s.start()) != line);
+        }
+    }
+
+    static int lineOfOffset(String text, int offset) {
+        return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
+    }
+
     static int lineOf(Path file, String needle) throws Exception {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(needle)) return i;

@@ -178,13 +178,14 @@ class SidecarProcessTest {
         awaitIdle(shared);
         // --max-batch=2 --max-queue=1: two run, one waits, the fourth is refused.
         CountDownLatch running = new CountDownLatch(2);
-        CompletableFuture<DenoiseResult> a = shared.denoise(longRequest(300).withProgressEvery(1), p -> running.countDown());
-        CompletableFuture<DenoiseResult> b = shared.denoise(longRequest(300).withProgressEvery(1), p -> running.countDown());
+        CompletableFuture<DenoiseResult> a = shared.denoise(longRequest(480).withProgressEvery(1), p -> running.countDown());
+        CompletableFuture<DenoiseResult> b = shared.denoise(longRequest(480).withProgressEvery(1), p -> running.countDown());
         assertTrue(running.await(30, TimeUnit.SECONDS));
         CompletableFuture<DenoiseResult> c = shared.denoise(longRequest(10));
-        for (int i = 0; i < 100 && info(shared).getScheduler().getQueuedRequests() == 0; i++) {
-            Thread.sleep(10);
+        for (int i = 0; i < 1000 && info(shared).getScheduler().getQueuedRequests() == 0; i++) {
+            Thread.sleep(5);
         }
+        assertEquals(1, info(shared).getScheduler().getQueuedRequests(), "c waits behind a and b");
         CompletableFuture<DenoiseResult> d = shared.denoise(longRequest(10));
         ExecutionException e = assertThrows(ExecutionException.class, () -> d.get(30, TimeUnit.SECONDS));
         SidecarException s = assertInstanceOf(SidecarException.class, e.getCause());

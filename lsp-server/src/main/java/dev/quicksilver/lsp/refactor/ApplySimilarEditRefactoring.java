@@ -35,24 +35,34 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         if (line < edit.startLine() - 1 || line > edit.afterEndLine() + 1) return Optional.empty();
         String oldCore = edit.oldCore();
         String newCore = edit.newCore();
+        if (oldCore.isBlank()) {
+            // A pure insertion: anchor it on the expression it follows ("quantity()" in "item.quantity(), id"),
+            // so the sites are the places with the same expression.
+            String left = leftAnchor(edit.before(), edit.commonPrefix());
+            if (left.isBlank()) return Optional.empty();
+            oldCore = left + oldCore;
+            newCore = left + newCore;
+        }
         if (oldCore.isBlank() || oldCore.contains("\n") && oldCore.length() > 400) return Optional.empty();
+        String finalNewCore = newCore;
         String context = "// the same change was made nearby:\n// - " + edit.before().strip().replace("\n", "\n// - ")
                 + "\n// + " + edit.after().strip().replace("\n", "\n// + ") + "\n";
         List<Site> sites = new ArrayList<>();
         for (SimilarSite s : in.index().similarSites(edit.before(), 40)) {
             if (s.score() < MIN_SCORE) continue;
             Path file = s.path();
-            if (file.equals(in.file()) && s.endLine() >= edit.startLine() - 1 && s.startLine() <= edit.afterEndLine() + 1) continue;
             String text = in.text(file);
             int from = JavaText.lineStartOffset(text, s.startLine());
-            int to = JavaText.lineStartOffset(text, s.endLine() + 1);
+            int to = JavaText.lineStartOffset(text, s.endLine() + 2); // one line of slack: a statement split over lines
             int occ = text.indexOf(oldCore, from);
             while (occ >= 0 && occ + oldCore.length() <= to) {
                 int at = occ;
-                if (sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
+                int occLine = (int) text.substring(0, occ).chars().filter(c -> c == '\n').count();
+                boolean edited = file.equals(in.file()) && occLine >= edit.startLine() && occLine <= edit.afterEndLine();
+                if (!edited && sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
                     int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
                     sites.add(new Site(file, occ, occ + oldCore.length(), "", "", context, tokens,
-                            modelText -> replacement(modelText, newCore)));
+                            modelText -> replacement(modelText, finalNewCore)));
                 }
                 occ = text.indexOf(oldCore, occ + oldCore.length());
             }
@@ -62,6 +72,24 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newCore.strip()) + "`) to " + sites.size()
                 + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)";
         return Optional.of(new RefactorPlan(name(), title, sites));
+    }
+
+    /** The name or call that ends at {@code end}: back over balanced parentheses and identifier characters. */
+    static String leftAnchor(String text, int end) {
+        int i = end;
+        while (i > 0) {
+            char c = text.charAt(i - 1);
+            if (c == ')' || c == ']') {
+                int open = JavaText.matchingOpen(text, i - 1);
+                if (open < 0) break;
+                i = open;
+            } else if (Character.isJavaIdentifierPart(c)) {
+                i--;
+            } else {
+                break;
+            }
+        }
+        return text.substring(i, end);
     }
 
     private static String abbreviate(String s) {
