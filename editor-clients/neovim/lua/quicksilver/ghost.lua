@@ -1,0 +1,197 @@
+-- Ghost text for Neovim 0.7-0.11, from the server's textDocument/completion answer (one model item whose
+-- textEdit replaces the word typed before the cursor). The rest of the item after what is already typed is shown
+-- with extmarks: the first line as virtual text at the cursor, further lines as virtual lines below. Accepting
+-- applies the item's textEdit through vim.lsp.util and puts the cursor after the inserted text.
+--
+-- Rendering with one extmark (virt_text + virt_lines) and clearing it on InsertLeave/BufLeave follows copilot.lua's
+-- suggestion module (zbirenbaum/copilot.lua, lua/copilot/suggestion.lua); on 0.10+ the first line is drawn
+-- 'inline' so the text after the cursor moves aside, as there.
+local M = {}
+
+local ns = vim.api.nvim_create_namespace('quicksilver.ghost')
+local state = {} -- bufnr -> { item, tick, row, col, timer, request_id, client_id }
+
+local function has(version)
+  return vim.fn.has('nvim-' .. version) == 1
+end
+
+local function buf_state(bufnr)
+  state[bufnr] = state[bufnr] or {}
+  return state[bufnr]
+end
+
+function M.clear(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local s = buf_state(bufnr)
+  s.item = nil
+  if vim.api.nvim_buf_is_valid(bufnr) then
+    vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
+  end
+end
+
+local function cancel(bufnr)
+  local s = buf_state(bufnr)
+  if s.request_id and s.client_id then
+    local c = vim.lsp.get_client_by_id(s.client_id)
+    if c then
+      c.cancel_request(s.request_id)
+    end
+  end
+  s.request_id = nil
+end
+
+--- The part of the item's text not yet typed: the edit replaces range.start..cursor, so drop what is there.
+local function remainder(bufnr, item)
+  local edit = item.textEdit
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local line = vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
+  local start_byte = vim.str_byteindex(line, edit.range.start.character, true)
+  local typed = line:sub(start_byte + 1, col)
+  local text = edit.newText
+  if edit.range.start.line == row - 1 and text:sub(1, #typed) == typed then
+    return text:sub(#typed + 1)
+  end
+  return text
+end
+
+local function render(bufnr, item, hl_group)
+  vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
+  local text = remainder(bufnr, item)
+  if text == '' then
+    return
+  end
+  local lines = vim.split(text, '\n', { plain = true })
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local opts = { virt_text = { { lines[1], hl_group } }, hl_mode = 'combine' }
+  if has('0.10') then
+    opts.virt_text_pos = 'inline'
+  else
+    local after = (vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''):sub(col + 1)
+    opts.virt_text_pos = after == '' and 'overlay' or 'eol'
+  end
+  if #lines > 1 then
+    opts.virt_lines = {}
+    for i = 2, #lines do
+      table.insert(opts.virt_lines, { { lines[i], hl_group } })
+    end
+  end
+  vim.api.nvim_buf_set_extmark(bufnr, ns, row - 1, col, opts)
+end
+
+--- Asks the server for a completion at the cursor and shows it as ghost text. on_done(item|nil) is optional.
+function M.request(bufnr, qs, on_done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = qs.client(bufnr)
+  if not client then
+    if on_done then
+      on_done(nil)
+    end
+    return
+  end
+  cancel(bufnr)
+  local s = buf_state(bufnr)
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  local params = vim.lsp.util.make_position_params()
+  params.context = { triggerKind = 1 }
+  local ok, id = client.request('textDocument/completion', params, function(err, result)
+    s.request_id = nil
+    local item = nil
+    if not err and result then
+      local items = result.items or result
+      for _, it in ipairs(items) do
+        if it.textEdit and it.textEdit.newText and it.textEdit.newText ~= '' then
+          item = it
+          break
+        end
+      end
+    end
+    -- A stale answer (the buffer changed meanwhile) is dropped; the newer request is on its way.
+    if item and vim.api.nvim_buf_is_valid(bufnr) and vim.api.nvim_buf_get_changedtick(bufnr) == tick then
+      s.item = item
+      s.tick = tick
+      s.encoding = client.offset_encoding or 'utf-16'
+      if vim.api.nvim_get_current_buf() == bufnr then
+        render(bufnr, item, qs.config.ghost_text.hl_group)
+      end
+    else
+      item = nil
+    end
+    if on_done then
+      on_done(item)
+    end
+  end, bufnr)
+  if ok then
+    s.request_id = id
+    s.client_id = client.id
+  end
+end
+
+--- Inserts the ghost text (applies the item's textEdit) and moves the cursor after it. Returns whether it did.
+function M.accept(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local s = buf_state(bufnr)
+  local item = s.item
+  if not item or s.tick ~= vim.api.nvim_buf_get_changedtick(bufnr) then
+    M.clear(bufnr)
+    return false
+  end
+  M.clear(bufnr)
+  local edit = item.textEdit
+  local start = edit.range.start
+  local line = vim.api.nvim_buf_get_lines(bufnr, start.line, start.line + 1, false)[1] or ''
+  local start_byte = vim.str_byteindex(line, start.character, s.encoding ~= 'utf-8')
+  vim.lsp.util.apply_text_edits({ edit }, bufnr, s.encoding)
+  local lines = vim.split(edit.newText, '\n', { plain = true })
+  local row = start.line + #lines
+  local col = #lines == 1 and (start_byte + #lines[1]) or #lines[#lines]
+  pcall(vim.api.nvim_win_set_cursor, 0, { row, col })
+  return true
+end
+
+--- Shows ghost text while typing in bufnr (debounced), clears it when leaving insert mode.
+function M.attach(bufnr, qs)
+  local group = vim.api.nvim_create_augroup('quicksilver.ghost.' .. bufnr, { clear = true })
+  local s = buf_state(bufnr)
+  vim.api.nvim_create_autocmd({ 'TextChangedI', 'TextChangedP' }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      M.clear(bufnr)
+      if s.timer then
+        s.timer:stop()
+      end
+      s.timer = s.timer or vim.loop.new_timer()
+      s.timer:start(qs.config.ghost_text.debounce_ms, 0, vim.schedule_wrap(function()
+        if vim.api.nvim_get_mode().mode:sub(1, 1) == 'i' and vim.api.nvim_get_current_buf() == bufnr then
+          M.request(bufnr, qs)
+        end
+      end))
+    end,
+  })
+  vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufLeave' }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      cancel(bufnr)
+      M.clear(bufnr)
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufUnload', {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      if s.timer then
+        s.timer:stop()
+        s.timer:close()
+      end
+      state[bufnr] = nil
+    end,
+  })
+end
+
+--- The item on show in bufnr, if any (for tests and statuslines).
+function M.current(bufnr)
+  return buf_state((bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr).item
+end
+
+return M

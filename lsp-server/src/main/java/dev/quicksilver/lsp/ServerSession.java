@@ -1,0 +1,201 @@
+package dev.quicksilver.lsp;
+
+import dev.quicksilver.index.IndexSettings;
+import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.documents.DocumentStore;
+import dev.quicksilver.lsp.documents.TextDocument;
+import dev.quicksilver.lsp.model.ModelService;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.services.LanguageClient;
+
+/**
+ * The state one connection's handlers share: client and its capabilities, settings, workspace roots and index,
+ * open documents, the model service, and the worker pool. Handlers get it and nothing else (JDT LS passes its
+ * {@code PreferenceManager}/{@code ProjectsManager} the same way).
+ *
+ * <p>Concurrency. Fields written once during {@code initialize} are volatile and read by worker threads after.
+ * The index is built on a worker after {@code initialize} answers; {@link #index()} waits for it (handlers run on
+ * workers, never on LSP4J's reader thread). The model service is created on first use and replaced when settings
+ * that name the model process change; {@link #model()} hands out the current one, and a replaced one is closed
+ * (its in-flight requests fail and are answered with an error). Completions in flight are tracked per document so
+ * a newer request cancels the older one.
+ */
+public final class ServerSession implements AutoCloseable {
+    private final ExecutorService workers;
+    private final Function<ServerSettings, ModelService> modelFactory;
+    private final DocumentStore documents = new DocumentStore();
+    private final Map<String, CompletableFuture<?>> completionsInFlight = new ConcurrentHashMap<>();
+    private final Set<String> shownProblems = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger progressTokens = new AtomicInteger();
+    private final Map<String, CompletableFuture<?>> progressRequests = new ConcurrentHashMap<>();
+
+    private volatile LanguageClient client;
+    private volatile ClientCapabilities capabilities = new ClientCapabilities();
+    private volatile ServerSettings settings = ServerSettings.defaults();
+    private volatile WorkspaceRoots roots = new WorkspaceRoots(List.of());
+    private volatile CompletableFuture<WorkspaceIndex> index = new CompletableFuture<>();
+    private volatile ModelService model;
+    private volatile boolean shutdownRequested;
+
+    public ServerSession(Function<ServerSettings, ModelService> modelFactory) {
+        this.modelFactory = modelFactory;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "quicksilver-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ---- set up by initialize ----
+
+    public void connect(LanguageClient client) {
+        this.client = client;
+    }
+
+    public void initialize(ClientCapabilities caps, ServerSettings s, List<Path> workspaceRoots) {
+        this.capabilities = caps == null ? new ClientCapabilities() : caps;
+        this.settings = s;
+        this.roots = new WorkspaceRoots(workspaceRoots);
+        if (workspaceRoots.isEmpty()) {
+            index.completeExceptionally(Errors.invalidParams("the client opened no workspace folder, so there is no index; open a folder"));
+            return;
+        }
+        CompletableFuture<WorkspaceIndex> target = index;
+        workers.execute(() -> {
+            try {
+                WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).build());
+                long t0 = System.nanoTime();
+                var stats = idx.build();
+                log(MessageType.Info, "indexed " + stats.files() + " files (" + stats.javaFiles() + " Java) in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                target.complete(idx);
+            } catch (RuntimeException e) {
+                problem("index", "indexing the workspace failed: " + e.getMessage());
+                target.completeExceptionally(e);
+            }
+        });
+    }
+
+    // ---- accessors ----
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public DocumentStore documents() {
+        return documents;
+    }
+
+    public ClientCapabilities capabilities() {
+        return capabilities;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public WorkspaceRoots roots() {
+        return roots;
+    }
+
+    public Optional<LanguageClient> client() {
+        return Optional.ofNullable(client);
+    }
+
+    /** The index, waiting for the first build. Call from worker threads only. */
+    public WorkspaceIndex index() {
+        return index.join();
+    }
+
+    public CompletableFuture<WorkspaceIndex> indexFuture() {
+        return index;
+    }
+
+    /** The open document, or an invalid-params error that says how to fix the request. */
+    public TextDocument requireDocument(String uri) {
+        String key = Uris.normalize(uri);
+        TextDocument doc = documents.get(key).orElseThrow(() ->
+                Errors.invalidParams(uri + " is not open; send textDocument/didOpen before asking about it"));
+        if (doc.isBinary()) throw Errors.invalidParams(uri + " is a binary file; Quicksilver only completes text");
+        return doc;
+    }
+
+    public synchronized ModelService model() {
+        if (model == null) {
+            model = modelFactory.apply(settings);
+            log(MessageType.Info, "model: " + model.describe());
+        }
+        return model;
+    }
+
+    public synchronized void updateSettings(ServerSettings next) {
+        ServerSettings previous = settings;
+        settings = next;
+        if (model != null && next.needsNewSidecar(previous)) {
+            ModelService old = model;
+            model = null;
+            workers.execute(old::close);
+            log(MessageType.Info, "settings changed the model process; a new sidecar starts on the next request");
+        }
+    }
+
+    public Map<String, CompletableFuture<?>> completionsInFlight() {
+        return completionsInFlight;
+    }
+
+    public String nextProgressToken(String kind) {
+        return "quicksilver/" + kind + "/" + progressTokens.incrementAndGet();
+    }
+
+    /** Requests that a window/workDoneProgress/cancel for their token cancels. */
+    public Map<String, CompletableFuture<?>> progressRequests() {
+        return progressRequests;
+    }
+
+    public boolean shutdownRequested() {
+        return shutdownRequested;
+    }
+
+    public void requestShutdown() {
+        shutdownRequested = true;
+    }
+
+    // ---- reaching the user ----
+
+    /** Status and errors go to the client's log (window/logMessage) and to stderr (never stdout: that is the wire). */
+    public void log(MessageType type, String message) {
+        if (System.getProperty("quicksilver.quiet") == null) System.err.println("quicksilver: " + message);
+        LanguageClient c = client;
+        if (c != null) c.logMessage(new MessageParams(type, message));
+    }
+
+    /** A problem the user should see: logged every time, shown (window/showMessage) once per distinct problem. */
+    public void problem(String key, String sentence) {
+        log(MessageType.Error, sentence);
+        LanguageClient c = client;
+        if (c != null && shownProblems.add(key + "|" + sentence)) c.showMessage(new MessageParams(MessageType.Error, sentence));
+    }
+
+    @Override
+    public synchronized void close() {
+        completionsInFlight.values().forEach(f -> f.cancel(true));
+        if (model != null) model.close();
+        model = null;
+        index.thenAccept(WorkspaceIndex::close);
+        workers.shutdownNow();
+    }
+}

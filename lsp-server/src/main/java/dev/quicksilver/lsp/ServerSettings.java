@@ -1,0 +1,118 @@
+package dev.quicksilver.lsp;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Everything the user can configure, from {@code initializationOptions} or {@code workspace/didChangeConfiguration}
+ * (either at the top level or under a {@code "quicksilver"} key). Unknown keys are ignored; a bad value is an
+ * {@link IllegalArgumentException} with one sentence that names the key.
+ *
+ * @param modelDir          the model directory the sidecar loads
+ * @param sidecarAddress    {@code host:port} of a running sidecar, or null to spawn one locally
+ * @param sidecarJar        the gpu-sidecar jar to spawn
+ * @param backend           auto, cpu, reference or cuda
+ * @param maxTokens         token budget of a completion's hole
+ * @param sampler           the sampler name passed to the sidecar (e.g. threshold)
+ * @param threshold         confidence threshold for parallel commits
+ * @param blockLength       semi-autoregressive block length
+ * @param cache             none, prefix or dual
+ * @param contextTokens     token budget of the context the indexer assembles
+ * @param completionTimeoutMs deadline of one completion
+ * @param refactorTimeoutMs deadline of one refactor batch
+ */
+public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
+                             String sampler, double threshold, int blockLength, String cache, int contextTokens,
+                             long completionTimeoutMs, long refactorTimeoutMs) {
+
+    private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
+    private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
+
+    /** Where the repository lives: {@code -Dquicksilver.home}, {@code $QUICKSILVER_HOME}, else two levels above this jar. */
+    public static Path home() {
+        String p = System.getProperty("quicksilver.home", System.getenv("QUICKSILVER_HOME"));
+        if (p != null && !p.isBlank()) return Path.of(p).toAbsolutePath().normalize();
+        try {
+            Path code = Path.of(ServerSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // lsp-server/target/lsp-server.jar or lsp-server/target/classes
+            Path root = code.getParent().getParent().getParent();
+            if (root != null && Files.isDirectory(root.resolve("models"))) return root;
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    public static ServerSettings defaults() {
+        Path home = home();
+        return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
+                home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
+                15_000, 120_000);
+    }
+
+    /** These settings with the keys present in {@code json} replaced. */
+    public ServerSettings merge(JsonElement json) {
+        if (json == null || !json.isJsonObject()) return this;
+        JsonObject o = json.getAsJsonObject();
+        if (o.has("quicksilver") && o.get("quicksilver").isJsonObject()) o = o.getAsJsonObject("quicksilver");
+        Path model = o.has("modelDir") ? Path.of(string(o, "modelDir")).toAbsolutePath().normalize() : modelDir;
+        String address = o.has("sidecarAddress") ? blankToNull(string(o, "sidecarAddress")) : sidecarAddress;
+        if (address != null && !address.matches("[^:\\s]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("sidecarAddress must be host:port, was \"" + address + "\"");
+        }
+        Path jar = o.has("sidecarJar") ? Path.of(string(o, "sidecarJar")).toAbsolutePath().normalize() : sidecarJar;
+        String be = o.has("backend") ? string(o, "backend").toLowerCase(Locale.ROOT) : backend;
+        if (!BACKENDS.contains(be)) throw new IllegalArgumentException("backend must be one of " + BACKENDS + ", was \"" + be + "\"");
+        int max = o.has("maxTokens") ? integer(o, "maxTokens", 1, 512) : maxTokens;
+        String samp = o.has("sampler") ? string(o, "sampler") : sampler;
+        double thr = o.has("threshold") ? number(o, "threshold") : threshold;
+        if (!(thr > 0 && thr <= 1)) throw new IllegalArgumentException("threshold must be in (0, 1], was " + thr);
+        int block = o.has("blockLength") ? integer(o, "blockLength", 1, 1024) : o.has("block") ? integer(o, "block", 1, 1024) : blockLength;
+        String c = o.has("cache") ? string(o, "cache").toLowerCase(Locale.ROOT) : cache;
+        if (!CACHES.contains(c)) throw new IllegalArgumentException("cache must be one of " + CACHES + ", was \"" + c + "\"");
+        int ctx = o.has("contextTokens") ? integer(o, "contextTokens", 0, 100_000) : contextTokens;
+        long ct = o.has("completionTimeoutMs") ? integer(o, "completionTimeoutMs", 10, 600_000) : completionTimeoutMs;
+        long rt = o.has("refactorTimeoutMs") ? integer(o, "refactorTimeoutMs", 10, 3_600_000) : refactorTimeoutMs;
+        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt);
+    }
+
+    /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */
+    public boolean needsNewSidecar(ServerSettings other) {
+        return !modelDir.equals(other.modelDir) || !java.util.Objects.equals(sidecarAddress, other.sidecarAddress)
+                || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static String string(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e.isJsonNull()) return "";
+        if (!e.isJsonPrimitive()) throw new IllegalArgumentException(key + " must be a string");
+        return e.getAsString();
+    }
+
+    private static int integer(JsonObject o, String key, int min, int max) {
+        try {
+            int v = o.get(key).getAsInt();
+            if (v < min || v > max) throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + v);
+            return v;
+        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, was " + o.get(key));
+        }
+    }
+
+    private static double number(JsonObject o, String key) {
+        try {
+            return o.get(key).getAsDouble();
+        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
+            throw new IllegalArgumentException(key + " must be a number, was " + o.get(key));
+        }
+    }
+}

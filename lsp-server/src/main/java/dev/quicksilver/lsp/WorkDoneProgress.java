@@ -1,0 +1,104 @@
+package dev.quicksilver.lsp;
+
+import org.eclipse.lsp4j.ProgressParams;
+import org.eclipse.lsp4j.WorkDoneProgressBegin;
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
+import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.LanguageClient;
+
+/**
+ * {@code $/progress} for one request. It stays silent for {@code delayMs} (short completions show nothing), then
+ * begins: with the client's own {@code workDoneToken} when the request carried one, else with a token created by
+ * {@code window/workDoneProgress/create} when the client supports that, else not at all. Reports are the share of
+ * committed tokens, sent when the percentage moves.
+ *
+ * <p>Concurrency. {@link #update} comes from the sidecar client's callback thread and {@link #end} from whichever
+ * thread completes the request; the methods are synchronized (a few notifications per request).
+ */
+public final class WorkDoneProgress {
+    private final ServerSession session;
+    private final Either<String, Integer> clientToken;
+    private final String title;
+    private final long delayMs;
+    private final long startNanos = System.nanoTime();
+    private Either<String, Integer> token;
+    private boolean begun;
+    private boolean ended;
+    private int lastPercent = -1;
+
+    private final java.util.concurrent.CompletableFuture<?> request;
+
+    public WorkDoneProgress(ServerSession session, Either<String, Integer> clientToken, String title, long delayMs,
+                            java.util.concurrent.CompletableFuture<?> request) {
+        this.session = session;
+        this.request = request;
+        this.clientToken = clientToken;
+        this.title = title;
+        this.delayMs = delayMs;
+    }
+
+    public synchronized void update(int committed, int total) {
+        if (ended) return;
+        if (!begun && (System.nanoTime() - startNanos) / 1_000_000 < delayMs) return;
+        if (!begun && !begin()) return;
+        int percent = total <= 0 ? 0 : Math.min(100, committed * 100 / total);
+        if (percent == lastPercent) return;
+        lastPercent = percent;
+        WorkDoneProgressReport report = new WorkDoneProgressReport();
+        report.setPercentage(percent);
+        report.setMessage(committed + "/" + total + " tokens committed");
+        report.setCancellable(true);
+        send(Either.forLeft(report));
+    }
+
+    /** Begins now regardless of the delay (refactors: always long enough to show). */
+    public synchronized void beginNow(String message) {
+        if (!begun && begin() && message != null) {
+            WorkDoneProgressReport report = new WorkDoneProgressReport();
+            report.setMessage(message);
+            send(Either.forLeft(report));
+        }
+    }
+
+    public synchronized void end(String message) {
+        if (ended) return;
+        ended = true;
+        if (!begun) return;
+        WorkDoneProgressEnd end = new WorkDoneProgressEnd();
+        end.setMessage(message);
+        send(Either.forLeft(end));
+    }
+
+    private boolean begin() {
+        LanguageClient client = session.client().orElse(null);
+        if (client == null) return false;
+        if (clientToken != null) {
+            token = clientToken;
+        } else {
+            var window = session.capabilities().getWindow();
+            if (window == null || !Boolean.TRUE.equals(window.getWorkDoneProgress())) return false;
+            token = Either.forLeft(session.nextProgressToken("denoise"));
+            // The client answers create asynchronously; LSP allows progress right after the request is sent.
+            client.createProgress(new WorkDoneProgressCreateParams(token));
+        }
+        begun = true;
+        session.progressRequests().put(key(token), request);
+        request.whenComplete((r, e) -> session.progressRequests().remove(key(token)));
+        WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
+        begin.setTitle(title);
+        begin.setCancellable(true);
+        begin.setPercentage(0);
+        send(Either.forLeft(begin));
+        return true;
+    }
+
+    public static String key(Either<String, Integer> token) {
+        return token.isLeft() ? token.getLeft() : String.valueOf(token.getRight());
+    }
+
+    private void send(Either<org.eclipse.lsp4j.WorkDoneProgressNotification, Object> value) {
+        session.client().ifPresent(c -> c.notifyProgress(new ProgressParams(token, value)));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.quicksilver.lsp.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.lsp.Uris;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.InlineCompletionContext;
+import org.eclipse.lsp4j.InlineCompletionParams;
+import org.eclipse.lsp4j.InlineCompletionTriggerKind;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bench lsp}: a typing simulation. A real Java file is replayed keystroke by keystroke into the headless
+ * server (a stretch of it is removed and typed back in), at about 15 characters a second with longer pauses
+ * after spaces and line ends, as people type. The client debounces 100 ms: a request goes out when no key came
+ * for 100 ms, and the previous request, if still running, is cancelled ({@code $/cancelRequest}). Reported:
+ * p50/p95 latency of the completions that finished, and the fraction of requests cancelled.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of the language server (bench lsp).")
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", description = "lsp")
+    String target;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Java file to replay (default: samples/java-shop Inventory.java).")
+    Path file;
+
+    @Option(names = "--chars", defaultValue = "300", description = "Characters to type (default ${DEFAULT-VALUE}).")
+    int chars;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Completion budget (default: the server's).")
+    Integer maxTokens;
+
+    @Option(names = "--context-tokens", paramLabel = "N", description = "Context budget (default: the server's).")
+    Integer contextTokens;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--verbose")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"lsp".equals(target)) throw new IllegalArgumentException("unknown bench target \"" + target + "\"; this jar runs bench lsp");
+        Path home = ServerSettings.home();
+        Path src = file != null ? file.toAbsolutePath().normalize() : home.resolve("samples/java-shop/src/main/java/shop/Inventory.java");
+        String full = Headless.read(src);
+        Path ws = Files.createTempDirectory("quicksilver-bench-");
+        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        try {
+            Path copy = ws.resolve(src.getFileName().toString());
+            Files.writeString(copy, full);
+            // Type back the middle stretch of the file.
+            int start = full.indexOf('\n', full.length() / 3) + 1;
+            int end = Math.min(full.length(), start + chars);
+            String typed = full.substring(start, end);
+            String initial = full.substring(0, start) + full.substring(end);
+            try (HeadlessClient client = new HeadlessClient(verbose)) {
+                JsonObject options = new JsonObject();
+                if (maxTokens != null) options.addProperty("maxTokens", maxTokens);
+                if (contextTokens != null) options.addProperty("contextTokens", contextTokens);
+                client.initialize(ws, options);
+                Headless.open(client, copy, initial);
+                // Warm up: start the sidecar and load the model before timing.
+                Headless.complete(client, copy, lineOf(initial, start), colOf(initial, start));
+                List<Double> latencies = new CopyOnWriteArrayList<>();
+                AtomicInteger sent = new AtomicInteger();
+                AtomicInteger cancelled = new AtomicInteger();
+                AtomicInteger empty = new AtomicInteger();
+                String uri = Uris.toUri(copy);
+                String text = initial;
+                int cursor = start;
+                int version = 1;
+                CompletableFuture<?> inflight = null;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < typed.length(); i++) {
+                    char ch = typed.charAt(i);
+                    String key = String.valueOf(ch);
+                    if (ch == '\n') {
+                        // The editor auto-indents: the line break and the next line's indentation are one change.
+                        int j = i + 1;
+                        while (j < typed.length() && (typed.charAt(j) == ' ' || typed.charAt(j) == '\t')) j++;
+                        key = typed.substring(i, j);
+                        i = j - 1;
+                    }
+                    Position pos = new Position(lineOf(text, cursor), colOf(text, cursor));
+                    text = text.substring(0, cursor) + key + text.substring(cursor);
+                    cursor += key.length();
+                    client.server().getTextDocumentService().didChange(new DidChangeTextDocumentParams(
+                            new VersionedTextDocumentIdentifier(uri, ++version),
+                            List.of(new TextDocumentContentChangeEvent(new Range(pos, pos), key))));
+                    long gap = ch == '\n' ? 300 : ch == ' ' || ch == ';' || ch == '(' || ch == '.' ? 160 : 40;
+                    if (gap > 100) {
+                        Thread.sleep(100); // the debounce: quiet for 100 ms, so the client asks
+                        if (inflight != null && !inflight.isDone()) inflight.cancel(true);
+                        Position at = new Position(lineOf(text, cursor), colOf(text, cursor));
+                        long sentAt = System.nanoTime();
+                        sent.incrementAndGet();
+                        var f = client.server().getTextDocumentService().inlineCompletion(new InlineCompletionParams(
+                                new TextDocumentIdentifier(uri), at, new InlineCompletionContext(InlineCompletionTriggerKind.Automatic)));
+                        f.whenComplete((r, e) -> {
+                            if (e != null) {
+                                cancelled.incrementAndGet();
+                            } else {
+                                latencies.add((System.nanoTime() - sentAt) / 1e6);
+                                if (r.getRight().getItems().isEmpty()) empty.incrementAndGet();
+                            }
+                        });
+                        inflight = f;
+                        Thread.sleep(gap - 100);
+                    } else {
+                        Thread.sleep(gap);
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (inflight != null) {
+                    try {
+                        inflight.get(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // counted by the callback
+                    }
+                }
+                Thread.sleep(50);
+                List<Double> sorted = new ArrayList<>(latencies);
+                Collections.sort(sorted);
+                double p50 = percentile(sorted, 50);
+                double p95 = percentile(sorted, 95);
+                double cancelledFraction = sent.get() == 0 ? 0 : (double) cancelled.get() / sent.get();
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("benchmark", "lsp-typing");
+                    o.addProperty("file", src.toString());
+                    o.addProperty("charsTyped", typed.length());
+                    o.addProperty("charsPerSecond", typed.length() / seconds);
+                    o.addProperty("requests", sent.get());
+                    o.addProperty("completed", sorted.size());
+                    o.addProperty("emptyCompletions", empty.get());
+                    o.addProperty("cancelled", cancelled.get());
+                    o.addProperty("p50Ms", p50);
+                    o.addProperty("p95Ms", p95);
+                    o.addProperty("cancelledFraction", cancelledFraction);
+                    o.addProperty("maxTokens", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens);
+                    o.addProperty("contextTokens", contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
+                    o.addProperty("cores", Runtime.getRuntime().availableProcessors());
+                    o.addProperty("date", LocalDate.now().toString());
+                    System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+                } else {
+                    System.out.printf("maxTokens %d, contextTokens %d%n", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens,
+                            contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
+                    System.out.printf("typed %d chars in %.1f s (%.1f chars/s); %d requests, %d completed (%d empty), %d cancelled%n",
+                            typed.length(), seconds, typed.length() / seconds, sent.get(), sorted.size(), empty.get(), cancelled.get());
+                    System.out.printf("inline completion latency p50 %.0f ms, p95 %.0f ms; cancelled fraction %.2f%n", p50, p95, cancelledFraction);
+                }
+            }
+            return 0;
+        } finally {
+            DemoCommand.delete(ws);
+        }
+    }
+
+    static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) return Double.NaN;
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static int lineOf(String text, int offset) {
+        int l = 0;
+        for (int i = 0; i < offset; i++) if (text.charAt(i) == '\n') l++;
+        return l;
+    }
+
+    private static int colOf(String text, int offset) {
+        return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+    }
+
+    @SuppressWarnings("unused")
+    private static boolean isCancel(Throwable e) {
+        return e instanceof CancellationException;
+    }
+}

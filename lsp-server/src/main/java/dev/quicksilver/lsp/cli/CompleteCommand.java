@@ -1,0 +1,34 @@
+package dev.quicksilver.lsp.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code complete FILE:LINE:COL}: one inline completion, headless, printed to stdout. */
+@Command(name = "complete", mixinStandardHelpOptions = true, description = "Print the inline completion at FILE:LINE:COL (one-based).")
+public final class CompleteCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE:LINE:COL")
+    String at;
+
+    @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace folder (default: the file's folder).")
+    Path workspace;
+
+    @Option(names = "--verbose", description = "Print the server's log to stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Headless.Location loc = Headless.Location.parse(at);
+        Path ws = workspace != null ? workspace.toAbsolutePath().normalize() : loc.file().getParent();
+        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        try (HeadlessClient client = new HeadlessClient(verbose)) {
+            client.initialize(ws, null);
+            Headless.open(client, loc.file(), Headless.read(loc.file()));
+            var item = Headless.complete(client, loc.file(), loc.line(), loc.column());
+            System.out.println(item.map(i -> i.getInsertText().getLeft()).orElse(""));
+            return item.isPresent() ? 0 : 1;
+        }
+    }
+}

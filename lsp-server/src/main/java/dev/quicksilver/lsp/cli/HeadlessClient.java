@@ -1,0 +1,145 @@
+package dev.quicksilver.lsp.cli;
+
+import dev.quicksilver.lsp.QuicksilverServer;
+import dev.quicksilver.lsp.Uris;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
+import org.eclipse.lsp4j.ApplyWorkspaceEditResponse;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeActionCapabilities;
+import org.eclipse.lsp4j.CodeActionResolveSupportCapabilities;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.InlineCompletionCapabilities;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.TextDocumentClientCapabilities;
+import org.eclipse.lsp4j.WorkspaceClientCapabilities;
+import org.eclipse.lsp4j.WorkspaceEditCapabilities;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+/**
+ * Headless mode: the real server, in this process, driven over LSP through a pipe by a minimal client. The
+ * commands ({@code complete}, {@code refactor}, {@code demo}, {@code bench lsp}) talk LSP to it exactly as an
+ * editor would, so they exercise the same handlers.
+ *
+ * <p>Concurrency. Two LSP4J endpoints, each with its own reader thread; the caller blocks on futures only.
+ */
+public final class HeadlessClient implements AutoCloseable {
+    private final LanguageServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "headless-lsp");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Future<Void> serverListening;
+    private final Future<Void> clientListening;
+    private final boolean verbose;
+    private volatile String lastCompletionLog = "";
+
+    /** The server's last log line about a completion (it shows the model's raw text and what was kept). */
+    public String lastCompletionLog() {
+        return lastCompletionLog;
+    }
+
+    public HeadlessClient(boolean verbose) throws IOException {
+        this.verbose = verbose;
+        PipedInputStream serverIn = new PipedInputStream(1 << 16);
+        PipedOutputStream clientOut = new PipedOutputStream(serverIn);
+        PipedInputStream clientIn = new PipedInputStream(1 << 16);
+        PipedOutputStream serverOut = new PipedOutputStream(clientIn);
+        QuicksilverServer impl = QuicksilverServer.withSidecar(() -> { });
+        Launcher<LanguageClient> s = new LSPLauncher.Builder<LanguageClient>().setLocalService(impl)
+                .setRemoteInterface(LanguageClient.class).setInput(serverIn).setOutput(serverOut).setExecutorService(threads).create();
+        impl.connect(s.getRemoteProxy());
+        Launcher<LanguageServer> c = LSPLauncher.createClientLauncher(new Client(), clientIn, clientOut, threads, null);
+        this.server = c.getRemoteProxy();
+        this.serverListening = s.startListening();
+        this.clientListening = c.startListening();
+    }
+
+    public LanguageServer server() {
+        return server;
+    }
+
+    /** initialize + initialized for one workspace folder, as a capable client (inline completion, resolve, documentChanges). */
+    public void initialize(Path workspace, Object initializationOptions) {
+        InitializeParams p = new InitializeParams();
+        p.setProcessId((int) ProcessHandle.current().pid());
+        p.setWorkspaceFolders(List.of(new WorkspaceFolder(Uris.toUri(workspace), workspace.getFileName().toString())));
+        p.setInitializationOptions(initializationOptions);
+        ClientCapabilities caps = new ClientCapabilities();
+        TextDocumentClientCapabilities td = new TextDocumentClientCapabilities();
+        td.setInlineCompletion(new InlineCompletionCapabilities());
+        CodeActionCapabilities ca = new CodeActionCapabilities();
+        ca.setResolveSupport(new CodeActionResolveSupportCapabilities(List.of("edit")));
+        td.setCodeAction(ca);
+        caps.setTextDocument(td);
+        WorkspaceClientCapabilities ws = new WorkspaceClientCapabilities();
+        WorkspaceEditCapabilities we = new WorkspaceEditCapabilities();
+        we.setDocumentChanges(true);
+        ws.setWorkspaceEdit(we);
+        caps.setWorkspace(ws);
+        p.setCapabilities(caps);
+        server.initialize(p).join();
+        server.initialized(new InitializedParams());
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+        server.exit();
+        serverListening.cancel(true);
+        clientListening.cancel(true);
+        threads.shutdownNow();
+    }
+
+    private final class Client implements LanguageClient {
+        @Override
+        public void telemetryEvent(Object object) {
+        }
+
+        @Override
+        public void publishDiagnostics(PublishDiagnosticsParams diagnostics) {
+        }
+
+        @Override
+        public void showMessage(MessageParams m) {
+            System.err.println("quicksilver: " + m.getMessage());
+        }
+
+        @Override
+        public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void logMessage(MessageParams m) {
+            if (m.getMessage().startsWith("completion ")) lastCompletionLog = m.getMessage();
+            if (verbose) System.err.println("[server] " + m.getMessage());
+        }
+
+        @Override
+        public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+            return CompletableFuture.completedFuture(new ApplyWorkspaceEditResponse(false));
+        }
+    }
+}

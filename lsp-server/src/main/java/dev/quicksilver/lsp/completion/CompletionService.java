@@ -1,0 +1,132 @@
+package dev.quicksilver.lsp.completion;
+
+import dev.quicksilver.index.Context;
+import dev.quicksilver.index.ContextSegment;
+import dev.quicksilver.index.DocumentSnapshot;
+import dev.quicksilver.index.TextPosition;
+import dev.quicksilver.index.TokenCounter;
+import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.Errors;
+import dev.quicksilver.lsp.ServerSession;
+import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.lsp.Uris;
+import dev.quicksilver.lsp.WorkDoneProgress;
+import dev.quicksilver.lsp.documents.TextDocument;
+import dev.quicksilver.lsp.model.ModelService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+
+/**
+ * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, and the
+ * text rules of {@link CompletionText}. The two handlers only shape the answer for their request.
+ *
+ * <p>Concurrency. {@link #suggest} returns at once with a future that it also registers as the document's
+ * completion in flight, cancelling the previous one (cancel-previous per document, as the design's step 2
+ * says). The returned future is the very object LSP4J cancels on {@code $/cancelRequest}; its cancellation
+ * cancels the model future, which the sidecar client turns into a cancelled RPC. Context assembly runs on a
+ * worker thread, the denoising in the sidecar; nothing here blocks the reader thread.
+ */
+public final class CompletionService {
+    /** Characters per token of the embedded model's byte-level BPE on Java, rounded down to stay under budget. */
+    static final TokenCounter TOKENS = text -> (int) Math.ceil(text.length() / 3.0);
+
+    /** A completion ready to show: insert {@code text}, replacing {@code [start, end)} of version {@code version}. */
+    public record Suggestion(String text, Position start, Position end, int version, boolean healed) {
+    }
+
+    private final ServerSession session;
+
+    public CompletionService(ServerSession session) {
+        this.session = session;
+    }
+
+    public CompletableFuture<Optional<Suggestion>> suggest(String rawUri, Position position, Either<String, Integer> workDoneToken) {
+        CompletableFuture<Optional<Suggestion>> result = new CompletableFuture<>();
+        String uri;
+        try {
+            uri = Uris.normalize(Errors.require(rawUri, "textDocument.uri"));
+            Errors.require(position, "position");
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        CompletableFuture<?> previous = session.completionsInFlight().put(uri, result);
+        if (previous != null) previous.cancel(true);
+        result.whenComplete((r, e) -> session.completionsInFlight().remove(uri, result));
+        session.workers().execute(() -> {
+            try {
+                if (result.isDone()) return;
+                start(uri, position, workDoneToken, result);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(Errors.toResponse(e));
+            }
+        });
+        return result;
+    }
+
+    private void start(String uri, Position position, Either<String, Integer> token, CompletableFuture<Optional<Suggestion>> result) {
+        TextDocument doc = session.requireDocument(uri);
+        int offset = doc.offsetOf(position.getLine(), position.getCharacter());
+        if (offset < 0) {
+            throw Errors.invalidParams("position " + position.getLine() + ":" + position.getCharacter() + " is past the end of "
+                    + uri + " (" + doc.lineCount() + " lines)");
+        }
+        ServerSettings settings = session.settings();
+        Path path = Uris.toPath(uri);
+        Windows w = windows(doc, path, position, offset, settings);
+        CompletionText.Plan plan = CompletionText.plan(w.prefix);
+        ModelService.InfillRequest request = new ModelService.InfillRequest(w.context, plan.prefix(), w.suffix, settings.maxTokens());
+        WorkDoneProgress progress = new WorkDoneProgress(session, token, "Quicksilver: completing", 300, result);
+        CompletableFuture<ModelService.Infill> call = session.model().complete(request,
+                Duration.ofMillis(settings.completionTimeoutMs()), progress::update);
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) call.cancel(true);
+        });
+        Position at = new Position(doc.lineOf(offset), doc.columnOf(offset));
+        call.whenComplete((infill, error) -> {
+            progress.end(error == null ? "done" : "stopped");
+            if (error != null) {
+                Throwable u = Errors.unwrap(error);
+                if (!(u instanceof CancellationException)) session.problem("model", "completion failed: " + u.getMessage());
+                result.completeExceptionally(Errors.toResponse(u));
+                return;
+            }
+            String text = CompletionText.finish(plan, infill.text(), w.suffix);
+            session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens()
+                    + " tokens " + quote(infill.text()) + " -> " + quote(text));
+            result.complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, at, at, doc.version(), plan.healed())));
+        });
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\n", "\\n") + "\"";
+    }
+
+    private record Windows(String context, String prefix, String suffix) {
+    }
+
+    /** Prefix, suffix and related code: from the indexer within the token budget, or plain windows without one. */
+    private Windows windows(TextDocument doc, Path path, Position position, int offset, ServerSettings settings) {
+        WorkspaceIndex index = session.indexFuture().isCompletedExceptionally() ? null : session.index();
+        if (index == null || settings.contextTokens() <= 0) {
+            String text = doc.text();
+            return new Windows("", text.substring(Math.max(0, offset - 1500), offset), text.substring(offset, Math.min(text.length(), offset + 600)));
+        }
+        Context ctx = index.contextFor(new DocumentSnapshot(path, doc.text()),
+                new TextPosition(doc.lineOf(offset), doc.columnOf(offset)), settings.contextTokens(), TOKENS);
+        String prefix = ctx.prefix().map(ContextSegment::text).orElse("");
+        String suffix = ctx.suffix().map(ContextSegment::text).orElse("");
+        StringBuilder related = new StringBuilder();
+        for (ContextSegment s : ctx.segments()) {
+            if (s.kind() == ContextSegment.Kind.DECLARATION || s.kind() == ContextSegment.Kind.SIMILAR) {
+                related.append("// ").append(s.path().getFileName()).append('\n').append(s.text()).append("\n\n");
+            }
+        }
+        return new Windows(related.toString(), prefix, suffix);
+    }
+}

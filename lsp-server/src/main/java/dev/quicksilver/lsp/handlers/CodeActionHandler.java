@@ -1,0 +1,97 @@
+package dev.quicksilver.lsp.handlers;
+
+import com.google.gson.JsonObject;
+import dev.quicksilver.lsp.Errors;
+import dev.quicksilver.lsp.ServerSession;
+import dev.quicksilver.lsp.refactor.RefactorPlan;
+import dev.quicksilver.lsp.refactor.RefactorService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
+import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+
+/**
+ * {@code textDocument/codeAction}: lists the multi-file refactors that apply at the range's start, from the index
+ * alone. Clients that can resolve a code action's {@code edit} get the edit later ({@link CodeActionResolveHandler});
+ * the others get it computed here, eagerly (a model call, so this request then takes as long as the refactor).
+ */
+public final class CodeActionHandler {
+    private final ServerSession session;
+    private final RefactorService refactors;
+    private final CodeActionResolveHandler resolver;
+
+    public CodeActionHandler(ServerSession session, RefactorService refactors, CodeActionResolveHandler resolver) {
+        this.session = session;
+        this.refactors = refactors;
+        this.resolver = resolver;
+    }
+
+    public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+        CompletableFuture<List<CodeAction>> listed = CompletableFutures.computeAsync(session.workers(), cancel -> {
+            Errors.require(params, "params");
+            Errors.require(params.getTextDocument(), "textDocument");
+            var range = Errors.require(params.getRange(), "range");
+            var only = params.getContext() == null ? null : params.getContext().getOnly();
+            if (only != null && only.stream().noneMatch(k -> CodeActionKind.RefactorRewrite.startsWith(k))) return List.of();
+            String uri = params.getTextDocument().getUri();
+            List<CodeAction> actions = new ArrayList<>();
+            for (RefactorPlan plan : refactors.plans(uri, range.getStart().getLine(), range.getStart().getCharacter())) {
+                cancel.checkCanceled();
+                CodeAction a = new CodeAction(plan.title());
+                a.setKind(CodeActionKind.RefactorRewrite);
+                JsonObject data = new JsonObject();
+                data.addProperty("refactor", plan.name());
+                data.addProperty("uri", uri);
+                data.addProperty("line", range.getStart().getLine());
+                data.addProperty("character", range.getStart().getCharacter());
+                a.setData(data);
+                actions.add(a);
+            }
+            return actions;
+        });
+        if (clientResolvesEdits()) {
+            return wrap(listed.thenApply(list -> list.stream().map(Either::<Command, CodeAction>forRight).toList()));
+        }
+        CompletableFuture<List<Either<Command, CodeAction>>> result = new CompletableFuture<>();
+        listed.whenComplete((list, e) -> {
+            if (e != null) {
+                result.completeExceptionally(Errors.toResponse(e));
+                return;
+            }
+            List<CompletableFuture<CodeAction>> resolved = list.stream().map(resolver::resolveCodeAction).toList();
+            result.whenComplete((r, x) -> {
+                if (result.isCancelled()) resolved.forEach(f -> f.cancel(true));
+            });
+            CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).whenComplete((v, x) -> {
+                if (x != null) result.completeExceptionally(Errors.toResponse(x));
+                else result.complete(resolved.stream().map(f -> Either.<Command, CodeAction>forRight(f.join())).toList());
+            });
+        });
+        return result;
+    }
+
+    private static <T> CompletableFuture<T> wrap(CompletableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((r, e) -> {
+            if (e != null) out.completeExceptionally(Errors.toResponse(e));
+            else out.complete(r);
+        });
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) f.cancel(true);
+        });
+        return out;
+    }
+
+    /** Whether the client said it can resolve a code action's {@code edit} property lazily. */
+    private boolean clientResolvesEdits() {
+        var td = session.capabilities().getTextDocument();
+        if (td == null || td.getCodeAction() == null || td.getCodeAction().getResolveSupport() == null) return false;
+        var props = td.getCodeAction().getResolveSupport().getProperties();
+        return props != null && props.contains("edit");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.quicksilver.lsp.model;
+
+import dev.quicksilver.client.DenoiseRequestSpec;
+import dev.quicksilver.client.DenoiseResult;
+import dev.quicksilver.client.SidecarClient;
+import dev.quicksilver.client.SidecarException;
+import dev.quicksilver.client.SidecarState;
+import dev.quicksilver.client.SpawnOptions;
+import dev.quicksilver.client.StateListener;
+import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.protocol.v1.Canvas;
+import dev.quicksilver.protocol.v1.ContextSegment;
+import dev.quicksilver.protocol.v1.DecodeOptions;
+import dev.quicksilver.protocol.v1.DenoiseRequest;
+import dev.quicksilver.protocol.v1.Span;
+import dev.quicksilver.protocol.v1.SpanResult;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link ModelService} over the sidecar client: spawns the gpu-sidecar jar locally (or connects to an address)
+ * and sends each request as one gRPC Denoise call; a multi-site refactor is one call with one canvas per site,
+ * so the sidecar batches them. Cancelling a returned future cancels the call (the client cancels the RPC and
+ * the sidecar stops within one denoising step). Restarts with backoff are the client's; its state changes are
+ * passed to {@code listener} (the server logs them and shows a failure once).
+ *
+ * <p>Progress. The sidecar streams intermediate canvases every few steps; the share of committed tokens is
+ * estimated from the decided text so far over the masked budget (the stream carries text, not token counts).
+ */
+public final class SidecarModelService implements ModelService {
+    private static final double CHARS_PER_TOKEN = 3.0;
+    private final SidecarClient client;
+    private final ServerSettings settings;
+    private final String where;
+    private final AtomicLong ids = new AtomicLong();
+
+    private SidecarModelService(SidecarClient client, ServerSettings settings, String where) {
+        this.client = client;
+        this.settings = settings;
+        this.where = where;
+    }
+
+    /** Starts (or reaches) the sidecar the settings name; returns at once, requests wait until it is ready. */
+    public static SidecarModelService start(ServerSettings s, StateListener listener) {
+        if (s.sidecarAddress() != null) {
+            String token = System.getenv().getOrDefault("QUICKSILVER_SIDECAR_TOKEN", "");
+            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token, listener), s, "sidecar at " + s.sidecarAddress());
+        }
+        if (!Files.isRegularFile(s.sidecarJar())) {
+            throw new IllegalArgumentException("the sidecar jar " + s.sidecarJar() + " does not exist; build it with ./quicksilver build");
+        }
+        if (!Files.isRegularFile(s.modelDir().resolve("config.json"))) {
+            throw new IllegalArgumentException("model directory " + s.modelDir() + " has no config.json; set modelDir to a model folder");
+        }
+        SpawnOptions options = SpawnOptions.builder()
+                .sidecarJar(s.sidecarJar())
+                .quicksilverHome(ServerSettings.home())
+                .sidecarArgs("--model=" + s.modelDir(), "--backend=" + s.backend())
+                .build();
+        return new SidecarModelService(SidecarClient.spawn(options, listener), s, "local sidecar (" + s.modelDir().getFileName()
+                + ", backend " + s.backend() + ")");
+    }
+
+    public SidecarClient client() {
+        return client;
+    }
+
+    public SidecarState state() {
+        return client.state();
+    }
+
+    @Override
+    public CompletableFuture<Infill> complete(InfillRequest request, Duration deadline, Progress progress) {
+        return fillSites(List.of(request), deadline, progress).thenApply(List::getFirst);
+    }
+
+    @Override
+    public CompletableFuture<List<Infill>> fillSites(List<InfillRequest> sites, Duration deadline, Progress progress) {
+        DenoiseRequest.Builder b = DenoiseRequest.newBuilder()
+                .setOptions(options())
+                .setProgressEverySteps(2)
+                .setRequestId("lsp-" + ids.incrementAndGet());
+        int budget = 0;
+        for (InfillRequest r : sites) {
+            Canvas.Builder c = Canvas.newBuilder().setPrefix(r.prefix()).setSuffix(r.suffix())
+                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()));
+            if (!r.context().isEmpty()) c.addContext(ContextSegment.newBuilder().setPath("context").setText(r.context()));
+            b.addCanvases(c);
+            budget += r.maxTokens();
+        }
+        int total = budget;
+        DenoiseRequestSpec spec = DenoiseRequestSpec.of(b.build(), deadline);
+        java.util.function.Consumer<dev.quicksilver.client.Progress> onProgress = p -> {
+            long chars = p.canvases().stream().flatMap(List::stream).mapToLong(String::length).sum();
+            progress.update((int) Math.min(total, Math.round(chars / CHARS_PER_TOKEN)), total);
+        };
+        // A request's deadline is for denoising, not for starting the sidecar: wait until it is ready first
+        // (on a pool thread; the caller never blocks), then send.
+        CompletableFuture<DenoiseResult> call = client.state() == SidecarState.READY ? client.denoise(spec, onProgress)
+                : CompletableFuture.runAsync(() -> client.awaitReady(Duration.ofMinutes(2)))
+                        .thenCompose(v -> client.denoise(spec, onProgress));
+        CompletableFuture<List<Infill>> out = call.thenApply(result -> {
+            List<Infill> fills = new ArrayList<>();
+            for (var canvas : result.canvases()) {
+                SpanResult span = canvas.getSpans(0);
+                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos()));
+            }
+            progress.update(total, total);
+            return fills;
+        });
+        // The caller holds `out`; cancelling it must cancel the RPC.
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) call.cancel(true);
+        });
+        return out;
+    }
+
+    private DecodeOptions options() {
+        return DecodeOptions.newBuilder()
+                .setSampler(settings.sampler())
+                .setThreshold(settings.threshold())
+                .setBlockLength(settings.blockLength())
+                .setCache(settings.cache())
+                .build();
+    }
+
+    /** Whether a failure is the sidecar's (unavailable, internal) rather than this request's (cancelled, deadline). */
+    public static boolean isSidecarProblem(Throwable t) {
+        return t instanceof SidecarException e && (e.kind() == SidecarException.Kind.UNAVAILABLE || e.kind() == SidecarException.Kind.INTERNAL
+                || e.kind() == SidecarException.Kind.UNAUTHENTICATED);
+    }
+
+    @Override
+    public String describe() {
+        return where;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * "The user added a parameter to a method's declaration: fill the new argument at every call site." Offered on
+ * the declaration, and on any call whose argument count no longer matches it. Call sites come from the index:
+ * those it links to the method's current binding key, and those still linked to earlier keys of the same method
+ * (other files were parsed against the old signature). A site needs an argument when it passes exactly one fewer
+ * than the declaration takes; the new parameter's position comes from comparing the old and new keys' parameter
+ * descriptors, or is taken as the last one. The model writes each argument, all sites in one batch; an answer
+ * that is not one balanced expression falls back to a variable of the parameter's name when one is in sight,
+ * else to the type's default value.
+ */
+public final class AddParameterRefactoring implements Refactoring {
+    @Override
+    public String name() {
+        return "add-parameter";
+    }
+
+    @Override
+    public String description() {
+        return "fill a method's new parameter at every call site (at the declaration or a call)";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<SymbolInfo> method = methodAt(in);
+        if (method.isEmpty()) return Optional.empty();
+        SymbolInfo m = method.get();
+        String declText = in.text(m.location().path());
+        List<String> params = parameters(m, declText);
+        if (params.isEmpty()) return Optional.empty();
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(m.key());
+        keys.addAll(in.earlierKeys().apply(m.qualifiedName()));
+        int inserted = params.size() - 1;
+        for (String k : keys) {
+            if (!k.equals(m.key())) {
+                int idx = insertedIndex(descriptors(k), descriptors(m.key()));
+                if (idx >= 0) inserted = idx;
+            }
+        }
+        String param = params.get(inserted);
+        String paramName = lastWord(param);
+        String paramType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (String k : keys) {
+            for (CallSite call : in.index().callSites(k)) {
+                if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
+                site(in, m, call, params.size(), inserted, paramName, paramType).ifPresent(sites::add);
+            }
+        }
+        if (sites.isEmpty()) return Optional.empty();
+        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
+        String ownerSimple = owner.substring(owner.lastIndexOf('.') + 1);
+        long files = sites.stream().map(Site::file).distinct().count();
+        String title = "Fill new parameter `" + param + "` of " + ownerSimple + "." + m.name() + "() at its "
+                + sites.size() + " call site" + (sites.size() == 1 ? "" : "s") + " in " + files + " file" + (files == 1 ? "" : "s");
+        return Optional.of(new RefactorPlan(name(), title, sites));
+    }
+
+    private Optional<SymbolInfo> methodAt(RefactorInput in) {
+        Optional<SymbolInfo> at = in.index().symbolAt(in.file(), in.position());
+        if (at.isPresent() && isMethod(at.get())) return at;
+        // Anywhere on the declaration's header line(s), not only on its name.
+        for (SymbolInfo s : in.index().declarationsIn(in.file())) {
+            if (isMethod(s) && s.location().range().contains(in.position())
+                    && in.position().line() <= s.nameRange().startLine() + 2) return Optional.of(s);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isMethod(SymbolInfo s) {
+        return s.kind() == SymbolKind.METHOD || s.kind() == SymbolKind.CONSTRUCTOR;
+    }
+
+    /** The declared parameters, as written ("int quantity"), from the declaration's text. */
+    static List<String> parameters(SymbolInfo m, String text) {
+        TextRange name = m.nameRange();
+        int from = JavaText.offsetOf(text, name.endLine(), name.endColumn());
+        int open = text.indexOf('(', from);
+        if (open < 0) return List.of();
+        int close = JavaText.matchingClose(text, open);
+        if (close < 0) return List.of();
+        return JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
+    }
+
+    private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, int paramCount, int inserted,
+                                String paramName, String paramType) {
+        Path file = call.location().path();
+        String text = in.text(file);
+        TextRange r = call.location().range();
+        int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
+        int close = end - 1;
+        while (close > 0 && Character.isWhitespace(text.charAt(close))) close--;
+        if (close < 0 || text.charAt(close) != ')') return Optional.empty();
+        int open = JavaText.matchingOpen(text, close);
+        if (open < 0) return Optional.empty();
+        List<String> args = JavaText.splitTopLevel(text.substring(open + 1, close));
+        if (args.size() != paramCount - 1) return Optional.empty();
+        int at;
+        String before;
+        String after;
+        if (inserted >= args.size()) {
+            at = close;
+            before = args.isEmpty() ? "" : ", ";
+            after = "";
+        } else {
+            // Before the argument now at the new parameter's position.
+            int argStart = open + 1;
+            for (int i = 0; i < inserted; i++) {
+                argStart = text.indexOf(',', argStart) + 1;
+            }
+            while (Character.isWhitespace(text.charAt(argStart))) argStart++;
+            at = argStart;
+            before = "";
+            after = ", ";
+        }
+        String scope = text.substring(Math.max(0, at - 1500), at);
+        String fallback = Pattern.compile("\\b" + Pattern.quote(paramName) + "\\b").matcher(scope).find()
+                ? paramName : defaultValue(paramType);
+        String context = "// " + m.signature() + "\n";
+        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback)));
+    }
+
+    /** The first balanced expression of the model's text, or the fallback. */
+    static String expression(String modelText, String fallback) {
+        String t = modelText.strip();
+        int depth = 0;
+        int i = 0;
+        for (; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) break;
+                depth--;
+            } else if (depth == 0 && (c == ',' || c == ';' || c == '\n')) break;
+        }
+        String e = t.substring(0, i).strip();
+        return e.isEmpty() || !JavaText.balanced(e) ? fallback : e;
+    }
+
+    static String defaultValue(String type) {
+        return switch (type.replaceAll("^final\\s+", "")) {
+            case "int", "long", "short", "byte" -> "0";
+            case "double", "float" -> "0.0";
+            case "boolean" -> "false";
+            case "char" -> "'\\0'";
+            case "String" -> "\"\"";
+            default -> "null";
+        };
+    }
+
+    private static String lastWord(String param) {
+        String p = param.strip();
+        int i = p.length();
+        while (i > 0 && Character.isJavaIdentifierPart(p.charAt(i - 1))) i--;
+        return p.substring(i);
+    }
+
+    /** Parameter descriptors of a method binding key, e.g. {@code Lp/A;.f(ILjava/lang/String;)V} gives [I, Ljava/lang/String;]. */
+    static List<String> descriptors(String key) {
+        int open = key.indexOf('(');
+        int close = key.indexOf(')', open);
+        List<String> out = new ArrayList<>();
+        if (open < 0 || close < 0) return out;
+        String s = key.substring(open + 1, close);
+        int i = 0;
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && s.charAt(i) == '[') i++;
+            char c = s.charAt(i);
+            if (c == 'L' || c == 'Q' || c == 'T') {
+                int depth = 0;
+                while (i < s.length()) {
+                    char d = s.charAt(i);
+                    if (d == '<') depth++;
+                    else if (d == '>') depth--;
+                    else if (d == ';' && depth == 0) break;
+                    i++;
+                }
+            }
+            i++;
+            out.add(s.substring(start, Math.min(i, s.length())));
+        }
+        return out;
+    }
+
+    /** Where one descriptor was inserted into {@code before} to give {@code after}, or -1. */
+    static int insertedIndex(List<String> before, List<String> after) {
+        if (after.size() != before.size() + 1) return -1;
+        int i = 0;
+        while (i < before.size() && before.get(i).equals(after.get(i))) i++;
+        return before.subList(i, before.size()).equals(after.subList(i + 1, after.size())) ? i : -1;
+    }
+}

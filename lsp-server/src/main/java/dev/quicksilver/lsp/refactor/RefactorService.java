@@ -1,0 +1,127 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.DocumentSnapshot;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import dev.quicksilver.index.TextPosition;
+import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.Errors;
+import dev.quicksilver.lsp.ServerSession;
+import dev.quicksilver.lsp.Uris;
+import dev.quicksilver.lsp.WorkDoneProgress;
+import dev.quicksilver.lsp.documents.EditHistory;
+import dev.quicksilver.lsp.documents.TextDocument;
+import dev.quicksilver.lsp.model.ModelService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds refactors at a position (index only) and runs one (one batch to the model). Shared by codeAction,
+ * codeAction/resolve, executeCommand and the headless {@code refactor} command.
+ *
+ * <p>Concurrency. {@link #plans} runs on a worker thread; it re-indexes the asking document now (its buffer
+ * may be newer than the debounced index). Earlier method keys are kept in a concurrent map, filled when a
+ * document opens and before each re-index. {@link #run} returns the model's future chained to the edits;
+ * cancelling the future it returns cancels the batch in the sidecar.
+ */
+public final class RefactorService {
+    private static final int PREFIX_CHARS = 1500;
+    private static final int SUFFIX_CHARS = 600;
+    private final ServerSession session;
+    private final Map<String, Set<String>> earlierKeys = new ConcurrentHashMap<>();
+
+    public RefactorService(ServerSession session) {
+        this.session = session;
+    }
+
+    /** Remembers the method keys declared in a file now, so calls still bound to them are found later. */
+    public void rememberKeys(WorkspaceIndex index, Path file) {
+        for (SymbolInfo s : index.declarationsIn(file)) {
+            if (s.kind() == SymbolKind.METHOD || s.kind() == SymbolKind.CONSTRUCTOR) {
+                earlierKeys.computeIfAbsent(s.qualifiedName(), k -> ConcurrentHashMap.newKeySet()).add(s.key());
+            }
+        }
+    }
+
+    /** The refactors that apply at this position, from the index alone. */
+    public List<RefactorPlan> plans(String uri, int line, int character) {
+        Path file = Uris.toPath(uri);
+        WorkspaceIndex index = session.index();
+        Optional<TextDocument> open = session.documents().get(Uris.normalize(uri));
+        if (open.isPresent()) {
+            if (open.get().isBinary()) throw Errors.invalidParams(uri + " is a binary file; Quicksilver only refactors text");
+            if (open.get().offsetOf(line, character) < 0) {
+                throw Errors.invalidParams("position " + line + ":" + character + " is past the end of " + uri + " (" + open.get().lineCount() + " lines)");
+            }
+            rememberKeys(index, file);
+            index.reindexNow(new DocumentSnapshot(file, open.get().text()));
+        } else if (!Files.isRegularFile(file)) {
+            throw Errors.invalidParams(uri + " is neither open nor a file on disk");
+        }
+        Optional<EditHistory.Edit> edit = session.documents().lastEdit(Uris.normalize(uri));
+        return plans(index, file, new TextPosition(line, character), edit);
+    }
+
+    public List<RefactorPlan> plans(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> edit) {
+        RefactorInput input = new RefactorInput(index, file, position, edit,
+                name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf);
+        List<RefactorPlan> plans = new ArrayList<>();
+        for (Refactoring r : Refactoring.all()) r.plan(input).ifPresent(plans::add);
+        return plans;
+    }
+
+    /** The open buffer if the file is open, else the file on disk. */
+    public Optional<String> textOf(Path p) {
+        Optional<TextDocument> open = session.documents().get(Uris.toUri(p));
+        if (open.isPresent()) return Optional.of(open.get().text());
+        try {
+            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Denoises every site of the plan as one batch and returns the changes, file by file. */
+    public CompletableFuture<List<FileChange>> run(RefactorPlan plan, WorkDoneProgress progress) {
+        for (Site s : plan.sites()) session.roots().requireInside(s.file());
+        Map<Path, String> texts = new LinkedHashMap<>();
+        List<ModelService.InfillRequest> requests = new ArrayList<>();
+        for (Site s : plan.sites()) {
+            String text = texts.computeIfAbsent(s.file(), p -> textOf(p).orElseThrow(() -> Errors.invalidParams(p + " cannot be read")));
+            String prefix = text.substring(Math.max(0, s.start() - PREFIX_CHARS), s.start()) + s.before();
+            String suffix = s.after() + text.substring(s.end(), Math.min(text.length(), s.end() + SUFFIX_CHARS));
+            requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens()));
+        }
+        progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
+        CompletableFuture<List<ModelService.Infill>> call = session.model().fillSites(requests,
+                Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
+        CompletableFuture<List<FileChange>> out = call.thenApply(fills -> {
+            Map<Path, List<FileChange.Replacement>> byFile = new LinkedHashMap<>();
+            for (int i = 0; i < plan.sites().size(); i++) {
+                Site s = plan.sites().get(i);
+                String fill = s.finish().apply(fills.get(i).text());
+                byFile.computeIfAbsent(s.file(), p -> new ArrayList<>())
+                        .add(new FileChange.Replacement(s.start(), s.end(), s.before() + fill + s.after()));
+            }
+            List<FileChange> changes = new ArrayList<>();
+            byFile.forEach((file, reps) -> changes.add(new FileChange(file, texts.get(file), reps)));
+            return changes;
+        });
+        out.whenComplete((r, e) -> {
+            progress.end(e == null ? "done" : "stopped");
+            if (out.isCancelled()) call.cancel(true);
+        });
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.quicksilver.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quicksilver.lsp.completion.CompletionText;
+import dev.quicksilver.lsp.documents.DocumentStore;
+import dev.quicksilver.lsp.refactor.FileChange;
+import dev.quicksilver.lsp.refactor.UnifiedDiff;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Document sync in UTF-16 positions, the completion text rules, diffs, and the workspace-root guard. */
+class DocumentsAndTextTest {
+    @TempDir
+    Path tmp;
+
+    static TextDocumentContentChangeEvent change(int l1, int c1, int l2, int c2, String text) {
+        return new TextDocumentContentChangeEvent(new Range(new Position(l1, c1), new Position(l2, c2)), text);
+    }
+
+    @Test
+    void incrementalChangesUseUtf16ColumnsAndVersionsMayJump() {
+        DocumentStore store = new DocumentStore();
+        store.open("file:///a.java", 1, "String s = \"\uD83D\uDE00x\";\r\nint y;\n");
+        // The emoji is two UTF-16 code units: column 14 is right after it, before x.
+        var doc = store.change("file:///a.java", 7, List.of(change(0, 14, 0, 15, "z"), change(1, 4, 1, 5, "zz"))).orElseThrow();
+        assertEquals("String s = \"\uD83D\uDE00z\";\r\nint zz;\n", doc.text());
+        assertEquals(7, doc.version());
+        // A character past the line end means the line end; a full-text change replaces everything.
+        doc = store.change("file:///a.java", 9, List.of(change(1, 99, 1, 99, " // c"))).orElseThrow();
+        assertEquals("int zz; // c", doc.lineText(1));
+        assertEquals(-1, doc.offsetOf(5, 0));
+        doc = store.change("file:///a.java", 10, List.of(new TextDocumentContentChangeEvent("x"))).orElseThrow();
+        assertEquals("x", doc.text());
+        assertTrue(store.change("file:///b.java", 1, List.of()).isEmpty());
+    }
+
+    @Test
+    void theLastEditIsTheBurstOfTypingOnTheSameLines() {
+        DocumentStore store = new DocumentStore();
+        store.open("u", 1, "a\nfoo(1);\nb\n");
+        store.change("u", 2, List.of(change(1, 0, 1, 3, "ba")));
+        store.change("u", 3, List.of(change(1, 2, 1, 2, "r")));
+        var edit = store.lastEdit("u").orElseThrow();
+        assertEquals("foo(1);", edit.before());
+        assertEquals("bar(1);", edit.after());
+        assertEquals("foo", edit.oldCore());
+        assertEquals("bar", edit.newCore());
+    }
+
+    @Test
+    void boundaryHealingMovesThePrefixToTheEndOfThePreviousLineAndStripsTheIndentation() {
+        var plan = CompletionText.plan("int f() {\n        ");
+        assertTrue(plan.healed());
+        assertEquals("int f() {", plan.prefix());
+        assertEquals("return 1;", CompletionText.finish(plan, "\n        return 1;", "\n}"));
+        assertEquals("    return 1;", CompletionText.finish(plan, "\n            return 1;", "\n}"), "deeper indentation than the user's is kept");
+        assertEquals("return 1;", CompletionText.finish(plan, "\n    return 1;", "\n}"));
+        assertFalse(CompletionText.plan("int f() { ret").healed());
+        assertTrue(CompletionText.plan("a\r\n").healed());
+        assertEquals("a", CompletionText.plan("a\r\n").prefix());
+    }
+
+    @Test
+    void theSuffixIsNotDuplicated() {
+        var plan = CompletionText.plan("foo(");
+        assertEquals("x", CompletionText.finish(plan, "x)", ")"));
+        assertEquals("bar(x)", CompletionText.finish(plan, "bar(x)", ")"), "balanced text keeps its parenthesis");
+        assertEquals("return count;", CompletionText.finish(plan, "return count;\n    }", "\n    }\n}"));
+        assertEquals("a + b", CompletionText.finish(plan, "a + b);\n", ");\n"));
+    }
+
+    @Test
+    void unifiedDiffOfTwoEdits() {
+        String text = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n";
+        FileChange c = new FileChange(Path.of("/w/F.java"), text, List.of(
+                new FileChange.Replacement(2, 3, "B"), new FileChange.Replacement(22, 23, "L2")));
+        String diff = UnifiedDiff.of("F.java", c);
+        assertEquals("""
+                --- a/F.java
+                +++ b/F.java
+                @@ -1,5 +1,5 @@
+                 a
+                -b
+                +B
+                 c
+                 d
+                 e
+                @@ -9,4 +9,4 @@
+                 i
+                 j
+                 k
+                -l
+                +L2
+                """, diff.replace(" \n", " \n"));
+    }
+
+    @Test
+    void editsNeverLeaveTheWorkspaceEvenThroughASymlink() throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(ws.resolve("link"), outside);
+        WorkspaceRoots roots = new WorkspaceRoots(List.of(ws));
+        assertTrue(roots.contains(ws.resolve("src/A.java")));
+        assertFalse(roots.contains(ws.resolve("link/A.java")));
+        assertFalse(roots.contains(ws.resolve("../outside/A.java")));
+    }
+}

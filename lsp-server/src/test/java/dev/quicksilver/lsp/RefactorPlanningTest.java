@@ -1,0 +1,112 @@
+package dev.quicksilver.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quicksilver.index.IndexSettings;
+import dev.quicksilver.index.TextPosition;
+import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.documents.EditHistory;
+import dev.quicksilver.lsp.refactor.RefactorPlan;
+import dev.quicksilver.lsp.refactor.RefactorService;
+import dev.quicksilver.lsp.refactor.Site;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The refactors' discovery from the index alone (no model), on the sample workspace with known answers. */
+class RefactorPlanningTest {
+    @TempDir
+    Path tmp;
+
+    private List<RefactorPlan> plans(Path ws, Path file, int line, int col, Optional<EditHistory.Edit> edit) {
+        ServerSession session = new ServerSession(s -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build())) {
+            index.build();
+            return new RefactorService(session).plans(index, file, new TextPosition(line, col), edit);
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
+    void addedParameterOnDiskIsFilledAtEveryCallSiteInOtherFiles() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        Files.writeString(inv, Files.readString(inv).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, String customerId)"));
+        int line = lineOf(inv, "public boolean reserve");
+        RefactorPlan plan = plans(ws, inv, line, 22, Optional.empty()).stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        assertEquals(5, plan.sites().size(), plan.toString());
+        Set<String> files = plan.sites().stream().map(s -> s.file().getFileName().toString()).collect(Collectors.toSet());
+        assertEquals(Set.of("OrderService.java", "Checkout.java", "Restock.java"), files);
+        assertTrue(plan.title().contains("5 call sites") && plan.title().contains("3 files"), plan.title());
+        for (Site s : plan.sites()) {
+            String text = Files.readString(s.file());
+            assertEquals(')', text.charAt(s.start()), "inserted right before the closing parenthesis");
+            assertEquals(", ", s.before());
+            // The fallback for an unusable model answer is the in-scope variable of the parameter's name.
+            assertEquals("customerId", s.finish().apply("))"));
+        }
+    }
+
+    @Test
+    void newInterfaceMethodIsImplementedInTheThreeImplementations() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();"));
+        int line = lineOf(rule, "String describe();");
+        RefactorPlan plan = plans(ws, rule, line, 12, Optional.empty()).stream().filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow();
+        assertEquals(Set.of("PercentOff.java", "FixedOff.java", "BulkDiscount.java"),
+                plan.sites().stream().map(s -> s.file().getFileName().toString()).collect(Collectors.toSet()));
+        assertTrue(plan.title().contains("3 implementations"), plan.title());
+        Site s = plan.sites().getFirst();
+        assertTrue(s.before().contains("@Override") && s.before().contains("public String describe() {"), s.before());
+        assertTrue(s.finish().apply("}}}").startsWith("throw new UnsupportedOperationException"));
+    }
+
+    @Test
+    void anExistingMethodOffersNoImplementationAndNoParameterFill() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        List<RefactorPlan> plans = plans(ws, rule, lineOf(rule, "long apply(long cents);"), 10, Optional.empty());
+        assertTrue(plans.isEmpty(), plans.toString());
+    }
+
+    @Test
+    void anInsertionMadeOnOneCallIsOfferedAtTheSimilarCalls() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
+        int line = lineOf(checkout, "return inventory.reserve(item.sku(), item.quantity());");
+        String before = Files.readAllLines(checkout).get(line);
+        String after = before.replace("item.quantity())", "item.quantity(), customerId)");
+        var edit = new EditHistory.Edit(before, after, line, line);
+        RefactorPlan plan = plans(ws, checkout, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit"))
+                .findFirst().orElseThrow();
+        // Other calls passing a quantity(): in OrderService and in Checkout.buyTwo (the lexical index's windows
+        // find one of buyTwo's two), never the edited line itself.
+        assertTrue(plan.sites().size() >= 2, plan.toString());
+        assertEquals(Set.of("OrderService.java", "Checkout.java"),
+                plan.sites().stream().map(s -> s.file().getFileName().toString()).collect(Collectors.toSet()));
+        for (Site s : plan.sites()) {
+            String text = Files.readString(s.file());
+            assertEquals("quantity()", text.substring(s.start(), s.end()));
+            assertEquals("quantity(), customerId", s.finish().apply(""), "an empty model answer falls back to the example's text");
+            assertTrue(s.file().getFileName().toString().equals("OrderService.java") || lineOfOffset(text, s.start()) != line);
+        }
+    }
+
+    static int lineOfOffset(String text, int offset) {
+        return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
+    }
+
+    static int lineOf(Path file, String needle) throws Exception {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(needle)) return i;
+        throw new AssertionError(needle);
+    }
+}

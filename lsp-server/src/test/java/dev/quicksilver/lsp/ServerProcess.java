@@ -1,0 +1,140 @@
+package dev.quicksilver.lsp;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
+import org.eclipse.lsp4j.ApplyWorkspaceEditResponse;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.ProgressParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+/**
+ * The real server as a child process ({@code QuicksilverCli serve --stdio} on this test's class path), and an
+ * LSP4J client talking to it. The server spawns the real sidecar jar (gpu-sidecar/target) with the embedded model.
+ */
+final class ServerProcess implements AutoCloseable {
+    static final Path SIDECAR_JAR = SampleWorkspace.REPO.resolve("gpu-sidecar/target/gpu-sidecar.jar");
+    final Process process;
+    final LanguageServer server;
+    final List<MessageParams> logs = new CopyOnWriteArrayList<>();
+    final List<MessageParams> shown = new CopyOnWriteArrayList<>();
+    final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
+    final List<ApplyWorkspaceEditParams> applied = new CopyOnWriteArrayList<>();
+    private final Future<Void> listening;
+
+    ServerProcess(Path stderr) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Dquicksilver.home=" + SampleWorkspace.REPO,
+                "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--stdio"));
+        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(new Client(), process.getInputStream(), process.getOutputStream());
+        server = launcher.getRemoteProxy();
+        listening = launcher.startListening();
+    }
+
+    InitializeResult initialize(Path workspace, ClientCapabilities caps) throws Exception {
+        InitializeParams p = new InitializeParams();
+        p.setProcessId((int) ProcessHandle.current().pid());
+        p.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
+        p.setCapabilities(caps);
+        JsonObject options = new JsonObject();
+        options.addProperty("sidecarJar", SIDECAR_JAR.toString());
+        options.addProperty("modelDir", SampleWorkspace.REPO.resolve("models/quicksilver-coder-mini").toString());
+        options.addProperty("backend", "cpu");
+        options.addProperty("maxTokens", 16);
+        options.addProperty("completionTimeoutMs", 60_000);
+        p.setInitializationOptions(options);
+        InitializeResult r = server.initialize(p).get(60, TimeUnit.SECONDS);
+        server.initialized(new InitializedParams());
+        return r;
+    }
+
+    /** Whether the sidecar jar exists and has the serve subcommand (the sidecar branch provides it). */
+    static boolean sidecarServes() {
+        if (!Files.isRegularFile(SIDECAR_JAR)) return false;
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                    "jdk.incubator.vector", "-jar", SIDECAR_JAR.toString(), "serve", "--help").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && out.contains("Usage: quicksilver serve");
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.shutdown().get(20, TimeUnit.SECONDS);
+            server.exit();
+            process.waitFor(20, TimeUnit.SECONDS);
+        } finally {
+            listening.cancel(true);
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private final class Client implements LanguageClient {
+        @Override
+        public void telemetryEvent(Object object) {
+        }
+
+        @Override
+        public void publishDiagnostics(PublishDiagnosticsParams diagnostics) {
+        }
+
+        @Override
+        public void showMessage(MessageParams m) {
+            shown.add(m);
+        }
+
+        @Override
+        public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams r) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void logMessage(MessageParams m) {
+            logs.add(m);
+        }
+
+        @Override
+        public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams params) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void notifyProgress(ProgressParams params) {
+            progress.add(params);
+        }
+
+        @Override
+        public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+            applied.add(params);
+            return CompletableFuture.completedFuture(new ApplyWorkspaceEditResponse(true));
+        }
+    }
+}

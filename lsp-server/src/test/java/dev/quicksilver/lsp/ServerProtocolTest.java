@@ -1,0 +1,186 @@
+package dev.quicksilver.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InlineCompletionContext;
+import org.eclipse.lsp4j.InlineCompletionParams;
+import org.eclipse.lsp4j.InlineCompletionTriggerKind;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real server process and an LSP4J client, for everything that needs no model call: negotiation, document
+ * sync, code actions listed from the index, and malformed input (the server answers with an error and stays up).
+ */
+class ServerProtocolTest {
+    @TempDir
+    Path tmp;
+
+    static String uri(Path p) {
+        return Uris.toUri(p);
+    }
+
+    static void open(ServerProcess s, Path file, String text) {
+        s.server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri(file), "java", 1, text)));
+    }
+
+    static CompletableFuture<List<org.eclipse.lsp4j.jsonrpc.messages.Either<org.eclipse.lsp4j.Command, CodeAction>>> actions(ServerProcess s, Path file, int line, int col) {
+        return s.server.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri(file)),
+                new Range(new Position(line, col), new Position(line, col)), new CodeActionContext(List.of())));
+    }
+
+    static ResponseErrorException error(CompletableFuture<?> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+        return assertInstanceOf(ResponseErrorException.class, e.getCause(), String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void negotiatesInlineCompletionOnlyWithClientsThatAdvertiseIt() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        try (ServerProcess modern = new ServerProcess(tmp.resolve("modern.log"))) {
+            InitializeResult r = modern.initialize(ws, Caps.modern());
+            assertNotNull(r.getCapabilities().getInlineCompletionProvider());
+            assertNull(r.getCapabilities().getCompletionProvider());
+            assertTrue(r.getCapabilities().getCodeActionProvider().getRight().getResolveProvider());
+            assertEquals(List.of(CodeActionKind.RefactorRewrite), r.getCapabilities().getCodeActionProvider().getRight().getCodeActionKinds());
+        }
+        try (ServerProcess old = new ServerProcess(tmp.resolve("old.log"))) {
+            InitializeResult r = old.initialize(ws, Caps.minimal());
+            assertNull(r.getCapabilities().getInlineCompletionProvider());
+            assertNotNull(r.getCapabilities().getCompletionProvider());
+        }
+    }
+
+    @Test
+    void servesOverATcpSocketOnLoopback() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--port", "0").start();
+        try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream()))) {
+            String line;
+            int port = -1;
+            while ((line = err.readLine()) != null) {
+                if (line.startsWith("quicksilver lsp listening on 127.0.0.1:")) {
+                    port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+                    break;
+                }
+            }
+            assertTrue(port > 0, "the server announces its port");
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                var launcher = org.eclipse.lsp4j.launch.LSPLauncher.createClientLauncher(new org.eclipse.lsp4j.services.LanguageClient() {
+                    public void telemetryEvent(Object o) { }
+                    public void publishDiagnostics(org.eclipse.lsp4j.PublishDiagnosticsParams d) { }
+                    public void showMessage(org.eclipse.lsp4j.MessageParams m) { }
+                    public CompletableFuture<org.eclipse.lsp4j.MessageActionItem> showMessageRequest(org.eclipse.lsp4j.ShowMessageRequestParams r) { return null; }
+                    public void logMessage(org.eclipse.lsp4j.MessageParams m) { }
+                }, socket.getInputStream(), socket.getOutputStream());
+                var listening = launcher.startListening();
+                org.eclipse.lsp4j.InitializeParams init = new org.eclipse.lsp4j.InitializeParams();
+                init.setWorkspaceFolders(List.of(new org.eclipse.lsp4j.WorkspaceFolder(uri(ws), "ws")));
+                init.setCapabilities(Caps.modern());
+                var result = launcher.getRemoteProxy().initialize(init).get(60, TimeUnit.SECONDS);
+                assertNotNull(result.getCapabilities().getInlineCompletionProvider());
+                launcher.getRemoteProxy().shutdown().get(20, TimeUnit.SECONDS);
+                listening.cancel(true);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void listsRefactorsFromTheIndexAfterTheUserAddsAParameterAndSurvivesBadInput() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String text = Files.readString(inv);
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            s.initialize(ws, Caps.modern());
+            open(s, inv, text);
+            // The user types ", String customerId" into the declaration: an incremental change in UTF-16 positions.
+            int line = RefactorPlanningTest.lineOf(inv, "public boolean reserve");
+            int col = Files.readAllLines(inv).get(line).indexOf("int quantity)") + "int quantity".length();
+            Position at = new Position(line, col);
+            s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), 5),
+                    List.of(new TextDocumentContentChangeEvent(new Range(at, at), ", String customerId"))));
+            Thread.sleep(300);
+            var list = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS);
+            CodeAction fill = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().contains("customerId")).findFirst()
+                    .orElseThrow(() -> new AssertionError(list.toString()));
+            assertEquals(CodeActionKind.RefactorRewrite, fill.getKind());
+            assertTrue(fill.getTitle().contains("5 call sites") && fill.getTitle().contains("3 files"), fill.getTitle());
+            assertNull(fill.getEdit(), "a client that resolves edits gets them from codeAction/resolve");
+
+            // Malformed input: each gets one clear error sentence.
+            Path unknown = ws.resolve("Nope.java");
+            var e1 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(unknown)),
+                    new Position(0, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertEquals(ResponseErrorCode.InvalidParams.getValue(), e1.getResponseError().getCode());
+            assertTrue(e1.getMessage().contains("not open"), e1.getMessage());
+            var e2 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(inv)),
+                    new Position(9999, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e2.getMessage().contains("past the end"), e2.getMessage());
+            Path binary = ws.resolve("blob.bin");
+            open(s, binary, "PK\u0003\u0004\u0000\u0000junk");
+            var e3 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier(uri(binary)),
+                    new Position(0, 1), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e3.getMessage().contains("binary"), e3.getMessage());
+            CodeActionParams noRange = new CodeActionParams();
+            noRange.setTextDocument(new TextDocumentIdentifier(uri(inv)));
+            var e4 = error(s.server.getTextDocumentService().codeAction(noRange));
+            assertTrue(e4.getMessage().contains("range"), e4.getMessage());
+            var e5 = error(s.server.getTextDocumentService().inlineCompletion(new InlineCompletionParams(new TextDocumentIdentifier("http://example.com/x.java"),
+                    new Position(0, 0), new InlineCompletionContext(InlineCompletionTriggerKind.Invoked))));
+            assertTrue(e5.getMessage().contains("not a file"), e5.getMessage());
+            CodeAction bogus = new CodeAction("bogus");
+            bogus.setData(new JsonObject());
+            var e6 = error(s.server.getTextDocumentService().resolveCodeAction(bogus));
+            assertTrue(e6.getMessage().contains("data"), e6.getMessage());
+            var e7 = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("rm -rf", List.of())));
+            assertTrue(e7.getMessage().contains("unknown command"), e7.getMessage());
+            // A bad setting is shown once (window/showMessage), however often it comes; a good one is applied.
+            com.google.gson.JsonObject bad = new com.google.gson.JsonObject();
+            bad.addProperty("backend", "quantum");
+            for (int i = 0; i < 2; i++) {
+                s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(bad));
+            }
+            com.google.gson.JsonObject good = new com.google.gson.JsonObject();
+            good.addProperty("maxTokens", 7);
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
+            Thread.sleep(500);
+            assertEquals(1, s.shown.stream().filter(m -> m.getMessage().contains("backend must be one of")).count(), s.shown.toString());
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
+            // Still up and answering.
+            assertTrue(s.process.isAlive());
+            assertTrue(actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().anyMatch(a -> a.getRight().getTitle().startsWith("Fill new parameter")));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+-- End-to-end test in headless Neovim (0.7+): the Quicksilver plugin, the real server and the embedded model on the
+-- fixture workspace. Run by NeovimE2ETest as
+--   nvim --headless -u NONE -i NONE -c "luafile neovim_e2e.lua"
+-- with QS_PLUGIN, QS_LAUNCHER, QS_WORKSPACE, QS_SERVER_LOG, QS_RESULT and QS_COMPLETE_AT in the environment.
+-- The verdict is the exit status (0 pass, 1 fail); QS_RESULT gets one line per check.
+local env = vim.env
+local result_lines = {}
+local function note(s)
+  table.insert(result_lines, s)
+  io.stderr:write('[e2e] ' .. s .. '\n')
+end
+local function finish(ok)
+  local f = io.open(env.QS_RESULT, 'w')
+  f:write(table.concat(result_lines, '\n') .. '\n' .. (ok and 'PASS' or 'FAIL') .. '\n')
+  f:close()
+  -- Stop the server politely so its log is complete, then leave with the verdict.
+  vim.lsp.stop_client(vim.lsp.get_active_clients(), false)
+  vim.wait(5000, function()
+    return #vim.lsp.get_active_clients() == 0
+  end, 100)
+  vim.cmd(ok and 'qall!' or 'cquit! 1')
+end
+local function fail(msg)
+  note('FAIL: ' .. msg)
+  finish(false)
+  error(msg) -- not reached: cquit exits
+end
+local function check(cond, msg)
+  if not cond then
+    fail(msg)
+  end
+  note('ok: ' .. msg)
+end
+
+local ok, err = pcall(function()
+  vim.opt.rtp:prepend(env.QS_PLUGIN)
+  vim.cmd('filetype plugin on')
+  vim.cmd('runtime! plugin/quicksilver.lua')
+  vim.o.hidden = true
+  vim.o.swapfile = false
+  -- The cursor sits where insert mode would put it: after the last character typed.
+  vim.o.virtualedit = 'onemore'
+  vim.lsp.set_log_level('debug')
+  note('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
+    .. ', lsp log ' .. vim.lsp.get_log_path())
+
+  local qs = require('quicksilver')
+  local ghost = require('quicksilver.ghost')
+  qs.setup({
+    -- The server's stderr goes to its own log file; `exec` keeps one process so stopping the client stops it.
+    cmd = { 'sh', '-c', 'exec "$0" serve --stdio 2>>"$1"', env.QS_LAUNCHER, env.QS_SERVER_LOG },
+    -- A shared 2-core CI machine is slow; the deadlines are the server's, raised for the test.
+    settings = { completionTimeoutMs = 240000, refactorTimeoutMs = 480000 },
+  })
+
+  local shapes = env.QS_WORKSPACE .. '/src/main/java/shapes/'
+  -- QS_COMPLETE_AT: completion spots, one a line, "FILE<TAB>TEXT": the cursor goes right after the first TEXT in
+  -- FILE. The embedded model is tiny and often writes nothing (the server then sends no item); the spots are tried
+  -- in order until one gets model text, and that one must insert it at the cursor.
+  local spots = {}
+  for entry in env.QS_COMPLETE_AT:gmatch('[^\n]+') do
+    local file, text = entry:match('^([^\t]+)\t(.+)$')
+    table.insert(spots, { file = file, text = text })
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(shapes .. spots[1].file))
+  local first_buf = vim.api.nvim_get_current_buf()
+  check(vim.bo[first_buf].filetype == 'java', spots[1].file .. ' has filetype java')
+  check(vim.wait(120000, function()
+    local c = qs.client(first_buf)
+    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
+  end, 200), 'the quicksilver client attached and the server initialized')
+  local client = qs.client(first_buf)
+  check(client.server_capabilities.completionProvider ~= nil,
+    'the server offers textDocument/completion to a client without inline completion')
+
+  -- 1. Completion at the cursor, through the plugin's ghost-text path (textDocument/completion + extmark + accept).
+  local buf, row, col, item
+  for _, spot in ipairs(spots) do
+    vim.cmd('edit ' .. vim.fn.fnameescape(shapes .. spot.file))
+    buf = vim.api.nvim_get_current_buf()
+    check(vim.wait(60000, function()
+      return qs.client(buf) ~= nil
+    end, 100), 'the client attached to ' .. spot.file)
+    row, col = nil, nil
+    for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+      local s = l:find(spot.text, 1, true)
+      if s and not row then
+        row, col = i, s - 1 + #spot.text
+      end
+    end
+    check(row ~= nil, 'completion spot after ' .. vim.inspect(spot.text) .. ' found in ' .. spot.file)
+    vim.api.nvim_win_set_cursor(0, { row, col })
+    local done = false
+    ghost.request(buf, qs, function(it)
+      item = it
+      done = true
+    end)
+    check(vim.wait(300000, function()
+      return done
+    end, 100), 'the completion request at ' .. spot.file .. ':' .. row .. ':' .. (col + 1) .. ' answered')
+    if item then
+      break
+    end
+    note('the model wrote nothing at ' .. spot.file .. ':' .. row .. ':' .. (col + 1) .. '; next spot')
+  end
+  check(item ~= nil, 'the server returned a model completion item with a textEdit')
+  note('completion item: ' .. vim.inspect(item.textEdit))
+  local before_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local ns = vim.api.nvim_create_namespace('quicksilver.ghost')
+  check(#vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0, 'ghost text is shown with an extmark')
+  check(ghost.accept(buf), 'accepting the ghost text applied the edit')
+  local after_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local before = table.concat(before_lines, '\n')
+  local after = table.concat(after_lines, '\n')
+  -- What was before the cursor and what was after it are both still there; between them, new non-blank text.
+  local cursor_offset = (row > 1 and (#table.concat(vim.list_slice(before_lines, 1, row - 1), '\n') + 1) or 0) + col
+  local prefix, suffix = before:sub(1, cursor_offset), before:sub(cursor_offset + 1)
+  check(#after > #before, 'the buffer grew')
+  check(after:sub(1, #prefix) == prefix, 'the text before the cursor is unchanged')
+  check(after:sub(#after - #suffix + 1) == suffix, 'the text after the cursor is unchanged')
+  local inserted = after:sub(#prefix + 1, #after - #suffix)
+  check(inserted:match('%S') ~= nil, 'non-blank model text was inserted at the cursor: ' .. vim.inspect(inserted))
+  local cur = vim.api.nvim_win_get_cursor(0)
+  check(cur[1] > row or cur[2] > col, 'the cursor moved past the inserted text')
+  vim.cmd('silent! write')
+
+  -- 2. A multi-file refactor from the standard code-action menu: implement Shape.name() in Circle and Square.
+  vim.cmd('edit ' .. vim.fn.fnameescape(shapes .. 'Shape.java'))
+  local shape_buf = vim.api.nvim_get_current_buf()
+  check(vim.wait(60000, function()
+    return qs.client(shape_buf) ~= nil
+  end, 100), 'the same client attached to Shape.java')
+  local decl
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(shape_buf, 0, -1, false)) do
+    if l:match('String name%(%);') then
+      decl = i
+    end
+  end
+  check(decl ~= nil, 'fixture declaration "String name();" found')
+  vim.api.nvim_win_set_cursor(0, { decl, 12 })
+  local titles = {}
+  local chosen = nil
+  -- The menu is vim.ui.select; pick the implement-method entry as a user would.
+  vim.ui.select = function(items, opts, on_choice)
+    for _, it in ipairs(items) do
+      local action = it[2] or it.action or it
+      table.insert(titles, action.title)
+      if not chosen and action.title:match('^Implement Shape%.name%(%)') then
+        chosen = it
+      end
+    end
+    on_choice(chosen)
+  end
+  qs.refactor()
+  check(vim.wait(60000, function()
+    return #titles > 0
+  end, 100), 'the code-action menu opened: ' .. vim.inspect(titles))
+  check(chosen ~= nil, 'the menu lists "Implement Shape.name() ..."')
+  local circle, square = shapes .. 'Circle.java', shapes .. 'Square.java'
+  local function modified(path)
+    local b = vim.fn.bufnr(path)
+    return b > 0 and vim.api.nvim_buf_is_loaded(b) and vim.bo[b].modified
+  end
+  check(vim.wait(480000, function()
+    return modified(circle) and modified(square)
+  end, 200), 'the workspace edit changed Circle.java and Square.java')
+  vim.cmd('wall')
+  for _, path in ipairs({ circle, square }) do
+    local text = table.concat(vim.fn.readfile(path), '\n')
+    check(text:match('name%s*%(%s*%)%s*{') ~= nil, vim.fn.fnamemodify(path, ':t') .. ' on disk has name() implemented')
+    check(not modified(path), vim.fn.fnamemodify(path, ':t') .. ' was saved')
+  end
+  finish(true)
+end)
+if not ok then
+  note('FAIL: ' .. tostring(err))
+  finish(false)
+end
