@@ -1,6 +1,7 @@
 package dev.quicksilver.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
@@ -20,12 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Matmul.</b> {@code out = x * W^T} with W in its checkpoint layout {@code [out, in]}: both operands
  * are read along their contiguous {@code in} axis. The work is blocked the way a BLAS blocks it (after
  * Goto and van de Geijn, "Anatomy of High-Performance Matrix Multiplication"): the {@code in} axis is cut
- * into chunks of {@link #KC}; for each chunk, {@link #NR} weight rows are widened to float into a small
- * panel (this is where bf16 and f16 are converted, once per panel, with vector shifts, so one float
- * kernel serves every dtype), and then every group of {@link #MR} activation rows is multiplied against
- * the panel by a register-tiled micro-kernel holding MR x NR vector accumulators. A panel (NR x KC
- * floats, 8 KiB) lives in L1 and is reused by all rows; the rows' KC-slice is reused by all panels of the
- * task. Weights therefore stream from memory once per forward, whatever the number of rows. With fewer
+ * into chunks of {@link #KC}; for each chunk, {@link #NR} weight rows (two vectors' worth of output
+ * columns) are widened to float and transposed into a small panel {@code [KC][NR]} (this is where bf16
+ * and f16 are converted, once per panel, with vector shifts, so one float kernel serves every dtype), and
+ * then every group of {@link #MR} activation rows is multiplied against the panel by a register-tiled
+ * micro-kernel of outer products: at each k, two panel vectors times MR broadcast activations into
+ * MR x 2 vector accumulators, which are the outputs themselves (no horizontal reductions). A panel
+ * (NR x KC floats, 32 KiB at 512 bits) stays in L1/L2 and is reused by all rows. Weights therefore stream from memory once per forward, whatever the number of rows. With fewer
  * than MR rows (autoregressive steps) there is nothing to reuse a panel for, so each weight row is
  * widened in registers and consumed directly.
  *
@@ -48,13 +50,14 @@ public final class CpuBackend implements Backend {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort BF16_BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     /** Activation rows per micro-kernel tile. */
     static final int MR = 4;
-    /** Weight rows (output columns) per micro-kernel tile and per panel. */
-    static final int NR = 4;
-    /** Length of the {@code in}-axis chunk a panel covers (a multiple of every lane count up to 512 bits). */
-    static final int KC = 512;
+    /** Weight rows (output columns) per micro-kernel tile and per panel: two float vectors. */
+    static final int NR = 2 * L;
+    /** Length of the {@code in}-axis chunk a panel covers (NR x KC floats: 32 KiB with 512-bit vectors). */
+    static final int KC = 256;
     /** Below this many multiply-adds a call runs on the caller's thread. */
     private static final long PARALLEL_THRESHOLD = 1L << 15;
 
@@ -122,95 +125,122 @@ public final class CpuBackend implements Backend {
             }
             return;
         }
-        float[] panel = new float[NR * KC];
-        for (int k0 = 0; k0 < in; k0 += KC) {
-            int kc = Math.min(KC, in - k0);
-            boolean first = k0 == 0;
-            for (int c = c0; c < c1; c += NR) {
-                int nc = Math.min(NR, c1 - c);
-                for (int b = 0; b < nc; b++) {
-                    widen(w, (long) (c + b) * in + k0, kc, panel, b * kc);
-                }
+        // Panel: NR weight rows (output columns) x kc, widened to float and transposed to [kc][NR], so one
+        // k step of the micro-kernel reads NR consecutive output columns as two vectors.
+        float[] panel = new float[KC * NR];
+        float[] weightRow = new float[KC];
+        for (int c = c0; c < c1; c += NR) {
+            int nc = Math.min(NR, c1 - c);
+            for (int k0 = 0; k0 < in; k0 += KC) {
+                int kc = Math.min(KC, in - k0);
+                packPanel(w, c, nc, k0, kc, panel, weightRow);
+                boolean first = k0 == 0;
                 int r = 0;
-                if (nc == NR) {
-                    for (; r + MR <= rows; r += MR) {
-                        microKernel(x, r * in + k0, in, panel, kc, out, r * outDim + c, outDim, first, bias, c);
-                    }
+                for (; r + MR <= rows; r += MR) {
+                    tileRows4(x, r * in + k0, in, panel, kc, out, r * outDim + c, outDim, nc, first, bias, c);
                 }
                 for (; r < rows; r++) {
-                    for (int b = 0; b < nc; b++) {
-                        float sum = dot(x, r * in + k0, panel, b * kc, kc);
-                        store(out, r * outDim + c + b, sum, first, bias, c + b);
-                    }
+                    tileRow1(x, r * in + k0, panel, kc, out, r * outDim + c, nc, first, bias, c);
                 }
             }
         }
     }
 
     /**
-     * MR x NR tile: rows r..r+3 of x (starting at {@code xOff}, row stride {@code xStride}) against the
-     * four panel rows, {@code kc} long. Sixteen accumulators stay in registers for the whole chunk.
+     * Widens weight rows c..c+nc, columns k0..k0+kc, into {@code panel[k * NR + j]}; missing columns are 0.
+     * bf16 is widened by a scalar shift straight from the mapped file: the transposed stores are scalar
+     * anyway, and a profile showed the vector conversion falling back to its slow Java path here (it is
+     * only intrinsified where C2 inlines it into the loop, which it did not in this call chain).
      */
-    private static void microKernel(float[] x, int xOff, int xStride, float[] panel, int kc, float[] out,
-                                    int outOff, int outStride, boolean first, float[] bias, int col) {
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        int x0 = xOff, x1 = xOff + xStride, x2 = xOff + 2 * xStride, x3 = xOff + 3 * xStride;
-        int upper = F.loopBound(kc);
-        for (int k = 0; k < upper; k += L) {
-            FloatVector w0 = FloatVector.fromArray(F, panel, k);
-            FloatVector w1 = FloatVector.fromArray(F, panel, kc + k);
-            FloatVector w2 = FloatVector.fromArray(F, panel, 2 * kc + k);
-            FloatVector w3 = FloatVector.fromArray(F, panel, 3 * kc + k);
-            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
-            a00 = v.fma(w0, a00);
-            a01 = v.fma(w1, a01);
-            a02 = v.fma(w2, a02);
-            a03 = v.fma(w3, a03);
-            v = FloatVector.fromArray(F, x, x1 + k);
-            a10 = v.fma(w0, a10);
-            a11 = v.fma(w1, a11);
-            a12 = v.fma(w2, a12);
-            a13 = v.fma(w3, a13);
-            v = FloatVector.fromArray(F, x, x2 + k);
-            a20 = v.fma(w0, a20);
-            a21 = v.fma(w1, a21);
-            a22 = v.fma(w2, a22);
-            a23 = v.fma(w3, a23);
-            v = FloatVector.fromArray(F, x, x3 + k);
-            a30 = v.fma(w0, a30);
-            a31 = v.fma(w1, a31);
-            a32 = v.fma(w2, a32);
-            a33 = v.fma(w3, a33);
+    private static void packPanel(WeightTensor w, int c, int nc, int k0, int kc, float[] panel, float[] weightRow) {
+        int in = w.cols();
+        MemorySegment seg = w.data();
+        for (int j = 0; j < nc; j++) {
+            long from = (long) (c + j) * in + k0;
+            if (w.dtype() == DType.BF16) {
+                for (int k = 0; k < kc; k++) {
+                    panel[k * NR + j] = Float.intBitsToFloat(seg.get(BF16_BITS, (from + k) * 2) << 16);
+                }
+                continue;
+            }
+            widen(w, from, kc, weightRow, 0);
+            for (int k = 0; k < kc; k++) {
+                panel[k * NR + j] = weightRow[k];
+            }
         }
-        int o0 = outOff, o1 = outOff + outStride, o2 = outOff + 2 * outStride, o3 = outOff + 3 * outStride;
-        store(out, o0, a00.reduceLanes(VectorOperators.ADD) + tail(x, x0, panel, 0, upper, kc), first, bias, col);
-        store(out, o0 + 1, a01.reduceLanes(VectorOperators.ADD) + tail(x, x0, panel, kc, upper, kc), first, bias, col + 1);
-        store(out, o0 + 2, a02.reduceLanes(VectorOperators.ADD) + tail(x, x0, panel, 2 * kc, upper, kc), first, bias, col + 2);
-        store(out, o0 + 3, a03.reduceLanes(VectorOperators.ADD) + tail(x, x0, panel, 3 * kc, upper, kc), first, bias, col + 3);
-        store(out, o1, a10.reduceLanes(VectorOperators.ADD) + tail(x, x1, panel, 0, upper, kc), first, bias, col);
-        store(out, o1 + 1, a11.reduceLanes(VectorOperators.ADD) + tail(x, x1, panel, kc, upper, kc), first, bias, col + 1);
-        store(out, o1 + 2, a12.reduceLanes(VectorOperators.ADD) + tail(x, x1, panel, 2 * kc, upper, kc), first, bias, col + 2);
-        store(out, o1 + 3, a13.reduceLanes(VectorOperators.ADD) + tail(x, x1, panel, 3 * kc, upper, kc), first, bias, col + 3);
-        store(out, o2, a20.reduceLanes(VectorOperators.ADD) + tail(x, x2, panel, 0, upper, kc), first, bias, col);
-        store(out, o2 + 1, a21.reduceLanes(VectorOperators.ADD) + tail(x, x2, panel, kc, upper, kc), first, bias, col + 1);
-        store(out, o2 + 2, a22.reduceLanes(VectorOperators.ADD) + tail(x, x2, panel, 2 * kc, upper, kc), first, bias, col + 2);
-        store(out, o2 + 3, a23.reduceLanes(VectorOperators.ADD) + tail(x, x2, panel, 3 * kc, upper, kc), first, bias, col + 3);
-        store(out, o3, a30.reduceLanes(VectorOperators.ADD) + tail(x, x3, panel, 0, upper, kc), first, bias, col);
-        store(out, o3 + 1, a31.reduceLanes(VectorOperators.ADD) + tail(x, x3, panel, kc, upper, kc), first, bias, col + 1);
-        store(out, o3 + 2, a32.reduceLanes(VectorOperators.ADD) + tail(x, x3, panel, 2 * kc, upper, kc), first, bias, col + 2);
-        store(out, o3 + 3, a33.reduceLanes(VectorOperators.ADD) + tail(x, x3, panel, 3 * kc, upper, kc), first, bias, col + 3);
+        for (int j = nc; j < NR; j++) {
+            for (int k = 0; k < kc; k++) {
+                panel[k * NR + j] = 0f;
+            }
+        }
     }
 
-    /** The scalar remainder of a dot product, elements [from, to). */
-    private static float tail(float[] x, int xOff, float[] panel, int pOff, int from, int to) {
-        float sum = 0f;
-        for (int k = from; k < to; k++) {
-            sum += x[xOff + k] * panel[pOff + k];
+    /**
+     * MR x NR tile as outer products (Goto and van de Geijn; the BLIS micro-kernel shape): at each k, the
+     * panel's two vectors of output columns are multiplied by four broadcast activations into eight
+     * vector accumulators. No horizontal reductions: the accumulators are the outputs.
+     */
+    private static void tileRows4(float[] x, int xOff, int xStride, float[] panel, int kc, float[] out,
+                                  int outOff, int outStride, int nc, boolean first, float[] bias, int col) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
+        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        int x0 = xOff, x1 = xOff + xStride, x2 = xOff + 2 * xStride, x3 = xOff + 3 * xStride;
+        for (int k = 0; k < kc; k++) {
+            FloatVector w0 = FloatVector.fromArray(F, panel, k * NR);
+            FloatVector w1 = FloatVector.fromArray(F, panel, k * NR + L);
+            FloatVector v = FloatVector.broadcast(F, x[x0 + k]);
+            a00 = v.fma(w0, a00);
+            a01 = v.fma(w1, a01);
+            v = FloatVector.broadcast(F, x[x1 + k]);
+            a10 = v.fma(w0, a10);
+            a11 = v.fma(w1, a11);
+            v = FloatVector.broadcast(F, x[x2 + k]);
+            a20 = v.fma(w0, a20);
+            a21 = v.fma(w1, a21);
+            v = FloatVector.broadcast(F, x[x3 + k]);
+            a30 = v.fma(w0, a30);
+            a31 = v.fma(w1, a31);
         }
-        return sum;
+        storeTile(out, outOff, nc, a00, a01, first, bias, col);
+        storeTile(out, outOff + outStride, nc, a10, a11, first, bias, col);
+        storeTile(out, outOff + 2 * outStride, nc, a20, a21, first, bias, col);
+        storeTile(out, outOff + 3 * outStride, nc, a30, a31, first, bias, col);
+    }
+
+    /** One activation row against the panel: the remainder rows of {@link #tileRows4}. */
+    private static void tileRow1(float[] x, int xOff, float[] panel, int kc, float[] out, int outOff, int nc,
+                                 boolean first, float[] bias, int col) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int k = 0; k < kc; k++) {
+            FloatVector v = FloatVector.broadcast(F, x[xOff + k]);
+            a0 = v.fma(FloatVector.fromArray(F, panel, k * NR), a0);
+            a1 = v.fma(FloatVector.fromArray(F, panel, k * NR + L), a1);
+        }
+        storeTile(out, outOff, nc, a0, a1, first, bias, col);
+    }
+
+    /**
+     * Writes (first K chunk, plus bias) or adds (later chunks) the {@code nc} valid columns of one tile
+     * row held in two vectors.
+     */
+    private static void storeTile(float[] out, int at, int nc, FloatVector lo, FloatVector hi, boolean first,
+                                  float[] bias, int col) {
+        if (nc == NR) {
+            if (!first) {
+                lo = lo.add(FloatVector.fromArray(F, out, at));
+                hi = hi.add(FloatVector.fromArray(F, out, at + L));
+            } else if (bias != null) {
+                lo = lo.add(FloatVector.fromArray(F, bias, col));
+                hi = hi.add(FloatVector.fromArray(F, bias, col + L));
+            }
+            lo.intoArray(out, at);
+            hi.intoArray(out, at + L);
+            return;
+        }
+        for (int j = 0; j < nc; j++) {
+            float value = j < L ? lo.lane(j) : hi.lane(j - L);
+            store(out, at + j, value, first, bias, col + j);
+        }
     }
 
     /** The first K-chunk writes (plus bias); later chunks accumulate. */
@@ -220,19 +250,6 @@ public final class CpuBackend implements Backend {
         } else {
             out[at] += value;
         }
-    }
-
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int upper = F.loopBound(n);
-        for (int i = 0; i < upper; i += L) {
-            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (int i = upper; i < n; i++) {
-            sum += a[aOff + i] * b[bOff + i];
-        }
-        return sum;
     }
 
     /** x[xOff..xOff+n) . w[from..from+n), widening w on the fly; two accumulators hide the fma latency. */

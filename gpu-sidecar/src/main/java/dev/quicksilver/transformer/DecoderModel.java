@@ -6,6 +6,8 @@ import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.WeightStore;
 import dev.quicksilver.tensor.WeightTensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -20,6 +22,9 @@ import java.util.List;
  * buffers; the backend's pool is shared), provided no KvCache is used by two calls at the same time.
  */
 public abstract sealed class DecoderModel implements LanguageModel permits Qwen2Model, LladaModel {
+
+    /** Keys and values are little-endian floats, as the backends read them. */
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     protected final ModelConfig config;
     protected final Backend backend;
@@ -157,31 +162,30 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
             MemorySegment keys;
             MemorySegment values;
             boolean windowIsEverything = r.windowStart() == 0 && r.windowEnd() == keyCount;
-            if (cache == null || (windowIsEverything && !r.storeInCache())) {
-                // The window is everything attended: [0, keyCount) are this request's own rows.
-                keys = MemorySegment.ofArray(pass.k).asSlice((long) row0 * kvDim * Float.BYTES,
-                        (long) rows * kvDim * Float.BYTES);
-                values = MemorySegment.ofArray(pass.v).asSlice((long) row0 * kvDim * Float.BYTES,
-                        (long) rows * kvDim * Float.BYTES);
-            } else if (r.storeInCache()) {
-                // Refresh: the window goes into the cache, which then holds every attended position.
+            // Attention always reads native segments: one segment kind keeps the backend's vector loads
+            // monomorphic (a profile showed heap and native segments mixed at one call site halving the
+            // speed of every later forward). Copies below are per layer and small next to the matmuls.
+            long rowBytes = (long) kvDim * Float.BYTES;
+            if (r.storeInCache()) {
+                // Refresh or AR step: the window goes into the cache, which then holds every attended position.
                 cache.write(layer, r.windowStart(), pass.k, pass.v, row0, rows);
                 keys = cache.keys(layer);
                 values = cache.values(layer);
             } else {
-                // Cached step: cached keys around the window, fresh ones inside it, merged per layer.
-                if (pass.mergedKeys[i] == null) {
-                    pass.mergedKeys[i] = new float[keyCount * kvDim];
-                    pass.mergedValues[i] = new float[keyCount * kvDim];
+                // The request's own rows in the window; cached keys around it, if any.
+                keys = pass.scratchKeys(i, keyCount * rowBytes);
+                values = pass.scratchValues(i, keyCount * rowBytes);
+                if (cache != null && !windowIsEverything) {
+                    MemorySegment.copy(cache.keys(layer), 0, keys, 0, r.windowStart() * rowBytes);
+                    MemorySegment.copy(cache.values(layer), 0, values, 0, r.windowStart() * rowBytes);
+                    long after = r.windowEnd() * rowBytes;
+                    MemorySegment.copy(cache.keys(layer), after, keys, after, (keyCount - r.windowEnd()) * rowBytes);
+                    MemorySegment.copy(cache.values(layer), after, values, after, (keyCount - r.windowEnd()) * rowBytes);
                 }
-                float[] mk = pass.mergedKeys[i];
-                float[] mv = pass.mergedValues[i];
-                cache.read(layer, 0, r.windowStart(), mk, mv);
-                cache.read(layer, r.windowEnd(), keyCount, mk, mv);
-                System.arraycopy(pass.k, row0 * kvDim, mk, r.windowStart() * kvDim, rows * kvDim);
-                System.arraycopy(pass.v, row0 * kvDim, mv, r.windowStart() * kvDim, rows * kvDim);
-                keys = MemorySegment.ofArray(mk);
-                values = MemorySegment.ofArray(mv);
+                MemorySegment.copy(pass.k, row0 * kvDim, keys, FLOAT_LE, r.windowStart() * rowBytes,
+                        rows * kvDim);
+                MemorySegment.copy(pass.v, row0 * kvDim, values, FLOAT_LE, r.windowStart() * rowBytes,
+                        rows * kvDim);
             }
             backend.attention(pass.q, pass.attn, row0, rows, r.windowStart(), keys, values, keyCount, shape,
                     pass.causal);

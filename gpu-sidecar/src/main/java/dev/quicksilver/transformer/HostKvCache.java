@@ -70,13 +70,6 @@ final class HostKvCache implements KvCache {
     }
 
     /** Copies positions [from, to) of a layer into {@code [*, kvDim]} arrays at the same row numbers. */
-    void read(int layer, int from, int to, float[] k, float[] v) {
-        checkOpen();
-        long at = (long) from * kvDim * Float.BYTES;
-        MemorySegment.copy(keys[layer], FLOAT_LE, at, k, from * kvDim, (to - from) * kvDim);
-        MemorySegment.copy(values[layer], FLOAT_LE, at, v, from * kvDim, (to - from) * kvDim);
-    }
-
     void markHeld(int from, int to) {
         held.set(from, to);
     }
