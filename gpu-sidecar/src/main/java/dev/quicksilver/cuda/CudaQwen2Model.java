@@ -16,6 +16,7 @@ import dev.quicksilver.tensor.WeightTensor;
 import dev.quicksilver.transformer.AttentionKind;
 import dev.quicksilver.transformer.ForwardRequest;
 import dev.quicksilver.transformer.KvCache;
+import dev.quicksilver.transformer.OwnedKvCache;
 import dev.quicksilver.transformer.LanguageModel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -463,7 +464,7 @@ public final class CudaQwen2Model implements LanguageModel {
             ForwardRequest r = batch.get(i);
             int n = r.windowLength();
             int keys = keysOf[i];
-            DeviceKvCache cache = checkCache(i, r, kind, keys);
+            DeviceKvCache cache = OwnedKvCache.checkWindow(this, DeviceKvCache.class, i, r, kind, keys);
             boolean everything = r.windowStart() == 0 && r.windowEnd() == keys;
             long k;
             long v;
@@ -541,39 +542,6 @@ public final class CudaQwen2Model implements LanguageModel {
     }
 
     private final Map<Attend, DeviceKvCache> cacheOf = new java.util.IdentityHashMap<>();
-
-    private DeviceKvCache checkCache(int i, ForwardRequest r, AttentionKind kind, int keyCount) {
-        boolean needsCachedKeys = r.windowStart() > 0 || r.windowEnd() < keyCount;
-        if (r.cache() == null) {
-            if (needsCachedKeys) {
-                throw new IllegalArgumentException("request " + i + ": window [" + r.windowStart() + ", "
-                        + r.windowEnd() + ") of a " + r.tokens().length + "-position canvas attends (" + kind
-                        + ") to positions outside it, so it needs a KvCache holding them");
-            }
-            return null;
-        }
-        if (!(r.cache() instanceof DeviceKvCache cache) || !cache.ownedBy(this)) {
-            throw new IllegalArgumentException("request " + i + ": its KvCache was made by another model;"
-                    + " use this model's newCache");
-        }
-        if (cache.isClosed()) {
-            throw new IllegalArgumentException("request " + i + ": its KvCache is closed");
-        }
-        if (keyCount > cache.capacity()) {
-            throw new IllegalArgumentException("request " + i + ": attends to " + keyCount
-                    + " positions but its KvCache holds only " + cache.capacity());
-        }
-        int missing = cache.firstMissing(0, r.windowStart());
-        if (missing < 0) {
-            missing = cache.firstMissing(r.windowEnd(), keyCount);
-        }
-        if (missing >= 0) {
-            throw new IllegalArgumentException("request " + i + ": position " + missing
-                    + " is outside the window [" + r.windowStart() + ", " + r.windowEnd()
-                    + ") but its KvCache does not hold it; run a forward that stores it first");
-        }
-        return cache;
-    }
 
     /** Runs the plan: eagerly the first time, captured into a graph the second, replayed after that. */
     private void run(Plan plan) {

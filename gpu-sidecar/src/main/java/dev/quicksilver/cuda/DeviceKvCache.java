@@ -1,7 +1,7 @@
 package dev.quicksilver.cuda;
 
 import dev.quicksilver.cuda.nat.Gpu;
-import dev.quicksilver.transformer.KvCache;
+import dev.quicksilver.transformer.OwnedKvCache;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
 
@@ -11,7 +11,7 @@ import java.util.BitSet;
  * it. Closing frees the memory on the GPU thread (queued, so a cache evicted from any thread is freed
  * after the device work already submitted); the held positions are tracked on the host.
  */
-final class DeviceKvCache implements KvCache {
+final class DeviceKvCache implements OwnedKvCache {
 
     private final Object owner;
     private final Gpu gpu;
@@ -36,11 +36,13 @@ final class DeviceKvCache implements KvCache {
         this.base = gpu.thread().call(() -> gpu.driver().memAlloc(bytes));
     }
 
-    boolean ownedBy(Object model) {
+    @Override
+    public boolean ownedBy(Object model) {
         return owner == model;
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
@@ -58,7 +60,8 @@ final class DeviceKvCache implements KvCache {
     }
 
     /** First position in [from, to) not held, or -1. */
-    synchronized int firstMissing(int from, int to) {
+    @Override
+    public synchronized int firstMissing(int from, int to) {
         int p = held.nextClearBit(from);
         return p < to ? p : -1;
     }

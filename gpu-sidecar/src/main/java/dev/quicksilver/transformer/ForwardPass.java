@@ -59,7 +59,8 @@ final class ForwardPass {
             ForwardRequest r = requests.get(i);
             rowStart[i] = total;
             total += r.windowLength();
-            caches[i] = checkCache(model, i, r, kind, c.numLayers());
+            caches[i] = OwnedKvCache.checkWindow(model, HostKvCache.class, i, r, kind,
+                    kind == AttentionKind.CAUSAL ? r.windowEnd() : r.tokens().length);
         }
         this.rows = total;
         this.tokens = new int[rows];
@@ -108,39 +109,5 @@ final class ForwardPass {
     int keyCount(int i) {
         ForwardRequest r = requests.get(i);
         return causal ? r.windowEnd() : r.tokens().length;
-    }
-
-    private HostKvCache checkCache(Object model, int i, ForwardRequest r, AttentionKind kind, int layers) {
-        int keyCount = kind == AttentionKind.CAUSAL ? r.windowEnd() : r.tokens().length;
-        boolean needsCachedKeys = r.windowStart() > 0 || r.windowEnd() < keyCount;
-        if (r.cache() == null) {
-            if (needsCachedKeys) {
-                throw new IllegalArgumentException("request " + i + ": window [" + r.windowStart() + ", "
-                        + r.windowEnd() + ") of a " + r.tokens().length + "-position canvas attends ("
-                        + kind + ") to positions outside it, so it needs a KvCache holding them");
-            }
-            return null;
-        }
-        if (!(r.cache() instanceof HostKvCache cache) || !cache.ownedBy(model)) {
-            throw new IllegalArgumentException("request " + i + ": its KvCache was made by another model;"
-                    + " use this model's newCache");
-        }
-        if (cache.isClosed()) {
-            throw new IllegalArgumentException("request " + i + ": its KvCache is closed");
-        }
-        if (keyCount > cache.capacity()) {
-            throw new IllegalArgumentException("request " + i + ": attends to " + keyCount
-                    + " positions but its KvCache holds only " + cache.capacity());
-        }
-        int missing = cache.firstMissing(0, r.windowStart());
-        if (missing < 0) {
-            missing = cache.firstMissing(r.windowEnd(), keyCount);
-        }
-        if (missing >= 0) {
-            throw new IllegalArgumentException("request " + i + ": position " + missing
-                    + " is outside the window [" + r.windowStart() + ", " + r.windowEnd()
-                    + ") but its KvCache does not hold it; run a forward that stores it first");
-        }
-        return cache;
     }
 }

@@ -13,7 +13,7 @@ import java.util.BitSet;
  *
  * <p>Not thread-safe: one forward at a time may use a cache (a canvas is decoded by one request).
  */
-final class HostKvCache implements KvCache {
+final class HostKvCache implements OwnedKvCache {
 
     /** Kernels read keys and values as little-endian float32, whatever the platform. */
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -47,7 +47,8 @@ final class HostKvCache implements KvCache {
         this.held = new BitSet(capacity);
     }
 
-    boolean ownedBy(Object model) {
+    @Override
+    public boolean ownedBy(Object model) {
         return owner == model;
     }
 
@@ -75,7 +76,8 @@ final class HostKvCache implements KvCache {
     }
 
     /** The first position in [from, to) not held, or -1. */
-    int firstMissing(int from, int to) {
+    @Override
+    public int firstMissing(int from, int to) {
         int missing = held.nextClearBit(from);
         return missing < to ? missing : -1;
     }
@@ -147,7 +149,8 @@ final class HostKvCache implements KvCache {
         }
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
