@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.completion;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.index.Context;
 import dev.quicksilver.index.ContextSegment;
 import dev.quicksilver.index.DocumentSnapshot;
@@ -84,9 +85,7 @@ public final class CompletionService {
         WorkDoneProgress progress = new WorkDoneProgress(session, token, "Quicksilver: completing", 300, result);
         CompletableFuture<ModelService.Infill> call = session.model().complete(request,
                 Duration.ofMillis(settings.completionTimeoutMs()), progress::update);
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) call.cancel(true);
-        });
+        ResponseFutures.cancelWith(result, call);
         Position at = new Position(doc.lineOf(offset), doc.columnOf(offset));
         call.whenComplete((infill, error) -> {
             progress.end(error == null ? "done" : "stopped");

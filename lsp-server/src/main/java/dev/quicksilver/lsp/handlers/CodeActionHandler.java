@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.handlers;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.Errors;
 import dev.quicksilver.lsp.ServerSession;
@@ -55,7 +56,7 @@ public final class CodeActionHandler {
             return actions;
         });
         if (clientResolvesEdits()) {
-            return wrap(listed.thenApply(list -> list.stream().map(Either::<Command, CodeAction>forRight).toList()));
+            return ResponseFutures.map(listed, list -> list.stream().map(Either::<Command, CodeAction>forRight).toList());
         }
         CompletableFuture<List<Either<Command, CodeAction>>> result = new CompletableFuture<>();
         listed.whenComplete((list, e) -> {
@@ -73,18 +74,6 @@ public final class CodeActionHandler {
             });
         });
         return result;
-    }
-
-    private static <T> CompletableFuture<T> wrap(CompletableFuture<T> f) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        f.whenComplete((r, e) -> {
-            if (e != null) out.completeExceptionally(Errors.toResponse(e));
-            else out.complete(r);
-        });
-        out.whenComplete((r, e) -> {
-            if (out.isCancelled()) f.cancel(true);
-        });
-        return out;
     }
 
     /** Whether the client said it can resolve a code action's {@code edit} property lazily. */

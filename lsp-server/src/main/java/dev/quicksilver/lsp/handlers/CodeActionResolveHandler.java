@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.handlers;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.Errors;
@@ -62,9 +63,7 @@ public final class CodeActionResolveHandler {
         CompletableFuture<WorkspaceEdit> out = new CompletableFuture<>();
         WorkDoneProgress progress = new WorkDoneProgress(session, null, plan.title(), 0, out);
         var run = refactors.run(plan, progress);
-        out.whenComplete((r, e) -> {
-            if (out.isCancelled()) run.cancel(true);
-        });
+        ResponseFutures.cancelWith(out, run);
         run.whenComplete((changes, e) -> {
             if (e != null) out.completeExceptionally(Errors.toResponse(e));
             else {

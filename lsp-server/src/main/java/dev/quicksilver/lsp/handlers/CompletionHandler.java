@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.handlers;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.lsp.Errors;
 import dev.quicksilver.lsp.ServerSession;
 import dev.quicksilver.lsp.Uris;
@@ -36,41 +37,31 @@ public final class CompletionHandler {
             return CompletableFuture.failedFuture(Errors.invalidParams("textDocument is missing from the request"));
         }
         var suggestion = completions.suggest(params.getTextDocument().getUri(), params.getPosition(), params.getWorkDoneToken());
-        CompletableFuture<Either<List<CompletionItem>, CompletionList>> result = new CompletableFuture<>();
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) suggestion.cancel(true);
-        });
-        suggestion.whenComplete((s, e) -> {
-            if (e != null) {
-                result.completeExceptionally(Errors.toResponse(e));
-                return;
-            }
-            if (s.isEmpty()) {
-                result.complete(Either.forRight(new CompletionList(true, List.of())));
-                return;
-            }
-            var x = s.get();
-            String word = "";
-            var doc = session.documents().get(Uris.normalize(params.getTextDocument().getUri()));
-            if (doc.isPresent() && doc.get().version() == x.version() && !x.healed()) {
-                String line = doc.get().lineText(x.start().getLine());
-                int c = Math.min(x.start().getCharacter(), line.length());
-                int w = c;
-                while (w > 0 && Character.isJavaIdentifierPart(line.charAt(w - 1))) w--;
-                word = line.substring(w, c);
-            }
-            Position start = new Position(x.start().getLine(), x.start().getCharacter() - word.length());
-            String newText = word + x.text();
-            String firstLine = newText.lines().findFirst().orElse(newText).strip();
-            CompletionItem item = new CompletionItem(firstLine.length() > 80 ? firstLine.substring(0, 80) + "..." : firstLine);
-            item.setKind(CompletionItemKind.Text);
-            item.setDetail("Quicksilver");
-            item.setFilterText(firstLine);
-            item.setInsertTextFormat(InsertTextFormat.PlainText);
-            item.setTextEdit(Either.forLeft(new TextEdit(new Range(start, x.end()), newText)));
-            item.setSortText("0");
-            result.complete(Either.forRight(new CompletionList(true, List.of(item))));
-        });
-        return result;
+        return ResponseFutures.map(suggestion, found -> Either.forRight(
+                new CompletionList(true, found.map(x -> List.of(item(params, x))).orElse(List.of()))));
+    }
+
+    /** The one model item: its textEdit replaces the identifier part before the cursor, so filtering keeps it. */
+    private CompletionItem item(CompletionParams params, CompletionService.Suggestion x) {
+        String word = "";
+        var doc = session.documents().get(Uris.normalize(params.getTextDocument().getUri()));
+        if (doc.isPresent() && doc.get().version() == x.version() && !x.healed()) {
+            String line = doc.get().lineText(x.start().getLine());
+            int c = Math.min(x.start().getCharacter(), line.length());
+            int w = c;
+            while (w > 0 && Character.isJavaIdentifierPart(line.charAt(w - 1))) w--;
+            word = line.substring(w, c);
+        }
+        Position start = new Position(x.start().getLine(), x.start().getCharacter() - word.length());
+        String newText = word + x.text();
+        String firstLine = newText.lines().findFirst().orElse(newText).strip();
+        CompletionItem item = new CompletionItem(firstLine.length() > 80 ? firstLine.substring(0, 80) + "..." : firstLine);
+        item.setKind(CompletionItemKind.Text);
+        item.setDetail("Quicksilver");
+        item.setFilterText(firstLine);
+        item.setInsertTextFormat(InsertTextFormat.PlainText);
+        item.setTextEdit(Either.forLeft(new TextEdit(new Range(start, x.end()), newText)));
+        item.setSortText("0");
+        return item;
     }
 }

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.handlers;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.Errors;
@@ -40,9 +41,7 @@ public final class ExecuteCommandHandler {
                     throw Errors.invalidParams("unknown refactor \"" + name + "\"; known: " + InitializeHandler.refactorNames());
                 }
                 var edit = resolver.edit(name, a.get("uri").getAsString(), a.get("line").getAsInt(), a.get("character").getAsInt());
-                result.whenComplete((r, e) -> {
-                    if (result.isCancelled()) edit.cancel(true);
-                });
+                ResponseFutures.cancelWith(result, edit);
                 edit.thenCompose(we -> session.client().orElseThrow().applyEdit(new ApplyWorkspaceEditParams(we, name)))
                         .whenComplete((applied, e) -> {
                             if (e != null) result.completeExceptionally(Errors.toResponse(e));

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.handlers;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.lsp.Errors;
 import dev.quicksilver.lsp.completion.CompletionService;
 import java.util.List;
@@ -23,23 +24,10 @@ public final class InlineCompletionHandler {
             return CompletableFuture.failedFuture(Errors.invalidParams("textDocument is missing from the request"));
         }
         var suggestion = completions.suggest(params.getTextDocument().getUri(), params.getPosition(), params.getWorkDoneToken());
-        // The returned future is the one LSP4J cancels: bridge its cancellation back to the suggestion.
-        CompletableFuture<Either<List<InlineCompletionItem>, InlineCompletionList>> result = new CompletableFuture<>();
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) suggestion.cancel(true);
-        });
-        suggestion.whenComplete((s, e) -> {
-            if (e != null) {
-                result.completeExceptionally(Errors.toResponse(e));
-                return;
-            }
-            List<InlineCompletionItem> items = s.map(x -> {
-                InlineCompletionItem item = new InlineCompletionItem(Either.forLeft(x.text()));
-                item.setRange(new Range(x.start(), x.end()));
-                return List.of(item);
-            }).orElse(List.of());
-            result.complete(Either.forRight(new InlineCompletionList(items)));
-        });
-        return result;
+        return ResponseFutures.map(suggestion, found -> Either.forRight(new InlineCompletionList(found.map(x -> {
+            InlineCompletionItem item = new InlineCompletionItem(Either.forLeft(x.text()));
+            item.setRange(new Range(x.start(), x.end()));
+            return List.of(item);
+        }).orElse(List.of()))));
     }
 }

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.model;
 
+import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.client.DenoiseRequestSpec;
 import dev.quicksilver.client.DenoiseResult;
 import dev.quicksilver.client.SidecarClient;
@@ -113,9 +114,7 @@ public final class SidecarModelService implements ModelService {
             return fills;
         });
         // The caller holds `out`; cancelling it must cancel the RPC.
-        out.whenComplete((r, e) -> {
-            if (out.isCancelled()) call.cancel(true);
-        });
+        ResponseFutures.cancelWith(out, call);
         return out;
     }
 
