@@ -2,7 +2,7 @@
 # Trains the embedded diffusion model and its AR twin side by side on one GPU (same shape, data, batch
 # and wall time each), then packs both model directories into $OUT.
 #
-#   [INIT=1] training/gpu_train.sh SECONDS_PER_MODEL
+#   [INIT=1] [BATCH=256] training/gpu_train.sh SECONDS_PER_MODEL
 #
 # With INIT=1 both runs continue from the weights in models/ (fresh optimizer, lower peak lr).
 # Expects (carried from the workstation, see training/README.md): .carry/train.txt.xz,
@@ -26,7 +26,7 @@ for objective in diffusion ar; do
   name=quicksilver-coder-mini; [ "$objective" = ar ] && name=quicksilver-coder-mini-ar
   python3 training/train.py --objective "$objective" --tokens "$work/train.npy" --heldout-tokens "$work/heldout.npy" \
     --tokenizer "$tokenizer" --out "$work/models/$name" --work "$work/ckpt" --time-budget "$budget" \
-    --batch 128 --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${INIT:+--init-from models/$name --lr 1e-3 --warmup 50} \
+    --batch "${BATCH:-256}" --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${INIT:+--init-from models/$name --lr 1e-3 --warmup 50} \
     > "$out/train-$objective.log" 2>&1 &
 done
 fail=0

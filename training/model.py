@@ -136,6 +136,9 @@ class QuicksilverModel(nn.Module):
             nn.init.normal_(m.weight, std=0.02)
 
     def forward(self, tokens):
+        """Final hidden states [b, t, hidden]; `logits` turns (a selection of) them into scores. The
+        split lets the trainer score only the positions its loss reads (the masked ones, for diffusion)
+        and compile the backbone, whose shapes never change, apart from that data-dependent selection."""
         b, t = tokens.shape
         pos = torch.arange(t, device=tokens.device).float()
         freqs = pos[:, None] * self.inv_freq[None, :]
@@ -144,8 +147,10 @@ class QuicksilverModel(nn.Module):
         x = self.model.embed_tokens(tokens)
         for layer in self.model.layers:
             x = layer(x, cos.to(x.dtype), sin.to(x.dtype), self.causal)
-        x = self.model.norm(x)
-        return x @ self.model.embed_tokens.weight.t().to(x.dtype)   # [b, t, vocab]
+        return self.model.norm(x)
+
+    def logits(self, hidden):
+        return hidden @ self.model.embed_tokens.weight.t().to(hidden.dtype)   # [..., vocab]
 
 
 # ---- export in the Hugging Face layout -------------------------------------------------------------

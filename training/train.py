@@ -125,7 +125,7 @@ class Batcher:
         return out
 
 
-def diffusion_loss(model, batcher, batch):
+def diffusion_loss(model, backbone, batcher, batch):
     x = batcher.windows(batch)
     b, s = x.shape
     half = b // 2
@@ -145,19 +145,22 @@ def diffusion_loss(model, batcher, batch):
     noisy = torch.where(masked, torch.full_like(target, MASK), target)
     # Per-position weight: 1/t on masked positions, normalised per row by what the row could have masked.
     w = torch.cat([masked[:half].float() / t1[:, None] / s, masked[half:].float() / t2[:, None] / n[:, None]])
-    logits = model(noisy)
-    # Shifted: the token at position i is predicted from the output at i - 1.
-    ce = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]).float(), target[:, 1:].reshape(-1),
-                         reduction="none").view(b, s - 1)
-    return (ce * w[:, 1:]).sum() / b, {}
+    hidden = backbone(noisy)
+    # Shifted: the token at position i is predicted from the output at i - 1. Only masked positions
+    # carry weight, so only they are scored (about half the rows' positions: the vocabulary projection
+    # and its float cross-entropy are the largest tensors of the step).
+    rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
+    logits = model.logits(hidden[rows, cols])
+    ce = F.cross_entropy(logits.float(), target[rows, cols + 1], reduction="none")
+    return (ce * w[rows, cols + 1]).sum() / b, {}
 
 
-def ar_loss(model, batcher, batch):
+def ar_loss(model, backbone, batcher, batch):
     x = batcher.windows(batch)
     b = x.shape[0]
     half = b // 2
     rows = torch.cat([x[:half], batcher.fim_rows(x[half:])])
-    logits = model(rows)
+    logits = model.logits(backbone(rows))
     ce = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]).float(), rows[:, 1:].reshape(-1))
     return ce, {}
 
@@ -172,7 +175,7 @@ def heldout_loss(model, objective, heldout, args, device):
     losses = []
     for _ in range(4):
         with autocast(device):
-            loss, _ = (diffusion_loss if objective == "diffusion" else ar_loss)(model, batcher, 32)
+            loss, _ = (diffusion_loss if objective == "diffusion" else ar_loss)(model, model, batcher, 32)
         losses.append(loss.item())
     model.train()
     return sum(losses) / len(losses)
@@ -211,6 +214,9 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from the weights of an exported model directory "
                                         "(fresh optimizer; for continued training)")
+    ap.add_argument("--compile", choices=["auto", "on", "off"], default="auto",
+                    help="torch.compile the backbone (auto: on a GPU with PyTorch 2; falls back to eager "
+                         "if compilation fails on the first step)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--shape", default="{}", help="JSON overrides of the model shape")
     ap.add_argument("--hardware", default="", help="free text for the model card")
@@ -249,6 +255,12 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), **opt_kwargs)
     loss_fn = diffusion_loss if args.objective == "diffusion" else ar_loss
+    # The held-out loss runs the eager module (another batch size would recompile); training runs the
+    # compiled backbone, which shares the module's parameters.
+    backbone = model
+    if args.compile == "on" or (args.compile == "auto" and device.type == "cuda" and hasattr(torch, "compile")):
+        backbone = torch.compile(model)
+        log("backbone compiled with torch.compile")
 
     step, total = 0, args.steps
     ckpt_path = os.path.join(args.work, f"{args.objective}.ckpt")
@@ -271,6 +283,8 @@ def main():
     t_start = time.time()
     t_calib = None
     while total is None or step < total:
+        if total is None and step in (30, 80) and device.type == "cuda":
+            torch.cuda.synchronize()   # steps are queued asynchronously; time what has run
         if total is None and step == 30:
             t_calib = time.time()
         if total is None and step == 80:
@@ -280,10 +294,18 @@ def main():
         lr = lr_at(step, total or 10 ** 9, args.lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
-        with autocast(device):
-            loss, _ = loss_fn(model, batcher, args.batch)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
+        try:
+            with autocast(device):
+                loss, _ = loss_fn(model, backbone, batcher, args.batch)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+        except Exception as e:  # noqa: BLE001 - a compiler failure must not cost the run
+            if backbone is model or step > 0:
+                raise
+            log(f"torch.compile failed on the first step ({type(e).__name__}: {str(e)[:300]}); training eager")
+            backbone = model
+            opt.zero_grad(set_to_none=True)
+            continue
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
