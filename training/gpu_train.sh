@@ -2,9 +2,11 @@
 # Trains the embedded diffusion model and its AR twin side by side on one GPU (same shape, data, batch
 # and wall time each), then packs both model directories into $OUT.
 #
-#   [INIT=1] [BATCH=256] training/gpu_train.sh SECONDS_PER_MODEL
+#   [INIT=1] [INIT_DIR=models] [BATCH=256] [OBJECTIVES="diffusion ar"] [DIFFUSION_ARGS=...] \
+#     training/gpu_train.sh SECONDS_PER_MODEL
 #
-# With INIT=1 both runs continue from the weights in models/ (fresh optimizer, lower peak lr).
+# With INIT=1 the runs continue from the weights in $INIT_DIR (fresh optimizer, peak lr $LR, default
+# 1e-3). DIFFUSION_ARGS go to the diffusion run only (e.g. "--certainty 1.0" for certainty forcing).
 # Expects (carried from the workstation, see training/README.md): .carry/train.txt.xz,
 # .carry/heldout.txt and training/work/tokenizer.json... or the same paths passed in CORPUS_DIR /
 # TOKENIZER. Writes $OUT/models.tar.part-* (join with cat), $OUT/train-*.log and $OUT/gpu.txt.
@@ -22,11 +24,12 @@ hardware="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1), $(date
 python3 training/prepare_tokens.py --text "$corpus/train.txt.xz" --tokenizer "$tokenizer" --out "$work/train.npy"
 python3 training/prepare_tokens.py --text "$corpus/heldout.txt" --tokenizer "$tokenizer" --out "$work/heldout.npy"
 
-for objective in diffusion ar; do
+for objective in ${OBJECTIVES:-diffusion ar}; do
+  extra=""; [ "$objective" = diffusion ] && extra="${DIFFUSION_ARGS:-}"
   name=quicksilver-coder-mini; [ "$objective" = ar ] && name=quicksilver-coder-mini-ar
   python3 training/train.py --objective "$objective" --tokens "$work/train.npy" --heldout-tokens "$work/heldout.npy" \
     --tokenizer "$tokenizer" --out "$work/models/$name" --work "$work/ckpt" --time-budget "$budget" \
-    --batch "${BATCH:-256}" --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${INIT:+--init-from models/$name --lr 1e-3 --warmup 50} \
+    --batch "${BATCH:-256}" --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${INIT:+--init-from ${INIT_DIR:-models}/$name --lr ${LR:-1e-3} --warmup 50} $extra \
     > "$out/train-$objective.log" 2>&1 &
 done
 fail=0

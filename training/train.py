@@ -19,6 +19,7 @@ steps and fixes the step count from it (the count is logged, and --steps reprodu
 Checkpoints (model, optimizer, step, RNG) go to --work every --ckpt-every steps; --resume continues.
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -125,7 +126,7 @@ class Batcher:
         return out
 
 
-def diffusion_loss(model, backbone, batcher, batch):
+def diffusion_loss(model, backbone, batcher, batch, certainty=0.0):
     x = batcher.windows(batch)
     b, s = x.shape
     half = b // 2
@@ -150,9 +151,20 @@ def diffusion_loss(model, backbone, batcher, batch):
     # carry weight, so only they are scored (about half the rows' positions: the vocabulary projection
     # and its float cross-entropy are the largest tensors of the step).
     rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
-    logits = model.logits(hidden[rows, cols])
-    ce = F.cross_entropy(logits.float(), target[rows, cols + 1], reduction="none")
-    return (ce * w[rows, cols + 1]).sum() / b, {}
+    logits = model.logits(hidden[rows, cols]).float()
+    wanted = target[rows, cols + 1]
+    ce = F.cross_entropy(logits, wanted, reduction="none")
+    loss = (ce * w[rows, cols + 1]).sum() / b
+    if certainty > 0:
+        # Certainty forcing (dParallel, Chen et al. 2025): lower the entropy of the predictions that are
+        # already right, so threshold decoding (Fast-dLLM) commits them in parallel sooner; wrong ones
+        # are left to the cross-entropy. dParallel forces certainty along the model's own trajectories;
+        # here the targets are the data's, which is the same where the model is right.
+        logp = logits.log_softmax(-1)
+        entropy = -(logp.exp() * logp).sum(-1)
+        right = (logits.argmax(-1) == wanted).float()
+        loss = loss + certainty * (entropy * right).sum() / right.sum().clamp(min=1)
+    return loss, {}
 
 
 def ar_loss(model, backbone, batcher, batch):
@@ -211,6 +223,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=1000)
     ap.add_argument("--export-every", type=int, default=0, help="also export the model every N steps")
+    ap.add_argument("--certainty", type=float, default=0.0,
+                    help="weight of the certainty-forcing term (entropy of the right predictions on masked "
+                         "positions; diffusion only): more tokens per forward at a confidence threshold")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from the weights of an exported model directory "
                                         "(fresh optimizer; for continued training)")
@@ -254,7 +269,10 @@ def main():
     opt_kwargs = {"fused": True} if device.type == "cuda" else {}
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), **opt_kwargs)
-    loss_fn = diffusion_loss if args.objective == "diffusion" else ar_loss
+    if args.certainty and args.objective != "diffusion":
+        sys.exit("--certainty applies to the diffusion objective only")
+    loss_fn = (functools.partial(diffusion_loss, certainty=args.certainty) if args.objective == "diffusion"
+               else ar_loss)
     # The held-out loss runs the eager module (another batch size would recompile); training runs the
     # compiled backbone, which shares the module's parameters.
     backbone = model
