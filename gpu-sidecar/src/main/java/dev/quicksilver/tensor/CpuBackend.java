@@ -34,7 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Threads.</b> One {@link ForkJoinPool} per backend, sized to the available processors, its workers
  * daemons so an idle pool never keeps the JVM alive. A matmul is split over output columns (each task
  * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
- * but read-only inputs); attention is split over (head, query row) pairs. Each leaf task allocates its
+ * but read-only inputs); attention is split over (kv head, block of query rows), or over (head, query
+ * row) pairs when there are only a few rows. Each leaf task allocates its
  * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state,
  * so overlapping calls from several threads simply share the pool. Small problems run on the caller's
  * thread, where forking would cost more than it saves.
@@ -472,6 +473,152 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
                           MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
+        if (nQ >= TILE_QUERIES) {
+            attentionTiled(q, out, qRow0, nQ, firstPosition, keys, values, nKeys, shape, causal);
+        } else {
+            attentionPerQuery(q, out, qRow0, nQ, firstPosition, keys, values, nKeys, shape, causal);
+        }
+    }
+
+    /** Query rows per tile of {@link #attentionTiled}; below this many rows a call attends per query. */
+    static final int TILE_QUERIES = 4;
+
+    /**
+     * Attention for many query rows (a prompt, a canvas, a diffusion block): split over (kv head, block of
+     * rows). A task transposes its kv head's keys once into {@code [headDim][keys]}, so that scores come
+     * out of outer products (at each d, a key vector times TILE_QUERIES broadcast query values) with no
+     * horizontal reduction, and the weighted sum of values reads each value vector once for
+     * TILE_QUERIES rows. The transpose costs one pass over the keys, which the per-query path (a
+     * dot product and a lane reduction per key) is better at when there are only a few queries, as in
+     * an autoregressive step.
+     */
+    private void attentionTiled(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
+                                MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
+        int kvHeads = shape.kvHeads();
+        long work = (long) shape.heads() * nQ * nKeys * shape.headDim();
+        int rowBlocks = work < PARALLEL_THRESHOLD ? 1
+                : Math.max(1, Math.min((nQ + TILE_QUERIES - 1) / TILE_QUERIES,
+                        (parallelism * 4 + kvHeads - 1) / kvHeads));
+        int tasks = work < PARALLEL_THRESHOLD ? kvHeads : kvHeads * rowBlocks;
+        IntConsumer body = task -> {
+            int kvHead = task % kvHeads;
+            int block = task / kvHeads;
+            int r0 = (int) ((long) nQ * block / rowBlocks);
+            int r1 = (int) ((long) nQ * (block + 1) / rowBlocks);
+            attendRowsOfKvHead(q, out, qRow0, r0, r1, firstPosition, keys, values, nKeys, shape, causal, kvHead);
+        };
+        if (work < PARALLEL_THRESHOLD) {
+            for (int task = 0; task < tasks; task++) {
+                body.accept(task);
+            }
+        } else {
+            parallelFor(tasks, body);
+        }
+    }
+
+    private void attendRowsOfKvHead(float[] q, float[] out, int qRow0, int r0, int r1, int firstPosition,
+                                    MemorySegment keys, MemorySegment values, int nKeys, AttentionShape shape,
+                                    boolean causal, int kvHead) {
+        int headDim = shape.headDim();
+        int kvOffset = kvHead * headDim;
+        long kvStride = shape.kvDim();
+        int maxVisible = causal ? Math.min(firstPosition + r1, nKeys) : nKeys;
+        int padded = (maxVisible + L - 1) / L * L;
+        float[] keysT = new float[headDim * padded];
+        for (int t = 0; t < maxVisible; t++) {
+            long base = t * kvStride + kvOffset;
+            for (int d = 0; d < headDim; d++) {
+                keysT[d * padded + t] = keys.getAtIndex(WeightTensor.F32, base + d);
+            }
+        }
+        float[][] scores = new float[TILE_QUERIES][padded];
+        int[] qBase = new int[TILE_QUERIES];
+        int[] visible = new int[TILE_QUERIES];
+        for (int h = kvHead * shape.group(); h < (kvHead + 1) * shape.group(); h++) {
+            for (int i = r0; i < r1; i += TILE_QUERIES) {
+                int n = Math.min(TILE_QUERIES, r1 - i);
+                for (int j = 0; j < TILE_QUERIES; j++) {
+                    int row = i + Math.min(j, n - 1);   // a short tile repeats its last row; only n are kept
+                    qBase[j] = (qRow0 + row) * shape.qDim() + h * headDim;
+                    visible[j] = causal ? Math.min(firstPosition + row + 1, nKeys) : nKeys;
+                }
+                int tileVisible = visible[TILE_QUERIES - 1];
+                scoreTile(q, qBase, keysT, padded, headDim, tileVisible, shape.scale(), scores);
+                for (int j = 0; j < TILE_QUERIES; j++) {
+                    softmax(scores[j], 0, visible[j]);
+                    java.util.Arrays.fill(scores[j], visible[j], padded, 0f);
+                }
+                weightValuesTile(scores, values, kvStride, kvOffset, headDim, tileVisible, out, qBase, n);
+            }
+        }
+    }
+
+    /** scores[j][t] = scale * q_j . k_t for the tile's four queries and keys t < visible, by outer products. */
+    private static void scoreTile(float[] q, int[] qBase, float[] keysT, int padded, int headDim, int visible,
+                                  float scale, float[][] scores) {
+        int q0 = qBase[0];
+        int q1 = qBase[1];
+        int q2 = qBase[2];
+        int q3 = qBase[3];
+        for (int t = 0; t < visible; t += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int d = 0; d < headDim; d++) {
+                FloatVector k = FloatVector.fromArray(F, keysT, d * padded + t);
+                a0 = k.fma(FloatVector.broadcast(F, q[q0 + d]), a0);
+                a1 = k.fma(FloatVector.broadcast(F, q[q1 + d]), a1);
+                a2 = k.fma(FloatVector.broadcast(F, q[q2 + d]), a2);
+                a3 = k.fma(FloatVector.broadcast(F, q[q3 + d]), a3);
+            }
+            a0.mul(scale).intoArray(scores[0], t);
+            a1.mul(scale).intoArray(scores[1], t);
+            a2.mul(scale).intoArray(scores[2], t);
+            a3.mul(scale).intoArray(scores[3], t);
+        }
+    }
+
+    /** out_j = sum_t p_j[t] v_t for the tile's first {@code n} queries, each value vector read once. */
+    private static void weightValuesTile(float[][] p, MemorySegment values, long kvStride, int kvOffset,
+                                         int headDim, int visible, float[] out, int[] qBase, int n) {
+        int upper = F.loopBound(headDim);
+        float[] p0 = p[0];
+        float[] p1 = p[1];
+        float[] p2 = p[2];
+        float[] p3 = p[3];
+        for (int d = 0; d < upper; d += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int t = 0; t < visible; t++) {
+                FloatVector v = FloatVector.fromMemorySegment(F, values, (t * kvStride + kvOffset + d) * 4, LE);
+                a0 = v.fma(FloatVector.broadcast(F, p0[t]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, p1[t]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, p2[t]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, p3[t]), a3);
+            }
+            FloatVector[] acc = {a0, a1, a2, a3};
+            for (int j = 0; j < n; j++) {
+                acc[j].intoArray(out, qBase[j] + d);
+            }
+        }
+        for (int d = upper; d < headDim; d++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int t = 0; t < visible; t++) {
+                    sum += p[j][t] * values.getAtIndex(WeightTensor.F32, t * kvStride + kvOffset + d);
+                }
+                out[qBase[j] + d] = sum;
+            }
+        }
+    }
+
+    /** Attention one (query row, head) at a time: for a few rows, where a transpose would not pay. */
+    private void attentionPerQuery(float[] q, float[] out, int qRow0, int nQ, int firstPosition,
+                                   MemorySegment keys, MemorySegment values, int nKeys, AttentionShape shape,
+                                   boolean causal) {
         int heads = shape.heads();
         int units = heads * nQ;
         long work = (long) units * nKeys * shape.headDim();
