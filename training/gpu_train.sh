@@ -6,7 +6,9 @@
 #     training/gpu_train.sh SECONDS_PER_MODEL
 #
 # With INIT=1 the runs continue from the weights in $INIT_DIR (fresh optimizer, peak lr $LR, default
-# 1e-3). DIFFUSION_ARGS go to the diffusion run only (e.g. "--certainty 1.0" for certainty forcing).
+# 1e-3). DIFFUSION_ARGS go to the diffusion run only; the default ends the run with a certainty-forcing
+# phase (the last 20% of the steps), so one run from scratch gives what the committed model got in two
+# (and both models keep the same wall time).
 # Expects (carried from the workstation, see training/README.md): .carry/train.txt.xz,
 # .carry/heldout.txt and training/work/tokenizer.json... or the same paths passed in CORPUS_DIR /
 # TOKENIZER. Writes $OUT/models.tar.part-* (join with cat), $OUT/train-*.log and $OUT/gpu.txt.
@@ -25,7 +27,7 @@ python3 training/prepare_tokens.py --text "$corpus/train.txt.xz" --tokenizer "$t
 python3 training/prepare_tokens.py --text "$corpus/heldout.txt" --tokenizer "$tokenizer" --out "$work/heldout.npy"
 
 for objective in ${OBJECTIVES:-diffusion ar}; do
-  extra=""; [ "$objective" = diffusion ] && extra="${DIFFUSION_ARGS:-}"
+  extra=""; [ "$objective" = diffusion ] && extra="${DIFFUSION_ARGS---certainty 1.0 --certainty-last 0.2}"
   name=quicksilver-coder-mini; [ "$objective" = ar ] && name=quicksilver-coder-mini-ar
   python3 training/train.py --objective "$objective" --tokens "$work/train.npy" --heldout-tokens "$work/heldout.npy" \
     --tokenizer "$tokenizer" --out "$work/models/$name" --work "$work/ckpt" --time-budget "$budget" \

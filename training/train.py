@@ -226,6 +226,9 @@ def main():
     ap.add_argument("--certainty", type=float, default=0.0,
                     help="weight of the certainty-forcing term (entropy of the right predictions on masked "
                          "positions; diffusion only): more tokens per forward at a confidence threshold")
+    ap.add_argument("--certainty-last", type=float, default=1.0,
+                    help="apply --certainty only in this last fraction of the steps (1.0: all of them), so one "
+                         "run from scratch can end with the certainty phase")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from the weights of an exported model directory "
                                         "(fresh optimizer; for continued training)")
@@ -271,8 +274,8 @@ def main():
                             lr=args.lr, betas=(0.9, 0.95), **opt_kwargs)
     if args.certainty and args.objective != "diffusion":
         sys.exit("--certainty applies to the diffusion objective only")
-    loss_fn = (functools.partial(diffusion_loss, certainty=args.certainty) if args.objective == "diffusion"
-               else ar_loss)
+    if not 0 < args.certainty_last <= 1:
+        sys.exit("--certainty-last must be a fraction in (0, 1]")
     # The held-out loss runs the eager module (another batch size would recompile); training runs the
     # compiled backbone, which shares the module's parameters.
     backbone = model
@@ -312,6 +315,11 @@ def main():
         lr = lr_at(step, total or 10 ** 9, args.lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
+        if args.objective == "diffusion":
+            in_phase = args.certainty_last >= 1 or (total is not None and step >= total * (1 - args.certainty_last))
+            loss_fn = functools.partial(diffusion_loss, certainty=args.certainty if in_phase else 0.0)
+        else:
+            loss_fn = ar_loss
         try:
             with autocast(device):
                 loss, _ = loss_fn(model, backbone, batcher, args.batch)
