@@ -26,16 +26,30 @@ import java.util.function.Consumer;
  * of the batch is split in halves and retried, and a single file that still fails is parsed without bindings and
  * recorded as {@link Reason#JAVA_COMPILER_FAILURE}. A failure never loses the rest of the workspace.
  *
- * <p>Thread-safety: stateless apart from the immutable environment; each call builds its own parsers, so calls
- * may run at once. {@code sink} and {@code problems} are called from the parsing threads.
+ * <p>Every file parsed with bindings leaves the {@link TypeShape}s of its types in {@link WorkspaceTypes}. A one-file
+ * update ({@link #indexOne}) resolves against those shapes, through a long-lived {@link UpdateEnvironment}, instead
+ * of re-parsing the sources of every type the file uses: see {@link UpdateEnvironment} for why that is the cost.
+ *
+ * <p>Thread-safety: cold batches build their own parsers and may run at once; {@link #indexOne} is serialized (the
+ * update environment's caches are not thread-safe). {@code sink} and {@code problems} are called from the parsing
+ * threads.
  */
 public final class JavaIndexer {
     private final JavaEnvironment environment;
     private final long maxFileBytes;
+    private final WorkspaceTypes workspaceTypes;
+    private final UpdateEnvironment updates;
 
-    public JavaIndexer(JavaEnvironment environment, long maxFileBytes) {
+    public JavaIndexer(JavaEnvironment environment, long maxFileBytes, WorkspaceTypes workspaceTypes) {
         this.environment = environment;
         this.maxFileBytes = maxFileBytes;
+        this.workspaceTypes = workspaceTypes;
+        this.updates = new UpdateEnvironment(environment, workspaceTypes);
+    }
+
+    /** Files were created or deleted: cached directory listings of the source roots are stale. */
+    public void sourceTreeChanged() {
+        updates.sourceTreeChanged();
     }
 
     public JavaEnvironment environment() {
@@ -80,6 +94,7 @@ public final class JavaIndexer {
                     Path path = Path.of(sourceFilePath);
                     try {
                         if (FileText.read(path, maxFileBytes) instanceof FileText.Text(String text)) {
+                            workspaceTypes.putFrom(path, unit);
                             deliver(FactsCollector.collect(path, unit, text, true), sink, problems);
                         }
                     } catch (RuntimeException | StackOverflowError e) {
@@ -114,9 +129,11 @@ public final class JavaIndexer {
      * Re-parses one file from {@code text} (the editor's buffer or the file on disk), resolving against the source
      * roots and classpath; other files are read by JDT from disk as needed. Never throws for bad input.
      */
-    public JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
+    public synchronized JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
         try {
-            return report(parse(path, text, true), problems);
+            CompilationUnit unit = updates.resolve(path, text);
+            workspaceTypes.putFrom(path, unit);
+            return report(FactsCollector.collect(path, unit, text, true), problems);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
             try {
