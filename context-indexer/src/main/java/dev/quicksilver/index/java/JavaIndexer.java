@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * recorded as {@link Reason#JAVA_COMPILER_FAILURE}. A failure never loses the rest of the workspace.
  *
  * <p>Every file parsed with bindings leaves the {@link TypeShape}s of its types in {@link WorkspaceTypes}. A one-file
- * update ({@link #indexOne}) resolves against those shapes, through a long-lived {@link UpdateEnvironment}, instead
- * of re-parsing the sources of every type the file uses: see {@link UpdateEnvironment} for why that is the cost.
+ * update ({@link #indexOne}) resolves against those shapes, through a long-lived {@link ResolvingEnvironment}, instead
+ * of re-parsing the sources of every type the file uses: see {@link ResolvingEnvironment} for why that is the cost.
  *
  * <p>Thread-safety: cold batches build their own parsers and may run at once; {@link #indexOne} is serialized (the
  * update environment's caches are not thread-safe). {@code sink} and {@code problems} are called from the parsing
@@ -38,18 +38,18 @@ public final class JavaIndexer {
     private final JavaEnvironment environment;
     private final long maxFileBytes;
     private final WorkspaceTypes workspaceTypes;
-    private final UpdateEnvironment updates;
+    private final ResolvingEnvironment resolver;
 
     public JavaIndexer(JavaEnvironment environment, long maxFileBytes, WorkspaceTypes workspaceTypes) {
         this.environment = environment;
         this.maxFileBytes = maxFileBytes;
         this.workspaceTypes = workspaceTypes;
-        this.updates = new UpdateEnvironment(environment, workspaceTypes);
+        this.resolver = new ResolvingEnvironment(environment, workspaceTypes);
     }
 
     /** Files were created or deleted: cached directory listings of the source roots are stale. */
     public void sourceTreeChanged() {
-        updates.sourceTreeChanged();
+        resolver.sourceTreeChanged();
     }
 
     public JavaEnvironment environment() {
@@ -85,9 +85,7 @@ public final class JavaIndexer {
     private void indexBatch(List<Path> batch, Consumer<JavaFileFacts> sink, Consumer<IndexProblem> problems) {
         Set<String> accepted = new HashSet<>();
         try {
-            ASTParser parser = environment.newParser(true);
-            String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
-            parser.createASTs(paths, null, new String[0], new FileASTRequestor() {
+            FileASTRequestor requestor = new FileASTRequestor() {
                 @Override
                 public void acceptAST(String sourceFilePath, CompilationUnit unit) {
                     accepted.add(sourceFilePath);
@@ -101,7 +99,12 @@ public final class JavaIndexer {
                         problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
                     }
                 }
-            }, null);
+            };
+            if (!resolver.resolveBatch(batch, requestor)) {
+                ASTParser parser = environment.newParser(true);
+                String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
+                parser.createASTs(paths, null, new String[0], requestor, null);
+            }
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             List<Path> remaining = batch.stream().filter(p -> !accepted.contains(p.toString())).toList();
             if (remaining.size() == 1) {
@@ -131,7 +134,7 @@ public final class JavaIndexer {
      */
     public synchronized JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
         try {
-            CompilationUnit unit = updates.resolve(path, text);
+            CompilationUnit unit = resolver.resolve(path, text);
             workspaceTypes.putFrom(path, unit);
             return report(FactsCollector.collect(path, unit, text, true), problems);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {

@@ -85,11 +85,13 @@ public final class WorkspaceTypes {
     }
 
     /**
-     * A classpath entry answering every shaped type except those of {@code compiling}: the file being compiled
-     * declares its own types from its new text, and the old shapes must not shadow or duplicate them.
+     * A classpath entry answering every shaped type except those of {@code compiling}: the files being compiled
+     * declare their own types from their (new) text, and old shapes must not shadow or duplicate them.
      */
-    FileSystem.Classpath classpathExcluding(Path compiling) {
-        return new ShapesClasspath(Set.copyOf(namesByFile.getOrDefault(compiling, List.of())));
+    FileSystem.Classpath classpathExcluding(Collection<Path> compiling) {
+        Set<String> excluded = new java.util.HashSet<>();
+        for (Path file : compiling) excluded.addAll(namesByFile.getOrDefault(file, List.of()));
+        return new ShapesClasspath(excluded);
     }
 
     /** JDT's view of the shapes: a classpath entry of binary types, outside any module. */

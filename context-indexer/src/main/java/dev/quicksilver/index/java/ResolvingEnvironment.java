@@ -4,6 +4,7 @@ import org.eclipse.jdt.core.ICompilationUnit;
 import org.eclipse.jdt.core.dom.AST;
 import org.eclipse.jdt.core.dom.ASTParser;
 import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.FileASTRequestor;
 import org.eclipse.jdt.internal.compiler.batch.FileSystem;
 import org.eclipse.jdt.internal.compiler.batch.Main;
 import org.eclipse.jdt.internal.core.dom.ICompilationUnitResolver;
@@ -39,7 +40,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: the owner ({@link JavaIndexer#indexOne}) serializes calls.
  */
-final class UpdateEnvironment {
+final class ResolvingEnvironment {
     private static final ICompilationUnitResolver RESOLVER = resolver();
 
     private final JavaEnvironment environment;
@@ -49,7 +50,7 @@ final class UpdateEnvironment {
     private List<FileSystem.Classpath> sourceRoots;
     private List<FileSystem.Classpath> jars;
 
-    UpdateEnvironment(JavaEnvironment environment, WorkspaceTypes workspaceTypes) {
+    ResolvingEnvironment(JavaEnvironment environment, WorkspaceTypes workspaceTypes) {
         this.environment = environment;
         this.workspaceTypes = workspaceTypes;
         this.options = environment.compilerOptions();
@@ -58,12 +59,13 @@ final class UpdateEnvironment {
     /** Parses {@code text} as the file {@code path} with bindings resolved; JDT's exceptions pass through. */
     CompilationUnit resolve(Path path, String text) {
         if (RESOLVER == null) return viaParser(path, text);
-        if (sourceRoots == null) openClasspath();
-        List<FileSystem.Classpath> classpath = new ArrayList<>(runningJdk.size() + sourceRoots.size() + jars.size() + 1);
-        classpath.addAll(runningJdk);
-        classpath.add(workspaceTypes.classpathExcluding(path));
-        classpath.addAll(sourceRoots);
-        classpath.addAll(jars);
+        if (sourceRoots == null) {
+            Entries entries = openEntries();
+            runningJdk = entries.runningJdk();
+            sourceRoots = entries.sourceRoots();
+            jars = entries.jars();
+        }
+        List<FileSystem.Classpath> classpath = classpath(new Entries(runningJdk, sourceRoots, jars), List.of(path));
         var unit = new org.eclipse.jdt.internal.compiler.batch.CompilationUnit(text.toCharArray(), path.toString(),
                 StandardCharsets.UTF_8.name());
         int flags = ICompilationUnit.ENABLE_STATEMENTS_RECOVERY | ICompilationUnit.ENABLE_BINDINGS_RECOVERY;
@@ -75,8 +77,38 @@ final class UpdateEnvironment {
         if (sourceRoots != null) for (FileSystem.Classpath entry : sourceRoots) entry.reset();
     }
 
-    private void openClasspath() {
-        runningJdk = new ArrayList<>();
+    /**
+     * Parses and resolves a batch of files as {@code ASTParser.createASTs} does (one lookup environment for the
+     * batch), but with the shapes of files indexed before as a classpath entry: a type of an earlier batch becomes
+     * a lazy binary binding instead of being parsed again from source. Fresh classpath entries per batch, so
+     * batches may run on several threads. False when JDT's resolver is not reachable (the caller uses ASTParser).
+     */
+    boolean resolveBatch(List<Path> files, FileASTRequestor requestor) {
+        if (RESOLVER == null) return false;
+        String[] paths = files.stream().map(Path::toString).toArray(String[]::new);
+        String[] encodings = new String[paths.length];
+        java.util.Arrays.fill(encodings, StandardCharsets.UTF_8.name());
+        int flags = ICompilationUnit.ENABLE_STATEMENTS_RECOVERY | ICompilationUnit.ENABLE_BINDINGS_RECOVERY;
+        RESOLVER.resolve(paths, encodings, new String[0], requestor, AST.getJLSLatest(), options,
+                classpath(openEntries(), files), flags, null);
+        return true;
+    }
+
+    private List<FileSystem.Classpath> classpath(Entries entries, List<Path> compiling) {
+        List<FileSystem.Classpath> classpath = new ArrayList<>();
+        classpath.addAll(entries.runningJdk());
+        classpath.add(workspaceTypes.classpathExcluding(compiling));
+        classpath.addAll(entries.sourceRoots());
+        classpath.addAll(entries.jars());
+        return classpath;
+    }
+
+    private record Entries(List<FileSystem.Classpath> runningJdk, List<FileSystem.Classpath> sourceRoots,
+                           List<FileSystem.Classpath> jars) {
+    }
+
+    private Entries openEntries() {
+        List<FileSystem.Classpath> runningJdk = new ArrayList<>();
         if (!environment.ownsJavaLang()) org.eclipse.jdt.internal.compiler.util.Util.collectRunningVMBootclasspath(runningJdk);
         // The batch compiler's own parsing of path entries, as ASTParser.getClasspath() does it.
         StringWriter ignored = new StringWriter();
@@ -89,8 +121,7 @@ final class UpdateEnvironment {
         for (Path jar : environment.classpath()) {
             main.processPathEntries(Main.DEFAULT_SIZE_CLASSPATH, libraries, jar.toString(), null, false, false);
         }
-        sourceRoots = sources;
-        jars = libraries;
+        return new Entries(runningJdk, sources, libraries);
     }
 
     private CompilationUnit viaParser(Path path, String text) {
