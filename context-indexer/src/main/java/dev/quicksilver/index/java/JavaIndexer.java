@@ -20,9 +20,10 @@ import java.util.function.Consumer;
 /**
  * Parses Java with JDT Core, bindings resolved, and hands out one {@link JavaFileFacts} per file.
  *
- * <p>Cold indexing uses {@link ASTParser#createASTs} in batches: one batch shares one lookup environment, so a
- * type is built once per batch rather than once per file (the batch size trades speed for heap). JDT can throw
- * out of {@code createASTs} on code it does not expect; the files it had already handed over are kept, the rest
+ * <p>Cold indexing resolves files in batches with JDT's batch resolver (what {@link ASTParser#createASTs} runs):
+ * one batch shares one lookup environment, so a type is built once per batch rather than once per file (the batch
+ * size trades speed for heap), and types of earlier batches come from their shapes rather than being parsed again
+ * ({@link ResolvingEnvironment#resolveBatch}). JDT can throw out of a batch on code it does not expect; the files it had already handed over are kept, the rest
  * of the batch is split in halves and retried, and a single file that still fails is parsed without bindings and
  * recorded as {@link Reason#JAVA_COMPILER_FAILURE}. A failure never loses the rest of the workspace.
  *
