@@ -6,6 +6,7 @@ import dev.quicksilver.index.java.JavaEnvironment;
 import dev.quicksilver.index.java.JavaFileFacts;
 import dev.quicksilver.index.java.JavaIndexer;
 import dev.quicksilver.index.java.SymbolTable;
+import dev.quicksilver.index.java.WorkspaceTypes;
 import dev.quicksilver.index.lexical.LexicalIndex;
 import dev.quicksilver.index.lexical.SimilarSiteFinder;
 import dev.quicksilver.index.store.FileStamp;
@@ -59,6 +60,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     private final WorkspaceScanner scanner;
     private final SymbolTable symbols = new SymbolTable();
     private final LexicalIndex lexical = new LexicalIndex();
+    private final WorkspaceTypes workspaceTypes = new WorkspaceTypes();
     private final IndexStore store;
     private final ContextAssembler contextAssembler;
     private final SimilarSiteFinder similarSiteFinder;
@@ -79,7 +81,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         this.store = new IndexStore(settings.dataDirectory());
         this.contextAssembler = new ContextAssembler(symbols, lexical, this::currentText);
         this.similarSiteFinder = new SimilarSiteFinder(lexical, this::currentText);
-        this.javaIndexer = new JavaIndexer(new JavaEnvironment(List.of(), settings.extraClasspath(), false), settings.maxFileBytes());
+        this.javaIndexer = new JavaIndexer(new JavaEnvironment(List.of(), settings.extraClasspath(), false), settings.maxFileBytes(), workspaceTypes);
         this.updates = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "context-indexer-updates");
             t.setDaemon(true);
@@ -119,7 +121,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             }
             sourceRoots.addAll(roots.roots());
             List<Path> classpath = classpath(model.projectDirectories());
-            javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang), settings.maxFileBytes());
+            javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang), settings.maxFileBytes(), workspaceTypes);
             if (ownsJavaLang) {
                 // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
                 javaFiles.removeIf(f -> f.getFileName().toString().equals("module-info.java"));
@@ -276,7 +278,9 @@ public final class WorkspaceIndex implements AutoCloseable {
                     // A new source root: later parses must resolve against it too.
                     JavaEnvironment env = javaIndexer.environment();
                     javaIndexer = new JavaIndexer(new JavaEnvironment(List.copyOf(sourceRoots), env.classpath(), env.ownsJavaLang()),
-                            settings.maxFileBytes());
+                            settings.maxFileBytes(), workspaceTypes);
+                } else if (symbols.facts(file).isEmpty()) {
+                    javaIndexer.sourceTreeChanged(); // a new file: cached folder listings do not have it yet
                 }
                 symbols.put(javaIndexer.indexOne(file, text.get(), this::record));
             }
@@ -314,8 +318,11 @@ public final class WorkspaceIndex implements AutoCloseable {
     /** Takes a file out of both indexes; its recorded problems stay (a binary file keeps saying why it is out). */
     private void removeLocked(Path file) {
         lexical.remove(file);
+        boolean wasJava = symbols.facts(file).isPresent();
         symbols.remove(file);
         stamps.remove(file);
+        workspaceTypes.remove(file);
+        if (wasJava && javaIndexer != null) javaIndexer.sourceTreeChanged();
     }
 
     private List<Path> indexedPathsUnder(Path path) {
@@ -394,6 +401,11 @@ public final class WorkspaceIndex implements AutoCloseable {
     /** Declarations in one file, in source order. */
     public List<SymbolInfo> declarationsIn(Path path) {
         return symbols.facts(path.toAbsolutePath().normalize()).map(JavaFileFacts::declarations).orElse(List.of());
+    }
+
+    /** Everything the Java index holds for one file (declarations, call sites, references), if it is indexed. */
+    public Optional<JavaFileFacts> javaFacts(Path path) {
+        return symbols.facts(path.toAbsolutePath().normalize());
     }
 
     /** Files skipped or indexed in part, and why, ordered by path. */

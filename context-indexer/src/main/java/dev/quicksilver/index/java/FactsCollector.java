@@ -266,7 +266,7 @@ final class FactsCollector extends ASTVisitor {
                 }
             }
             case IMethodBinding method ->
-                    references.add(new Reference(intern(method.getMethodDeclaration().getKey()),
+                    references.add(new Reference(intern(referencedMethodKey(node, method)),
                             method.isConstructor() ? SymbolKind.CONSTRUCTOR : SymbolKind.METHOD, location(node)));
             case IVariableBinding variable when variable.isField() ->
                     references.add(new Reference(intern(variable.getVariableDeclaration().getKey()), SymbolKind.FIELD, location(node)));
@@ -275,6 +275,24 @@ final class FactsCollector extends ASTVisitor {
             }
         }
         return false;
+    }
+
+    /**
+     * A static import names all overloads of a method, but JDT binds the name to one of them, whichever its method
+     * table lists first: that order differs between a type read from source and the same type read from a
+     * {@link TypeShape}. The overload with the smallest key stands for all, so a file's facts do not depend on
+     * how its imports were resolved.
+     */
+    private static String referencedMethodKey(SimpleName node, IMethodBinding method) {
+        String key = method.getMethodDeclaration().getKey();
+        if (!(node.getParent() instanceof org.eclipse.jdt.core.dom.QualifiedName qualified
+                && qualified.getParent() instanceof ImportDeclaration) || method.getDeclaringClass() == null) {
+            return key;
+        }
+        for (IMethodBinding overload : method.getDeclaringClass().getDeclaredMethods()) {
+            if (overload.getName().equals(method.getName()) && overload.getKey().compareTo(key) < 0) key = overload.getKey();
+        }
+        return key;
     }
 
     private void addCall(IMethodBinding binding, ASTNode node) {

@@ -20,22 +20,37 @@ import java.util.function.Consumer;
 /**
  * Parses Java with JDT Core, bindings resolved, and hands out one {@link JavaFileFacts} per file.
  *
- * <p>Cold indexing uses {@link ASTParser#createASTs} in batches: one batch shares one lookup environment, so a
- * type is built once per batch rather than once per file (the batch size trades speed for heap). JDT can throw
- * out of {@code createASTs} on code it does not expect; the files it had already handed over are kept, the rest
+ * <p>Cold indexing resolves files in batches with JDT's batch resolver (what {@link ASTParser#createASTs} runs):
+ * one batch shares one lookup environment, so a type is built once per batch rather than once per file (the batch
+ * size trades speed for heap), and types of earlier batches come from their shapes rather than being parsed again
+ * ({@link ResolvingEnvironment#resolveBatch}). JDT can throw out of a batch on code it does not expect; the files it had already handed over are kept, the rest
  * of the batch is split in halves and retried, and a single file that still fails is parsed without bindings and
  * recorded as {@link Reason#JAVA_COMPILER_FAILURE}. A failure never loses the rest of the workspace.
  *
- * <p>Thread-safety: stateless apart from the immutable environment; each call builds its own parsers, so calls
- * may run at once. {@code sink} and {@code problems} are called from the parsing threads.
+ * <p>Every file parsed with bindings leaves the {@link TypeShape}s of its types in {@link WorkspaceTypes}. A one-file
+ * update ({@link #indexOne}) resolves against those shapes, through a long-lived {@link ResolvingEnvironment}, instead
+ * of re-parsing the sources of every type the file uses: see {@link ResolvingEnvironment} for why that is the cost.
+ *
+ * <p>Thread-safety: cold batches build their own parsers and may run at once; {@link #indexOne} is serialized (the
+ * update environment's caches are not thread-safe). {@code sink} and {@code problems} are called from the parsing
+ * threads.
  */
 public final class JavaIndexer {
     private final JavaEnvironment environment;
     private final long maxFileBytes;
+    private final WorkspaceTypes workspaceTypes;
+    private final ResolvingEnvironment resolver;
 
-    public JavaIndexer(JavaEnvironment environment, long maxFileBytes) {
+    public JavaIndexer(JavaEnvironment environment, long maxFileBytes, WorkspaceTypes workspaceTypes) {
         this.environment = environment;
         this.maxFileBytes = maxFileBytes;
+        this.workspaceTypes = workspaceTypes;
+        this.resolver = new ResolvingEnvironment(environment, workspaceTypes);
+    }
+
+    /** Files were created or deleted: cached directory listings of the source roots are stale. */
+    public void sourceTreeChanged() {
+        resolver.sourceTreeChanged();
     }
 
     public JavaEnvironment environment() {
@@ -71,22 +86,26 @@ public final class JavaIndexer {
     private void indexBatch(List<Path> batch, Consumer<JavaFileFacts> sink, Consumer<IndexProblem> problems) {
         Set<String> accepted = new HashSet<>();
         try {
-            ASTParser parser = environment.newParser(true);
-            String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
-            parser.createASTs(paths, null, new String[0], new FileASTRequestor() {
+            FileASTRequestor requestor = new FileASTRequestor() {
                 @Override
                 public void acceptAST(String sourceFilePath, CompilationUnit unit) {
                     accepted.add(sourceFilePath);
                     Path path = Path.of(sourceFilePath);
                     try {
                         if (FileText.read(path, maxFileBytes) instanceof FileText.Text(String text)) {
+                            workspaceTypes.putFrom(path, unit);
                             deliver(FactsCollector.collect(path, unit, text, true), sink, problems);
                         }
                     } catch (RuntimeException | StackOverflowError e) {
                         problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
                     }
                 }
-            }, null);
+            };
+            if (!resolver.resolveBatch(batch, requestor)) {
+                ASTParser parser = environment.newParser(true);
+                String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
+                parser.createASTs(paths, null, new String[0], requestor, null);
+            }
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             List<Path> remaining = batch.stream().filter(p -> !accepted.contains(p.toString())).toList();
             if (remaining.size() == 1) {
@@ -114,9 +133,11 @@ public final class JavaIndexer {
      * Re-parses one file from {@code text} (the editor's buffer or the file on disk), resolving against the source
      * roots and classpath; other files are read by JDT from disk as needed. Never throws for bad input.
      */
-    public JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
+    public synchronized JavaFileFacts indexOne(Path path, String text, Consumer<IndexProblem> problems) {
         try {
-            return report(parse(path, text, true), problems);
+            CompilationUnit unit = resolver.resolve(path, text);
+            workspaceTypes.putFrom(path, unit);
+            return report(FactsCollector.collect(path, unit, text, true), problems);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
             try {

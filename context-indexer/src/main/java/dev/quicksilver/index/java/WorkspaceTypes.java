@@ -1,0 +1,149 @@
+package dev.quicksilver.index.java;
+
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.internal.compiler.batch.ClasspathLocation;
+import org.eclipse.jdt.internal.compiler.batch.FileSystem;
+import org.eclipse.jdt.internal.compiler.env.IModule;
+import org.eclipse.jdt.internal.compiler.env.NameEnvironmentAnswer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The {@link TypeShape}s of the workspace's source types, by binary name, and the JDT classpath entry that answers
+ * name lookups from them.
+ *
+ * <p>Concurrency: cold-index threads and the update thread replace one file's shapes at a time; lookups run on the
+ * thread that is compiling. Plain concurrent maps suffice: a lookup sees a file's old or new shapes (a file's types
+ * are put before its old names are dropped), and a compile never depends on another file changing under it because
+ * updates are serialized by the caller.
+ */
+public final class WorkspaceTypes {
+    private final Map<String, TypeShape> byBinaryName = new ConcurrentHashMap<>();
+    private final Map<Path, List<String>> namesByFile = new ConcurrentHashMap<>();
+    /** Package (binary form, {@code java/util}) to the number of shaped types in it. */
+    private final Map<String, Integer> packages = new ConcurrentHashMap<>();
+
+    /** Takes the shapes of every top-level type of a resolved unit (and their member types) for {@code file}. */
+    void putFrom(Path file, CompilationUnit unit) {
+        if (!TypeShape.supported()) return;
+        String fileName = file.getFileName().toString();
+        String mainTypeName = fileName.endsWith(".java") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        char[] path = file.toString().toCharArray();
+        List<TypeShape> shapes = new ArrayList<>();
+        try {
+            for (Object type : unit.types()) {
+                shapes.addAll(TypeShape.of(((AbstractTypeDeclaration) type).resolveBinding(), mainTypeName, path));
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // JDT could not complete a binding of this file: it stays source-only for other files' updates.
+            shapes.clear();
+        }
+        put(file, shapes);
+    }
+
+    private void put(Path file, List<TypeShape> shapes) {
+        List<String> names = new ArrayList<>(shapes.size());
+        for (TypeShape shape : shapes) {
+            String name = shape.binaryName();
+            if (byBinaryName.put(name, shape) == null) packages.merge(packageOf(name), 1, Integer::sum);
+            names.add(name);
+        }
+        List<String> previous = names.isEmpty() ? namesByFile.remove(file) : namesByFile.put(file, List.copyOf(names));
+        if (previous != null) {
+            for (String name : previous) if (!names.contains(name)) drop(name);
+        }
+    }
+
+    /** The file left the workspace (or is no longer Java): its types are no longer answered. */
+    public void remove(Path file) {
+        List<String> previous = namesByFile.remove(file);
+        if (previous != null) for (String name : previous) drop(name);
+    }
+
+    private void drop(String name) {
+        if (byBinaryName.remove(name) != null) {
+            packages.computeIfPresent(packageOf(name), (p, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Number of shaped types (top-level and member). */
+    public int size() {
+        return byBinaryName.size();
+    }
+
+    private static String packageOf(String binaryName) {
+        int slash = binaryName.lastIndexOf('/');
+        return slash < 0 ? "" : binaryName.substring(0, slash);
+    }
+
+    /**
+     * A classpath entry answering every shaped type except those of {@code compiling}: the files being compiled
+     * declare their own types from their (new) text, and old shapes must not shadow or duplicate them.
+     */
+    FileSystem.Classpath classpathExcluding(Collection<Path> compiling) {
+        Set<String> excluded = new java.util.HashSet<>();
+        for (Path file : compiling) excluded.addAll(namesByFile.getOrDefault(file, List.of()));
+        return new ShapesClasspath(excluded);
+    }
+
+    /** JDT's view of the shapes: a classpath entry of binary types, outside any module. */
+    private final class ShapesClasspath extends ClasspathLocation {
+        private final Set<String> excluded;
+
+        ShapesClasspath(Set<String> excluded) {
+            super(null, null);
+            this.excluded = excluded;
+        }
+
+        @Override
+        public NameEnvironmentAnswer findClass(char[] typeName, String qualifiedPackageName, String moduleName,
+                                               String qualifiedBinaryFileName) {
+            return findClass(typeName, qualifiedPackageName, moduleName, qualifiedBinaryFileName, false);
+        }
+
+        @Override
+        public NameEnvironmentAnswer findClass(char[] typeName, String qualifiedPackageName, String moduleName,
+                                               String qualifiedBinaryFileName, boolean asBinaryOnly) {
+            String name = qualifiedBinaryFileName.endsWith(".class")
+                    ? qualifiedBinaryFileName.substring(0, qualifiedBinaryFileName.length() - 6) : qualifiedBinaryFileName;
+            TypeShape shape = byBinaryName.get(name);
+            if (shape == null || excluded.contains(name)) return null;
+            return new NameEnvironmentAnswer(shape, null);
+        }
+
+        @Override
+        public boolean isPackage(String qualifiedPackageName, String moduleName) {
+            return packages.containsKey(qualifiedPackageName);
+        }
+
+        @Override
+        public char[][] getModulesDeclaringPackage(String qualifiedPackageName, String moduleName) {
+            return singletonModuleNameIf(isPackage(qualifiedPackageName, moduleName));
+        }
+
+        @Override
+        public boolean hasCompilationUnit(String qualifiedPackageName, String moduleName) {
+            return isPackage(qualifiedPackageName, moduleName);
+        }
+
+        @Override public char[][][] findTypeNames(String qualifiedPackageName, String moduleName) { return null; }
+        @Override public List<FileSystem.Classpath> fetchLinkedJars(FileSystem.ClasspathSectionProblemReporter problemReporter) { return null; }
+        @Override public void reset() { }
+        @Override public char[] normalizedPath() { return "quicksilver-workspace-types".toCharArray(); }
+        @Override public String getPath() { return "quicksilver-workspace-types"; }
+        @Override public void initialize() { }
+        @Override public boolean hasAnnotationFileFor(String qualifiedTypeName) { return false; }
+        @Override public void acceptModule(IModule module) { }
+        @Override public Collection<String> getModuleNames(Collection<String> limitModules) { return List.of(); }
+        @Override public Collection<String> getModuleNames(Collection<String> limitModules, Function<String, IModule> getModule) { return List.of(); }
+        @Override public String toString() { return "workspace type shapes"; }
+    }
+}
