@@ -124,7 +124,9 @@ class ServerModelTest {
             s.initialize(ws, Caps.minimal());
             ServerProtocolTest.open(s, cart, Files.readString(cart));
             int line = RefactorPlanningTest.lineOf(cart, "total += item") ;
-            int col = Files.readAllLines(cart).get(line).indexOf("item.") + "item.".length();
+            // The cursor sits inside an identifier ("ite|m.price()"), so the item's edit must start where
+            // that word starts and its text must begin with the word, whatever the model writes after it.
+            int col = Files.readAllLines(cart).get(line).indexOf("item.") + "ite".length();
             var list = s.server.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(Uris.toUri(cart)),
                     new Position(line, col))).get(120, TimeUnit.SECONDS).getRight();
             assertTrue(list.isIncomplete(), "typing further asks again");
@@ -132,9 +134,10 @@ class ServerModelTest {
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("Cart.java:" + (line + 1) + " model ")), "the model was asked");
             for (var item : list.getItems()) {
                 var edit = item.getTextEdit().getLeft();
-                assertEquals(line, edit.getRange().getStart().getLine());
+                assertEquals(new Position(line, col - "ite".length()), edit.getRange().getStart(),
+                        "the edit starts where the filter word starts");
                 assertEquals(new Position(line, col), edit.getRange().getEnd());
-                assertTrue(edit.getNewText().startsWith("item"), "the edit starts where the filter word starts: " + edit.getNewText());
+                assertTrue(edit.getNewText().startsWith("ite"), "the edit's text starts with the filter word: " + edit.getNewText());
             }
 
             // Eager edit in codeAction (no resolve support), as plain changes (no documentChanges).
