@@ -20,6 +20,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "32", description = "Tokens per request in the batching part (default ${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--keystrokes", defaultValue = "30", description = "Keystrokes replayed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--keystrokes", defaultValue = "30", description = "Keystrokes replayed; 0 skips the typing part (default ${DEFAULT-VALUE}).")
     int keystrokes;
 
     @Option(names = "--eval-cases", defaultValue = "20", description = "Held-out cases for exact match; 0 skips (default ${DEFAULT-VALUE}).")
@@ -79,7 +80,15 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     static final String CONTEXT_FILE = "gpu-sidecar/src/main/java/dev/quicksilver/decode/CanvasRequest.java";
     static final String EVAL_FILE = "training/eval/heldout-cases.jsonl";
 
-    record Run(double wallMs, long tokens, List<Double> latencies) {
+    /**
+     * @param cpuMs the process's CPU time over the run: on a shared machine, tokens per CPU-second says
+     *              what the work cost when the other tenants leave the wall clock unreliable
+     */
+    record Run(double wallMs, long tokens, List<Double> latencies, double cpuMs) {
+        Run(double wallMs, long tokens, List<Double> latencies) {
+            this(wallMs, tokens, latencies, 0);
+        }
+
         double tokensPerSecond() {
             return tokens * 1000.0 / wallMs;
         }
@@ -126,6 +135,9 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                     level.addProperty("sequentialP95Ms", Json.round(seq.p(0.95), 1));
                     level.addProperty("concurrentP50Ms", Json.round(conc.p(0.5), 1));
                     level.addProperty("concurrentP95Ms", Json.round(conc.p(0.95), 1));
+                    level.addProperty("sequentialCpuS", Json.round(seq.cpuMs() / 1000, 2));
+                    level.addProperty("concurrentCpuS", Json.round(conc.cpuMs() / 1000, 2));
+                    level.addProperty("speedupPerCpuSecond", Json.round(seq.cpuMs() / conc.cpuMs(), 2));
                     levels.add(level);
                     if (c == 16) {
                         result.addProperty("batchingSpeedup16", Json.round(conc.tokensPerSecond() / seq.tokensPerSecond(), 2));
@@ -135,19 +147,9 @@ public final class SidecarBenchCommand implements Callable<Integer> {
             result.add("batching", levels);
 
             // 2. Typing simulation, context cache off then on (a fresh server each: cold store).
-            Typing off = typing(loaded, token, false, source, context);
-            Typing on = typing(loaded, token, true, source, context);
-            int same = 0;
-            for (int i = 0; i < off.texts().size(); i++) {
-                same += off.texts().get(i).equals(on.texts().get(i)) ? 1 : 0;
+            if (keystrokes > 0) {
+                result.add("typing", typingComparison(loaded, token, source, context));
             }
-            JsonObject typing = new JsonObject();
-            typing.addProperty("keystrokes", off.texts().size());
-            typing.add("off", typingJson(off));
-            typing.add("on", typingJson(on));
-            typing.addProperty("latencySpeedupP50", Json.round(off.run().p(0.5) / on.run().p(0.5), 2));
-            typing.addProperty("sameCompletionFraction", Json.round((double) same / off.texts().size(), 3));
-            result.add("typing", typing);
 
             // 3. Exact match with the context cache off and on.
             Path evalFile = home.resolve(EVAL_FILE);
@@ -186,6 +188,23 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                     .setOptions(DecodeOptions.newBuilder().setIgnoreEos(true)).build());
         }
         return out;
+    }
+
+    private JsonObject typingComparison(LoadedModel loaded, String token, String source, String context)
+            throws IOException {
+        Typing off = typing(loaded, token, false, source, context);
+        Typing on = typing(loaded, token, true, source, context);
+        int same = 0;
+        for (int i = 0; i < off.texts().size(); i++) {
+            same += off.texts().get(i).equals(on.texts().get(i)) ? 1 : 0;
+        }
+        JsonObject typing = new JsonObject();
+        typing.addProperty("keystrokes", off.texts().size());
+        typing.add("off", typingJson(off));
+        typing.add("on", typingJson(on));
+        typing.addProperty("latencySpeedupP50", Json.round(off.run().p(0.5) / on.run().p(0.5), 2));
+        typing.addProperty("sameCompletionFraction", Json.round((double) same / off.texts().size(), 3));
+        return typing;
     }
 
     private Typing typing(LoadedModel loaded, String token, boolean contextCache, String source, String context)
@@ -249,13 +268,14 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     private static Run runSequential(Stub stub, List<DenoiseRequest> requests) {
         List<Double> latencies = new ArrayList<>();
         long tokensOut = 0;
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (DenoiseRequest r : requests) {
             long s = System.nanoTime();
             tokensOut += tokens(stub.denoise(r));
             latencies.add((System.nanoTime() - s) / 1e6);
         }
-        return new Run((System.nanoTime() - t0) / 1e6, tokensOut, latencies);
+        return new Run((System.nanoTime() - t0) / 1e6, tokensOut, latencies, (processCpuNanos() - cpu0) / 1e6);
     }
 
     private static Run runConcurrent(Stub stub, List<DenoiseRequest> requests) throws Exception {
@@ -271,6 +291,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                     return new double[] {(System.nanoTime() - s) / 1e6, n};
                 }));
             }
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             go.countDown();
             List<Double> latencies = new ArrayList<>();
@@ -280,10 +301,15 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                 latencies.add(v[0]);
                 tokensOut += (long) v[1];
             }
-            return new Run((System.nanoTime() - t0) / 1e6, tokensOut, latencies);
+            return new Run((System.nanoTime() - t0) / 1e6, tokensOut, latencies, (processCpuNanos() - cpu0) / 1e6);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Tokens the model committed (with EOS ignored: the whole budget), not the text kept before an EOS. */
@@ -305,26 +331,29 @@ public final class SidecarBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "sidecar bench: %s on %s, %d cores, %d tokens per request%n",
                 r.get("model").getAsString(), r.get("backend").getAsString(), r.get("cores").getAsInt(),
                 r.get("tokensPerRequest").getAsInt());
-        out.printf(Locale.ROOT, "%-11s %12s %12s %8s %10s %10s %10s %10s%n", "concurrent", "seq tok/s", "batch tok/s",
-                "speedup", "seq p50", "seq p95", "batch p50", "batch p95");
+        out.printf(Locale.ROOT, "%-11s %12s %12s %8s %10s %10s %10s %10s %10s%n", "concurrent", "seq tok/s",
+                "batch tok/s", "speedup", "seq p50", "seq p95", "batch p50", "batch p95", "cpu ratio");
         for (var e : r.getAsJsonArray("batching")) {
             JsonObject l = e.getAsJsonObject();
-            out.printf(Locale.ROOT, "%-11d %12.1f %12.1f %7.2fx %8.0fms %8.0fms %8.0fms %8.0fms%n",
+            out.printf(Locale.ROOT, "%-11d %12.1f %12.1f %7.2fx %8.0fms %8.0fms %8.0fms %8.0fms %9.2fx%n",
                     l.get("concurrency").getAsInt(), l.get("sequentialTokensPerSecond").getAsDouble(),
                     l.get("concurrentTokensPerSecond").getAsDouble(), l.get("speedup").getAsDouble(),
                     l.get("sequentialP50Ms").getAsDouble(), l.get("sequentialP95Ms").getAsDouble(),
-                    l.get("concurrentP50Ms").getAsDouble(), l.get("concurrentP95Ms").getAsDouble());
+                    l.get("concurrentP50Ms").getAsDouble(), l.get("concurrentP95Ms").getAsDouble(),
+                    l.get("speedupPerCpuSecond").getAsDouble());
         }
         JsonObject t = r.getAsJsonObject("typing");
-        out.printf(Locale.ROOT, "typing (%d keystrokes): context cache off p50 %.0f ms p95 %.0f ms; on p50 %.0f ms "
-                        + "p95 %.0f ms (%.2fx), chunk hit rate %.1f%%, context positions reused %.1f%%, same "
-                        + "completion %.1f%%%n",
-                t.get("keystrokes").getAsInt(), t.getAsJsonObject("off").get("p50Ms").getAsDouble(),
-                t.getAsJsonObject("off").get("p95Ms").getAsDouble(), t.getAsJsonObject("on").get("p50Ms").getAsDouble(),
-                t.getAsJsonObject("on").get("p95Ms").getAsDouble(), t.get("latencySpeedupP50").getAsDouble(),
-                100 * t.getAsJsonObject("on").get("chunkHitRate").getAsDouble(),
-                100 * t.getAsJsonObject("on").get("contextPositionsReused").getAsDouble(),
-                100 * t.get("sameCompletionFraction").getAsDouble());
+        if (t != null) {
+            out.printf(Locale.ROOT, "typing (%d keystrokes): context cache off p50 %.0f ms p95 %.0f ms; on p50 %.0f ms "
+                            + "p95 %.0f ms (%.2fx), chunk hit rate %.1f%%, context positions reused %.1f%%, same "
+                            + "completion %.1f%%%n",
+                    t.get("keystrokes").getAsInt(), t.getAsJsonObject("off").get("p50Ms").getAsDouble(),
+                    t.getAsJsonObject("off").get("p95Ms").getAsDouble(), t.getAsJsonObject("on").get("p50Ms").getAsDouble(),
+                    t.getAsJsonObject("on").get("p95Ms").getAsDouble(), t.get("latencySpeedupP50").getAsDouble(),
+                    100 * t.getAsJsonObject("on").get("chunkHitRate").getAsDouble(),
+                    100 * t.getAsJsonObject("on").get("contextPositionsReused").getAsDouble(),
+                    100 * t.get("sameCompletionFraction").getAsDouble());
+        }
         if (r.has("eval")) {
             JsonObject e = r.getAsJsonObject("eval");
             out.printf(Locale.ROOT, "exact match on %d held-out cases: context cache off %.1f%%, on %.1f%%%n",

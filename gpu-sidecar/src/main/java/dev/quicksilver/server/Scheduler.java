@@ -68,6 +68,11 @@ public final class Scheduler implements AutoCloseable {
         void cancelled(Job job, String reason);
 
         void failed(Job job, RuntimeException error);
+
+        /** The sidecar is stopping (SIGTERM, parent gone) with this request queued or running. */
+        default void shuttingDown(Job job, String reason) {
+            cancelled(job, reason);
+        }
     }
 
     /** Thrown by {@link #submit} when the queue is full. */
@@ -105,11 +110,11 @@ public final class Scheduler implements AutoCloseable {
         private JobState state = JobState.QUEUED;
         private List<CanvasHandle> handles = List.of();
         private KvStore.Reservation reservation;
-        private int steps;
+        private volatile int steps; // written by the scheduler thread only; read by cancel()
+        private volatile int stepsAtCancel;
         private int maxBatch;
         private int unfinished;
         private volatile String cancelReason;
-        private volatile long cancelAtForward = -1;
 
         private Job(List<CanvasRequest> canvases, DecodeOptions options, int progressEvery, Listener listener,
                     long workingBytes) {
@@ -266,7 +271,7 @@ public final class Scheduler implements AutoCloseable {
                 return;
             }
             job.cancelReason = reason;
-            job.cancelAtForward = forwards.get();
+            job.stepsAtCancel = job.steps;
             if (job.state == JobState.QUEUED) {
                 queue.remove(job);
                 job.state = JobState.DONE;
@@ -374,15 +379,11 @@ public final class Scheduler implements AutoCloseable {
         StepReport report = session.step();
         if (report.canvases() > 0) {
             forwards.incrementAndGet();
-            Set<Job> inBatch = new LinkedHashSet<>();
             for (Job job : active) {
-                if (sessionOf(job) == session) {
-                    inBatch.add(job);
+                if (sessionOf(job) == session && tookPart(job, report)) {
+                    job.steps++;
+                    job.maxBatch = Math.max(job.maxBatch, report.canvases());
                 }
-            }
-            for (Job job : inBatch) {
-                job.steps++;
-                job.maxBatch = Math.max(job.maxBatch, report.canvases());
             }
         }
         for (CanvasHandle h : report.finished()) {
@@ -405,6 +406,19 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether some canvas of the job was in this step's forward: one still running, or one that finished
+     * by committing its last tokens. Canvases dropped by a cancel at the start of the step were not.
+     */
+    private static boolean tookPart(Job job, StepReport report) {
+        for (CanvasHandle h : job.handles) {
+            if (!h.done() || (report.finished().contains(h) && !h.result().cancelled())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void finish(Job job) {
         List<CanvasResult> results = job.handles.stream().map(CanvasHandle::result).toList();
         releaseReservation(job);
@@ -415,7 +429,9 @@ public final class Scheduler implements AutoCloseable {
         }
         boolean wasCancelled = results.stream().anyMatch(CanvasResult::cancelled);
         if (wasCancelled) {
-            int after = (int) (forwards.get() - job.cancelAtForward);
+            // Forwards this request took part in after the cancel came (not all forwards since: others'
+            // canvases may go on running in the forward that drops this one).
+            int after = job.steps - job.stepsAtCancel;
             maxForwardsAfterCancel = Math.max(maxForwardsAfterCancel, after);
             cancelled.incrementAndGet();
             notify(() -> job.listener.cancelled(job, job.cancelReason));
@@ -473,7 +489,8 @@ public final class Scheduler implements AutoCloseable {
         autoregressive.close();
         for (Job job : left) {
             releaseReservation(job);
-            notify(() -> job.listener.cancelled(job, "the sidecar is shutting down"));
+            notify(() -> job.listener.shuttingDown(job, "the sidecar is shutting down; retry once it is back "
+                    + "(a spawned sidecar is restarted by its client)"));
         }
     }
 

@@ -126,6 +126,11 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             }
 
             @Override
+            public void shuttingDown(Scheduler.Job job, String reason) {
+                error(Status.UNAVAILABLE.withDescription(reason));
+            }
+
+            @Override
             public void failed(Scheduler.Job job, RuntimeException error) {
                 error(error instanceof IllegalArgumentException
                         ? Status.INVALID_ARGUMENT.withDescription(error.getMessage())

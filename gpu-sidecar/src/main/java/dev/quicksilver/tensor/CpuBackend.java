@@ -34,8 +34,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Threads.</b> One {@link ForkJoinPool} per backend, sized to the available processors, its workers
  * daemons so an idle pool never keeps the JVM alive. A matmul is split over output columns (each task
  * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
- * but read-only inputs); attention is split over (kv head, block of query rows), or over (head, query
- * row) pairs when there are only a few rows. Each leaf task allocates its
+ * but read-only inputs); attention is split over (head, query row) pairs. Each leaf task allocates its
  * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state,
  * so overlapping calls from several threads simply share the pool. Small problems run on the caller's
  * thread, where forking would cost more than it saves.
@@ -130,6 +129,7 @@ public final class CpuBackend implements Backend {
         // k step of the micro-kernel reads NR consecutive output columns as two vectors.
         float[] panel = new float[KC * NR];
         float[] weightRow = new float[KC];
+        float[] tile = new float[MR * NR];
         for (int c = c0; c < c1; c += NR) {
             int nc = Math.min(NR, c1 - c);
             for (int k0 = 0; k0 < in; k0 += KC) {
@@ -138,10 +138,15 @@ public final class CpuBackend implements Backend {
                 boolean first = k0 == 0;
                 int r = 0;
                 for (; r + MR <= rows; r += MR) {
-                    tileRows4(x, r * in + k0, in, panel, kc, out, r * outDim + c, outDim, nc, first, bias, c);
+                    int x0 = r * in + k0;
+                    outerProduct4(x, x0, x0 + in, x0 + 2 * in, x0 + 3 * in, panel, 0, NR, kc, tile);
+                    for (int i = 0; i < MR; i++) {
+                        storeTile(out, (r + i) * outDim + c, nc, tile, i, first, bias, c);
+                    }
                 }
                 for (; r < rows; r++) {
-                    tileRow1(x, r * in + k0, panel, kc, out, r * outDim + c, nc, first, bias, c);
+                    outerProduct1(x, r * in + k0, panel, 0, NR, kc, tile);
+                    storeTile(out, r * outDim + c, nc, tile, 0, first, bias, c);
                 }
             }
         }
@@ -177,55 +182,64 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * MR x NR tile as outer products (Goto and van de Geijn; the BLIS micro-kernel shape): at each k, the
-     * panel's two vectors of output columns are multiplied by four broadcast activations into eight
-     * vector accumulators. No horizontal reductions: the accumulators are the outputs.
+     * The micro-kernel every product here runs on: outer products (Goto and van de Geijn; the BLIS
+     * micro-kernel shape). For four rows of {@code a} starting at {@code a0..a3}, and 2L columns of
+     * {@code b} starting at {@code bOff} with rows {@code bStride} apart,
+     * {@code tile[r * 2L + j] = sum_{k < n} a[a_r + k] * b[bOff + k * bStride + j]}: at each k, two vectors
+     * of b times four broadcast elements of a into eight vector accumulators. No horizontal reductions:
+     * the accumulators are the outputs. Callers pack b so that its 2L columns are contiguous (a weight
+     * panel, transposed keys, values).
      */
-    private static void tileRows4(float[] x, int xOff, int xStride, float[] panel, int kc, float[] out,
-                                  int outOff, int outStride, int nc, boolean first, float[] bias, int col) {
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        int x0 = xOff, x1 = xOff + xStride, x2 = xOff + 2 * xStride, x3 = xOff + 3 * xStride;
-        for (int k = 0; k < kc; k++) {
-            FloatVector w0 = FloatVector.fromArray(F, panel, k * NR);
-            FloatVector w1 = FloatVector.fromArray(F, panel, k * NR + L);
-            FloatVector v = FloatVector.broadcast(F, x[x0 + k]);
-            a00 = v.fma(w0, a00);
-            a01 = v.fma(w1, a01);
-            v = FloatVector.broadcast(F, x[x1 + k]);
-            a10 = v.fma(w0, a10);
-            a11 = v.fma(w1, a11);
-            v = FloatVector.broadcast(F, x[x2 + k]);
-            a20 = v.fma(w0, a20);
-            a21 = v.fma(w1, a21);
-            v = FloatVector.broadcast(F, x[x3 + k]);
-            a30 = v.fma(w0, a30);
-            a31 = v.fma(w1, a31);
+    private static void outerProduct4(float[] a, int a0, int a1, int a2, int a3, float[] b, int bOff, int bStride,
+                                      int n, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int k = 0; k < n; k++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bOff + k * bStride);
+            FloatVector b1 = FloatVector.fromArray(F, b, bOff + k * bStride + L);
+            FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
         }
-        storeTile(out, outOff, nc, a00, a01, first, bias, col);
-        storeTile(out, outOff + outStride, nc, a10, a11, first, bias, col);
-        storeTile(out, outOff + 2 * outStride, nc, a20, a21, first, bias, col);
-        storeTile(out, outOff + 3 * outStride, nc, a30, a31, first, bias, col);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
     }
 
-    /** One activation row against the panel: the remainder rows of {@link #tileRows4}. */
-    private static void tileRow1(float[] x, int xOff, float[] panel, int kc, float[] out, int outOff, int nc,
-                                 boolean first, float[] bias, int col) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0;
-        for (int k = 0; k < kc; k++) {
-            FloatVector v = FloatVector.broadcast(F, x[xOff + k]);
-            a0 = v.fma(FloatVector.fromArray(F, panel, k * NR), a0);
-            a1 = v.fma(FloatVector.fromArray(F, panel, k * NR + L), a1);
+    /** One row of {@link #outerProduct4} (the remainder rows), into {@code tile[0, 2L)}. */
+    private static void outerProduct1(float[] a, int a0, float[] b, int bOff, int bStride, int n, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        for (int k = 0; k < n; k++) {
+            FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
+            c0 = v.fma(FloatVector.fromArray(F, b, bOff + k * bStride), c0);
+            c1 = v.fma(FloatVector.fromArray(F, b, bOff + k * bStride + L), c1);
         }
-        storeTile(out, outOff, nc, a0, a1, first, bias, col);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
     }
 
     /**
-     * Writes (first K chunk, plus bias) or adds (later chunks) the {@code nc} valid columns of one tile
-     * row held in two vectors.
+     * Writes (first K chunk, plus bias) or adds (later chunks) the {@code nc} valid columns of row
+     * {@code tileRow} of a micro-kernel tile.
      */
-    private static void storeTile(float[] out, int at, int nc, FloatVector lo, FloatVector hi, boolean first,
+    private static void storeTile(float[] out, int at, int nc, float[] tile, int tileRow, boolean first,
                                   float[] bias, int col) {
+        FloatVector lo = FloatVector.fromArray(F, tile, tileRow * NR);
+        FloatVector hi = FloatVector.fromArray(F, tile, tileRow * NR + L);
         if (nc == NR) {
             if (!first) {
                 lo = lo.add(FloatVector.fromArray(F, out, at));
@@ -470,207 +484,116 @@ public final class CpuBackend implements Backend {
     // attention
     // ------------------------------------------------------------------------------------------
 
+    /** Query rows (of one kv head's group) per attention tile: the rows of {@link #outerProduct4}. */
+    static final int ATTENTION_ROWS = MR;
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+    /**
+     * Attention as two small matrix products per kv head, in the matmul's outer-product form (no
+     * horizontal reduction per key, which a profile showed made the one-dot-per-key kernel run at under
+     * 10 GFLOP/s and take half of a batched denoising step). The keys of each kv head are transposed once
+     * per call into {@code [headDim][keys]}, so that scores for {@link #ATTENTION_ROWS} query rows and
+     * 2L keys are 2L-wide vector FMAs against broadcast query elements; after the softmax, the
+     * probability-weighted sum of values is the same product again with the values in their natural
+     * {@code [keys][headDim]} layout. The rows of a tile are (query position, query head) pairs of one
+     * kv head's group, so grouped-query heads share the transposed keys and even a one-position
+     * autoregressive step fills most of a tile.
+     */
     @Override
     public void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
                           MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
-        if (nQ >= TILE_QUERIES) {
-            attentionTiled(q, out, qRow0, nQ, firstPosition, keys, values, nKeys, shape, causal);
-        } else {
-            attentionPerQuery(q, out, qRow0, nQ, firstPosition, keys, values, nKeys, shape, causal);
-        }
-    }
-
-    /** Query rows per tile of {@link #attentionTiled}; below this many rows a call attends per query. */
-    static final int TILE_QUERIES = 4;
-
-    /**
-     * Attention for many query rows (a prompt, a canvas, a diffusion block): split over (kv head, block of
-     * rows). A task transposes its kv head's keys once into {@code [headDim][keys]}, so that scores come
-     * out of outer products (at each d, a key vector times TILE_QUERIES broadcast query values) with no
-     * horizontal reduction, and the weighted sum of values reads each value vector once for
-     * TILE_QUERIES rows. The transpose costs one pass over the keys, which the per-query path (a
-     * dot product and a lane reduction per key) is better at when there are only a few queries, as in
-     * an autoregressive step.
-     */
-    private void attentionTiled(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
-                                MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
-        int kvHeads = shape.kvHeads();
-        long work = (long) shape.heads() * nQ * nKeys * shape.headDim();
-        int rowBlocks = work < PARALLEL_THRESHOLD ? 1
-                : Math.max(1, Math.min((nQ + TILE_QUERIES - 1) / TILE_QUERIES,
-                        (parallelism * 4 + kvHeads - 1) / kvHeads));
-        int tasks = work < PARALLEL_THRESHOLD ? kvHeads : kvHeads * rowBlocks;
-        IntConsumer body = task -> {
-            int kvHead = task % kvHeads;
-            int block = task / kvHeads;
-            int r0 = (int) ((long) nQ * block / rowBlocks);
-            int r1 = (int) ((long) nQ * (block + 1) / rowBlocks);
-            attendRowsOfKvHead(q, out, qRow0, r0, r1, firstPosition, keys, values, nKeys, shape, causal, kvHead);
-        };
-        if (work < PARALLEL_THRESHOLD) {
-            for (int task = 0; task < tasks; task++) {
-                body.accept(task);
-            }
-        } else {
-            parallelFor(tasks, body);
-        }
-    }
-
-    private void attendRowsOfKvHead(float[] q, float[] out, int qRow0, int r0, int r1, int firstPosition,
-                                    MemorySegment keys, MemorySegment values, int nKeys, AttentionShape shape,
-                                    boolean causal, int kvHead) {
         int headDim = shape.headDim();
-        int kvOffset = kvHead * headDim;
-        long kvStride = shape.kvDim();
-        int maxVisible = causal ? Math.min(firstPosition + r1, nKeys) : nKeys;
-        int padded = (maxVisible + L - 1) / L * L;
-        float[] keysT = new float[headDim * padded];
-        for (int t = 0; t < maxVisible; t++) {
-            long base = t * kvStride + kvOffset;
-            for (int d = 0; d < headDim; d++) {
-                keysT[d * padded + t] = keys.getAtIndex(WeightTensor.F32, base + d);
-            }
-        }
-        float[][] scores = new float[TILE_QUERIES][padded];
-        int[] qBase = new int[TILE_QUERIES];
-        int[] visible = new int[TILE_QUERIES];
-        for (int h = kvHead * shape.group(); h < (kvHead + 1) * shape.group(); h++) {
-            for (int i = r0; i < r1; i += TILE_QUERIES) {
-                int n = Math.min(TILE_QUERIES, r1 - i);
-                for (int j = 0; j < TILE_QUERIES; j++) {
-                    int row = i + Math.min(j, n - 1);   // a short tile repeats its last row; only n are kept
-                    qBase[j] = (qRow0 + row) * shape.qDim() + h * headDim;
-                    visible[j] = causal ? Math.min(firstPosition + row + 1, nKeys) : nKeys;
+        int kvHeads = shape.kvHeads();
+        int group = shape.group();
+        int keysPadded = roundUp(nKeys, 2 * L);
+        int dimPadded = roundUp(headDim, 2 * L);
+        // kt[g][d * keysPadded + t] = key t of kv head g, element d; v[g][t * dimPadded + d] likewise; pads are 0.
+        float[][] kt = new float[kvHeads][headDim * keysPadded];
+        float[][] v = new float[kvHeads][nKeys * dimPadded];
+        float[] row = new float[shape.kvDim()];
+        for (int t = 0; t < nKeys; t++) {
+            MemorySegment.copy(keys, FLOAT_LE, (long) t * shape.kvDim() * Float.BYTES, row, 0, row.length);
+            for (int g = 0; g < kvHeads; g++) {
+                float[] k = kt[g];
+                for (int d = 0; d < headDim; d++) {
+                    k[d * keysPadded + t] = row[g * headDim + d];
                 }
-                int tileVisible = visible[TILE_QUERIES - 1];
-                scoreTile(q, qBase, keysT, padded, headDim, tileVisible, shape.scale(), scores);
-                for (int j = 0; j < TILE_QUERIES; j++) {
-                    softmax(scores[j], 0, visible[j]);
-                    java.util.Arrays.fill(scores[j], visible[j], padded, 0f);
-                }
-                weightValuesTile(scores, values, kvStride, kvOffset, headDim, tileVisible, out, qBase, n);
+            }
+            MemorySegment.copy(values, FLOAT_LE, (long) t * shape.kvDim() * Float.BYTES, row, 0, row.length);
+            for (int g = 0; g < kvHeads; g++) {
+                System.arraycopy(row, g * headDim, v[g], t * dimPadded, headDim);
             }
         }
-    }
-
-    /** scores[j][t] = scale * q_j . k_t for the tile's four queries and keys t < visible, by outer products. */
-    private static void scoreTile(float[] q, int[] qBase, float[] keysT, int padded, int headDim, int visible,
-                                  float scale, float[][] scores) {
-        int q0 = qBase[0];
-        int q1 = qBase[1];
-        int q2 = qBase[2];
-        int q3 = qBase[3];
-        for (int t = 0; t < visible; t += L) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
-            for (int d = 0; d < headDim; d++) {
-                FloatVector k = FloatVector.fromArray(F, keysT, d * padded + t);
-                a0 = k.fma(FloatVector.broadcast(F, q[q0 + d]), a0);
-                a1 = k.fma(FloatVector.broadcast(F, q[q1 + d]), a1);
-                a2 = k.fma(FloatVector.broadcast(F, q[q2 + d]), a2);
-                a3 = k.fma(FloatVector.broadcast(F, q[q3 + d]), a3);
-            }
-            a0.mul(scale).intoArray(scores[0], t);
-            a1.mul(scale).intoArray(scores[1], t);
-            a2.mul(scale).intoArray(scores[2], t);
-            a3.mul(scale).intoArray(scores[3], t);
-        }
-    }
-
-    /** out_j = sum_t p_j[t] v_t for the tile's first {@code n} queries, each value vector read once. */
-    private static void weightValuesTile(float[][] p, MemorySegment values, long kvStride, int kvOffset,
-                                         int headDim, int visible, float[] out, int[] qBase, int n) {
-        int upper = F.loopBound(headDim);
-        float[] p0 = p[0];
-        float[] p1 = p[1];
-        float[] p2 = p[2];
-        float[] p3 = p[3];
-        for (int d = 0; d < upper; d += L) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
-            for (int t = 0; t < visible; t++) {
-                FloatVector v = FloatVector.fromMemorySegment(F, values, (t * kvStride + kvOffset + d) * 4, LE);
-                a0 = v.fma(FloatVector.broadcast(F, p0[t]), a0);
-                a1 = v.fma(FloatVector.broadcast(F, p1[t]), a1);
-                a2 = v.fma(FloatVector.broadcast(F, p2[t]), a2);
-                a3 = v.fma(FloatVector.broadcast(F, p3[t]), a3);
-            }
-            FloatVector[] acc = {a0, a1, a2, a3};
-            for (int j = 0; j < n; j++) {
-                acc[j].intoArray(out, qBase[j] + d);
-            }
-        }
-        for (int d = upper; d < headDim; d++) {
-            for (int j = 0; j < n; j++) {
-                float sum = 0f;
-                for (int t = 0; t < visible; t++) {
-                    sum += p[j][t] * values.getAtIndex(WeightTensor.F32, t * kvStride + kvOffset + d);
-                }
-                out[qBase[j] + d] = sum;
-            }
-        }
-    }
-
-    /** Attention one (query row, head) at a time: for a few rows, where a transpose would not pay. */
-    private void attentionPerQuery(float[] q, float[] out, int qRow0, int nQ, int firstPosition,
-                                   MemorySegment keys, MemorySegment values, int nKeys, AttentionShape shape,
-                                   boolean causal) {
-        int heads = shape.heads();
-        int units = heads * nQ;
-        long work = (long) units * nKeys * shape.headDim();
-        int tasks = work < PARALLEL_THRESHOLD ? 1 : Math.min(units, parallelism * 4);
+        int pairs = group * nQ; // (query position, head of the group), position-major
+        int tilesPerHead = (pairs + ATTENTION_ROWS - 1) / ATTENTION_ROWS;
+        int tiles = kvHeads * tilesPerHead;
+        long work = (long) shape.heads() * nQ * nKeys * headDim;
+        int tasks = work < PARALLEL_THRESHOLD ? 1 : Math.min(tiles, parallelism * 4);
         parallelFor(tasks, task -> {
-            float[] scores = new float[nKeys];
-            int end = (int) ((long) units * (task + 1) / tasks);
-            for (int unit = (int) ((long) units * task / tasks); unit < end; unit++) {
-                int i = unit / heads;
-                int h = unit % heads;
-                int position = firstPosition + i;
-                int visible = causal ? Math.min(position + 1, nKeys) : nKeys;
-                attendOneHead(q, out, (qRow0 + i) * shape.qDim() + h * shape.headDim(),
-                        (h / shape.group()) * shape.headDim(), keys, values, visible, shape, scores);
+            float[] scores = new float[ATTENTION_ROWS * keysPadded];
+            float[] product = new float[ATTENTION_ROWS * 2 * L];
+            int[] qBase = new int[ATTENTION_ROWS];
+            int[] visible = new int[ATTENTION_ROWS];
+            int end = (int) ((long) tiles * (task + 1) / tasks);
+            for (int tile = (int) ((long) tiles * task / tasks); tile < end; tile++) {
+                int g = tile / tilesPerHead;
+                int firstPair = (tile % tilesPerHead) * ATTENTION_ROWS;
+                int rows = Math.min(ATTENTION_ROWS, pairs - firstPair);
+                int maxVisible = 0;
+                for (int r = 0; r < rows; r++) {
+                    int i = (firstPair + r) / group;
+                    int h = g * group + (firstPair + r) % group;
+                    qBase[r] = (qRow0 + i) * shape.qDim() + h * headDim;
+                    visible[r] = causal ? Math.min(firstPosition + i + 1, nKeys) : nKeys;
+                    maxVisible = Math.max(maxVisible, visible[r]);
+                }
+                attendTile(q, out, qBase, visible, rows, maxVisible, kt[g], keysPadded, v[g], dimPadded, headDim,
+                        shape.scale(), scores, product);
             }
         });
     }
 
-    /** One query row of one head: scores over the visible keys, softmax, weighted sum of values. */
-    private void attendOneHead(float[] q, float[] out, int qBase, int kvOffset, MemorySegment keys,
-                               MemorySegment values, int visible, AttentionShape shape, float[] scores) {
-        int headDim = shape.headDim();
-        long kvStride = shape.kvDim();
-        float scale = shape.scale();
-        int upper = F.loopBound(headDim);
-        for (int t = 0; t < visible; t++) {
-            long keyBase = t * kvStride + kvOffset;
-            FloatVector acc = FloatVector.zero(F);
-            for (int d = 0; d < upper; d += L) {
-                acc = FloatVector.fromArray(F, q, qBase + d)
-                        .fma(FloatVector.fromMemorySegment(F, keys, (keyBase + d) * 4, LE), acc);
+    /** Scores, softmax and weighted values of up to {@link #ATTENTION_ROWS} query rows of one kv head. */
+    private void attendTile(float[] q, float[] out, int[] qBase, int[] visible, int rows, int maxVisible, float[] kt,
+                            int keysPadded, float[] v, int dimPadded, int headDim, float scale, float[] scores,
+                            float[] tile) {
+        // scores[r][t] = scale * q_r . k_t, 2L keys at a time
+        for (int t0 = 0; t0 < roundUp(maxVisible, 2 * L); t0 += 2 * L) {
+            if (rows == ATTENTION_ROWS) {
+                outerProduct4(q, qBase[0], qBase[1], qBase[2], qBase[3], kt, t0, keysPadded, headDim, tile);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD);
-            for (int d = upper; d < headDim; d++) {
-                dot += q[qBase + d] * keys.getAtIndex(WeightTensor.F32, keyBase + d);
-            }
-            scores[t] = dot * scale;
-        }
-        softmax(scores, 0, visible);
-        java.util.Arrays.fill(out, qBase, qBase + headDim, 0f);
-        for (int t = 0; t < visible; t++) {
-            long valueBase = t * kvStride + kvOffset;
-            float p = scores[t];
-            FloatVector weight = FloatVector.broadcast(F, p);
-            for (int d = 0; d < upper; d += L) {
-                FloatVector.fromMemorySegment(F, values, (valueBase + d) * 4, LE)
-                        .fma(weight, FloatVector.fromArray(F, out, qBase + d)).intoArray(out, qBase + d);
-            }
-            for (int d = upper; d < headDim; d++) {
-                out[qBase + d] += p * values.getAtIndex(WeightTensor.F32, valueBase + d);
+            for (int r = 0; r < rows; r++) {
+                if (rows < ATTENTION_ROWS) {
+                    outerProduct1(q, qBase[r], kt, t0, keysPadded, headDim, tile);
+                }
+                int from = rows == ATTENTION_ROWS ? r * 2 * L : 0;
+                FloatVector.fromArray(F, tile, from).mul(scale).intoArray(scores, r * keysPadded + t0);
+                FloatVector.fromArray(F, tile, from + L).mul(scale).intoArray(scores, r * keysPadded + t0 + L);
             }
         }
+        for (int r = 0; r < rows; r++) {
+            softmax(scores, r * keysPadded, visible[r]);
+            java.util.Arrays.fill(scores, r * keysPadded + visible[r], r * keysPadded + maxVisible, 0f);
+        }
+        // out_r = sum_t p_r[t] v_t, 2L dimensions at a time
+        for (int d0 = 0; d0 < headDim; d0 += 2 * L) {
+            int valid = Math.min(2 * L, headDim - d0);
+            if (rows == ATTENTION_ROWS) {
+                outerProduct4(scores, 0, keysPadded, 2 * keysPadded, 3 * keysPadded, v, d0, dimPadded, maxVisible,
+                        tile);
+            }
+            for (int r = 0; r < rows; r++) {
+                if (rows < ATTENTION_ROWS) {
+                    outerProduct1(scores, r * keysPadded, v, d0, dimPadded, maxVisible, tile);
+                }
+                int from = rows == ATTENTION_ROWS ? r * 2 * L : 0;
+                System.arraycopy(tile, from, out, qBase[r] + d0, valid);
+            }
+        }
+    }
+
+    private static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class SchedulerTest {
     }
 
     /** Collects one request's events. */
-    static final class Recorder implements Scheduler.Listener {
+    static class Recorder implements Scheduler.Listener {
         final CompletableFuture<List<CanvasResult>> result = new CompletableFuture<>();
         final CountDownLatch steps;
         volatile int lastStep;
@@ -88,6 +88,14 @@ class SchedulerTest {
         }
     }
 
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static Scheduler scheduler(KvStore store, boolean contextCache, int maxBatch, int maxQueue) {
         return new Scheduler(model, defaults, store, new StoreContextCache(store, "fixture", 8),
                 new Scheduler.Config(maxBatch, maxQueue, contextCache));
@@ -113,13 +121,25 @@ class SchedulerTest {
             aloneB = hb.result().canvas();
         }
         try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, false, 16, 8)) {
-            Recorder ra = new Recorder(2);
+            // a's first progress call holds the scheduler thread until b is queued, so b joins at the next
+            // step whatever the machine's load (a's 40 tokens span two blocks: it has steps left).
+            CountDownLatch bQueued = new CountDownLatch(1);
+            Recorder ra = new Recorder(1) {
+                @Override
+                public void progress(Scheduler.Job job, int step, List<int[]> canvases) {
+                    super.progress(job, step, canvases);
+                    if (step == 1) {
+                        awaitQuietly(bQueued);
+                    }
+                }
+            };
             scheduler.submit(List.of(a), options, 1, ra);
-            assertTrue(ra.steps.await(10, TimeUnit.SECONDS));
+            assertTrue(ra.steps.await(30, TimeUnit.SECONDS));
             Recorder rb = new Recorder(1);
             Scheduler.Job jb = scheduler.submit(List.of(b), options, 1, rb);
-            assertArrayEquals(aloneB, rb.result.get(10, TimeUnit.SECONDS).getFirst().canvas());
-            assertArrayEquals(aloneA, ra.result.get(10, TimeUnit.SECONDS).getFirst().canvas());
+            bQueued.countDown();
+            assertArrayEquals(aloneB, rb.result.get(30, TimeUnit.SECONDS).getFirst().canvas());
+            assertArrayEquals(aloneA, ra.result.get(30, TimeUnit.SECONDS).getFirst().canvas());
             assertEquals(2, jb.maxBatch(), "b ran in a's batch");
             assertEquals(2, scheduler.stats().completedRequests());
             assertEquals(0, store.stats().workingBytes(), "working caches given back");
@@ -132,9 +152,9 @@ class SchedulerTest {
             Recorder r = new Recorder(5);
             Scheduler.Job job = scheduler.submit(List.of(CanvasRequest.infill(tokens(5, 10), 300, tokens(6, 3))),
                     oneTokenPerStep(), 1, r);
-            assertTrue(r.steps.await(10, TimeUnit.SECONDS));
+            assertTrue(r.steps.await(30, TimeUnit.SECONDS));
             scheduler.cancel(job, "test");
-            assertThrows(java.util.concurrent.CancellationException.class, () -> r.result.get(10, TimeUnit.SECONDS));
+            assertThrows(java.util.concurrent.CancellationException.class, () -> r.result.get(30, TimeUnit.SECONDS));
             Scheduler.Stats s = scheduler.stats();
             assertEquals(1, s.cancelledRequests());
             assertTrue(s.maxForwardsAfterCancel() <= 1, "forwards after cancel " + s.maxForwardsAfterCancel());
@@ -147,12 +167,36 @@ class SchedulerTest {
     }
 
     @Test
+    void aCancelWhileAnotherRequestRunsCountsOnlyTheCancelledRequestsForwards() throws Exception {
+        try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, false, 16, 8)) {
+            Recorder ra = new Recorder(5);
+            Recorder rb = new Recorder(5);
+            Scheduler.Job a = scheduler.submit(List.of(CanvasRequest.infill(tokens(14, 10), 300, tokens(6, 3))),
+                    oneTokenPerStep(), 1, ra);
+            Scheduler.Job b = scheduler.submit(List.of(CanvasRequest.infill(tokens(15, 10), 300, tokens(6, 3))),
+                    oneTokenPerStep(), 1, rb);
+            assertTrue(ra.steps.await(30, TimeUnit.SECONDS));
+            assertTrue(rb.steps.await(30, TimeUnit.SECONDS));
+            scheduler.cancel(a, "test");
+            assertThrows(java.util.concurrent.CancellationException.class, () -> ra.result.get(30, TimeUnit.SECONDS));
+            // b goes on running in the forward that drops a: that forward is not one of a's.
+            assertTrue(scheduler.stats().maxForwardsAfterCancel() <= 1,
+                    "forwards after cancel " + scheduler.stats().maxForwardsAfterCancel());
+            assertTrue(a.steps() < 300);
+            scheduler.cancel(b, "test");
+            assertThrows(java.util.concurrent.CancellationException.class, () -> rb.result.get(30, TimeUnit.SECONDS));
+            assertTrue(scheduler.stats().maxForwardsAfterCancel() <= 1);
+            assertEquals(0, store.stats().workingBytes());
+        }
+    }
+
+    @Test
     void aFullQueueIsRefusedWithTheWayOut() throws Exception {
         try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, false, 1, 1)) {
             Recorder running = new Recorder(1);
             Scheduler.Job a = scheduler.submit(List.of(CanvasRequest.infill(tokens(7, 10), 200, tokens(8, 3))),
                     oneTokenPerStep(), 1, running);
-            assertTrue(running.steps.await(10, TimeUnit.SECONDS));
+            assertTrue(running.steps.await(30, TimeUnit.SECONDS));
             Recorder waiting = new Recorder(0);
             Scheduler.Job b = scheduler.submit(List.of(CanvasRequest.infill(tokens(9, 10), 4, tokens(8, 3))),
                     defaults, 0, waiting);
@@ -160,7 +204,7 @@ class SchedulerTest {
                     List.of(CanvasRequest.infill(tokens(9, 10), 4, tokens(8, 3))), defaults, 0, new Recorder(0)));
             assertTrue(e.getMessage().contains("--max-queue 1"), e.getMessage());
             scheduler.cancel(a, "test");
-            assertEquals(1, waiting.result.get(10, TimeUnit.SECONDS).size());
+            assertEquals(1, waiting.result.get(30, TimeUnit.SECONDS).size());
             assertEquals(1, scheduler.stats().rejectedRequests());
             assertEquals(1, b.maxBatch());
         }
@@ -173,14 +217,14 @@ class SchedulerTest {
             Recorder first = new Recorder(0);
             Scheduler.Job j1 = scheduler.submit(List.of(CanvasRequest.infill(context, 16, tokens(12, 4))), defaults,
                     0, first);
-            first.result.get(10, TimeUnit.SECONDS);
+            first.result.get(30, TimeUnit.SECONDS);
             assertEquals(0, j1.contextReused().getFirst(), "a cold store");
             int[] longer = java.util.Arrays.copyOf(context, 45);
             longer[40] = 7;
             Recorder second = new Recorder(0);
             Scheduler.Job j2 = scheduler.submit(List.of(CanvasRequest.infill(longer, 16, tokens(13, 4))), defaults,
                     0, second);
-            second.result.get(10, TimeUnit.SECONDS);
+            second.result.get(30, TimeUnit.SECONDS);
             // 39 positions may be frozen (the last context token's output predicts the hole): chunks of 8 -> 32.
             assertEquals(32, j2.contextReused().getFirst());
             assertTrue(store.stats().hits() >= 4);
