@@ -7,6 +7,7 @@ import dev.quicksilver.decode.CanvasResult;
 import dev.quicksilver.decode.DecodeMode;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.HoleResult;
+import dev.quicksilver.decode.LineEnds;
 import dev.quicksilver.decode.SamplingOptions;
 import dev.quicksilver.decode.SpecialTokens;
 import dev.quicksilver.decode.Strategy;
@@ -51,6 +52,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
     private final KvStore store;
     private final int chunkTokens;
     private final SpecialTokens special;
+    private volatile LineEnds lineEnds; // built from the tokenizer on the first one-line span
 
     SidecarService(LoadedModel loaded, String modelId, Scheduler scheduler, KvStore store, int chunkTokens) {
         this.loaded = loaded;
@@ -262,7 +264,11 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         int[][] spans = new int[canvas.getSpansCount()][];
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             Span span = canvas.getSpans(j);
-            b.hole(span.getMaxTokens());
+            if (span.getSingleLine()) {
+                b.lineHole(span.getMaxTokens(), lineEnds());
+            } else {
+                b.hole(span.getMaxTokens());
+            }
             spans[j] = new int[] {at, at + span.getMaxTokens()};
             at += span.getMaxTokens();
             int[] after = span.getTextAfter().isEmpty() ? new int[0] : loaded.encode(span.getTextAfter());
@@ -271,6 +277,16 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         }
         b.text(canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix()));
         return new Layout(b.build(), spans);
+    }
+
+    /** The tokens that end a line, from each token's text (once; a few milliseconds for the vocabulary). */
+    private LineEnds lineEnds() {
+        LineEnds l = lineEnds;
+        if (l == null) {
+            l = LineEnds.of(special.vocabSize(), id -> loaded.decode(new int[] {id}));
+            lineEnds = l;
+        }
+        return l;
     }
 
     private String text(int[] tokens) {

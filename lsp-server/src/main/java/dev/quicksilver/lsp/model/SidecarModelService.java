@@ -9,6 +9,7 @@ import dev.quicksilver.client.SidecarState;
 import dev.quicksilver.client.SpawnOptions;
 import dev.quicksilver.client.StateListener;
 import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.Canvas;
 import dev.quicksilver.protocol.v1.ContextSegment;
 import dev.quicksilver.protocol.v1.DecodeOptions;
@@ -48,8 +49,7 @@ public final class SidecarModelService implements ModelService {
     /** Starts (or reaches) the sidecar the settings name; returns at once, requests wait until it is ready. */
     public static SidecarModelService start(ServerSettings s, StateListener listener) {
         if (s.sidecarAddress() != null) {
-            String token = System.getenv().getOrDefault("QUICKSILVER_SIDECAR_TOKEN", "");
-            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token, listener), s, "sidecar at " + s.sidecarAddress());
+            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token(s), listener), s, "sidecar at " + s.sidecarAddress());
         }
         if (!Files.isRegularFile(s.sidecarJar())) {
             throw new IllegalArgumentException("the sidecar jar " + s.sidecarJar() + " does not exist; build it with ./quicksilver build");
@@ -64,6 +64,26 @@ public final class SidecarModelService implements ModelService {
                 .build();
         return new SidecarModelService(SidecarClient.spawn(options, listener), s, "local sidecar (" + s.modelDir().getFileName()
                 + ", backend " + s.backend() + ")");
+    }
+
+    /** The token of a running sidecar: from {@code sidecarTokenFile}, else {@code $QUICKSILVER_SIDECAR_TOKEN}. */
+    static String token(ServerSettings s) {
+        if (s.sidecarTokenFile() == null) {
+            String token = System.getenv(SidecarConventions.TOKEN_ENV);
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("sidecarAddress is set but there is no token: set sidecarTokenFile to the sidecar's "
+                        + "token file, or " + SidecarConventions.TOKEN_ENV + " in the server's environment");
+            }
+            return token.strip();
+        }
+        try {
+            String token = Files.readString(s.sidecarTokenFile()).strip();
+            if (token.isEmpty()) throw new IllegalArgumentException("sidecarTokenFile " + s.sidecarTokenFile() + " is empty; write the sidecar's token into it");
+            return token;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("sidecarTokenFile " + s.sidecarTokenFile() + " cannot be read (" + e.getMessage()
+                    + "); point it at the file the sidecar was started with (serve --token-file)");
+        }
     }
 
     public SidecarClient client() {
@@ -88,7 +108,7 @@ public final class SidecarModelService implements ModelService {
         int budget = 0;
         for (InfillRequest r : sites) {
             Canvas.Builder c = Canvas.newBuilder().setPrefix(r.prefix()).setSuffix(r.suffix())
-                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()));
+                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()).setSingleLine(r.singleLine()));
             if (!r.context().isEmpty()) c.addContext(ContextSegment.newBuilder().setPath("context").setText(r.context()));
             b.addCanvases(c);
             budget += r.maxTokens();
@@ -106,9 +126,12 @@ public final class SidecarModelService implements ModelService {
                         .thenCompose(v -> client.denoise(spec, onProgress));
         CompletableFuture<List<Infill>> out = call.thenApply(result -> {
             List<Infill> fills = new ArrayList<>();
+            var stats = result.stats();
+            Cost cost = new Cost(stats.getQueueMs(), stats.getDecodeMs(), stats.getSteps(), stats.getContextTokens(),
+                    stats.getContextTokensReused());
             for (var canvas : result.canvases()) {
                 SpanResult span = canvas.getSpans(0);
-                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos()));
+                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost));
             }
             progress.update(total, total);
             return fills;
