@@ -88,13 +88,20 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             @Override
             public void progress(Scheduler.Job job, int step, List<int[]> canvases) {
                 Progress.Builder p = Progress.newBuilder().setStep(step);
+                int committed = 0;
                 for (int i = 0; i < canvases.size(); i++) {
                     CanvasText.Builder t = CanvasText.newBuilder();
                     for (int[] span : layouts.get(i).spans()) {
                         t.addSpans(text(Arrays.copyOfRange(canvases.get(i), span[0], span[1])));
+                        for (int q = span[0]; q < span[1]; q++) {
+                            if (canvases.get(i)[q] != special.mask()) {
+                                committed++;
+                            }
+                        }
                     }
                     p.addCanvases(t);
                 }
+                p.setCommittedTokens(committed);
                 send(DenoiseResponse.newBuilder().setProgress(p).build(), false);
             }
 
