@@ -229,6 +229,7 @@ final class DiffusionCanvas implements CanvasWork {
                 row++;
             }
             boolean[] chosen = new boolean[count];
+            int runEos = -1;
             for (int i : rule.choose(confidence, h.stepInBlock, h.maskedAtBlockStart, rng)) {
                 chosen[i] = true;
             }
@@ -236,16 +237,28 @@ final class DiffusionCanvas implements CanvasWork {
                 // The model's own length estimate: where its first choice is the end (pad or EOS) at every
                 // masked position from some point to the end of the hole, commit that whole run at once. One at
                 // a time, the confidence rule takes the hole's tail right to left, a step per position, before
-                // it reaches the few tokens of an actual line.
-                for (int i = count - 1; i >= 0 && isEnd(candidates[i].token()); i--) {
+                // it reaches the few tokens of an actual line. The run's first position is written as EOS: the
+                // model learned holes as text, EOS, then pads, so a pad there (the likelier of the two "end"
+                // tokens at most positions) would leave EOS nowhere to go but the hole's first position, and
+                // the answer empty.
+                int runStart = count;
+                while (runStart > 0 && isEnd(candidates[runStart - 1].token())) {
+                    runStart--;
+                }
+                for (int i = runStart; i < count; i++) {
                     chosen[i] = true;
+                }
+                int before = runStart < count ? positions[runStart] - 1 : -1;
+                boolean endsBefore = before >= h.start && !masked[before] && isEnd(tokens[before]);
+                if (runStart < count && !endsBefore) {
+                    runEos = runStart;
                 }
             }
             for (int i = 0; i < count; i++) {
                 if (!chosen[i]) {
                     continue;
                 }
-                tokens[positions[i]] = candidates[i].token();
+                tokens[positions[i]] = i == runEos ? special.eosIds()[0] : candidates[i].token();
                 masked[positions[i]] = false;
                 committed++;
             }
