@@ -263,7 +263,9 @@ class ServerModelTest {
             s.initialize(ws, Caps.minimal());
             ServerProtocolTest.open(s, cart, Files.readString(cart));
             int line = RefactorPlanningTest.lineOf(cart, "total += item") ;
-            int col = Files.readAllLines(cart).get(line).indexOf("item.") + "item.".length();
+            // In the middle of a word ("ite|m."): the client filters the item by the word typed so far.
+            int wordStart = Files.readAllLines(cart).get(line).indexOf("item.");
+            int col = wordStart + "ite".length();
             var list = s.server.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(Uris.toUri(cart)),
                     new Position(line, col))).get(120, TimeUnit.SECONDS).getRight();
             assertTrue(list.isIncomplete(), "typing further asks again");
@@ -271,9 +273,9 @@ class ServerModelTest {
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("Cart.java:" + (line + 1) + " model ")), "the model was asked");
             for (var item : list.getItems()) {
                 var edit = item.getTextEdit().getLeft();
-                assertEquals(line, edit.getRange().getStart().getLine());
+                assertEquals(new Position(line, wordStart), edit.getRange().getStart(), "the edit starts where the filter word starts");
                 assertEquals(new Position(line, col), edit.getRange().getEnd());
-                assertTrue(edit.getNewText().startsWith("item"), "the edit starts where the filter word starts: " + edit.getNewText());
+                assertTrue(edit.getNewText().startsWith("ite"), "and repeats it: " + edit.getNewText());
             }
 
             // Eager edit in codeAction (no resolve support), as plain changes (no documentChanges).
