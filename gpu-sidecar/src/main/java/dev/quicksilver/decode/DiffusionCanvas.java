@@ -250,7 +250,7 @@ final class DiffusionCanvas implements CanvasWork {
                 }
                 int before = runStart < count ? positions[runStart] - 1 : -1;
                 boolean endsBefore = before >= h.start && !masked[before] && isEnd(tokens[before]);
-                if (runStart < count && !endsBefore) {
+                if (runStart < count && !endsBefore && special.eosIds().length > 0) {
                     runEos = runStart;
                 }
             }
