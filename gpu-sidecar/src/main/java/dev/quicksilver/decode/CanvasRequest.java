@@ -26,8 +26,18 @@ public record CanvasRequest(List<Segment> segments, Long seed) {
         }
     }
 
-    /** A hole of {@code budget} masked positions for the model to fill (the rest is padded at EOS). */
-    public record Hole(int budget) implements Segment {
+    /**
+     * A hole of {@code budget} masked positions for the model to fill (the rest is padded at EOS).
+     *
+     * @param lineEnds null for an ordinary hole; else the hole is one line: it ends at its first committed EOS or
+     *                 line end ({@link LineEnds}), and the positions after that end become padding at once, never
+     *                 decoded (diffusion mode)
+     */
+    public record Hole(int budget, LineEnds lineEnds) implements Segment {
+        public Hole(int budget) {
+            this(budget, null);
+        }
+
         public Hole {
             if (budget < 1) {
                 throw new IllegalArgumentException("a hole needs a budget of at least one token, got " + budget);
@@ -83,6 +93,12 @@ public record CanvasRequest(List<Segment> segments, Long seed) {
 
         public Builder hole(int budget) {
             segments.add(new Hole(budget));
+            return this;
+        }
+
+        /** A hole that stops at the end of its line (see {@link Hole}). */
+        public Builder lineHole(int budget, LineEnds lineEnds) {
+            segments.add(new Hole(budget, lineEnds));
             return this;
         }
 

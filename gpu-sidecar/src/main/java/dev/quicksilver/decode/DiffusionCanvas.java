@@ -26,7 +26,10 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Early stop.</b> Once a hole has a committed EOS and every position before it is committed, the
  * hole is done: its remaining masked positions become pad and are never decoded. The canvas is done when
- * every hole is.
+ * every hole is. A one-line hole ({@link CanvasRequest.Hole#lineEnds()}) stops earlier: as soon as an EOS or
+ * a line end is committed anywhere in it, the masked positions after it become pad (the answer ends there
+ * whatever they would hold) and its block shrinks to end there, so an answer of a few tokens costs about as
+ * many steps as it has tokens, over a window no wider than it, instead of decoding the whole budget.
  */
 final class DiffusionCanvas implements CanvasWork {
 
@@ -34,6 +37,7 @@ final class DiffusionCanvas implements CanvasWork {
     private static final class Hole {
         final int start;
         final int end;
+        final LineEnds lineEnds; // null: the hole may span lines
         int blockStart;
         int blockEnd;
         int stepInBlock;
@@ -41,9 +45,10 @@ final class DiffusionCanvas implements CanvasWork {
         boolean done;
         boolean endedByEos;
 
-        Hole(int start, int end) {
+        Hole(int start, int end, LineEnds lineEnds) {
             this.start = start;
             this.end = end;
+            this.lineEnds = lineEnds;
         }
     }
 
@@ -110,7 +115,7 @@ final class DiffusionCanvas implements CanvasWork {
                 case CanvasRequest.Hole hole -> {
                     Arrays.fill(tokens, at, at + hole.budget(), special.mask());
                     Arrays.fill(masked, at, at + hole.budget(), true);
-                    Hole h = new Hole(at, at + hole.budget());
+                    Hole h = new Hole(at, at + hole.budget(), hole.lineEnds());
                     enterBlock(h, h.start);
                     holes.add(h);
                 }
@@ -223,12 +228,44 @@ final class DiffusionCanvas implements CanvasWork {
                 };
                 row++;
             }
+            boolean[] chosen = new boolean[count];
+            int runEos = -1;
             for (int i : rule.choose(confidence, h.stepInBlock, h.maskedAtBlockStart, rng)) {
-                tokens[positions[i]] = candidates[i].token();
+                chosen[i] = true;
+            }
+            if (h.lineEnds != null && h.blockEnd == h.end) {
+                // The model's own length estimate: where its first choice is the end (pad or EOS) at every
+                // masked position from some point to the end of the hole, commit that whole run at once. One at
+                // a time, the confidence rule takes the hole's tail right to left, a step per position, before
+                // it reaches the few tokens of an actual line. The run's first position is written as EOS: the
+                // model learned holes as text, EOS, then pads, so a pad there (the likelier of the two "end"
+                // tokens at most positions) would leave EOS nowhere to go but the hole's first position, and
+                // the answer empty.
+                int runStart = count;
+                while (runStart > 0 && isEnd(candidates[runStart - 1].token())) {
+                    runStart--;
+                }
+                for (int i = runStart; i < count; i++) {
+                    chosen[i] = true;
+                }
+                int before = runStart < count ? positions[runStart] - 1 : -1;
+                boolean endsBefore = before >= h.start && !masked[before] && isEnd(tokens[before]);
+                if (runStart < count && !endsBefore && special.eosIds().length > 0) {
+                    runEos = runStart;
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                if (!chosen[i]) {
+                    continue;
+                }
+                tokens[positions[i]] = i == runEos ? special.eosIds()[0] : candidates[i].token();
                 masked[positions[i]] = false;
                 committed++;
             }
             h.stepInBlock++;
+            if (h.lineEnds != null) {
+                cutAtFirstEnd(h);
+            }
             checkEndOfSequence(h);
             if (!h.done && !hasMasked(h.blockStart, h.blockEnd)) {
                 enterBlock(h, h.blockEnd);
@@ -261,13 +298,41 @@ final class DiffusionCanvas implements CanvasWork {
         h.maskedAtBlockStart = countMasked(h.blockStart, h.blockEnd);
     }
 
+    private boolean isEnd(int token) {
+        return token == special.pad() || special.isEos(token);
+    }
+
+    /** One-line holes: pads the masked positions after the first committed end (pad, EOS, line end) and ends the block there. */
+    private void cutAtFirstEnd(Hole h) {
+        for (int p = h.start; p < h.end; p++) {
+            if (masked[p] || !(isEnd(tokens[p]) || h.lineEnds.endsLine(tokens[p], p - h.start))) {
+                continue;
+            }
+            for (int q = p + 1; q < h.end; q++) {
+                if (masked[q]) {
+                    tokens[q] = special.pad();
+                    masked[q] = false;
+                }
+            }
+            if (p + 1 < h.blockEnd && p + 1 > h.blockStart) {
+                h.blockEnd = p + 1;
+            }
+            return;
+        }
+    }
+
     /** Early stop: a committed EOS with everything before it committed ends the hole; the rest is pad. */
     private void checkEndOfSequence(Hole h) {
         for (int p = h.start; p < h.end; p++) {
             if (masked[p]) {
                 return; // an undecided position comes before any EOS
             }
-            if (stopAtEos && special.isEos(tokens[p])) {
+            if (h.lineEnds != null && !special.isEos(tokens[p])
+                    && (tokens[p] == special.pad() || h.lineEnds.endsLine(tokens[p], p - h.start))) {
+                h.done = true; // the line (or the answer) ended; what follows is pad
+                return;
+            }
+            if ((stopAtEos || h.lineEnds != null) && special.isEos(tokens[p])) {
                 for (int q = p + 1; q < h.end; q++) {
                     if (masked[q]) {
                         tokens[q] = special.pad();

@@ -7,6 +7,7 @@ import dev.quicksilver.decode.CanvasResult;
 import dev.quicksilver.decode.DecodeMode;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.HoleResult;
+import dev.quicksilver.decode.LineEnds;
 import dev.quicksilver.decode.SamplingOptions;
 import dev.quicksilver.decode.SpecialTokens;
 import dev.quicksilver.decode.Strategy;
@@ -51,6 +52,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
     private final KvStore store;
     private final int chunkTokens;
     private final SpecialTokens special;
+    private volatile LineEnds lineEnds; // built from the tokenizer on the first one-line span
 
     SidecarService(LoadedModel loaded, String modelId, Scheduler scheduler, KvStore store, int chunkTokens) {
         this.loaded = loaded;
@@ -86,13 +88,20 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             @Override
             public void progress(Scheduler.Job job, int step, List<int[]> canvases) {
                 Progress.Builder p = Progress.newBuilder().setStep(step);
+                int committed = 0;
                 for (int i = 0; i < canvases.size(); i++) {
                     CanvasText.Builder t = CanvasText.newBuilder();
                     for (int[] span : layouts.get(i).spans()) {
                         t.addSpans(text(Arrays.copyOfRange(canvases.get(i), span[0], span[1])));
+                        for (int q = span[0]; q < span[1]; q++) {
+                            if (canvases.get(i)[q] != special.mask()) {
+                                committed++;
+                            }
+                        }
                     }
                     p.addCanvases(t);
                 }
+                p.setCommittedTokens(committed);
                 send(DenoiseResponse.newBuilder().setProgress(p).build(), false);
             }
 
@@ -267,7 +276,11 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         int[][] spans = new int[canvas.getSpansCount()][];
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             Span span = canvas.getSpans(j);
-            b.hole(span.getMaxTokens());
+            if (span.getSingleLine()) {
+                b.lineHole(span.getMaxTokens(), lineEnds());
+            } else {
+                b.hole(span.getMaxTokens());
+            }
             spans[j] = new int[] {at, at + span.getMaxTokens()};
             at += span.getMaxTokens();
             int[] after = span.getTextAfter().isEmpty() ? new int[0] : loaded.encode(span.getTextAfter());
@@ -276,6 +289,16 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         }
         b.text(canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix()));
         return new Layout(b.build(), spans);
+    }
+
+    /** The tokens that end a line, from each token's text (once; a few milliseconds for the vocabulary). */
+    private LineEnds lineEnds() {
+        LineEnds l = lineEnds;
+        if (l == null) {
+            l = LineEnds.of(special.vocabSize(), id -> loaded.decode(new int[] {id}));
+            lineEnds = l;
+        }
+        return l;
     }
 
     private String text(int[] tokens) {

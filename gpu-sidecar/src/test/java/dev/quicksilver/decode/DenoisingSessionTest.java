@@ -99,6 +99,44 @@ class DenoisingSessionTest {
     }
 
     @Test
+    void aOneLineHoleEndsAtTheTokenThatBreaksItsLineAndDecodesNothingAfter() {
+        try (DecoderModel model = Models.fixture("dream-tied-bf16")) {
+            int lineToken = 17;
+            int[] prefix = Arrays.copyOf(Models.prompt(1, 6, 280), 7);
+            prefix[6] = lineToken; // the model copies it into the hole's first position, with near-certainty
+            LineEnds lineEnds = LineEnds.of(model.config().vocabSize(), id -> id == lineToken ? "x;\n    " : "y");
+            CanvasRequest oneLine = CanvasRequest.builder().text(prefix).lineHole(12, lineEnds).text(new int[] {40, 41}).build();
+            DecodeOptions options = DecodeOptions.defaults().withThreshold(0.99).withBlock(4);
+            Decoder.Generation stopped = Decoder.generate(model, options, oneLine);
+            HoleResult hole = stopped.first().holes().getFirst();
+            assertEquals(1, stopped.stats().forwards(), "done after the forward that committed the line's end");
+            assertArrayEquals(new int[] {lineToken}, hole.tokens(), "the text keeps the token holding the line break");
+            for (int i = 1; i < hole.raw().length; i++) {
+                assertEquals(EOS, hole.raw()[i], "padded, never decoded (the fixture's pad is its EOS)");
+            }
+
+            Decoder.Generation plain = Decoder.generate(model, options, CanvasRequest.infill(prefix, 12, new int[] {40, 41}));
+            assertTrue(plain.stats().forwards() > 1, "an ordinary hole goes on past the line break");
+            assertTrue(plain.first().holes().getFirst().tokens().length > 1);
+        }
+    }
+
+    @Test
+    void aLeadingLineBreakDoesNotEndALine() {
+        LineEnds ends = LineEnds.of(4, id -> switch (id) {
+            case 0 -> "\n        ";
+            case 1 -> "foo();\n";
+            case 2 -> "\n}";
+            default -> "bar";
+        });
+        assertFalse(ends.endsLine(0, 0), "a new line starting: the line is the one after it");
+        assertTrue(ends.endsLine(0, 3), "after text of the hole");
+        assertTrue(ends.endsLine(1, 0), "text of its own before the break");
+        assertFalse(ends.endsLine(2, 0));
+        assertFalse(ends.endsLine(3, 5), "no line break");
+    }
+
+    @Test
     void theCompletionIsTheTextBeforeTheFirstEosWithoutPads() {
         SpecialTokens special = new SpecialTokens(9, new int[] {7}, 8, -1, true, 10, 100);
         assertArrayEquals(new int[] {1, 2, 3}, DiffusionCanvas.completion(new int[] {1, 8, 2, 3, 7, 4, 5}, special));

@@ -33,6 +33,7 @@ import org.eclipse.lsp4j.DidSaveTextDocumentParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
 import org.eclipse.lsp4j.InlineCompletionItem;
 import org.eclipse.lsp4j.InlineCompletionList;
 import org.eclipse.lsp4j.InlineCompletionParams;
@@ -109,6 +110,11 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
         return CompletableFutures.computeAsync(session.workers(), cancel -> initialize.initialize(params));
+    }
+
+    @Override
+    public void initialized(InitializedParams params) {
+        watchedFiles.initialized();
     }
 
     @Override

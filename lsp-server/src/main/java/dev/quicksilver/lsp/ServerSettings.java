@@ -25,10 +25,17 @@ import java.util.Set;
  * @param contextTokens     token budget of the context the indexer assembles
  * @param completionTimeoutMs deadline of one completion
  * @param refactorTimeoutMs deadline of one refactor batch
+ * @param sidecarTokenFile  file holding the token of the sidecar at {@code sidecarAddress} (else
+ *                          {@code $QUICKSILVER_SIDECAR_TOKEN}), or null
+ * @param multiline         completions may run over several lines; false: a completion ends with its line (the
+ *                          model decodes nothing past it, which is what keeps typing latency low)
+ * @param suffixTokens      most tokens of the text after the cursor a completion's canvas takes (whole lines, at
+ *                          least the rest of the cursor's line): the model recomputes all of it on every request
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
-                             long completionTimeoutMs, long refactorTimeoutMs) {
+                             long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
+                             int suffixTokens) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -52,7 +59,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000);
+                15_000, 120_000, null, false, 48);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -78,17 +85,31 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         int ctx = o.has("contextTokens") ? integer(o, "contextTokens", 0, 100_000) : contextTokens;
         long ct = o.has("completionTimeoutMs") ? integer(o, "completionTimeoutMs", 10, 600_000) : completionTimeoutMs;
         long rt = o.has("refactorTimeoutMs") ? integer(o, "refactorTimeoutMs", 10, 3_600_000) : refactorTimeoutMs;
-        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt);
+        Path tokenFile = o.has("sidecarTokenFile") ? blankToPath(string(o, "sidecarTokenFile")) : sidecarTokenFile;
+        boolean lines = o.has("multiline") ? bool(o, "multiline") : multiline;
+        int suffix = o.has("suffixTokens") ? integer(o, "suffixTokens", 0, 100_000) : suffixTokens;
+        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */
     public boolean needsNewSidecar(ServerSettings other) {
         return !modelDir.equals(other.modelDir) || !java.util.Objects.equals(sidecarAddress, other.sidecarAddress)
+                || !java.util.Objects.equals(sidecarTokenFile, other.sidecarTokenFile)
                 || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend);
     }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static Path blankToPath(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s.trim()).toAbsolutePath().normalize();
+    }
+
+    private static boolean bool(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) return e.getAsBoolean();
+        throw new IllegalArgumentException(key + " must be true or false, was " + e);
     }
 
     private static String string(JsonObject o, String key) {

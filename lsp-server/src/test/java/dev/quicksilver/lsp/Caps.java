@@ -4,6 +4,7 @@ import java.util.List;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeActionCapabilities;
 import org.eclipse.lsp4j.CodeActionResolveSupportCapabilities;
+import org.eclipse.lsp4j.DidChangeWatchedFilesCapabilities;
 import org.eclipse.lsp4j.InlineCompletionCapabilities;
 import org.eclipse.lsp4j.TextDocumentClientCapabilities;
 import org.eclipse.lsp4j.WindowClientCapabilities;
@@ -26,6 +27,7 @@ final class Caps {
         we.setDocumentChanges(true);
         we.setChangeAnnotationSupport(new WorkspaceEditChangeAnnotationSupportCapabilities(true));
         ws.setWorkspaceEdit(we);
+        ws.setDidChangeWatchedFiles(new DidChangeWatchedFilesCapabilities(true));
         caps.setWorkspace(ws);
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setWorkDoneProgress(true);

@@ -61,9 +61,9 @@ class DocumentsAndTextTest {
         var plan = CompletionText.plan("int f() {\n        ");
         assertTrue(plan.healed());
         assertEquals("int f() {", plan.prefix());
-        assertEquals("return 1;", CompletionText.finish(plan, "\n        return 1;", "\n}"));
-        assertEquals("    return 1;", CompletionText.finish(plan, "\n            return 1;", "\n}"), "deeper indentation than the user's is kept");
-        assertEquals("return 1;", CompletionText.finish(plan, "\n    return 1;", "\n}"));
+        assertEquals("return 1;", CompletionText.finish(plan, "\n        return 1;", "\n}", false));
+        assertEquals("    return 1;", CompletionText.finish(plan, "\n            return 1;", "\n}", false), "deeper indentation than the user's is kept");
+        assertEquals("return 1;", CompletionText.finish(plan, "\n    return 1;", "\n}", false));
         assertFalse(CompletionText.plan("int f() { ret").healed());
         assertTrue(CompletionText.plan("a\r\n").healed());
         assertEquals("a", CompletionText.plan("a\r\n").prefix());
@@ -72,10 +72,23 @@ class DocumentsAndTextTest {
     @Test
     void theSuffixIsNotDuplicated() {
         var plan = CompletionText.plan("foo(");
-        assertEquals("x", CompletionText.finish(plan, "x)", ")"));
-        assertEquals("bar(x)", CompletionText.finish(plan, "bar(x)", ")"), "balanced text keeps its parenthesis");
-        assertEquals("return count;", CompletionText.finish(plan, "return count;\n    }", "\n    }\n}"));
-        assertEquals("a + b", CompletionText.finish(plan, "a + b);\n", ");\n"));
+        assertEquals("x", CompletionText.finish(plan, "x)", ")", false));
+        assertEquals("bar(x)", CompletionText.finish(plan, "bar(x)", ")", false), "balanced text keeps its parenthesis");
+        assertEquals("return count;", CompletionText.finish(plan, "return count;\n    }", "\n    }\n}", false));
+        assertEquals("a + b", CompletionText.finish(plan, "a + b);\n", ");\n", false));
+    }
+
+    @Test
+    void aSingleLineCompletionEndsWithItsLineAndTheSuffixWindowKeepsWholeLines() {
+        var healed = CompletionText.plan("    void f() {\n        ");
+        assertEquals("return 1;", CompletionText.finish(healed, "\n        return 1;\n    ", "\n    }", true),
+                "the leading line break is the healed one; the line ends at the next");
+        var midLine = CompletionText.plan("        int total = ");
+        assertEquals("price * count;", CompletionText.finish(midLine, "price * count;\n        return", "\n", true));
+        assertEquals("a;\n b;", CompletionText.finish(midLine, "a;\n b;", "", false), "multiline keeps the lines");
+        assertEquals("rest();\n", CompletionText.leadingLines("rest();\n    next();\n}\n", 10), "at least the cursor's line");
+        assertEquals("rest();\n    next();\n", CompletionText.leadingLines("rest();\n    next();\n}\n", 21));
+        assertEquals("short\n", CompletionText.leadingLines("short\n", 3), "a suffix that fits is kept whole");
     }
 
     @Test

@@ -8,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import dev.quicksilver.client.SidecarClient;
+import dev.quicksilver.protocol.SidecarConventions;
+import dev.quicksilver.protocol.v1.SchedulerStats;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.WorkDoneProgressBegin;
+import org.eclipse.lsp4j.WorkDoneProgressCancelParams;
+import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.InlineCompletionContext;
 import org.eclipse.lsp4j.InlineCompletionItem;
 import org.eclipse.lsp4j.InlineCompletionParams;
@@ -115,6 +128,132 @@ class ServerModelTest {
         }
     }
 
+    /**
+     * A sidecar started on its own ({@code quicksilver sidecar serve --token-file}) and reached through the
+     * sidecarAddress setting: the server spawns none of its own; a long completion reports work-done progress
+     * (the share of committed tokens, rising); cancelling it, through window/workDoneProgress/cancel or through
+     * $/cancelRequest, answers -32800 and ends the work in the sidecar (its scheduler says so); then the sidecar
+     * still serves.
+     */
+    @Test
+    void aRunningSidecarReachedBySidecarAddressReportsProgressAndStopsWhenCancelled() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path cart = SampleWorkspace.shop(ws, "Cart.java");
+        String token = "token-" + System.nanoTime();
+        Path tokenFile = Files.writeString(tmp.resolve("sidecar.token"), token);
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        Process sidecar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-jar", ServerProcess.SIDECAR_JAR.toString(), "serve", "--model",
+                SampleWorkspace.REPO.resolve("models/quicksilver-coder-mini").toString(), "--backend", "cpu", "--port", "0",
+                "--token-file", tokenFile.toString()).redirectError(tmp.resolve("sidecar.log").toFile()).start();
+        try {
+            int port = handshakePort(sidecar);
+            String address = "127.0.0.1:" + port;
+            JsonObject settings = new JsonObject();
+            settings.addProperty("sidecarAddress", address);
+            settings.addProperty("sidecarTokenFile", tokenFile.toString());
+            // A long completion: many lines, a 256-token hole in one block, one token committed per step.
+            settings.addProperty("multiline", true);
+            settings.addProperty("maxTokens", 256);
+            settings.addProperty("blockLength", 256);
+            settings.addProperty("threshold", 1.0);
+            try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"));
+                 SidecarClient direct = SidecarClient.connect(address, token)) {
+                s.initialize(ws, Caps.modern(), settings);
+                direct.awaitReady(Duration.ofSeconds(60));
+                ServerProtocolTest.open(s, cart, Files.readString(cart));
+                int line = RefactorPlanningTest.lineOf(cart, "total after applying") + 2;
+
+                // window/workDoneProgress/cancel for the request's own token.
+                InlineCompletionParams first = inline(cart, line, 8);
+                first.setWorkDoneToken(Either.forLeft("long-1"));
+                var running = s.server.getTextDocumentService().inlineCompletion(first);
+                List<Integer> percentages = awaitReports(s, "long-1", 2);
+                assertTrue(percentages.getLast() > percentages.getFirst() && percentages.getLast() < 100,
+                        "the share of committed tokens rises as denoising runs: " + percentages);
+                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("model: sidecar at " + address)), s.logs.toString());
+                assertTrue(s.process.descendants().findAny().isEmpty(), "no sidecar of its own");
+                s.server.cancelProgress(new WorkDoneProgressCancelParams(Either.forLeft("long-1")));
+                ResponseErrorException rex = ServerProtocolTest.error(running);
+                assertEquals(ResponseErrorCode.RequestCancelled.getValue(), rex.getResponseError().getCode());
+                assertTrue(s.progress.stream().anyMatch(p -> p.getToken().getLeft().equals("long-1") && p.getValue().getLeft() instanceof WorkDoneProgressEnd),
+                        "the progress ends");
+                var stats = awaitIdle(direct);
+                assertEquals(1, stats.getCancelledRequests(), "the sidecar dropped the request");
+                assertTrue(stats.getMaxForwardsAfterCancel() <= 1, "within one denoising step: " + stats);
+
+                // $/cancelRequest: the client cancels its request; the server still answers it, with -32800.
+                long cancelledBefore = cancelledResponses(s);
+                InlineCompletionParams second = inline(cart, line, 8);
+                second.setWorkDoneToken(Either.forLeft("long-2"));
+                var again = s.server.getTextDocumentService().inlineCompletion(second);
+                awaitReports(s, "long-2", 1);
+                again.cancel(true);
+                for (int i = 0; i < 200 && cancelledResponses(s) == cancelledBefore; i++) Thread.sleep(50);
+                assertEquals(cancelledBefore + 1, cancelledResponses(s), "a -32800 response on the wire");
+                assertEquals(2, awaitIdle(direct).getCancelledRequests());
+
+                // The sidecar still serves: a one-line completion answers.
+                JsonObject oneLine = new JsonObject();
+                oneLine.addProperty("multiline", false);
+                oneLine.addProperty("maxTokens", 24);
+                oneLine.addProperty("blockLength", 32);
+                oneLine.addProperty("threshold", 0.9);
+                s.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(oneLine));
+                assertNotNull(s.server.getTextDocumentService().inlineCompletion(inline(cart, line, 8)).get(120, TimeUnit.SECONDS));
+                assertTrue(awaitIdle(direct).getCompletedRequests() >= 1, "answered by the same sidecar");
+            }
+        } finally {
+            sidecar.destroy();
+            if (!sidecar.waitFor(20, TimeUnit.SECONDS)) sidecar.destroyForcibly();
+        }
+    }
+
+    private static int handshakePort(Process sidecar) throws Exception {
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(sidecar.getInputStream()));
+        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String l; (l = out.readLine()) != null; ) {
+                    var p = SidecarConventions.parseHandshake(l);
+                    if (p.isPresent()) return p.getAsInt();
+                }
+                throw new IllegalStateException("the sidecar exited before its handshake line");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return port.get(120, TimeUnit.SECONDS);
+    }
+
+    /** The percentages of the progress reports for {@code token}, once there are at least {@code count} of them. */
+    private static List<Integer> awaitReports(ServerProcess s, String token, int count) throws InterruptedException {
+        List<Integer> percentages = List.of();
+        for (int i = 0; i < 1200 && percentages.size() < count; i++) {
+            Thread.sleep(50);
+            percentages = s.progress.stream().filter(p -> p.getToken().getLeft().equals(token))
+                    .map(p -> p.getValue().getLeft()).filter(v -> v instanceof WorkDoneProgressReport)
+                    .map(v -> ((WorkDoneProgressReport) v).getPercentage()).filter(java.util.Objects::nonNull).toList();
+        }
+        assertTrue(percentages.size() >= count, "progress reports for " + token + ": " + s.progress);
+        assertTrue(s.progress.stream().anyMatch(p -> p.getToken().getLeft().equals(token) && p.getValue().getLeft() instanceof WorkDoneProgressBegin));
+        return percentages;
+    }
+
+    private static long cancelledResponses(ServerProcess s) {
+        return s.responses.stream().filter(r -> r.getError() != null && r.getError().getCode() == ResponseErrorCode.RequestCancelled.getValue()).count();
+    }
+
+    /** The sidecar's scheduler once nothing runs or waits in it (at most 30 s). */
+    private static SchedulerStats awaitIdle(SidecarClient direct) throws Exception {
+        SchedulerStats stats = null;
+        for (int i = 0; i < 300; i++) {
+            stats = direct.info().get(30, TimeUnit.SECONDS).getScheduler();
+            if (stats.getActiveRequests() == 0 && stats.getQueuedRequests() == 0) return stats;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the sidecar still works on something: " + stats);
+    }
+
     @Test
     void clientsWithoutInlineCompletionResolveOrDocumentChangesGetACompletionItemAndPlainChanges() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
@@ -124,9 +263,9 @@ class ServerModelTest {
             s.initialize(ws, Caps.minimal());
             ServerProtocolTest.open(s, cart, Files.readString(cart));
             int line = RefactorPlanningTest.lineOf(cart, "total += item") ;
-            // The cursor sits inside an identifier ("ite|m.price()"), so the item's edit must start where
-            // that word starts and its text must begin with the word, whatever the model writes after it.
-            int col = Files.readAllLines(cart).get(line).indexOf("item.") + "ite".length();
+            // In the middle of a word ("ite|m."): the client filters the item by the word typed so far.
+            int wordStart = Files.readAllLines(cart).get(line).indexOf("item.");
+            int col = wordStart + "ite".length();
             var list = s.server.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(Uris.toUri(cart)),
                     new Position(line, col))).get(120, TimeUnit.SECONDS).getRight();
             assertTrue(list.isIncomplete(), "typing further asks again");
@@ -134,10 +273,9 @@ class ServerModelTest {
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("Cart.java:" + (line + 1) + " model ")), "the model was asked");
             for (var item : list.getItems()) {
                 var edit = item.getTextEdit().getLeft();
-                assertEquals(new Position(line, col - "ite".length()), edit.getRange().getStart(),
-                        "the edit starts where the filter word starts");
+                assertEquals(new Position(line, wordStart), edit.getRange().getStart(), "the edit starts where the filter word starts");
                 assertEquals(new Position(line, col), edit.getRange().getEnd());
-                assertTrue(edit.getNewText().startsWith("ite"), "the edit's text starts with the filter word: " + edit.getNewText());
+                assertTrue(edit.getNewText().startsWith("ite"), "and repeats it: " + edit.getNewText());
             }
 
             // Eager edit in codeAction (no resolve support), as plain changes (no documentChanges).

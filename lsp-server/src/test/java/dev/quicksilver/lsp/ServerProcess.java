@@ -20,10 +20,13 @@ import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.ProgressParams;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.WorkspaceFolder;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
 import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
@@ -40,6 +43,9 @@ final class ServerProcess implements AutoCloseable {
     final List<MessageParams> shown = new CopyOnWriteArrayList<>();
     final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
     final List<ApplyWorkspaceEditParams> applied = new CopyOnWriteArrayList<>();
+    final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    /** Every response the server sent, as it came over the wire (a request cancelled here still gets one). */
+    final List<ResponseMessage> responses = new CopyOnWriteArrayList<>();
     private final Future<Void> listening;
 
     ServerProcess(Path stderr) throws IOException {
@@ -47,12 +53,22 @@ final class ServerProcess implements AutoCloseable {
                 "--add-modules", "jdk.incubator.vector", "-Dquicksilver.home=" + SampleWorkspace.REPO,
                 "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--stdio"));
         process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
-        Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(new Client(), process.getInputStream(), process.getOutputStream());
+        Launcher<LanguageServer> launcher = new LSPLauncher.Builder<LanguageServer>().setLocalService(new Client())
+                .setRemoteInterface(LanguageServer.class).setInput(process.getInputStream()).setOutput(process.getOutputStream())
+                .wrapMessages(consumer -> message -> {
+                    if (message instanceof ResponseMessage r) responses.add(r);
+                    consumer.consume(message);
+                }).create();
         server = launcher.getRemoteProxy();
         listening = launcher.startListening();
     }
 
     InitializeResult initialize(Path workspace, ClientCapabilities caps) throws Exception {
+        return initialize(workspace, caps, new JsonObject());
+    }
+
+    /** Initializes with the test defaults (embedded model, cpu, spawned sidecar), then {@code settings} on top. */
+    InitializeResult initialize(Path workspace, ClientCapabilities caps, JsonObject settings) throws Exception {
         InitializeParams p = new InitializeParams();
         p.setProcessId((int) ProcessHandle.current().pid());
         p.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
@@ -63,6 +79,7 @@ final class ServerProcess implements AutoCloseable {
         options.addProperty("backend", "cpu");
         options.addProperty("maxTokens", 16);
         options.addProperty("completionTimeoutMs", 60_000);
+        settings.entrySet().forEach(e -> options.add(e.getKey(), e.getValue()));
         p.setInitializationOptions(options);
         InitializeResult r = server.initialize(p).get(60, TimeUnit.SECONDS);
         server.initialized(new InitializedParams());
@@ -129,6 +146,12 @@ final class ServerProcess implements AutoCloseable {
         @Override
         public void notifyProgress(ProgressParams params) {
             progress.add(params);
+        }
+
+        @Override
+        public CompletableFuture<Void> registerCapability(RegistrationParams params) {
+            registrations.addAll(params.getRegistrations());
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -19,8 +19,11 @@ import org.eclipse.lsp4j.CodeActionContext;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileEvent;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.InlineCompletionContext;
 import org.eclipse.lsp4j.InlineCompletionParams;
@@ -77,6 +80,69 @@ class ServerProtocolTest {
             assertNull(r.getCapabilities().getInlineCompletionProvider());
             assertNotNull(r.getCapabilities().getCompletionProvider());
         }
+    }
+
+    /**
+     * Files created, changed and deleted on disk outside the editor reach the index through
+     * workspace/didChangeWatchedFiles (for the watcher the server registers): the implement-method action counts
+     * the implementations the index knows, so its title follows the files.
+     */
+    @Test
+    void filesChangedOnDiskOutsideTheEditorChangeWhatTheIndexAnswers() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        String text = Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();");
+        Files.writeString(rule, text);
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            s.initialize(ws, Caps.modern());
+            open(s, rule, text);
+            int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
+            assertTrue(waitForTitle(s, rule, decl, "in its 3 implementations"));
+            var registration = waitFor(() -> s.registrations.stream().filter(r -> r.getMethod().equals("workspace/didChangeWatchedFiles")).findFirst());
+            assertTrue(registration.isPresent(), "the server registers a watcher with a client that allows it: " + s.registrations);
+            assertTrue(registration.get().getRegisterOptions().toString().contains("**/*.java"), registration.get().toString());
+
+            Path created = SampleWorkspace.shop(ws, "HalfOff.java");
+            Files.writeString(created, "package shop;\n\npublic class HalfOff implements PriceRule {\n    @Override\n"
+                    + "    public long apply(long cents) {\n        return cents / 2;\n    }\n}\n");
+            fileEvent(s, created, FileChangeType.Created);
+            assertTrue(waitForTitle(s, rule, decl, "in its 4 implementations"), "a created file is indexed");
+
+            Path fixed = SampleWorkspace.shop(ws, "FixedOff.java");
+            Files.writeString(fixed, Files.readString(fixed).replace("implements PriceRule", ""));
+            fileEvent(s, fixed, FileChangeType.Changed);
+            assertTrue(waitForTitle(s, rule, decl, "in its 3 implementations"), "a changed file is indexed again");
+
+            Files.delete(created);
+            fileEvent(s, created, FileChangeType.Deleted);
+            assertTrue(waitForTitle(s, rule, decl, "in its 2 implementations"), "a deleted file leaves the index");
+        }
+    }
+
+    private static void fileEvent(ServerProcess s, Path file, FileChangeType type) {
+        s.server.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(List.of(new FileEvent(uri(file), type))));
+    }
+
+    /** Whether an implement-method action whose title contains {@code expected} is listed within 60 s. */
+    private static boolean waitForTitle(ServerProcess s, Path file, int line, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> titles = List.of();
+        while (System.nanoTime() < deadline) {
+            titles = actions(s, file, line, 12).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+            if (titles.stream().anyMatch(t -> t.startsWith("Implement") && t.contains(expected))) return true;
+            Thread.sleep(200);
+        }
+        System.err.println("titles were " + titles);
+        return false;
+    }
+
+    private static <T> java.util.Optional<T> waitFor(java.util.function.Supplier<java.util.Optional<T>> probe) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var found = probe.get();
+            if (found.isPresent()) return found;
+            Thread.sleep(100);
+        }
+        return probe.get();
     }
 
     @Test

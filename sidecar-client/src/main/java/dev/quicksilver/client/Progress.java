@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param step     denoising steps the request has taken
  * @param canvases per canvas, the text of each span so far (undecided positions left out)
+ * @param committedTokens positions of all spans decided so far (text, EOS or padding)
  */
-public record Progress(int step, List<List<String>> canvases) {
+public record Progress(int step, List<List<String>> canvases, int committedTokens) {
 
     public Progress {
         canvases = List.copyOf(canvases);

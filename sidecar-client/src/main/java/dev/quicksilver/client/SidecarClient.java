@@ -253,7 +253,8 @@ public final class SidecarClient implements AutoCloseable {
                     List<List<String>> texts = value.getProgress().getCanvasesList().stream()
                             .map(CanvasText::getSpansList).map(List::copyOf).toList();
                     try {
-                        progress.accept(new Progress(value.getProgress().getStep(), texts));
+                        progress.accept(new Progress(value.getProgress().getStep(), texts,
+                                value.getProgress().getCommittedTokens()));
                     } catch (RuntimeException e) {
                         LOG.warn("a progress listener failed; the request goes on", e);
                     }

@@ -34,7 +34,8 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
  */
 public final class CompletionService {
     /** Characters per token of the embedded model's byte-level BPE on Java, rounded down to stay under budget. */
-    static final TokenCounter TOKENS = text -> (int) Math.ceil(text.length() / 3.0);
+    private static final int CHARS_PER_TOKEN = 3;
+    static final TokenCounter TOKENS = text -> (int) Math.ceil(text.length() / (double) CHARS_PER_TOKEN);
 
     /** A completion ready to show: insert {@code text}, replacing {@code [start, end)} of version {@code version}. */
     public record Suggestion(String text, Position start, Position end, int version, boolean healed) {
@@ -79,9 +80,12 @@ public final class CompletionService {
         }
         ServerSettings settings = session.settings();
         Path path = Uris.toPath(uri);
+        long assemblyStart = System.nanoTime();
         Windows w = windows(doc, path, position, offset, settings);
+        long assemblyMs = (System.nanoTime() - assemblyStart) / 1_000_000;
         CompletionText.Plan plan = CompletionText.plan(w.prefix);
-        ModelService.InfillRequest request = new ModelService.InfillRequest(w.context, plan.prefix(), w.suffix, settings.maxTokens());
+        boolean singleLine = !settings.multiline();
+        ModelService.InfillRequest request = new ModelService.InfillRequest(w.context, plan.prefix(), w.suffix, settings.maxTokens(), singleLine);
         WorkDoneProgress progress = new WorkDoneProgress(session, token, "Quicksilver: completing", 300, result);
         CompletableFuture<ModelService.Infill> call = session.model().complete(request,
                 Duration.ofMillis(settings.completionTimeoutMs()), progress::update);
@@ -95,9 +99,9 @@ public final class CompletionService {
                 result.completeExceptionally(Errors.toResponse(u));
                 return;
             }
-            String text = CompletionText.finish(plan, infill.text(), w.suffix);
+            String text = CompletionText.finish(plan, infill.text(), w.suffix, singleLine);
             session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens()
-                    + " tokens " + quote(infill.text()) + " -> " + quote(text));
+                    + " tokens " + quote(infill.text()) + " -> " + quote(text) + " (context " + assemblyMs + " ms, " + infill.cost() + ")");
             result.complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, at, at, doc.version(), plan.healed())));
         });
     }
@@ -109,8 +113,18 @@ public final class CompletionService {
     private record Windows(String context, String prefix, String suffix) {
     }
 
-    /** Prefix, suffix and related code: from the indexer within the token budget, or plain windows without one. */
+    /**
+     * Prefix, suffix and related code: from the indexer within the token budget, or plain windows without one.
+     * The suffix is then cut to {@code suffixTokens}: unlike the context and the prefix, whose keys/values the
+     * sidecar's context cache keeps from one keystroke to the next, everything after the hole is computed afresh
+     * on every request, so its length is what a completion's first forward costs.
+     */
     private Windows windows(TextDocument doc, Path path, Position position, int offset, ServerSettings settings) {
+        Windows w = assemble(doc, path, offset, settings);
+        return new Windows(w.context, w.prefix, CompletionText.leadingLines(w.suffix, settings.suffixTokens() * CHARS_PER_TOKEN));
+    }
+
+    private Windows assemble(TextDocument doc, Path path, int offset, ServerSettings settings) {
         WorkspaceIndex index = session.indexFuture().isCompletedExceptionally() ? null : session.index();
         if (index == null || settings.contextTokens() <= 0) {
             String text = doc.text();

@@ -35,12 +35,44 @@ public final class CompletionText {
         return new Plan(prefix.substring(0, cut), true, prefix.substring(cut));
     }
 
-    /** The text to insert at the cursor: the model's output with healing undone and the suffix's overlap removed. */
-    public static String finish(Plan plan, String modelText, String suffix) {
+    /**
+     * The text to insert at the cursor: the model's output with healing undone, cut to its first line when
+     * {@code singleLine} (the sidecar stops decoding at the token that holds the line break, which may carry the
+     * next line's indentation or more), and the suffix's overlap removed.
+     */
+    public static String finish(Plan plan, String modelText, String suffix, boolean singleLine) {
         String text = modelText;
         if (plan.healed()) text = stripHealed(text, indentOf(plan.userTyped()));
+        if (singleLine) text = firstLine(text);
         text = trimAgainstSuffix(text, suffix);
         return stripTrailingWhitespace(text);
+    }
+
+    /** The text up to its first line break that follows non-blank text (a leading line break is kept). */
+    static String firstLine(String text) {
+        boolean seenText = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == '\n' || c == '\r') && seenText) return text.substring(0, i);
+            if (!Character.isWhitespace(c)) seenText = true;
+        }
+        return text;
+    }
+
+    /**
+     * The first lines of {@code suffix} that fit in {@code maxChars}, always at least the rest of the cursor's
+     * line (with its line break); the whole suffix when it fits.
+     */
+    public static String leadingLines(String suffix, int maxChars) {
+        if (suffix.length() <= maxChars) return suffix;
+        int firstBreak = suffix.indexOf('\n');
+        if (firstBreak < 0) return suffix;
+        int end = firstBreak + 1;
+        while (true) {
+            int next = suffix.indexOf('\n', end);
+            if (next < 0 || next + 1 > maxChars) return suffix.substring(0, end);
+            end = next + 1;
+        }
     }
 
     static String indentOf(String userTyped) {

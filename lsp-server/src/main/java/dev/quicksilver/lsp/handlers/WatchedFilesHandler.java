@@ -6,14 +6,39 @@ import dev.quicksilver.lsp.Uris;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesRegistrationOptions;
 import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileSystemWatcher;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 
-/** {@code workspace/didChangeWatchedFiles}: passes file events to the index (which debounces them). */
+/**
+ * {@code workspace/didChangeWatchedFiles}: passes file events to the index (which debounces them), so files
+ * created, changed or deleted outside the editor (a checkout, a generator, another tool) change what completions
+ * and refactors see. Clients send these events only for watchers a server registers, so on {@code initialized}
+ * it registers one for Java files with clients that allow dynamic registration.
+ */
 public final class WatchedFilesHandler {
+    static final String WATCHED = "**/*.java";
     private final ServerSession session;
 
     public WatchedFilesHandler(ServerSession session) {
         this.session = session;
+    }
+
+    /** {@code initialized}: registers the file watcher where the client supports it. */
+    public void initialized() {
+        var workspace = session.capabilities().getWorkspace();
+        var watched = workspace == null ? null : workspace.getDidChangeWatchedFiles();
+        if (watched == null || !Boolean.TRUE.equals(watched.getDynamicRegistration())) return;
+        var options = new DidChangeWatchedFilesRegistrationOptions(List.of(new FileSystemWatcher(Either.forLeft(WATCHED))));
+        var registration = new Registration("quicksilver-watched-files", "workspace/didChangeWatchedFiles", options);
+        session.client().ifPresent(c -> c.registerCapability(new RegistrationParams(List.of(registration))).whenComplete((ok, e) -> {
+            if (e != null) session.log(MessageType.Warning, "the client refused the file watcher (" + e.getMessage()
+                    + "); files changed outside the editor are seen when opened or saved");
+        }));
     }
 
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {

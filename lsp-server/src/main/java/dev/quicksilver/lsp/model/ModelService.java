@@ -19,15 +19,38 @@ public interface ModelService extends AutoCloseable {
      * @param prefix   text right before the hole
      * @param suffix   text right after the hole
      * @param maxTokens token budget of the hole
+     * @param singleLine the hole is one line: the model stops at its end (or EOS) and decodes nothing after it
      */
-    record InfillRequest(String context, String prefix, String suffix, int maxTokens) {
+    record InfillRequest(String context, String prefix, String suffix, int maxTokens, boolean singleLine) {
         public InfillRequest {
             if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be at least 1, was " + maxTokens);
         }
+
+        /** A hole that may span lines (refactor sites). */
+        public InfillRequest(String context, String prefix, String suffix, int maxTokens) {
+            this(context, prefix, suffix, maxTokens, false);
+        }
     }
 
-    /** What the model wrote into one hole. */
-    record Infill(String text, int tokens, boolean endedByEos) {
+    /** What the model wrote into one hole, and what the request cost in the model process. */
+    record Infill(String text, int tokens, boolean endedByEos, Cost cost) {
+    }
+
+    /**
+     * Where a request's time went in the model process (for logs and benchmarks).
+     *
+     * @param queueMs             waiting for the batch to take it
+     * @param decodeMs            from joining the batch to the answer
+     * @param steps               denoising steps (batched forwards) it took part in
+     * @param canvasTokens        positions before the first hole (context and prefix), over all its canvases
+     * @param contextTokensReused of those, positions whose keys/values came from the cross-request cache
+     */
+    record Cost(double queueMs, double decodeMs, int steps, int canvasTokens, int contextTokensReused) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "queue %.0f ms, decode %.0f ms, %d steps, %d/%d lead tokens reused",
+                    queueMs, decodeMs, steps, contextTokensReused, canvasTokens);
+        }
     }
 
     /** Denoising progress of one request: committed tokens out of the masked ones. */

@@ -9,6 +9,7 @@ import dev.quicksilver.client.SidecarState;
 import dev.quicksilver.client.SpawnOptions;
 import dev.quicksilver.client.StateListener;
 import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.Canvas;
 import dev.quicksilver.protocol.v1.ContextSegment;
 import dev.quicksilver.protocol.v1.DecodeOptions;
@@ -29,11 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the sidecar stops within one denoising step). Restarts with backoff are the client's; its state changes are
  * passed to {@code listener} (the server logs them and shows a failure once).
  *
- * <p>Progress. The sidecar streams intermediate canvases every few steps; the share of committed tokens is
- * estimated from the decided text so far over the masked budget (the stream carries text, not token counts).
+ * <p>Progress. The sidecar streams intermediate canvases every few steps with the count of decided positions;
+ * the share reported is that count over the masked budget.
  */
 public final class SidecarModelService implements ModelService {
-    private static final double CHARS_PER_TOKEN = 3.0;
     private final SidecarClient client;
     private final ServerSettings settings;
     private final String where;
@@ -48,8 +48,7 @@ public final class SidecarModelService implements ModelService {
     /** Starts (or reaches) the sidecar the settings name; returns at once, requests wait until it is ready. */
     public static SidecarModelService start(ServerSettings s, StateListener listener) {
         if (s.sidecarAddress() != null) {
-            String token = System.getenv().getOrDefault("QUICKSILVER_SIDECAR_TOKEN", "");
-            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token, listener), s, "sidecar at " + s.sidecarAddress());
+            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token(s), listener), s, "sidecar at " + s.sidecarAddress());
         }
         if (!Files.isRegularFile(s.sidecarJar())) {
             throw new IllegalArgumentException("the sidecar jar " + s.sidecarJar() + " does not exist; build it with ./quicksilver build");
@@ -66,6 +65,26 @@ public final class SidecarModelService implements ModelService {
                 + ", backend " + s.backend() + ")");
     }
 
+    /** The token of a running sidecar: from {@code sidecarTokenFile}, else {@code $QUICKSILVER_SIDECAR_TOKEN}. */
+    static String token(ServerSettings s) {
+        if (s.sidecarTokenFile() == null) {
+            String token = System.getenv(SidecarConventions.TOKEN_ENV);
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("sidecarAddress is set but there is no token: set sidecarTokenFile to the sidecar's "
+                        + "token file, or " + SidecarConventions.TOKEN_ENV + " in the server's environment");
+            }
+            return token.strip();
+        }
+        try {
+            String token = Files.readString(s.sidecarTokenFile()).strip();
+            if (token.isEmpty()) throw new IllegalArgumentException("sidecarTokenFile " + s.sidecarTokenFile() + " is empty; write the sidecar's token into it");
+            return token;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("sidecarTokenFile " + s.sidecarTokenFile() + " cannot be read (" + e.getMessage()
+                    + "); point it at the file the sidecar was started with (serve --token-file)");
+        }
+    }
+
     public SidecarClient client() {
         return client;
     }
@@ -76,7 +95,11 @@ public final class SidecarModelService implements ModelService {
 
     @Override
     public CompletableFuture<Infill> complete(InfillRequest request, Duration deadline, Progress progress) {
-        return fillSites(List.of(request), deadline, progress).thenApply(List::getFirst);
+        CompletableFuture<List<Infill>> sites = fillSites(List.of(request), deadline, progress);
+        CompletableFuture<Infill> one = sites.thenApply(List::getFirst);
+        // A derived future's cancellation does not reach its source: bridge it, or the RPC runs on.
+        ResponseFutures.cancelWith(one, sites);
+        return one;
     }
 
     @Override
@@ -88,27 +111,27 @@ public final class SidecarModelService implements ModelService {
         int budget = 0;
         for (InfillRequest r : sites) {
             Canvas.Builder c = Canvas.newBuilder().setPrefix(r.prefix()).setSuffix(r.suffix())
-                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()));
+                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()).setSingleLine(r.singleLine()));
             if (!r.context().isEmpty()) c.addContext(ContextSegment.newBuilder().setPath("context").setText(r.context()));
             b.addCanvases(c);
             budget += r.maxTokens();
         }
         int total = budget;
         DenoiseRequestSpec spec = DenoiseRequestSpec.of(b.build(), deadline);
-        java.util.function.Consumer<dev.quicksilver.client.Progress> onProgress = p -> {
-            long chars = p.canvases().stream().flatMap(List::stream).mapToLong(String::length).sum();
-            progress.update((int) Math.min(total, Math.round(chars / CHARS_PER_TOKEN)), total);
-        };
+        java.util.function.Consumer<dev.quicksilver.client.Progress> onProgress =
+                p -> progress.update(Math.min(total, p.committedTokens()), total);
         // A request's deadline is for denoising, not for starting the sidecar: wait until it is ready first
         // (on a pool thread; the caller never blocks), then send.
         CompletableFuture<DenoiseResult> call = client.state() == SidecarState.READY ? client.denoise(spec, onProgress)
-                : CompletableFuture.runAsync(() -> client.awaitReady(Duration.ofMinutes(2)))
-                        .thenCompose(v -> client.denoise(spec, onProgress));
+                : denoiseWhenReady(spec, onProgress);
         CompletableFuture<List<Infill>> out = call.thenApply(result -> {
             List<Infill> fills = new ArrayList<>();
+            var stats = result.stats();
+            Cost cost = new Cost(stats.getQueueMs(), stats.getDecodeMs(), stats.getSteps(), stats.getContextTokens(),
+                    stats.getContextTokensReused());
             for (var canvas : result.canvases()) {
                 SpanResult span = canvas.getSpans(0);
-                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos()));
+                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost));
             }
             progress.update(total, total);
             return fills;
@@ -116,6 +139,28 @@ public final class SidecarModelService implements ModelService {
         // The caller holds `out`; cancelling it must cancel the RPC.
         ResponseFutures.cancelWith(out, call);
         return out;
+    }
+
+    /**
+     * The call once the sidecar is ready. Not {@code thenCompose}: cancelling a composed future leaves the inner
+     * RPC running; here cancelling the returned future cancels the RPC, or keeps it from being sent.
+     */
+    private CompletableFuture<DenoiseResult> denoiseWhenReady(DenoiseRequestSpec spec, java.util.function.Consumer<dev.quicksilver.client.Progress> onProgress) {
+        CompletableFuture<DenoiseResult> call = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> client.awaitReady(Duration.ofMinutes(2))).whenComplete((ready, notReady) -> {
+            if (notReady != null) {
+                call.completeExceptionally(notReady);
+                return;
+            }
+            if (call.isDone()) return; // cancelled while the sidecar started
+            CompletableFuture<DenoiseResult> rpc = client.denoise(spec, onProgress);
+            ResponseFutures.cancelWith(call, rpc);
+            rpc.whenComplete((result, failure) -> {
+                if (failure != null) call.completeExceptionally(failure);
+                else call.complete(result);
+            });
+        });
+        return call;
     }
 
     private DecodeOptions options() {

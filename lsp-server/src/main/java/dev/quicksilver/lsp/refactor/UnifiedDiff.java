@@ -4,84 +4,105 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A unified diff ({@code diff -u} / {@code git apply} format) of one changed file. The changed lines are known
- * from the edits, so no general diff algorithm is needed: each edit's lines become one hunk, and hunks closer
- * than twice the context merge.
+ * A unified diff of one file in the format of GNU {@code diff -u} (and {@code git apply}/{@code patch}): only the
+ * changed lines, three lines of context, hunks whose contexts touch or overlap merged, a count of 1 left out of
+ * a hunk header, and {@code \ No newline at end of file} after a last line without one. The changed lines come
+ * from a shortest edit script over lines ({@link LineDiff}, Myers 1986), not from the edits' extents, so an edit
+ * that rewrites a long stretch to nearly the same text shows as the few lines that differ.
  */
 public final class UnifiedDiff {
     private static final int CONTEXT = 3;
+    private static final String NO_NEWLINE = "\\ No newline at end of file\n";
 
     private UnifiedDiff() {
     }
 
     public static String of(String path, FileChange change) {
-        String[] old = change.original().split("\n", -1);
-        if (old.length > 1 && change.original().endsWith("\n")) old = java.util.Arrays.copyOf(old, old.length - 1);
-        List<int[]> blocks = new ArrayList<>(); // old [fromLine, toLine] inclusive, per edit
-        for (FileChange.Replacement r : change.replacements()) {
-            blocks.add(new int[] {lineOf(change.original(), r.start()), lineOf(change.original(), r.end())});
-        }
-        // Merge blocks into hunks.
-        List<int[]> hunks = new ArrayList<>();
-        for (int[] b : blocks) {
-            if (!hunks.isEmpty() && b[0] - hunks.getLast()[1] <= 2 * CONTEXT + 1) hunks.getLast()[1] = Math.max(hunks.getLast()[1], b[1]);
-            else hunks.add(new int[] {b[0], b[1]});
-        }
-        String updated = change.apply();
+        return of(path, change.original(), change.apply());
+    }
+
+    /** The diff from {@code before} to {@code after} labelled {@code a/path} and {@code b/path}; empty when equal. */
+    public static String of(String path, String before, String after) {
+        List<String> oldLines = lines(before);
+        List<String> newLines = lines(after);
+        LineDiff.Script script = LineDiff.of(oldLines, newLines);
+        List<Change> changes = changes(script, oldLines.size(), newLines.size());
+        if (changes.isEmpty()) return "";
         StringBuilder out = new StringBuilder("--- a/" + path + "\n+++ b/" + path + "\n");
-        int lineDelta = 0;
-        int edit = 0;
-        for (int[] h : hunks) {
-            int from = Math.max(0, h[0] - CONTEXT);
-            int to = Math.min(old.length - 1, h[1] + CONTEXT);
-            // New text of old lines [h0, h1]: apply the edits inside them to that slice.
-            int sliceStart = lineStart(change.original(), h[0]);
-            int sliceEnd = lineStart(change.original(), h[1] + 1);
-            StringBuilder slice = new StringBuilder();
-            int at = sliceStart;
-            while (edit < change.replacements().size() && change.replacements().get(edit).start() < sliceEnd) {
-                FileChange.Replacement r = change.replacements().get(edit++);
-                slice.append(change.original(), at, r.start()).append(r.text());
-                at = r.end();
+        int first = 0;
+        while (first < changes.size()) {
+            // A hunk takes the following changes while the unchanged lines between them are at most twice the context.
+            int last = first;
+            while (last + 1 < changes.size() && changes.get(last + 1).oldStart - changes.get(last).oldEnd <= 2 * CONTEXT) last++;
+            Change head = changes.get(first);
+            Change tail = changes.get(last);
+            int oldFrom = Math.max(0, head.oldStart - CONTEXT);
+            int newFrom = head.newStart - (head.oldStart - oldFrom);
+            int oldTo = Math.min(oldLines.size(), tail.oldEnd + CONTEXT);
+            int newTo = tail.newEnd + (oldTo - tail.oldEnd);
+            out.append("@@ -").append(range(oldFrom, oldTo)).append(" +").append(range(newFrom, newTo)).append(" @@\n");
+            int at = oldFrom;
+            for (int c = first; c <= last; c++) {
+                Change ch = changes.get(c);
+                for (int i = at; i < ch.oldStart; i++) line(out, ' ', oldLines.get(i));
+                for (int i = ch.oldStart; i < ch.oldEnd; i++) line(out, '-', oldLines.get(i));
+                for (int j = ch.newStart; j < ch.newEnd; j++) line(out, '+', newLines.get(j));
+                at = ch.oldEnd;
             }
-            slice.append(change.original(), at, Math.max(at, sliceEnd));
-            String s = slice.toString();
-            if (s.endsWith("\n")) s = s.substring(0, s.length() - 1);
-            String[] newLines = s.split("\n", -1);
-            int oldCount = to - from + 1;
-            int newCount = (h[0] - from) + newLines.length + (to - h[1]);
-            out.append("@@ -").append(from + 1).append(',').append(oldCount).append(" +").append(from + 1 + lineDelta)
-                    .append(',').append(newCount).append(" @@\n");
-            for (int i = from; i < h[0]; i++) out.append(' ').append(old[i]).append('\n');
-            // Lines the edits left alone at either end of the block stay context.
-            int top = 0;
-            while (h[0] + top <= h[1] && top < newLines.length && old[h[0] + top].equals(newLines[top])) top++;
-            int bottom = 0;
-            while (h[1] - bottom >= h[0] + top && newLines.length - 1 - bottom >= top && old[h[1] - bottom].equals(newLines[newLines.length - 1 - bottom])) bottom++;
-            for (int i = h[0]; i < h[0] + top; i++) out.append(' ').append(old[i]).append('\n');
-            for (int i = h[0] + top; i <= h[1] - bottom; i++) out.append('-').append(old[i]).append('\n');
-            for (int i = top; i < newLines.length - bottom; i++) out.append('+').append(newLines[i]).append('\n');
-            for (int i = h[1] - bottom + 1; i <= h[1]; i++) out.append(' ').append(old[i]).append('\n');
-            for (int i = h[1] + 1; i <= to; i++) out.append(' ').append(old[i]).append('\n');
-            lineDelta += newCount - oldCount;
+            for (int i = at; i < oldTo; i++) line(out, ' ', oldLines.get(i));
+            first = last + 1;
         }
-        assert updated != null;
         return out.toString();
     }
 
-    private static int lineOf(String text, int offset) {
-        int line = 0;
-        for (int i = 0; i < offset && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
-        return line;
+    /** Old lines {@code [oldStart, oldEnd)} replaced by new lines {@code [newStart, newEnd)}; either may be empty. */
+    private record Change(int oldStart, int oldEnd, int newStart, int newEnd) {
     }
 
-    private static int lineStart(String text, int line) {
-        int off = 0;
-        for (int l = 0; l < line; l++) {
-            int nl = text.indexOf('\n', off);
-            if (nl < 0) return text.length();
-            off = nl + 1;
+    private static List<Change> changes(LineDiff.Script script, int oldCount, int newCount) {
+        List<Change> changes = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < oldCount || j < newCount) {
+            boolean del = i < oldCount && script.deleted()[i];
+            boolean ins = j < newCount && script.inserted()[j];
+            if (!del && !ins) {
+                i++;
+                j++;
+                continue;
+            }
+            int oldStart = i;
+            int newStart = j;
+            while (i < oldCount && script.deleted()[i]) i++;
+            while (j < newCount && script.inserted()[j]) j++;
+            changes.add(new Change(oldStart, i, newStart, j));
         }
-        return off;
+        return changes;
+    }
+
+    /** A hunk range as diff writes it: {@code start,count} (1-based), {@code start} alone for one line. */
+    private static String range(int from, int to) {
+        int count = to - from;
+        if (count == 1) return String.valueOf(from + 1);
+        // An empty range names the line before it (0 at the top of the file).
+        return (count == 0 ? from : from + 1) + "," + count;
+    }
+
+    /** Lines with their line breaks kept, so a last line without one differs from the same line with one. */
+    static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl + 1;
+            lines.add(text.substring(start, end));
+            start = end;
+        }
+        return lines;
+    }
+
+    private static void line(StringBuilder out, char mark, String line) {
+        out.append(mark).append(line);
+        if (!line.endsWith("\n")) out.append('\n').append(NO_NEWLINE);
     }
 }
