@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * splits the batch, because attention is bidirectional for diffusion and causal for the autoregressive
  * baseline, and that is per forward call. Hence two sessions.
  *
- * <p><b>Admission.</b> A request waits in a FIFO queue of at most {@code maxQueue} (beyond: rejected at
- * once, RESOURCE_EXHAUSTED). It is admitted when its canvases fit the batch ({@code maxBatchCanvases})
+ * <p><b>Admission.</b> A request waits in a FIFO queue of at most {@code maxQueue} requests that do not fit
+ * the batch (beyond: rejected at once, RESOURCE_EXHAUSTED; requests the loop is about to admit into free
+ * batch slots do not count). It is admitted when its canvases fit the batch ({@code maxBatchCanvases})
  * and the store can reserve its working caches' bytes; otherwise the head waits, and so do the others
  * (FIFO: no starvation of large requests).
  *
@@ -252,9 +253,10 @@ public final class Scheduler implements AutoCloseable {
             if (!running) {
                 throw new QueueFullException("the sidecar is shutting down; retry once it has restarted");
             }
-            if (queue.size() >= config.maxQueue()) {
+            int waiting = waitingBeyondBatch();
+            if (waiting >= config.maxQueue()) {
                 rejected.incrementAndGet();
-                throw new QueueFullException("the sidecar has " + queue.size() + " requests waiting already "
+                throw new QueueFullException("the sidecar has " + waiting + " requests waiting already "
                         + "(--max-queue " + config.maxQueue() + "); retry in a moment, or start it with a larger "
                         + "--max-queue");
             }
@@ -332,6 +334,26 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         shutdownActive();
+    }
+
+    /**
+     * Queued requests that will not fit the batch when the loop next admits: the ones that really wait.
+     * A request submitted a moment ago sits in the queue until the loop wakes even when the batch has room
+     * for it, and must not count against {@code maxQueue} (two requests sent back to back to an idle
+     * sidecar with {@code --max-queue 1} would otherwise see the second refused). Holds lock.
+     */
+    private int waitingBeyondBatch() {
+        int canvases = activeCanvases;
+        int waiting = 0;
+        for (Job job : queue) {
+            boolean fits = canvases == 0 || canvases + job.canvases.size() <= config.maxBatchCanvases();
+            if (waiting == 0 && fits) {
+                canvases += job.canvases.size();
+            } else {
+                waiting++; // FIFO: behind one that waits, every later one waits too
+            }
+        }
+        return waiting;
     }
 
     /** Moves queued requests into the sessions while they fit. Holds lock. */

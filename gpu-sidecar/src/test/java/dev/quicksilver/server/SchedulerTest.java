@@ -211,6 +211,31 @@ class SchedulerTest {
     }
 
     @Test
+    void requestsSentBackToBackFillFreeBatchSlotsBeforeTheQueueCounts() throws Exception {
+        // --max-batch 2 --max-queue 1, nothing running: whether or not the loop has woken between the
+        // submits, a and b take the two batch slots, c is the one request waiting, and only d is refused.
+        try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, false, 2, 1)) {
+            Recorder ra = new Recorder(0);
+            Recorder rb = new Recorder(0);
+            Recorder rc = new Recorder(0);
+            Scheduler.Job a = scheduler.submit(List.of(CanvasRequest.infill(tokens(7, 10), 200, tokens(8, 3))),
+                    oneTokenPerStep(), 0, ra);
+            Scheduler.Job b = scheduler.submit(List.of(CanvasRequest.infill(tokens(9, 10), 200, tokens(8, 3))),
+                    oneTokenPerStep(), 0, rb);
+            Scheduler.Job c = scheduler.submit(List.of(CanvasRequest.infill(tokens(9, 10), 4, tokens(8, 3))),
+                    defaults, 0, rc);
+            Scheduler.QueueFullException e = assertThrows(Scheduler.QueueFullException.class, () -> scheduler.submit(
+                    List.of(CanvasRequest.infill(tokens(9, 10), 4, tokens(8, 3))), defaults, 0, new Recorder(0)));
+            assertTrue(e.getMessage().contains("has 1 requests waiting"), e.getMessage());
+            scheduler.cancel(a, "test");
+            scheduler.cancel(b, "test");
+            assertEquals(1, rc.result.get(30, TimeUnit.SECONDS).size());
+            assertEquals(1, scheduler.stats().rejectedRequests());
+            assertTrue(c.maxBatch() >= 1);
+        }
+    }
+
+    @Test
     void theContextCacheServesASharedPrefixToLaterRequests() throws Exception {
         int[] context = tokens(11, 40);
         try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, true, 16, 8)) {

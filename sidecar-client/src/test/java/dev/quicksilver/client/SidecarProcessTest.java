@@ -196,8 +196,8 @@ class SidecarProcessTest {
                     p -> aRunning.countDown());
             CompletableFuture<DenoiseResult> b = shared.denoise(slowRequest(480).withProgressEvery(1),
                     p -> bRunning.countDown());
-            assertTrue(aRunning.await(30, TimeUnit.SECONDS), () -> "a: " + a);
-            assertTrue(bRunning.await(30, TimeUnit.SECONDS), () -> "b: " + b);
+            assertTrue(aRunning.await(30, TimeUnit.SECONDS), () -> "a: " + outcome(a));
+            assertTrue(bRunning.await(30, TimeUnit.SECONDS), () -> "b: " + outcome(b));
             CompletableFuture<DenoiseResult> c = shared.denoise(longRequest(10));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (info(shared).getScheduler().getQueuedRequests() == 0 && !a.isDone() && !b.isDone()
@@ -228,6 +228,20 @@ class SidecarProcessTest {
             assertEquals(SidecarException.Kind.BUSY, s.kind());
             assertTrue(s.getMessage().contains("--max-queue"), s.getMessage());
             return;
+        }
+    }
+
+    /** A future's state, with the failure's message when it failed (for assertion messages). */
+    static String outcome(CompletableFuture<?> f) {
+        if (!f.isCompletedExceptionally()) {
+            return f.toString();
+        }
+        try {
+            f.join();
+            return f.toString();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return "failed: " + cause;
         }
     }
 

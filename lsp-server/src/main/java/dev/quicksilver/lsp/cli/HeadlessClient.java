@@ -76,12 +76,27 @@ public final class HeadlessClient implements AutoCloseable {
         return server;
     }
 
-    /** initialize + initialized for one workspace folder, as a capable client (inline completion, resolve, documentChanges). */
+    /**
+     * Settings of the one-shot headless commands (demo, complete, refactor) when they give none: the
+     * editor's deadlines (a completion is worthless after seconds) would fail a CI job on a slow or busy
+     * machine, so the deadlines here are just under how long {@link Headless} waits for an answer.
+     */
+    static com.google.gson.JsonObject batchSettings() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("completionTimeoutMs", 110_000);
+        o.addProperty("refactorTimeoutMs", 290_000);
+        return o;
+    }
+
+    /**
+     * initialize + initialized for one workspace folder, as a capable client (inline completion, resolve,
+     * documentChanges); null options mean {@link #batchSettings()}.
+     */
     public void initialize(Path workspace, Object initializationOptions) {
         InitializeParams p = new InitializeParams();
         p.setProcessId((int) ProcessHandle.current().pid());
         p.setWorkspaceFolders(List.of(new WorkspaceFolder(Uris.toUri(workspace), workspace.getFileName().toString())));
-        p.setInitializationOptions(initializationOptions);
+        p.setInitializationOptions(initializationOptions != null ? initializationOptions : batchSettings());
         ClientCapabilities caps = new ClientCapabilities();
         TextDocumentClientCapabilities td = new TextDocumentClientCapabilities();
         td.setInlineCompletion(new InlineCompletionCapabilities());
