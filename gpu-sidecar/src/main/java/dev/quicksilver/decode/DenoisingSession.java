@@ -4,6 +4,7 @@ import dev.quicksilver.transformer.AttentionKind;
 import dev.quicksilver.transformer.ForwardRequest;
 import dev.quicksilver.transformer.LanguageModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
+import java.util.stream.IntStream;
 
 /**
  * The decoding loop, one step at a time, over a batch of canvases that changes as it runs.
@@ -28,7 +30,11 @@ import java.util.random.RandomGeneratorFactory;
  * <p><b>Threads.</b> One thread drives {@link #step()} (the scheduler's). {@link #submit} and
  * {@link #cancel} may be called from any thread: new canvases join, and cancellations land, at the start of
  * the next step, so a cancelled request stops within one step. Bad requests are rejected by {@code submit}
- * itself, in the caller's thread.
+ * itself, in the caller's thread. After the forward, the canvases of a batch commit in parallel (a
+ * parallel stream over the common pool, the stepping thread taking part): scoring every masked position
+ * over the vocabulary is per canvas and would otherwise leave the other cores idle between forwards. That
+ * is safe because a canvas touches only its own state, its own {@link TokenSampler} and random generator,
+ * and the thread-safe store; the step waits for all of them before it looks at the results.
  *
  * <p>A session decodes in one {@link DecodeMode}: the attention kind is per forward call, so diffusion and
  * autoregressive canvases never share a batch.
@@ -40,7 +46,6 @@ public final class DenoisingSession implements AutoCloseable {
     private final LanguageModel model;
     private final DecodeOptions options;
     private final SpecialTokens special;
-    private final TokenSampler sampler;
     private final AttentionKind attention;
 
     private final AtomicLong nextId = new AtomicLong();
@@ -58,7 +63,6 @@ public final class DenoisingSession implements AutoCloseable {
         this.model = model;
         this.options = options;
         this.special = SpecialTokens.of(model.config());
-        this.sampler = new TokenSampler(options.sampling(), special.mask());
         this.attention = options.mode() == DecodeMode.DIFFUSION ? AttentionKind.BIDIRECTIONAL : AttentionKind.CAUSAL;
     }
 
@@ -98,8 +102,7 @@ public final class DenoisingSession implements AutoCloseable {
         }
         long seed = request.seed() != null ? request.seed() : canvasOptions.seed();
         RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
-        TokenSampler canvasSampler = canvasOptions.sampling().equals(options.sampling())
-                ? sampler : new TokenSampler(canvasOptions.sampling(), special.mask());
+        TokenSampler canvasSampler = new TokenSampler(canvasOptions.sampling(), special.mask()); // one per canvas: see Threads
         CanvasWork work = canvasOptions.mode() == DecodeMode.DIFFUSION
                 ? new DiffusionCanvas(request, model, special, canvasOptions, canvasSampler, rng, contextCache)
                 : new AutoregressiveCanvas(request, model, special, canvasOptions.cache() != CacheMode.NONE,
@@ -150,10 +153,14 @@ public final class DenoisingSession implements AutoCloseable {
         float[][] logits = model.forward(batch, attention);
         double stepForwardMs = (System.nanoTime() - forwardStart) / 1e6;
 
-        int committed = 0;
-        for (int i = 0; i < active.size(); i++) {
-            committed += active.get(i).work().accept(logits[i]);
+        int[] committedBy = new int[active.size()];
+        if (active.size() == 1) {
+            committedBy[0] = active.getFirst().work().accept(logits[0]);
+        } else {
+            IntStream.range(0, active.size()).parallel()
+                    .forEach(i -> committedBy[i] = active.get(i).work().accept(logits[i]));
         }
+        int committed = Arrays.stream(committedBy).sum();
         int batchSize = active.size();
         for (Iterator<CanvasHandle> it = active.iterator(); it.hasNext(); ) {
             CanvasHandle h = it.next();

@@ -38,13 +38,45 @@ class TokenSamplerTest {
         Candidate c = new TokenSampler(SamplingOptions.GREEDY, -1).pick(logits, 0, 5, rng(1));
         double[] p = softmax(logits);
         assertEquals(1, c.token());
-        assertEquals(p[1], c.probability(), 1e-12);
-        assertEquals(p[1] - p[3], c.margin(), 1e-12);
+        // The greedy path computes in float (see TokenSampler); the general path's doubles agree to 1e-12.
+        assertEquals(p[1], c.probability(), 1e-6);
+        assertEquals(p[1] - p[3], c.margin(), 1e-6);
         double negEntropy = 0;
         for (double q : p) {
             negEntropy += q * Math.log(q);
         }
-        assertEquals(negEntropy, c.negativeEntropy(), 1e-12);
+        assertEquals(negEntropy, c.negativeEntropy(), 1e-6);
+        Candidate exact = new TokenSampler(SamplingOptions.GREEDY, -1).pickGeneral(logits, 0, 5, rng(1));
+        assertEquals(p[1], exact.probability(), 1e-12);
+        assertEquals(negEntropy, exact.negativeEntropy(), 1e-12);
+    }
+
+    @Test
+    void theVectorGreedyPathAgreesWithTheGeneralPath() {
+        RandomGenerator r = rng(7);
+        for (int vocab : new int[] {1, 2, 15, 16, 17, 300, 8192, 8195}) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] logits = new float[vocab + 3];
+                float scale = trial % 4 == 0 ? 30f : 4f; // peaked rows too, where the top probability is ~1
+                for (int v = 0; v < logits.length; v++) {
+                    logits[v] = (float) r.nextGaussian() * scale;
+                }
+                if (trial % 5 == 1 && vocab > 2) {
+                    logits[3 + vocab - 1] = logits[3 + vocab / 2]; // a tie: the lower id wins in both paths
+                    logits[3 + vocab / 2] = 1e3f;
+                    logits[3 + vocab - 1] = 1e3f;
+                }
+                int excluded = trial % 3 == 0 || vocab == 1 ? -1 : r.nextInt(vocab);
+                TokenSampler sampler = new TokenSampler(SamplingOptions.GREEDY, excluded);
+                Candidate fast = sampler.pickGreedy(logits, 3, vocab);
+                Candidate exact = sampler.pickGeneral(logits, 3, vocab, r);
+                String where = "vocab " + vocab + " trial " + trial;
+                assertEquals(exact.token(), fast.token(), where);
+                assertEquals(exact.probability(), fast.probability(), 1e-5, where);
+                assertEquals(exact.margin(), fast.margin(), 1e-5, where);
+                assertEquals(exact.negativeEntropy(), fast.negativeEntropy(), 1e-4 * (1 + Math.abs(exact.negativeEntropy())), where);
+            }
+        }
     }
 
     @Test
