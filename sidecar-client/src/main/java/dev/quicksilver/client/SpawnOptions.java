@@ -35,8 +35,8 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
 
     /** The JVM flags every sidecar needs (the same as the parent pom's and the launcher's). */
     public static final List<String> REQUIRED_JVM_FLAGS = List.of(
-            "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-            "-Xss4m");
+            "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC", "-Xss4m");
 
     public static final String MAIN_CLASS = "dev.quicksilver.cli.SidecarCli";
 
