@@ -319,6 +319,7 @@ public final class Scheduler implements AutoCloseable {
                 }
                 toCancel = new ArrayList<>(cancelledWhileQueued);
                 cancelledWhileQueued.clear();
+                gatherArrivals();
                 admit();
             }
             for (Job job : toCancel) {
@@ -354,6 +355,43 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         return waiting;
+    }
+
+    /**
+     * How long an idle scheduler waits, once a request arrives, for others arriving with it before its
+     * first forward (the queue delay of dynamic batching, as in Triton's {@code max_queue_delay}): requests
+     * sent together (a multi-site refactor's canvases, several editors, a benchmark's burst) then start in
+     * one full forward and step in lockstep, where starting the first alone would have the others join one
+     * step later with full forwards of their own, in a batch whose canvases are at different points.
+     */
+    static final long BATCH_FORMATION_NANOS = 5_000_000L;
+
+    /** When nothing runs and requests wait: waits up to BATCH_FORMATION_NANOS for more. Holds lock. */
+    private void gatherArrivals() {
+        if (!active.isEmpty() || queue.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + BATCH_FORMATION_NANOS;
+        while (running && queuedCanvases() < config.maxBatchCanvases()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                lock.wait(left / 1_000_000L, (int) (left % 1_000_000L)); // submit() notifies on each arrival
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private int queuedCanvases() {
+        int n = 0;
+        for (Job job : queue) {
+            n += job.canvases.size();
+        }
+        return n;
     }
 
     /** Moves queued requests into the sessions while they fit. Holds lock. */
