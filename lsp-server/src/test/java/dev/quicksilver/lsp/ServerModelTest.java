@@ -193,6 +193,32 @@ class ServerModelTest {
                 assertEquals(cancelledBefore + 1, cancelledResponses(s), "a -32800 response on the wire");
                 assertEquals(2, awaitIdle(direct).getCancelledRequests());
 
+                // A multi-file refactor's batch is cancellable too: $/cancelRequest on codeAction/resolve while
+                // the sidecar runs it (its progress reports have begun) answers -32800 and stops the batch.
+                Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+                String ruleText = Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();");
+                Files.writeString(rule, ruleText);
+                ServerProtocolTest.open(s, rule, ruleText);
+                int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
+                CodeAction implement = ServerProtocolTest.actions(s, rule, decl, 12).get(300, TimeUnit.SECONDS).stream()
+                        .map(x -> x.getRight()).filter(a -> a.getTitle().startsWith("Implement")).findFirst().orElseThrow();
+                Set<String> tokensBefore = progressTokens(s);
+                long cancelledBeforeRefactor = cancelledResponses(s);
+                var resolving = s.server.getTextDocumentService().resolveCodeAction(implement);
+                String refactorToken = null;
+                for (int i = 0; i < 1200 && refactorToken == null; i++) {
+                    Thread.sleep(50);
+                    refactorToken = progressTokens(s).stream().filter(t -> !tokensBefore.contains(t)).findFirst().orElse(null);
+                }
+                assertNotNull(refactorToken, "the refactor reports progress: " + s.progress);
+                awaitReports(s, refactorToken, 1);
+                resolving.cancel(true);
+                for (int i = 0; i < 200 && cancelledResponses(s) == cancelledBeforeRefactor; i++) Thread.sleep(50);
+                assertEquals(cancelledBeforeRefactor + 1, cancelledResponses(s), "a -32800 response to the resolve");
+                var afterRefactor = awaitIdle(direct);
+                assertEquals(3, afterRefactor.getCancelledRequests(), "the sidecar dropped the refactor's batch: " + afterRefactor);
+                assertTrue(afterRefactor.getMaxForwardsAfterCancel() <= 1, "within one denoising step: " + afterRefactor);
+
                 // The sidecar still serves: a one-line completion answers.
                 JsonObject oneLine = new JsonObject();
                 oneLine.addProperty("multiline", false);
@@ -223,6 +249,11 @@ class ServerModelTest {
             }
         });
         return port.get(120, TimeUnit.SECONDS);
+    }
+
+    /** The tokens of every progress seen so far. */
+    private static Set<String> progressTokens(ServerProcess s) {
+        return s.progress.stream().map(p -> p.getToken().getLeft()).collect(Collectors.toSet());
     }
 
     /** The percentages of the progress reports for {@code token}, once there are at least {@code count} of them. */

@@ -1,9 +1,9 @@
 package dev.quicksilver.lsp.handlers;
 
-import dev.quicksilver.lsp.ResponseFutures;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.Errors;
+import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.lsp.ServerSession;
 import dev.quicksilver.lsp.WorkDoneProgress;
 import dev.quicksilver.lsp.refactor.RefactorPlan;
@@ -40,7 +40,11 @@ public final class CodeActionResolveHandler {
                 String uri = str(data, "uri");
                 int line = num(data, "line");
                 int character = num(data, "character");
-                edit(name, uri, line, character).whenComplete((edit, e) -> {
+                var editing = edit(name, uri, line, character);
+                // $/cancelRequest cancels `result` (LSP4J's future), not `editing`: bridge them, or the batch
+                // runs on in the sidecar after the client has been told it was cancelled.
+                ResponseFutures.cancelWith(result, editing);
+                editing.whenComplete((edit, e) -> {
                     if (e != null) {
                         result.completeExceptionally(Errors.toResponse(e));
                     } else {
