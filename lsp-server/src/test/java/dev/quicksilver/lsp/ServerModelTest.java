@@ -195,13 +195,7 @@ class ServerModelTest {
 
                 // A multi-file refactor's batch is cancellable too: $/cancelRequest on codeAction/resolve while
                 // the sidecar runs it (its progress reports have begun) answers -32800 and stops the batch.
-                Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
-                String ruleText = Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();");
-                Files.writeString(rule, ruleText);
-                ServerProtocolTest.open(s, rule, ruleText);
-                int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
-                CodeAction implement = ServerProtocolTest.actions(s, rule, decl, 12).get(300, TimeUnit.SECONDS).stream()
-                        .map(x -> x.getRight()).filter(a -> a.getTitle().startsWith("Implement")).findFirst().orElseThrow();
+                CodeAction implement = addDescribeAndListImplement(s, SampleWorkspace.shop(ws, "PriceRule.java"));
                 Set<String> tokensBefore = progressTokens(s);
                 long cancelledBeforeRefactor = cancelledResponses(s);
                 var resolving = s.server.getTextDocumentService().resolveCodeAction(implement);
@@ -249,6 +243,16 @@ class ServerModelTest {
             }
         });
         return port.get(120, TimeUnit.SECONDS);
+    }
+
+    /** Adds {@code String describe();} to PriceRule (on disk and open) and returns the "Implement ..." action listed on it. */
+    private static CodeAction addDescribeAndListImplement(ServerProcess s, Path rule) throws Exception {
+        String text = Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();");
+        Files.writeString(rule, text);
+        ServerProtocolTest.open(s, rule, text);
+        int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
+        return ServerProtocolTest.actions(s, rule, decl, 12).get(300, TimeUnit.SECONDS).stream()
+                .map(x -> x.getRight()).filter(a -> a.getTitle().startsWith("Implement")).findFirst().orElseThrow();
     }
 
     /** The tokens of every progress seen so far. */
@@ -310,12 +314,7 @@ class ServerModelTest {
             }
 
             // Eager edit in codeAction (no resolve support), as plain changes (no documentChanges).
-            String text = Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();");
-            Files.writeString(rule, text);
-            ServerProtocolTest.open(s, rule, text);
-            int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
-            CodeAction action = ServerProtocolTest.actions(s, rule, decl, 12).get(300, TimeUnit.SECONDS).stream()
-                    .map(x -> x.getRight()).filter(a -> a.getTitle().startsWith("Implement")).findFirst().orElseThrow();
+            CodeAction action = addDescribeAndListImplement(s, rule);
             assertNotNull(action.getEdit());
             assertNull(action.getEdit().getDocumentChanges());
             assertEquals(Set.of("PercentOff.java", "FixedOff.java", "BulkDiscount.java"), action.getEdit().getChanges().keySet().stream()
@@ -328,7 +327,7 @@ class ServerModelTest {
             com.google.gson.JsonObject args = new com.google.gson.JsonObject();
             args.addProperty("refactor", "implement-method");
             args.addProperty("uri", Uris.toUri(rule));
-            args.addProperty("line", decl);
+            args.addProperty("line", RefactorPlanningTest.lineOf(rule, "String describe();"));
             args.addProperty("character", 12);
             Object applied = s.server.getWorkspaceService().executeCommand(new org.eclipse.lsp4j.ExecuteCommandParams("quicksilver.refactor",
                     List.of(args))).get(300, TimeUnit.SECONDS);
