@@ -51,7 +51,18 @@ class RefactorPlanningTest {
             assertEquals(", ", s.before());
             // The fallback for an unusable model answer is the in-scope variable of the parameter's name.
             assertEquals("customerId", s.finish().apply("))"));
+            // A name the call site cannot see is as unusable: the fallback again. Names it can see, literals,
+            // and type-qualified calls are kept.
+            assertEquals("customerId", s.finish().apply("Built);"));
+            assertEquals("customerId", s.finish().apply("customerIdx"));
+            assertEquals("\"web\"", s.finish().apply("\"web\")"));
+            assertEquals("null", s.finish().apply("null);"));
+            assertEquals("String.valueOf(42)", s.finish().apply("String.valueOf(42));"));
         }
+        String checkout = Files.readString(SampleWorkspace.shop(ws, "Checkout.java"));
+        Site inCheckout = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Checkout.java")).findFirst().orElseThrow();
+        assertTrue(checkout.substring(0, inCheckout.start()).contains("item"));
+        assertEquals("item.sku()", inCheckout.finish().apply("item.sku())"), "a name seen before the site is kept");
     }
 
     @Test

@@ -132,7 +132,28 @@ public final class AddParameterRefactoring implements Refactoring {
         String fallback = Pattern.compile("\\b" + Pattern.quote(paramName) + "\\b").matcher(scope).find()
                 ? paramName : defaultValue(paramType);
         String context = "// " + m.signature() + "\n";
-        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback)));
+        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope)));
+    }
+
+    private static final Pattern LEADING_NAME = Pattern.compile("^[A-Za-z_$][A-Za-z0-9_$]*");
+    private static final java.util.Set<String> NOT_NAMES = java.util.Set.of("true", "false", "null", "this", "super", "new");
+
+    /**
+     * The first balanced expression of the model's text, or the fallback when there is none, or when it
+     * starts with a name that appears nowhere in {@code scope} (the text before the call site): a small
+     * model readily writes a plausible identifier that the call site cannot see, which would not compile.
+     */
+    static String expression(String modelText, String fallback, String scope) {
+        String e = expression(modelText, fallback);
+        if (e.equals(fallback)) return e;
+        var name = LEADING_NAME.matcher(e);
+        if (!name.find() || NOT_NAMES.contains(name.group())) return e;
+        String first = name.group();
+        // A capitalised name followed by a dot is most likely a type (String.valueOf(x), List.of()), which
+        // need not appear before the call site; any other name must.
+        boolean typeQualifier = Character.isUpperCase(first.charAt(0)) && e.startsWith(first + ".");
+        boolean seen = Pattern.compile("\\b" + Pattern.quote(first) + "\\b").matcher(scope).find();
+        return seen || typeQualifier ? e : fallback;
     }
 
     /** The first balanced expression of the model's text, or the fallback. */
