@@ -310,7 +310,7 @@ public final class SidecarClient implements AutoCloseable {
                     new SidecarException(SidecarException.Kind.INVALID_REQUEST, description, t);
             case RESOURCE_EXHAUSTED -> new SidecarException(SidecarException.Kind.BUSY, description, t);
             case UNAUTHENTICATED -> new SidecarException(SidecarException.Kind.UNAUTHENTICATED,
-                    "the sidecar refused the token (" + description + "); use the token it was started with", t);
+                    "the sidecar refused the token: " + description, t); // the server's description says the way out
             default -> new SidecarException(SidecarException.Kind.INTERNAL, "the sidecar failed: " + status.getCode()
                     + (description.isEmpty() ? "" : " " + description), t);
         };
