@@ -19,7 +19,6 @@ steps and fixes the step count from it (the count is logged, and --steps reprodu
 Checkpoints (model, optimizer, step, RNG) go to --work every --ckpt-every steps; --resume continues.
 """
 import argparse
-import functools
 import json
 import math
 import os
@@ -315,14 +314,14 @@ def main():
         lr = lr_at(step, total or 10 ** 9, args.lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
-        if args.objective == "diffusion":
-            in_phase = args.certainty_last >= 1 or (total is not None and step >= total * (1 - args.certainty_last))
-            loss_fn = functools.partial(diffusion_loss, certainty=args.certainty if in_phase else 0.0)
-        else:
-            loss_fn = ar_loss
         try:
             with autocast(device):
-                loss, _ = loss_fn(model, backbone, batcher, args.batch)
+                if args.objective == "diffusion":
+                    in_phase = args.certainty_last >= 1 or (total is not None and step >= total * (1 - args.certainty_last))
+                    loss, _ = diffusion_loss(model, backbone, batcher, args.batch,
+                                             certainty=args.certainty if in_phase else 0.0)
+                else:
+                    loss, _ = ar_loss(model, backbone, batcher, args.batch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except Exception as e:  # noqa: BLE001 - a compiler failure must not cost the run

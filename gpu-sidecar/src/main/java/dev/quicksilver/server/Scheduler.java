@@ -347,8 +347,7 @@ public final class Scheduler implements AutoCloseable {
         int canvases = activeCanvases;
         int waiting = 0;
         for (Job job : queue) {
-            boolean fits = canvases == 0 || canvases + job.canvases.size() <= config.maxBatchCanvases();
-            if (waiting == 0 && fits) {
+            if (waiting == 0 && fitsBatch(canvases, job)) {
                 canvases += job.canvases.size();
             } else {
                 waiting++; // FIFO: behind one that waits, every later one waits too
@@ -386,6 +385,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Whether {@code job} joins a batch already holding {@code canvases} canvases (an empty batch takes any). */
+    private boolean fitsBatch(int canvases, Job job) {
+        return canvases == 0 || canvases + job.canvases.size() <= config.maxBatchCanvases();
+    }
+
     private int queuedCanvases() {
         int n = 0;
         for (Job job : queue) {
@@ -398,7 +402,7 @@ public final class Scheduler implements AutoCloseable {
     private void admit() {
         while (!queue.isEmpty()) {
             Job job = queue.peekFirst();
-            if (activeCanvases > 0 && activeCanvases + job.canvases.size() > config.maxBatchCanvases()) {
+            if (!fitsBatch(activeCanvases, job)) {
                 return;
             }
             Optional<KvStore.Reservation> reservation = job.workingBytes == 0 ? Optional.empty()

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.cli;
 
+import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.QuicksilverServer;
 import dev.quicksilver.lsp.Uris;
 import java.io.IOException;
@@ -81,8 +82,8 @@ public final class HeadlessClient implements AutoCloseable {
      * editor's deadlines (a completion is worthless after seconds) would fail a CI job on a slow or busy
      * machine, so the deadlines here are just under how long {@link Headless} waits for an answer.
      */
-    static com.google.gson.JsonObject batchSettings() {
-        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    static JsonObject batchSettings() {
+        JsonObject o = new JsonObject();
         o.addProperty("completionTimeoutMs", 110_000);
         o.addProperty("refactorTimeoutMs", 290_000);
         return o;

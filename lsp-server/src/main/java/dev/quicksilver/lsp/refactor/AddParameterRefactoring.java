@@ -129,8 +129,7 @@ public final class AddParameterRefactoring implements Refactoring {
             after = ", ";
         }
         String scope = text.substring(Math.max(0, at - 1500), at);
-        String fallback = Pattern.compile("\\b" + Pattern.quote(paramName) + "\\b").matcher(scope).find()
-                ? paramName : defaultValue(paramType);
+        String fallback = mentions(scope, paramName) ? paramName : defaultValue(paramType);
         String context = "// " + m.signature() + "\n";
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope)));
     }
@@ -152,8 +151,12 @@ public final class AddParameterRefactoring implements Refactoring {
         // A capitalised name followed by a dot is most likely a type (String.valueOf(x), List.of()), which
         // need not appear before the call site; any other name must.
         boolean typeQualifier = Character.isUpperCase(first.charAt(0)) && e.startsWith(first + ".");
-        boolean seen = Pattern.compile("\\b" + Pattern.quote(first) + "\\b").matcher(scope).find();
-        return seen || typeQualifier ? e : fallback;
+        return mentions(scope, first) || typeQualifier ? e : fallback;
+    }
+
+    /** Whether {@code name} occurs as a whole word in {@code text}. */
+    private static boolean mentions(String text, String name) {
+        return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(text).find();
     }
 
     /** The first balanced expression of the model's text, or the fallback. */
