@@ -3,8 +3,6 @@ package dev.quicksilver.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -31,12 +29,13 @@ import jdk.incubator.vector.VectorSpecies;
  * than MR rows (autoregressive steps) there is nothing to reuse a panel for, so each weight row is
  * widened in registers and consumed directly.
  *
- * <p><b>Threads.</b> One {@link ForkJoinPool} per backend, sized to the available processors, its workers
- * daemons so an idle pool never keeps the JVM alive. A matmul is split over output columns (each task
+ * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the available processors (the calling
+ * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
+ * comment for why it is not a ForkJoinPool. A matmul is split over output columns (each task
  * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
  * but read-only inputs); attention is split over (head, query row) pairs. Each leaf task allocates its
- * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state,
- * so overlapping calls from several threads simply share the pool. Small problems run on the caller's
+ * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state;
+ * a call that finds the team busy with another thread's call runs on its own thread. Small problems run on the caller's
  * thread, where forking would cost more than it saves.
  *
  * <p><b>Vector width.</b> Everything is written once against {@link FloatVector#SPECIES_PREFERRED}; the
@@ -61,7 +60,7 @@ public final class CpuBackend implements Backend {
     /** Below this many multiply-adds a call runs on the caller's thread. */
     private static final long PARALLEL_THRESHOLD = 1L << 15;
 
-    private final ForkJoinPool pool;
+    private final WorkerTeam team;
     private final int parallelism;
 
     public CpuBackend() {
@@ -70,12 +69,7 @@ public final class CpuBackend implements Backend {
 
     public CpuBackend(int threads) {
         this.parallelism = Math.max(1, threads);
-        this.pool = new ForkJoinPool(parallelism, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setDaemon(true);
-            t.setName("quicksilver-cpu-" + t.getPoolIndex());
-            return t;
-        }, null, false);
+        this.team = new WorkerTeam(parallelism, "quicksilver-cpu-");
     }
 
     @Override
@@ -600,39 +594,13 @@ public final class CpuBackend implements Backend {
     // threads
     // ------------------------------------------------------------------------------------------
 
-    /** Runs {@code body(0..tasks-1)} on the pool (or inline for one task) and waits for all. */
+    /** Runs {@code body(0..tasks-1)} on the team (or inline for one task) and waits for all. */
     private void parallelFor(int tasks, IntConsumer body) {
-        if (tasks <= 1) {
-            body.accept(0);
-            return;
-        }
-        pool.invoke(new Range(body, 0, tasks));
-    }
-
-    private static final class Range extends RecursiveAction {
-        private final IntConsumer body;
-        private final int lo;
-        private final int hi;
-
-        Range(IntConsumer body, int lo, int hi) {
-            this.body = body;
-            this.lo = lo;
-            this.hi = hi;
-        }
-
-        @Override
-        protected void compute() {
-            if (hi - lo == 1) {
-                body.accept(lo);
-                return;
-            }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Range(body, lo, mid), new Range(body, mid, hi));
-        }
+        team.run(tasks, body);
     }
 
     @Override
     public void close() {
-        pool.shutdown();
+        team.close();
     }
 }
