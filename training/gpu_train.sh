@@ -2,8 +2,11 @@
 # Trains the embedded diffusion model and its AR twin side by side on one GPU (same shape, data, batch
 # and wall time each), then packs both model directories into $OUT.
 #
-#   [INIT=1] [INIT_DIR=models] [BATCH=256] [OBJECTIVES="diffusion ar"] [DIFFUSION_ARGS=...] \
+#   [INIT=1] [INIT_DIR=models] [BATCH=256] [OBJECTIVES="diffusion ar"] [DIFFUSION_ARGS=...] [SHAPE=JSON] \
 #     training/gpu_train.sh SECONDS_PER_MODEL
+#
+# SHAPE overrides the model shape for both runs (train.py --shape), e.g. a deeper model:
+#   SHAPE='{"num_hidden_layers": 11}'   # 18.8M parameters, 37 MB in bf16 (8 layers: 14.6M, 29 MB)
 #
 # With INIT=1 the runs continue from the weights in $INIT_DIR (fresh optimizer, peak lr $LR, default
 # 1e-3). DIFFUSION_ARGS go to the diffusion run only; the default ends the run with a certainty-forcing
@@ -31,7 +34,7 @@ for objective in ${OBJECTIVES:-diffusion ar}; do
   name=quicksilver-coder-mini; [ "$objective" = ar ] && name=quicksilver-coder-mini-ar
   python3 training/train.py --objective "$objective" --tokens "$work/train.npy" --heldout-tokens "$work/heldout.npy" \
     --tokenizer "$tokenizer" --out "$work/models/$name" --work "$work/ckpt" --time-budget "$budget" \
-    --batch "${BATCH:-256}" --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${INIT:+--init-from ${INIT_DIR:-models}/$name --lr ${LR:-1e-3} --warmup 50} $extra \
+    --batch "${BATCH:-256}" --seq 512 --threads 4 --export-every 2000 --hardware "$hardware" ${SHAPE:+--shape "$SHAPE"} ${INIT:+--init-from ${INIT_DIR:-models}/$name --lr ${LR:-1e-3} --warmup 50} $extra \
     > "$out/train-$objective.log" 2>&1 &
 done
 fail=0
