@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quicksilver.cuda.nat.Gpu;
 import dev.quicksilver.decode.CacheMode;
@@ -17,12 +16,9 @@ import dev.quicksilver.decode.CanvasRequest;
 import dev.quicksilver.decode.DecodeDefaults;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.DenoisingSession;
-import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.store.KvStore;
 import dev.quicksilver.store.StoreContextCache;
-import dev.quicksilver.tensor.WeightStore;
 import dev.quicksilver.transformer.AttentionKind;
-import dev.quicksilver.transformer.Fixtures;
 import dev.quicksilver.transformer.ForwardRequest;
 import dev.quicksilver.transformer.HostKvMemory;
 import dev.quicksilver.transformer.KvCache;
@@ -31,10 +27,8 @@ import dev.quicksilver.transformer.LanguageModel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,9 +53,7 @@ class DeviceKvStoreTest {
 
     @BeforeAll
     static void open() {
-        Optional<String> why = CudaBackend.unavailableReason();
-        assumeTrue(why.isEmpty(), () -> "no CUDA device here: " + why.orElse(""));
-        gpu = Gpu.open(0);
+        gpu = GpuTests.openOrSkip();
     }
 
     @AfterAll
@@ -72,10 +64,7 @@ class DeviceKvStoreTest {
     }
 
     static CudaQwen2Model cuda() {
-        Path dir = Fixtures.model(FIXTURE);
-        try (WeightStore w = WeightStore.open(dir)) {
-            return CudaQwen2Model.upload(ModelConfig.read(dir), w, gpu);
-        }
+        return GpuTests.upload(FIXTURE, gpu);
     }
 
     /** Runs a refresh forward over {@code tokens}, so {@code cache} holds every position. */
