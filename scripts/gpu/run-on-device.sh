@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one GPU check of the cuda backend, for the lent device machine (no JDK, no Maven there).
 # Needs .carry/gpu/ from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry).
-#   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache) with the JUnit
+#   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache, device KV/context
+#      store entries) with the JUnit
 #      console launcher on the carried jlink runtime;
 #   2. the benchmark: Dream-7B-shaped model, random bf16 weights made on the device, dual-cache step at
 #      batch 1 against the weight-read roofline (bandwidth measured on the same card);
@@ -36,7 +37,7 @@ echo "== 1. gpu-tagged tests"
 start=$SECONDS
 timeout 240 "$java" "${flags[@]}" -jar "$carry/junit-platform-console-standalone.jar" execute \
   --class-path "$carry/test:$(ls $carry/lib/*.jar | tr '\n' ':')" \
-  --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest \
+  --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest --select-class dev.quicksilver.cuda.DeviceKvStoreTest \
   --details=tree --disable-banner --reports-dir "$out/junit" 2>&1 | tee "$out/tests.log"
 tests_rc=${PIPESTATUS[0]}
 tests_s=$((SECONDS - start))

@@ -109,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
                     });
         }
         LOG.info("serving {} on the {} backend at {}:{} (kv cache {} MiB, context cache {}, max batch {})",
-                loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(), kvCacheMb,
+                loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(), server.kvBudgetBytes() >> 20,
                 sharedContext ? "on" : "off", maxBatch);
         System.out.println(SidecarConventions.handshake(server.port(), ProcessHandle.current().pid()));
         System.out.flush();

@@ -16,6 +16,7 @@ import dev.quicksilver.tensor.WeightTensor;
 import dev.quicksilver.transformer.AttentionKind;
 import dev.quicksilver.transformer.ForwardRequest;
 import dev.quicksilver.transformer.KvCache;
+import dev.quicksilver.transformer.KvMemory;
 import dev.quicksilver.transformer.OwnedKvCache;
 import dev.quicksilver.transformer.LanguageModel;
 import java.lang.foreign.Arena;
@@ -57,6 +58,7 @@ public final class CudaQwen2Model implements LanguageModel {
     private final ModelConfig c;
     private final Gpu gpu;
     private final boolean ownsGpu;
+    private final DeviceKvMemory storeMemory;
     private final Layer[] layers;
     private final long embed;
     private final long head;
@@ -79,6 +81,7 @@ public final class CudaQwen2Model implements LanguageModel {
         this.c = c;
         this.gpu = gpu;
         this.ownsGpu = ownsGpu;
+        this.storeMemory = new DeviceKvMemory(gpu);
         this.heads = c.numHeads();
         this.kvHeads = c.numKvHeads();
         this.hd = c.headDim();
@@ -163,6 +166,12 @@ public final class CudaQwen2Model implements LanguageModel {
     @Override
     public KvCache newCache(int capacity) {
         return new DeviceKvCache(this, gpu, c.numLayers(), capacity, kvDim);
+    }
+
+    /** Device memory on this model's GPU: its caches copy chunks into and out of the store device to device. */
+    @Override
+    public KvMemory storeMemory() {
+        return storeMemory;
     }
 
     // ------------------------------------------------------------------------------------------------------

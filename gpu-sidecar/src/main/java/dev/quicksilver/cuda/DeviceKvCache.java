@@ -1,6 +1,7 @@
 package dev.quicksilver.cuda;
 
 import dev.quicksilver.cuda.nat.Gpu;
+import dev.quicksilver.transformer.KvMemory;
 import dev.quicksilver.transformer.OwnedKvCache;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
@@ -10,6 +11,14 @@ import java.util.BitSet;
  * {@code [capacity, kvDim]}, in one allocation. Made and read only by the {@link CudaQwen2Model} that owns
  * it. Closing frees the memory on the GPU thread (queued, so a cache evicted from any thread is freed
  * after the device work already submitted); the held positions are tracked on the host.
+ *
+ * <p>Export and import come in two kinds, in one layout (per layer, the keys then the values of the
+ * positions, bf16 rows): to host memory (a {@link MemorySegment}, or a host store block) through
+ * cuMemcpyDtoH/HtoD, and to a {@link DeviceKvMemory.DeviceBlock} of the same GPU through
+ * cuMemcpyDtoDAsync on the model's stream. The store asks the model which kind to allocate
+ * ({@code CudaQwen2Model.storeMemory()}); the host kind stays available so a host store works too.
+ * Every copy is finished when the call returns (the GPU thread synchronizes the stream), so the caller's
+ * lease on a store entry may be closed right after.
  */
 final class DeviceKvCache implements OwnedKvCache {
 
@@ -98,23 +107,10 @@ final class DeviceKvCache implements OwnedKvCache {
      */
     @Override
     public void exportPositions(int from, int to, MemorySegment dst, long offset) {
-        checkRange(from, to);
-        int missing = firstMissing(from, to);
-        if (missing >= 0) {
-            throw new IllegalStateException("position " + missing + " holds no keys/values to export");
-        }
-        long rowBytes = (long) kvDim * 2;
-        long span = (to - from) * rowBytes;
-        gpu.thread().call(() -> {
+        checkHeld(from, to);
+        gpu.thread().run(() -> {
             gpu.driver().ctxSynchronize();
-            long at = offset;
-            for (int l = 0; l < layers; l++) {
-                gpu.driver().memcpyDtoH(dst.asSlice(at, span), keys(l) + from * rowBytes, span);
-                at += span;
-                gpu.driver().memcpyDtoH(dst.asSlice(at, span), values(l) + from * rowBytes, span);
-                at += span;
-            }
-            return null;
+            eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyDtoH(dst.asSlice(offset + at, span), device, span));
         });
     }
 
@@ -122,20 +118,68 @@ final class DeviceKvCache implements OwnedKvCache {
     @Override
     public void importPositions(MemorySegment src, long offset, int from, int to) {
         checkRange(from, to);
-        long rowBytes = (long) kvDim * 2;
-        long span = (to - from) * rowBytes;
-        gpu.thread().call(() -> {
+        gpu.thread().run(() -> {
             gpu.driver().ctxSynchronize();
-            long at = offset;
-            for (int l = 0; l < layers; l++) {
-                gpu.driver().memcpyHtoD(keys(l) + from * rowBytes, src.asSlice(at, span), span);
-                at += span;
-                gpu.driver().memcpyHtoD(values(l) + from * rowBytes, src.asSlice(at, span), span);
-                at += span;
-            }
-            return null;
+            eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyHtoD(device, src.asSlice(offset + at, span), span));
         });
         markHeld(from, to);
+    }
+
+    /** Into a device block of this GPU: device-to-device copies on the model's stream; else the host path. */
+    @Override
+    public void exportPositions(int from, int to, KvMemory.Block dst, long offset) {
+        if (!(dst instanceof DeviceKvMemory.DeviceBlock block) || !block.on(gpu)) {
+            OwnedKvCache.super.exportPositions(from, to, dst, offset);
+            return;
+        }
+        checkHeld(from, to);
+        long target = block.at(offset, (to - from) * bytesPerPosition());
+        gpu.thread().run(() -> {
+            eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyDtoDAsync(target + at, device, span, gpu.stream()));
+            gpu.synchronize();
+        });
+    }
+
+    /** The reverse of {@link #exportPositions(int, int, KvMemory.Block, long)}; marks the positions held. */
+    @Override
+    public void importPositions(KvMemory.Block src, long offset, int from, int to) {
+        if (!(src instanceof DeviceKvMemory.DeviceBlock block) || !block.on(gpu)) {
+            OwnedKvCache.super.importPositions(src, offset, from, to);
+            return;
+        }
+        checkRange(from, to);
+        long source = block.at(offset, (to - from) * bytesPerPosition());
+        gpu.thread().run(() -> {
+            eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyDtoDAsync(device, source + at, span, gpu.stream()));
+            gpu.synchronize();
+        });
+        markHeld(from, to);
+    }
+
+    /** One contiguous run of the export layout: {@code span} bytes at {@code device}, at byte {@code at} of the layout. */
+    private interface SpanCopy {
+        void copy(long device, long at, long span);
+    }
+
+    /** The export layout of positions [from, to): per layer, the keys' rows then the values' rows. */
+    private void eachSpan(int from, int to, SpanCopy copy) {
+        long rowBytes = (long) kvDim * 2;
+        long span = (to - from) * rowBytes;
+        long at = 0;
+        for (int l = 0; l < layers; l++) {
+            copy.copy(keys(l) + from * rowBytes, at, span);
+            at += span;
+            copy.copy(values(l) + from * rowBytes, at, span);
+            at += span;
+        }
+    }
+
+    private void checkHeld(int from, int to) {
+        checkRange(from, to);
+        int missing = firstMissing(from, to);
+        if (missing >= 0) {
+            throw new IllegalStateException("position " + missing + " holds no keys/values to export");
+        }
     }
 
     private void checkRange(int from, int to) {

@@ -6,6 +6,7 @@ import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.InfoResponse;
 import dev.quicksilver.store.KvStore;
 import dev.quicksilver.store.StoreContextCache;
+import dev.quicksilver.transformer.KvMemory;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -67,7 +68,10 @@ public final class SidecarServer implements AutoCloseable {
                     + " or pass --token-file (a file of mode 0600)");
         }
         String modelId = ModelFingerprint.of(loaded.dir());
-        KvStore store = new KvStore(s.kvCacheMb() * 1024 * 1024, s.poisonFreed());
+        KvMemory memory = loaded.model().storeMemory();
+        KvMemory.Budget budget = memory.budget(s.kvCacheMb() * 1024 * 1024);
+        LOG.info("KV/context store: {} MiB of {} memory ({})", budget.bytes() >> 20, memory.describe(), budget.why());
+        KvStore store = new KvStore(memory, budget.bytes(), s.poisonFreed());
         StoreContextCache contextCache = new StoreContextCache(store, modelId, s.contextChunk());
         Scheduler scheduler = new Scheduler(loaded.model(), loaded.defaults().options(), store, contextCache,
                 new Scheduler.Config(s.maxBatch(), s.maxQueue(), s.contextCache()));
@@ -99,6 +103,11 @@ public final class SidecarServer implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The store's effective budget: {@code --kv-cache-mb}, capped by free device memory with the cuda model. */
+    public long kvBudgetBytes() {
+        return store.budgetBytes();
     }
 
     public InfoResponse info() {

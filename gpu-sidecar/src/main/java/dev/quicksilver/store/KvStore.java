@@ -4,7 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import java.lang.foreign.Arena;
+import dev.quicksilver.transformer.HostKvMemory;
+import dev.quicksilver.transformer.KvMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,12 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The sidecar's KV/context store: chunks of keys/values in native memory, bounded by one byte budget that
- * also covers the working caches of the canvases being decoded.
+ * The sidecar's KV/context store: chunks of keys/values in host native or device memory, bounded by one
+ * byte budget that also covers the working caches of the canvases being decoded.
  *
  * <p><b>Design.</b> A Caffeine cache maps a {@link ChunkKey} (model id, chunk index, hash chain over the
- * tokens up to and including the chunk) to an {@link Entry} that owns a native segment from its own
- * shared {@link Arena}, so freeing is immediate and explicit rather than left to the GC. Caffeine does
+ * tokens up to and including the chunk) to an {@link Entry} that owns one {@link KvMemory.Block} of the
+ * store's {@link KvMemory}: host memory on the CPU path (a segment of its own shared arena, freed at once),
+ * device memory with the cuda model (allocated, poisoned and freed on the GPU thread, in submission order,
+ * so a free always follows the copies submitted before it). Freeing is explicit, never left to the GC. Caffeine does
  * the policy: a weigher in KiB and {@code maximumWeight} from the budget (Caffeine's docs, "Eviction: size
  * based": the weight is computed once, at insertion; entries are evicted by W-TinyLFU, which keeps the
  * context prefixes that recur across keystrokes over one-off ones). Its {@code removalListener} only drops
@@ -46,19 +49,22 @@ import java.util.function.Consumer;
  *
  * <p><b>Threads.</b> Leases and releases may happen on any thread. Allocation, eviction bookkeeping and
  * reservations are serialized on {@code this}; Caffeine runs its maintenance and removal listener on the
- * calling thread ({@code executor(Runnable::run)}), so an eviction is complete when the call returns.
+ * calling thread ({@code executor(Runnable::run)}), so an eviction is complete when the call returns
+ * (for device memory: its poison and free are queued on the GPU thread by then, ahead of any later
+ * allocation, which also runs there, so the budget holds on the device as well). A device block is
+ * allocated by a blocking call to the GPU thread under {@code this}; nothing on the GPU thread ever takes
+ * this store's monitor, so that wait cannot deadlock.
  */
 public final class KvStore implements AutoCloseable {
 
     /** Identifies chunk {@code index} of a token chain of {@code modelId}. */
     public record ChunkKey(String modelId, int index, long chainHash) {}
 
-    /** A stored chunk: native memory and the tokens it was computed for. */
+    /** A stored chunk: its memory block and the tokens it was computed for. */
     public static final class Entry {
         private final ChunkKey key;
         private final int[] tokens;
-        private final Arena arena;
-        private final MemorySegment memory;
+        private final KvMemory.Block block;
         private final long bytes;
         private final KvStore store;
         private final AtomicInteger refs = new AtomicInteger(1); // the cache's reference
@@ -69,8 +75,7 @@ public final class KvStore implements AutoCloseable {
             this.key = key;
             this.tokens = tokens;
             this.bytes = bytes;
-            this.arena = Arena.ofShared();
-            this.memory = arena.allocate(Math.max(1, bytes), 64);
+            this.block = store.memory.allocate(bytes);
         }
 
         public long bytes() {
@@ -101,11 +106,14 @@ public final class KvStore implements AutoCloseable {
 
         private void free() {
             freed = true;
-            if (store.poisonFreed) {
-                memory.fill((byte) 0xFF); // NaN in every float: a read after free cannot pass for data
+            try {
+                if (store.poisonFreed) {
+                    block.poison(); // NaN in every float: a read after free cannot pass for data
+                }
+                block.free();
+            } finally {
+                store.freed(bytes);
             }
-            arena.close();
-            store.freed(bytes);
         }
     }
 
@@ -118,15 +126,20 @@ public final class KvStore implements AutoCloseable {
             this.entry = entry;
         }
 
-        /** The entry's memory; valid until this lease is closed. */
-        public MemorySegment memory() {
+        /** The entry's memory block; valid until this lease is closed. */
+        public KvMemory.Block block() {
             if (closed) {
                 throw new IllegalStateException("this lease on " + entry.key + " is closed");
             }
             if (entry.freed) {
                 throw new IllegalStateException("entry " + entry.key + " was freed under a lease: a store bug");
             }
-            return entry.memory;
+            return entry.block;
+        }
+
+        /** The entry's host memory (a store of host memory only); valid until this lease is closed. */
+        public MemorySegment memory() {
+            return HostKvMemory.segmentOf(block());
         }
 
         @Override
@@ -172,6 +185,7 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
+    private final KvMemory memory;
     private final long budgetBytes;
     private final boolean poisonFreed;
     private final Cache<ChunkKey, Entry> cache;
@@ -190,15 +204,23 @@ public final class KvStore implements AutoCloseable {
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
+    /** A store of host memory (the CPU path). */
+    public KvStore(long budgetBytes, boolean poisonFreed) {
+        this(HostKvMemory.INSTANCE, budgetBytes, poisonFreed);
+    }
+
     /**
-     * @param budgetBytes the most native memory this store answers for (from {@code --kv-cache-mb})
+     * @param memory      where entries live (the model's {@code storeMemory()})
+     * @param budgetBytes the most memory this store answers for (from {@code --kv-cache-mb}, capped by
+     *                    {@link KvMemory#budget})
      * @param poisonFreed overwrite memory before freeing it (tests: a read after free shows as NaN)
      */
-    public KvStore(long budgetBytes, boolean poisonFreed) {
+    public KvStore(KvMemory memory, long budgetBytes, boolean poisonFreed) {
         if (budgetBytes < 1024) {
             throw new IllegalArgumentException("the KV cache budget must be at least 1 KiB, got " + budgetBytes
                     + " bytes; raise --kv-cache-mb");
         }
+        this.memory = memory;
         this.budgetBytes = budgetBytes;
         this.poisonFreed = poisonFreed;
         this.cache = Caffeine.newBuilder()
@@ -219,6 +241,10 @@ public final class KvStore implements AutoCloseable {
 
     public static KvStore ofMegabytes(long mb) {
         return new KvStore(mb * 1024 * 1024, false);
+    }
+
+    public KvMemory memory() {
+        return memory;
     }
 
     public long budgetBytes() {
@@ -248,12 +274,12 @@ public final class KvStore implements AutoCloseable {
     }
 
     /**
-     * Stores a chunk of {@code bytes} bytes, written by {@code fill} into fresh native memory, unless it is
+     * Stores a chunk of {@code bytes} bytes, written by {@code fill} into a fresh block, unless it is
      * resident already or does not fit the budget even after evicting every resident chunk.
      *
      * @return whether the chunk is resident after the call
      */
-    public boolean put(ChunkKey key, int[] tokens, long bytes, Consumer<MemorySegment> fill) {
+    public boolean put(ChunkKey key, int[] tokens, long bytes, Consumer<KvMemory.Block> fill) {
         if (cache.getIfPresent(key) != null) {
             return true;
         }
@@ -266,7 +292,7 @@ public final class KvStore implements AutoCloseable {
             peakLiveBytes = Math.max(peakLiveBytes, liveBytes.addAndGet(bytes));
         }
         try {
-            fill.accept(entry.memory);
+            fill.accept(entry.block);
         } catch (RuntimeException e) {
             entry.release();
             throw e;
@@ -323,7 +349,7 @@ public final class KvStore implements AutoCloseable {
         liveBytes.addAndGet(-bytes);
     }
 
-    /** Native bytes this store answers for now (resident and leased chunks, reservations). */
+    /** Bytes this store answers for now (resident and leased chunks, reservations). */
     public long liveBytes() {
         return liveBytes.get();
     }

@@ -9,6 +9,8 @@ import java.util.Optional;
  * The engine's {@link ContextCache} on a {@link KvStore}: a canvas's leading positions, cut into chunks of
  * {@code chunkTokens}, each keyed by the model id and a hash chain over the tokens up to its end.
  * Stateless apart from the store, so one instance serves every canvas; it runs on the scheduler thread.
+ * Chunks are copied through the {@link dev.quicksilver.transformer.KvMemory.Block} overloads of
+ * {@link KvCache}, so with the cuda model and a store of device memory they never leave the device.
  */
 public final class StoreContextCache implements ContextCache {
 
@@ -47,7 +49,7 @@ public final class StoreContextCache implements ContextCache {
                 break; // chunks after a miss cannot be used: their keys/values assumed this one
             }
             try (KvStore.Lease l = lease.get()) {
-                cache.importPositions(l.memory(), 0, from, from + chunkTokens);
+                cache.importPositions(l.block(), 0, from, from + chunkTokens);
             }
             filled = from + chunkTokens;
         }
@@ -67,7 +69,7 @@ public final class StoreContextCache implements ContextCache {
             }
             int s = start;
             if (!store.put(new KvStore.ChunkKey(modelId, i, chain), chunk, bytes,
-                    segment -> cache.exportPositions(s, s + chunkTokens, segment, 0))) {
+                    block -> cache.exportPositions(s, s + chunkTokens, block, 0))) {
                 return; // no room: later chunks would be unreachable anyway
             }
         }

@@ -28,6 +28,14 @@ public interface LanguageModel extends AutoCloseable {
     KvCache newCache(int capacity);
 
     /**
+     * The memory the KV/context store should keep this model's chunks in: where its caches copy to and
+     * from fastest. Host memory unless the model lives on a device.
+     */
+    default KvMemory storeMemory() {
+        return HostKvMemory.INSTANCE;
+    }
+
+    /**
      * Runs one forward pass over the windows of all requests together (their rows share each weight
      * read: that is what makes batching and multi-site edits cheap).
      *

@@ -3,12 +3,9 @@ package dev.quicksilver.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quicksilver.cuda.nat.Gpu;
-import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.ReferenceBackend;
-import dev.quicksilver.tensor.WeightStore;
 import dev.quicksilver.transformer.AttentionKind;
 import dev.quicksilver.transformer.DecoderModel;
 import dev.quicksilver.transformer.Fixtures;
@@ -16,9 +13,7 @@ import dev.quicksilver.transformer.ForwardRequest;
 import dev.quicksilver.transformer.KvCache;
 import dev.quicksilver.transformer.LanguageModel;
 import dev.quicksilver.transformer.ModelLoader;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,9 +38,7 @@ class CudaParityTest {
 
     @BeforeAll
     static void open() {
-        Optional<String> why = CudaBackend.unavailableReason();
-        assumeTrue(why.isEmpty(), () -> "no CUDA device here: " + why.orElse(""));
-        gpu = Gpu.open(0);
+        gpu = GpuTests.openOrSkip();
     }
 
     @AfterAll
@@ -56,10 +49,7 @@ class CudaParityTest {
     }
 
     static CudaQwen2Model cuda(String fixture) {
-        Path dir = Fixtures.model(fixture);
-        try (WeightStore w = WeightStore.open(dir)) {
-            return CudaQwen2Model.upload(ModelConfig.read(dir), w, gpu);
-        }
+        return GpuTests.upload(fixture, gpu);
     }
 
     static int[] canvas(int length, long seed, int vocab) {

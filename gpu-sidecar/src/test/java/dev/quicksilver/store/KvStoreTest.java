@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quicksilver.transformer.HostKvMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class KvStoreTest {
                     for (int op = 0; op < 4000; op++) {
                         int i = rnd.nextInt(60);
                         switch (rnd.nextInt(10)) {
-                            case 0, 1, 2 -> store.put(key(i), tokens(i), CHUNK_BYTES, m -> fill(m, i));
+                            case 0, 1, 2 -> store.put(key(i), tokens(i), CHUNK_BYTES, b -> fill(HostKvMemory.segmentOf(b), i));
                             case 3 -> {
                                 if (held.size() < 2) {
                                     store.reserveWorking(1024L * (1 + rnd.nextInt(16))).ifPresent(held::add);
@@ -121,7 +122,7 @@ class KvStoreTest {
     @Test
     void anEntryEvictedUnderALeaseIsFreedWhenTheLeaseCloses() {
         KvStore store = new KvStore(8 * 1024, true);
-        store.put(key(1), tokens(1), CHUNK_BYTES, m -> fill(m, 1));
+        store.put(key(1), tokens(1), CHUNK_BYTES, b -> fill(HostKvMemory.segmentOf(b), 1));
         KvStore.Lease lease = store.lease(key(1), tokens(1)).orElseThrow();
         MemorySegment m = lease.memory();
         // A reservation of the whole budget evicts everything resident; the leased entry cannot be freed yet,
@@ -140,7 +141,7 @@ class KvStoreTest {
     @Test
     void aLeaseChecksTheTokensSoAHashCollisionIsAMiss() {
         KvStore store = new KvStore(1 << 20, false);
-        store.put(key(3), tokens(3), CHUNK_BYTES, m -> fill(m, 3));
+        store.put(key(3), tokens(3), CHUNK_BYTES, b -> fill(HostKvMemory.segmentOf(b), 3));
         assertTrue(store.lease(key(3), new int[] {9, 9, 9}).isEmpty());
         assertTrue(store.lease(key(3), tokens(3)).isPresent());
         assertEquals(1, store.stats().hits());
