@@ -16,7 +16,7 @@ public final class ModelOptions {
     Path model;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "Tensor backend: auto, reference or cpu (default: ${DEFAULT-VALUE}).")
+            description = "Tensor backend: auto (cuda where a device answers, else cpu), cuda, reference or cpu (default: ${DEFAULT-VALUE}).")
     String backend = "auto";
 
     /** The repository root: -Dquicksilver.home, else $QUICKSILVER_HOME, else the current directory. */

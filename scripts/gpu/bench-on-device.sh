@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The engine and sidecar benchmarks on the lent GPU, on the cuda backend, with a trained model: the device
+# numbers of `bench engine` (diffusion vs AR, the cache modes) and `bench sidecar` (batching at 1, 4 and
+# 16 concurrent requests, the typing simulation).
+# Needs .carry/gpu-bench from scripts/gpu/prepare-bench-carry.sh (name `.carry/gpu-bench` in the device
+# call's carry) and a model: .carry/gpu-bench/model.tar.xz (MODEL_DIR=... when preparing), or MODEL=DIR on
+# the device. Writes logs and JSON under $OUT (or ./gpu-out) and prints a short summary last.
+#   [MODEL=DIR] [QS_FORCE_RUN=1] scripts/gpu/bench-on-device.sh
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+carry=.carry/gpu-bench
+out="${OUT:-$root/gpu-out}"
+work="${WORK:-/tmp/qs-bench}"
+mkdir -p "$out" "$work"
+
+if [[ ! -f "$carry/jre.tar.xz" || ! -f "$carry/app.tar.xz" ]]; then
+  echo "bench-on-device: $carry is missing; run scripts/gpu/prepare-bench-carry.sh here and carry .carry/gpu-bench" | tee "$out/summary.txt"
+  exit 2
+fi
+if [[ "${QS_FORCE_RUN:-0}" != 1 ]] && { ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; }; then
+  echo "bench-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
+  exit 0
+fi
+command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
+
+# Unpack with Python's tarfile (xz through lzma), which every machine with python3 has; modes are kept.
+for part in jre app model; do
+  [[ -f "$carry/$part.tar.xz" && ! -e "$work/$part" ]] || continue
+  python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$carry/$part.tar.xz" "$work" \
+    || { echo "bench-on-device: could not unpack $carry/$part.tar.xz" | tee "$out/summary.txt"; exit 2; }
+done
+model="${MODEL:-$work/model}"
+if [[ ! -f "$model/config.json" ]]; then
+  echo "bench-on-device: no model at $model; set MODEL=DIR or prepare with MODEL_DIR=... (see prepare-bench-carry.sh)" | tee "$out/summary.txt"
+  exit 2
+fi
+java="$work/jre/bin/java"
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
+export RUST_FLAVOR=cpu DJL_OFFLINE=true
+cublas_dirs=$(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/cu*/lib /usr/local/lib/python3*/dist-packages/nvidia/cu*/lib 2>/dev/null | tr '\n' ':')
+export QUICKSILVER_CUDA_LIB_PATH="${QUICKSILVER_CUDA_LIB_PATH:-}:${cublas_dirs}/usr/local/nvidia/lib64:/usr/local/cuda/lib64"
+
+echo "== 1. bench engine (backend auto: cuda where a device answers)"
+start=$SECONDS
+timeout 300 "$java" "${flags[@]}" -jar "$work/app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
+  > "$out/engine.json" 2> "$out/engine.log"
+engine_rc=$?
+engine_s=$((SECONDS - start))
+
+echo "== 2. bench sidecar"
+start=$SECONDS
+timeout 300 "$java" "${flags[@]}" -jar "$work/app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
+  > "$out/sidecar.json" 2> "$out/sidecar.log"
+sidecar_rc=$?
+sidecar_s=$((SECONDS - start))
+
+{
+  echo
+  echo "== summary (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1))"
+  printf '%-16s rc=%-4s %4ss\n' "bench engine" "$engine_rc" "$engine_s" "bench sidecar" "$sidecar_rc" "$sidecar_s"
+  python3 - "$out" <<'PY'
+import json, os, sys
+o = sys.argv[1]
+for name, keys in (("engine.json", ("backend", "diffusionVsArSpeedup", "cpuVsTorchSpeedup")),
+                   ("sidecar.json", ("backend", "batchingSpeedup16"))):
+    try:
+        d = json.load(open(os.path.join(o, name)))
+        print("  " + name + ": " + ", ".join(f"{k} {d.get(k)}" for k in keys))
+    except Exception as e:
+        print(f"  {name}: no result ({e})")
+PY
+} | tee "$out/summary.txt"
+[[ $engine_rc == 0 && $sidecar_rc == 0 ]]
