@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's KV/context store: chunks of keys/values in host native or device memory, bounded by one
@@ -56,6 +58,8 @@ import java.util.function.Consumer;
  * this store's monitor, so that wait cannot deadlock.
  */
 public final class KvStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
 
     /** Identifies chunk {@code index} of a token chain of {@code modelId}. */
     public record ChunkKey(String modelId, int index, long chainHash) {}
@@ -199,6 +203,8 @@ public final class KvStore implements AutoCloseable {
     private long peakLiveBytes;
     private long workingBytes;
     private boolean closed;
+    private final AtomicLong allocationFailures = new AtomicLong();
+    private boolean allocationFailureLogged;
 
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -288,7 +294,19 @@ public final class KvStore implements AutoCloseable {
             if (closed || !makeRoom(bytes)) {
                 return false;
             }
-            entry = new Entry(this, key, tokens.clone(), bytes);
+            try {
+                entry = new Entry(this, key, tokens.clone(), bytes);
+            } catch (RuntimeException e) {
+                // The store is a cache: memory it cannot get (device memory taken by activations beyond the
+                // headroom) means a chunk not kept, not a failed request.
+                allocationFailures.incrementAndGet();
+                if (!allocationFailureLogged) {
+                    allocationFailureLogged = true;
+                    LOG.warn("KV/context store: could not allocate {} bytes of {} memory ({}); the chunk is not "
+                            + "cached (logged once; allocationFailures() counts them)", bytes, memory.describe(), e.getMessage());
+                }
+                return false;
+            }
             peakLiveBytes = Math.max(peakLiveBytes, liveBytes.addAndGet(bytes));
         }
         try {
@@ -352,6 +370,11 @@ public final class KvStore implements AutoCloseable {
     /** Bytes this store answers for now (resident and leased chunks, reservations). */
     public long liveBytes() {
         return liveBytes.get();
+    }
+
+    /** Chunks not cached because their memory could not be allocated. */
+    public long allocationFailures() {
+        return allocationFailures.get();
     }
 
     public synchronized Stats stats() {

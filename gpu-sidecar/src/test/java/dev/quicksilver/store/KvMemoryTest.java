@@ -99,4 +99,56 @@ class KvMemoryTest {
             assertArrayEquals(direct.toArray(ValueLayout.JAVA_BYTE), back.toArray(ValueLayout.JAVA_BYTE));
         }
     }
+
+    /**
+     * Memory that runs out: host blocks for the first {@code limit} allocations, then a failure the way a
+     * device allocation fails when activations took the headroom.
+     */
+    private static final class RunningOutMemory implements KvMemory {
+        private final int limit;
+        private int allocated;
+
+        RunningOutMemory(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public String describe() {
+            return "running-out host";
+        }
+
+        @Override
+        public Budget budget(long requestedBytes) {
+            return new Budget(requestedBytes, "test");
+        }
+
+        @Override
+        public synchronized Block allocate(long bytes) {
+            if (allocated == limit) {
+                throw new IllegalStateException("cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY");
+            }
+            allocated++;
+            return HostKvMemory.INSTANCE.allocate(bytes);
+        }
+    }
+
+    @Test
+    void aChunkWhoseMemoryCannotBeAllocatedIsNotCachedAndTheStoreGoesOn() {
+        try (KvStore store = new KvStore(new RunningOutMemory(2), 1 << 20, true)) {
+            int[] tokens = {1, 2, 3};
+            for (int i = 0; i < 3; i++) {
+                int chunk = i;
+                boolean kept = store.put(new KvStore.ChunkKey("m", i, 100 + i), tokens, 64,
+                        block -> HostKvMemory.segmentOf(block).fill((byte) chunk));
+                assertEquals(i < 2, kept, "chunk " + i);
+            }
+            assertEquals(1, store.allocationFailures());
+            assertEquals(2, store.stats().entries());
+            assertEquals(128, store.liveBytes(), "the failed chunk's bytes were counted");
+            try (KvStore.Lease lease = store.lease(new KvStore.ChunkKey("m", 1, 101), tokens).orElseThrow()) {
+                assertEquals((byte) 1, lease.memory().get(ValueLayout.JAVA_BYTE, 63));
+            }
+            assertTrue(store.lease(new KvStore.ChunkKey("m", 2, 102), tokens).isEmpty());
+        }
+    }
 }

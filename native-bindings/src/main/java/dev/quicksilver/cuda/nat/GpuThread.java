@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
  */
 public final class GpuThread implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(GpuThread.class.getName());
+
     private final ExecutorService executor;
     private volatile Thread thread;
 
@@ -67,10 +69,20 @@ public final class GpuThread implements AutoCloseable {
         });
     }
 
-    /** Queues {@code task} without waiting (frees from a cache's removal listener). */
+    /**
+     * Queues {@code task} without waiting (frees from a cache's removal listener). Nobody waits for it, so
+     * a failure is logged here; it must not escape: the executor would replace the GPU thread with a new
+     * one on which no CUDA context is current, and every later device call would fail.
+     */
     public void post(Runnable task) {
         if (!executor.isShutdown()) {
-            executor.execute(task);
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.ERROR, "a queued task failed on the GPU thread " + thread.getName(), t);
+                }
+            });
         }
     }
 
