@@ -261,9 +261,10 @@ QS_EXTERN void qs_f32_to_bf16(const float* __restrict__ x, __nv_bfloat16* __rest
 
 // ---- Confidence and argmax over the vocabulary, per masked position. ----
 // logits [n, vocab] float32; conf[i] = max softmax probability = 1 / sum(exp(l - max)), arg[i] = its index
-// (lowest index on ties, as the host sampler does). Grid: (n), block 1024.
+// (lowest index on ties, as the host sampler does). Token `excluded` (the mask id; -1 for none) counts as
+// -inf in both, as the host sampler never proposes the mask. Grid: (n), block 1024.
 QS_EXTERN void qs_confidence_argmax(const float* __restrict__ logits, float* __restrict__ conf,
-                                    int* __restrict__ arg, int n, int vocab) {
+                                    int* __restrict__ arg, int n, int vocab, int excluded) {
     __shared__ float sv[32];
     __shared__ int si[32];
     __shared__ float bestV;
@@ -274,7 +275,7 @@ QS_EXTERN void qs_confidence_argmax(const float* __restrict__ logits, float* __r
     float m = -INFINITY;
     int mi = 0x7fffffff;
     for (int j = threadIdx.x; j < vocab; j += blockDim.x) {
-        float v = row[j];
+        float v = j == excluded ? -INFINITY : row[j];
         if (v > m) { m = v; mi = j; }   // j increases per thread, so the first max is kept
     }
     for (int o = 16; o > 0; o >>= 1) {
@@ -299,7 +300,7 @@ QS_EXTERN void qs_confidence_argmax(const float* __restrict__ logits, float* __r
     __syncthreads();
     float best = bestV;
     float sum = 0.f;
-    for (int j = threadIdx.x; j < vocab; j += blockDim.x) sum += expf(row[j] - best);
+    for (int j = threadIdx.x; j < vocab; j += blockDim.x) sum += j == excluded ? 0.f : expf(row[j] - best);
     sum = block_sum(sum);
     if (threadIdx.x == 0) { conf[i] = 1.f / sum; arg[i] = bestI; }
 }

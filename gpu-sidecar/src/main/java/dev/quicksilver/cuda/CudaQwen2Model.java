@@ -356,10 +356,16 @@ public final class CudaQwen2Model implements LanguageModel {
         });
     }
 
+    /** Greedy steps pick on the device: 8 bytes per position come back instead of a row of logits. */
+    @Override
+    public boolean prefersGreedyPicks() {
+        return true;
+    }
+
     /**
      * One forward that returns, per request and asked position, the most likely token and its probability
-     * (the max of the softmax over the vocabulary), computed on the device: only 8 bytes per position come
-     * back instead of a row of logits.
+     * (the max of the softmax over the vocabulary, the mask token excluded), computed on the device: only 8
+     * bytes per position come back instead of a row of logits.
      */
     @Override
     public Greedy[] forwardGreedy(List<ForwardRequest> batch, AttentionKind attention) {
@@ -679,7 +685,7 @@ public final class CudaQwen2Model implements LanguageModel {
         blas.gemmEx(OP_T, OP_N, vocab, n, hidden, 1f, head, CUDA_R_16BF, hidden, p.pickedN, CUDA_R_16BF, hidden,
                 0f, p.logits, CUDA_R_32F, vocab);
         kern.launch("qs_confidence_argmax", n, 1024, st,
-                k -> k.ptr(p.logits).ptr(p.conf).ptr(p.arg).i32(n).i32(vocab));
+                k -> k.ptr(p.logits).ptr(p.conf).ptr(p.arg).i32(n).i32(vocab).i32(c.maskTokenId()));
     }
 
     /** Fills every activation and output buffer with NaN (tests: an unwritten element cannot pass). */

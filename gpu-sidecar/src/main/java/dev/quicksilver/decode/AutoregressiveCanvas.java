@@ -85,10 +85,15 @@ final class AutoregressiveCanvas implements CanvasWork {
     }
 
     @Override
-    public int accept(float[] logits) {
+    public boolean greedyPicksSuffice() {
+        return sampler.picksGreedily(special.vocabSize());
+    }
+
+    @Override
+    public int accept(StepScores scores) {
         forwards++;
         rowsComputed += pendingRows;
-        Candidate c = sampler.pick(logits, 0, special.vocabSize(), rng);
+        Candidate c = scores.candidate(0, sampler, rng);
         tokens[next] = c.token();
         // Positions before `next` were computed with their final tokens; `next` itself only for the
         // unshifted rule, and then as [MASK], so it is recomputed next time.

@@ -12,11 +12,18 @@ sealed interface CanvasWork extends AutoCloseable permits DiffusionCanvas, Autor
     ForwardRequest nextForward();
 
     /**
-     * Takes the logits of the request last returned by {@link #nextForward()} and commits tokens.
+     * Takes the scores (logits or greedy picks) of the request last returned by {@link #nextForward()} and
+     * commits tokens.
      *
      * @return tokens committed by this step
      */
-    int accept(float[] logits);
+    int accept(StepScores scores);
+
+    /**
+     * Whether the model's greedy picks (token and probability, {@link StepScores.Picks}) are all this canvas
+     * needs: greedy sampling, and a commit rule that ranks by probability or at random.
+     */
+    boolean greedyPicksSuffice();
 
     boolean done();
 

@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
  * <p><b>Design.</b> A step is: every unfinished canvas says which window of its tokens it needs computed
  * and at which positions it wants logits ({@link CanvasWork#nextForward()}); all of those go to the model as
  * one batched forward (each weight is read once for every canvas in the batch); then every canvas commits
- * tokens from its logits ({@link CanvasWork#accept(float[])}). Everything particular to a canvas (its
+ * tokens from its logits ({@link CanvasWork#accept(StepScores)}), or from the model's own greedy picks
+ * when every canvas of the step decodes greedily by probability and the model prefers picking on its side
+ * ({@link LanguageModel#prefersGreedyPicks()}: the cuda model). Everything particular to a canvas (its
  * blocks, cache refreshes, early stop, random generator) lives in the canvas, so canvases at different
  * points of their decoding share a forward: a canvas that joins starts with its own full forward while
  * the others carry on with cached steps.
@@ -150,15 +152,26 @@ public final class DenoisingSession implements AutoCloseable {
             batch.add(r);
         }
         long forwardStart = System.nanoTime();
-        float[][] logits = model.forward(batch, attention);
+        StepScores[] scores = new StepScores[active.size()];
+        if (model.prefersGreedyPicks() && active.stream().allMatch(h -> h.work().greedyPicksSuffice())) {
+            LanguageModel.Greedy[] picks = model.forwardGreedy(batch, attention);
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = new StepScores.Picks(picks[i]);
+            }
+        } else {
+            float[][] logits = model.forward(batch, attention);
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = new StepScores.Logits(logits[i], model.config().vocabSize());
+            }
+        }
         double stepForwardMs = (System.nanoTime() - forwardStart) / 1e6;
 
         int[] committedBy = new int[active.size()];
         if (active.size() == 1) {
-            committedBy[0] = active.getFirst().work().accept(logits[0]);
+            committedBy[0] = active.getFirst().work().accept(scores[0]);
         } else {
             IntStream.range(0, active.size()).parallel()
-                    .forEach(i -> committedBy[i] = active.get(i).work().accept(logits[i]));
+                    .forEach(i -> committedBy[i] = active.get(i).work().accept(scores[i]));
         }
         int committed = Arrays.stream(committedBy).sum();
         int batchSize = active.size();

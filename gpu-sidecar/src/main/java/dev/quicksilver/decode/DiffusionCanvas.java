@@ -190,7 +190,13 @@ final class DiffusionCanvas implements CanvasWork {
     }
 
     @Override
-    public int accept(float[] logits) {
+    public boolean greedyPicksSuffice() {
+        return sampler.picksGreedily(special.vocabSize())
+                && (confidenceKind == Strategy.Confidence.PROBABILITY || confidenceKind == Strategy.Confidence.RANDOM);
+    }
+
+    @Override
+    public int accept(StepScores scores) {
         forwards++;
         rowsComputed += pendingRows;
         refreshDue = false;
@@ -219,7 +225,7 @@ final class DiffusionCanvas implements CanvasWork {
             double[] confidence = new double[count];
             for (int i = 0; i < count; i++) {
                 positions[i] = pendingTargets[row];
-                candidates[i] = sampler.pick(logits, row * vocab, vocab, rng);
+                candidates[i] = scores.candidate(row, sampler, rng);
                 confidence[i] = switch (confidenceKind) {
                     case PROBABILITY -> candidates[i].probability();
                     case MARGIN -> candidates[i].margin();

@@ -43,12 +43,17 @@ public final class TokenSampler {
         return options;
     }
 
+    /** Whether {@link #pick} takes the argmax (temperature 0 and no filter that could change it). */
+    public boolean picksGreedily(int vocab) {
+        return options.greedy() && options.topP() >= 1 && (options.topK() <= 0 || options.topK() >= vocab);
+    }
+
     /**
      * @param logits flattened logits; this position's row is {@code logits[offset, offset + vocab)}
      * @param rng    used only when sampling (temperature > 0)
      */
     public Candidate pick(float[] logits, int offset, int vocab, RandomGenerator rng) {
-        if (options.greedy() && options.topP() >= 1 && (options.topK() <= 0 || options.topK() >= vocab)) {
+        if (picksGreedily(vocab)) {
             return pickGreedy(logits, offset, vocab);
         }
         return pickGeneral(logits, offset, vocab, rng);

@@ -50,12 +50,15 @@ public interface LanguageModel extends AutoCloseable {
     record Greedy(int[] tokens, float[] confidence) {}
 
     /**
-     * {@link #forward} reduced to {@link Greedy} picks. This default computes them on the host from the
-     * logits; the cuda model does it on the device and returns only 8 bytes per position.
+     * {@link #forward} reduced to {@link Greedy} picks. The mask token ({@link ModelConfig#maskTokenId()})
+     * is never picked and counts as probability 0, as the decoder's sampler never proposes it. This default
+     * computes them on the host from the logits; the cuda model does it on the device and returns only 8
+     * bytes per position.
      */
     default Greedy[] forwardGreedy(List<ForwardRequest> batch, AttentionKind attention) {
         float[][] logits = forward(batch, attention);
         int vocab = config().vocabSize();
+        int mask = config().maskTokenId();
         Greedy[] out = new Greedy[logits.length];
         for (int i = 0; i < logits.length; i++) {
             int n = logits[i].length / vocab;
@@ -63,17 +66,17 @@ public interface LanguageModel extends AutoCloseable {
             float[] confidence = new float[n];
             for (int p = 0; p < n; p++) {
                 int base = p * vocab;
-                int best = 0;
-                float max = logits[i][base];
-                for (int v = 1; v < vocab; v++) {
-                    if (logits[i][base + v] > max) {
+                int best = -1;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int v = 0; v < vocab; v++) {
+                    if (v != mask && (best < 0 || logits[i][base + v] > max)) {
                         max = logits[i][base + v];
                         best = v;
                     }
                 }
                 double sum = 0;
                 for (int v = 0; v < vocab; v++) {
-                    sum += Math.exp(logits[i][base + v] - max);
+                    sum += v == mask ? 0 : Math.exp(logits[i][base + v] - max);
                 }
                 tokens[p] = best;
                 confidence[p] = (float) (1.0 / sum);
@@ -81,6 +84,15 @@ public interface LanguageModel extends AutoCloseable {
             out[i] = new Greedy(tokens, confidence);
         }
         return out;
+    }
+
+    /**
+     * Whether a greedy decoding step should ask {@link #forwardGreedy} instead of {@link #forward}: true
+     * where picking on the model's side saves work (the cuda model: no row of logits to copy back and score
+     * on the host); the host default here would only redo what the decoder's vectorized sampler does.
+     */
+    default boolean prefersGreedyPicks() {
+        return false;
     }
 
     @Override

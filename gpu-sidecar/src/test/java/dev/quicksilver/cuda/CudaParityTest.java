@@ -151,7 +151,7 @@ class CudaParityTest {
                 gpuModel.poisonBuffers();
                 LanguageModel.Greedy[] picks = gpuModel.forwardGreedy(batch, AttentionKind.BIDIRECTIONAL);
                 for (int i = 0; i < 2; i++) {
-                    LanguageModel.Greedy host = hostGreedy(got[i], vocab);
+                    LanguageModel.Greedy host = hostGreedy(got[i], vocab, ref.config().maskTokenId());
                     assertArrayEquals(host.tokens(), picks[i].tokens(), fixture + " greedy tokens " + i);
                     for (int p = 0; p < host.confidence().length; p++) {
                         assertEquals(host.confidence()[p], picks[i].confidence()[p], 1e-4, "confidence " + p);
@@ -161,20 +161,21 @@ class CudaParityTest {
         }
     }
 
-    static LanguageModel.Greedy hostGreedy(float[] logits, int vocab) {
+    /** The greedy picks of a row of logits, the mask token excluded (the sampler never proposes it). */
+    static LanguageModel.Greedy hostGreedy(float[] logits, int vocab, int mask) {
         int n = logits.length / vocab;
         int[] tokens = new int[n];
         float[] conf = new float[n];
         for (int p = 0; p < n; p++) {
-            int best = 0;
-            for (int v = 1; v < vocab; v++) {
-                if (logits[p * vocab + v] > logits[p * vocab + best]) {
+            int best = mask == 0 ? 1 : 0;
+            for (int v = best + 1; v < vocab; v++) {
+                if (v != mask && logits[p * vocab + v] > logits[p * vocab + best]) {
                     best = v;
                 }
             }
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
-                sum += Math.exp(logits[p * vocab + v] - logits[p * vocab + best]);
+                sum += v == mask ? 0 : Math.exp(logits[p * vocab + v] - logits[p * vocab + best]);
             }
             tokens[p] = best;
             conf[p] = (float) (1 / sum);
