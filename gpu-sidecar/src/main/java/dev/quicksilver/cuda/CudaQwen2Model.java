@@ -41,15 +41,25 @@ import java.util.Map;
  * from any thread and blocks while its task runs there, so forwards are serialized on the device.
  *
  * <p>Graphs: a forward's device work depends only on its plan (rows, windows, key counts, caches, buffer
- * addresses); the second time a plan is seen its work is captured into a CUDA graph, and later forwards of
- * that plan (one shape bucket) replay it in one launch after copying their small per-forward tables
- * (tokens, RoPE tables, row maps) into fixed device buffers. Set -Dquicksilver.cuda.graphs=false to run
- * eagerly.
+ * addresses, and the asked positions rounded up to {@link #PICK_BUCKET}); the second time a plan is seen
+ * its work is captured into a CUDA graph, and later forwards of that plan (one shape bucket: every step of
+ * a block, whatever it asks) replay it in one launch after copying their small per-forward tables (tokens,
+ * RoPE tables, row maps) into fixed device buffers. Set -Dquicksilver.cuda.graphs=false to run eagerly.
  */
 public final class CudaQwen2Model implements LanguageModel {
 
     private static final int BLOCK = 256;
     private static final int MAX_GRAPHS = 16;
+    /**
+     * The asked positions of a forward are computed in buckets of this many rows (the final norm, the head
+     * GEMM, the argmax); the extra rows repeat row 0 and are never read back. A denoising step asks for the
+     * block's still-masked positions, one fewer or more at every step, and the plan (the graph key) would
+     * otherwise change with each, so no step of real decoding would replay a graph; with the bucket, all the
+     * steps of a block share one plan: the first runs eagerly, the second is captured, the rest are one
+     * launch each. On a GPU the head GEMM at a few dozen rows is bound by reading the head's weights once,
+     * so the padding costs next to nothing.
+     */
+    static final int PICK_BUCKET = 32;
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One block's device weights: matrices bf16 [out, in]; norms and bias float32. */
@@ -322,7 +332,9 @@ public final class CudaQwen2Model implements LanguageModel {
     /** Everything a forward launches, with every device address resolved: the plan's string is the graph key. */
     private final class Plan {
         final int rowCount;
+        /** Positions asked for; {@link #pickedRows} of them are computed (a bucket, see PICK_BUCKET). */
         final int picked;
+        final int pickedRows;
         final boolean causal;
         final List<Attend> attends = new ArrayList<>();
         // fixed device tables
@@ -334,6 +346,7 @@ public final class CudaQwen2Model implements LanguageModel {
         Plan(int rowCount, int picked, boolean causal) {
             this.rowCount = rowCount;
             this.picked = picked;
+            this.pickedRows = picked == 0 ? 0 : (picked + PICK_BUCKET - 1) / PICK_BUCKET * PICK_BUCKET;
             this.causal = causal;
         }
     }
@@ -428,7 +441,7 @@ public final class CudaQwen2Model implements LanguageModel {
         float[] sin = new float[rows * half];
         int[] reqStart = new int[rows];
         int[] reqLen = new int[rows];
-        int[] gather = new int[Math.max(1, picked)];
+        int[] gather = new int[Math.max(1, plan.pickedRows)]; // the padding rows gather row 0
         long[] kRows = new long[c.numLayers() * rows];
         long[] vRows = new long[c.numLayers() * rows];
 
@@ -454,11 +467,12 @@ public final class CudaQwen2Model implements LanguageModel {
         plan.attnRows = buffer("attnRows", (long) rows * qDim * 2);
         plan.gu = buffer("gu", (long) rows * 2 * inter * 4);
         plan.act = buffer("act", (long) rows * inter * 2);
-        plan.pickedX = buffer("pickedX", (long) Math.max(1, picked) * hidden * 4);
-        plan.pickedN = buffer("pickedN", (long) Math.max(1, picked) * hidden * 2);
-        plan.logits = buffer("logits", (long) Math.max(1, picked) * vocab * 4);
-        plan.conf = buffer("conf", (long) Math.max(1, picked) * 4);
-        plan.arg = buffer("arg", (long) Math.max(1, picked) * 4);
+        int computed = Math.max(1, plan.pickedRows);
+        plan.pickedX = buffer("pickedX", (long) computed * hidden * 4);
+        plan.pickedN = buffer("pickedN", (long) computed * hidden * 2);
+        plan.logits = buffer("logits", (long) computed * vocab * 4);
+        plan.conf = buffer("conf", (long) computed * 4);
+        plan.arg = buffer("arg", (long) computed * 4);
         plan.tokens = buffer("tokens", (long) rows * 4);
         plan.cos = buffer("cos", (long) rows * half * 4);
         plan.sin = buffer("sin", (long) rows * half * 4);
@@ -474,7 +488,7 @@ public final class CudaQwen2Model implements LanguageModel {
         int pickedAt = 0;
         long sOff = 0;
         long kvOff = 0;
-        plan.key.append(rows).append('|').append(picked).append('|').append(causal);
+        plan.key.append(rows).append('|').append(plan.pickedRows).append('|').append(causal);
         for (int i = 0; i < batch.size(); i++) {
             ForwardRequest r = batch.get(i);
             int n = r.windowLength();
@@ -678,7 +692,7 @@ public final class CudaQwen2Model implements LanguageModel {
             return;
         }
         // The asked rows only: final norm, head, then confidence and argmax       [N, vocab] f32
-        int n = p.picked;
+        int n = p.pickedRows;
         kern.launch("qs_gather_rows_f32", n, BLOCK, st, k -> k.ptr(p.x).ptr(p.gather).ptr(p.pickedX).i32(n).i32(hidden));
         kern.launch("qs_rmsnorm_bf16", n, BLOCK, st,
                 k -> k.ptr(p.pickedX).ptr(finalNorm).ptr(p.pickedN).i32(n).i32(hidden).f32(eps));

@@ -161,6 +161,31 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * Real decoding, not a fixed benchmark shape: the steps of a block ask for fewer positions each time,
+     * and the pick bucket (CudaQwen2Model.PICK_BUCKET) keeps them on one plan, so after the first two every
+     * step is one graph launch; the device's greedy picks drive the decoder (prefersGreedyPicks).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
+    void theStepsOfABlockReplayOneGraph(String fixture) {
+        try (CudaQwen2Model gpuModel = cuda(fixture)) {
+            int vocab = gpuModel.config().vocabSize();
+            dev.quicksilver.decode.CanvasRequest request = dev.quicksilver.decode.CanvasRequest.infill(
+                    canvas(20, 7, vocab), 32, canvas(6, 8, vocab));
+            dev.quicksilver.decode.DecodeOptions oneTokenPerStep = dev.quicksilver.decode.DecodeOptions.defaults()
+                    .withStrategy(dev.quicksilver.decode.Strategy.LOW_CONFIDENCE).withSteps(32).withBlock(32)
+                    .withStopAtEos(false);
+            int before = gpuModel.graphLaunches();
+            dev.quicksilver.decode.Decoder.Generation g =
+                    dev.quicksilver.decode.Decoder.generate(gpuModel, oneTokenPerStep, request);
+            assertEquals(32, g.stats().tokensCommitted(), fixture);
+            int replayed = gpuModel.graphLaunches() - before;
+            assertTrue(replayed >= 25, fixture + ": only " + replayed + " of " + g.stats().forwards()
+                    + " forwards replayed a graph");
+        }
+    }
+
     /** The greedy picks of a row of logits, the mask token excluded (the sampler never proposes it). */
     static LanguageModel.Greedy hostGreedy(float[] logits, int vocab, int mask) {
         int n = logits.length / vocab;
