@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The "cuda" backend as {@link dev.quicksilver.tensor.Backends} sees it: an open {@link Gpu}. Models of
- * the Qwen2 family run on it as a {@link CudaQwen2Model} (everything device-resident; see
- * {@link dev.quicksilver.transformer.ModelLoader#open}). The host-array operations of {@link Backend}
- * (used only by architectures without a device model yet, LLaDA today) run on the CPU kernels of a
- * {@link CpuBackend}, and the model loader says so in its log line.
+ * The "cuda" backend as {@link dev.quicksilver.tensor.Backends} sees it: an open {@link Gpu}. Models run
+ * on it as a {@link CudaDecoderModel} (both architectures, everything device-resident; see
+ * {@link dev.quicksilver.transformer.ModelLoader#open}). The host-array operations of {@link Backend}, which
+ * only a host {@code DecoderModel} built on this backend directly ({@code ModelLoader.load}) would call,
+ * run on the CPU kernels of a {@link CpuBackend}.
  */
 public final class CudaBackend implements Backend {
 

@@ -56,7 +56,7 @@ public final class CudaBench {
         try (Gpu gpu = Gpu.open(0)) {
             double bandwidth = bandwidth(gpu);
             long t0 = System.nanoTime();
-            try (CudaQwen2Model model = CudaQwen2Model.random(c, gpu, 1);
+            try (CudaDecoderModel model = CudaDecoderModel.random(c, gpu, 1);
                  KvCache cache = model.newCache(canvas)) {
                 double initS = (System.nanoTime() - t0) / 1e9;
                 int[] tokens = new java.util.Random(3).ints(canvas, 0, 150000).toArray();
@@ -119,7 +119,7 @@ public final class CudaBench {
         }
     }
 
-    private static double[] time(CudaQwen2Model model, List<ForwardRequest> batch, int iters) {
+    private static double[] time(CudaDecoderModel model, List<ForwardRequest> batch, int iters) {
         model.forwardGreedy(batch, AttentionKind.BIDIRECTIONAL); // eager
         model.forwardGreedy(batch, AttentionKind.BIDIRECTIONAL); // captured
         double[] ms = new double[iters];

@@ -8,7 +8,7 @@ import java.util.BitSet;
 
 /**
  * Keys and values of one canvas in device memory: per layer, keys then values, each bf16
- * {@code [capacity, kvDim]}, in one allocation. Made and read only by the {@link CudaQwen2Model} that owns
+ * {@code [capacity, kvDim]}, in one allocation. Made and read only by the {@link CudaDecoderModel} that owns
  * it. Closing frees the memory on the GPU thread (queued, so a cache evicted from any thread is freed
  * after the device work already submitted); the held positions are tracked on the host.
  *
@@ -16,7 +16,7 @@ import java.util.BitSet;
  * positions, bf16 rows): to host memory (a {@link MemorySegment}, or a host store block) through
  * cuMemcpyDtoH/HtoD, and to a {@link DeviceKvMemory.DeviceBlock} of the same GPU through
  * cuMemcpyDtoDAsync on the model's stream. The store asks the model which kind to allocate
- * ({@code CudaQwen2Model.storeMemory()}); the host kind stays available so a host store works too.
+ * ({@code CudaDecoderModel.storeMemory()}); the host kind stays available so a host store works too.
  * Every copy is finished when the call returns (the GPU thread synchronizes the stream), so the caller's
  * lease on a store entry may be closed right after.
  */

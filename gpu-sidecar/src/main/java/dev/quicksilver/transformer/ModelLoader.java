@@ -1,8 +1,7 @@
 package dev.quicksilver.transformer;
 
 import dev.quicksilver.cuda.CudaBackend;
-import dev.quicksilver.cuda.CudaQwen2Model;
-import dev.quicksilver.model.Architecture;
+import dev.quicksilver.cuda.CudaDecoderModel;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.WeightStore;
@@ -22,23 +21,20 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     /**
-     * The model for {@code backend}: on "cuda", Qwen2-family models run device-resident as a
-     * {@link CudaQwen2Model}; everything else is a host {@link DecoderModel} on the backend's kernels.
+     * The model for {@code backend}: on "cuda", device-resident as a {@link CudaDecoderModel} (Qwen2 family
+     * and LLaDA); on the other backends a host {@link DecoderModel} on the backend's kernels.
      */
     public static LanguageModel open(Path dir, Backend backend) {
         if (backend instanceof CudaBackend cuda) {
+            // Both architectures share the block; CudaDecoderModel reads either checkpoint's names.
             ModelConfig config = ModelConfig.read(dir);
-            if (config.architecture() == Architecture.QWEN2_BIDIRECTIONAL) {
-                try (WeightStore weights = WeightStore.open(dir)) {
-                    LanguageModel model = CudaQwen2Model.upload(config, weights, cuda.gpu());
-                    LOG.info("model {}: {} with {} layers, hidden {}, {} heads ({} kv), vocab {}, on the cuda backend ({})",
-                            config.modelId(), config.architecture(), config.numLayers(), config.hiddenSize(),
-                            config.numHeads(), config.numKvHeads(), config.vocabSize(), cuda.gpu().deviceName());
-                    return model;
-                }
+            try (WeightStore weights = WeightStore.open(dir)) {
+                LanguageModel model = CudaDecoderModel.upload(config, weights, cuda.gpu());
+                LOG.info("model {}: {} with {} layers, hidden {}, {} heads ({} kv), vocab {}, on the cuda backend ({})",
+                        config.modelId(), config.architecture(), config.numLayers(), config.hiddenSize(),
+                        config.numHeads(), config.numKvHeads(), config.vocabSize(), cuda.gpu().deviceName());
+                return model;
             }
-            LOG.info("model {}: {} has no device model yet; its forward runs on the CPU kernels", config.modelId(),
-                    config.architecture());
         }
         return load(dir, backend);
     }

@@ -48,7 +48,7 @@ class CudaParityTest {
         }
     }
 
-    static CudaQwen2Model cuda(String fixture) {
+    static CudaDecoderModel cuda(String fixture) {
         return GpuTests.upload(fixture, gpu);
     }
 
@@ -74,16 +74,16 @@ class CudaParityTest {
         assertTrue(rel < TOL, what + ": relative L2 error " + rel + " over " + TOL);
     }
 
-    static float[] run(CudaQwen2Model m, List<ForwardRequest> batch, AttentionKind kind, int index) {
+    static float[] run(CudaDecoderModel m, List<ForwardRequest> batch, AttentionKind kind, int index) {
         m.poisonBuffers();
         return m.forward(batch, kind)[index];
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "qwen2-ar-sharded-f16"})
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "qwen2-ar-sharded-f16", "llada-f32", "llada-tied-bf16"})
     void fullForwardsMatchTheReferenceAndTheGraphReplays(String fixture) {
         try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
-             CudaQwen2Model gpuModel = cuda(fixture)) {
+             CudaDecoderModel gpuModel = cuda(fixture)) {
             int vocab = ref.config().vocabSize();
             for (AttentionKind kind : AttentionKind.values()) {
                 for (int length : new int[] {1, 7, 29}) {
@@ -100,10 +100,10 @@ class CudaParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
     void windowsAgainstTheDeviceCacheMatchTheReferenceFullForward(String fixture) {
         try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
-             CudaQwen2Model gpuModel = cuda(fixture);
+             CudaDecoderModel gpuModel = cuda(fixture);
              KvCache cache = gpuModel.newCache(40)) {
             int vocab = ref.config().vocabSize();
             for (AttentionKind kind : AttentionKind.values()) {
@@ -129,10 +129,10 @@ class CudaParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
     void unevenBatchesAndGreedyPicksMatch(String fixture) {
         try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
-             CudaQwen2Model gpuModel = cuda(fixture)) {
+             CudaDecoderModel gpuModel = cuda(fixture)) {
             int vocab = ref.config().vocabSize();
             Random random = new Random(42);
             for (int trial = 0; trial < 4; trial++) {
@@ -163,13 +163,13 @@ class CudaParityTest {
 
     /**
      * Real decoding, not a fixed benchmark shape: the steps of a block ask for fewer positions each time,
-     * and the pick bucket (CudaQwen2Model.PICK_BUCKET) keeps them on one plan, so after the first two every
+     * and the pick bucket (CudaDecoderModel.PICK_BUCKET) keeps them on one plan, so after the first two every
      * step is one graph launch; the device's greedy picks drive the decoder (prefersGreedyPicks).
      */
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
     void theStepsOfABlockReplayOneGraph(String fixture) {
-        try (CudaQwen2Model gpuModel = cuda(fixture)) {
+        try (CudaDecoderModel gpuModel = cuda(fixture)) {
             int vocab = gpuModel.config().vocabSize();
             dev.quicksilver.decode.CanvasRequest request = dev.quicksilver.decode.CanvasRequest.infill(
                     canvas(20, 7, vocab), 32, canvas(6, 8, vocab));

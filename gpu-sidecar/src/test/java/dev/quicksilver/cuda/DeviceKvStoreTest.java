@@ -63,12 +63,12 @@ class DeviceKvStoreTest {
         }
     }
 
-    static CudaQwen2Model cuda() {
+    static CudaDecoderModel cuda() {
         return GpuTests.upload(FIXTURE, gpu);
     }
 
     /** Runs a refresh forward over {@code tokens}, so {@code cache} holds every position. */
-    static float[] fill(CudaQwen2Model m, KvCache cache, int[] tokens) {
+    static float[] fill(CudaDecoderModel m, KvCache cache, int[] tokens) {
         m.poisonBuffers();
         return m.forward(List.of(new ForwardRequest(tokens, 0, tokens.length, cache, true, range(0, tokens.length))),
                 AttentionKind.BIDIRECTIONAL)[0];
@@ -96,7 +96,7 @@ class DeviceKvStoreTest {
 
     @Test
     void aChunkRoundTripsDeviceToDeviceExactly() {
-        try (CudaQwen2Model m = cuda();
+        try (CudaDecoderModel m = cuda();
              KvCache a = m.newCache(40);
              KvCache b = m.newCache(40);
              KvStore store = new KvStore(m.storeMemory(), 1 << 22, true)) {
@@ -156,7 +156,7 @@ class DeviceKvStoreTest {
 
     @Test
     void theBudgetIsCappedByFreeDeviceMemory() {
-        try (CudaQwen2Model m = cuda()) {
+        try (CudaDecoderModel m = cuda()) {
             DeviceKvMemory memory = assertInstanceOf(DeviceKvMemory.class, m.storeMemory());
             long[] before = gpu.thread().call(() -> gpu.driver().memGetInfo());
             KvMemory.Budget huge = memory.budget(Long.MAX_VALUE / 4);
@@ -194,7 +194,7 @@ class DeviceKvStoreTest {
             freed.add(block.address());
         });
         long budget = 4 * 1024;
-        try (CudaQwen2Model m = cuda(); KvCache a = m.newCache(40); KvCache b = m.newCache(40)) {
+        try (CudaDecoderModel m = cuda(); KvCache a = m.newCache(40); KvCache b = m.newCache(40)) {
             int[] tokens = canvas(29, 23, m.config().vocabSize());
             fill(m, a, tokens);
             long bytes = 8 * a.bytesPerPosition();
@@ -261,7 +261,7 @@ class DeviceKvStoreTest {
 
     @Test
     void decodingWithDeviceEntriesGivesTheTokensOfHostEntries() {
-        try (CudaQwen2Model m = cuda()) {
+        try (CudaDecoderModel m = cuda()) {
             DecodeOptions options = DecodeDefaults.from(m.config().generationDefaults()).options()
                     .withCache(CacheMode.DUAL).withStopAtEos(false);
             twoRequests(m, options, HostKvMemory.INSTANCE); // every plan seen once: later runs take the same path

@@ -20,10 +20,10 @@ final class GpuTests {
         return Gpu.open(0);
     }
 
-    static CudaQwen2Model upload(String fixture, Gpu gpu) {
+    static CudaDecoderModel upload(String fixture, Gpu gpu) {
         Path dir = Fixtures.model(fixture);
         try (WeightStore w = WeightStore.open(dir)) {
-            return CudaQwen2Model.upload(ModelConfig.read(dir), w, gpu);
+            return CudaDecoderModel.upload(ModelConfig.read(dir), w, gpu);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.quicksilver.cuda.nat.Cublas;
 import dev.quicksilver.cuda.nat.CudaDriver;
 import dev.quicksilver.cuda.nat.CudaKernels;
 import dev.quicksilver.cuda.nat.Gpu;
+import dev.quicksilver.model.Architecture;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.DType;
 import dev.quicksilver.tensor.WeightStore;
@@ -30,7 +31,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Qwen2 family (Dream, Dream-Coder, DiffuCoder, Quicksilver's own) on one CUDA device, everything
+ * The Qwen2 family (Dream, Dream-Coder, DiffuCoder, Quicksilver's own) and LLaDA on one CUDA device:
+ * the two share the block (RMSNorm, GQA attention with rotate-half RoPE, SwiGLU) and differ in tensor names
+ * and in the Qwen2 q/k/v biases, which a LLaDA checkpoint lacks and which are zeros here then (see
+ * {@link TensorNames}); the host forwards keep one readable class per architecture (Qwen2Model,
+ * LladaModel), this one reads either checkpoint into the same device layout. Everything is
  * device-resident: bf16 weights uploaded once (q|k|v and gate|up fused into one matrix each), the float32
  * residual stream, bf16 GEMM operands with float32 accumulation through cuBLAS, attention as two
  * strided-batched GEMMs per request around a softmax kernel, and the keys/values in {@link DeviceKvCache}s.
@@ -46,7 +51,7 @@ import java.util.Map;
  * a block, whatever it asks) replay it in one launch after copying their small per-forward tables (tokens,
  * RoPE tables, row maps) into fixed device buffers. Set -Dquicksilver.cuda.graphs=false to run eagerly.
  */
-public final class CudaQwen2Model implements LanguageModel {
+public final class CudaDecoderModel implements LanguageModel {
 
     private static final int BLOCK = 256;
     private static final int MAX_GRAPHS = 16;
@@ -87,7 +92,7 @@ public final class CudaQwen2Model implements LanguageModel {
     private int graphLaunches;
     private boolean closed;
 
-    private CudaQwen2Model(ModelConfig c, Gpu gpu, boolean ownsGpu, WeightStore w, int seed) {
+    private CudaDecoderModel(ModelConfig c, Gpu gpu, boolean ownsGpu, WeightStore w, int seed) {
         this.c = c;
         this.gpu = gpu;
         this.ownsGpu = ownsGpu;
@@ -110,24 +115,23 @@ public final class CudaQwen2Model implements LanguageModel {
         this.layers = new Layer[c.numLayers()];
         long[] counted = new long[1];
         long[] e = new long[3];
+        TensorNames n = TensorNames.of(c.architecture());
         gpu.thread().run(() -> {
             Uploader up = new Uploader(w, seed, counted);
-            e[0] = up.matrix((long) vocab * hidden, "model.embed_tokens.weight");
+            e[0] = up.matrix((long) vocab * hidden, n.embedding());
             for (int l = 0; l < layers.length; l++) {
-                String p = "model.layers." + l + ".";
+                String p = n.layerPrefix(l);
                 layers[l] = new Layer(
-                        up.matrix((long) qkvWidth * hidden, p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight",
-                                p + "self_attn.v_proj.weight"),
-                        up.vector(qkvWidth, 0f, p + "self_attn.q_proj.bias", p + "self_attn.k_proj.bias",
-                                p + "self_attn.v_proj.bias"),
-                        up.matrix((long) hidden * qDim, p + "self_attn.o_proj.weight"),
-                        up.matrix(2L * inter * hidden, p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight"),
-                        up.matrix((long) hidden * inter, p + "mlp.down_proj.weight"),
-                        up.vector(hidden, 1f, p + "input_layernorm.weight"),
-                        up.vector(hidden, 1f, p + "post_attention_layernorm.weight"));
+                        up.matrix((long) qkvWidth * hidden, p + n.q(), p + n.k(), p + n.v()),
+                        up.vector(qkvWidth, 0f, p + n.qBias(), p + n.kBias(), p + n.vBias()),
+                        up.matrix((long) hidden * qDim, p + n.attentionOut()),
+                        up.matrix(2L * inter * hidden, p + n.gate(), p + n.up()),
+                        up.matrix((long) hidden * inter, p + n.down()),
+                        up.vector(hidden, 1f, p + n.attentionNorm()),
+                        up.vector(hidden, 1f, p + n.mlpNorm()));
             }
-            e[2] = up.vector(hidden, 1f, "model.norm.weight");
-            e[1] = c.tiedEmbeddings() ? e[0] : up.matrix((long) vocab * hidden, "lm_head.weight");
+            e[2] = up.vector(hidden, 1f, n.finalNorm());
+            e[1] = c.tiedEmbeddings() ? e[0] : up.matrix((long) vocab * hidden, n.head());
             gpu.synchronize();
         });
         this.embed = e[0];
@@ -136,17 +140,45 @@ public final class CudaQwen2Model implements LanguageModel {
         this.weightBytes = counted[0];
     }
 
+    /**
+     * Where each weight of the shared block lives in a checkpoint of one architecture (names as in
+     * {@code Qwen2Model} and {@code LladaModel}; LLaDA's q/k/v biases do not exist, so they upload as zeros).
+     */
+    record TensorNames(String embedding, String layers, String q, String k, String v, String qBias, String kBias,
+                       String vBias, String attentionOut, String gate, String up, String down, String attentionNorm,
+                       String mlpNorm, String finalNorm, String head) {
+
+        static TensorNames of(Architecture architecture) {
+            return switch (architecture) {
+                case QWEN2_BIDIRECTIONAL -> new TensorNames("model.embed_tokens.weight", "model.layers.",
+                        "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight",
+                        "self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias",
+                        "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
+                        "mlp.down_proj.weight", "input_layernorm.weight", "post_attention_layernorm.weight",
+                        "model.norm.weight", "lm_head.weight");
+                case LLADA -> new TensorNames("model.transformer.wte.weight", "model.transformer.blocks.",
+                        "q_proj.weight", "k_proj.weight", "v_proj.weight", "q_proj.bias", "k_proj.bias", "v_proj.bias",
+                        "attn_out.weight", "ff_proj.weight", "up_proj.weight", "ff_out.weight", "attn_norm.weight",
+                        "ff_norm.weight", "model.transformer.ln_f.weight", "model.transformer.ff_out.weight");
+            };
+        }
+
+        String layerPrefix(int layer) {
+            return layers + layer + ".";
+        }
+    }
+
     /** Uploads a checkpoint's weights (any dtype, widened or narrowed to bf16) to {@code gpu}. */
-    public static CudaQwen2Model upload(ModelConfig config, WeightStore weights, Gpu gpu) {
-        return new CudaQwen2Model(config, gpu, false, weights, 0);
+    public static CudaDecoderModel upload(ModelConfig config, WeightStore weights, Gpu gpu) {
+        return new CudaDecoderModel(config, gpu, false, weights, 0);
     }
 
     /**
      * A model of {@code config}'s shape with random bf16 weights made on the device by a hash kernel (for the
      * benchmark: nothing is read or carried). Norm weights are near 1, the rest uniform in ±0.02.
      */
-    public static CudaQwen2Model random(ModelConfig config, Gpu gpu, int seed) {
-        return new CudaQwen2Model(config, gpu, false, null, seed);
+    public static CudaDecoderModel random(ModelConfig config, Gpu gpu, int seed) {
+        return new CudaDecoderModel(config, gpu, false, null, seed);
     }
 
     public Gpu gpu() {
