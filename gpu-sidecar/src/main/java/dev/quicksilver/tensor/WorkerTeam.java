@@ -71,7 +71,9 @@ final class WorkerTeam implements AutoCloseable {
 
     /** Runs {@code body.accept(0 .. tasks-1)}, in parallel where the team is free, and waits for all. */
     void run(int tasks, IntConsumer body) {
-        if (tasks <= 1 || workers.length == 0 || closed || !busy.tryLock()) {
+        // isHeldByCurrentThread: a loop nested in a body of the caller's own share would otherwise re-enter
+        // the (reentrant) lock and replace the job the workers are on.
+        if (tasks <= 1 || workers.length == 0 || closed || busy.isHeldByCurrentThread() || !busy.tryLock()) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }

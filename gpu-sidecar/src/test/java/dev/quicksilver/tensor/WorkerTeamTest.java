@@ -62,8 +62,18 @@ class WorkerTeamTest {
     void aNestedLoopRunsOnTheCallingThreadInsteadOfDeadlocking() {
         try (WorkerTeam team = new WorkerTeam(2, "test-team-")) {
             AtomicInteger inner = new AtomicInteger();
-            team.run(4, i -> team.run(5, j -> inner.incrementAndGet()));
-            assertEquals(20, inner.get());
+            AtomicIntegerArray outer = new AtomicIntegerArray(40);
+            for (int round = 0; round < 50; round++) {
+                team.run(40, i -> {
+                    outer.incrementAndGet(i);
+                    busyWork();
+                    team.run(5, j -> inner.incrementAndGet());
+                });
+            }
+            assertEquals(50 * 40 * 5, inner.get());
+            for (int i = 0; i < 40; i++) {
+                assertEquals(50, outer.get(i), "outer task " + i);
+            }
         }
     }
 
