@@ -18,6 +18,10 @@ cd "$root"
 JDK="${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export JAVA_HOME="$JDK"
 out=.carry/gpu-bench
+if [[ -n "${MODEL_DIR:-}" && ! -f "${MODEL_DIR}/config.json" ]]; then
+  echo "prepare-bench-carry: $MODEL_DIR has no config.json; give MODEL_DIR a model directory" >&2
+  exit 2
+fi
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 rm -rf "$out"
@@ -60,7 +64,6 @@ echo "== pack"
 tar -C "$stage" -cf - jre | xz -T2 -9 > "$out/jre.tar.xz"
 tar -C "$stage" -cf - app | xz -T2 -9 > "$out/app.tar.xz"
 if [[ -n "${MODEL_DIR:-}" ]]; then
-  [[ -f "$MODEL_DIR/config.json" ]] || { echo "prepare-bench-carry: $MODEL_DIR has no config.json; give MODEL_DIR a model directory" >&2; exit 2; }
   mkdir -p "$stage/model" && cp "$MODEL_DIR"/* "$stage/model/"
   tar -C "$stage" -cf - model | xz -T2 -9 > "$out/model.tar.xz"
 fi
