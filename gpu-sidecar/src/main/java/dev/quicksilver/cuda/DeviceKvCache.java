@@ -197,6 +197,6 @@ final class DeviceKvCache implements OwnedKvCache {
             return;
         }
         closed = true;
-        gpu.thread().post(() -> gpu.driver().memFree(base));
+        gpu.thread().post("freeing a device KV cache of " + bytes() + " bytes", () -> gpu.driver().memFree(base));
     }
 }

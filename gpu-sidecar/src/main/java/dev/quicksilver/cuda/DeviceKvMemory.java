@@ -5,8 +5,6 @@ import dev.quicksilver.transformer.KvMemory;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * KV/context store entries in the memory of the device the cuda model runs on, so a chunk goes from a
@@ -19,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * GPU thread runs tasks in submission order, so a queued free runs after every copy submitted before it
  * (and the free first synchronizes the model's stream, on which every copy and kernel runs), and before
  * any allocation submitted after it: the store's byte count, decremented when the free is queued, never
- * runs ahead of the device. Queued tasks catch and log their own failures: an exception escaping a task
- * would make the executor replace the GPU thread with one that has no current context.
+ * runs ahead of the device. A queued task that fails is logged by {@code GpuThread.post}, which keeps
+ * the GPU thread (and its current context) alive.
  *
  * <p><b>Budget.</b> {@code --kv-cache-mb}, capped by the device's free memory (cuMemGetInfo_v2, read once,
  * at startup, after the weights are uploaded) less a headroom of max(1 GiB, 10% of the device's memory)
@@ -31,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * from the store's budget.
  */
 public final class DeviceKvMemory implements KvMemory {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceKvMemory.class);
 
     static final long MIN_HEADROOM = 1L << 30;
     static final int HEADROOM_PERCENT = 10;
@@ -114,16 +110,6 @@ public final class DeviceKvMemory implements KvMemory {
         return new DeviceBlock(this, address, bytes);
     }
 
-    private void queue(String what, Runnable task) {
-        gpu.thread().post(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException | AssertionError e) {
-                LOG.error("{} failed on the GPU thread", what, e);
-            }
-        });
-    }
-
     /** One entry's device memory: {@code bytes} at {@code address}, on this memory's GPU. */
     static final class DeviceBlock implements KvMemory.Block {
         private final DeviceKvMemory memory;
@@ -170,7 +156,7 @@ public final class DeviceKvMemory implements KvMemory {
                 throw new IllegalStateException(this + " was freed");
             }
             Gpu gpu = memory.gpu;
-            memory.queue("poisoning " + this,
+            gpu.thread().post("poisoning " + this,
                     () -> gpu.driver().memsetD8Async(address, (byte) 0xFF, Math.max(1, bytes), gpu.stream()));
         }
 
@@ -181,7 +167,7 @@ public final class DeviceKvMemory implements KvMemory {
                 throw new IllegalStateException(this + " freed twice: a store bug");
             }
             Gpu gpu = memory.gpu;
-            memory.queue("freeing " + this, () -> {
+            gpu.thread().post("freeing " + this, () -> {
                 gpu.synchronize();
                 try {
                     if (memory.probe != null) {

@@ -71,16 +71,17 @@ public final class GpuThread implements AutoCloseable {
 
     /**
      * Queues {@code task} without waiting (frees from a cache's removal listener). Nobody waits for it, so
-     * a failure is logged here; it must not escape: the executor would replace the GPU thread with a new
-     * one on which no CUDA context is current, and every later device call would fail.
+     * a failure is logged here, as "{@code what} failed on the GPU thread"; it must not escape: the
+     * executor would replace the GPU thread with a new one on which no CUDA context is current, and every
+     * later device call would fail.
      */
-    public void post(Runnable task) {
+    public void post(String what, Runnable task) {
         if (!executor.isShutdown()) {
             executor.execute(() -> {
                 try {
                     task.run();
                 } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.ERROR, "a queued task failed on the GPU thread " + thread.getName(), t);
+                    LOG.log(System.Logger.Level.ERROR, what + " failed on the GPU thread " + thread.getName(), t);
                 }
             });
         }

@@ -19,7 +19,7 @@ class GpuThreadTest {
     void aFailingQueuedTaskLeavesTheSameThreadRunningTheNextTasks() {
         try (GpuThread gpu = new GpuThread("test-gpu-thread")) {
             Thread before = gpu.call(Thread::currentThread);
-            gpu.post(() -> {
+            gpu.post("a queued free", () -> {
                 throw new IllegalStateException("a queued free failed");
             });
             Thread after = gpu.call(Thread::currentThread);
@@ -37,7 +37,7 @@ class GpuThreadTest {
                 if (i % 7 == 0) {
                     gpu.run(() -> order.add(n));
                 } else {
-                    gpu.post(() -> order.add(n));
+                    gpu.post("task " + n, () -> order.add(n));
                 }
             }
             gpu.run(() -> { });
