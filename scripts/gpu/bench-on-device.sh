@@ -18,7 +18,8 @@ if [[ ! -f "$carry/jre.tar.xz" || ! -f "$carry/app.tar.xz" ]]; then
   echo "bench-on-device: $carry is missing; run scripts/gpu/prepare-bench-carry.sh here and carry .carry/gpu-bench" | tee "$out/summary.txt"
   exit 2
 fi
-if [[ "${QS_FORCE_RUN:-0}" != 1 ]] && { ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; }; then
+source "$root/scripts/gpu/device-env.sh"
+if ! gpu_answers; then
   echo "bench-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
   exit 0
 fi
@@ -39,8 +40,6 @@ java="$work/jre/bin/java"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
        -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
 export RUST_FLAVOR=cpu DJL_OFFLINE=true
-cublas_dirs=$(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/cu*/lib /usr/local/lib/python3*/dist-packages/nvidia/cu*/lib 2>/dev/null | tr '\n' ':')
-export QUICKSILVER_CUDA_LIB_PATH="${QUICKSILVER_CUDA_LIB_PATH:-}:${cublas_dirs}/usr/local/nvidia/lib64:/usr/local/cuda/lib64"
 
 echo "== 1. bench engine (backend auto: cuda where a device answers)"
 start=$SECONDS

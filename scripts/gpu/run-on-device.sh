@@ -23,15 +23,13 @@ if [[ ! -x "$java" ]]; then
   echo "run-on-device: $carry/jre is missing; run scripts/gpu/prepare-carry.sh here and carry .carry/gpu" | tee "$out/summary.txt"
   exit 2
 fi
-if [[ "${QS_FORCE_RUN:-0}" != 1 ]] && { ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; }; then
+source "$root/scripts/gpu/device-env.sh"
+if ! gpu_answers; then
   echo "run-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
   exit 0
 fi
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv 2>&1 | tee "$out/gpu.txt"
 
-# cuBLAS comes with PyTorch's wheels on the device; let the bindings find it
-cublas_dirs=$(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/cu*/lib /usr/local/lib/python3*/dist-packages/nvidia/cu*/lib 2>/dev/null | tr '\n' ':')
-export QUICKSILVER_CUDA_LIB_PATH="${QUICKSILVER_CUDA_LIB_PATH:-}:${cublas_dirs}/usr/local/nvidia/lib64:/usr/local/cuda/lib64"
 cp_main="$carry/lib/*"
 
 echo "== 1. gpu-tagged tests"
