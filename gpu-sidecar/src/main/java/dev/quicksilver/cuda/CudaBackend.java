@@ -1,11 +1,12 @@
 package dev.quicksilver.cuda;
 
 import dev.quicksilver.cuda.nat.Gpu;
+import dev.quicksilver.tensor.AttentionJob;
 import dev.quicksilver.tensor.AttentionShape;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.CpuBackend;
 import dev.quicksilver.tensor.WeightTensor;
-import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,9 +86,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
-                          MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
-        host.attention(q, out, qRow0, nQ, firstPosition, keys, values, nKeys, shape, causal);
+    public void attention(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal) {
+        host.attention(q, out, jobs, shape, causal);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.quicksilver.tensor;
 
-import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The tensor operations a transformer forward needs, and nothing else. Activations are float32 arrays
@@ -47,17 +47,16 @@ public interface Backend extends AutoCloseable {
     void softmax(float[] x, int offset, int length);
 
     /**
-     * Scaled dot-product attention of {@code nQ} query rows of one canvas.
+     * Scaled dot-product attention of every canvas of a batch, each over its own keys: for each job, query
+     * i is row {@code job.qRow0() + i} of q, at canvas position {@code job.firstPosition() + i}, RoPE already
+     * applied, and its output goes to the same row of out. One call per layer for the whole batch, so an
+     * implementation can spread the canvases' work over its threads together.
      *
-     * @param q             queries {@code [*, shape.qDim()]}; query i is row {@code qRow0 + i}, at canvas
-     *                      position {@code firstPosition + i}, RoPE already applied
-     * @param out           receives the attention output at the same rows as q
-     * @param keys          float32 little-endian {@code [nKeys, shape.kvDim()]}: row p is canvas position p
-     * @param values        same layout as keys
-     * @param causal        query at position p attends keys {@code 0..p}; otherwise all {@code nKeys}
+     * @param q      queries {@code [*, shape.qDim()]}
+     * @param out    receives the attention output at the same rows as q
+     * @param causal query at position p attends keys {@code 0..p}; otherwise all of its job's keys
      */
-    void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
-                   MemorySegment values, int nKeys, AttentionShape shape, boolean causal);
+    void attention(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal);
 
     /** Releases threads or device memory the backend owns. */
     @Override

@@ -3,6 +3,7 @@ package dev.quicksilver.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The oracle: every operation written as the plain loop of its definition, single-threaded, with no
@@ -108,8 +109,16 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
-                          MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
+    public void attention(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal) {
+        for (AttentionJob job : jobs) {
+            attention(q, out, job.qRow0(), job.nQ(), job.firstPosition(), job.keys(), job.values(), job.nKeys(),
+                    shape, causal);
+        }
+    }
+
+    /** One canvas: every query row, every head, one key at a time. */
+    private void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
+                           MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
         int headDim = shape.headDim();
         int qDim = shape.qDim();
         int kvDim = shape.kvDim();

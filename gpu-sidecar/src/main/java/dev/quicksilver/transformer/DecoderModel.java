@@ -1,6 +1,7 @@
 package dev.quicksilver.transformer;
 
 import dev.quicksilver.model.ModelConfig;
+import dev.quicksilver.tensor.AttentionJob;
 import dev.quicksilver.tensor.AttentionShape;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.WeightStore;
@@ -8,6 +9,7 @@ import dev.quicksilver.tensor.WeightTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -149,10 +151,12 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
     /**
      * Attention of every request over its canvas: {@code pass.q} (RoPE applied) against the keys of the
      * positions it sees, into {@code pass.attn}. The window's keys/values were just computed into
-     * {@code pass.k}/{@code pass.v}; the others come from the request's cache.
+     * {@code pass.k}/{@code pass.v}; the others come from the request's cache. One backend call for the
+     * whole batch, so the backend can spread the canvases over its threads together.
      */
     protected final void attend(int layer, ForwardPass pass) {
         int kvDim = shape.kvDim();
+        List<AttentionJob> jobs = new ArrayList<>(pass.requests.size());
         for (int i = 0; i < pass.requests.size(); i++) {
             ForwardRequest r = pass.requests.get(i);
             int row0 = pass.rowStart[i];
@@ -187,9 +191,9 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
                 MemorySegment.copy(pass.v, row0 * kvDim, values, FLOAT_LE, r.windowStart() * rowBytes,
                         rows * kvDim);
             }
-            backend.attention(pass.q, pass.attn, row0, rows, r.windowStart(), keys, values, keyCount, shape,
-                    pass.causal);
+            jobs.add(new AttentionJob(row0, rows, r.windowStart(), keys, values, keyCount));
         }
+        backend.attention(pass.q, pass.attn, jobs, shape, pass.causal);
     }
 
     /** Widens a small vector (norm weight, bias) once at load. */

@@ -1,6 +1,7 @@
 package dev.quicksilver.tensor;
 
 import static dev.quicksilver.transformer.Fixtures.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -8,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import jdk.incubator.vector.ShortVector;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each cpu kernel against the reference on shapes that are not multiples of the vector width. */
 class KernelParityTest {
@@ -59,7 +63,7 @@ class KernelParityTest {
         // (two vectors: 16, 32 or 64 columns) and past it.
         int[][] shapes = {{1, 1, 1}, {1, 7, 3}, {3, 17, 5}, {4, 16, 4}, {5, 33, 9}, {7, 100, 13},
                 {9, 513, 11}, {13, 1029, 7}, {4, 64, 260}, {17, 300, 301}, {6, 257, 33}, {8, 255, 64},
-                {12, 520, 97}, {4, 256, 31}, {11, 129, 65}};
+                {12, 520, 97}, {4, 256, 31}, {11, 129, 65}, {33, 384, 128}};
         return Stream.of(DType.values()).flatMap(d -> Stream.of(shapes).flatMap(s -> Stream.of(
                 Arguments.of(d, s[0], s[1], s[2], false), Arguments.of(d, s[0], s[1], s[2], true))));
     }
@@ -223,9 +227,45 @@ class KernelParityTest {
         for (boolean causal : new boolean[] {false, true}) {
             float[] expected = new float[q.length];
             float[] actual = new float[q.length];
-            REF.attention(q, expected, qRow0, nQ, first, keys, values, nKeys, shape, causal);
-            CPU.attention(q, actual, qRow0, nQ, first, keys, values, nKeys, shape, causal);
+            List<AttentionJob> job = List.of(new AttentionJob(qRow0, nQ, first, keys, values, nKeys));
+            REF.attention(q, expected, job, shape, causal);
+            CPU.attention(q, actual, job, shape, causal);
             assertClose(expected, actual, TOL, "attention causal=" + causal);
+        }
+    }
+
+    /**
+     * One call for a batch of canvases of different lengths (as a denoising step with several requests
+     * makes): every canvas gets what the reference gives it, and exactly what it gets when called alone,
+     * whether the batch is small enough to run on one thread or large enough to be split over the team.
+     */
+    @ParameterizedTest(name = "canvases={0}")
+    @ValueSource(ints = {2, 16})
+    void attentionOverABatchOfCanvases(int canvases) {
+        AttentionShape shape = new AttentionShape(6, 2, 64);
+        Random rnd = new Random(canvases);
+        List<AttentionJob> jobs = new ArrayList<>();
+        int rows = 0;
+        for (int c = 0; c < canvases; c++) {
+            int nKeys = 20 + rnd.nextInt(300);
+            int nQ = 1 + rnd.nextInt(Math.min(nKeys, 40));
+            int first = rnd.nextInt(nKeys - nQ + 1);
+            jobs.add(new AttentionJob(rows, nQ, first, MemorySegment.ofArray(random(rnd, nKeys * shape.kvDim())),
+                    MemorySegment.ofArray(random(rnd, nKeys * shape.kvDim())), nKeys));
+            rows += nQ;
+        }
+        float[] q = random(rnd, rows * shape.qDim());
+        for (boolean causal : new boolean[] {false, true}) {
+            float[] expected = new float[q.length];
+            float[] batched = new float[q.length];
+            float[] alone = new float[q.length];
+            REF.attention(q, expected, jobs, shape, causal);
+            CPU.attention(q, batched, jobs, shape, causal);
+            for (AttentionJob job : jobs) {
+                CPU.attention(q, alone, List.of(job), shape, causal);
+            }
+            assertClose(expected, batched, TOL, "batched attention causal=" + causal);
+            assertArrayEquals(alone, batched, "a canvas's attention does not depend on its batch");
         }
     }
 }
