@@ -1,7 +1,6 @@
 package dev.quicksilver.tensor;
 
 import static dev.quicksilver.transformer.Fixtures.assertClose;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -236,8 +235,10 @@ class KernelParityTest {
 
     /**
      * One call for a batch of canvases of different lengths (as a denoising step with several requests
-     * makes): every canvas gets what the reference gives it, and exactly what it gets when called alone,
-     * whether the batch is small enough to run on one thread or large enough to be split over the team.
+     * makes): every canvas gets what the reference gives it, and what it gets when called alone, whether
+     * the batch is small enough to run on one thread or large enough to be split over the team. "What it
+     * gets alone" is to within a few float ulps, not bit for bit: the vector exp of the softmax rounds
+     * differently before and after the JIT compiles it, and the two calls may straddle that moment.
      */
     @ParameterizedTest(name = "canvases={0}")
     @ValueSource(ints = {2, 16})
@@ -265,7 +266,7 @@ class KernelParityTest {
                 CPU.attention(q, alone, List.of(job), shape, causal);
             }
             assertClose(expected, batched, TOL, "batched attention causal=" + causal);
-            assertArrayEquals(alone, batched, "a canvas's attention does not depend on its batch");
+            assertClose(alone, batched, 1e-6, "a canvas's attention does not depend on its batch");
         }
     }
 }
