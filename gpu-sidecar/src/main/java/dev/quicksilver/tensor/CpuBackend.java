@@ -124,7 +124,7 @@ public final class CpuBackend implements Backend {
         // k step of the micro-kernel reads NR consecutive output columns as two vectors.
         float[] panel = new float[KC * NR];
         float[] weightRow = new float[KC];
-        float[] tile = new float[MR * NR];
+        float[] tile = new float[WIDE_MR * NR];
         for (int c = c0; c < c1; c += NR) {
             int nc = Math.min(NR, c1 - c);
             for (int k0 = 0; k0 < in; k0 += KC) {
@@ -132,6 +132,12 @@ public final class CpuBackend implements Backend {
                 packPanel(w, c, nc, k0, kc, panel, weightRow);
                 boolean first = k0 == 0;
                 int r = 0;
+                for (; r + WIDE_MR <= rows; r += WIDE_MR) {
+                    outerProduct8(x, r * in + k0, in, panel, kc, tile);
+                    for (int i = 0; i < WIDE_MR; i++) {
+                        storeTile(out, (r + i) * outDim + c, nc, tile, i, first, bias, c);
+                    }
+                }
                 for (; r + MR <= rows; r += MR) {
                     int x0 = r * in + k0;
                     outerProduct4(x, x0, x0 + in, x0 + 2 * in, x0 + 3 * in, panel, 0, NR, kc, tile);
@@ -321,6 +327,65 @@ public final class CpuBackend implements Backend {
         c21.intoArray(tile, 5 * L);
         c30.intoArray(tile, 6 * L);
         c31.intoArray(tile, 7 * L);
+    }
+
+    /** Activation rows per tile of the matmul's wide micro-kernel. */
+    static final int WIDE_MR = 8;
+
+    /**
+     * {@link #outerProduct4} for eight rows of {@code a}, {@code aStride} apart, against a packed weight panel
+     * ({@code NR} columns per k): sixteen accumulators, so each k step's two panel loads feed sixteen FMAs
+     * instead of eight.
+     */
+    private static void outerProduct8(float[] a, int a0, int aStride, float[] panel, int n, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        int a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride, a4 = a3 + aStride, a5 = a4 + aStride;
+        int a6 = a5 + aStride, a7 = a6 + aStride;
+        for (int k = 0; k < n; k++) {
+            FloatVector b0 = FloatVector.fromArray(F, panel, k * NR);
+            FloatVector b1 = FloatVector.fromArray(F, panel, k * NR + L);
+            FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(F, a[a4 + k]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(F, a[a5 + k]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(F, a[a6 + k]);
+            c60 = v.fma(b0, c60);
+            c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(F, a[a7 + k]);
+            c70 = v.fma(b0, c70);
+            c71 = v.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L);
+        c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L);
+        c71.intoArray(tile, 15 * L);
     }
 
     /** One row of {@link #outerProduct4} (the remainder rows), into {@code tile[0, 2L)}. */
