@@ -2,55 +2,42 @@
 # The engine and sidecar benchmarks on the lent GPU, on the cuda backend, with a trained model: the device
 # numbers of `bench engine` (diffusion vs AR, the cache modes) and `bench sidecar` (batching at 1, 4 and
 # 16 concurrent requests, the typing simulation).
-# Needs .carry/gpu-bench from scripts/gpu/prepare-bench-carry.sh (name `.carry/gpu-bench` in the device
-# call's carry) and a model: .carry/gpu-bench/model.tar.xz (MODEL_DIR=... when preparing), or MODEL=DIR on
-# the device. Writes logs and JSON under $OUT (or ./gpu-out) and prints a short summary last.
-#   [MODEL=DIR] [QS_FORCE_RUN=1] scripts/gpu/bench-on-device.sh
+# Needs .carry/gpu from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry) and a
+# model: .carry/gpu/model.tar.xz (MODEL_DIR=... when preparing), or MODEL=DIR on the device. ALSO_TESTS=1
+# then runs the gpu-tagged tests in the same call (run-on-device.sh with ONLY_TESTS=1: one call instead of
+# two after a training run). Writes logs and JSON under $OUT (or ./gpu-out) and a short summary last.
+#   [MODEL=DIR] [ALSO_TESTS=1] [QS_FORCE_RUN=1] scripts/gpu/bench-on-device.sh
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-carry=.carry/gpu-bench
 out="${OUT:-$root/gpu-out}"
-work="${WORK:-/tmp/qs-bench}"
-mkdir -p "$out" "$work"
+mkdir -p "$out"
 
-if [[ ! -f "$carry/jre.tar.xz" || ! -f "$carry/app.tar.xz" ]]; then
-  echo "bench-on-device: $carry is missing; run scripts/gpu/prepare-bench-carry.sh here and carry .carry/gpu-bench" | tee "$out/summary.txt"
-  exit 2
-fi
 source "$root/scripts/gpu/device-env.sh"
 if ! gpu_answers; then
-  echo "bench-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
+  echo "bench-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
   exit 0
 fi
-command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
-
-# Unpack with Python's tarfile (xz through lzma), which every machine with python3 has; modes are kept.
-for part in jre app model; do
-  [[ -f "$carry/$part.tar.xz" && ! -e "$work/$part" ]] || continue
-  python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$carry/$part.tar.xz" "$work" \
-    || { echo "bench-on-device: could not unpack $carry/$part.tar.xz" | tee "$out/summary.txt"; exit 2; }
-done
-model="${MODEL:-$work/model}"
+unpack_carry "$out" || exit 2
 if [[ ! -f "$model/config.json" ]]; then
-  echo "bench-on-device: no model at $model; set MODEL=DIR or prepare with MODEL_DIR=... (see prepare-bench-carry.sh)" | tee "$out/summary.txt"
+  echo "bench-on-device: no model at $model; set MODEL=DIR or prepare with MODEL_DIR=... (see prepare-carry.sh)" | tee -a "$out/summary.txt"
   exit 2
 fi
-java="$work/jre/bin/java"
+command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
        -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
 export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== 1. bench engine (backend auto: cuda where a device answers)"
 start=$SECONDS
-timeout 300 "$java" "${flags[@]}" -jar "$work/app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
+timeout 300 "$java" "${flags[@]}" -jar "$app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
   > "$out/engine.json" 2> "$out/engine.log"
 engine_rc=$?
 engine_s=$((SECONDS - start))
 
 echo "== 2. bench sidecar"
 start=$SECONDS
-timeout 300 "$java" "${flags[@]}" -jar "$work/app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
+timeout 300 "$java" "${flags[@]}" -jar "$app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
   > "$out/sidecar.json" 2> "$out/sidecar.log"
 sidecar_rc=$?
 sidecar_s=$((SECONDS - start))
@@ -70,5 +57,11 @@ for name, keys in (("engine.json", ("backend", "diffusionVsArSpeedup", "cpuVsTor
     except Exception as e:
         print(f"  {name}: no result ({e})")
 PY
-} | tee "$out/summary.txt"
-[[ $engine_rc == 0 && $sidecar_rc == 0 ]]
+} | tee -a "$out/summary.txt"
+tests_rc=0
+if [[ "${ALSO_TESTS:-0}" == 1 ]]; then
+  echo "== 3. the gpu-tagged tests (run-on-device.sh, ONLY_TESTS=1)"
+  OUT="$out" WORK="$work" ONLY_TESTS=1 bash "$root/scripts/gpu/run-on-device.sh"
+  tests_rc=$?
+fi
+[[ $engine_rc == 0 && $sidecar_rc == 0 && $tests_rc == 0 ]]

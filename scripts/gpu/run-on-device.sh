@@ -1,41 +1,37 @@
 #!/usr/bin/env bash
 # The one GPU check of the cuda backend, for the lent device machine (no JDK, no Maven there).
-# Needs .carry/gpu/ from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry).
+# Needs .carry/gpu from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry).
 #   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache, device KV/context
 #      store entries) with the JUnit
 #      console launcher on the carried jlink runtime;
 #   2. the benchmark: Dream-7B-shaped model, random bf16 weights made on the device, dual-cache step at
 #      batch 1 against the weight-read roofline (bandwidth measured on the same card);
 #   3. the same model in PyTorch eager with the device's python3, for the side-by-side ratio.
-# Writes logs and JSON under $OUT (or ./gpu-out when OUT is unset) and prints a short table last.
+# Writes logs and JSON under $OUT (or ./gpu-out when OUT is unset) and prints a short table last (appended
+# to $OUT/summary.txt, which bench-on-device.sh with ALSO_TESTS=1 shares).
 # ONLY_TESTS=1 runs stage 1 alone (about 2 minutes).
 # Total well under 8 minutes on an H100; each stage has its own timeout.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-carry=.carry/gpu
 out="${OUT:-$root/gpu-out}"
 mkdir -p "$out"
-java="$carry/jre/bin/java"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Xmx8g)
 
-if [[ ! -x "$java" ]]; then
-  echo "run-on-device: $carry/jre is missing; run scripts/gpu/prepare-carry.sh here and carry .carry/gpu" | tee "$out/summary.txt"
-  exit 2
-fi
 source "$root/scripts/gpu/device-env.sh"
 if ! gpu_answers; then
-  echo "run-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee "$out/summary.txt"
+  echo "run-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
   exit 0
 fi
+unpack_carry "$out" || exit 2
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv 2>&1 | tee "$out/gpu.txt"
 
-cp_main="$carry/lib/*"
+cp_main="$app/gpu-sidecar.jar:$(ls "$app"/lib/*.jar | tr '\n' ':')"
 
 echo "== 1. gpu-tagged tests"
 start=$SECONDS
-timeout 240 "$java" "${flags[@]}" -jar "$carry/junit-platform-console-standalone.jar" execute \
-  --class-path "$carry/test:$(ls $carry/lib/*.jar | tr '\n' ':')" \
+timeout 240 "$java" "${flags[@]}" -jar "$app/junit-platform-console-standalone.jar" execute \
+  --class-path "$app/test:$cp_main" \
   --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest --select-class dev.quicksilver.cuda.DeviceKvStoreTest \
   --details=tree --disable-banner --reports-dir "$out/junit" 2>&1 | tee "$out/tests.log"
 tests_rc=${PIPESTATUS[0]}
@@ -44,7 +40,7 @@ tests_s=$((SECONDS - start))
 [[ -d "$out/junit" ]] && cp "$out/junit/TEST-junit-jupiter.xml" "$out/" 2>/dev/null; rm -rf "$out/junit"   # $OUT brings back 8 files at most
 
 if [[ "${ONLY_TESTS:-0}" == 1 ]]; then   # the tests alone, when device time is short
-  grep -E "tests (successful|failed|skipped)" "$out/tests.log" | tee "$out/summary.txt"
+  { echo "== gpu tests: rc=$tests_rc, ${tests_s}s"; grep -E "tests (successful|failed|skipped)" "$out/tests.log"; } | tee -a "$out/summary.txt"
   exit "$tests_rc"
 fi
 
@@ -79,5 +75,5 @@ try:
 except Exception as e:
     print("  (no ratio: " + str(e) + ")")
 PY
-} | tee "$out/summary.txt"
+} | tee -a "$out/summary.txt"
 [[ $tests_rc == 0 && $bench_rc == 0 ]]
