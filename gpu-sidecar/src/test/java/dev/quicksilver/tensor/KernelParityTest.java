@@ -56,6 +56,15 @@ class KernelParityTest {
         return new WeightTensor("test", dtype, shape, seg, Path.of("memory"));
     }
 
+    /** The build's reruns at narrower vectors ask for a lane count: make sure the JVM gave it. */
+    @Test
+    void runsAtTheVectorWidthTheBuildAsked() {
+        String expected = System.getProperty("quicksilver.expectedLanes");
+        if (expected != null) {
+            assertEquals(Integer.parseInt(expected), CpuBackend.lanes(), "float lanes of SPECIES_PREFERRED");
+        }
+    }
+
     static Stream<Arguments> matmulShapes() {
         // rows, in, out: single rows (AR decode) and two (the dot-product path), row counts around the
         // 8-row tile (partial tiles of 3-7 rows padded, 1-2 leftover rows one at a time), `in` around the
