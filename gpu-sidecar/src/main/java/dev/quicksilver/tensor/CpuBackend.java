@@ -501,10 +501,39 @@ public final class CpuBackend implements Backend {
     // element-wise and row-wise kernels
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * Elements below which a row-wise or element-wise kernel runs on the caller's thread: a 33-row step's
+     * norms stay serial, a batched step's or a whole canvas's are split (left serial, they were ~5% of a
+     * 16-canvas forward on 2 cores, and Amdahl's share grows with the cores).
+     */
+    private static final int ELEMENTWISE_PARALLEL_THRESHOLD = 1 << 16;
+
+    /** {@code body(from, to)} over {@code [0, count)} in chunks, in parallel when {@code elements} is large. */
+    private void parallelChunks(int count, long elements, int granule, RangeBody body) {
+        int tasks = elements < ELEMENTWISE_PARALLEL_THRESHOLD ? 1
+                : (int) Math.min(parallelism * 4L, Math.max(1, count / Math.max(1, granule)));
+        parallelFor(tasks, task -> {
+            int from = (int) ((long) count * task / tasks) / granule * granule;
+            int to = task == tasks - 1 ? count : (int) ((long) count * (task + 1) / tasks) / granule * granule;
+            if (from < to) {
+                body.run(from, to);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface RangeBody {
+        void run(int from, int to);
+    }
+
     @Override
     public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
+        parallelChunks(rows, (long) rows * dim, 1, (r0, r1) -> rmsNormRows(x, r0, r1, dim, weight, eps, out));
+    }
+
+    private static void rmsNormRows(float[] x, int r0, int r1, int dim, float[] weight, float eps, float[] out) {
         int upper = F.loopBound(dim);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int base = r * dim;
             FloatVector acc = FloatVector.zero(F);
             for (int i = 0; i < upper; i += L) {
@@ -528,9 +557,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int rows, int heads, int headDim, float[] cos, float[] sin) {
+        parallelChunks(rows, (long) rows * heads * headDim, 1, (r0, r1) -> ropeRows(x, r0, r1, heads, headDim, cos, sin));
+    }
+
+    private static void ropeRows(float[] x, int r0, int r1, int heads, int headDim, float[] cos, float[] sin) {
         int half = headDim / 2;
         int upper = F.loopBound(half);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int table = r * half;
             for (int h = 0; h < heads; h++) {
                 int base = (r * heads + h) * headDim;
@@ -556,13 +589,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int n) {
-        int upper = F.loopBound(n);
-        for (int i = 0; i < upper; i += L) {
+        parallelChunks(n, n, L, (from, to) -> swigluRange(gate, up, from, to));
+    }
+
+    private static void swigluRange(float[] gate, float[] up, int from, int to) {
+        int upper = from + F.loopBound(to - from);
+        for (int i = from; i < upper; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, i);
             FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
             silu.mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
-        for (int i = upper; i < n; i++) {
+        for (int i = upper; i < to; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
@@ -570,11 +607,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void add(float[] x, float[] y, int n) {
-        int upper = F.loopBound(n);
-        for (int i = 0; i < upper; i += L) {
+        parallelChunks(n, n, L, (from, to) -> addRange(x, y, from, to));
+    }
+
+    private static void addRange(float[] x, float[] y, int from, int to) {
+        int upper = from + F.loopBound(to - from);
+        for (int i = from; i < upper; i += L) {
             FloatVector.fromArray(F, x, i).add(FloatVector.fromArray(F, y, i)).intoArray(x, i);
         }
-        for (int i = upper; i < n; i++) {
+        for (int i = upper; i < to; i++) {
             x[i] += y[i];
         }
     }
@@ -624,7 +665,6 @@ public final class CpuBackend implements Backend {
 
     /** Query rows (of one kv head's group) per attention tile: the rows of {@link #outerProduct8}. */
     static final int ATTENTION_ROWS = MR;
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
     /**
      * Attention as two small matrix products per (canvas, kv head), in the matmul's outer-product form (no
@@ -678,12 +718,11 @@ public final class CpuBackend implements Backend {
                 float[] k = new float[headDim * keysPadded];
                 float[] vv = new float[nKeys * dimPadded];
                 for (int t = 0; t < nKeys; t++) {
-                    long at = ((long) t * shape.kvDim() + (long) g * headDim) * Float.BYTES;
-                    MemorySegment.copy(job.keys(), FLOAT_LE, at, row, 0, headDim);
+                    job.copyKey(t, shape.kvDim(), g * headDim, headDim, row, 0);
                     for (int d = 0; d < headDim; d++) {
                         k[d * keysPadded + t] = row[d];
                     }
-                    MemorySegment.copy(job.values(), FLOAT_LE, at, vv, t * dimPadded, headDim);
+                    job.copyValue(t, shape.kvDim(), g * headDim, headDim, vv, t * dimPadded);
                 }
                 kt[item] = k;
                 v[item] = vv;

@@ -1,8 +1,5 @@
 package dev.quicksilver.tensor;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -10,9 +7,6 @@ import java.util.List;
  * attempt at speed. Other backends are tested against this one, so clarity wins every trade-off here.
  */
 public final class ReferenceBackend implements Backend {
-
-    private static final ValueLayout.OfFloat F32 =
-            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public String name() {
@@ -111,39 +105,43 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void attention(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal) {
         for (AttentionJob job : jobs) {
-            attention(q, out, job.qRow0(), job.nQ(), job.firstPosition(), job.keys(), job.values(), job.nKeys(),
-                    shape, causal);
+            attention(q, out, job, shape, causal);
         }
     }
 
     /** One canvas: every query row, every head, one key at a time. */
-    private void attention(float[] q, float[] out, int qRow0, int nQ, int firstPosition, MemorySegment keys,
-                           MemorySegment values, int nKeys, AttentionShape shape, boolean causal) {
+    private void attention(float[] q, float[] out, AttentionJob job, AttentionShape shape, boolean causal) {
         int headDim = shape.headDim();
         int qDim = shape.qDim();
         int kvDim = shape.kvDim();
         float scale = shape.scale();
-        float[] scores = new float[nKeys];
-        for (int i = 0; i < nQ; i++) {
-            int position = firstPosition + i;
-            int visible = causal ? Math.min(position + 1, nKeys) : nKeys;
+        float[] scores = new float[job.nKeys()];
+        float[] key = new float[headDim];
+        float[][] values = new float[job.nKeys()][headDim];
+        for (int i = 0; i < job.nQ(); i++) {
+            int position = job.firstPosition() + i;
+            int visible = causal ? Math.min(position + 1, job.nKeys()) : job.nKeys();
             for (int h = 0; h < shape.heads(); h++) {
                 int kvHead = h / shape.group();
-                int qBase = (qRow0 + i) * qDim + h * headDim;
+                int qBase = (job.qRow0() + i) * qDim + h * headDim;
                 // scores[t] = q . k_t / sqrt(headDim)
                 for (int t = 0; t < visible; t++) {
+                    job.copyKey(t, kvDim, kvHead * headDim, headDim, key, 0);
                     float dot = 0f;
                     for (int d = 0; d < headDim; d++) {
-                        dot += q[qBase + d] * keys.getAtIndex(F32, (long) t * kvDim + kvHead * headDim + d);
+                        dot += q[qBase + d] * key[d];
                     }
                     scores[t] = dot * scale;
                 }
                 softmax(scores, 0, visible);
                 // out = sum_t p_t * v_t
+                for (int t = 0; t < visible; t++) {
+                    job.copyValue(t, kvDim, kvHead * headDim, headDim, values[t], 0);
+                }
                 for (int d = 0; d < headDim; d++) {
                     float sum = 0f;
                     for (int t = 0; t < visible; t++) {
-                        sum += scores[t] * values.getAtIndex(F32, (long) t * kvDim + kvHead * headDim + d);
+                        sum += scores[t] * values[t][d];
                     }
                     out[qBase + d] = sum;
                 }

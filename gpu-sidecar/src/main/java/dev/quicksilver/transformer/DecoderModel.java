@@ -6,9 +6,6 @@ import dev.quicksilver.tensor.AttentionShape;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.WeightStore;
 import dev.quicksilver.tensor.WeightTensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +21,6 @@ import java.util.List;
  * buffers; the backend's pool is shared), provided no KvCache is used by two calls at the same time.
  */
 public abstract sealed class DecoderModel implements LanguageModel permits Qwen2Model, LladaModel {
-
-    /** Keys and values are little-endian floats, as the backends read them. */
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     protected final ModelConfig config;
     protected final Backend backend;
@@ -151,11 +145,11 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
     /**
      * Attention of every request over its canvas: {@code pass.q} (RoPE applied) against the keys of the
      * positions it sees, into {@code pass.attn}. The window's keys/values were just computed into
-     * {@code pass.k}/{@code pass.v}; the others come from the request's cache. One backend call for the
-     * whole batch, so the backend can spread the canvases over its threads together.
+     * {@code pass.k}/{@code pass.v}; the others come from the request's cache, read where they lie (the
+     * backend reads each key once; a step's window is never copied next to its cached neighbours). One
+     * backend call for the whole batch, so the backend can spread the canvases over its threads together.
      */
     protected final void attend(int layer, ForwardPass pass) {
-        int kvDim = shape.kvDim();
         List<AttentionJob> jobs = new ArrayList<>(pass.requests.size());
         for (int i = 0; i < pass.requests.size(); i++) {
             ForwardRequest r = pass.requests.get(i);
@@ -163,35 +157,17 @@ public abstract sealed class DecoderModel implements LanguageModel permits Qwen2
             int rows = r.windowLength();
             int keyCount = pass.keyCount(i);
             HostKvCache cache = pass.caches[i];
-            MemorySegment keys;
-            MemorySegment values;
-            boolean windowIsEverything = r.windowStart() == 0 && r.windowEnd() == keyCount;
-            // Attention always reads native segments: one segment kind keeps the backend's vector loads
-            // monomorphic (a profile showed heap and native segments mixed at one call site halving the
-            // speed of every later forward). Copies below are per layer and small next to the matmuls.
-            long rowBytes = (long) kvDim * Float.BYTES;
             if (r.storeInCache()) {
                 // Refresh or AR step: the window goes into the cache, which then holds every attended position.
                 cache.write(layer, r.windowStart(), pass.k, pass.v, row0, rows);
-                keys = cache.keys(layer);
-                values = cache.values(layer);
+                jobs.add(new AttentionJob(row0, rows, r.windowStart(), cache.keys(layer), cache.values(layer),
+                        keyCount));
             } else {
-                // The request's own rows in the window; cached keys around it, if any.
-                keys = pass.scratchKeys(i, keyCount * rowBytes);
-                values = pass.scratchValues(i, keyCount * rowBytes);
-                if (cache != null && !windowIsEverything) {
-                    MemorySegment.copy(cache.keys(layer), 0, keys, 0, r.windowStart() * rowBytes);
-                    MemorySegment.copy(cache.values(layer), 0, values, 0, r.windowStart() * rowBytes);
-                    long after = r.windowEnd() * rowBytes;
-                    MemorySegment.copy(cache.keys(layer), after, keys, after, (keyCount - r.windowEnd()) * rowBytes);
-                    MemorySegment.copy(cache.values(layer), after, values, after, (keyCount - r.windowEnd()) * rowBytes);
-                }
-                MemorySegment.copy(pass.k, row0 * kvDim, keys, FLOAT_LE, r.windowStart() * rowBytes,
-                        rows * kvDim);
-                MemorySegment.copy(pass.v, row0 * kvDim, values, FLOAT_LE, r.windowStart() * rowBytes,
-                        rows * kvDim);
+                // The window from this forward's rows; the cached keys around it, if any (without a cache the
+                // window is every position: see ForwardRequest).
+                jobs.add(new AttentionJob(row0, rows, r.windowStart(), cache == null ? null : cache.keys(layer),
+                        cache == null ? null : cache.values(layer), keyCount, pass.k, pass.v));
             }
-            jobs.add(new AttentionJob(row0, rows, r.windowStart(), keys, values, keyCount));
         }
         backend.attention(pass.q, pass.attn, jobs, shape, pass.causal);
     }

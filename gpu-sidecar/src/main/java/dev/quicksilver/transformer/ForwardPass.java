@@ -1,8 +1,6 @@
 package dev.quicksilver.transformer;
 
 import dev.quicksilver.model.ModelConfig;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -37,11 +35,6 @@ final class ForwardPass {
     final float[] proj;     // [R, hidden]
     final float[] gate;     // [R, intermediate]
     final float[] up;       // [R, intermediate]
-    /** Per request, native scratch for the keys/values it attends to (window rows, plus cached ones). */
-    private final MemorySegment[] scratchKeys;
-    private final MemorySegment[] scratchValues;
-    /** Owns the scratch; freed by the GC with the pass (attention reads it from the pool's threads). */
-    private final Arena scratchArena = Arena.ofAuto();
 
     ForwardPass(Object model, ModelConfig c, List<ForwardRequest> requests, AttentionKind kind,
                 RotaryEmbedding rope, int embeddingRows) {
@@ -52,8 +45,6 @@ final class ForwardPass {
         this.causal = kind == AttentionKind.CAUSAL;
         this.rowStart = new int[requests.size()];
         this.caches = new HostKvCache[requests.size()];
-        this.scratchKeys = new MemorySegment[requests.size()];
-        this.scratchValues = new MemorySegment[requests.size()];
         int total = 0;
         for (int i = 0; i < requests.size(); i++) {
             ForwardRequest r = requests.get(i);
@@ -88,21 +79,6 @@ final class ForwardPass {
         this.proj = new float[rows * c.hiddenSize()];
         this.gate = new float[rows * c.intermediateSize()];
         this.up = new float[rows * c.intermediateSize()];
-    }
-
-    /** Request i's key scratch, {@code bytes} long, allocated on first use and reused by every layer. */
-    MemorySegment scratchKeys(int i, long bytes) {
-        if (scratchKeys[i] == null) {
-            scratchKeys[i] = scratchArena.allocate(bytes, 64);
-        }
-        return scratchKeys[i];
-    }
-
-    MemorySegment scratchValues(int i, long bytes) {
-        if (scratchValues[i] == null) {
-            scratchValues[i] = scratchArena.allocate(bytes, 64);
-        }
-        return scratchValues[i];
     }
 
     /** Number of keys request i attends over: the whole canvas, or up to its window's end (causal). */

@@ -198,8 +198,9 @@ class KernelParityTest {
     }
 
     static Stream<Arguments> oddSizes() {
+        // the last two are large enough (over 64K elements) for the kernels to split the rows over the team
         return Stream.of(Arguments.of(1, 1), Arguments.of(2, 7), Arguments.of(3, 17), Arguments.of(1, 64),
-                Arguments.of(5, 67), Arguments.of(2, 200));
+                Arguments.of(5, 67), Arguments.of(2, 200), Arguments.of(1100, 67), Arguments.of(700, 97));
     }
 
     @Test
@@ -240,6 +241,58 @@ class KernelParityTest {
             REF.attention(q, expected, job, shape, causal);
             CPU.attention(q, actual, job, shape, causal);
             assertClose(expected, actual, TOL, "attention causal=" + causal);
+        }
+    }
+
+    /**
+     * A denoising step's job: the window's keys and values read from the forward's own rows, the rest
+     * from the cache segment (whose window rows hold stale values that must not be read), and a job with
+     * no segment at all (every position its own). Each must equal the same attention with every key in one
+     * segment, in both backends.
+     */
+    @Test
+    void attentionReadsTheWindowFromTheForwardsOwnRows() {
+        AttentionShape shape = new AttentionShape(6, 2, 64);
+        int kvDim = shape.kvDim();
+        Random rnd = new Random(11);
+        int nKeys = 90, windowStart = 40, nQ = 33, qRow0 = 5;
+        float[] all = random(rnd, nKeys * kvDim);
+        float[] allValues = random(rnd, nKeys * kvDim);
+        float[] own = new float[(qRow0 + nQ) * kvDim];
+        float[] ownValues = new float[(qRow0 + nQ) * kvDim];
+        System.arraycopy(all, windowStart * kvDim, own, qRow0 * kvDim, nQ * kvDim);
+        System.arraycopy(allValues, windowStart * kvDim, ownValues, qRow0 * kvDim, nQ * kvDim);
+        float[] stale = all.clone();
+        float[] staleValues = allValues.clone();
+        java.util.Arrays.fill(stale, windowStart * kvDim, (windowStart + nQ) * kvDim, Float.NaN);
+        java.util.Arrays.fill(staleValues, windowStart * kvDim, (windowStart + nQ) * kvDim, Float.NaN);
+        float[] q = random(rnd, (qRow0 + nQ) * shape.qDim());
+        AttentionJob inSegments = new AttentionJob(qRow0, nQ, windowStart, MemorySegment.ofArray(all),
+                MemorySegment.ofArray(allValues), nKeys);
+        AttentionJob windowOwn = new AttentionJob(qRow0, nQ, windowStart, MemorySegment.ofArray(stale),
+                MemorySegment.ofArray(staleValues), nKeys, own, ownValues);
+
+        int wholeKeys = nQ; // a canvas computed whole, without a cache
+        float[] wholeOwn = random(rnd, (qRow0 + wholeKeys) * kvDim);
+        float[] wholeOwnValues = random(rnd, (qRow0 + wholeKeys) * kvDim);
+        AttentionJob wholeInSegments = new AttentionJob(qRow0, wholeKeys, 0,
+                MemorySegment.ofArray(java.util.Arrays.copyOfRange(wholeOwn, qRow0 * kvDim, wholeOwn.length)),
+                MemorySegment.ofArray(java.util.Arrays.copyOfRange(wholeOwnValues, qRow0 * kvDim, wholeOwnValues.length)),
+                wholeKeys);
+        AttentionJob wholeOwnOnly = new AttentionJob(qRow0, wholeKeys, 0, null, null, wholeKeys, wholeOwn,
+                wholeOwnValues);
+
+        for (Backend backend : new Backend[] {REF, CPU}) {
+            for (boolean causal : new boolean[] {false, true}) {
+                float[] expected = new float[q.length];
+                float[] actual = new float[q.length];
+                backend.attention(q, expected, List.of(inSegments), shape, causal);
+                backend.attention(q, actual, List.of(windowOwn), shape, causal);
+                assertClose(expected, actual, 1e-6, backend.name() + " window from own rows, causal=" + causal);
+                backend.attention(q, expected, List.of(wholeInSegments), shape, causal);
+                backend.attention(q, actual, List.of(wholeOwnOnly), shape, causal);
+                assertClose(expected, actual, 1e-6, backend.name() + " every key its own, causal=" + causal);
+            }
         }
     }
 
