@@ -24,7 +24,8 @@ import java.nio.ByteOrder;
 public record AttentionJob(int qRow0, int nQ, int firstPosition, MemorySegment keys, MemorySegment values,
                            int nKeys, float[] ownKeys, float[] ownValues) {
 
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public AttentionJob {
         if ((ownKeys == null) != (ownValues == null) || (keys == null) != (values == null)) {

@@ -35,14 +35,18 @@ import jdk.incubator.vector.VectorSpecies;
  * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
  * comment for why it is not a ForkJoinPool. A matmul is split over output columns (each task
  * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
- * but read-only inputs); attention is split over (head, query row) pairs. Each leaf task allocates its
- * own scratch (a panel, a score row) once, outside the inner loops. The backend holds no other state;
- * a call that finds the team busy with another thread's call runs on its own thread. Small problems run on the caller's
- * thread, where forking would cost more than it saves.
+ * but read-only inputs); attention first over (canvas, kv head) key layouts, then over tiles of (query
+ * position, head) pairs of every canvas; norms, rope and element-wise kernels over row or element ranges
+ * when they are large. Each leaf task allocates its own scratch (a panel, a score row) once, outside the
+ * inner loops. The backend holds no other state; a call that finds the team busy with another thread's
+ * call runs on its own thread. Small problems run on the caller's thread, where forking would cost more
+ * than it saves.
  *
  * <p><b>Vector width.</b> Everything is written once against {@link FloatVector#SPECIES_PREFERRED}; the
  * bf16/f16 loads use the short species with the same lane count. Tails (sizes that are not a multiple of
- * the lane count) are finished with scalar loops.
+ * the lane count) are finished with scalar loops. The one width-specific path is the in-register 16x16
+ * transpose of bf16 weight panels (16 lanes: AVX-512); other widths pack those panels element by element.
+ * The build reruns the kernel tests at 8 and 4 lanes.
  */
 public final class CpuBackend implements Backend {
 
@@ -557,7 +561,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int rows, int heads, int headDim, float[] cos, float[] sin) {
-        parallelChunks(rows, (long) rows * heads * headDim, 1, (r0, r1) -> ropeRows(x, r0, r1, heads, headDim, cos, sin));
+        parallelChunks(rows, (long) rows * heads * headDim, 1,
+                (r0, r1) -> ropeRows(x, r0, r1, heads, headDim, cos, sin));
     }
 
     private static void ropeRows(float[] x, int r0, int r1, int heads, int headDim, float[] cos, float[] sin) {

@@ -277,7 +277,8 @@ class KernelParityTest {
         float[] wholeOwnValues = random(rnd, (qRow0 + wholeKeys) * kvDim);
         AttentionJob wholeInSegments = new AttentionJob(qRow0, wholeKeys, 0,
                 MemorySegment.ofArray(java.util.Arrays.copyOfRange(wholeOwn, qRow0 * kvDim, wholeOwn.length)),
-                MemorySegment.ofArray(java.util.Arrays.copyOfRange(wholeOwnValues, qRow0 * kvDim, wholeOwnValues.length)),
+                MemorySegment.ofArray(
+                        java.util.Arrays.copyOfRange(wholeOwnValues, qRow0 * kvDim, wholeOwnValues.length)),
                 wholeKeys);
         AttentionJob wholeOwnOnly = new AttentionJob(qRow0, wholeKeys, 0, null, null, wholeKeys, wholeOwn,
                 wholeOwnValues);
