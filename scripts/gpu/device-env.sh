@@ -26,6 +26,12 @@ unpack_carry() {
   java="$work/jre/bin/java"
   app="$work/app"
   model="${MODEL:-$work/model}"
+  if [[ ! -f "$model/config.json" && -n "${MODEL:-}" && -f "$work/model/config.json" ]]; then
+    # MODEL names a model trained by an earlier call, but this machine is a fresh one (it went cold
+    # between the calls): the carried model is better than none, and the summary says which ran.
+    echo "$(basename "$0"): no model at $MODEL (a fresh machine?); using the carried one instead" | tee -a "$out/summary.txt"
+    model="$work/model"
+  fi
 }
 
 cublas_dirs=$(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/cu*/lib /usr/local/lib/python3*/dist-packages/nvidia/cu*/lib 2>/dev/null | tr '\n' ':')
