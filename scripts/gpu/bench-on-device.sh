@@ -37,7 +37,9 @@ engine_s=$((SECONDS - start))
 
 echo "== 2. bench sidecar"
 start=$SECONDS
-timeout 300 "$java" "${flags[@]}" -jar "$app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
+# The scheduler's step log (canvases, rows, forward ms per step) goes to sidecar.log: where the time goes.
+timeout 300 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
+  -jar "$app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
   > "$out/sidecar.json" 2> "$out/sidecar.log"
 sidecar_rc=$?
 sidecar_s=$((SECONDS - start))
