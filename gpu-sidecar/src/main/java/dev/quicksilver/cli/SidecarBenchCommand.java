@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * same code {@code serve} runs), side by side in one run:
  * <ol>
  *   <li>batching: 1, 4 and 16 concurrent requests against the same requests one at a time (tokens/s,
- *       p50/p95 latency); EOS is ignored so every request writes exactly {@code --tokens} tokens;</li>
+ *       p50/p95 latency), {@code --repeats} pairs per level, the speedup being the median of the pairs';
+ *       EOS is ignored so every request writes exactly {@code --tokens} tokens;</li>
  *   <li>typing: a real Java file replayed keystroke by keystroke (prefix grows by one character, a
  *       context segment from another file in front), with the cross-request context cache off and on:
  *       latency, chunk hit rate, positions reused, and how often the two give the same completion;</li>
@@ -67,6 +68,10 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "32", description = "Tokens per request in the batching part (default ${DEFAULT-VALUE}).")
     int tokens;
 
+    @Option(names = "--repeats", defaultValue = "3", description = "Batching: side-by-side pairs (one at a time, "
+            + "then together) per concurrency level; the speedup is the median of the pairs' (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--keystrokes", defaultValue = "30", description = "Keystrokes replayed; 0 skips the typing part (default ${DEFAULT-VALUE}).")
     int keystrokes;
 
@@ -87,6 +92,21 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     record Run(double wallMs, long tokens, List<Double> latencies, double cpuMs) {
         Run(double wallMs, long tokens, List<Double> latencies) {
             this(wallMs, tokens, latencies, 0);
+        }
+
+        /** Several runs as one: their wall and CPU times and tokens summed, their latencies together. */
+        static Run pooled(List<Run> runs) {
+            List<Double> latencies = new ArrayList<>();
+            double wall = 0;
+            double cpu = 0;
+            long tokens = 0;
+            for (Run r : runs) {
+                latencies.addAll(r.latencies());
+                wall += r.wallMs();
+                cpu += r.cpuMs();
+                tokens += r.tokens();
+            }
+            return new Run(wall, tokens, latencies, cpu);
         }
 
         double tokensPerSecond() {
@@ -123,24 +143,41 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                 runConcurrent(stub, requests.subList(0, 4)); // JIT and thread pools warm before timing
                 runSequential(stub, requests.subList(0, 2));
                 for (int c : new int[] {1, 4, 16}) {
+                    // Pairs side by side, repeated: a shared machine's noise moves single runs by 10-20%.
                     List<DenoiseRequest> batch = requests.subList(0, c);
-                    Run seq = runSequential(stub, batch);
-                    Run conc = runConcurrent(stub, batch);
+                    List<Run> seqs = new ArrayList<>();
+                    List<Run> concs = new ArrayList<>();
+                    JsonArray speedups = new JsonArray();
+                    List<Double> ratios = new ArrayList<>();
+                    List<Double> cpuRatios = new ArrayList<>();
+                    for (int rep = 0; rep < Math.max(1, repeats); rep++) {
+                        Run seq = runSequential(stub, batch);
+                        Run conc = runConcurrent(stub, batch);
+                        seqs.add(seq);
+                        concs.add(conc);
+                        ratios.add(conc.tokensPerSecond() / seq.tokensPerSecond());
+                        cpuRatios.add(seq.cpuMs() / conc.cpuMs());
+                        speedups.add(Json.round(ratios.getLast(), 2));
+                    }
+                    Run seq = Run.pooled(seqs);
+                    Run conc = Run.pooled(concs);
+                    double speedup = median(ratios);
                     JsonObject level = new JsonObject();
                     level.addProperty("concurrency", c);
                     level.addProperty("sequentialTokensPerSecond", Json.round(seq.tokensPerSecond(), 1));
                     level.addProperty("concurrentTokensPerSecond", Json.round(conc.tokensPerSecond(), 1));
-                    level.addProperty("speedup", Json.round(conc.tokensPerSecond() / seq.tokensPerSecond(), 2));
+                    level.addProperty("speedup", Json.round(speedup, 2));
+                    level.add("speedupRuns", speedups);
                     level.addProperty("sequentialP50Ms", Json.round(seq.p(0.5), 1));
                     level.addProperty("sequentialP95Ms", Json.round(seq.p(0.95), 1));
                     level.addProperty("concurrentP50Ms", Json.round(conc.p(0.5), 1));
                     level.addProperty("concurrentP95Ms", Json.round(conc.p(0.95), 1));
                     level.addProperty("sequentialCpuS", Json.round(seq.cpuMs() / 1000, 2));
                     level.addProperty("concurrentCpuS", Json.round(conc.cpuMs() / 1000, 2));
-                    level.addProperty("speedupPerCpuSecond", Json.round(seq.cpuMs() / conc.cpuMs(), 2));
+                    level.addProperty("speedupPerCpuSecond", Json.round(median(cpuRatios), 2));
                     levels.add(level);
                     if (c == 16) {
-                        result.addProperty("batchingSpeedup16", Json.round(conc.tokensPerSecond() / seq.tokensPerSecond(), 2));
+                        result.addProperty("batchingSpeedup16", Json.round(speedup, 2));
                     }
                 }
             }
@@ -315,6 +352,12 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     /** Tokens the model committed (with EOS ignored: the whole budget), not the text kept before an EOS. */
     private static long tokens(Result r) {
         return r.getStats().getTokensCommitted();
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static JsonObject typingJson(Typing t) {
