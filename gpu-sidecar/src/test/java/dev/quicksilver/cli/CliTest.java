@@ -201,6 +201,35 @@ class CliTest {
         }
     }
 
+    /**
+     * The sidecar benchmark end to end through the real gRPC server, on a tiny model: every concurrency
+     * level with one speedup per side-by-side pair, the median as {@code batchingSpeedup16}, and the typing
+     * and exact-match parts.
+     */
+    @Test
+    void benchSidecarRepeatsEachLevelAndReportsTheMedianPair() {
+        Run r = run("bench", "sidecar", "--model", MODEL, "--backend", "cpu", "--tokens", "4", "--repeats", "3",
+                "--keystrokes", "2", "--eval-cases", "1", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        var levels = j.getAsJsonArray("batching");
+        assertEquals(3, levels.size(), "concurrency 1, 4 and 16");
+        for (var level : levels) {
+            var runs = level.getAsJsonObject().getAsJsonArray("speedupRuns");
+            assertEquals(3, runs.size(), "one speedup per pair");
+            double[] sorted = new double[3];
+            for (int i = 0; i < 3; i++) {
+                sorted[i] = runs.get(i).getAsDouble();
+            }
+            java.util.Arrays.sort(sorted);
+            assertEquals(sorted[1], level.getAsJsonObject().get("speedup").getAsDouble(), 1e-9, "the median pair");
+        }
+        assertEquals(levels.get(2).getAsJsonObject().get("speedup").getAsDouble(),
+                j.get("batchingSpeedup16").getAsDouble(), 1e-9);
+        assertEquals(2, j.getAsJsonObject("typing").get("keystrokes").getAsInt());
+        assertEquals(1, j.getAsJsonObject("eval").get("cases").getAsInt());
+    }
+
     @Test
     void bareBenchAsksWhichBenchmark() {
         Run r = run("bench");
