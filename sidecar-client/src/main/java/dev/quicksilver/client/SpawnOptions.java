@@ -1,5 +1,6 @@
 package dev.quicksilver.client;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +35,29 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
                            String token) {
 
     /**
-     * The JVM flags every sidecar needs (the launcher's {@code MODEL_JVM_FLAGS}). {@code -Xmn512m} fixes the
+     * The JVM flags every sidecar needs (the launcher's {@code MODEL_JVM_FLAGS}). {@code -Xmn} fixes the
      * young generation: with ParallelGC's adaptive sizing, each resize of eden made the forwards of the
-     * next second fault in fresh pages and run 3-4x slower.
+     * next second fault in fresh pages and run 3-4x slower. 512 MiB, or an eighth of the machine's memory
+     * where that is less (a young generation as large as the default heap, a quarter of memory, makes the
+     * JVM warn on every start).
      */
     public static final List<String> REQUIRED_JVM_FLAGS = List.of(
             "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC", "-Xss4m", "-Xmn512m");
+            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC", "-Xss4m",
+            youngGenerationFlag(physicalMemoryBytes()));
+
+    /** {@code -Xmn} of 512 MiB, or an eighth of {@code memoryBytes} where that is less (64 MiB at least). */
+    static String youngGenerationFlag(long memoryBytes) {
+        long mib = memoryBytes <= 0 ? 512 : Math.max(64, Math.min(512, memoryBytes / 8 / (1L << 20)));
+        return "-Xmn" + mib + "m";
+    }
+
+    private static long physicalMemoryBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
 
     public static final String MAIN_CLASS = "dev.quicksilver.cli.SidecarCli";
 
