@@ -2,6 +2,7 @@ package dev.quicksilver.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.quicksilver.cli.CanvasFit.CanvasText;
 import dev.quicksilver.decode.CanvasResult;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.Decoder;
@@ -107,23 +108,39 @@ public final class EvalCommand implements Callable<Integer> {
             // One untimed decode first: a cold JVM runs the Vector API kernels interpreted for a while, and
             // that start-up cost is not what ms per case is meant to show.
             EvalCase first = all.getFirst();
-            Decoder.generate(loaded.model(), options, loaded.canvas(first.prefix(),
-                    fixedLength != null ? fixedLength : Math.max(1, loaded.encode(first.middle()).length),
-                    first.suffix(), options.mode()));
+            int firstBudget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(first.middle()).length);
+            CanvasText firstText = fitted(loaded, first, firstBudget);
+            Decoder.generate(loaded.model(), options, loaded.canvas(firstText.prefix(), firstBudget,
+                    firstText.suffix(), options.mode()));
             List<Outcome> outcomes = new ArrayList<>();
+            int truncated = 0;
             for (EvalCase c : all) {
                 int budget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(c.middle()).length);
+                CanvasText text = fitted(loaded, c, budget);
+                truncated += text.equals(new CanvasText("", c.prefix(), c.suffix())) ? 0 : 1;
                 Decoder.Generation g = Decoder.generate(loaded.model(), options,
-                        loaded.canvas(c.prefix(), budget, c.suffix(), options.mode()));
+                        loaded.canvas(text.prefix(), budget, text.suffix(), options.mode()));
                 CanvasResult r = g.first();
                 String completion = loaded.decode(r.tokens());
                 outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
                         TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
                         (int) g.stats().tokensCommitted(), g.stats().totalMs()));
             }
-            report(outcomes, options, loaded, fixedLength);
+            report(outcomes, options, loaded, fixedLength, truncated);
         }
         return 0;
+    }
+
+    /**
+     * The case's prefix and suffix, cut where the model's positions would not hold them with the hole (a
+     * short-context model on a case file made for the embedded one); counted in the report.
+     */
+    private static CanvasText fitted(LoadedModel loaded, EvalCase c, int budget) {
+        try {
+            return CanvasFit.fit(loaded, new CanvasText("", c.prefix(), c.suffix()), budget, 0);
+        } catch (CliException e) {
+            throw new CliException("case " + c.id() + ": " + e.getMessage());
+        }
     }
 
     private static Integer parseLength(String length) {
@@ -141,7 +158,8 @@ public final class EvalCommand implements Callable<Integer> {
         throw new CliException("--length must be oracle or a positive number of tokens, got '" + length + "'");
     }
 
-    private void report(List<Outcome> outcomes, DecodeOptions options, LoadedModel loaded, Integer fixedLength) {
+    private void report(List<Outcome> outcomes, DecodeOptions options, LoadedModel loaded, Integer fixedLength,
+                        int truncated) {
         Tally overall = new Tally();
         Map<String, Tally> byKind = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
@@ -155,6 +173,7 @@ public final class EvalCommand implements Callable<Integer> {
             j.addProperty("backend", loaded.model().backendName());
             j.addProperty("decoding", options.describe());
             j.addProperty("length", fixedLength == null ? "oracle" : String.valueOf(fixedLength));
+            j.addProperty("truncatedCases", truncated);
             JsonObject kinds = new JsonObject();
             byKind.forEach((k, t) -> kinds.add(k, t.toJson()));
             j.add("byKind", kinds);
@@ -180,5 +199,9 @@ public final class EvalCommand implements Callable<Integer> {
                 "charSim", "tok/fwd", "fwd/case", "ms/case"));
         byKind.forEach((k, t) -> out.println(t.line(k)));
         out.println(overall.line("overall"));
+        if (truncated > 0) {
+            out.println(truncated + " of " + outcomes.size() + " cases had text far from the hole cut to fit the "
+                    + "model's " + loaded.config().maxPositions() + " positions");
+        }
     }
 }

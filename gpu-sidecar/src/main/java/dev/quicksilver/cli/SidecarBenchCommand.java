@@ -2,6 +2,7 @@ package dev.quicksilver.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.quicksilver.cli.CanvasFit.CanvasText;
 import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.Canvas;
 import dev.quicksilver.protocol.v1.ContextSegment;
@@ -215,13 +216,13 @@ public final class SidecarBenchCommand implements Callable<Integer> {
 
     /**
      * 16 completions at line starts spread over a real Java file: 600 characters before, 200 after (fewer
-     * where the model's positions would not hold them: see {@link #fit}).
+     * where the model's positions would not hold them: see {@link CanvasFit}).
      */
     private List<DenoiseRequest> batchRequests(LoadedModel loaded, String source) {
         List<DenoiseRequest> out = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             int at = source.indexOf('\n', 700 + (int) ((long) i * (source.length() - 1200) / 16)) + 1;
-            CanvasText text = fit(loaded, new CanvasText("", source.substring(Math.max(0, at - 600), at),
+            CanvasText text = CanvasFit.fit(loaded, new CanvasText("", source.substring(Math.max(0, at - 600), at),
                     source.substring(at, Math.min(source.length(), at + 200))), tokens, 0);
             Canvas canvas = Canvas.newBuilder().setPrefix(text.prefix())
                     .addSpans(Span.newBuilder().setMaxTokens(tokens))
@@ -230,47 +231,6 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                     .setOptions(DecodeOptions.newBuilder().setIgnoreEos(true)).build());
         }
         return out;
-    }
-
-    /** Positions a canvas may use beyond its text and hole: special tokens and a margin. */
-    private static final int SPARE_POSITIONS = 8;
-
-    /** The text of one benchmark canvas: a context segment's text (may be empty), the prefix, the suffix. */
-    record CanvasText(String context, String prefix, String suffix) {}
-
-    /**
-     * {@code text} cut until the canvas (context, prefix, a hole of {@code budget} tokens, suffix, and
-     * {@code otherTokens} more, such as a context segment's header) fits the model's positions: the suffix and the context to a quarter of them each at most (keeping their
-     * starts), then leading lines of the prefix. The workload's character windows suit the embedded model;
-     * a model with a shorter context or a more verbose tokenizer gets the same requests with less text
-     * around the cursor instead of rejected canvases.
-     */
-    static CanvasText fit(LoadedModel loaded, CanvasText text, int budget, int otherTokens) {
-        int positions = loaded.config().maxPositions() - budget - otherTokens - SPARE_POSITIONS;
-        if (positions < 16) {
-            throw new CliException("the model takes at most " + loaded.config().maxPositions() + " positions, too "
-                    + "few for this benchmark's " + budget + "-token hole; lower --tokens");
-        }
-        String context = text.context();
-        String prefix = text.prefix();
-        String suffix = text.suffix();
-        while (true) {
-            int c = loaded.encode(context).length;
-            int p = loaded.encode(prefix).length;
-            int s = loaded.encode(suffix).length;
-            if (c + p + s <= positions) {
-                return new CanvasText(context, prefix, suffix);
-            }
-            if (s > positions / 4) {
-                suffix = suffix.substring(0, suffix.length() / 2);
-            } else if (c > positions / 4) {
-                context = context.substring(0, context.length() / 2);
-            } else {
-                int cut = prefix.indexOf('\n', Math.max(1, prefix.length() / 8));
-                prefix = cut < 0 || cut + 1 >= prefix.length() ? prefix.substring(prefix.length() / 2)
-                        : prefix.substring(cut + 1);
-            }
-        }
     }
 
     private JsonObject typingComparison(LoadedModel loaded, String token, String source, String context)
@@ -297,7 +257,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
         // that the longest one, at the last keystroke, still fits the model; the sidecar heads the context
         // segment with a "// path" line.
         int widest = source.lastIndexOf('\n', Math.max(0, start - 600)) + 1;
-        CanvasText text = fit(loaded, new CanvasText(context.substring(0, Math.min(context.length(), 600)),
+        CanvasText text = CanvasFit.fit(loaded, new CanvasText(context.substring(0, Math.min(context.length(), 600)),
                 source.substring(widest, start + keystrokes),
                 source.substring(start + keystrokes, Math.min(source.length(), start + keystrokes + 200))), 16,
                 loaded.encode("// " + CONTEXT_FILE + "\n").length + 1);
@@ -346,7 +306,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
              Stub stub = new Stub(server.port(), token)) {
             for (EvalCase c : cases) {
                 int budget = Math.max(1, loaded.encode(c.middle()).length);
-                CanvasText text = fit(loaded, new CanvasText("", c.prefix(), c.suffix()), budget, 0);
+                CanvasText text = CanvasFit.fit(loaded, new CanvasText("", c.prefix(), c.suffix()), budget, 0);
                 Canvas canvas = Canvas.newBuilder().setPrefix(text.prefix())
                         .addSpans(Span.newBuilder().setMaxTokens(budget)).setSuffix(text.suffix()).build();
                 Result r = stub.denoise(DenoiseRequest.newBuilder().addCanvases(canvas).build());

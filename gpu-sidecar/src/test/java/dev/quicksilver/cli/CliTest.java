@@ -167,6 +167,36 @@ class CliTest {
         assertFalse(table.out.contains("expression"), "--limit 1 evaluates the first case only");
     }
 
+    /**
+     * A case longer than the model's positions (this fixture takes 512): its far text is cut (see
+     * CanvasFitTest) and the case is still scored and counted as cut; a hole that cannot fit at all is
+     * refused with the case's id.
+     */
+    @Test
+    void evalCutsFarTextThatTheModelsPositionsCannotHold() throws IOException {
+        String prefix = "int filler = 0;\n".repeat(200) + "public String greet(String name) {\n        return ";
+        String suffix = ";\n    }\n" + "// trailing comment line\n".repeat(100);
+        JsonObject c = new JsonObject();
+        c.addProperty("id", "long");
+        c.addProperty("prefix", prefix);
+        c.addProperty("middle", "name");
+        c.addProperty("suffix", suffix);
+        JsonObject shortCase = c.deepCopy();
+        shortCase.addProperty("id", "short");
+        shortCase.addProperty("prefix", "public String greet(String name) {\n        return ");
+        shortCase.addProperty("suffix", ";\n    }\n");
+        Path cases = Files.writeString(tmp.resolve("long.jsonl"), c + "\n" + shortCase + "\n");
+
+        Run r = run("eval", "--model", MODEL, "--backend", "cpu", "--cases", cases.toString(), "--json");
+        assertEquals(0, r.exit, r.err);
+        assertEquals(2, r.json().get("cases").getAsInt());
+        assertEquals(1, r.json().get("truncatedCases").getAsInt(), "only the long case is cut");
+
+        Run tooLong = run("eval", "--model", MODEL, "--backend", "cpu", "--cases", cases.toString(), "--length", "600");
+        assertEquals(2, tooLong.exit);
+        assertTrue(tooLong.err.contains("case long: the model takes at most 512 positions"), tooLong.err);
+    }
+
     @Test
     void aBadCaseLineNamesTheFileAndLine() throws IOException {
         Path cases = Files.writeString(tmp.resolve("bad.jsonl"),
