@@ -124,6 +124,13 @@ public final class SidecarBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tokens < 1 || repeats < 1) {
+            throw new CliException("--tokens and --repeats must be at least 1, got " + tokens + " and " + repeats);
+        }
+        if (keystrokes < 0 || evalCases < 0) {
+            throw new CliException("--keystrokes and --eval-cases must be 0 (skip that part) or more, got "
+                    + keystrokes + " and " + evalCases);
+        }
         Path home = ModelOptions.home();
         String source = read(home.resolve(TYPED_FILE));
         String context = read(home.resolve(CONTEXT_FILE));
@@ -151,7 +158,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                     JsonArray speedups = new JsonArray();
                     List<Double> ratios = new ArrayList<>();
                     List<Double> cpuRatios = new ArrayList<>();
-                    for (int rep = 0; rep < Math.max(1, repeats); rep++) {
+                    for (int rep = 0; rep < repeats; rep++) {
                         Run seq = runSequential(stub, batch);
                         Run conc = runConcurrent(stub, batch);
                         seqs.add(seq);

@@ -261,6 +261,16 @@ class CliTest {
     }
 
     @Test
+    void benchSidecarRefusesEmptyWorkloads() {
+        Run r = run("bench", "sidecar", "--model", MODEL, "--tokens", "0");
+        assertEquals(2, r.exit);
+        assertTrue(r.err.contains("--tokens and --repeats must be at least 1, got 0 and 3"), r.err);
+        Run k = run("bench", "sidecar", "--model", MODEL, "--keystrokes", "-1");
+        assertEquals(2, k.exit);
+        assertTrue(k.err.contains("--keystrokes and --eval-cases must be 0 (skip that part) or more"), k.err);
+    }
+
+    @Test
     void bareBenchAsksWhichBenchmark() {
         Run r = run("bench");
         assertEquals(2, r.exit);
