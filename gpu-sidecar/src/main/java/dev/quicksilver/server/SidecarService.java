@@ -63,8 +63,8 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         this.special = SpecialTokens.of(loaded.config());
     }
 
-    /** A canvas in tokens and where its spans are. */
-    private record Layout(CanvasRequest request, int[][] spans) {}
+    /** A canvas in tokens, where its spans are, and how many tokens of its text were cut to fit the model. */
+    private record Layout(CanvasRequest request, int[][] spans, int tokensCut) {}
 
     @Override
     public void denoise(DenoiseRequest request, StreamObserver<DenoiseResponse> observer) {
@@ -73,7 +73,8 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         DecodeOptions options;
         try {
             options = resolve(request.getOptions());
-            layouts = layouts(request, options.mode());
+            layouts = layouts(request, options.mode(),
+                    request.getOptions().hasFitToModel() && request.getOptions().getFitToModel());
         } catch (IllegalArgumentException e) {
             observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
@@ -111,6 +112,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
                 long committed = 0;
                 int reused = 0;
                 int contextTokens = 0;
+                int cut = 0;
                 for (int i = 0; i < results.size(); i++) {
                     dev.quicksilver.protocol.v1.CanvasResult.Builder c =
                             dev.quicksilver.protocol.v1.CanvasResult.newBuilder();
@@ -122,10 +124,12 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
                     committed += results.get(i).tokensCommitted();
                     reused += job.contextReused().get(i);
                     contextTokens += layouts.get(i).spans()[0][0];
+                    cut += layouts.get(i).tokensCut();
                 }
                 r.setStats(RequestStats.newBuilder().setSteps(job.steps()).setTokensCommitted(committed)
                         .setContextTokensReused(reused).setContextTokens(contextTokens)
-                        .setQueueMs(job.queueMs()).setDecodeMs(job.decodeMs()).setMaxBatch(job.maxBatch()));
+                        .setQueueMs(job.queueMs()).setDecodeMs(job.decodeMs()).setMaxBatch(job.maxBatch())
+                        .setTokensCut(cut));
                 send(DenoiseResponse.newBuilder().setResult(r).build(), true);
             }
 
@@ -219,18 +223,18 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
 
     // ---------------------------------------------------------------- requests to canvases
 
-    private List<Layout> layouts(DenoiseRequest request, DecodeMode mode) {
+    private List<Layout> layouts(DenoiseRequest request, DecodeMode mode, boolean fitToModel) {
         if (request.getCanvasesCount() == 0) {
             throw new IllegalArgumentException("canvases is empty; send at least one canvas with a span to fill");
         }
         List<Layout> layouts = new ArrayList<>();
         for (int i = 0; i < request.getCanvasesCount(); i++) {
-            layouts.add(layout(request.getCanvases(i), "canvases[" + i + "]", mode));
+            layouts.add(layout(request.getCanvases(i), "canvases[" + i + "]", mode, fitToModel));
         }
         return layouts;
     }
 
-    private Layout layout(Canvas canvas, String name, DecodeMode mode) {
+    private Layout layout(Canvas canvas, String name, DecodeMode mode, boolean fitToModel) {
         if (canvas.getSpansCount() == 0) {
             throw new IllegalArgumentException(name + ".spans is empty; add at least one span with max_tokens > 0");
         }
@@ -258,12 +262,35 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             CanvasRequest r = loaded.canvas(context + canvas.getPrefix(), span.getMaxTokens(),
                     span.getTextAfter() + canvas.getSuffix(), DecodeMode.AUTOREGRESSIVE);
             int end = r.length();
-            return new Layout(r, new int[][] {{end - span.getMaxTokens(), end}});
+            return new Layout(r, new int[][] {{end - span.getMaxTokens(), end}}, 0);
         }
         // Context and prefix are tokenized apart, so the context's tokens (and chunks) do not depend on
         // what is typed after it: that is what lets the context cache hit across keystrokes.
         int[] lead = concat(context.isEmpty() ? new int[0] : loaded.encode(context.toString()),
                 loaded.encode(canvas.getPrefix()));
+        int[][] afters = new int[canvas.getSpansCount()][];
+        int fixed = 1; // a BOS, if the lead ends up empty
+        for (int j = 0; j < canvas.getSpansCount(); j++) {
+            afters[j] = canvas.getSpans(j).getTextAfter().isEmpty() ? new int[0]
+                    : loaded.encode(canvas.getSpans(j).getTextAfter());
+            fixed += canvas.getSpans(j).getMaxTokens() + afters[j].length;
+        }
+        int[] suffix = canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix());
+        int tokensCut = 0;
+        int room = max - fixed;
+        if (fitToModel && lead.length + suffix.length > room) {
+            if (room < 2) {
+                throw new IllegalArgumentException(name + "'s spans take " + (fixed - 1) + " of the model's " + max
+                        + " positions, leaving no room for text around them; lower spans.max_tokens");
+            }
+            // The text nearest the spans is kept: the suffix down to a quarter of the room (less if the lead
+            // leaves more), the lead from its end.
+            int suffixKept = Math.min(suffix.length, Math.max(room / 4, room - lead.length));
+            int leadKept = Math.min(lead.length, room - suffixKept);
+            tokensCut = lead.length - leadKept + suffix.length - suffixKept;
+            lead = Arrays.copyOfRange(lead, lead.length - leadKept, lead.length);
+            suffix = Arrays.copyOf(suffix, suffixKept);
+        }
         if (lead.length == 0 && special.bos() >= 0) {
             lead = new int[] {special.bos()};
         }
@@ -283,12 +310,11 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             }
             spans[j] = new int[] {at, at + span.getMaxTokens()};
             at += span.getMaxTokens();
-            int[] after = span.getTextAfter().isEmpty() ? new int[0] : loaded.encode(span.getTextAfter());
-            b.text(after);
-            at += after.length;
+            b.text(afters[j]);
+            at += afters[j].length;
         }
-        b.text(canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix()));
-        return new Layout(b.build(), spans);
+        b.text(suffix);
+        return new Layout(b.build(), spans, tokensCut);
     }
 
     /** The tokens that end a line, from each token's text (once; a few milliseconds for the vocabulary). */

@@ -176,6 +176,23 @@ class SidecarProcessTest {
         assertNotNull(shared.denoise(DenoiseRequestSpec.infill("x", 4, "")).get(30, TimeUnit.SECONDS).text());
     }
 
+    /**
+     * The canvas of the bad-request test that is refused for its length (this model takes 512 positions),
+     * asked with fit_to_model: the far text is cut, the completion comes back, and the stats say how much
+     * was cut; a canvas that fits is not cut.
+     */
+    @Test
+    void aCanvasTooLongForTheModelIsCutWhenTheRequestAsksToFit() throws Exception {
+        DecodeOptions fit = DecodeOptions.newBuilder().setFitToModel(true).build();
+        DenoiseResult r = shared.denoise(DenoiseRequestSpec.infill("x ".repeat(600), 8, "\n}".repeat(300))
+                .withOptions(fit)).get(30, TimeUnit.SECONDS);
+        assertTrue(r.stats().getTokensCut() > 600, "cut " + r.stats().getTokensCut());
+        assertTrue(r.canvases().get(0).getSpans(0).getTokens() <= 8);
+        DenoiseResult small = shared.denoise(DenoiseRequestSpec.infill("int x = ", 4, ";").withOptions(fit))
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(0, small.stats().getTokensCut());
+    }
+
     /** {@link #longRequest} with no cache: every step is a full forward, so it runs as long as a request can. */
     static DenoiseRequestSpec slowRequest(int tokens) {
         DenoiseRequestSpec r = longRequest(tokens);

@@ -44,12 +44,14 @@ public interface ModelService extends AutoCloseable {
      * @param steps               denoising steps (batched forwards) it took part in
      * @param canvasTokens        positions before the first hole (context and prefix), over all its canvases
      * @param contextTokensReused of those, positions whose keys/values came from the cross-request cache
+     * @param tokensCut           tokens of far context, prefix or suffix the sidecar left out to fit the model
      */
-    record Cost(double queueMs, double decodeMs, int steps, int canvasTokens, int contextTokensReused) {
+    record Cost(double queueMs, double decodeMs, int steps, int canvasTokens, int contextTokensReused, int tokensCut) {
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "queue %.0f ms, decode %.0f ms, %d steps, %d/%d lead tokens reused",
-                    queueMs, decodeMs, steps, contextTokensReused, canvasTokens);
+                    queueMs, decodeMs, steps, contextTokensReused, canvasTokens)
+                    + (tokensCut > 0 ? ", " + tokensCut + " far tokens cut to fit the model" : "");
         }
     }
 

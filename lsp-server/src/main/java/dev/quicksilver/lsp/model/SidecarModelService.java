@@ -128,7 +128,7 @@ public final class SidecarModelService implements ModelService {
             List<Infill> fills = new ArrayList<>();
             var stats = result.stats();
             Cost cost = new Cost(stats.getQueueMs(), stats.getDecodeMs(), stats.getSteps(), stats.getContextTokens(),
-                    stats.getContextTokensReused());
+                    stats.getContextTokensReused(), stats.getTokensCut());
             for (var canvas : result.canvases()) {
                 SpanResult span = canvas.getSpans(0);
                 fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost));
@@ -169,6 +169,7 @@ public final class SidecarModelService implements ModelService {
                 .setThreshold(settings.threshold())
                 .setBlockLength(settings.blockLength())
                 .setCache(settings.cache())
+                .setFitToModel(true) // a model with fewer positions than the context budget gets less far context
                 .build();
     }
 
