@@ -283,8 +283,8 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
                 throw new IllegalArgumentException(name + "'s spans take " + (fixed - 1) + " of the model's " + max
                         + " positions, leaving no room for text around them; lower spans.max_tokens");
             }
-            // The text nearest the spans is kept: the suffix down to a quarter of the room (less if the lead
-            // leaves more), the lead from its end.
+            // The text nearest the spans is kept: the suffix its start, at least a quarter of the room (more
+            // where the lead is short), the lead its end.
             int suffixKept = Math.min(suffix.length, Math.max(room / 4, room - lead.length));
             int leadKept = Math.min(lead.length, room - suffixKept);
             tokensCut = lead.length - leadKept + suffix.length - suffixKept;
