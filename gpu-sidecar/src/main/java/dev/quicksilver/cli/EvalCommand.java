@@ -2,7 +2,6 @@ package dev.quicksilver.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.quicksilver.cli.CanvasFit.CanvasText;
 import dev.quicksilver.decode.CanvasResult;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.Decoder;
@@ -108,18 +107,13 @@ public final class EvalCommand implements Callable<Integer> {
             // One untimed decode first: a cold JVM runs the Vector API kernels interpreted for a while, and
             // that start-up cost is not what ms per case is meant to show.
             EvalCase first = all.getFirst();
-            int firstBudget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(first.middle()).length);
-            CanvasText firstText = fitted(loaded, first, firstBudget);
-            Decoder.generate(loaded.model(), options, loaded.canvas(firstText.prefix(), firstBudget,
-                    firstText.suffix(), options.mode()));
+            Decoder.generate(loaded.model(), options, fitted(loaded, first, fixedLength, options).request());
             List<Outcome> outcomes = new ArrayList<>();
             int truncated = 0;
             for (EvalCase c : all) {
-                int budget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(c.middle()).length);
-                CanvasText text = fitted(loaded, c, budget);
-                truncated += text.equals(new CanvasText("", c.prefix(), c.suffix())) ? 0 : 1;
-                Decoder.Generation g = Decoder.generate(loaded.model(), options,
-                        loaded.canvas(text.prefix(), budget, text.suffix(), options.mode()));
+                LoadedModel.Fitted canvas = fitted(loaded, c, fixedLength, options);
+                truncated += canvas.tokensCut() > 0 ? 1 : 0;
+                Decoder.Generation g = Decoder.generate(loaded.model(), options, canvas.request());
                 CanvasResult r = g.first();
                 String completion = loaded.decode(r.tokens());
                 outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
@@ -132,12 +126,15 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * The case's prefix and suffix, cut where the model's positions would not hold them with the hole (a
-     * short-context model on a case file made for the embedded one); counted in the report.
+     * The case's canvas (a hole of the middle's length, or {@code fixedLength}), its prefix's start and
+     * suffix's end cut where the model's positions would not hold them (a short-context model on a case
+     * file made for the embedded one); counted in the report.
      */
-    private static CanvasText fitted(LoadedModel loaded, EvalCase c, int budget) {
+    private static LoadedModel.Fitted fitted(LoadedModel loaded, EvalCase c, Integer fixedLength,
+                                             DecodeOptions options) {
+        int budget = fixedLength != null ? fixedLength : Math.max(1, loaded.encode(c.middle()).length);
         try {
-            return CanvasFit.fit(loaded, new CanvasText("", c.prefix(), c.suffix()), budget, 0);
+            return loaded.canvas(c.prefix(), budget, c.suffix(), options.mode(), true);
         } catch (CliException e) {
             throw new CliException("case " + c.id() + ": " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.quicksilver.cli;
 import dev.quicksilver.decode.CanvasRequest;
 import dev.quicksilver.decode.DecodeDefaults;
 import dev.quicksilver.decode.DecodeMode;
+import dev.quicksilver.decode.TextFit;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.Backends;
@@ -102,26 +103,61 @@ public final class LoadedModel implements AutoCloseable {
      * suffix is left out ({@link #arIgnoresSuffix}). An empty prompt starts with BOS where the model has one.
      */
     public CanvasRequest canvas(String prefix, int budget, String suffix, DecodeMode mode) {
+        return canvas(prefix, budget, suffix, mode, false).request();
+    }
+
+    /** A canvas and how many tokens of its text were cut to fit the model ({@link TextFit}). */
+    public record Fitted(CanvasRequest request, int tokensCut) {}
+
+    /**
+     * {@link #canvas(String, int, String, DecodeMode)}, and with {@code fitToModel} the prefix's start and the
+     * suffix's end cut where the canvas would not fit the model's positions (a case file or workload made
+     * for another model).
+     *
+     * @throws CliException when not even the hole fits
+     */
+    public Fitted canvas(String prefix, int budget, String suffix, DecodeMode mode, boolean fitToModel) {
         if (budget < 1) {
             throw new CliException("--max-tokens must be at least 1, got " + budget);
         }
         int[] prefixIds = tokenizer.encode(prefix);
         int[] suffixIds = suffix.isEmpty() ? new int[0] : tokenizer.encode(suffix);
+        boolean fim = mode == DecodeMode.AUTOREGRESSIVE && suffixIds.length > 0 && fimTokens().isPresent();
+        if (mode == DecodeMode.AUTOREGRESSIVE && !fim) {
+            suffixIds = new int[0];
+        }
+        int tokensCut = 0;
+        if (fitToModel) {
+            int max = config().maxPositions();
+            int room = max - budget - (fim ? 3 : 1); // FIM's three tokens, or a BOS
+            if (prefixIds.length + suffixIds.length > room && room < 2) {
+                throw new CliException("the model takes at most " + max + " positions, too few for a " + budget
+                        + "-token hole with text around it; give a smaller token budget");
+            }
+            TextFit fit = TextFit.keepNearest(prefixIds, suffixIds, room);
+            prefixIds = fit.lead();
+            suffixIds = fit.suffix();
+            tokensCut = fit.tokensCut();
+        }
+        return new Fitted(canvas(prefixIds, budget, suffixIds, mode, fim), tokensCut);
+    }
+
+    private CanvasRequest canvas(int[] prefixIds, int budget, int[] suffixIds, DecodeMode mode, boolean fim) {
         if (mode == DecodeMode.DIFFUSION) {
             return CanvasRequest.infill(withBos(prefixIds), budget, suffixIds);
         }
-        if (suffixIds.length > 0 && fimTokens().isPresent()) {
-            int[] fim = fimTokens().get();
+        if (fim) {
+            int[] fimIds = fimTokens().get();
             List<Integer> prompt = new ArrayList<>();
-            prompt.add(fim[0]);
+            prompt.add(fimIds[0]);
             for (int t : prefixIds) {
                 prompt.add(t);
             }
-            prompt.add(fim[1]);
+            prompt.add(fimIds[1]);
             for (int t : suffixIds) {
                 prompt.add(t);
             }
-            prompt.add(fim[2]);
+            prompt.add(fimIds[2]);
             return CanvasRequest.completion(prompt.stream().mapToInt(Integer::intValue).toArray(), budget);
         }
         return CanvasRequest.completion(withBos(prefixIds), budget);

@@ -2,7 +2,6 @@ package dev.quicksilver.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.quicksilver.cli.CanvasFit.CanvasText;
 import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.Canvas;
 import dev.quicksilver.protocol.v1.ContextSegment;
@@ -137,7 +136,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
         String token = "bench-" + System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
-            List<DenoiseRequest> requests = batchRequests(loaded, source);
+            List<DenoiseRequest> requests = batchRequests(source);
             JsonObject result = new JsonObject();
             result.addProperty("model", loaded.dir().getFileName().toString());
             result.addProperty("backend", loaded.model().backendName());
@@ -222,20 +221,23 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * 16 completions at line starts spread over a real Java file: 600 characters before, 200 after (fewer
-     * where the model's positions would not hold them: see {@link CanvasFit}).
+     * Every request of this benchmark asks the sidecar to fit its canvas to the model (fit_to_model): the
+     * character windows suit the embedded model, and a model with a shorter context or a more verbose
+     * tokenizer gets less far text instead of refused requests.
      */
-    private List<DenoiseRequest> batchRequests(LoadedModel loaded, String source) {
+    private static DecodeOptions.Builder fitted() {
+        return DecodeOptions.newBuilder().setFitToModel(true);
+    }
+
+    /** 16 completions at line starts spread over a real Java file: 600 characters before, 200 after. */
+    private List<DenoiseRequest> batchRequests(String source) {
         List<DenoiseRequest> out = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             int at = source.indexOf('\n', 700 + (int) ((long) i * (source.length() - 1200) / 16)) + 1;
-            CanvasText text = CanvasFit.fit(loaded, new CanvasText("", source.substring(Math.max(0, at - 600), at),
-                    source.substring(at, Math.min(source.length(), at + 200))), tokens, 0);
-            Canvas canvas = Canvas.newBuilder().setPrefix(text.prefix())
+            Canvas canvas = Canvas.newBuilder().setPrefix(source.substring(Math.max(0, at - 600), at))
                     .addSpans(Span.newBuilder().setMaxTokens(tokens))
-                    .setSuffix(text.suffix()).build();
-            out.add(DenoiseRequest.newBuilder().addCanvases(canvas)
-                    .setOptions(DecodeOptions.newBuilder().setIgnoreEos(true)).build());
+                    .setSuffix(source.substring(at, Math.min(source.length(), at + 200))).build();
+            out.add(DenoiseRequest.newBuilder().addCanvases(canvas).setOptions(fitted().setIgnoreEos(true)).build());
         }
         return out;
     }
@@ -260,17 +262,10 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     private Typing typing(LoadedModel loaded, String token, boolean contextCache, String source, String context)
             throws IOException {
         int start = source.indexOf('\n', source.length() / 2) + 1;  // type the line that starts here
-        // The prefix starts at one place for every keystroke (the cross-request cache keys on it), chosen so
-        // that the longest one, at the last keystroke, still fits the model; the sidecar heads the context
-        // segment with a "// path" line.
-        int widest = source.lastIndexOf('\n', Math.max(0, start - 600)) + 1;
-        CanvasText text = CanvasFit.fit(loaded, new CanvasText(context.substring(0, Math.min(context.length(), 600)),
-                source.substring(widest, start + keystrokes),
-                source.substring(start + keystrokes, Math.min(source.length(), start + keystrokes + 200))), 16,
-                loaded.encode("// " + CONTEXT_FILE + "\n").length + 1);
-        int prefixFrom = start + keystrokes - text.prefix().length();
-        String suffix = text.suffix();
-        ContextSegment segment = ContextSegment.newBuilder().setPath(CONTEXT_FILE).setText(text.context()).build();
+        int prefixFrom = source.lastIndexOf('\n', Math.max(0, start - 600)) + 1;
+        String suffix = source.substring(start + keystrokes, Math.min(source.length(), start + keystrokes + 200));
+        ContextSegment segment = ContextSegment.newBuilder().setPath(CONTEXT_FILE)
+                .setText(context.substring(0, Math.min(context.length(), 600))).build();
         List<Double> latencies = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         long tokensOut = 0;
@@ -285,7 +280,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
                         .setPrefix(source.substring(prefixFrom, start + k))
                         .addSpans(Span.newBuilder().setMaxTokens(16)).setSuffix(suffix).build();
                 long t0 = System.nanoTime();
-                Result r = stub.denoise(DenoiseRequest.newBuilder().addCanvases(canvas).build());
+                Result r = stub.denoise(DenoiseRequest.newBuilder().addCanvases(canvas).setOptions(fitted()).build());
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (k == 0) {
                     continue; // the first keystroke is the cold start in both runs: not timed
@@ -313,10 +308,9 @@ public final class SidecarBenchCommand implements Callable<Integer> {
              Stub stub = new Stub(server.port(), token)) {
             for (EvalCase c : cases) {
                 int budget = Math.max(1, loaded.encode(c.middle()).length);
-                CanvasText text = CanvasFit.fit(loaded, new CanvasText("", c.prefix(), c.suffix()), budget, 0);
-                Canvas canvas = Canvas.newBuilder().setPrefix(text.prefix())
-                        .addSpans(Span.newBuilder().setMaxTokens(budget)).setSuffix(text.suffix()).build();
-                Result r = stub.denoise(DenoiseRequest.newBuilder().addCanvases(canvas).build());
+                Canvas canvas = Canvas.newBuilder().setPrefix(c.prefix())
+                        .addSpans(Span.newBuilder().setMaxTokens(budget)).setSuffix(c.suffix()).build();
+                Result r = stub.denoise(DenoiseRequest.newBuilder().addCanvases(canvas).setOptions(fitted()).build());
                 exact += TextSimilarity.exactMatch(r.getCanvases(0).getSpans(0).getText(), c.middle()) ? 1 : 0;
             }
         }

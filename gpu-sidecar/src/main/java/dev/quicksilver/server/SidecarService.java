@@ -11,6 +11,7 @@ import dev.quicksilver.decode.LineEnds;
 import dev.quicksilver.decode.SamplingOptions;
 import dev.quicksilver.decode.SpecialTokens;
 import dev.quicksilver.decode.Strategy;
+import dev.quicksilver.decode.TextFit;
 import dev.quicksilver.protocol.v1.Canvas;
 import dev.quicksilver.protocol.v1.CanvasText;
 import dev.quicksilver.protocol.v1.ContextSegment;
@@ -277,19 +278,16 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         }
         int[] suffix = canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix());
         int tokensCut = 0;
-        int room = max - fixed;
-        if (fitToModel && lead.length + suffix.length > room) {
-            if (room < 2) {
+        if (fitToModel) {
+            int room = max - fixed;
+            if (lead.length + suffix.length > room && room < 2) {
                 throw new IllegalArgumentException(name + "'s spans take " + (fixed - 1) + " of the model's " + max
                         + " positions, leaving no room for text around them; lower spans.max_tokens");
             }
-            // The text nearest the spans is kept: the suffix its start, at least a quarter of the room (more
-            // where the lead is short), the lead its end.
-            int suffixKept = Math.min(suffix.length, Math.max(room / 4, room - lead.length));
-            int leadKept = Math.min(lead.length, room - suffixKept);
-            tokensCut = lead.length - leadKept + suffix.length - suffixKept;
-            lead = Arrays.copyOfRange(lead, lead.length - leadKept, lead.length);
-            suffix = Arrays.copyOf(suffix, suffixKept);
+            TextFit fit = TextFit.keepNearest(lead, suffix, room);
+            lead = fit.lead();
+            suffix = fit.suffix();
+            tokensCut = fit.tokensCut();
         }
         if (lead.length == 0 && special.bos() >= 0) {
             lead = new int[] {special.bos()};
