@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -27,24 +28,27 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-kernel of outer products: at each k, two panel vectors times MR broadcast activations into
  * MR x 2 vector accumulators, which are the outputs themselves (no horizontal reductions). A panel
  * (NR x KC floats, 32 KiB at 512 bits) stays in L1/L2 and is reused by all rows. Weights therefore stream
- * from memory once per forward, whatever the number of rows. With fewer than {@link #PANEL_MIN_ROWS} rows
+ * from memory once per forward, whatever the number of rows; on AVX-512 a bf16 panel's NR rows are first
+ * copied out of the mapped file in one sequential read, because the transpose's interleaved row reads
+ * defeat the hardware prefetchers. With fewer than {@link #PANEL_MIN_ROWS} rows
  * (autoregressive steps) there is nothing to reuse a panel for, so each weight row is widened in registers
  * and consumed directly.
  *
  * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the available processors (the calling
  * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
- * comment for why it is not a ForkJoinPool. A matmul is split over output columns (each task
- * owns whole NR-column panels and writes a disjoint slice of every output row, so tasks share nothing
- * but read-only inputs); attention first over (canvas, kv head) key layouts, then over tiles of (query
- * position, head) pairs of every canvas; norms, rope and element-wise kernels over row or element ranges
- * when they are large. Each leaf task allocates its own scratch (a panel, a score row) once, outside the
- * inner loops. The backend holds no other state; a call that finds the team busy with another thread's
- * call runs on its own thread. Small problems run on the caller's thread, where forking would cost more
- * than it saves.
+ * comment for why it is not a ForkJoinPool. A matmul is split over output columns (each thread claims
+ * whole NR-column panels one at a time and writes a disjoint slice of every output row, so threads share
+ * nothing but read-only inputs and a panel counter; few-row products take fixed contiguous ranges, so
+ * each thread's weight reads stay one stream); attention first over (canvas, kv head) key layouts, then
+ * over tiles of (query position, head) pairs of every canvas; norms, rope and element-wise kernels over
+ * row or element ranges when they are large. Each leaf task allocates its own scratch (a panel, a score
+ * row) once, outside the inner loops. The backend holds no other state; a call that finds the team busy
+ * with another thread's call runs on its own thread. Small problems run on the caller's thread, where
+ * forking would cost more than it saves.
  *
  * <p><b>Vector width.</b> Everything is written once against {@link FloatVector#SPECIES_PREFERRED}; the
  * bf16/f16 loads use the short species with the same lane count. Tails (sizes that are not a multiple of
- * the lane count) are finished with scalar loops. The one width-specific path is the in-register 16x16
+ * the lane count) are finished with scalar loops. The one width-specific path is the 16x16 permute
  * transpose of bf16 weight panels (16 lanes: AVX-512); other widths pack those panels element by element.
  * The build reruns the kernel tests at 8 and 4 lanes.
  */
@@ -56,6 +60,8 @@ public final class CpuBackend implements Backend {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort BF16_BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    /** Two bf16 values as one little-endian word: the lower-addressed value in the low half. */
+    private static final ValueLayout.OfInt BF16_PAIRS = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     /** Activation rows per micro-kernel tile (sixteen vector accumulators). */
     static final int MR = 8;
@@ -108,16 +114,65 @@ public final class CpuBackend implements Backend {
         int outDim = w.rows();
         int panels = (outDim + NR - 1) / NR;
         long work = (long) rows * in * outDim;
-        int tasks = work < PARALLEL_THRESHOLD ? 1 : Math.min(panels, parallelism * 4);
-        parallelFor(tasks, task -> {
-            int firstPanel = (int) ((long) panels * task / tasks);
-            int endPanel = (int) ((long) panels * (task + 1) / tasks);
-            matmulColumns(x, rows, w, bias, out, firstPanel * NR, Math.min(outDim, endPanel * NR));
+        if (work < PARALLEL_THRESHOLD || panels == 1) {
+            matmulColumns(x, rows, w, bias, out, 0, outDim, PanelBuffers.forProduct(rows, w));
+            return;
+        }
+        if (rows < PANEL_MIN_ROWS) {
+            // Streaming weight rows: long contiguous ranges keep each thread's reads one sequential stream.
+            int tasks = Math.min(panels, parallelism * 4);
+            parallelFor(tasks, task -> {
+                int firstPanel = (int) ((long) panels * task / tasks);
+                int endPanel = (int) ((long) panels * (task + 1) / tasks);
+                matmulColumns(x, rows, w, bias, out, firstPanel * NR, Math.min(outDim, endPanel * NR), null);
+            });
+            return;
+        }
+        // One task per thread, each claiming one NR-column panel at a time until none are left: the
+        // threads finish within one panel of each other (fixed ranges of panels left one thread waiting
+        // for another's last range; 528-row products went from 355 to 417 GFLOP/s on 2 AMD Zen 5 cores,
+        // 2026-11-27), and each allocates its buffers once.
+        AtomicInteger nextPanel = new AtomicInteger();
+        parallelFor(Math.min(panels, parallelism), task -> {
+            PanelBuffers buffers = PanelBuffers.forProduct(rows, w);
+            for (int p = nextPanel.getAndIncrement(); p < panels; p = nextPanel.getAndIncrement()) {
+                matmulColumns(x, rows, w, bias, out, p * NR, Math.min(outDim, (p + 1) * NR), buffers);
+            }
         });
     }
 
+    /**
+     * One thread's working memory for {@link #matmulColumns}, allocated once per matmul; {@code staged} (a
+     * panel's bf16 weight rows as words) only where {@link #stagesBf16} takes that path.
+     */
+    private static final class PanelBuffers {
+        final float[] panel = new float[KC * NR];
+        final float[] scratch = new float[KC];
+        final float[] tile = new float[MR * NR];
+        final int[] rowStart = new int[MR];
+        final int[] staged;
+
+        private PanelBuffers(int[] staged) {
+            this.staged = staged;
+        }
+
+        /** Null for the few-row path, which streams weight rows and needs none. */
+        static PanelBuffers forProduct(int rows, WeightTensor w) {
+            if (rows < PANEL_MIN_ROWS) {
+                return null;
+            }
+            return new PanelBuffers(stagesBf16(w) ? new int[NR * w.cols() / 2] : null);
+        }
+    }
+
+    /** Full bf16 panels of this weight are staged and transposed with 16-lane permutes ({@link #packStagedBf16}). */
+    private static boolean stagesBf16(WeightTensor w) {
+        return w.dtype() == DType.BF16 && L == 16 && w.cols() % (2 * L) == 0;
+    }
+
     /** Output columns [c0, c1) of every row. */
-    private static void matmulColumns(float[] x, int rows, WeightTensor w, float[] bias, float[] out, int c0, int c1) {
+    private static void matmulColumns(float[] x, int rows, WeightTensor w, float[] bias, float[] out, int c0, int c1,
+                                      PanelBuffers buffers) {
         int in = w.cols();
         int outDim = w.rows();
         if (rows < PANEL_MIN_ROWS) {
@@ -133,15 +188,28 @@ public final class CpuBackend implements Backend {
         }
         // Panel: NR weight rows (output columns) x kc, widened to float and transposed to [kc][NR], so one
         // k step of the micro-kernel reads NR consecutive output columns as two vectors.
-        float[] panel = new float[KC * NR];
-        float[] weightRow = new float[KC];
-        float[] tile = new float[MR * NR];
-        int[] rowStart = new int[MR];
+        float[] panel = buffers.panel;
+        float[] scratch = buffers.scratch;
+        float[] tile = buffers.tile;
+        int[] rowStart = buffers.rowStart;
+        int[] staged = buffers.staged;
+        boolean stageBf16 = staged != null;
         for (int c = c0; c < c1; c += NR) {
             int nc = Math.min(NR, c1 - c);
+            boolean staging = stageBf16 && nc == NR;
+            if (staging) {
+                // The panel's NR weight rows are contiguous in the file: one sequential read, which the
+                // hardware prefetchers follow, where the transpose's 16 interleaved row streams read the
+                // mapped file 3-4x slower (AMD Zen 5, 2026-11-27).
+                MemorySegment.copy(w.data(), BF16_PAIRS, (long) c * in * 2, staged, 0, staged.length);
+            }
             for (int k0 = 0; k0 < in; k0 += KC) {
                 int kc = Math.min(KC, in - k0);
-                packPanel(w, c, nc, k0, kc, panel, weightRow);
+                if (staging) {
+                    packStagedBf16(staged, in, k0, kc, panel, scratch);
+                } else {
+                    packPanel(w, c, nc, k0, kc, panel, scratch);
+                }
                 boolean first = k0 == 0;
                 int r = 0;
                 for (; rows - r >= PANEL_MIN_ROWS; r += MR) {
@@ -163,21 +231,26 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Widens weight rows c..c+nc, columns k0..k0+kc, into {@code panel[k * NR + j]}; missing columns are 0.
-     * A full bf16 panel on 16-lane vectors (AVX-512) is transposed in registers ({@link #packBf16By16});
-     * otherwise bf16 is widened by a scalar shift straight from the mapped file, element by element.
+     * Columns k0..k0+kc of a full panel's NR bf16 weight rows, staged as 32-bit words ({@code in / 2} per
+     * row), widened and transposed into {@code panel[k * NR + j]} with vector permutes
+     * ({@link #packBf16Pairs}, 16 rows x 32 columns at a time). AVX-512 only (L == 16).
      */
-    private static void packPanel(WeightTensor w, int c, int nc, int k0, int kc, float[] panel, float[] weightRow) {
+    private static void packStagedBf16(int[] staged, int in, int k0, int kc, float[] panel, float[] scratch) {
+        for (int half = 0; half < NR; half += L) {
+            for (int k = 0; k < kc; k += 2 * L) {
+                packBf16Pairs(staged, (half * in + k0 + k) / 2, in / 2, panel, k * NR + half, scratch);
+            }
+        }
+    }
+
+    /**
+     * Widens weight rows c..c+nc, columns k0..k0+kc, into {@code panel[k * NR + j]}; missing columns are 0.
+     * bf16 is widened by a scalar shift straight from the mapped file, element by element (full bf16
+     * panels on AVX-512 take {@link #packStagedBf16} instead). {@code scratch} holds a widened f32/f16 row.
+     */
+    private static void packPanel(WeightTensor w, int c, int nc, int k0, int kc, float[] panel, float[] scratch) {
         int in = w.cols();
         MemorySegment seg = w.data();
-        if (w.dtype() == DType.BF16 && L == 16 && nc == NR && kc % L == 0) {
-            for (int half = 0; half < NR; half += L) {
-                for (int k = 0; k < kc; k += L) {
-                    packBf16By16(seg, (long) (c + half) * in + k0 + k, in, panel, k * NR + half);
-                }
-            }
-            return;
-        }
         for (int j = 0; j < nc; j++) {
             long from = (long) (c + j) * in + k0;
             if (w.dtype() == DType.BF16) {
@@ -186,9 +259,9 @@ public final class CpuBackend implements Backend {
                 }
                 continue;
             }
-            widen(w, from, kc, weightRow, 0);
+            widen(w, from, kc, scratch, 0);
             for (int k = 0; k < kc; k++) {
-                panel[k * NR + j] = weightRow[k];
+                panel[k * NR + j] = scratch[k];
             }
         }
         for (int j = nc; j < NR; j++) {
@@ -221,82 +294,55 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * 16 bf16 weight rows ({@code rowStride} elements apart) x 16 columns starting at element {@code from}
-     * of the mapped file, widened and transposed into {@code panel[at + k * NR + j]}: sixteen vector loads,
-     * 32 two-source permutes and sixteen vector stores for 256 weights, against a scalar load, shift and
-     * store each. On AMD Zen 5 (2026-11-27) that packs a matrix 3x faster in isolation and makes the
-     * matmuls of a 33-row denoising step 30% faster in a microbenchmark, but a whole step only ~5% faster in
-     * the sidecar, where reading the weights from memory bounds the pack. Straight-line code on purpose:
-     * sixteen vector locals stay in registers, where an array of vectors would be allocated.
+     * 16 bf16 weight rows ({@code rowStride} words apart) x 32 columns starting at word {@code from} of the
+     * staged words, widened and transposed into {@code panel[at + k * NR + j]}. Two neighbouring bf16
+     * values are one 32-bit word, so each row is loaded as 16 int lanes holding columns (2m, 2m + 1), the
+     * 16 x 16 words are transposed (32-bit elements, four stages of two-source permutes: the classic
+     * recursive block transpose), and each transposed word vector splits into two panel rows: the low
+     * halves shifted up are column 2m, the high halves masked are column 2m + 1 (bf16 is the top half of a
+     * float32). No widening conversion; 64 permutes per 512 weights.
+     *
+     * <p>Two small loops, the first two stages' output passing through {@code scratch} (L1), rather than
+     * one straight-line block with sixteen vector locals: the Vector API's inlining scaffolding put that
+     * block over C2's node budget ({@code NodeCountInliningCutoff}), so its last calls ran out of line
+     * with boxed vectors, and packing took longer than the outer products of a 33-row denoising step.
      */
-    private static void packBf16By16(MemorySegment seg, long from, int rowStride, float[] panel, int at) {
-        IntVector r0 = bf16Bits(seg, from), r1 = bf16Bits(seg, from + rowStride);
-        IntVector r2 = bf16Bits(seg, from + 2L * rowStride), r3 = bf16Bits(seg, from + 3L * rowStride);
-        IntVector r4 = bf16Bits(seg, from + 4L * rowStride), r5 = bf16Bits(seg, from + 5L * rowStride);
-        IntVector r6 = bf16Bits(seg, from + 6L * rowStride), r7 = bf16Bits(seg, from + 7L * rowStride);
-        IntVector r8 = bf16Bits(seg, from + 8L * rowStride), r9 = bf16Bits(seg, from + 9L * rowStride);
-        IntVector r10 = bf16Bits(seg, from + 10L * rowStride), r11 = bf16Bits(seg, from + 11L * rowStride);
-        IntVector r12 = bf16Bits(seg, from + 12L * rowStride), r13 = bf16Bits(seg, from + 13L * rowStride);
-        IntVector r14 = bf16Bits(seg, from + 14L * rowStride), r15 = bf16Bits(seg, from + 15L * rowStride);
-        IntVector t;
-        // s = 8
-        t = r0; r0 = LOW_8.selectFrom(t, r8); r8 = HIGH_8.selectFrom(t, r8);
-        t = r1; r1 = LOW_8.selectFrom(t, r9); r9 = HIGH_8.selectFrom(t, r9);
-        t = r2; r2 = LOW_8.selectFrom(t, r10); r10 = HIGH_8.selectFrom(t, r10);
-        t = r3; r3 = LOW_8.selectFrom(t, r11); r11 = HIGH_8.selectFrom(t, r11);
-        t = r4; r4 = LOW_8.selectFrom(t, r12); r12 = HIGH_8.selectFrom(t, r12);
-        t = r5; r5 = LOW_8.selectFrom(t, r13); r13 = HIGH_8.selectFrom(t, r13);
-        t = r6; r6 = LOW_8.selectFrom(t, r14); r14 = HIGH_8.selectFrom(t, r14);
-        t = r7; r7 = LOW_8.selectFrom(t, r15); r15 = HIGH_8.selectFrom(t, r15);
-        // s = 4
-        t = r0; r0 = LOW_4.selectFrom(t, r4); r4 = HIGH_4.selectFrom(t, r4);
-        t = r1; r1 = LOW_4.selectFrom(t, r5); r5 = HIGH_4.selectFrom(t, r5);
-        t = r2; r2 = LOW_4.selectFrom(t, r6); r6 = HIGH_4.selectFrom(t, r6);
-        t = r3; r3 = LOW_4.selectFrom(t, r7); r7 = HIGH_4.selectFrom(t, r7);
-        t = r8; r8 = LOW_4.selectFrom(t, r12); r12 = HIGH_4.selectFrom(t, r12);
-        t = r9; r9 = LOW_4.selectFrom(t, r13); r13 = HIGH_4.selectFrom(t, r13);
-        t = r10; r10 = LOW_4.selectFrom(t, r14); r14 = HIGH_4.selectFrom(t, r14);
-        t = r11; r11 = LOW_4.selectFrom(t, r15); r15 = HIGH_4.selectFrom(t, r15);
-        // s = 2
-        t = r0; r0 = LOW_2.selectFrom(t, r2); r2 = HIGH_2.selectFrom(t, r2);
-        t = r1; r1 = LOW_2.selectFrom(t, r3); r3 = HIGH_2.selectFrom(t, r3);
-        t = r4; r4 = LOW_2.selectFrom(t, r6); r6 = HIGH_2.selectFrom(t, r6);
-        t = r5; r5 = LOW_2.selectFrom(t, r7); r7 = HIGH_2.selectFrom(t, r7);
-        t = r8; r8 = LOW_2.selectFrom(t, r10); r10 = HIGH_2.selectFrom(t, r10);
-        t = r9; r9 = LOW_2.selectFrom(t, r11); r11 = HIGH_2.selectFrom(t, r11);
-        t = r12; r12 = LOW_2.selectFrom(t, r14); r14 = HIGH_2.selectFrom(t, r14);
-        t = r13; r13 = LOW_2.selectFrom(t, r15); r15 = HIGH_2.selectFrom(t, r15);
-        // s = 1
-        t = r0; r0 = LOW_1.selectFrom(t, r1); r1 = HIGH_1.selectFrom(t, r1);
-        t = r2; r2 = LOW_1.selectFrom(t, r3); r3 = HIGH_1.selectFrom(t, r3);
-        t = r4; r4 = LOW_1.selectFrom(t, r5); r5 = HIGH_1.selectFrom(t, r5);
-        t = r6; r6 = LOW_1.selectFrom(t, r7); r7 = HIGH_1.selectFrom(t, r7);
-        t = r8; r8 = LOW_1.selectFrom(t, r9); r9 = HIGH_1.selectFrom(t, r9);
-        t = r10; r10 = LOW_1.selectFrom(t, r11); r11 = HIGH_1.selectFrom(t, r11);
-        t = r12; r12 = LOW_1.selectFrom(t, r13); r13 = HIGH_1.selectFrom(t, r13);
-        t = r14; r14 = LOW_1.selectFrom(t, r15); r15 = HIGH_1.selectFrom(t, r15);
-        r0.reinterpretAsFloats().intoArray(panel, at);
-        r1.reinterpretAsFloats().intoArray(panel, at + NR);
-        r2.reinterpretAsFloats().intoArray(panel, at + 2 * NR);
-        r3.reinterpretAsFloats().intoArray(panel, at + 3 * NR);
-        r4.reinterpretAsFloats().intoArray(panel, at + 4 * NR);
-        r5.reinterpretAsFloats().intoArray(panel, at + 5 * NR);
-        r6.reinterpretAsFloats().intoArray(panel, at + 6 * NR);
-        r7.reinterpretAsFloats().intoArray(panel, at + 7 * NR);
-        r8.reinterpretAsFloats().intoArray(panel, at + 8 * NR);
-        r9.reinterpretAsFloats().intoArray(panel, at + 9 * NR);
-        r10.reinterpretAsFloats().intoArray(panel, at + 10 * NR);
-        r11.reinterpretAsFloats().intoArray(panel, at + 11 * NR);
-        r12.reinterpretAsFloats().intoArray(panel, at + 12 * NR);
-        r13.reinterpretAsFloats().intoArray(panel, at + 13 * NR);
-        r14.reinterpretAsFloats().intoArray(panel, at + 14 * NR);
-        r15.reinterpretAsFloats().intoArray(panel, at + 15 * NR);
+    private static void packBf16Pairs(int[] staged, int from, int rowStride, float[] panel, int at,
+                                      float[] scratch) {
+        // Stages 8 and 4 touch rows {i, i + 4, i + 8, i + 12}; the half-transposed rows go to scratch (L1).
+        for (int i = 0; i < 4; i++) {
+            IntVector a = IntVector.fromArray(I, staged, from + i * rowStride);
+            IntVector b = IntVector.fromArray(I, staged, from + (i + 4) * rowStride);
+            IntVector c = IntVector.fromArray(I, staged, from + (i + 8) * rowStride);
+            IntVector d = IntVector.fromArray(I, staged, from + (i + 12) * rowStride);
+            IntVector a8 = LOW_8.selectFrom(a, c), c8 = HIGH_8.selectFrom(a, c);
+            IntVector b8 = LOW_8.selectFrom(b, d), d8 = HIGH_8.selectFrom(b, d);
+            LOW_4.selectFrom(a8, b8).reinterpretAsFloats().intoArray(scratch, i * L);
+            HIGH_4.selectFrom(a8, b8).reinterpretAsFloats().intoArray(scratch, (i + 4) * L);
+            LOW_4.selectFrom(c8, d8).reinterpretAsFloats().intoArray(scratch, (i + 8) * L);
+            HIGH_4.selectFrom(c8, d8).reinterpretAsFloats().intoArray(scratch, (i + 12) * L);
+        }
+        // Stages 2 and 1 touch rows {g .. g + 3}; row m then holds word column m, i.e. panel rows 2m, 2m + 1.
+        for (int g = 0; g < 16; g += 4) {
+            IntVector a = scratchRow(scratch, g), b = scratchRow(scratch, g + 1);
+            IntVector c = scratchRow(scratch, g + 2), d = scratchRow(scratch, g + 3);
+            IntVector a2 = LOW_2.selectFrom(a, c), c2 = HIGH_2.selectFrom(a, c);
+            IntVector b2 = LOW_2.selectFrom(b, d), d2 = HIGH_2.selectFrom(b, d);
+            storePair(LOW_1.selectFrom(a2, b2), panel, at + 2 * g * NR);
+            storePair(HIGH_1.selectFrom(a2, b2), panel, at + 2 * (g + 1) * NR);
+            storePair(LOW_1.selectFrom(c2, d2), panel, at + 2 * (g + 2) * NR);
+            storePair(HIGH_1.selectFrom(c2, d2), panel, at + 2 * (g + 3) * NR);
+        }
     }
 
-    /** L bf16 values at element {@code from} of a mapped tensor, as the bits of the float32s they widen to. */
-    private static IntVector bf16Bits(MemorySegment seg, long from) {
-        ShortVector bits = ShortVector.fromMemorySegment(S, seg, from * 2, LE);
-        return ((IntVector) bits.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16);
+    private static IntVector scratchRow(float[] scratch, int row) {
+        return FloatVector.fromArray(F, scratch, row * L).reinterpretAsInts();
+    }
+
+    /** A word vector of bf16 pairs as two panel rows: the low halves at {@code at}, the high ones NR later. */
+    private static void storePair(IntVector pairs, float[] panel, int at) {
+        pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(panel, at);
+        pairs.and(0xFFFF0000).reinterpretAsFloats().intoArray(panel, at + NR);
     }
 
     /**
