@@ -13,7 +13,7 @@
 # phase (the last 20% of the steps), so one run from scratch gives what the committed model got in two
 # (and both models keep the same wall time).
 # Expects (carried from the workstation, see training/README.md): .carry/train.txt.xz,
-# .carry/heldout.txt and training/work/tokenizer.json... or the same paths passed in CORPUS_DIR /
+# .carry/heldout.txt[.xz] and training/work/tokenizer.json... or the same paths passed in CORPUS_DIR /
 # TOKENIZER. Writes $OUT/models.tar.part-* (join with cat), $OUT/train-*.log and $OUT/gpu.txt.
 set -euo pipefail
 budget=${1:-360}
@@ -27,7 +27,8 @@ mkdir -p "$out" "$work/models"
 hardware="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1), $(date -u +%Y-%m-%d)"
 
 python3 training/prepare_tokens.py --text "$corpus/train.txt.xz" --tokenizer "$tokenizer" --out "$work/train.npy"
-python3 training/prepare_tokens.py --text "$corpus/heldout.txt" --tokenizer "$tokenizer" --out "$work/heldout.npy"
+heldout="$corpus/heldout.txt"; [ -f "$corpus/heldout.txt.xz" ] && heldout="$corpus/heldout.txt.xz"
+python3 training/prepare_tokens.py --text "$heldout" --tokenizer "$tokenizer" --out "$work/heldout.npy"
 
 for objective in ${OBJECTIVES:-diffusion ar}; do
   extra=""; [ "$objective" = diffusion ] && extra="${DIFFUSION_ARGS---certainty 1.0 --certainty-last 0.2}"

@@ -2,8 +2,8 @@
 """Builds the Java training corpus from the -sources.jar files fetched by fetch.sh.
 
 Steps: read every .java entry of every jar listed in artifacts.txt; drop what must never be trained on
-(jsoup and jgrapht sources, reserved for evaluation, and anything under JDK packages, whose sources are
-GPL); strip the leading license comment (boilerplate the model would otherwise spend capacity on); skip
+(jsoup and jgrapht sources, reserved for evaluation, anything under JDK packages, whose sources are GPL,
+and copies of held-out files bundled in training jars); strip the leading license comment (boilerplate the model would otherwise spend capacity on); skip
 huge or generated-looking files; deduplicate by content; split by project into train and held-out.
 
 Output (training/work/corpus/): train.txt and heldout.txt, files joined by FILE_SEPARATOR, and
@@ -79,8 +79,17 @@ def main():
     splits = {"train": [], "heldout": []}
     table = []
     totals = {"files": 0, "dropped_reserved": 0, "dropped_jdk": 0, "dropped_size": 0,
-              "dropped_generated": 0, "dropped_duplicate": 0}
-    for g, a, v, license_id in read_artifacts():
+              "dropped_generated": 0, "dropped_duplicate": 0, "dropped_heldout_copy": 0}
+    artifacts = read_artifacts()
+    # Paths of the held-out projects' files: a training jar that bundles a copy of one (a shaded or
+    # vendored class under the same path) must not leak it into training.
+    heldout_paths = set()
+    for g, a, v, _ in artifacts:
+        jar = os.path.join(HERE, "jars", f"{a}-{v}-sources.jar")
+        if a in heldout_ids and os.path.exists(jar):
+            with zipfile.ZipFile(jar) as z:
+                heldout_paths.update(n for n in z.namelist() if n.endswith(".java"))
+    for g, a, v, license_id in artifacts:
         jar = os.path.join(HERE, "jars", f"{a}-{v}-sources.jar")
         if not os.path.exists(jar):
             print(f"missing {jar} (run training/corpus/fetch.sh); skipped", file=sys.stderr)
@@ -98,6 +107,9 @@ def main():
                     continue
                 if name.startswith(JDK_PREFIXES):
                     totals["dropped_jdk"] += 1
+                    continue
+                if split == "train" and name in heldout_paths:
+                    totals["dropped_heldout_copy"] += 1
                     continue
                 raw = z.read(name)
                 if not (MIN_FILE_BYTES <= len(raw) <= MAX_FILE_BYTES):
@@ -138,7 +150,8 @@ def main():
                 "`org.jgrapht:jgrapht-core` (reserved for evaluation; files under `org/jsoup/` or `org/jgrapht/`\n"
                 "in any jar are dropped too) and JDK sources (files under `java/`, `jdk/`, `sun/`, `com/sun/`).\n"
                 "License headers are stripped, generated or minified files and files over 120 kB skipped,\n"
-                "exact duplicates removed. The held-out split is by project.\n\n")
+                "exact duplicates removed. The held-out split is by project (a held-out file bundled in a training jar\n"
+                "is dropped from training).\n\n")
         f.write(f"Totals: {json.dumps(stats)}\n\n")
         f.write("| artifact | version | license | split | files kept | bytes kept |\n|---|---|---|---|---|---|\n")
         for g, a, v, license_id, split, kept, kept_bytes in table:
