@@ -64,8 +64,13 @@ public final class CpuBackend implements Backend {
     /** Two bf16 values as one little-endian word: the lower-addressed value in the low half. */
     private static final ValueLayout.OfInt BF16_PAIRS = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    /** Activation rows per micro-kernel tile (sixteen vector accumulators). */
-    static final int MR = 8;
+    /**
+     * Activation rows per micro-kernel tile: 8 (sixteen vector accumulators), or 6 with 8-lane vectors, which
+     * on x86 means AVX2 and its 16 vector registers: 8 rows' accumulators plus the two panel vectors and the
+     * broadcast need 19 and spill. With 6 rows, 528-row products under {@code -XX:UseAVX=2} went from 120 to
+     * 70 ms (AMD Zen 5, 2026-11-27); with 8 lanes and AVX-512's 32 registers the two are even.
+     */
+    static final int MR = L == 8 ? 6 : 8;
     /**
      * Below this many rows a matmul skips the panel (it would be reused too little) and streams each weight
      * row through a dot product; at and above it, a last partial tile of at least this many rows runs the
@@ -218,7 +223,7 @@ public final class CpuBackend implements Backend {
                     for (int i = 0; i < MR; i++) {
                         rowStart[i] = (r + Math.min(i, valid - 1)) * in + k0;
                     }
-                    outerProduct8(x, rowStart, panel, 0, NR, kc, tile);
+                    outerProduct(x, rowStart, panel, 0, NR, kc, tile);
                     for (int i = 0; i < valid; i++) {
                         storeTile(out, (r + i) * outDim + c, nc, tile, i, first, bias, c);
                     }
@@ -392,15 +397,74 @@ public final class CpuBackend implements Backend {
 
     /**
      * The micro-kernel every product here runs on: outer products (Goto and van de Geijn; the BLIS
-     * micro-kernel shape). For the eight rows of {@code a} starting at {@code rowStart[0..7]}, and 2L
-     * columns of {@code b} starting at {@code bOff} with rows {@code bStride} apart,
+     * micro-kernel shape). For the {@link #MR} rows of {@code a} starting at {@code rowStart[0 .. MR-1]},
+     * and 2L columns of {@code b} starting at {@code bOff} with rows {@code bStride} apart,
      * {@code tile[r * 2L + j] = sum_{k < n} a[rowStart[r] + k] * b[bOff + k * bStride + j]}: at each k, two
-     * vectors of b times eight broadcast elements of a into sixteen vector accumulators. No horizontal
+     * vectors of b times MR broadcast elements of a into 2 MR vector accumulators. No horizontal
      * reductions: the accumulators are the outputs. Callers pack b so that its 2L columns are contiguous (a
      * weight panel, transposed keys, values), and give a partial tile's missing rows the last row's start.
      * Eight rows rather than four: two loads of b now feed sixteen FMAs instead of eight, which took
      * 528-row matmuls from 316 to 375 GFLOP/s on 2 AMD Zen 5 cores (2026-11-27); twelve rows gave no more.
+     * Six where there are only 16 vector registers (see {@link #MR}).
      */
+    private static void outerProduct(float[] a, int[] rowStart, float[] b, int bOff, int bStride, int n,
+                                     float[] tile) {
+        if (MR == 8) {
+            outerProduct8(a, rowStart, b, bOff, bStride, n, tile);
+        } else {
+            outerProduct6(a, rowStart, b, bOff, bStride, n, tile);
+        }
+    }
+
+    /**
+     * {@link #outerProduct} for six rows: twelve accumulators, 15 registers with the operands. The same code
+     * as {@link #outerProduct8} less two rows, on purpose: a register tile is unrolled by hand (accumulators
+     * in an array would be allocated), and one six-row kernel for every width would cost 11% on 16 lanes
+     * (528-row products 42.6 -> 47.5 ms, AMD Zen 5, 2026-11-27).
+     */
+    private static void outerProduct6(float[] a, int[] rowStart, float[] b, int bOff, int bStride, int n,
+                                      float[] tile) {
+        int a0 = rowStart[0], a1 = rowStart[1], a2 = rowStart[2], a3 = rowStart[3], a4 = rowStart[4];
+        int a5 = rowStart[5];
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int k = 0; k < n; k++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bOff + k * bStride);
+            FloatVector b1 = FloatVector.fromArray(F, b, bOff + k * bStride + L);
+            FloatVector v = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(F, a[a4 + k]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(F, a[a5 + k]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+    }
+
+    /** {@link #outerProduct} for eight rows: sixteen accumulators. */
     private static void outerProduct8(float[] a, int[] rowStart, float[] b, int bOff, int bStride, int n,
                                       float[] tile) {
         int a0 = rowStart[0], a1 = rowStart[1], a2 = rowStart[2], a3 = rowStart[3];
@@ -453,7 +517,7 @@ public final class CpuBackend implements Backend {
         c71.intoArray(tile, 15 * L);
     }
 
-    /** One row of {@link #outerProduct8} (the remainder rows), into {@code tile[0, 2L)}. */
+    /** One row of {@link #outerProduct} (the remainder rows), into {@code tile[0, 2L)}. */
     private static void outerProduct1(float[] a, int a0, float[] b, int bOff, int bStride, int n, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int k = 0; k < n; k++) {
@@ -878,7 +942,7 @@ public final class CpuBackend implements Backend {
         // scores[r][t] = scale * q_r . k_t, 2L keys at a time
         for (int t0 = 0; t0 < roundUp(maxVisible, 2 * L); t0 += 2 * L) {
             if (wide) {
-                outerProduct8(q, qBase, kt, t0, keysPadded, headDim, tile);
+                outerProduct(q, qBase, kt, t0, keysPadded, headDim, tile);
             }
             for (int r = 0; r < rows; r++) {
                 if (!wide) {
@@ -897,7 +961,7 @@ public final class CpuBackend implements Backend {
         for (int d0 = 0; d0 < headDim; d0 += 2 * L) {
             int valid = Math.min(2 * L, headDim - d0);
             if (wide) {
-                outerProduct8(scores, scoreRows, v, d0, dimPadded, maxVisible, tile);
+                outerProduct(scores, scoreRows, v, d0, dimPadded, maxVisible, tile);
             }
             for (int r = 0; r < rows; r++) {
                 if (!wide) {

@@ -67,10 +67,10 @@ class KernelParityTest {
 
     static Stream<Arguments> matmulShapes() {
         // rows, in, out: single rows (AR decode) and two (the dot-product path), row counts around the
-        // 8-row tile (partial tiles of 3-7 rows padded, 1-2 leftover rows one at a time), `in` around the
-        // 256-long panel chunk and not a multiple of any lane count, `out` around the panel width
-        // (two vectors: 16, 32 or 64 columns) and past it; `in` a multiple of 32 below, at and past the
-        // chunk (the staged bf16 panels of 16-lane vectors: 64, 384, 896 = 3.5 chunks).
+        // tile of 8 rows (6 at 8 lanes; partial tiles of 3+ rows padded, 1-2 leftover rows one at a
+        // time), `in` around the 256-long panel chunk and not a multiple of any lane count, `out` around
+        // the panel width (two vectors: 16, 32 or 64 columns) and past it; `in` a multiple of 2L below,
+        // at and past the chunk (the staged bf16 panels: 64, 320, 384, 896 = 3.5 chunks).
         int[][] shapes = {{1, 1, 1}, {1, 7, 3}, {3, 17, 5}, {4, 16, 4}, {5, 33, 9}, {7, 100, 13},
                 {9, 513, 11}, {13, 1029, 7}, {4, 64, 260}, {17, 300, 301}, {6, 257, 33}, {8, 255, 64},
                 {12, 520, 97}, {4, 256, 31}, {11, 129, 65}, {33, 384, 128}, {2, 40, 70}, {10, 64, 64},
