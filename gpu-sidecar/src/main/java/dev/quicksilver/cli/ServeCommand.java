@@ -68,6 +68,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most requests waiting; beyond, calls get RESOURCE_EXHAUSTED (default ${DEFAULT-VALUE}).")
     int maxQueue;
 
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "0",
+            description = "How long an idle sidecar waits, once a request arrives, for others to start with it in "
+                    + "one forward; later ones join at the next step anyway (default ${DEFAULT-VALUE}: start at once).")
+    int batchWaitMs;
+
     @Option(names = "--poison-freed", hidden = true, description = "Overwrite freed store memory (tests).")
     boolean poisonFreed;
 
@@ -79,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("the parent process " + parentPid + " is not running; nothing to serve");
         }
         SidecarServer.Settings settings = new SidecarServer.Settings(bind, port, kvCacheMb, sharedContext,
-                contextChunk, maxBatch, maxQueue, poisonFreed);
+                contextChunk, maxBatch, maxQueue, batchWaitMs, poisonFreed);
         if (kvCacheMb < 1) {
             throw new CliException("--kv-cache-mb must be at least 1, got " + kvCacheMb);
         }

@@ -41,10 +41,11 @@ public final class SidecarServer implements AutoCloseable {
      * @param kvCacheMb    the KV/context store's budget
      * @param contextCache share the leading context's keys/values across requests
      * @param contextChunk tokens per store chunk
+     * @param batchWaitMs  how long an idle scheduler waits for requests arriving together (0: none)
      * @param poisonFreed  overwrite freed store memory (tests)
      */
     public record Settings(String bind, int port, long kvCacheMb, boolean contextCache, int contextChunk,
-                           int maxBatch, int maxQueue, boolean poisonFreed) {}
+                           int maxBatch, int maxQueue, int batchWaitMs, boolean poisonFreed) {}
 
     private final Server server;
     private final Scheduler scheduler;
@@ -74,7 +75,7 @@ public final class SidecarServer implements AutoCloseable {
         KvStore store = new KvStore(memory, budget.bytes(), s.poisonFreed());
         StoreContextCache contextCache = new StoreContextCache(store, modelId, s.contextChunk());
         Scheduler scheduler = new Scheduler(loaded.model(), loaded.defaults().options(), store, contextCache,
-                new Scheduler.Config(s.maxBatch(), s.maxQueue(), s.contextCache()));
+                new Scheduler.Config(s.maxBatch(), s.maxQueue(), s.contextCache(), s.batchWaitMs()));
         SidecarService service = new SidecarService(loaded, modelId, scheduler, store, s.contextChunk());
         HealthStatusManager health = new HealthStatusManager();
         ServerInterceptor auth = new TokenCheck(token);

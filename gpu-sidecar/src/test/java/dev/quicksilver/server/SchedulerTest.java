@@ -97,8 +97,12 @@ class SchedulerTest {
     }
 
     static Scheduler scheduler(KvStore store, boolean contextCache, int maxBatch, int maxQueue) {
+        return scheduler(store, contextCache, maxBatch, maxQueue, 0);
+    }
+
+    static Scheduler scheduler(KvStore store, boolean contextCache, int maxBatch, int maxQueue, int batchWaitMs) {
         return new Scheduler(model, defaults, store, new StoreContextCache(store, "fixture", 8),
-                new Scheduler.Config(maxBatch, maxQueue, contextCache));
+                new Scheduler.Config(maxBatch, maxQueue, contextCache, batchWaitMs));
     }
 
     static DecodeOptions oneTokenPerStep() {
@@ -232,6 +236,29 @@ class SchedulerTest {
             assertEquals(1, rc.result.get(30, TimeUnit.SECONDS).size());
             assertEquals(1, scheduler.stats().rejectedRequests());
             assertTrue(c.maxBatch() >= 1);
+        }
+    }
+
+    @Test
+    void aBatchWaitHoldsTheFirstForwardForRequestsArrivingWithinIt() throws Exception {
+        // --batch-wait-ms 1000: a arrives alone, b 100 ms later; nothing may have run before b, and the two
+        // then start in the same forward.
+        try (KvStore store = new KvStore(1 << 24, true); Scheduler scheduler = scheduler(store, false, 16, 8, 1000)) {
+            Recorder ra = new Recorder(0);
+            Recorder rb = new Recorder(0);
+            Scheduler.Job a = scheduler.submit(List.of(CanvasRequest.infill(tokens(7, 10), 8, tokens(8, 3))),
+                    oneTokenPerStep(), 0, ra);
+            Thread.sleep(100);
+            assertEquals(0, scheduler.stats().forwards(), "the first forward waits for requests arriving with a");
+            Scheduler.Job b = scheduler.submit(List.of(CanvasRequest.infill(tokens(9, 10), 8, tokens(8, 3))),
+                    oneTokenPerStep(), 0, rb);
+            ra.result.get(30, TimeUnit.SECONDS);
+            rb.result.get(30, TimeUnit.SECONDS);
+            assertEquals(2, a.maxBatch());
+            assertEquals(2, b.maxBatch());
+            // Lockstep from the first forward: the same 8 one-token steps for both, so 8 forwards in all
+            // (b joining a step later would have made it 9).
+            assertEquals(8, scheduler.stats().forwards());
         }
     }
 
