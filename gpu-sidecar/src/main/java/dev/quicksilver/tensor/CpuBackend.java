@@ -362,7 +362,7 @@ public final class CpuBackend implements Backend {
      * {@link #packBf16Pairs} for any lane count L (8 on AVX2, 4 on NEON): the L x L words through
      * {@code scratch}, one pass per permute stage. Slower per weight than the two-loop AVX-512 version
      * (which keeps two stages in registers), but it replaced element-by-element packing there: a
-     * 33-row step's products 9.3 -> 8.0 ms at 8 lanes and 14.6 -> 12.8 ms at 4 lanes (AMD Zen 5 with
+     * 33-row step's products 8.2 -> 6.0 ms at 8 lanes and 12.0 -> 10.7 ms at 4 lanes (AMD Zen 5 with
      * -XX:MaxVectorSize=32 / 16, 2026-11-27).
      */
     private static void packBf16PairsByStages(int[] staged, int from, int rowStride, float[] panel, int at,
