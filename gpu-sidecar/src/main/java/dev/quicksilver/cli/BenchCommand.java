@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code bench}: groups the benchmarks; {@code bench engine} is the decoding engine's. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {EngineBenchCommand.class, SidecarBenchCommand.class})
+        subcommands = {EngineBenchCommand.class, SidecarBenchCommand.class, KernelBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -13,6 +13,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "say which benchmark to run: bench engine or bench sidecar");
+                "say which benchmark to run: bench engine, bench sidecar or bench kernels");
     }
 }

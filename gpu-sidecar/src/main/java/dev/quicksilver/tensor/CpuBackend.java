@@ -110,6 +110,11 @@ public final class CpuBackend implements Backend {
         return L;
     }
 
+    /** Activation rows per micro-kernel tile on this machine ({@link #MR}; for logs and benchmarks). */
+    public static int tileRows() {
+        return MR;
+    }
+
     // ------------------------------------------------------------------------------------------
     // matmul
     // ------------------------------------------------------------------------------------------

@@ -271,6 +271,30 @@ class CliTest {
     }
 
     @Test
+    void benchKernelsTimesEveryProductAndTheAttentionWorkloads() {
+        Run r = run("bench", "kernels", "--model", MODEL, "--rows", "1,5", "--keys", "20", "--runs", "1", "--json");
+        assertEquals(0, r.exit, r.err);
+        JsonObject j = r.json();
+        assertTrue(j.get("lanes").getAsInt() >= 1 && j.get("tileRows").getAsInt() >= 6, r.out);
+        var matmul = j.getAsJsonArray("matmul");
+        assertEquals(2, matmul.size(), "one entry per --rows value");
+        assertEquals(5, matmul.get(1).getAsJsonObject().get("rows").getAsInt());
+        assertTrue(matmul.get(1).getAsJsonObject().get("products").getAsInt() > 0);
+        assertTrue(matmul.get(1).getAsJsonObject().get("gflops").getAsDouble() > 0);
+        var attention = j.getAsJsonArray("attention");
+        assertEquals(3, attention.size(), "a denoising step, an AR step, 16 denoising steps");
+        assertEquals(16, attention.get(2).getAsJsonObject().get("canvases").getAsInt());
+        assertEquals(33, attention.get(0).getAsJsonObject().get("keys").getAsInt(), "at least the window's own keys");
+
+        Run bad = run("bench", "kernels", "--model", MODEL, "--rows", "0");
+        assertEquals(2, bad.exit);
+        assertTrue(bad.err.contains("every --rows value must be at least 1"), bad.err);
+        Run cuda = run("bench", "kernels", "--model", MODEL, "--backend", "cuda");
+        assertEquals(2, cuda.exit);
+        assertTrue(cuda.err.contains("times the cpu backend only"), cuda.err);
+    }
+
+    @Test
     void bareBenchAsksWhichBenchmark() {
         Run r = run("bench");
         assertEquals(2, r.exit);
