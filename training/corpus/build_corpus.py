@@ -3,8 +3,9 @@
 
 Steps: read every .java entry of every jar listed in artifacts.txt; drop what must never be trained on
 (jsoup and jgrapht sources, reserved for evaluation, anything under JDK packages, whose sources are GPL,
-and copies of held-out files bundled in training jars); strip the leading license comment (boilerplate the model would otherwise spend capacity on); skip
-huge or generated-looking files; deduplicate by content; split by project into train and held-out.
+and copies of held-out files bundled in training jars); strip the leading license comment (boilerplate
+the model would otherwise spend capacity on); skip huge or generated-looking files; deduplicate by
+content; split by project into train and held-out.
 
 Output (training/work/corpus/): train.txt and heldout.txt, files joined by FILE_SEPARATOR, and
 stats.json. Also rewrites training/corpus.md with the per-project table.
