@@ -145,13 +145,13 @@ public final class KernelBenchCommand implements Callable<Integer> {
     private JsonArray benchAttention(CpuBackend backend, ModelConfig config) {
         AttentionShape shape = new AttentionShape(config.numHeads(), config.numKvHeads(), config.headDim());
         JsonArray cases = new JsonArray();
-        // name, queries per canvas, canvases
-        Object[][] workloads = {{"denoising step", 33, 1}, {"autoregressive step", 1, 1}, {"16 denoising steps", 33, 16}};
+        List<AttentionWorkload> workloads = List.of(new AttentionWorkload("denoising step", 33, 1),
+                new AttentionWorkload("autoregressive step", 1, 1), new AttentionWorkload("16 denoising steps", 33, 16));
         Random random = new Random(2);
         try (Arena arena = Arena.ofShared()) { // the backend's workers read the keys
-            for (Object[] workload : workloads) {
-                int nQ = (Integer) workload[1];
-                int canvases = (Integer) workload[2];
+            for (AttentionWorkload workload : workloads) {
+                int nQ = workload.queries();
+                int canvases = workload.canvases();
                 int nKeys = Math.max(keys, nQ);
                 float[] q = randoms(random, canvases * nQ * shape.qDim());
                 float[] ownKeys = randoms(random, canvases * nQ * shape.kvDim());
@@ -170,7 +170,7 @@ public final class KernelBenchCommand implements Callable<Integer> {
                     }
                 });
                 JsonObject o = new JsonObject();
-                o.addProperty("workload", (String) workload[0]);
+                o.addProperty("workload", workload.name());
                 o.addProperty("queries", nQ);
                 o.addProperty("canvases", canvases);
                 o.addProperty("keys", nKeys);
@@ -181,6 +181,9 @@ public final class KernelBenchCommand implements Callable<Integer> {
         }
         return cases;
     }
+
+    /** One attention call per layer: {@code canvases} canvases of {@code queries} queries each. */
+    private record AttentionWorkload(String name, int queries, int canvases) {}
 
     private double medianMs(Runnable body) {
         for (int i = 0; i < runs; i++) {
