@@ -280,7 +280,8 @@ class CliTest {
         assertEquals(2, matmul.size(), "one entry per --rows value");
         assertEquals(5, matmul.get(1).getAsJsonObject().get("rows").getAsInt());
         assertTrue(matmul.get(1).getAsJsonObject().get("products").getAsInt() > 0);
-        assertTrue(matmul.get(1).getAsJsonObject().get("gflops").getAsDouble() > 0);
+        assertTrue(matmul.get(1).getAsJsonObject().get("ms").getAsDouble() > 0);
+        assertTrue(matmul.get(1).getAsJsonObject().has("gflops")); // rounds to 0 on this tiny model when cold
         var attention = j.getAsJsonArray("attention");
         assertEquals(3, attention.size(), "a denoising step, an AR step, 16 denoising steps");
         assertEquals(16, attention.get(2).getAsJsonObject().get("canvases").getAsInt());
