@@ -370,9 +370,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     }
 
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return EngineBenchCommand.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static JsonObject typingJson(Typing t) {
