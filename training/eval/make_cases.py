@@ -4,6 +4,10 @@
   python3 training/eval/make_cases.py [--heldout training/work/corpus/heldout.txt] \
       [--out training/eval/heldout-cases.jsonl] [--count 400]
 
+The same cuts from the training split are the prompts of self-distillation (training/README.md):
+  python3 training/eval/make_cases.py --heldout training/work/corpus/train.txt --id-prefix train \
+      --prefix-chars 600 --suffix-chars 250 --seed 7 --count 3000 --out training/work/distill-cases.jsonl
+
 Each case cuts a `middle` out of a real file: a single line (kind "line") or a block of 2-4 lines
 (kind "block"), keeping up to 1500 characters of prefix and 600 of suffix, cut at line boundaries.
 The middle starts with the newline that ends the prefix's last line (exact match is judged on
@@ -27,18 +31,18 @@ def interesting(line):
     return len(s) >= 8 and not s.startswith(("//", "*", "/*", "import ", "package ", "@")) and s not in ("{", "}")
 
 
-def cut_prefix(text):
-    if len(text) <= PREFIX_CHARS:
+def cut_prefix(text, chars=PREFIX_CHARS):
+    if len(text) <= chars:
         return text
-    cut = text[-PREFIX_CHARS:]
+    cut = text[-chars:]
     nl = cut.find("\n")
     return cut[nl + 1:] if nl >= 0 else cut
 
 
-def cut_suffix(text):
-    if len(text) <= SUFFIX_CHARS:
+def cut_suffix(text, chars=SUFFIX_CHARS):
+    if len(text) <= chars:
         return text
-    cut = text[:SUFFIX_CHARS]
+    cut = text[:chars]
     nl = cut.rfind("\n")
     return cut[:nl + 1] if nl >= 0 else cut
 
@@ -49,6 +53,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "heldout-cases.jsonl"))
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--seed", type=int, default=99)
+    ap.add_argument("--id-prefix", default="heldout", help="case ids are PREFIX-NNNN")
+    ap.add_argument("--prefix-chars", type=int, default=PREFIX_CHARS, help="text kept before the middle")
+    ap.add_argument("--suffix-chars", type=int, default=SUFFIX_CHARS, help="text kept after the middle")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     files = [f for f in open(args.heldout, encoding="utf-8").read().split(SEP) if f.count("\n") > 30]
@@ -71,8 +78,9 @@ def main():
         prefix = "\n".join(lines[:start])
         middle = "\n" + "\n".join(body)
         suffix = "\n" + "\n".join(lines[start + n:])
-        cases.append({"id": f"heldout-{len(cases):04d}", "kind": kind, "prefix": cut_prefix(prefix),
-                      "middle": middle, "suffix": cut_suffix(suffix)})
+        cases.append({"id": f"{args.id_prefix}-{len(cases):04d}", "kind": kind,
+                      "prefix": cut_prefix(prefix, args.prefix_chars), "middle": middle,
+                      "suffix": cut_suffix(suffix, args.suffix_chars)})
     with open(args.out, "w", encoding="utf-8") as f:
         for c in cases:
             f.write(json.dumps(c, ensure_ascii=False) + "\n")

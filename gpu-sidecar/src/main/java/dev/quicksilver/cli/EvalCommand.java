@@ -2,10 +2,15 @@ package dev.quicksilver.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.quicksilver.decode.CanvasRequest;
 import dev.quicksilver.decode.CanvasResult;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.Decoder;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +47,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--outputs", paramLabel = "FILE",
+            description = "Also write each case's final canvas as token ids, one JSON object per line ({\"id\", "
+                    + "\"kind\", \"canvas\", \"holeStart\", \"holeLength\"}): the model's own infills, which "
+                    + "training/train.py --teacher learns from (self-distillation).")
+    Path outputs;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -53,7 +64,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** One evaluated case. */
     record Outcome(EvalCase c, String completion, boolean exact, double similarity, int forwards, int tokens,
-                   double ms) {}
+                   double ms, int[] canvas, int holeStart, int holeLength) {}
 
     /** Sums over a group of outcomes. */
     static final class Tally {
@@ -116,9 +127,14 @@ public final class EvalCommand implements Callable<Integer> {
                 Decoder.Generation g = Decoder.generate(loaded.model(), options, canvas.request());
                 CanvasResult r = g.first();
                 String completion = loaded.decode(r.tokens());
+                CanvasRequest.Segment lead = canvas.request().segments().getFirst();
                 outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
                         TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
-                        (int) g.stats().tokensCommitted(), g.stats().totalMs()));
+                        (int) g.stats().tokensCommitted(), g.stats().totalMs(), r.canvas(),
+                        lead instanceof CanvasRequest.Hole ? 0 : lead.length(), r.holes().getFirst().raw().length));
+            }
+            if (outputs != null) {
+                writeOutputs(outcomes);
             }
             report(outcomes, options, loaded, fixedLength, truncated);
         }
@@ -137,6 +153,25 @@ public final class EvalCommand implements Callable<Integer> {
             return loaded.canvas(c.prefix(), budget, c.suffix(), options.mode(), true);
         } catch (CliException e) {
             throw new CliException("case " + c.id() + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code --outputs}: one line per case, its final canvas (fixed text, then the hole as decoded, EOS and pads included). */
+    private void writeOutputs(List<Outcome> outcomes) {
+        try (BufferedWriter w = Files.newBufferedWriter(outputs, StandardCharsets.UTF_8)) {
+            for (Outcome o : outcomes) {
+                JsonObject line = new JsonObject();
+                line.addProperty("id", o.c.id());
+                line.addProperty("kind", o.c.kind());
+                line.add("canvas", Json.ints(o.canvas));
+                line.addProperty("holeStart", o.holeStart);
+                line.addProperty("holeLength", o.holeLength);
+                w.write(Json.GSON_COMPACT.toJson(line));
+                w.newLine();
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot write --outputs " + outputs + ": " + e.getMessage()
+                    + "; check that its folder exists and is writable");
         }
     }
 

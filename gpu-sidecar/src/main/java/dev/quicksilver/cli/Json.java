@@ -12,6 +12,9 @@ final class Json {
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
             .setPrettyPrinting().create();
 
+    /** One object per line (JSON Lines files). */
+    static final Gson GSON_COMPACT = new GsonBuilder().disableHtmlEscaping().create();
+
     private Json() {}
 
     static JsonArray ints(int[] values) {

@@ -168,6 +168,55 @@ class CliTest {
     }
 
     /**
+     * {@code --outputs} writes each case's final canvas: the fixed text as the engine tokenized it, then the
+     * hole as decoded, whose tokens before any EOS are the completion the report scores.
+     */
+    @Test
+    void evalOutputsAreTheFinalCanvasesAsTokenIds() throws IOException {
+        String prefix = "public int size() {\n        return ";
+        String suffix = ";\n    }\n";
+        JsonObject c = new JsonObject();
+        c.addProperty("id", "size");
+        c.addProperty("prefix", prefix);
+        c.addProperty("middle", "items.size()");
+        c.addProperty("suffix", suffix);
+        Path cases = Files.writeString(tmp.resolve("outputs-cases.jsonl"), c + "\n");
+        Path outputs = tmp.resolve("outputs.jsonl");
+        Run r = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(), "--length", "5",
+                "--json", "--outputs", outputs.toString());
+        assertEquals(0, r.exit, r.err);
+        var lines = Files.readAllLines(outputs);
+        assertEquals(1, lines.size());
+        JsonObject o = JsonParser.parseString(lines.getFirst()).getAsJsonObject();
+        assertEquals("size", o.get("id").getAsString());
+        int holeStart = o.get("holeStart").getAsInt();
+        assertEquals(5, o.get("holeLength").getAsInt());
+        int[] canvas = o.getAsJsonArray("canvas").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
+        try (LoadedModel m = LoadedModel.open(Path.of(MODEL), "reference")) {
+            int[] lead = m.encode(prefix);
+            int[] tail = m.encode(suffix);
+            assertEquals(holeStart + 5 + tail.length, canvas.length);
+            assertTrue(holeStart >= lead.length && holeStart <= lead.length + 1, "the prefix, after a BOS if any");
+            assertEquals(java.util.Arrays.toString(lead),
+                    java.util.Arrays.toString(java.util.Arrays.copyOfRange(canvas, holeStart - lead.length, holeStart)));
+            assertEquals(java.util.Arrays.toString(tail),
+                    java.util.Arrays.toString(java.util.Arrays.copyOfRange(canvas, holeStart + 5, canvas.length)));
+            int end = holeStart;
+            while (end < holeStart + 5 && !m.config().eosTokenIds().contains(canvas[end])) {
+                end++;
+            }
+            String completion = r.json().getAsJsonArray("perCase").get(0).getAsJsonObject().get("completion")
+                    .getAsString();
+            assertEquals(completion, m.decode(java.util.Arrays.copyOfRange(canvas, holeStart, end)));
+        }
+
+        Run bad = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(),
+                "--outputs", tmp.resolve("no-such-folder/out.jsonl").toString());
+        assertEquals(2, bad.exit, bad.out);
+        assertTrue(bad.err.contains("cannot write --outputs") && bad.err.contains("no-such-folder"), bad.err);
+    }
+
+    /**
      * A case longer than the model's positions (this fixture takes 512): its far text is cut (see
      * CanvasFitTest) and the case is still scored and counted as cut; a hole that cannot fit at all is
      * refused with the case's id.
