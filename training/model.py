@@ -61,7 +61,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(d, s.num_key_value_heads * hd, bias=True)
         self.o_proj = nn.Linear(s.num_attention_heads * hd, d, bias=False)
 
-    def forward(self, x, cos, sin, causal):
+    def forward(self, x, cos, sin, causal, key_mask=None):
         b, t, _ = x.shape
         s = self.s
         q = self.q_proj(x).view(b, t, s.num_attention_heads, s.head_dim).transpose(1, 2)   # [b, h, t, hd]
@@ -72,12 +72,17 @@ class Attention(nn.Module):
         group = s.num_attention_heads // s.num_key_value_heads
         k = k.repeat_interleave(group, dim=1)
         v = v.repeat_interleave(group, dim=1)
+        # key_mask [b, t] (True: a real position) keeps rows padded to a common length from attending to
+        # their padding; bidirectional rows only (the padding sits after every real position).
         if hasattr(F, "scaled_dot_product_attention"):
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=causal,
+                                               attn_mask=None if key_mask is None else key_mask[:, None, None, :])
         else:  # PyTorch 1.13 (Debian): the same computation, spelled out
             att = (q @ k.transpose(-1, -2)) / math.sqrt(s.head_dim)
             if causal:
                 att = att.masked_fill(torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1), float("-inf"))
+            if key_mask is not None:
+                att = att.masked_fill(~key_mask[:, None, None, :], float("-inf"))
             y = att.softmax(-1) @ v
         return self.o_proj(y.transpose(1, 2).reshape(b, t, -1))
 
@@ -101,8 +106,8 @@ class Layer(nn.Module):
         self.post_attention_layernorm = RMSNorm(s.hidden_size, s.rms_norm_eps)
         self.mlp = Mlp(s)
 
-    def forward(self, x, cos, sin, causal):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, causal)
+    def forward(self, x, cos, sin, causal, key_mask=None):
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, causal, key_mask)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -135,7 +140,7 @@ class QuicksilverModel(nn.Module):
         elif isinstance(m, nn.Embedding):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, tokens):
+    def forward(self, tokens, key_mask=None):
         """Final hidden states [b, t, hidden]; `logits` turns (a selection of) them into scores. The
         split lets the trainer score only the positions its loss reads (the masked ones, for diffusion)
         and compile the backbone, whose shapes never change, apart from that data-dependent selection."""
@@ -146,7 +151,7 @@ class QuicksilverModel(nn.Module):
         cos, sin = emb.cos()[None, None], emb.sin()[None, None]   # [1, 1, t, hd]
         x = self.model.embed_tokens(tokens)
         for layer in self.model.layers:
-            x = layer(x, cos.to(x.dtype), sin.to(x.dtype), self.causal)
+            x = layer(x, cos.to(x.dtype), sin.to(x.dtype), self.causal, key_mask)
         return self.model.norm(x)
 
     def logits(self, hidden):

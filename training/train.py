@@ -155,15 +155,91 @@ def diffusion_loss(model, backbone, batcher, batch, certainty=0.0):
     ce = F.cross_entropy(logits, wanted, reduction="none")
     loss = (ce * w[rows, cols + 1]).sum() / b
     if certainty > 0:
-        # Certainty forcing (dParallel, Chen et al. 2025): lower the entropy of the predictions that are
-        # already right, so threshold decoding (Fast-dLLM) commits them in parallel sooner; wrong ones
-        # are left to the cross-entropy. dParallel forces certainty along the model's own trajectories;
-        # here the targets are the data's, which is the same where the model is right.
-        logp = logits.log_softmax(-1)
-        entropy = -(logp.exp() * logp).sum(-1)
-        right = (logits.argmax(-1) == wanted).float()
-        loss = loss + certainty * (entropy * right).sum() / right.sum().clamp(min=1)
+        loss = loss + certainty * certainty_term(logits, wanted)
     return loss, {}
+
+
+def certainty_term(logits, wanted):
+    """Certainty forcing (dParallel, Chen et al. 2025): the mean entropy of the predictions that are
+    already right, which the loss lowers so threshold decoding (Fast-dLLM) commits them in parallel
+    sooner; wrong ones are left to the cross-entropy. dParallel forces certainty along the model's own
+    trajectories (see Teacher); with the data's targets it is the same where the model is right."""
+    logp = logits.log_softmax(-1)
+    entropy = -(logp.exp() * logp).sum(-1)
+    right = (logits.argmax(-1) == wanted).float()
+    return (entropy * right).sum() / right.sum().clamp(min=1)
+
+
+class Teacher:
+    """Self-distillation rows: the model's own infills, as `./quicksilver eval --outputs` writes them
+    (one JSON object per line: the final canvas's token ids, holeStart, holeLength), decoded one token
+    per step by the engine on prompts cut from the training split. Training on them with the certainty
+    term is dParallel's certainty-forcing distillation (Chen et al. 2025): the targets are what the model
+    already writes, so the cross-entropy does not pull its confident picks back towards the many
+    continuations the data allows, and only the number of steps it needs goes down."""
+
+    def __init__(self, paths, device, gen, max_positions):
+        self.rows, self.holes = [], []
+        for path in paths:
+            with open(path, encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        o = json.loads(line)
+                        canvas, start, length = o["canvas"], int(o["holeStart"]), int(o["holeLength"])
+                    except (ValueError, KeyError, TypeError) as e:
+                        sys.exit(f"{path} line {n} is not an `eval --outputs` line ({e}): regenerate it with "
+                                 "./quicksilver eval --outputs")
+                    if start < 1 or length < 1 or start + length > len(canvas) or len(canvas) > max_positions:
+                        continue   # the first position is never predicted (shifted logits); too long for the model
+                    self.rows.append(torch.tensor(canvas, dtype=torch.long))
+                    self.holes.append((start, length))
+        if not self.rows:
+            sys.exit(f"no usable rows in --teacher {', '.join(paths)}")
+        self.device = device
+        self.gen = gen
+
+    def batch(self, b):
+        """Rows padded to their longest with PAD (a key mask hides the padding), the hole mask, hole sizes."""
+        pick = torch.randint(0, len(self.rows), (b,), generator=self.gen, device=self.device).tolist()
+        width = max(self.rows[i].numel() for i in pick)
+        tokens = torch.full((b, width), PAD, dtype=torch.long)
+        real = torch.zeros((b, width), dtype=torch.bool)
+        hole = torch.zeros((b, width), dtype=torch.bool)
+        sizes = torch.zeros(b)
+        for r, i in enumerate(pick):
+            n = self.rows[i].numel()
+            start, length = self.holes[i]
+            tokens[r, :n] = self.rows[i]
+            real[r, :n] = True
+            hole[r, start:start + length] = True
+            sizes[r] = length
+        return tokens.to(self.device), real.to(self.device), hole.to(self.device), sizes.to(self.device)
+
+
+def teacher_loss(model, teacher, batcher, batch, certainty):
+    """The diffusion loss of diffusion_loss's edit rows on the teacher's canvases: a fraction t of the hole
+    masked (at least one position), cross-entropy against the model's own infill weighted 1/t, plus the
+    certainty term."""
+    target, real, hole, sizes = teacher.batch(batch)
+    b = target.shape[0]
+    t = EPS + (1 - EPS) * batcher.rand(b)
+    masked = hole & (batcher.rand(*target.shape) < t[:, None])
+    first = hole.float().argmax(1)
+    force = batcher.randint(0, 1 << 30, (b,)) % sizes.long() + first
+    masked[torch.arange(b, device=target.device), force] = True
+    noisy = torch.where(masked, torch.full_like(target, MASK), target)
+    w = masked.float() / t[:, None] / sizes[:, None]
+    hidden = model(noisy, key_mask=real)
+    rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
+    logits = model.logits(hidden[rows, cols]).float()
+    wanted = target[rows, cols + 1]
+    loss = (F.cross_entropy(logits, wanted, reduction="none") * w[rows, cols + 1]).sum() / b
+    content = (wanted != PAD) & (wanted != EOS)
+    if certainty > 0 and content.any():
+        loss = loss + certainty * certainty_term(logits[content], wanted[content])
+    return loss, target.numel()
 
 
 def ar_loss(model, backbone, batcher, batch):
@@ -228,6 +304,11 @@ def main():
     ap.add_argument("--certainty-last", type=float, default=1.0,
                     help="apply --certainty only in this last fraction of the steps (1.0: all of them), so one "
                          "run from scratch can end with the certainty phase")
+    ap.add_argument("--teacher", action="append", default=[], metavar="FILE",
+                    help="self-distillation rows (diffusion only): `./quicksilver eval --outputs` files of the "
+                         "model's own infills; see Teacher. Repeat for several files")
+    ap.add_argument("--teacher-fraction", type=float, default=1.0,
+                    help="fraction of each batch's rows drawn from --teacher; the rest are the usual corpus rows")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from the weights of an exported model directory "
                                         "(fresh optimizer; for continued training)")
@@ -275,6 +356,15 @@ def main():
         sys.exit("--certainty applies to the diffusion objective only")
     if not 0 < args.certainty_last <= 1:
         sys.exit("--certainty-last must be a fraction in (0, 1]")
+    if args.teacher and args.objective != "diffusion":
+        sys.exit("--teacher applies to the diffusion objective only")
+    if not 0 < args.teacher_fraction <= 1:
+        sys.exit("--teacher-fraction must be a fraction in (0, 1]")
+    teacher = Teacher(args.teacher, device, gen, shape.max_position_embeddings) if args.teacher else None
+    teacher_rows = round(args.batch * args.teacher_fraction) if teacher else 0
+    if teacher:
+        log(f"{len(teacher.rows)} teacher rows from {', '.join(args.teacher)}: {teacher_rows} of each batch's "
+            f"{args.batch} rows")
     # The held-out loss runs the eager module (another batch size would recompile); training runs the
     # compiled backbone, which shares the module's parameters.
     backbone = model
@@ -318,8 +408,16 @@ def main():
             with autocast(device):
                 if args.objective == "diffusion":
                     in_phase = args.certainty_last >= 1 or (total is not None and step >= total * (1 - args.certainty_last))
-                    loss, _ = diffusion_loss(model, backbone, batcher, args.batch,
-                                             certainty=args.certainty if in_phase else 0.0)
+                    certainty = args.certainty if in_phase else 0.0
+                    corpus_rows = args.batch - teacher_rows
+                    loss = 0.0
+                    if teacher_rows:
+                        distill_loss, distill_tokens = teacher_loss(model, teacher, batcher, teacher_rows, certainty)
+                        loss = distill_loss * teacher_rows / args.batch
+                        step_tokens = distill_tokens + corpus_rows * args.seq
+                    if corpus_rows:
+                        corpus_loss, _ = diffusion_loss(model, backbone, batcher, corpus_rows, certainty=certainty)
+                        loss = loss + corpus_loss * corpus_rows / args.batch
                 else:
                     loss, _ = ar_loss(model, backbone, batcher, args.batch)
             opt.zero_grad(set_to_none=True)
@@ -334,7 +432,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        tokens_seen += args.batch * args.seq
+        tokens_seen += step_tokens if teacher_rows else args.batch * args.seq
         if step % 100 == 0 or step == total:
             entry = {"step": step, "loss": round(loss.item(), 4), "lr": round(lr, 6),
                      "elapsed_s": round(time.time() - t_start, 1)}
@@ -375,6 +473,7 @@ Java by `training/train.py --objective {args.objective}` ({"masked diffusion wit
 | tokenizer | byte-level BPE, `training/tokenizer/` |
 | steps | {step} of {total}, batch {args.batch} x {args.seq} tokens, seed {args.seed}, peak lr {args.lr} |
 | started from | {("the weights of an earlier export of this model (continued training, fresh optimizer); the first run is recorded in training/runs/") if args.init_from else "random initialisation"} |
+| self-distillation | {(f"{args.teacher_fraction:.0%} of each batch from the model's own infills ({', '.join(os.path.basename(t) for t in args.teacher)}), certainty weight {args.certainty}") if args.teacher else "none"} |
 | tokens seen | {tokens_seen / 1e6:.0f}M |
 | wall time | {wall:.0f} s |
 | hardware | {args.hardware or "not recorded"} |

@@ -53,6 +53,10 @@ public final class EvalCommand implements Callable<Integer> {
                     + "training/train.py --teacher learns from (self-distillation).")
     Path outputs;
 
+    @Option(names = "--progress-seconds", hidden = true, defaultValue = "10",
+            description = "Seconds between progress lines on stderr.")
+    double progressSeconds;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -121,7 +125,16 @@ public final class EvalCommand implements Callable<Integer> {
             Decoder.generate(loaded.model(), options, fitted(loaded, first, fixedLength, options).request());
             List<Outcome> outcomes = new ArrayList<>();
             int truncated = 0;
+            long lastReport = System.nanoTime();
             for (EvalCase c : all) {
+                if (!outcomes.isEmpty() && System.nanoTime() - lastReport >= progressSeconds * 1e9) {
+                    // A long case file (a self-distillation run writes thousands) says how far it is, on stderr.
+                    long exact = outcomes.stream().filter(Outcome::exact).count();
+                    spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d of %d cases, exact match %.1f%%%n",
+                            outcomes.size(), all.size(), 100.0 * exact / outcomes.size());
+                    spec.commandLine().getErr().flush();
+                    lastReport = System.nanoTime();
+                }
                 LoadedModel.Fitted canvas = fitted(loaded, c, fixedLength, options);
                 truncated += canvas.tokensCut() > 0 ? 1 : 0;
                 Decoder.Generation g = Decoder.generate(loaded.model(), options, canvas.request());

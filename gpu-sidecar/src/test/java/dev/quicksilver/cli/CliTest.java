@@ -161,6 +161,12 @@ class CliTest {
         assertTrue(expression.get("charSimilarity").getAsDouble() < 1.0);
         assertTrue(j.get("tokensPerForward").getAsDouble() >= 1.0);
 
+        Run progress = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(),
+                "--length", "6", "--threshold", "0.04", "--sampler", "threshold", "--block", "4", "--progress-seconds",
+                "0");
+        assertEquals(0, progress.exit, progress.err);
+        assertTrue(progress.err.contains("eval: 1 of 2 cases, exact match 100.0%"), progress.err);
+
         Run table = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(), "--limit", "1");
         assertEquals(0, table.exit, table.err);
         assertTrue(table.out.contains("overall") && table.out.contains("line"), table.out);
