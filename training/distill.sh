@@ -9,7 +9,7 @@
 #      gives the logged held-out loss)
 #   4. training/train.py --init-from MODEL --teacher ... for BUDGET seconds of wall time
 #
-#   [MODEL=models/quicksilver-coder-mini] [OUT=training/work/distilled] [BUDGET=1800 (seconds)] [PROMPTS=3000]
+#   [MODEL=models/quicksilver-coder-mini] [OUT=training/work/distilled] [BUDGET=1800 (seconds)] [PROMPTS=5000]
 #   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] training/distill.sh
 #
 # Then: training/eval/compare.sh --diffusion $OUT, and copy $OUT over the model directory if it is better.
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 model=${MODEL:-models/quicksilver-coder-mini}
 out=${OUT:-training/work/distilled}
 work=training/work/distill
-prompts=${PROMPTS:-3000}
+prompts=${PROMPTS:-5000}
 python=${PYTHON:-/usr/bin/python3}
 corpus=training/work/corpus/train.txt
 [ -f "$corpus" ] || { echo "distill.sh: $corpus is missing: build the corpus first (training/README.md, steps 1-2)" >&2; exit 2; }

@@ -221,7 +221,9 @@ class Teacher:
 def teacher_loss(model, teacher, batcher, batch, certainty):
     """The diffusion loss of diffusion_loss's edit rows on the teacher's canvases: a fraction t of the hole
     masked (at least one position), cross-entropy against the model's own infill weighted 1/t, plus the
-    certainty term."""
+    certainty term on content positions only. The model's infills are mostly EOS and pads (it stops
+    early); forcing certainty on those too made the distilled model stop earlier than its teacher and
+    lose a third of its character similarity (docs/benchmarks.md, "Self-distillation")."""
     target, real, hole, sizes = teacher.batch(batch)
     b = target.shape[0]
     t = EPS + (1 - EPS) * batcher.rand(b)
