@@ -10,7 +10,7 @@
 #   4. training/train.py --init-from MODEL --teacher ... for BUDGET seconds of wall time
 #
 #   [MODEL=models/quicksilver-coder-mini] [OUT=training/work/distilled] [BUDGET=1800 (seconds)] [PROMPTS=5000]
-#   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] training/distill.sh
+#   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] [SEED=7 (prompts)] training/distill.sh
 #
 # Then: training/eval/compare.sh --diffusion $OUT, and copy $OUT over the model directory if it is better.
 # Needs training/work/corpus/train.txt (training/README.md, steps 1-2), Debian's python3-torch
@@ -29,7 +29,7 @@ mkdir -p "$work"
 
 echo "== 1. $prompts prompts from the training split"
 "$python" training/eval/make_cases.py --heldout "$corpus" --id-prefix train --prefix-chars 600 --suffix-chars 250 \
-  --seed 7 --count "$prompts" --out "$work/prompts.jsonl"
+  --seed "${SEED:-7}" --count "$prompts" --out "$work/prompts.jsonl"
 
 echo "== 2. the model's own infills, one token per step"
 ./quicksilver eval --model "$model" --cases "$work/prompts.jsonl" --length oracle --sampler low_confidence \
