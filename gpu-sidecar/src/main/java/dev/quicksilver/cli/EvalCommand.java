@@ -68,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** One evaluated case. */
     record Outcome(EvalCase c, String completion, boolean exact, double similarity, int forwards, int tokens,
-                   double ms, int[] canvas, int holeStart, int holeLength) {}
+                   double ms) {}
 
     /** Sums over a group of outcomes. */
     static final class Tally {
@@ -124,34 +124,48 @@ public final class EvalCommand implements Callable<Integer> {
             EvalCase first = all.getFirst();
             Decoder.generate(loaded.model(), options, fitted(loaded, first, fixedLength, options).request());
             List<Outcome> outcomes = new ArrayList<>();
-            int truncated = 0;
-            long lastReport = System.nanoTime();
-            for (EvalCase c : all) {
-                if (!outcomes.isEmpty() && System.nanoTime() - lastReport >= progressSeconds * 1e9) {
-                    // A long case file (a self-distillation run writes thousands) says how far it is, on stderr.
-                    long exact = outcomes.stream().filter(Outcome::exact).count();
-                    spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d of %d cases, exact match %.1f%%%n",
-                            outcomes.size(), all.size(), 100.0 * exact / outcomes.size());
-                    spec.commandLine().getErr().flush();
-                    lastReport = System.nanoTime();
-                }
-                LoadedModel.Fitted canvas = fitted(loaded, c, fixedLength, options);
-                truncated += canvas.tokensCut() > 0 ? 1 : 0;
-                Decoder.Generation g = Decoder.generate(loaded.model(), options, canvas.request());
-                CanvasResult r = g.first();
-                String completion = loaded.decode(r.tokens());
-                CanvasRequest.Segment lead = canvas.request().segments().getFirst();
-                outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
-                        TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
-                        (int) g.stats().tokensCommitted(), g.stats().totalMs(), r.canvas(),
-                        lead instanceof CanvasRequest.Hole ? 0 : lead.length(), r.holes().getFirst().raw().length));
-            }
-            if (outputs != null) {
-                writeOutputs(outcomes);
+            int truncated;
+            // Opened before the first case, so a bad path fails at once, and written case by case, so a long
+            // run that is stopped keeps what it did.
+            try (BufferedWriter canvases = outputs == null ? null : Files.newBufferedWriter(outputs,
+                    StandardCharsets.UTF_8)) {
+                truncated = evaluate(loaded, options, all, fixedLength, outcomes, canvases);
+            } catch (IOException e) {
+                throw new CliException("cannot write --outputs " + outputs + ": " + e.getMessage()
+                        + "; check that its folder exists and is writable");
             }
             report(outcomes, options, loaded, fixedLength, truncated);
         }
         return 0;
+    }
+
+    /** Decodes every case into {@code outcomes} (and its canvas into {@code canvases}); returns how many were cut. */
+    private int evaluate(LoadedModel loaded, DecodeOptions options, List<EvalCase> all, Integer fixedLength,
+                         List<Outcome> outcomes, BufferedWriter canvases) throws IOException {
+        int truncated = 0;
+        long lastReport = System.nanoTime();
+        for (EvalCase c : all) {
+            if (!outcomes.isEmpty() && System.nanoTime() - lastReport >= progressSeconds * 1e9) {
+                // A long case file (a self-distillation run writes thousands) says how far it is, on stderr.
+                long exact = outcomes.stream().filter(Outcome::exact).count();
+                spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d of %d cases, exact match %.1f%%%n",
+                        outcomes.size(), all.size(), 100.0 * exact / outcomes.size());
+                spec.commandLine().getErr().flush();
+                lastReport = System.nanoTime();
+            }
+            LoadedModel.Fitted canvas = fitted(loaded, c, fixedLength, options);
+            truncated += canvas.tokensCut() > 0 ? 1 : 0;
+            Decoder.Generation g = Decoder.generate(loaded.model(), options, canvas.request());
+            CanvasResult r = g.first();
+            String completion = loaded.decode(r.tokens());
+            outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
+                    TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
+                    (int) g.stats().tokensCommitted(), g.stats().totalMs()));
+            if (canvases != null) {
+                writeCanvas(canvases, c, canvas.request(), r);
+            }
+        }
+        return truncated;
     }
 
     /**
@@ -170,22 +184,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** {@code --outputs}: one line per case, its final canvas (fixed text, then the hole as decoded, EOS and pads included). */
-    private void writeOutputs(List<Outcome> outcomes) {
-        try (BufferedWriter w = Files.newBufferedWriter(outputs, StandardCharsets.UTF_8)) {
-            for (Outcome o : outcomes) {
-                JsonObject line = new JsonObject();
-                line.addProperty("id", o.c.id());
-                line.addProperty("kind", o.c.kind());
-                line.add("canvas", Json.ints(o.canvas));
-                line.addProperty("holeStart", o.holeStart);
-                line.addProperty("holeLength", o.holeLength);
-                w.write(Json.GSON_COMPACT.toJson(line));
-                w.newLine();
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot write --outputs " + outputs + ": " + e.getMessage()
-                    + "; check that its folder exists and is writable");
-        }
+    private static void writeCanvas(BufferedWriter w, EvalCase c, CanvasRequest request, CanvasResult result)
+            throws IOException {
+        CanvasRequest.Segment lead = request.segments().getFirst();
+        JsonObject line = new JsonObject();
+        line.addProperty("id", c.id());
+        line.addProperty("kind", c.kind());
+        line.add("canvas", Json.ints(result.canvas()));
+        line.addProperty("holeStart", lead instanceof CanvasRequest.Hole ? 0 : lead.length());
+        line.addProperty("holeLength", result.holes().getFirst().raw().length);
+        w.write(Json.GSON_COMPACT.toJson(line));
+        w.newLine();
     }
 
     private static Integer parseLength(String length) {
