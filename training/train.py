@@ -125,6 +125,29 @@ class Batcher:
         return out
 
 
+def mask_span(batcher, span, sizes):
+    """Masks a fraction t ~ U(eps, 1) of each row's span (at least one position): (masked, t)."""
+    b = span.shape[0]
+    t = EPS + (1 - EPS) * batcher.rand(b)
+    masked = span & (batcher.rand(*span.shape) < t[:, None])
+    first = span.float().argmax(1)
+    force = batcher.randint(0, 1 << 30, (b,)) % sizes.long() + first
+    masked[torch.arange(b, device=span.device), force] = True
+    return masked, t
+
+
+def score_masked(model, hidden, target, w):
+    """The weighted cross-entropy of the positions with weight, per row of the batch: (logits, wanted, loss).
+    Shifted: the token at position i is predicted from the output at i - 1. Only masked positions carry
+    weight, so only they are scored (about half the rows' positions: the vocabulary projection and its
+    float cross-entropy are the largest tensors of the step)."""
+    rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
+    logits = model.logits(hidden[rows, cols]).float()
+    wanted = target[rows, cols + 1]
+    loss = (F.cross_entropy(logits, wanted, reduction="none") * w[rows, cols + 1]).sum() / target.shape[0]
+    return logits, wanted, loss
+
+
 def diffusion_loss(model, backbone, batcher, batch, certainty=0.0):
     x = batcher.windows(batch)
     b, s = x.shape
@@ -135,25 +158,13 @@ def diffusion_loss(model, backbone, batcher, batch, certainty=0.0):
     m1[:, 0] = False
     # Rows [half, b): edit-shaped infill; a fraction t of the span's slots is masked (at least one).
     canvas, in_span, n = batcher.edit_rows(x[half:])
-    t2 = EPS + (1 - EPS) * batcher.rand(b - half)
-    m2 = in_span & (batcher.rand(b - half, s) < t2[:, None])
-    first = in_span.float().argmax(1)
-    force = batcher.randint(0, 1 << 30, (b - half,)) % n + first
-    m2[torch.arange(b - half, device=x.device), force] = True
+    m2, t2 = mask_span(batcher, in_span, n)
     target = torch.cat([x[:half], canvas])
     masked = torch.cat([m1, m2])
     noisy = torch.where(masked, torch.full_like(target, MASK), target)
     # Per-position weight: 1/t on masked positions, normalised per row by what the row could have masked.
     w = torch.cat([masked[:half].float() / t1[:, None] / s, masked[half:].float() / t2[:, None] / n[:, None]])
-    hidden = backbone(noisy)
-    # Shifted: the token at position i is predicted from the output at i - 1. Only masked positions
-    # carry weight, so only they are scored (about half the rows' positions: the vocabulary projection
-    # and its float cross-entropy are the largest tensors of the step).
-    rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
-    logits = model.logits(hidden[rows, cols]).float()
-    wanted = target[rows, cols + 1]
-    ce = F.cross_entropy(logits, wanted, reduction="none")
-    loss = (ce * w[rows, cols + 1]).sum() / b
+    logits, wanted, loss = score_masked(model, backbone(noisy), target, w)
     if certainty > 0:
         loss = loss + certainty * certainty_term(logits, wanted)
     return loss, {}
@@ -225,19 +236,10 @@ def teacher_loss(model, teacher, batcher, batch, certainty):
     early); forcing certainty on those too made the distilled model stop earlier than its teacher and
     lose a third of its character similarity (docs/benchmarks.md, "Self-distillation")."""
     target, real, hole, sizes = teacher.batch(batch)
-    b = target.shape[0]
-    t = EPS + (1 - EPS) * batcher.rand(b)
-    masked = hole & (batcher.rand(*target.shape) < t[:, None])
-    first = hole.float().argmax(1)
-    force = batcher.randint(0, 1 << 30, (b,)) % sizes.long() + first
-    masked[torch.arange(b, device=target.device), force] = True
+    masked, t = mask_span(batcher, hole, sizes)
     noisy = torch.where(masked, torch.full_like(target, MASK), target)
     w = masked.float() / t[:, None] / sizes[:, None]
-    hidden = model(noisy, key_mask=real)
-    rows, cols = (w[:, 1:] > 0).nonzero(as_tuple=True)
-    logits = model.logits(hidden[rows, cols]).float()
-    wanted = target[rows, cols + 1]
-    loss = (F.cross_entropy(logits, wanted, reduction="none") * w[rows, cols + 1]).sum() / b
+    logits, wanted, loss = score_masked(model, model(noisy, key_mask=real), target, w)
     content = (wanted != PAD) & (wanted != EOS)
     if certainty > 0 and content.any():
         loss = loss + certainty * certainty_term(logits[content], wanted[content])
