@@ -33,7 +33,10 @@ import picocli.CommandLine.Parameters;
  * server (a stretch of it is removed and typed back in), at about 15 characters a second with longer pauses
  * after spaces and line ends, as people type. The client debounces 100 ms: a request goes out when no key came
  * for 100 ms, and the previous request, if still running, is cancelled ({@code $/cancelRequest}). Reported:
- * p50/p95 latency of the completions that finished, and the fraction of requests cancelled.
+ * p50/p95 latency of the completions that finished, and the fraction of requests cancelled; and how useful
+ * the completions were against what the file actually has after the cursor on that line (what the user typed
+ * next): a completion that is a prefix of it is {@code usable} (an editor user would accept it, whole or up to
+ * where it stops), one that is all of it is {@code wholeLine}; an empty one is right where the line is done.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of the language server (bench lsp).")
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
@@ -55,8 +58,33 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--verbose")
+    @Option(names = "--verbose", description = "Log the server's messages, and print every completion beside what the file has there.")
     boolean verbose;
+
+    /** One finished completion: where it was asked, what came back, what the file has there. */
+    record Outcome(int request, String lineBefore, String completion, String truth) {
+        boolean empty() {
+            return completion.isBlank();
+        }
+
+        /** A prefix of what the line goes on with: accepting it (as far as it goes) types what the user would. */
+        boolean usable() {
+            return !empty() && truth.startsWith(completion.stripTrailing());
+        }
+
+        boolean wholeLine() {
+            return usable() && completion.stripTrailing().equals(truth);
+        }
+
+        /** Empty where the line is already complete: the right answer. */
+        boolean rightlyEmpty() {
+            return empty() && truth.isBlank();
+        }
+
+        String verdict() {
+            return wholeLine() ? "whole line" : usable() ? "usable" : rightlyEmpty() ? "empty (right)" : empty() ? "empty" : "miss";
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -86,6 +114,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 AtomicInteger sent = new AtomicInteger();
                 AtomicInteger cancelled = new AtomicInteger();
                 AtomicInteger empty = new AtomicInteger();
+                List<Outcome> outcomes = new CopyOnWriteArrayList<>();
                 String uri = Uris.toUri(copy);
                 String text = initial;
                 int cursor = start;
@@ -114,7 +143,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         if (inflight != null && !inflight.isDone()) inflight.cancel(true);
                         Position at = new Position(lineOf(text, cursor), colOf(text, cursor));
                         long sentAt = System.nanoTime();
-                        sent.incrementAndGet();
+                        int request = sent.incrementAndGet();
+                        // The text already has the file's first `cursor` characters: what the line goes on with there.
+                        int lineEnd = full.indexOf('\n', cursor);
+                        String truth = full.substring(cursor, lineEnd < 0 ? full.length() : lineEnd).stripTrailing();
+                        String lineBefore = text.substring(text.lastIndexOf('\n', cursor - 1) + 1, cursor);
                         var f = client.server().getTextDocumentService().inlineCompletion(new InlineCompletionParams(
                                 new TextDocumentIdentifier(uri), at, new InlineCompletionContext(InlineCompletionTriggerKind.Automatic)));
                         f.whenComplete((r, e) -> {
@@ -122,7 +155,10 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                                 cancelled.incrementAndGet();
                             } else {
                                 latencies.add((System.nanoTime() - sentAt) / 1e6);
-                                if (r.getRight().getItems().isEmpty()) empty.incrementAndGet();
+                                var items = r.getRight().getItems();
+                                if (items.isEmpty()) empty.incrementAndGet();
+                                String completion = items.isEmpty() ? "" : items.getFirst().getInsertText().getLeft();
+                                outcomes.add(new Outcome(request, lineBefore, completion, truth));
                             }
                         });
                         inflight = f;
@@ -145,6 +181,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 double p50 = percentile(sorted, 50);
                 double p95 = percentile(sorted, 95);
                 double cancelledFraction = sent.get() == 0 ? 0 : (double) cancelled.get() / sent.get();
+                long usable = outcomes.stream().filter(Outcome::usable).count();
+                long wholeLine = outcomes.stream().filter(Outcome::wholeLine).count();
+                long rightlyEmpty = outcomes.stream().filter(Outcome::rightlyEmpty).count();
                 if (json) {
                     JsonObject o = new JsonObject();
                     o.addProperty("benchmark", "lsp-typing");
@@ -154,6 +193,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     o.addProperty("requests", sent.get());
                     o.addProperty("completed", sorted.size());
                     o.addProperty("emptyCompletions", empty.get());
+                    o.addProperty("emptyWhereTheLineIsDone", rightlyEmpty);
+                    o.addProperty("usableCompletions", usable);
+                    o.addProperty("wholeLineCompletions", wholeLine);
                     o.addProperty("cancelled", cancelled.get());
                     o.addProperty("p50Ms", p50);
                     o.addProperty("p95Ms", p95);
@@ -169,12 +211,27 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     System.out.printf("typed %d chars in %.1f s (%.1f chars/s); %d requests, %d completed (%d empty), %d cancelled%n",
                             typed.length(), seconds, typed.length() / seconds, sent.get(), sorted.size(), empty.get(), cancelled.get());
                     System.out.printf("inline completion latency p50 %.0f ms, p95 %.0f ms; cancelled fraction %.2f%n", p50, p95, cancelledFraction);
+                    System.out.printf("against the file: %d usable (a prefix of what the line goes on with), %d of them the whole line;"
+                            + " %d of the empty ones where the line is done%n", usable, wholeLine, rightlyEmpty);
+                    if (verbose) {
+                        outcomes.stream().sorted(java.util.Comparator.comparingInt(Outcome::request)).forEach(x -> System.out.printf(
+                                "%3d %-14s %s|%s   file: %s%n", x.request(), x.verdict(), quote(tail(x.lineBefore(), 40)),
+                                quote(x.completion()), quote(x.truth())));
+                    }
                 }
             }
             return 0;
         } finally {
             DemoCommand.delete(ws);
         }
+    }
+
+    private static String tail(String s, int n) {
+        return s.length() <= n ? s : s.substring(s.length() - n);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\n", "\\n").replace("\t", "\\t") + "\"";
     }
 
     static double percentile(List<Double> sorted, int p) {
