@@ -42,14 +42,14 @@ run t05 "diffusion, threshold 0.5" --model "$diffusion" --sampler threshold --th
 python3 - "$out" <<'EOF'
 import json, os, sys
 out = sys.argv[1]
-print("| decoding | exact match | line / block | char similarity | tokens per forward | forwards per case | ms per case |")
-print("|---|---|---|---|---|---|---|")
+print("| decoding | exact match | line / block | char similarity | tokens per forward | forwards per case | ms per case | tokens/s |")
+print("|---|---|---|---|---|---|---|---|")
 for line in open(os.path.join(out, "rows.tsv")):
     name, label = line.rstrip("\n").split("\t")
     d = json.load(open(os.path.join(out, name + ".json")))
     kind = d.get("byKind", {})
     em = lambda k: f"{100 * kind[k]['exactMatch']:.1f}%" if k in kind else "-"
     print(f"| {label} | {100 * d['exactMatch']:.1f}% | {em('line')} / {em('block')} | {d['charSimilarity']:.3f} "
-          f"| {d['tokensPerForward']:.2f} | {d['forwardsPerCase']:.1f} | {d['msPerCase']:.0f} |")
+          f"| {d['tokensPerForward']:.2f} | {d['forwardsPerCase']:.1f} | {d['msPerCase']:.0f} | {d['tokensPerSecond']:.0f} |")
 print(f"\n(JSON per row in {out})")
 EOF

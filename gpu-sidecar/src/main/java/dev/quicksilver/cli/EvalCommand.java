@@ -96,13 +96,15 @@ public final class EvalCommand implements Callable<Integer> {
             j.addProperty("tokensPerForward", Json.round(forwards == 0 ? 0 : (double) tokens / forwards, 4));
             j.addProperty("forwardsPerCase", Json.round((double) forwards / cases, 2));
             j.addProperty("msPerCase", Json.round(ms / cases, 2));
+            // Tokens the model decoded (EOS included; not the pads an early stop writes) per second of decoding.
+            j.addProperty("tokensPerSecond", Json.round(ms == 0 ? 0 : tokens * 1000.0 / ms, 1));
             return j;
         }
 
         String line(String name) {
-            return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f", name, cases,
+            return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f %10.1f", name, cases,
                     100.0 * exact / cases, similarity / cases, forwards == 0 ? 0 : (double) tokens / forwards,
-                    (double) forwards / cases, ms / cases);
+                    (double) forwards / cases, ms / cases, ms == 0 ? 0 : tokens * 1000.0 / ms);
         }
     }
 
@@ -249,8 +251,8 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.println("model " + loaded.config().modelId() + ", " + options.describe() + ", length "
                 + (fixedLength == null ? "oracle" : fixedLength) + ", backend " + loaded.model().backendName());
-        out.println(String.format(Locale.ROOT, "%-12s %6s %9s %10s %10s %10s %10s", "kind", "cases", "exact",
-                "charSim", "tok/fwd", "fwd/case", "ms/case"));
+        out.println(String.format(Locale.ROOT, "%-12s %6s %9s %10s %10s %10s %10s %10s", "kind", "cases", "exact",
+                "charSim", "tok/fwd", "fwd/case", "ms/case", "tok/s"));
         byKind.forEach((k, t) -> out.println(t.line(k)));
         out.println(overall.line("overall"));
         if (truncated > 0) {

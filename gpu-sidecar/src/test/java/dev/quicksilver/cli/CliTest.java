@@ -160,6 +160,11 @@ class CliTest {
         assertEquals(0.0, expression.get("exactMatch").getAsDouble());
         assertTrue(expression.get("charSimilarity").getAsDouble() < 1.0);
         assertTrue(j.get("tokensPerForward").getAsDouble() >= 1.0);
+        // Every case decodes at least one token in a positive time.
+        assertTrue(j.get("tokensPerSecond").getAsDouble() > 0, r.out);
+        assertEquals(j.get("tokensPerForward").getAsDouble() * j.get("forwardsPerCase").getAsDouble()
+                / j.get("msPerCase").getAsDouble() * 1000, j.get("tokensPerSecond").getAsDouble(),
+                0.02 * j.get("tokensPerSecond").getAsDouble() + 0.1, r.out);
 
         Run progress = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(),
                 "--length", "6", "--threshold", "0.04", "--sampler", "threshold", "--block", "4", "--progress-seconds",
