@@ -46,7 +46,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--file", paramLabel = "FILE", description = "Java file to replay (default: samples/java-shop Inventory.java).")
     Path file;
 
-    @Option(names = "--chars", defaultValue = "300", description = "Characters to type (default ${DEFAULT-VALUE}).")
+    @Option(names = "--chars", defaultValue = "300", description = "Characters to type at most, whole lines (default ${DEFAULT-VALUE}).")
     int chars;
 
     @Option(names = "--max-tokens", paramLabel = "N", description = "Completion budget (default: the server's).")
@@ -97,9 +97,14 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         try {
             Path copy = ws.resolve(src.getFileName().toString());
             Files.writeString(copy, full);
-            // Type back the middle stretch of the file.
+            // Type back the middle stretch of the file: whole lines from a line start, up to the line break of the
+            // last line that fits in --chars, which stays. So the text after the cursor is always a line break and
+            // the file's next lines, as when someone writes new lines above existing code (a stretch that ended
+            // mid-line would leave the tail of another line glued to the cursor's).
             int start = full.indexOf('\n', full.length() / 3) + 1;
-            int end = Math.min(full.length(), start + chars);
+            int limit = Math.min(full.length(), start + chars);
+            int lastBreak = full.lastIndexOf('\n', limit);
+            int end = lastBreak > start ? lastBreak : limit;
             String typed = full.substring(start, end);
             String initial = full.substring(0, start) + full.substring(end);
             try (HeadlessClient client = new HeadlessClient(verbose)) {
