@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The model issue's benchmark in one run: the AR twin and the diffusion model on the same held-out infill
-# cases, and the diffusion model's threshold curve (tau 0.9, 0.7, 0.5 and one token per step), printed as
+# cases, and the diffusion model's threshold curve (tau 0.9, 0.7, 0.5 and one token per step), with holes of
+# the middle's length (oracle); then both models with a 24-token budget, the editor's case; printed as
 # the markdown table of docs/benchmarks.md. Every row goes through `./quicksilver eval`, one after the
 # other on the same machine.
 #
@@ -24,20 +25,23 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-run() {  # name, label, eval options...
-  local name="$1" label="$2"; shift 2
+run() {  # name, label, length (oracle or N), eval options...
+  local name="$1" label="$2" length="$3"; shift 3
   echo "compare.sh: $label ..." >&2
-  "$root/quicksilver" eval --cases "$cases" --length oracle --limit "$limit" --json "$@" > "$out/$name.json" 2> "$out/$name.err" \
+  "$root/quicksilver" eval --cases "$cases" --length "$length" --limit "$limit" --json "$@" > "$out/$name.json" 2> "$out/$name.err" \
     || { echo "compare.sh: $label failed, see $out/$name.err" >&2; exit 1; }
   printf '%s\t%s\n' "$name" "$label" >> "$out/rows.tsv"
 }
 
 : > "$out/rows.tsv"
-run ar "AR twin, KV cache, FIM (PSM)" --model "$ar" --mode ar
-run lc "diffusion, one token per step (low_confidence, 32 steps per block)" --model "$diffusion" --sampler low_confidence --steps 32
-run t09 "diffusion, threshold 0.9, block 32, dual cache" --model "$diffusion" --sampler threshold --threshold 0.9
-run t07 "diffusion, threshold 0.7" --model "$diffusion" --sampler threshold --threshold 0.7
-run t05 "diffusion, threshold 0.5" --model "$diffusion" --sampler threshold --threshold 0.5
+run ar "AR twin, KV cache, FIM (PSM)" oracle --model "$ar" --mode ar
+run lc "diffusion, one token per step (low_confidence, 32 steps per block)" oracle --model "$diffusion" --sampler low_confidence --steps 32
+run t09 "diffusion, threshold 0.9, block 32, dual cache" oracle --model "$diffusion" --sampler threshold --threshold 0.9
+run t07 "diffusion, threshold 0.7" oracle --model "$diffusion" --sampler threshold --threshold 0.7
+run t05 "diffusion, threshold 0.5" oracle --model "$diffusion" --sampler threshold --threshold 0.5
+# The editor's case: a fixed budget that the model fills and ends itself (the language server asks for 24).
+run ar24 "AR twin, 24-token budget" 24 --model "$ar" --mode ar
+run t09b24 "diffusion, threshold 0.9, 24-token budget" 24 --model "$diffusion" --sampler threshold --threshold 0.9
 
 python3 - "$out" <<'EOF'
 import json, os, sys
