@@ -47,6 +47,11 @@ public final class DecodeOptionsMixin {
     @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens (default 0: off).")
     Integer topK;
 
+    @Option(names = "--end-penalty", paramLabel = "X",
+            description = "Subtract X from the logits of EOS and pad: a larger X writes longer answers (default: "
+                    + "the model's end_penalty, else 0).")
+    Double endPenalty;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random generator (default 0).")
     Long seed;
 
@@ -71,7 +76,8 @@ public final class DecodeOptionsMixin {
             SamplingOptions sampling = new SamplingOptions(
                     temperature != null ? temperature : s.temperature(),
                     topP != null ? topP : s.topP(),
-                    topK != null ? topK : s.topK());
+                    topK != null ? topK : s.topK(),
+                    endPenalty != null ? endPenalty : s.endPenalty());
             return new DecodeOptions(
                     mode != null ? DecodeMode.parse(mode) : d.mode(),
                     sampler != null ? Strategy.parse(sampler) : d.strategy(),

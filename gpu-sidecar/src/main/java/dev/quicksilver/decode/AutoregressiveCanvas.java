@@ -86,7 +86,7 @@ final class AutoregressiveCanvas implements CanvasWork {
 
     @Override
     public boolean greedyPicksSuffice() {
-        return sampler.picksGreedily(special.vocabSize());
+        return sampler.picksRawArgmax(special.vocabSize());
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
  * or {@code alg} (Fast-dLLM's {@code confidence_threshold} is {@code threshold}), {@code threshold},
  * {@code factor}, {@code block_length}, {@code steps_per_block}, or Dream's {@code steps} (a total for
  * {@code max_new_tokens}, so per block it is {@code steps * block_length / max_new_tokens}), {@code cache},
- * {@code temperature}, {@code top_p}, {@code top_k}, {@code max_new_tokens}. Values of the wrong type or
+ * {@code temperature}, {@code top_p}, {@code top_k}, {@code end_penalty}, {@code max_new_tokens}. Values of the wrong type or
  * unknown names are ignored, so a checkpoint's config never stops decoding.
  *
  * @param options   the decoding options
@@ -47,9 +47,10 @@ public record DecodeDefaults(DecodeOptions options, int maxTokens) {
         double temperature = g.doubleValue("temperature").orElse(0);
         double topP = g.doubleValue("top_p").orElse(1);
         int topK = g.intValue("top_k").orElse(0);
+        double endPenalty = g.doubleValue("end_penalty").orElse(0);
         SamplingOptions sampling;
         try {
-            sampling = new SamplingOptions(temperature, topP, topK);
+            sampling = new SamplingOptions(temperature, topP, topK, endPenalty);
         } catch (IllegalArgumentException e) {
             sampling = SamplingOptions.GREEDY;
         }

@@ -103,10 +103,11 @@ public record DecodeOptions(DecodeMode mode, Strategy strategy, double threshold
     }
 
     private String describeSampling() {
+        String end = sampling.endPenalty() == 0 ? "" : " end-penalty=" + sampling.endPenalty();
         if (sampling.greedy()) {
-            return "greedy";
+            return "greedy" + end;
         }
         return "temperature=" + sampling.temperature() + " top-p=" + sampling.topP() + " top-k=" + sampling.topK()
-                + " seed=" + seed;
+                + end + " seed=" + seed;
     }
 }

@@ -191,7 +191,7 @@ final class DiffusionCanvas implements CanvasWork {
 
     @Override
     public boolean greedyPicksSuffice() {
-        return sampler.picksGreedily(special.vocabSize())
+        return sampler.picksRawArgmax(special.vocabSize())
                 && (confidenceKind == Strategy.Confidence.PROBABILITY || confidenceKind == Strategy.Confidence.RANDOM);
     }
 

@@ -9,6 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Turns one position's logits into a {@link Candidate}: the proposed token and how sure the model is.
  *
+ * <p>The end penalty ({@link SamplingOptions#endPenalty()}) comes first: it is subtracted from the end
+ * tokens' logits, as a logit bias would be, so every later step (and the confidence) sees the biased row.
+ *
  * <p>Follows Dream's {@code sample_tokens} (DreamLM/Dream, {@code generation_utils.py}): divide by the
  * temperature, keep the top-p nucleus (the first token past the mass is kept too), keep the top-k, softmax
  * over what is left; greedy takes the argmax, otherwise one categorical draw. The confidence is the
@@ -30,13 +33,24 @@ public final class TokenSampler {
 
     private final SamplingOptions options;
     private final int excludedToken;
+    private final int[] endTokens; // the end penalty applies to these; empty when it is 0
     private double[] scratch = new double[0];
     private long[] order = new long[0];
 
     /** @param excludedToken a token never proposed (the mask id), or -1 for none */
     public TokenSampler(SamplingOptions options, int excludedToken) {
+        this(options, excludedToken, new int[0]);
+    }
+
+    /**
+     * @param excludedToken a token never proposed (the mask id), or -1 for none
+     * @param endTokens     the tokens that end an answer (EOS ids, pad), which the end penalty lowers
+     */
+    public TokenSampler(SamplingOptions options, int excludedToken, int[] endTokens) {
         this.options = options;
         this.excludedToken = excludedToken;
+        this.endTokens = options.endPenalty() == 0 ? new int[0]
+                : Arrays.stream(endTokens).filter(t -> t >= 0).distinct().toArray();
     }
 
     public SamplingOptions options() {
@@ -46,6 +60,20 @@ public final class TokenSampler {
     /** Whether {@link #pick} takes the argmax (temperature 0 and no filter that could change it). */
     public boolean picksGreedily(int vocab) {
         return options.greedy() && options.topP() >= 1 && (options.topK() <= 0 || options.topK() >= vocab);
+    }
+
+    /** Whether the argmax of the raw logits is this sampler's pick: greedy, and no end penalty to apply. */
+    public boolean picksRawArgmax(int vocab) {
+        return picksGreedily(vocab) && endTokens.length == 0;
+    }
+
+    /** Lowers the end tokens of a working row by {@code penalty} (the row already holds this position's logits). */
+    private void penalizeEnds(float[] z, int vocab, float penalty) {
+        for (int t : endTokens) {
+            if (t < vocab && t != excludedToken) {
+                z[t] -= penalty;
+            }
+        }
     }
 
     /**
@@ -73,6 +101,7 @@ public final class TokenSampler {
         }
         float[] z = row;
         System.arraycopy(logits, offset, z, 0, vocab);
+        penalizeEnds(z, vocab, (float) options.endPenalty());
         if (excludedToken >= 0 && excludedToken < vocab) {
             z[excludedToken] = -Float.MAX_VALUE;
         }
@@ -133,6 +162,11 @@ public final class TokenSampler {
         double invTemperature = options.greedy() ? 1.0 : 1.0 / options.temperature();
         for (int v = 0; v < vocab; v++) {
             z[v] = logits[offset + v] * invTemperature;
+        }
+        for (int t : endTokens) {
+            if (t < vocab) {
+                z[t] -= options.endPenalty() * invTemperature; // (logit - penalty) / temperature
+            }
         }
         if (excludedToken >= 0 && excludedToken < vocab) {
             z[excludedToken] = Double.NEGATIVE_INFINITY;

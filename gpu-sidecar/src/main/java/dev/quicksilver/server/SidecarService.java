@@ -396,9 +396,10 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         SamplingOptions sampling;
         try {
             sampling = new SamplingOptions(o.hasTemperature() ? o.getTemperature() : s.temperature(),
-                    o.hasTopP() ? o.getTopP() : s.topP(), o.hasTopK() ? o.getTopK() : s.topK());
+                    o.hasTopP() ? o.getTopP() : s.topP(), o.hasTopK() ? o.getTopK() : s.topK(),
+                    o.hasEndPenalty() ? o.getEndPenalty() : s.endPenalty());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("options.temperature/top_p/top_k: " + e.getMessage());
+            throw new IllegalArgumentException("options.temperature/top_p/top_k/end_penalty: " + e.getMessage());
         }
         try {
             return new DecodeOptions(mode, strategy, threshold, factor, block, steps, cache, sampling,

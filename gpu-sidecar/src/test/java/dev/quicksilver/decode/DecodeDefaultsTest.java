@@ -44,5 +44,8 @@ class DecodeDefaultsTest {
         assertEquals(Strategy.LOW_CONFIDENCE,
                 DecodeDefaults.from(new GenerationDefaults(Map.of("sampler", "low_confidence", "alg", "origin")))
                         .options().strategy(), "Quicksilver's own key wins");
+        assertEquals(2.5, DecodeDefaults.from(new GenerationDefaults(Map.of("end_penalty", 2.5)))
+                .options().sampling().endPenalty());
+        assertEquals(0.0, d.options().sampling().endPenalty(), "no end_penalty: none");
     }
 }

@@ -114,6 +114,9 @@ class GreedyPicksPathTest {
             Decoder.generate(sampling, DecodeOptions.defaults()
                     .withSampling(new SamplingOptions(0.8, 1, 0)).withSeed(3), canvas);
             assertEquals(0, sampling.greedyForwards, "a draw at temperature 0.8 needs the whole distribution");
+            PicksOnModelSide penalized = new PicksOnModelSide(model);
+            Decoder.generate(penalized, DecodeOptions.defaults().withSampling(new SamplingOptions(0, 1, 0, 2.0)), canvas);
+            assertEquals(0, penalized.greedyForwards, "the end penalty changes the argmax the picks would give");
         }
     }
 

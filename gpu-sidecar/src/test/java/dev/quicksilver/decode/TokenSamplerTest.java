@@ -52,6 +52,40 @@ class TokenSamplerTest {
     }
 
     @Test
+    void theEndPenaltyLowersTheEndTokensBeforeAnythingElse() {
+        // Token 0 is EOS, 4 is pad; EOS leads by 0.5 over token 1, pad trails.
+        float[] logits = {2.5f, 2.0f, -1.0f, 1.5f, 0.0f};
+        int[] ends = {0, 4};
+        TokenSampler none = new TokenSampler(SamplingOptions.GREEDY, -1, ends);
+        assertEquals(0, none.pick(logits, 0, 5, rng(1)).token(), "no penalty: EOS");
+        assertTrue(none.picksRawArgmax(5));
+
+        TokenSampler small = new TokenSampler(new SamplingOptions(0, 1, 0, 0.4), -1, ends);
+        assertEquals(0, small.pick(logits, 0, 5, rng(1)).token(), "a penalty under EOS's lead leaves it first");
+        TokenSampler large = new TokenSampler(new SamplingOptions(0, 1, 0, 1.0), -1, ends);
+        Candidate c = large.pick(logits, 0, 5, rng(1));
+        assertEquals(1, c.token(), "a penalty over EOS's lead hands the position to the next token");
+        assertTrue(!large.picksRawArgmax(5), "the raw argmax (a device's picks) is no longer the pick");
+        // The confidence is over the biased row, in both paths.
+        double[] p = softmax(new float[] {1.5f, 2.0f, -1.0f, 1.5f, -1.0f});
+        assertEquals(p[1], c.probability(), 1e-6);
+        assertEquals(p[1] - p[0], c.margin(), 1e-6);
+        Candidate general = large.pickGeneral(logits, 0, 5, rng(1));
+        assertEquals(1, general.token());
+        assertEquals(p[1], general.probability(), 1e-12);
+
+        // At a temperature the bias applies before the division: (logit - penalty) / T.
+        TokenSampler hot = new TokenSampler(new SamplingOptions(2.0, 1, 0, 1.0), -1, ends);
+        double[] q = softmax(new float[] {0.75f, 1.0f, -0.5f, 0.75f, -0.5f});
+        Candidate drawn = hot.pick(logits, 0, 5, rng(3));
+        assertEquals(q[drawn.token()], drawn.probability(), 1e-9);
+
+        // Without end tokens (a sampler made without them) the penalty has nothing to lower.
+        assertEquals(0, new TokenSampler(new SamplingOptions(0, 1, 0, 1.0), -1).pick(logits, 0, 5, rng(1)).token());
+        assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(0, 1, 0, Double.NaN));
+    }
+
+    @Test
     void theVectorGreedyPathAgreesWithTheGeneralPath() {
         RandomGenerator r = rng(7);
         for (int vocab : new int[] {1, 2, 15, 16, 17, 300, 8192, 8195}) {

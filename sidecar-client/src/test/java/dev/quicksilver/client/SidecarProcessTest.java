@@ -176,6 +176,21 @@ class SidecarProcessTest {
         assertNotNull(shared.denoise(DenoiseRequestSpec.infill("x", 4, "")).get(30, TimeUnit.SECONDS).text());
     }
 
+    /** end_penalty reaches the sampler: far below zero every answer ends at once, far above none ends early. */
+    @Test
+    void theEndPenaltyDecidesWhereAnswersEnd() throws Exception {
+        DenoiseRequestSpec base = DenoiseRequestSpec.infill("public class A {", 8, "}");
+        DenoiseResult ending = shared.denoise(base.withOptions(DecodeOptions.newBuilder().setEndPenalty(-1000).build()))
+                .get(30, TimeUnit.SECONDS);
+        assertEquals("", ending.text());
+        DenoiseResult going = shared.denoise(base.withOptions(DecodeOptions.newBuilder().setEndPenalty(1000).build()))
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(8, going.canvases().get(0).getSpans(0).getTokens(), going.text());
+        DenoiseRequestSpec nan = base.withOptions(DecodeOptions.newBuilder().setEndPenalty(Double.NaN).build());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> shared.denoise(nan).get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("end_penalty"), e.getCause().getMessage());
+    }
+
     /**
      * The canvas of the bad-request test that is refused for its length (this model takes 512 positions),
      * asked with fit_to_model: the far text is cut, the completion comes back, and the stats say how much
