@@ -10,7 +10,8 @@
 #   4. training/train.py --init-from MODEL --teacher ... for BUDGET seconds of wall time
 #
 #   [MODEL=models/quicksilver-coder-mini] [OUT=training/work/distilled] [BUDGET=1800 (seconds)] [PROMPTS=5000]
-#   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] [SEED=7 (prompts)] training/distill.sh
+#   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] [SEED=7 (prompts)]
+#   [TEACHER_OPTS="--end-penalty 3" (more eval options for the teacher's decoding)] training/distill.sh
 #
 # Then: training/eval/compare.sh --diffusion $OUT, and copy $OUT over the model directory if it is better.
 # Needs training/work/corpus/train.txt (training/README.md, steps 1-2), Debian's python3-torch
@@ -33,7 +34,7 @@ echo "== 1. $prompts prompts from the training split"
 
 echo "== 2. the model's own infills, one token per step"
 ./quicksilver eval --model "$model" --cases "$work/prompts.jsonl" --length oracle --sampler low_confidence \
-  --steps 32 --block 32 --outputs "$work/teacher.jsonl" | tail -n 1
+  --steps 32 --block 32 ${TEACHER_OPTS:-} --outputs "$work/teacher.jsonl" | tail -n 1
 
 echo "== 3. corpus rows: the first 40 MB of the training split, tokenized"
 head -c 40000000 "$corpus" > "$work/train-slice.txt"

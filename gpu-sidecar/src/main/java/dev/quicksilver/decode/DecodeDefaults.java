@@ -12,8 +12,8 @@ import java.util.Optional;
  * or {@code alg} (Fast-dLLM's {@code confidence_threshold} is {@code threshold}), {@code threshold},
  * {@code factor}, {@code block_length}, {@code steps_per_block}, or Dream's {@code steps} (a total for
  * {@code max_new_tokens}, so per block it is {@code steps * block_length / max_new_tokens}), {@code cache},
- * {@code temperature}, {@code top_p}, {@code top_k}, {@code end_penalty}, {@code max_new_tokens}. Values of the wrong type or
- * unknown names are ignored, so a checkpoint's config never stops decoding.
+ * {@code temperature}, {@code top_p}, {@code top_k}, {@code end_penalty}, {@code max_new_tokens}. Values of the
+ * wrong type or unknown names are ignored, so a checkpoint's config never stops decoding.
  *
  * @param options   the decoding options
  * @param maxTokens the default token budget of a hole

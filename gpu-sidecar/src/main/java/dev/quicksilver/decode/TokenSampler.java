@@ -67,10 +67,10 @@ public final class TokenSampler {
         return picksGreedily(vocab) && endTokens.length == 0;
     }
 
-    /** Lowers the end tokens of a working row by {@code penalty} (the row already holds this position's logits). */
+    /** Lowers the end tokens in a copy of one position's logits by {@code penalty}. */
     private void penalizeEnds(float[] z, int vocab, float penalty) {
         for (int t : endTokens) {
-            if (t < vocab && t != excludedToken) {
+            if (t < vocab) {
                 z[t] -= penalty;
             }
         }

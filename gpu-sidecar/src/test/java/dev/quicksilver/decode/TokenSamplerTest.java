@@ -1,6 +1,7 @@
 package dev.quicksilver.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class TokenSamplerTest {
         TokenSampler large = new TokenSampler(new SamplingOptions(0, 1, 0, 1.0), -1, ends);
         Candidate c = large.pick(logits, 0, 5, rng(1));
         assertEquals(1, c.token(), "a penalty over EOS's lead hands the position to the next token");
-        assertTrue(!large.picksRawArgmax(5), "the raw argmax (a device's picks) is no longer the pick");
+        assertFalse(large.picksRawArgmax(5), "the raw argmax (a device's picks) is no longer the pick");
         // The confidence is over the biased row, in both paths.
         double[] p = softmax(new float[] {1.5f, 2.0f, -1.0f, 1.5f, -1.0f});
         assertEquals(p[1], c.probability(), 1e-6);
