@@ -408,6 +408,7 @@ def main():
         lr = lr_at(step, total or 10 ** 9, args.lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
+        step_tokens = args.batch * args.seq   # teacher rows have their own lengths
         try:
             with autocast(device):
                 if args.objective == "diffusion":
@@ -436,7 +437,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        tokens_seen += step_tokens if teacher_rows else args.batch * args.seq
+        tokens_seen += step_tokens
         if step % 100 == 0 or step == total:
             entry = {"step": step, "loss": round(loss.item(), 4), "lr": round(lr, 6),
                      "elapsed_s": round(time.time() - t_start, 1)}

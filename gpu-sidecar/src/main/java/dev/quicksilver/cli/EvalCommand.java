@@ -93,18 +93,26 @@ public final class EvalCommand implements Callable<Integer> {
             j.addProperty("cases", cases);
             j.addProperty("exactMatch", Json.round((double) exact / cases, 4));
             j.addProperty("charSimilarity", Json.round(similarity / cases, 4));
-            j.addProperty("tokensPerForward", Json.round(forwards == 0 ? 0 : (double) tokens / forwards, 4));
+            j.addProperty("tokensPerForward", Json.round(tokensPerForward(), 4));
             j.addProperty("forwardsPerCase", Json.round((double) forwards / cases, 2));
             j.addProperty("msPerCase", Json.round(ms / cases, 2));
-            // Tokens the model decoded (EOS included; not the pads an early stop writes) per second of decoding.
-            j.addProperty("tokensPerSecond", Json.round(ms == 0 ? 0 : tokens * 1000.0 / ms, 1));
+            j.addProperty("tokensPerSecond", Json.round(tokensPerSecond(), 1));
             return j;
         }
 
         String line(String name) {
             return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f %10.1f", name, cases,
-                    100.0 * exact / cases, similarity / cases, forwards == 0 ? 0 : (double) tokens / forwards,
-                    (double) forwards / cases, ms / cases, ms == 0 ? 0 : tokens * 1000.0 / ms);
+                    100.0 * exact / cases, similarity / cases, tokensPerForward(), (double) forwards / cases,
+                    ms / cases, tokensPerSecond());
+        }
+
+        double tokensPerForward() {
+            return forwards == 0 ? 0 : (double) tokens / forwards;
+        }
+
+        /** Tokens the model decoded (EOS included; not the pads an early stop writes) per second of decoding. */
+        double tokensPerSecond() {
+            return ms == 0 ? 0 : tokens * 1000.0 / ms;
         }
     }
 

@@ -104,9 +104,8 @@ public final class DenoisingSession implements AutoCloseable {
         }
         long seed = request.seed() != null ? request.seed() : canvasOptions.seed();
         RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
-        int[] endTokens = IntStream.concat(Arrays.stream(special.eosIds()), IntStream.of(special.pad())).toArray();
         // One per canvas: see Threads.
-        TokenSampler canvasSampler = new TokenSampler(canvasOptions.sampling(), special.mask(), endTokens);
+        TokenSampler canvasSampler = new TokenSampler(canvasOptions.sampling(), special.mask(), special.endTokens());
         CanvasWork work = canvasOptions.mode() == DecodeMode.DIFFUSION
                 ? new DiffusionCanvas(request, model, special, canvasOptions, canvasSampler, rng, contextCache)
                 : new AutoregressiveCanvas(request, model, special, canvasOptions.cache() != CacheMode.NONE,

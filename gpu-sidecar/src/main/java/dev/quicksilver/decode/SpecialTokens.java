@@ -34,6 +34,13 @@ public record SpecialTokens(int mask, int[] eosIds, int pad, int bos, boolean lo
         return false;
     }
 
+    /** The tokens that end an answer: the EOS ids and the pad (what the end penalty lowers). */
+    public int[] endTokens() {
+        int[] ends = Arrays.copyOf(eosIds, eosIds.length + 1);
+        ends[eosIds.length] = pad;
+        return ends;
+    }
+
     /** What a position not yet decoded holds in the token array: the mask id (0 if the model has none). */
     public int placeholder() {
         return mask >= 0 ? mask : 0;
