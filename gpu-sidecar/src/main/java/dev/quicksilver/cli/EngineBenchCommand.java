@@ -114,6 +114,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
             result.addProperty("model", loaded.config().modelId());
             result.addProperty("backend", loaded.model().backendName());
+            result.addProperty("weights", loaded.weights().label());
             result.addProperty("tokens", tokens);
             result.addProperty("runs", runs);
             CanvasRequest diffusionCanvas = loaded.canvas(PROMPT, tokens, "", DecodeMode.DIFFUSION);

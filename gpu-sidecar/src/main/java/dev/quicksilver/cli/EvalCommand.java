@@ -235,6 +235,7 @@ public final class EvalCommand implements Callable<Integer> {
             JsonObject j = overall.toJson();
             j.addProperty("model", loaded.config().modelId());
             j.addProperty("backend", loaded.model().backendName());
+            j.addProperty("weights", loaded.weights().label());
             j.addProperty("decoding", options.describe());
             j.addProperty("length", fixedLength == null ? "oracle" : String.valueOf(fixedLength));
             j.addProperty("truncatedCases", truncated);

@@ -75,6 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 o.add("tokens", Json.ints(r.tokens()));
                 o.addProperty("endedByEos", r.holes().getFirst().endedByEos());
                 Json.addStats(o, g.stats());
+                o.addProperty("weights", loaded.weights().label());
                 o.addProperty("decoding", options.describe());
                 o.addProperty("model", loaded.config().modelId());
                 spec.commandLine().getOut().println(Json.GSON.toJson(o));

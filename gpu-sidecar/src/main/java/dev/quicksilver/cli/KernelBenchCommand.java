@@ -3,9 +3,11 @@ package dev.quicksilver.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.quicksilver.model.ModelConfig;
+import dev.quicksilver.transformer.ModelLoader;
 import dev.quicksilver.tensor.AttentionJob;
 import dev.quicksilver.tensor.AttentionShape;
 import dev.quicksilver.tensor.CpuBackend;
+import dev.quicksilver.tensor.WeightFormat;
 import dev.quicksilver.tensor.WeightStore;
 import dev.quicksilver.tensor.WeightTensor;
 import java.io.PrintWriter;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
  * <p>Products: every matrix of the model (the layers' projections, then the tied or untied head) applied to
  * {@code rows} activation rows, all of them once per timed run, as one forward does; reported as the median
  * time, GFLOP/s, time per row, and the weights' bytes over the time (a 1-row product streams the weights, so
- * that is the memory bandwidth it gets). Attention: every layer's call for a denoising step (33 queries, own
+ * that is the memory bandwidth it gets). With {@code --weights int8} the same products also run on the int8
+ * copies of the matrices the loader would quantize, alternating with the checkpoint's at each row count,
+ * and the ratio is printed. Attention: every layer's call for a denoising step (33 queries, own
  * window rows, over {@code keys} cached keys), an autoregressive step (1 query) and a batch of 16 steps.
  */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
@@ -83,7 +88,13 @@ public final class KernelBenchCommand implements Callable<Integer> {
             result.addProperty("threads", backend.threads());
             result.addProperty("lanes", CpuBackend.lanes());
             result.addProperty("tileRows", CpuBackend.tileRows());
-            result.add("matmul", benchProducts(backend, matrices(store)));
+            List<WeightTensor> checkpoint = matrices(store);
+            if (modelOptions.weightFormat() == WeightFormat.INT8) {
+                store.quantizeMatricesToInt8(Set.of(ModelLoader.embeddingName(config)));
+                result.add("matmul", benchProducts(backend, checkpoint, matrices(store)));
+            } else {
+                result.add("matmul", benchProducts(backend, checkpoint, null));
+            }
             result.add("attention", benchAttention(backend, config));
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -106,15 +117,14 @@ public final class KernelBenchCommand implements Callable<Integer> {
         return matrices;
     }
 
-    private JsonArray benchProducts(CpuBackend backend, List<WeightTensor> matrices) {
+    /** Every product at each row count; with {@code int8} non-null, those too, right after, and the ratio. */
+    private JsonArray benchProducts(CpuBackend backend, List<WeightTensor> matrices, List<WeightTensor> int8) {
         int maxIn = 0;
         int maxOut = 0;
-        long weightBytes = 0;
         long elements = 0;
         for (WeightTensor w : matrices) {
             maxIn = Math.max(maxIn, w.cols());
             maxOut = Math.max(maxOut, w.rows());
-            weightBytes += w.elementCount() * w.dtype().bytes();
             elements += w.elementCount();
         }
         JsonArray levels = new JsonArray();
@@ -125,21 +135,36 @@ public final class KernelBenchCommand implements Callable<Integer> {
                 x[i] = random.nextFloat() - 0.5f;
             }
             float[] y = new float[Math.multiplyExact(n, maxOut)];
-            double ms = medianMs(() -> {
-                for (WeightTensor w : matrices) {
-                    backend.matmul(x, n, w, null, y);
-                }
-            });
-            JsonObject o = new JsonObject();
-            o.addProperty("rows", n);
-            o.addProperty("products", matrices.size());
-            o.addProperty("ms", Json.round(ms, 3));
-            o.addProperty("gflops", Json.round(2.0 * n * elements / ms / 1e6, 1));
-            o.addProperty("msPerRow", Json.round(ms / n, 4));
-            o.addProperty("weightGBps", Json.round(weightBytes / ms / 1e6, 1));
+            JsonObject o = productLevel(backend, matrices, x, n, y, elements);
+            if (int8 != null) {
+                JsonObject q = productLevel(backend, int8, x, n, y, elements);
+                o.add("int8", q);
+                o.addProperty("int8Speedup", Json.round(o.get("ms").getAsDouble() / q.get("ms").getAsDouble(), 2));
+            }
             levels.add(o);
         }
         return levels;
+    }
+
+    private JsonObject productLevel(CpuBackend backend, List<WeightTensor> matrices, float[] x, int n, float[] y,
+                                    long elements) {
+        long weightBytes = 0;
+        for (WeightTensor w : matrices) {
+            weightBytes += w.data().byteSize() + (w.scales() == null ? 0 : w.scales().byteSize());
+        }
+        double ms = medianMs(() -> {
+            for (WeightTensor w : matrices) {
+                backend.matmul(x, n, w, null, y);
+            }
+        });
+        JsonObject o = new JsonObject();
+        o.addProperty("rows", n);
+        o.addProperty("products", matrices.size());
+        o.addProperty("ms", Json.round(ms, 3));
+        o.addProperty("gflops", Json.round(2.0 * n * elements / ms / 1e6, 1));
+        o.addProperty("msPerRow", Json.round(ms / n, 4));
+        o.addProperty("weightGBps", Json.round(weightBytes / ms / 1e6, 1));
+        return o;
     }
 
     private JsonArray benchAttention(CpuBackend backend, ModelConfig config) {
@@ -214,6 +239,11 @@ public final class KernelBenchCommand implements Callable<Integer> {
         return s;
     }
 
+    private static void printLevel(PrintWriter out, String label, JsonObject o) {
+        out.printf("  %6d %10.3f %9.1f %11.4f %12.1f  %s%n", o.get("rows").getAsInt(), o.get("ms").getAsDouble(),
+                o.get("gflops").getAsDouble(), o.get("msPerRow").getAsDouble(), o.get("weightGBps").getAsDouble(), label);
+    }
+
     private static void print(PrintWriter out, JsonObject r) {
         out.printf("model %s, cpu backend: %d threads, %d float lanes, %d-row micro-kernel tiles%n",
                 r.get("model").getAsString(), r.get("threads").getAsInt(), r.get("lanes").getAsInt(),
@@ -222,8 +252,11 @@ public final class KernelBenchCommand implements Callable<Integer> {
         out.printf("  %6s %10s %9s %11s %12s%n", "rows", "ms", "GFLOP/s", "ms per row", "weights GB/s");
         for (var e : r.getAsJsonArray("matmul")) {
             JsonObject o = e.getAsJsonObject();
-            out.printf("  %6d %10.3f %9.1f %11.4f %12.1f%n", o.get("rows").getAsInt(), o.get("ms").getAsDouble(),
-                    o.get("gflops").getAsDouble(), o.get("msPerRow").getAsDouble(), o.get("weightGBps").getAsDouble());
+            printLevel(out, "", o);
+            if (o.has("int8")) {
+                printLevel(out, String.format("int8: %.2fx", o.get("int8Speedup").getAsDouble()),
+                        o.getAsJsonObject("int8"));
+            }
         }
         out.println("attention, every layer, median:");
         for (var e : r.getAsJsonArray("attention")) {

@@ -7,6 +7,7 @@ import dev.quicksilver.decode.TextFit;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.Backends;
+import dev.quicksilver.tensor.WeightFormat;
 import dev.quicksilver.transformer.LanguageModel;
 import dev.quicksilver.transformer.ModelLoader;
 import dev.quicksilver.tokenizer.Tokenizer;
@@ -30,9 +31,11 @@ public final class LoadedModel implements AutoCloseable {
     private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final DecodeDefaults defaults;
+    private final WeightFormat weights;
 
-    LoadedModel(Path dir, Backend backend, LanguageModel model, Tokenizer tokenizer) {
+    LoadedModel(Path dir, Backend backend, LanguageModel model, Tokenizer tokenizer, WeightFormat weights) {
         this.dir = dir;
+        this.weights = weights;
         this.backend = backend;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -41,6 +44,11 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Opens the model and its tokenizer; every failure is one sentence (missing folder, bad config ...). */
     public static LoadedModel open(Path dir, String backend) {
+        return open(dir, backend, WeightFormat.CHECKPOINT);
+    }
+
+    /** {@link #open(Path, String)} with the weight matrices in {@code weights}. */
+    public static LoadedModel open(Path dir, String backend, WeightFormat weights) {
         Backend tensors;
         try {
             tensors = Backends.create(backend);
@@ -49,8 +57,8 @@ public final class LoadedModel implements AutoCloseable {
         }
         LanguageModel model = null;
         try {
-            model = ModelLoader.open(dir, tensors);
-            return new LoadedModel(dir, tensors, model, Tokenizer.open(dir));
+            model = ModelLoader.open(dir, tensors, weights);
+            return new LoadedModel(dir, tensors, model, Tokenizer.open(dir), weights);
         } catch (RuntimeException e) {
             if (model != null) {
                 model.close();
@@ -61,11 +69,16 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public static LoadedModel open(ModelOptions options) {
-        return open(options.requireModelDir(), options.backend);
+        return open(options.requireModelDir(), options.backend, options.weightFormat());
     }
 
     public Path dir() {
         return dir;
+    }
+
+    /** How the weight matrices are held (for reports). */
+    public WeightFormat weights() {
+        return weights;
     }
 
     public LanguageModel model() {

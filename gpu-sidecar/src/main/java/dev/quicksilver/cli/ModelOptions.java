@@ -1,5 +1,6 @@
 package dev.quicksilver.cli;
 
+import dev.quicksilver.tensor.WeightFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -18,6 +19,21 @@ public final class ModelOptions {
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "Tensor backend: auto (cuda where a device answers, else cpu), cuda, reference or cpu (default: ${DEFAULT-VALUE}).")
     String backend = "auto";
+
+    @Option(names = "--weights", paramLabel = "FORMAT", defaultValue = "checkpoint",
+            description = "Weight matrices as the checkpoint stores them (checkpoint: memory-mapped, never copied)"
+                    + " or int8: quantized at load in groups of 32, about half the bytes of bf16 to read per step"
+                    + " for a small accuracy cost; cpu and reference backends (default: ${DEFAULT-VALUE}).")
+    String weights = "checkpoint";
+
+    /** {@code --weights}, checked: one sentence naming the choices when it is not one. */
+    public WeightFormat weightFormat() {
+        try {
+            return WeightFormat.parse(weights);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--weights: " + e.getMessage());
+        }
+    }
 
     /** The repository root: -Dquicksilver.home, else $QUICKSILVER_HOME, else the current directory. */
     public static Path home() {

@@ -140,6 +140,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
             JsonObject result = new JsonObject();
             result.addProperty("model", loaded.dir().getFileName().toString());
             result.addProperty("backend", loaded.model().backendName());
+            result.addProperty("weights", loaded.weights().label());
             result.addProperty("cores", Runtime.getRuntime().availableProcessors());
             result.addProperty("tokensPerRequest", tokens);
 

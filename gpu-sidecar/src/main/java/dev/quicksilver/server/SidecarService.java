@@ -203,6 +203,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         Scheduler.Stats q = scheduler.stats();
         return InfoResponse.newBuilder()
                 .setModelId(modelId).setModelDir(loaded.dir().toString()).setBackend(loaded.model().backendName())
+                .setWeights(loaded.weights().label())
                 .setMaxPositions(special.maxPositions())
                 .setMaxBatchCanvases(scheduler.config().maxBatchCanvases())
                 .setMaxQueue(scheduler.config().maxQueue())

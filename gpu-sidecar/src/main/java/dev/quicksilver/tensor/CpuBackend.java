@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -59,6 +60,9 @@ public final class CpuBackend implements Backend {
     private static final int L = F.length();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** int8 weights load as L bytes, or as 8 where L bytes is under the smallest vector (64 bits). */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final ValueLayout.OfFloat SCALE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort BF16_BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     /** Two bf16 values as one little-endian word: the lower-addressed value in the low half. */
@@ -186,6 +190,10 @@ public final class CpuBackend implements Backend {
                                       PanelBuffers buffers) {
         int in = w.cols();
         int outDim = w.rows();
+        if (rows < PANEL_MIN_ROWS && w.dtype() == DType.Q8) {
+            streamQ8(x, rows, w, bias, out, c0, c1, new float[NR]);
+            return;
+        }
         if (rows < PANEL_MIN_ROWS) {
             // Too few rows to reuse a panel (autoregressive steps): stream each weight row once,
             // converting in registers, instead of writing and re-reading a panel.
@@ -218,6 +226,8 @@ public final class CpuBackend implements Backend {
                 int kc = Math.min(KC, in - k0);
                 if (staging) {
                     packStagedBf16(staged, in, k0, kc, panel, scratch);
+                } else if (w.dtype() == DType.Q8) {
+                    packQ8(w, c, k0, kc, panel);
                 } else {
                     packPanel(w, c, nc, k0, kc, panel, scratch);
                 }
@@ -375,6 +385,14 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < L; i++) {
             IntVector.fromArray(I, staged, from + i * rowStride).reinterpretAsFloats().intoArray(scratch, i * L);
         }
+        transposeByStages(scratch);
+        for (int m = 0; m < L; m++) {
+            storePair(scratchRow(scratch, m), panel, at + 2 * m * NR);
+        }
+    }
+
+    /** Transposes the L x L 32-bit words in {@code scratch[0 .. L*L)} in place, one pass per permute stage. */
+    private static void transposeByStages(float[] scratch) {
         for (int stage = 0; stage < TRANSPOSE_LOW.length; stage++) {
             int s = L >> (stage + 1);
             IntVector low = TRANSPOSE_LOW[stage], high = TRANSPOSE_HIGH[stage];
@@ -385,8 +403,65 @@ public final class CpuBackend implements Backend {
                 high.selectFrom(a, b).reinterpretAsFloats().intoArray(scratch, (i + s) * L);
             }
         }
-        for (int m = 0; m < L; m++) {
-            storePair(scratchRow(scratch, m), panel, at + 2 * m * NR);
+    }
+
+    /**
+     * Columns k0..k0+kc of the int8 panel of weight rows c..c+NR into {@code panel[k * NR + j]}: the
+     * quantized copy is already in this order ({@link Int8Quantizer}), so each k is two contiguous loads of
+     * L bytes, widened and scaled by their rows' scales for k's group. Rows past the matrix are zeros.
+     */
+    private static void packQ8(WeightTensor w, int c, int k0, int kc, float[] panel) {
+        int in = w.cols();
+        MemorySegment seg = w.data();
+        MemorySegment scales = w.scales();
+        long base = (long) (c / NR) * in;
+        for (int g = 0; g < kc; g += Int8Quantizer.GROUP) {
+            long scaleAt = ((long) (c / NR) * (in / Int8Quantizer.GROUP) + (k0 + g) / Int8Quantizer.GROUP) * NR;
+            FloatVector s0 = FloatVector.fromMemorySegment(F, scales, scaleAt * 4, LE);
+            FloatVector s1 = FloatVector.fromMemorySegment(F, scales, (scaleAt + L) * 4, LE);
+            for (int k = g; k < g + Int8Quantizer.GROUP; k++) {
+                long at = (base + k0 + k) * NR;
+                int8ToFloat(seg, at).mul(s0).intoArray(panel, k * NR);
+                int8ToFloat(seg, at + L).mul(s1).intoArray(panel, k * NR + L);
+            }
+        }
+    }
+
+    /**
+     * Output columns [c0, c1) of one or two rows against an int8 matrix (c0 on a panel): per panel, two vector
+     * accumulators of NR output columns; per group, the unscaled outer products of the row's elements and the
+     * panel's weights, then scaled once by the panel rows' scales. Each weight is read once per row, in order.
+     */
+    private static void streamQ8(float[] x, int rows, WeightTensor w, float[] bias, float[] out, int c0, int c1,
+                                 float[] tile) {
+        int in = w.cols();
+        int outDim = w.rows();
+        int groups = in / Int8Quantizer.GROUP;
+        MemorySegment seg = w.data();
+        MemorySegment scales = w.scales();
+        for (int c = c0; c < c1; c += NR) {
+            long panel = c / NR;
+            for (int r = 0; r < rows; r++) {
+                FloatVector acc0 = FloatVector.zero(F);
+                FloatVector acc1 = FloatVector.zero(F);
+                for (int g = 0; g < groups; g++) {
+                    FloatVector part0 = FloatVector.zero(F);
+                    FloatVector part1 = FloatVector.zero(F);
+                    int k0 = g * Int8Quantizer.GROUP;
+                    for (int k = k0; k < k0 + Int8Quantizer.GROUP; k++) {
+                        long at = (panel * in + k) * NR;
+                        FloatVector xk = FloatVector.broadcast(F, x[r * in + k]);
+                        part0 = int8ToFloat(seg, at).fma(xk, part0);
+                        part1 = int8ToFloat(seg, at + L).fma(xk, part1);
+                    }
+                    long scaleAt = (panel * groups + g) * NR;
+                    acc0 = part0.fma(FloatVector.fromMemorySegment(F, scales, scaleAt * 4, LE), acc0);
+                    acc1 = part1.fma(FloatVector.fromMemorySegment(F, scales, (scaleAt + L) * 4, LE), acc1);
+                }
+                acc0.intoArray(tile, 0);
+                acc1.intoArray(tile, L);
+                storeTile(out, r * outDim + c, Math.min(NR, c1 - c), tile, 0, true, bias, c);
+            }
         }
     }
 
@@ -600,6 +675,7 @@ public final class CpuBackend implements Backend {
                             .fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
                 }
             }
+            case Q8 -> upper = 0; // never streamed row by row (see streamQ8); element by element here
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (int i = upper; i < n; i++) {
@@ -632,10 +708,22 @@ public final class CpuBackend implements Backend {
                     f16ToFloat(ShortVector.fromMemorySegment(S, seg, (from + i) * 2, LE)).intoArray(dst, dstOff + i);
                 }
             }
+            case Q8 -> upper = 0; // panel order (see Int8Quantizer): element by element; matmuls use packQ8
         }
         for (int i = upper; i < count; i++) {
             dst[dstOff + i] = w.getFloat(from + i);
         }
+    }
+
+    /** The L int8 values at byte {@code at} of {@code seg}, sign-extended and converted to float. */
+    private static FloatVector int8ToFloat(MemorySegment seg, long at) {
+        if (B.length() == L) {
+            return (FloatVector) ByteVector.fromMemorySegment(B, seg, at, LE).convertShape(VectorOperators.B2F, F, 0);
+        }
+        // Fewer than 8 lanes (128-bit vectors): load the 8 bytes around them and convert the right half.
+        long base = at - at % B.length();
+        return (FloatVector) ByteVector.fromMemorySegment(B, seg, base, LE)
+                .convertShape(VectorOperators.B2F, F, (int) (at - base) / L);
     }
 
     /** bf16 is the top half of a float32: sign-extend to int lanes, shift left 16, reinterpret. */

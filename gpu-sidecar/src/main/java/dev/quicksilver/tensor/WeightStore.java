@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -152,6 +153,32 @@ public final class WeightStore implements AutoCloseable {
                     + "; config.json and the weights are from different checkpoints.");
         }
         return t;
+    }
+
+    /** What {@link #quantizeMatricesToInt8} did: matrices replaced, their bytes before and after. */
+    public record Quantized(int matrices, long checkpointBytes, long int8Bytes) {}
+
+    /**
+     * Replaces every matrix that {@link Int8Quantizer#canQuantize} by its int8 copy, except the tensors named
+     * in {@code keep} (an embedding table, whose rows are gathered rather than multiplied). The copies live
+     * in this store's arena and are freed with it. Call before a model looks its tensors up.
+     */
+    public Quantized quantizeMatricesToInt8(Set<String> keep) {
+        int count = 0;
+        long before = 0;
+        long after = 0;
+        for (Map.Entry<String, WeightTensor> e : tensors.entrySet()) {
+            WeightTensor t = e.getValue();
+            if (keep.contains(e.getKey()) || !Int8Quantizer.canQuantize(t)) {
+                continue;
+            }
+            WeightTensor q = Int8Quantizer.quantize(t, arena);
+            e.setValue(q);
+            count++;
+            before += t.data().byteSize();
+            after += q.data().byteSize() + q.scales().byteSize();
+        }
+        return new Quantized(count, before, after);
     }
 
     @Override

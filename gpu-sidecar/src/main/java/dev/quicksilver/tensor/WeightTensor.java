@@ -6,14 +6,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * One named tensor of a checkpoint: a view into the memory-mapped file, never a copy. Matrices keep the
- * Hugging Face layout {@code [out, in]} (row o holds the weights of output o), so a matmul reads each
- * row contiguously.
+ * One named tensor of a checkpoint: a view into the memory-mapped file, never a copy, except where the
+ * model was loaded with int8 weights ({@link Int8Quantizer}: then a matrix is a {@link DType#Q8} copy in
+ * native memory). Matrices keep the Hugging Face layout {@code [out, in]} (row o holds the weights of
+ * output o), so a matmul reads each row contiguously.
  *
- * @param file  the .safetensors file it lives in (for messages)
- * @param data  exactly the tensor's bytes, little-endian
+ * @param file   the .safetensors file it lives in (for messages)
+ * @param data   exactly the tensor's bytes, little-endian (for Q8: one int8 per element, in the panel
+ *               order {@link Int8Quantizer} describes)
+ * @param scales for Q8, one float32 per group of {@link Int8Quantizer#GROUP} elements of a row (same
+ *               order); null for the other dtypes
  */
-public record WeightTensor(String name, DType dtype, long[] shape, MemorySegment data, Path file) {
+public record WeightTensor(String name, DType dtype, long[] shape, MemorySegment data, Path file,
+                           MemorySegment scales) {
+
+    /** A tensor of a checkpoint's dtype (no scales). */
+    public WeightTensor(String name, DType dtype, long[] shape, MemorySegment data, Path file) {
+        this(name, dtype, shape, data, file, null);
+    }
+
+    public WeightTensor {
+        if ((dtype == DType.Q8) != (scales != null)) {
+            throw new IllegalArgumentException("tensor " + name + ": a " + dtype + " tensor "
+                    + (dtype == DType.Q8 ? "needs" : "has no") + " group scales");
+        }
+    }
 
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -42,6 +59,13 @@ public record WeightTensor(String name, DType dtype, long[] shape, MemorySegment
             case F32 -> data.getAtIndex(F32, index);
             case BF16 -> DType.bf16ToFloat(data.getAtIndex(I16, index));
             case F16 -> Float.float16ToFloat(data.getAtIndex(I16, index));
+            case Q8 -> {
+                int cols = cols();
+                long row = index / cols;
+                long col = index % cols;
+                yield data.get(ValueLayout.JAVA_BYTE, Int8Quantizer.valueOffset(row, col, cols))
+                        * scales.getAtIndex(F32, Int8Quantizer.scaleIndex(row, col, cols));
+            }
         };
     }
 

@@ -14,6 +14,9 @@ import dev.quicksilver.tensor.WeightTensor;
  */
 public final class LladaModel extends DecoderModel {
 
+    /** The token embedding table, gathered by row (never quantized: {@link dev.quicksilver.tensor.WeightFormat#INT8}). */
+    public static final String EMBEDDING = "model.transformer.wte.weight";
+
     /** One block's weights: matrices in the mapped file, norm vectors widened to float. */
     record Block(float[] attnNorm, WeightTensor q, WeightTensor k, WeightTensor v, WeightTensor attnOut,
                  float[] ffNorm, WeightTensor ffProj, WeightTensor up, WeightTensor ffOut) {}
@@ -29,7 +32,7 @@ public final class LladaModel extends DecoderModel {
         long qDim = c.qDim();
         long kvDim = c.kvDim();
         long inter = c.intermediateSize();
-        this.wte = w.tensor("model.transformer.wte.weight", c.vocabSize(), hidden);
+        this.wte = w.tensor(EMBEDDING, c.vocabSize(), hidden);
         this.blocks = new Block[c.numLayers()];
         for (int l = 0; l < blocks.length; l++) {
             String p = "model.transformer.blocks." + l + ".";

@@ -4,8 +4,10 @@ import dev.quicksilver.cuda.CudaBackend;
 import dev.quicksilver.cuda.CudaDecoderModel;
 import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
+import dev.quicksilver.tensor.WeightFormat;
 import dev.quicksilver.tensor.WeightStore;
 import java.nio.file.Path;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,20 @@ public final class ModelLoader {
      * and LLaDA); on the other backends a host {@link DecoderModel} on the backend's kernels.
      */
     public static LanguageModel open(Path dir, Backend backend) {
+        return open(dir, backend, WeightFormat.CHECKPOINT);
+    }
+
+    /**
+     * {@link #open(Path, Backend)} with the host model's matrices in {@code format}; the cuda backend keeps
+     * bf16 on the device and refuses int8 with one sentence.
+     */
+    public static LanguageModel open(Path dir, Backend backend, WeightFormat format) {
         if (backend instanceof CudaBackend cuda) {
+            if (format != WeightFormat.CHECKPOINT) {
+                throw new IllegalArgumentException("--weights " + format + " is for the cpu and reference backends:"
+                        + " the cuda backend keeps the weights in bf16 on the device; drop --weights or pass"
+                        + " --backend cpu.");
+            }
             // Both architectures share the block; CudaDecoderModel reads either checkpoint's names.
             ModelConfig config = ModelConfig.read(dir);
             try (WeightStore weights = WeightStore.open(dir)) {
@@ -36,13 +51,32 @@ public final class ModelLoader {
                 return model;
             }
         }
-        return load(dir, backend);
+        return load(dir, backend, format);
+    }
+
+    /** The name of the architecture's token embedding table (gathered by row, so never quantized). */
+    public static String embeddingName(ModelConfig config) {
+        return switch (config.architecture()) {
+            case QWEN2_BIDIRECTIONAL -> Qwen2Model.EMBEDDING;
+            case LLADA -> LladaModel.EMBEDDING;
+        };
     }
 
     public static DecoderModel load(Path dir, Backend backend) {
+        return load(dir, backend, WeightFormat.CHECKPOINT);
+    }
+
+    /** A host model on {@code backend}, its matrices in {@code format}. */
+    public static DecoderModel load(Path dir, Backend backend, WeightFormat format) {
         ModelConfig config = ModelConfig.read(dir);
         WeightStore weights = WeightStore.open(dir);
         try {
+            if (format == WeightFormat.INT8) {
+                long start = System.nanoTime();
+                WeightStore.Quantized q = weights.quantizeMatricesToInt8(Set.of(embeddingName(config)));
+                LOG.info("weights: {} matrices quantized to int8 in {} ms ({} MB as stored -> {} MB)", q.matrices(),
+                        (System.nanoTime() - start) / 1_000_000, q.checkpointBytes() >> 20, q.int8Bytes() >> 20);
+            }
             DecoderModel model = switch (config.architecture()) {
                 case QWEN2_BIDIRECTIONAL -> new Qwen2Model(config, weights, backend);
                 case LLADA -> new LladaModel(config, weights, backend);

@@ -14,6 +14,9 @@ import dev.quicksilver.tensor.WeightTensor;
  */
 public final class Qwen2Model extends DecoderModel {
 
+    /** The token embedding table, gathered by row (never quantized: {@link dev.quicksilver.tensor.WeightFormat#INT8}). */
+    public static final String EMBEDDING = "model.embed_tokens.weight";
+
     /** One block's weights: matrices in the mapped file, vectors widened to float. */
     record Block(float[] inputNorm, WeightTensor q, float[] qBias, WeightTensor k, float[] kBias,
                  WeightTensor v, float[] vBias, WeightTensor o, float[] postAttentionNorm,
@@ -30,7 +33,7 @@ public final class Qwen2Model extends DecoderModel {
         long qDim = c.qDim();
         long kvDim = c.kvDim();
         long inter = c.intermediateSize();
-        this.embedTokens = w.tensor("model.embed_tokens.weight", c.vocabSize(), hidden);
+        this.embedTokens = w.tensor(EMBEDDING, c.vocabSize(), hidden);
         this.blocks = new Block[c.numLayers()];
         for (int l = 0; l < blocks.length; l++) {
             String p = "model.layers." + l + ".";

@@ -72,6 +72,31 @@ class CliTest {
     }
 
     @Test
+    void generateWithInt8WeightsOnBothHostBackendsGivesTheSameTokens() {
+        String[] args = {"generate", "--model", MODEL, "--prompt", "public String greet(", "--max-tokens", "8",
+                "--weights", "int8", "--json", "--backend"};
+        Run reference = run(concat(args, "reference"));
+        Run cpu = run(concat(args, "cpu"));
+        assertEquals(0, reference.exit, reference.err);
+        assertEquals(0, cpu.exit, cpu.err);
+        assertEquals("int8", cpu.json().get("weights").getAsString());
+        assertEquals(reference.json().get("tokens"), cpu.json().get("tokens"));
+        Run checkpoint = run("generate", "--model", MODEL, "--prompt", "x", "--max-tokens", "2", "--json");
+        assertEquals("checkpoint", checkpoint.json().get("weights").getAsString());
+
+        Run bad = run("generate", "--model", MODEL, "--prompt", "x", "--max-tokens", "2", "--weights", "int4");
+        assertEquals(2, bad.exit);
+        assertTrue(bad.err.contains("--weights: Unknown weight format \"int4\"; choose one of checkpoint, int8."),
+                bad.err);
+    }
+
+    static String[] concat(String[] args, String last) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return all;
+    }
+
+    @Test
     void generateFromFilesInAutoregressiveMode() throws IOException {
         Path prefix = Files.writeString(tmp.resolve("prefix.txt"), "for (String other : others) {");
         Path suffix = Files.writeString(tmp.resolve("suffix.txt"), "}\n");

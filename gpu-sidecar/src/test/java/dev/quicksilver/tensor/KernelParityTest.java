@@ -41,8 +41,14 @@ class KernelParityTest {
         return a;
     }
 
-    /** A weight tensor in native memory holding {@code values} rounded to {@code dtype}. */
+    /**
+     * A weight tensor in native memory holding {@code values} rounded to {@code dtype} (for Q8: quantized from
+     * float32 by {@link Int8Quantizer}).
+     */
     static WeightTensor weight(DType dtype, float[] values, long... shape) {
+        if (dtype == DType.Q8) {
+            return Int8Quantizer.quantize(weight(DType.F32, values, shape), Arena.ofAuto());
+        }
         MemorySegment seg = Arena.ofAuto().allocate((long) values.length * dtype.bytes(), 64);
         var f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -75,8 +81,17 @@ class KernelParityTest {
                 {9, 513, 11}, {13, 1029, 7}, {4, 64, 260}, {17, 300, 301}, {6, 257, 33}, {8, 255, 64},
                 {12, 520, 97}, {4, 256, 31}, {11, 129, 65}, {33, 384, 128}, {2, 40, 70}, {10, 64, 64},
                 {9, 896, 96}, {5, 320, 70}};
-        return Stream.of(DType.values()).flatMap(d -> Stream.of(shapes).flatMap(s -> Stream.of(
-                Arguments.of(d, s[0], s[1], s[2], false), Arguments.of(d, s[0], s[1], s[2], true))));
+        // Q8 needs `in` in whole groups of 32: the shapes above that have it, and more around the panel
+        // chunk and the byte loads (1-2 rows stream weight rows; 4096 inputs: a 7B model's hidden size).
+        int[][] q8Shapes = {{1, 32, 5}, {2, 64, 17}, {1, 4096, 33}, {3, 96, 40}, {8, 288, 70}, {13, 544, 33}};
+        return Stream.concat(
+                Stream.of(DType.values()).flatMap(d -> Stream.of(shapes)
+                        .filter(s -> d != DType.Q8 || s[1] % Int8Quantizer.GROUP == 0).map(s -> new Object[] {d, s})),
+                Stream.of(q8Shapes).map(s -> new Object[] {DType.Q8, s}))
+                .flatMap(c -> {
+                    int[] s = (int[]) c[1];
+                    return Stream.of(Arguments.of(c[0], s[0], s[1], s[2], false), Arguments.of(c[0], s[0], s[1], s[2], true));
+                });
     }
 
     @ParameterizedTest(name = "{0} rows={1} in={2} out={3} bias={4}")
@@ -208,9 +223,10 @@ class KernelParityTest {
     @Test
     void embedEveryDtype() {
         Random rnd = new Random(9);
-        int vocab = 23, dim = 37;
+        int vocab = 23;
         int[] tokens = {0, 22, 5, 5, 17};
         for (DType d : DType.values()) {
+            int dim = d == DType.Q8 ? 64 : 37;
             WeightTensor table = weight(d, random(rnd, vocab * dim), vocab, dim);
             float[] expected = new float[tokens.length * dim];
             float[] actual = new float[tokens.length * dim];

@@ -5,32 +5,40 @@ import static dev.quicksilver.transformer.Fixtures.assertClose;
 
 import dev.quicksilver.tensor.CpuBackend;
 import dev.quicksilver.tensor.ReferenceBackend;
+import dev.quicksilver.tensor.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The whole forward on the cpu backend against the reference backend, on a canvas longer than the goldens. */
+/**
+ * The whole forward on the cpu backend against the reference backend, on a canvas longer than the goldens,
+ * with the checkpoint's weights and with int8 ones.
+ */
 class CpuForwardParityTest {
 
-    static List<String> models() {
-        return Fixtures.MODELS;
+    /** Every fixture model, with its checkpoint's weights and with int8 ones (both backends read the same). */
+    static Stream<Arguments> modelsAndWeights() {
+        return Fixtures.MODELS.stream().flatMap(m -> Stream.of(WeightFormat.values()).map(f -> Arguments.of(m, f)));
     }
 
-    @ParameterizedTest
-    @MethodSource("models")
-    void cpuForwardEqualsReferenceForward(String name) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("modelsAndWeights")
+    void cpuForwardEqualsReferenceForward(String name, WeightFormat weights) {
         try (CpuBackend cpu = new CpuBackend(2);
-             DecoderModel fast = ModelLoader.load(Fixtures.model(name), cpu);
-             DecoderModel slow = ModelLoader.load(Fixtures.model(name), new ReferenceBackend())) {
+             DecoderModel fast = ModelLoader.load(Fixtures.model(name), cpu, weights);
+             DecoderModel slow = ModelLoader.load(Fixtures.model(name), new ReferenceBackend(), weights)) {
             Random rnd = new Random(name.hashCode());
             int[] a = rnd.ints(61, 0, 296).toArray();
             int[] b = rnd.ints(23, 0, 296).toArray();
+            int[] two = rnd.ints(2, 0, 296).toArray(); // alone in a forward: the few-row (streaming) products
             for (AttentionKind kind : AttentionKind.values()) {
                 List<ForwardRequest> batch = List.of(
                         new ForwardRequest(a, 0, a.length, null, false, allPositions(0, a.length)),
@@ -39,6 +47,8 @@ class CpuForwardParityTest {
                 float[][] actual = fast.forward(batch, kind);
                 assertClose(expected[0], actual[0], 1e-4, name + " " + kind + " canvas a");
                 assertClose(expected[1], actual[1], 1e-4, name + " " + kind + " canvas b");
+                List<ForwardRequest> alone = List.of(new ForwardRequest(two, 0, 2, null, false, allPositions(0, 2)));
+                assertClose(slow.forward(alone, kind)[0], fast.forward(alone, kind)[0], 1e-4, name + " " + kind + " 2 rows");
             }
         }
     }

@@ -295,7 +295,10 @@ class ServerModelTest {
         Path cart = SampleWorkspace.shop(ws, "Cart.java");
         Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
         try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
-            s.initialize(ws, Caps.minimal());
+            // This client also runs the sidecar on int8 weights (the `weights` setting reaches the spawned process).
+            com.google.gson.JsonObject int8 = new com.google.gson.JsonObject();
+            int8.addProperty("weights", "int8");
+            s.initialize(ws, Caps.minimal(), int8);
             ServerProtocolTest.open(s, cart, Files.readString(cart));
             int line = RefactorPlanningTest.lineOf(cart, "total += item") ;
             // In the middle of a word ("ite|m."): the client filters the item by the word typed so far.
@@ -306,6 +309,8 @@ class ServerModelTest {
             assertTrue(list.isIncomplete(), "typing further asks again");
             assertTrue(list.getItems().size() <= 1);
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("Cart.java:" + (line + 1) + " model ")), "the model was asked");
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("model: local sidecar (quicksilver-coder-mini, backend cpu, int8 weights)")),
+                    s.logs.toString());
             for (var item : list.getItems()) {
                 var edit = item.getTextEdit().getLeft();
                 assertEquals(new Position(line, wordStart), edit.getRange().getStart(), "the edit starts where the filter word starts");

@@ -238,11 +238,16 @@ class ServerProtocolTest {
             for (int i = 0; i < 2; i++) {
                 s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(bad));
             }
+            com.google.gson.JsonObject badWeights = new com.google.gson.JsonObject();
+            badWeights.addProperty("weights", "int4");
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badWeights));
             com.google.gson.JsonObject good = new com.google.gson.JsonObject();
             good.addProperty("maxTokens", 7);
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
             Thread.sleep(500);
             assertEquals(1, s.shown.stream().filter(m -> m.getMessage().contains("backend must be one of")).count(), s.shown.toString());
+            assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("weights must be one of") && m.getMessage().contains("\"int4\"")),
+                    s.shown.toString());
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.
             assertTrue(s.process.isAlive());

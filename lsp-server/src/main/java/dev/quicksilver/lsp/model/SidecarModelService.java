@@ -59,10 +59,10 @@ public final class SidecarModelService implements ModelService {
         SpawnOptions options = SpawnOptions.builder()
                 .sidecarJar(s.sidecarJar())
                 .quicksilverHome(ServerSettings.home())
-                .sidecarArgs("--model=" + s.modelDir(), "--backend=" + s.backend())
+                .sidecarArgs("--model=" + s.modelDir(), "--backend=" + s.backend(), "--weights=" + s.weights())
                 .build();
         return new SidecarModelService(SidecarClient.spawn(options, listener), s, "local sidecar (" + s.modelDir().getFileName()
-                + ", backend " + s.backend() + ")");
+                + ", backend " + s.backend() + ", " + s.weights() + " weights)");
     }
 
     /** The token of a running sidecar: from {@code sidecarTokenFile}, else {@code $QUICKSILVER_SIDECAR_TOKEN}. */
