@@ -53,8 +53,8 @@ then /usr/lib/jvm."
   "Server settings, a plist.
 They are sent as initializationOptions and as workspace configuration.
 Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :backend :maxTokens
-:sampler :threshold :blockLength :cache :contextTokens :completionTimeoutMs
-:refactorTimeoutMs.  Example: (:backend \"cpu\" :maxTokens 32)."
+:sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
+:completionTimeoutMs :refactorTimeoutMs :weights.  Example: (:backend \"cpu\" :maxTokens 32)."
   :type 'plist)
 
 (defcustom quicksilver-eglot-alongside-jdtls t

@@ -33,7 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  * copied out of the mapped file in one sequential read, because the transpose's interleaved row reads
  * defeat the hardware prefetchers. With fewer than {@link #PANEL_MIN_ROWS} rows
  * (autoregressive steps) there is nothing to reuse a panel for, so each weight row is widened in registers
- * and consumed directly.
+ * and consumed directly. int8 weights ({@link DType#Q8}, quantized at load by {@link Int8Quantizer}) are
+ * stored in panel order already, so their panel is two contiguous loads per k, widened and scaled, and their
+ * few-row path runs the same outer products one row at a time ({@link #streamQ8}) instead of a dot product
+ * per weight row.
  *
  * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the available processors (the calling
  * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
