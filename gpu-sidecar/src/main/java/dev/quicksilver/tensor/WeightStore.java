@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -164,6 +165,13 @@ public final class WeightStore implements AutoCloseable {
      * in this store's arena and are freed with it. Call before a model looks its tensors up.
      */
     public Quantized quantizeMatricesToInt8(Set<String> keep) {
+        return quantizeMatricesToInt8(keep, (done, total) -> {});
+    }
+
+    /** {@link #quantizeMatricesToInt8(Set)}, telling {@code progress} (done, total) after each matrix. */
+    public Quantized quantizeMatricesToInt8(Set<String> keep, BiConsumer<Integer, Integer> progress) {
+        int total = (int) tensors.entrySet().stream()
+                .filter(e -> !keep.contains(e.getKey()) && Int8Quantizer.canQuantize(e.getValue())).count();
         int count = 0;
         long before = 0;
         long after = 0;
@@ -175,6 +183,7 @@ public final class WeightStore implements AutoCloseable {
             WeightTensor q = Int8Quantizer.quantize(t, arena);
             e.setValue(q);
             count++;
+            progress.accept(count, total);
             before += t.data().byteSize();
             after += q.data().byteSize() + q.scales().byteSize();
         }

@@ -73,7 +73,15 @@ public final class ModelLoader {
         try {
             if (format == WeightFormat.INT8) {
                 long start = System.nanoTime();
-                WeightStore.Quantized q = weights.quantizeMatricesToInt8(Set.of(embeddingName(config)));
+                // A 7B checkpoint takes tens of seconds on a few cores: say how far it is every five.
+                long[] lastReport = {start};
+                WeightStore.Quantized q = weights.quantizeMatricesToInt8(Set.of(embeddingName(config)), (done, total) -> {
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] > 5_000_000_000L && done < total) {
+                        lastReport[0] = now;
+                        LOG.info("weights: quantizing to int8, {} of {} matrices", done, total);
+                    }
+                });
                 LOG.info("weights: {} matrices quantized to int8 in {} ms ({} MB as stored -> {} MB)", q.matrices(),
                         (System.nanoTime() - start) / 1_000_000, q.checkpointBytes() >> 20, q.int8Bytes() >> 20);
             }

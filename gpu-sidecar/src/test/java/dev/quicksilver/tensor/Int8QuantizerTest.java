@@ -84,13 +84,17 @@ class Int8QuantizerTest {
                     expectedBytes += paddedRows * t.cols() * 9 / 8; // an int8 each and a float per 32
                 }
             }
-            WeightStore.Quantized q = store.quantizeMatricesToInt8(Set.of("model.embed_tokens.weight"));
+            java.util.List<String> reports = new java.util.ArrayList<>();
+            WeightStore.Quantized q = store.quantizeMatricesToInt8(Set.of("model.embed_tokens.weight"),
+                    (done, total) -> reports.add(done + "/" + total));
             assertSame(embedding, store.tensor("model.embed_tokens.weight"));
             assertSame(down, store.tensor("model.layers.0.mlp.down_proj.weight"));
             assertEquals(DType.Q8, store.tensor("model.layers.0.self_attn.q_proj.weight").dtype());
             assertEquals(DType.Q8, store.tensor("lm_head.weight").dtype());
             assertEquals(DType.F32, store.tensor("model.layers.0.self_attn.q_proj.bias").dtype());
             assertTrue(q.matrices() > 0);
+            assertEquals(q.matrices(), reports.size(), "one progress report per matrix");
+            assertEquals(q.matrices() + "/" + q.matrices(), reports.getLast());
             assertEquals(expectedBytes, q.int8Bytes());
             assertTrue(q.int8Bytes() < q.checkpointBytes() / 3, "f32 -> int8");
         }

@@ -55,6 +55,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--context-tokens", paramLabel = "N", description = "Context budget (default: the server's).")
     Integer contextTokens;
 
+    @Option(names = "--weights", paramLabel = "FORMAT", description = "checkpoint or int8: how the sidecar holds the model (default: the server's, checkpoint).")
+    String weights;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -111,6 +114,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 JsonObject options = new JsonObject();
                 if (maxTokens != null) options.addProperty("maxTokens", maxTokens);
                 if (contextTokens != null) options.addProperty("contextTokens", contextTokens);
+                if (weights != null) options.addProperty("weights", weights);
                 client.initialize(ws, options);
                 Headless.open(client, copy, initial);
                 // Warm up: start the sidecar and load the model before timing.
@@ -207,6 +211,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     o.addProperty("cancelledFraction", cancelledFraction);
                     o.addProperty("maxTokens", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens);
                     o.addProperty("contextTokens", contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
+                    o.addProperty("weights", weights == null ? ServerSettings.defaults().weights() : weights);
                     o.addProperty("cores", Runtime.getRuntime().availableProcessors());
                     o.addProperty("date", LocalDate.now().toString());
                     System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
