@@ -63,24 +63,35 @@ public final class Int8Quantizer {
         long panels = (rows + PANEL - 1) / PANEL;
         MemorySegment values = arena.allocate(panels * PANEL * cols, 64); // zeroed: the padding
         MemorySegment scales = arena.allocate(panels * PANEL * (cols / GROUP) * Float.BYTES, 64);
-        IntStream.range(0, rows).parallel().forEach(r -> {
+        // Rows in a few contiguous ranges, one widened-row buffer each (a buffer per row would fill the young
+        // generation with garbage during the load of a large checkpoint).
+        int tasks = Math.min(rows, 4 * Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, tasks).parallel().forEach(task -> {
             float[] row = new float[cols];
-            CpuBackend.widen(t, (long) r * cols, cols, row, 0);
-            for (int g = 0; g < cols; g += GROUP) {
-                float largest = 0f;
-                for (int i = g; i < g + GROUP; i++) {
-                    largest = Math.max(largest, Math.abs(row[i]));
-                }
-                float scale = largest / 127f;
-                float inverse = scale == 0f ? 0f : 1f / scale;
-                scales.setAtIndex(F32, scaleIndex(r, g, cols), scale);
-                for (int i = g; i < g + GROUP; i++) {
-                    int q = Math.round(row[i] * inverse);
-                    values.set(ValueLayout.JAVA_BYTE, valueOffset(r, i, cols), (byte) Math.max(-127, Math.min(127, q)));
-                }
+            for (int r = (int) ((long) rows * task / tasks); r < (int) ((long) rows * (task + 1) / tasks); r++) {
+                quantizeRow(t, r, row, values, scales);
             }
         });
         return new WeightTensor(t.name(), DType.Q8, t.shape(), values, t.file(), scales);
+    }
+
+    /** Row {@code r} of {@code t} into the copy, using {@code row} (cols floats) as scratch. */
+    private static void quantizeRow(WeightTensor t, int r, float[] row, MemorySegment values, MemorySegment scales) {
+        int cols = row.length;
+        CpuBackend.widen(t, (long) r * cols, cols, row, 0);
+        for (int g = 0; g < cols; g += GROUP) {
+            float largest = 0f;
+            for (int i = g; i < g + GROUP; i++) {
+                largest = Math.max(largest, Math.abs(row[i]));
+            }
+            float scale = largest / 127f;
+            float inverse = scale == 0f ? 0f : 1f / scale;
+            scales.setAtIndex(F32, scaleIndex(r, g, cols), scale);
+            for (int i = g; i < g + GROUP; i++) {
+                int q = Math.round(row[i] * inverse);
+                values.set(ValueLayout.JAVA_BYTE, valueOffset(r, i, cols), (byte) Math.max(-127, Math.min(127, q)));
+            }
+        }
     }
 
     /** Byte offset of element (row, col) of a quantized matrix with {@code cols} columns. */

@@ -162,7 +162,9 @@ public final class WeightStore implements AutoCloseable {
     /**
      * Replaces every matrix that {@link Int8Quantizer#canQuantize} by its int8 copy, except the tensors named
      * in {@code keep} (an embedding table, whose rows are gathered rather than multiplied). The copies live
-     * in this store's arena and are freed with it. Call before a model looks its tensors up.
+     * in this store's arena and are freed with it, and the checkpoint's pages of each quantized matrix are
+     * released from resident memory (they stay mapped, so nothing breaks if one is read). Call before a model
+     * looks its tensors up.
      */
     public Quantized quantizeMatricesToInt8(Set<String> keep) {
         return quantizeMatricesToInt8(keep, (done, total) -> {});
@@ -182,6 +184,11 @@ public final class WeightStore implements AutoCloseable {
             }
             WeightTensor q = Int8Quantizer.quantize(t, arena);
             e.setValue(q);
+            if (t.data().isMapped()) {
+                // The checkpoint's pages of this matrix are not read again: let the OS drop them from this
+                // process's resident memory (madvise), or int8 would add to memory instead of halving it.
+                t.data().unload();
+            }
             count++;
             progress.accept(count, total);
             before += t.data().byteSize();
