@@ -22,11 +22,12 @@ import java.util.stream.IntStream;
  * bf16, and transposing it as well made 3-33-row products 1.5-2.3x slower than bf16 ones on a 330 MB model
  * (AMD Zen 5, 2026-11-27).
  *
- * <p>Why: an autoregressive step or a small denoising step reads every weight once for a few rows, so it
- * is bound by memory bandwidth, and int8 halves the bytes a bf16 checkpoint streams (1.125 bytes a weight
- * with the scales). It also halves the resident memory of a 7B checkpoint on a laptop. The price is a copy
- * (the checkpoint stays mapped but is no longer read for these matrices) and a small loss of accuracy,
- * measured in {@code docs/benchmarks.md}.
+ * <p>Why: an autoregressive step reads every weight once for one row, so it is bound by memory bandwidth,
+ * and int8 streams 1.125 bytes a weight (with the scales) where bf16 streams 2; the weights of a 7B
+ * checkpoint also take about 0.56 of their bf16 memory. The price is a copy (the checkpoint stays mapped,
+ * its pages of these matrices released) and a small loss of accuracy, measured in
+ * {@code docs/benchmarks.md}. Denoising steps of 33 rows and more are bound by the float multiply-adds
+ * on a CPU, so int8 gains them little.
  */
 public final class Int8Quantizer {
 
