@@ -73,7 +73,10 @@ public final class Backends {
         }
         Optional<String> why = f.unavailableReason().get();
         if (why.isPresent()) {
-            throw new IllegalStateException("Backend " + name + " is unavailable: " + why.get() + ".");
+            // The reason is written for "auto" ("...: using the CPU backend."); asked for by name, nothing falls back.
+            String reason = why.get().replaceFirst(":? using the CPU backend\\.$", "").replaceFirst("\\.$", "");
+            throw new IllegalStateException("Backend " + name + " is unavailable: " + reason
+                    + "; pass --backend auto (or cpu) to run without it.");
         }
         Backend b = f.create().get();
         LOG.info("backend: using {}", b.name());

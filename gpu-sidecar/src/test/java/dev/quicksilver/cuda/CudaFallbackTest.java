@@ -25,6 +25,9 @@ class CudaFallbackTest {
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.create("cuda"));
         assertTrue(e.getMessage().startsWith("Backend cuda is unavailable: "), e.getMessage());
+        // Asked for by name it does not fall back, so the message must not say it does.
+        assertFalse(e.getMessage().contains("using the CPU backend"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; pass --backend auto (or cpu) to run without it."), e.getMessage());
         assertTrue(Backends.names().contains("cuda"));
     }
 }
