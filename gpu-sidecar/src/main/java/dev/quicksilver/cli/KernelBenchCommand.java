@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,8 +89,12 @@ public final class KernelBenchCommand implements Callable<Integer> {
             result.addProperty("tileRows", CpuBackend.tileRows());
             List<WeightTensor> checkpoint = matrices(store);
             if (modelOptions.weightFormat() == WeightFormat.INT8) {
-                store.quantizeMatricesToInt8(Set.of(ModelLoader.embeddingName(config)));
-                result.add("matmul", benchProducts(backend, checkpoint, matrices(store)));
+                ModelLoader.quantizeToInt8(store, config);
+                // As the model would: a tied head multiplies by its int8 copy, not by the embedding table.
+                List<WeightTensor> int8 = matrices(store).stream()
+                        .map(w -> w.name().equals(ModelLoader.embeddingName(config)) ? store.tiedHead().orElse(w) : w)
+                        .toList();
+                result.add("matmul", benchProducts(backend, checkpoint, int8));
             } else {
                 result.add("matmul", benchProducts(backend, checkpoint, null));
             }

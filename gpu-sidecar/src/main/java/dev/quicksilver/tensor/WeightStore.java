@@ -33,6 +33,8 @@ public final class WeightStore implements AutoCloseable {
     private final Arena arena;
     private final Map<String, WeightTensor> tensors;
     private final List<Path> files;
+    /** The int8 copy of a tied embedding, for the output head only ({@link #quantizeTiedHead}). */
+    private WeightTensor tiedHead;
 
     private WeightStore(Path dir, Arena arena, Map<String, WeightTensor> tensors, List<Path> files) {
         this.dir = dir;
@@ -195,6 +197,23 @@ public final class WeightStore implements AutoCloseable {
             after += q.data().byteSize() + q.scales().byteSize();
         }
         return new Quantized(count, before, after);
+    }
+
+    /**
+     * Makes an int8 copy of the embedding table {@code embedding} for a model whose output head is tied to it:
+     * the embedding itself stays as stored (its rows are gathered), and the head multiplies by the copy
+     * ({@link #tiedHead}). Nothing is made where the table does not split into whole groups.
+     */
+    public void quantizeTiedHead(String embedding) {
+        WeightTensor table = tensor(embedding);
+        if (Int8Quantizer.canQuantize(table)) {
+            tiedHead = Int8Quantizer.quantize(table, arena);
+        }
+    }
+
+    /** The head to use in place of a tied embedding table, where {@link #quantizeTiedHead} made one. */
+    public Optional<WeightTensor> tiedHead() {
+        return Optional.ofNullable(tiedHead);
     }
 
     @Override

@@ -48,7 +48,8 @@ public final class LladaModel extends DecoderModel {
                     w.tensor(p + "ff_out.weight", hidden, inter));
         }
         this.lnF = vector(w.tensor("model.transformer.ln_f.weight", hidden));
-        this.head = c.tiedEmbeddings() ? wte : w.tensor("model.transformer.ff_out.weight", c.vocabSize(), hidden);
+        this.head = c.tiedEmbeddings() ? w.tiedHead().orElse(wte)
+                : w.tensor("model.transformer.ff_out.weight", c.vocabSize(), hidden);
     }
 
     @Override

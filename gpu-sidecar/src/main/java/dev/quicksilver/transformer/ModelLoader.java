@@ -62,6 +62,30 @@ public final class ModelLoader {
         };
     }
 
+    /**
+     * What {@code --weights int8} does to a store, before the model looks its tensors up: every matrix but the
+     * embedding table to int8, and for a tied head an int8 copy of the table. Logs progress and the sizes.
+     */
+    public static void quantizeToInt8(WeightStore weights, ModelConfig config) {
+        long start = System.nanoTime();
+        // A 7B checkpoint takes tens of seconds on a few cores: say how far it is every five.
+        long[] lastReport = {start};
+        WeightStore.Quantized q = weights.quantizeMatricesToInt8(Set.of(embeddingName(config)), (done, total) -> {
+            long now = System.nanoTime();
+            if (now - lastReport[0] > 5_000_000_000L && done < total) {
+                lastReport[0] = now;
+                LOG.info("weights: quantizing to int8, {} of {} matrices", done, total);
+            }
+        });
+        if (config.tiedEmbeddings()) {
+            // The head multiplies by the tied table at every step: give it an int8 copy of its own.
+            weights.quantizeTiedHead(embeddingName(config));
+        }
+        LOG.info("weights: {} matrices quantized to int8 in {} ms ({} MB as stored -> {} MB){}", q.matrices(),
+                (System.nanoTime() - start) / 1_000_000, q.checkpointBytes() >> 20, q.int8Bytes() >> 20,
+                weights.tiedHead().isPresent() ? ", and an int8 copy of the tied embedding for the head" : "");
+    }
+
     public static DecoderModel load(Path dir, Backend backend) {
         return load(dir, backend, WeightFormat.CHECKPOINT);
     }
@@ -72,18 +96,7 @@ public final class ModelLoader {
         WeightStore weights = WeightStore.open(dir);
         try {
             if (format == WeightFormat.INT8) {
-                long start = System.nanoTime();
-                // A 7B checkpoint takes tens of seconds on a few cores: say how far it is every five.
-                long[] lastReport = {start};
-                WeightStore.Quantized q = weights.quantizeMatricesToInt8(Set.of(embeddingName(config)), (done, total) -> {
-                    long now = System.nanoTime();
-                    if (now - lastReport[0] > 5_000_000_000L && done < total) {
-                        lastReport[0] = now;
-                        LOG.info("weights: quantizing to int8, {} of {} matrices", done, total);
-                    }
-                });
-                LOG.info("weights: {} matrices quantized to int8 in {} ms ({} MB as stored -> {} MB)", q.matrices(),
-                        (System.nanoTime() - start) / 1_000_000, q.checkpointBytes() >> 20, q.int8Bytes() >> 20);
+                quantizeToInt8(weights, config);
             }
             DecoderModel model = switch (config.architecture()) {
                 case QWEN2_BIDIRECTIONAL -> new Qwen2Model(config, weights, backend);

@@ -52,7 +52,8 @@ public final class Qwen2Model extends DecoderModel {
                     w.tensor(p + "mlp.down_proj.weight", hidden, inter));
         }
         this.norm = vector(w.tensor("model.norm.weight", hidden));
-        this.lmHead = c.tiedEmbeddings() ? embedTokens : w.tensor("lm_head.weight", c.vocabSize(), hidden);
+        this.lmHead = c.tiedEmbeddings() ? w.tiedHead().orElse(embedTokens)
+                : w.tensor("lm_head.weight", c.vocabSize(), hidden);
     }
 
     @Override

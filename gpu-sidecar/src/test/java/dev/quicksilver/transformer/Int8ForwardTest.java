@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.tensor.CpuBackend;
+import dev.quicksilver.tensor.DType;
+import dev.quicksilver.tensor.ReferenceBackend;
 import dev.quicksilver.tensor.WeightFormat;
 import dev.quicksilver.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -75,6 +77,26 @@ class Int8ForwardTest {
                 }
             }
             assertTrue(same >= holes * 9 / 10, same + " of " + holes + " positions pick the checkpoint's token");
+        }
+    }
+
+    /**
+     * The embedded model ties its head to the embedding: with int8 weights the embedding is gathered as stored
+     * and the head multiplies by an int8 copy, on both backends alike.
+     */
+    @Test
+    void embeddedModelsTiedHeadGetsAnInt8CopyOnBothBackends() {
+        try (CpuBackend cpu = new CpuBackend(2);
+             DecoderModel fast = ModelLoader.load(EMBEDDED, cpu, WeightFormat.INT8);
+             DecoderModel slow = ModelLoader.load(EMBEDDED, new ReferenceBackend(), WeightFormat.INT8)) {
+            assertTrue(fast.config().tiedEmbeddings());
+            assertEquals(DType.Q8, fast.weights().tiedHead().orElseThrow().dtype());
+            assertEquals(DType.BF16, fast.weights().tensor(Qwen2Model.EMBEDDING).dtype());
+            int[] tokens = new Random(3).ints(12, 7, 8000).toArray();
+            int[] asked = {0, 5, 11};
+            List<ForwardRequest> batch = List.of(new ForwardRequest(tokens, 0, tokens.length, null, false, asked));
+            assertClose(slow.forward(batch, AttentionKind.BIDIRECTIONAL)[0],
+                    fast.forward(batch, AttentionKind.BIDIRECTIONAL)[0], 1e-4, "embedded int8");
         }
     }
 
