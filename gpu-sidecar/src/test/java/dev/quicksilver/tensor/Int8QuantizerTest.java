@@ -16,7 +16,7 @@ class Int8QuantizerTest {
     @Test
     void everyElementIsWithinHalfItsGroupsScale() {
         Random rnd = new Random(4);
-        int rows = 7, cols = 160;
+        int rows = 3 * Int8Quantizer.PANEL + 7, cols = 160; // several panels, the last one partial
         float[] values = new float[rows * cols];
         for (int i = 0; i < values.length; i++) {
             // Groups of very different magnitudes, so a per-row scale would fail the bound below.
@@ -38,6 +38,11 @@ class Int8QuantizerTest {
             for (int i = g * 32; i < g * 32 + 32; i++) {
                 float error = Math.abs(q.getFloat(i) - values[i]);
                 assertTrue(error <= scale * 0.5f * 1.0001f, "element " + i + ": error " + error + ", scale " + scale);
+            }
+            // Exactly the definition: each element the nearest multiple of the scale, as Math.round has it.
+            for (int i = g * 32; i < g * 32 + 32; i++) {
+                float inverse = scale == 0f ? 0f : 1f / scale;
+                assertEquals(Math.round(values[i] * inverse) * scale, q.getFloat(i), 0f, "element " + i);
             }
             // The largest magnitude of a group is represented (to float rounding).
             float back = 0;
