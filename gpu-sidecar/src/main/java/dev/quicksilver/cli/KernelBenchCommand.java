@@ -87,11 +87,11 @@ public final class KernelBenchCommand implements Callable<Integer> {
             result.addProperty("threads", backend.threads());
             result.addProperty("lanes", CpuBackend.lanes());
             result.addProperty("tileRows", CpuBackend.tileRows());
-            List<WeightTensor> checkpoint = matrices(store);
+            List<WeightTensor> checkpoint = matrices(store, config);
             if (modelOptions.weightFormat() == WeightFormat.INT8) {
                 ModelLoader.quantizeToInt8(store, config);
                 // As the model would: a tied head multiplies by its int8 copy, not by the embedding table.
-                List<WeightTensor> int8 = matrices(store).stream()
+                List<WeightTensor> int8 = matrices(store, config).stream()
                         .map(w -> w.name().equals(ModelLoader.embeddingName(config)) ? store.tiedHead().orElse(w) : w)
                         .toList();
                 result.add("matmul", benchProducts(backend, checkpoint, int8));
@@ -109,11 +109,16 @@ public final class KernelBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every 2-D tensor, in name order: the projections of every layer and the head (or tied embedding). */
-    private static List<WeightTensor> matrices(WeightStore store) {
+    /**
+     * Every matrix a forward multiplies by, in name order: the projections of every layer and the head (the
+     * embedding table where the head is tied to it; an untied model's table is only gathered).
+     */
+    private static List<WeightTensor> matrices(WeightStore store, ModelConfig config) {
         List<WeightTensor> matrices = new ArrayList<>();
         for (Map.Entry<String, WeightTensor> e : new TreeMap<>(store.all()).entrySet()) {
-            if (e.getValue().shape().length == 2) {
+            // An untied model's embedding table is gathered, never multiplied: not a product of a forward.
+            boolean untiedEmbedding = !config.tiedEmbeddings() && e.getKey().equals(ModelLoader.embeddingName(config));
+            if (e.getValue().shape().length == 2 && !untiedEmbedding) {
                 matrices.add(e.getValue());
             }
         }
