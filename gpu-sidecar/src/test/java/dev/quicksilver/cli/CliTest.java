@@ -364,13 +364,23 @@ class CliTest {
         var matmul = j.getAsJsonArray("matmul");
         assertEquals(2, matmul.size(), "one entry per --rows value");
         assertEquals(5, matmul.get(1).getAsJsonObject().get("rows").getAsInt());
-        assertTrue(matmul.get(1).getAsJsonObject().get("products").getAsInt() > 0);
+        // qwen2-gqa-f32 (untied): seven matrices a layer and the head; the embedding table is only gathered.
+        int layers = dev.quicksilver.model.ModelConfig.read(Fixtures.model("qwen2-gqa-f32")).numLayers();
+        assertEquals(7 * layers + 1, matmul.get(1).getAsJsonObject().get("products").getAsInt());
         assertTrue(matmul.get(1).getAsJsonObject().get("ms").getAsDouble() > 0);
         assertTrue(matmul.get(1).getAsJsonObject().has("gflops")); // rounds to 0 on this tiny model when cold
         var attention = j.getAsJsonArray("attention");
         assertEquals(3, attention.size(), "a denoising step, an AR step, 16 denoising steps");
         assertEquals(16, attention.get(2).getAsJsonObject().get("canvases").getAsInt());
         assertEquals(33, attention.get(0).getAsJsonObject().get("keys").getAsInt(), "at least the window's own keys");
+
+        // --weights int8: the same products on the int8 copies (down_proj's 120 inputs stay f32), side by side.
+        Run int8 = run("bench", "kernels", "--model", MODEL, "--rows", "1,5", "--keys", "20", "--runs", "1", "--json",
+                "--weights", "int8");
+        assertEquals(0, int8.exit, int8.err);
+        JsonObject level = int8.json().getAsJsonArray("matmul").get(0).getAsJsonObject();
+        assertEquals(7 * layers + 1, level.getAsJsonObject("int8").get("products").getAsInt());
+        assertTrue(level.get("int8Speedup").getAsDouble() > 0, int8.out);
 
         Run bad = run("bench", "kernels", "--model", MODEL, "--rows", "0");
         assertEquals(2, bad.exit);
