@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * One named tensor of a checkpoint: a view into the memory-mapped file, never a copy, except where the
  * model was loaded with int8 weights ({@link Int8Quantizer}: then a matrix is a {@link DType#Q8} copy in
- * native memory). Matrices keep the Hugging Face layout {@code [out, in]} (row o holds the weights of
- * output o), so a matmul reads each row contiguously.
+ * native memory, in panel order). Matrices of the checkpoint's dtypes keep the Hugging Face layout
+ * {@code [out, in]} (row o holds the weights of output o), so a matmul reads each row contiguously;
+ * {@link #getFloat} takes row-major indices for every dtype.
  *
  * @param file   the .safetensors file it lives in (for messages)
  * @param data   exactly the tensor's bytes, little-endian (for Q8: one int8 per element, in the panel
@@ -28,7 +29,7 @@ public record WeightTensor(String name, DType dtype, long[] shape, MemorySegment
     public WeightTensor {
         if ((dtype == DType.Q8) != (scales != null)) {
             throw new IllegalArgumentException("tensor " + name + ": a " + dtype + " tensor "
-                    + (dtype == DType.Q8 ? "needs" : "has no") + " group scales");
+                    + (dtype == DType.Q8 ? "needs" : "takes no") + " group scales");
         }
     }
 
