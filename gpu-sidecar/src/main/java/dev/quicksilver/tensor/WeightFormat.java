@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * How a host model keeps its weight matrices: as the checkpoint stores them (memory-mapped, bf16, f16 or
- * f32), or quantized to int8 at load ({@link Int8Quantizer}). The embedding table is never quantized.
+ * f32), or quantized to int8 at load ({@link Int8Quantizer}). The embedding table itself is never quantized
+ * (a head tied to it gets an int8 copy).
  */
 public enum WeightFormat {
     CHECKPOINT("checkpoint"),
