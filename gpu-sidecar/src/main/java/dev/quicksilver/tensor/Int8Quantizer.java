@@ -3,7 +3,6 @@ package dev.quicksilver.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 
 /**
@@ -36,9 +35,6 @@ public final class Int8Quantizer {
 
     /** Rows per panel of the layout: the cpu backend's panel width (two float vectors). */
     static final int PANEL = CpuBackend.NR;
-
-    private static final ValueLayout.OfFloat F32 =
-            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Int8Quantizer() {}
 
@@ -87,7 +83,7 @@ public final class Int8Quantizer {
             }
             float scale = largest / 127f;
             float inverse = scale == 0f ? 0f : 1f / scale;
-            scales.setAtIndex(F32, scaleIndex(r, g, cols), scale);
+            scales.setAtIndex(WeightTensor.F32, scaleIndex(r, g, cols), scale);
             for (int i = g; i < g + GROUP; i++) {
                 int q = Math.round(row[i] * inverse);
                 values.set(ValueLayout.JAVA_BYTE, valueOffset(r, i, cols), (byte) Math.max(-127, Math.min(127, q)));

@@ -174,16 +174,13 @@ public final class WeightStore implements AutoCloseable {
 
     /** {@link #quantizeMatricesToInt8(Set)}, telling {@code progress} (done, total) after each matrix. */
     public Quantized quantizeMatricesToInt8(Set<String> keep, BiConsumer<Integer, Integer> progress) {
-        int total = (int) tensors.entrySet().stream()
-                .filter(e -> !keep.contains(e.getKey()) && Int8Quantizer.canQuantize(e.getValue())).count();
+        List<Map.Entry<String, WeightTensor>> chosen = tensors.entrySet().stream()
+                .filter(e -> !keep.contains(e.getKey()) && Int8Quantizer.canQuantize(e.getValue())).toList();
         int count = 0;
         long before = 0;
         long after = 0;
-        for (Map.Entry<String, WeightTensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, WeightTensor> e : chosen) {
             WeightTensor t = e.getValue();
-            if (keep.contains(e.getKey()) || !Int8Quantizer.canQuantize(t)) {
-                continue;
-            }
             WeightTensor q = Int8Quantizer.quantize(t, arena);
             e.setValue(q);
             if (t.data().isMapped()) {
@@ -192,7 +189,7 @@ public final class WeightStore implements AutoCloseable {
                 t.data().unload();
             }
             count++;
-            progress.accept(count, total);
+            progress.accept(count, chosen.size());
             before += t.data().byteSize();
             after += q.data().byteSize() + q.scales().byteSize();
         }
