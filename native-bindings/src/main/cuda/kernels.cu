@@ -176,11 +176,13 @@ QS_EXTERN void qs_qkv_rope_scatter(const float* __restrict__ qkv, const float* _
 // Row q belongs to query (q % nQ), at canvas position firstPos + q % nQ; causal rows see keys up to their
 // own position, the rest get probability 0. Writes p [rowsS, keys] bf16 (the P·V GEMM operand).
 // Grid: (rowsS), block 256.
+// firstPos (the window's first position, for the causal limit) is read from device memory, not passed by
+// value: an autoregressive step moves it by one each time, and a captured graph replays its arguments.
 QS_EXTERN void qs_softmax_rows(const float* __restrict__ s, __nv_bfloat16* __restrict__ p, int rowsS, int keys,
-                               int nQ, int firstPos, int causal) {
+                               int nQ, const int* __restrict__ firstPos, int causal) {
     int q = blockIdx.x;
     if (q >= rowsS) return;
-    int limit = causal ? min(keys, firstPos + q % nQ + 1) : keys;
+    int limit = causal ? min(keys, *firstPos + q % nQ + 1) : keys;
     const float* row = s + (size_t)q * keys;
     float m = -INFINITY;
     for (int i = threadIdx.x; i < limit; i += blockDim.x) m = fmaxf(m, row[i]);

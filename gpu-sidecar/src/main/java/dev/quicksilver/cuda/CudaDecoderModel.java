@@ -45,11 +45,13 @@ import java.util.Map;
  * <p>Threads: every device call runs on the {@link Gpu}'s one GPU thread; {@link #forward} may be called
  * from any thread and blocks while its task runs there, so forwards are serialized on the device.
  *
- * <p>Graphs: a forward's device work depends only on its plan (rows, windows, key counts, caches, buffer
+ * <p>Graphs: a forward's device work depends only on its plan (window lengths, key counts, caches, buffer
  * addresses, and the asked positions rounded up to {@link #PICK_BUCKET}); the second time a plan is seen
- * its work is captured into a CUDA graph, and later forwards of that plan (one shape bucket: every step of
- * a block, whatever it asks) replay it in one launch after copying their small per-forward tables (tokens,
- * RoPE tables, row maps) into fixed device buffers. Set -Dquicksilver.cuda.graphs=false to run eagerly.
+ * its work is captured into a CUDA graph, and later forwards of that plan replay it in one launch after
+ * copying their small per-forward tables (tokens, RoPE tables, row maps, each window's first position)
+ * into fixed device buffers. Where a window starts is in those tables, not in the plan, so one graph serves
+ * every step of every block of a canvas, whatever it asks, and an autoregressive step shares its plan with
+ * the steps of its key bucket ({@link #KEY_BUCKET}). Set -Dquicksilver.cuda.graphs=false to run eagerly.
  */
 public final class CudaDecoderModel implements LanguageModel {
 
@@ -65,6 +67,14 @@ public final class CudaDecoderModel implements LanguageModel {
      * so the padding costs next to nothing.
      */
     static final int PICK_BUCKET = 32;
+    /**
+     * A causal step against a cache attends over its key count rounded up to this many (capped at the
+     * cache's capacity): an autoregressive step has one more key than the last, so its plan would change at
+     * every step and none would replay a graph. The keys past the window get probability 0 in the softmax
+     * (the causal limit, read from device memory so a replay sees the step's own window) and the cache is
+     * zeroed when allocated, so their value rows add nothing. At most this many extra scores per row.
+     */
+    static final int KEY_BUCKET = 32;
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One block's device weights: matrices bf16 [out, in]; norms and bias float32. */
@@ -359,7 +369,7 @@ public final class CudaDecoderModel implements LanguageModel {
 
     /** Where one request's attention reads its keys/values, and what must be copied first. */
     private record Attend(int rowStart, int rows, int windowStart, int keys, long k, long v, long copyFromK,
-                          long copyFromV, long s, long p) {}
+                          long copyFromV, long s, long p, long firstPos) {}
 
     /** Everything a forward launches, with every device address resolved: the plan's string is the graph key. */
     private final class Plan {
@@ -370,7 +380,7 @@ public final class CudaDecoderModel implements LanguageModel {
         final boolean causal;
         final List<Attend> attends = new ArrayList<>();
         // fixed device tables
-        long tokens, cos, sin, reqStart, reqLen, kRows, vRows, gather;
+        long tokens, cos, sin, reqStart, reqLen, kRows, vRows, gather, firstPos;
         // activations
         long x, normed, qkv, qh, oh, attnRows, gu, act, pickedX, pickedN, logits, conf, arg;
         final StringBuilder key = new StringBuilder();
@@ -481,9 +491,15 @@ public final class CudaDecoderModel implements LanguageModel {
         long sElems = 0;
         long scratchKv = 0;
         int[] keysOf = new int[batch.size()];
+        int[] firstPos = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             ForwardRequest r = batch.get(i);
             keysOf[i] = causal ? r.windowEnd() : r.tokens().length;
+            firstPos[i] = r.windowStart();
+            if (causal && r.storeInCache() && r.cache() instanceof DeviceKvCache cache) {
+                // keys and values are read from the cache itself: round the key count up (KEY_BUCKET)
+                keysOf[i] = Math.min(cache.capacity(), (keysOf[i] + KEY_BUCKET - 1) / KEY_BUCKET * KEY_BUCKET);
+            }
             sElems += (long) heads * r.windowLength() * keysOf[i];
             scratchKv += (long) keysOf[i] * kvDim;
         }
@@ -513,6 +529,7 @@ public final class CudaDecoderModel implements LanguageModel {
         plan.kRows = buffer("kRows", (long) kRows.length * 8);
         plan.vRows = buffer("vRows", (long) vRows.length * 8);
         plan.gather = buffer("gather", (long) gather.length * 4);
+        plan.firstPos = buffer("firstPos", (long) batch.size() * 4);
         // Re-read every address: a later buffer() may have grown (and dropped graphs), but earlier
         // addresses stay valid because only the grown buffer moves.
 
@@ -525,7 +542,8 @@ public final class CudaDecoderModel implements LanguageModel {
             ForwardRequest r = batch.get(i);
             int n = r.windowLength();
             int keys = keysOf[i];
-            DeviceKvCache cache = OwnedKvCache.checkWindow(this, DeviceKvCache.class, i, r, kind, keys);
+            DeviceKvCache cache = OwnedKvCache.checkWindow(this, DeviceKvCache.class, i, r, kind,
+                    causal ? r.windowEnd() : keys);
             boolean everything = r.windowStart() == 0 && r.windowEnd() == keys;
             long k;
             long v;
@@ -574,13 +592,15 @@ public final class CudaDecoderModel implements LanguageModel {
                 gather[pickedAt++] = row0 + pos - r.windowStart();
             }
             Attend at = new Attend(row0, n, r.windowStart(), keys, k, v, fromK, fromV, sBase + sOff * 4,
-                    pBase + sOff * 2);
+                    pBase + sOff * 2, plan.firstPos + (long) i * 4);
             plan.attends.add(at);
             if (cache != null) {
                 // remembered for the per-layer addresses
                 cacheOf.put(at, cache);
             }
-            plan.key.append('/').append(n).append(',').append(r.windowStart()).append(',').append(keys).append(',')
+            // The window's start is not in the key: every launch reads it from a device table (the row
+            // tables, RoPE, the causal limit), so the steps of every block of a canvas share one graph.
+            plan.key.append('/').append(n).append(',').append(keys).append(',')
                     .append(cache == null ? 0 : cache.keys(0)).append(',')
                     .append(r.storeInCache()).append(',').append(k).append(',').append(fromK);
             row0 += n;
@@ -599,6 +619,7 @@ public final class CudaDecoderModel implements LanguageModel {
         upload(plan.kRows, kRows);
         upload(plan.vRows, vRows);
         upload(plan.gather, gather);
+        upload(plan.firstPos, firstPos);
         return plan;
     }
 
@@ -693,7 +714,7 @@ public final class CudaDecoderModel implements LanguageModel {
                         q0, CUDA_R_16BF, hd, (long) gs * n * hd,
                         0f, at.s(), CUDA_R_32F, keys, (long) gs * n * keys, kvHeads);
                 kern.launch("qs_softmax_rows", heads * n, BLOCK, st, k -> k.ptr(at.s()).ptr(at.p()).i32(heads * n)
-                        .i32(keys).i32(n).i32(at.windowStart()).i32(p.causal ? 1 : 0));
+                        .i32(keys).i32(n).ptr(at.firstPos()).i32(p.causal ? 1 : 0));
                 blas.gemmStridedBatchedEx(OP_N, OP_N, hd, gs * n, keys, 1f,
                         vBase, CUDA_R_16BF, kvDim, hd,
                         at.p(), CUDA_R_16BF, keys, (long) gs * n * keys,

@@ -3,6 +3,7 @@ package dev.quicksilver.cuda;
 import dev.quicksilver.cuda.nat.Gpu;
 import dev.quicksilver.transformer.KvMemory;
 import dev.quicksilver.transformer.OwnedKvCache;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
 
@@ -42,7 +43,20 @@ final class DeviceKvCache implements OwnedKvCache {
         this.kvDim = kvDim;
         this.held = new BitSet(capacity);
         long bytes = bytes();
-        this.base = gpu.thread().call(() -> gpu.driver().memAlloc(bytes));
+        // Zeroed, not left as cuMemAlloc gives it: a causal step attends over a key count rounded up
+        // (CudaDecoderModel.KEY_BUCKET), and the probability 0 of a position past the window only
+        // cancels its value row if that row is finite (0 x NaN is NaN in the P.V product).
+        this.base = gpu.thread().call(() -> {
+            long at = gpu.driver().memAlloc(bytes);
+            try {
+                gpu.driver().memsetD8Async(at, (byte) 0, bytes, gpu.stream());
+                gpu.synchronize();
+            } catch (RuntimeException e) {
+                gpu.driver().memFree(at);
+                throw e;
+            }
+            return at;
+        });
     }
 
     @Override
@@ -108,6 +122,16 @@ final class DeviceKvCache implements OwnedKvCache {
     @Override
     public void exportPositions(int from, int to, MemorySegment dst, long offset) {
         checkHeld(from, to);
+        if (!gpu.thread().canAccess(dst)) {
+            // The caller's segment is confined to its own thread: copy out through a shared one.
+            long bytes = (to - from) * bytesPerPosition();
+            try (Arena staging = Arena.ofShared()) {
+                MemorySegment shared = staging.allocate(bytes);
+                exportPositions(from, to, shared, 0);
+                MemorySegment.copy(shared, 0, dst, offset, bytes);
+            }
+            return;
+        }
         gpu.thread().run(() -> {
             gpu.driver().ctxSynchronize();
             eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyDtoH(dst.asSlice(offset + at, span), device, span));
@@ -118,6 +142,16 @@ final class DeviceKvCache implements OwnedKvCache {
     @Override
     public void importPositions(MemorySegment src, long offset, int from, int to) {
         checkRange(from, to);
+        if (!gpu.thread().canAccess(src)) {
+            // The caller's segment is confined to its own thread: upload through a shared copy.
+            long bytes = (to - from) * bytesPerPosition();
+            try (Arena staging = Arena.ofShared()) {
+                MemorySegment shared = staging.allocate(bytes);
+                MemorySegment.copy(src, offset, shared, 0, bytes);
+                importPositions(shared, 0, from, to);
+            }
+            return;
+        }
         gpu.thread().run(() -> {
             gpu.driver().ctxSynchronize();
             eachSpan(from, to, (device, at, span) -> gpu.driver().memcpyHtoD(device, src.asSlice(offset + at, span), span));

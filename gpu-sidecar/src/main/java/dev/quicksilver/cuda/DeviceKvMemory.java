@@ -41,6 +41,7 @@ public final class DeviceKvMemory implements KvMemory {
 
     private final Gpu gpu;
     private final FreeProbe probe;
+    private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong frees = new AtomicLong();
 
     DeviceKvMemory(Gpu gpu) {
@@ -54,6 +55,11 @@ public final class DeviceKvMemory implements KvMemory {
 
     Gpu gpu() {
         return gpu;
+    }
+
+    /** Blocks allocated so far. */
+    long allocations() {
+        return allocations.get();
     }
 
     /** Blocks freed so far (counted on the GPU thread, after cuMemFree returned). */
@@ -107,6 +113,7 @@ public final class DeviceKvMemory implements KvMemory {
     public Block allocate(long bytes) {
         long size = Math.max(1, bytes);
         long address = gpu.thread().call(() -> gpu.driver().memAlloc(size));
+        allocations.incrementAndGet();
         return new DeviceBlock(this, address, bytes);
     }
 

@@ -128,6 +128,43 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * Autoregressive steps against a device cache, as AutoregressiveCanvas makes them: a prompt forward, then
+     * one row per step, each attending to one key more. The key count is rounded up (KEY_BUCKET, capped at
+     * the cache's 80 positions), so the steps of a bucket share a plan and replay one graph; each step's
+     * logits must still match the reference's causal forward over the whole sequence, which they would not
+     * if a replay kept an earlier step's causal limit or a padded key leaked into the softmax.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
+    void causalStepsAgainstTheCacheReplayGraphsAndMatchTheReference(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaDecoderModel gpuModel = cuda(fixture);
+             KvCache cache = gpuModel.newCache(80)) {
+            int vocab = ref.config().vocabSize();
+            int[] tokens = canvas(70, 11, vocab);
+            int t = tokens.length;
+            int prompt = 20;
+            float[] full = ref.forward(List.of(new ForwardRequest(tokens, 0, t, null, false, range(0, t))),
+                    AttentionKind.CAUSAL)[0];
+            assertClose(java.util.Arrays.copyOfRange(full, (prompt - 1) * vocab, prompt * vocab),
+                    run(gpuModel, List.of(new ForwardRequest(tokens, 0, prompt, cache, true, new int[] {prompt - 1})),
+                            AttentionKind.CAUSAL, 0), fixture + " prompt");
+            int before = gpuModel.graphLaunches();
+            for (int p = prompt; p < t; p++) {
+                float[] got = run(gpuModel, List.of(new ForwardRequest(tokens, p, p + 1, cache, true, new int[] {p})),
+                        AttentionKind.CAUSAL, 0);
+                assertClose(java.util.Arrays.copyOfRange(full, p * vocab, (p + 1) * vocab), got,
+                        fixture + " step at " + p + " (" + (p + 1) + " keys)");
+                assertTrue(cache.holds(p), fixture + ": step " + p + " stored its keys");
+            }
+            // keys 21..70 fall in three buckets (32, 64, 80); each runs eagerly once, then replays a graph
+            int replayed = gpuModel.graphLaunches() - before;
+            assertTrue(replayed >= t - prompt - 3, fixture + ": only " + replayed + " of " + (t - prompt)
+                    + " steps replayed a graph");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
     void unevenBatchesAndGreedyPicksMatch(String fixture) {
@@ -161,6 +198,24 @@ class CudaParityTest {
         }
     }
 
+    /** Forwards of one decode and how many of them ran eagerly (the rest replayed or captured a graph). */
+    record GraphUse(int forwards, int eager) {}
+
+    /** Decodes 32 tokens one per step (low confidence) in blocks of {@code block} on a fixture canvas. */
+    static GraphUse decodeOneTokenPerStep(CudaDecoderModel gpuModel, String fixture, int block, long seed) {
+        int vocab = gpuModel.config().vocabSize();
+        dev.quicksilver.decode.CanvasRequest request = dev.quicksilver.decode.CanvasRequest.infill(
+                canvas(20, seed, vocab), 32, canvas(6, seed + 1, vocab));
+        dev.quicksilver.decode.DecodeOptions oneTokenPerStep = dev.quicksilver.decode.DecodeOptions.defaults()
+                .withStrategy(dev.quicksilver.decode.Strategy.LOW_CONFIDENCE).withSteps(32).withBlock(block)
+                .withStopAtEos(false);
+        int before = gpuModel.graphLaunches();
+        dev.quicksilver.decode.Decoder.Generation g =
+                dev.quicksilver.decode.Decoder.generate(gpuModel, oneTokenPerStep, request);
+        assertEquals(32, g.stats().tokensCommitted(), fixture);
+        return new GraphUse(g.stats().forwards(), g.stats().forwards() - (gpuModel.graphLaunches() - before));
+    }
+
     /**
      * Real decoding, not a fixed benchmark shape: the steps of a block ask for fewer positions each time,
      * and the pick bucket (CudaDecoderModel.PICK_BUCKET) keeps them on one plan, so after the first two every
@@ -170,19 +225,24 @@ class CudaParityTest {
     @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16"})
     void theStepsOfABlockReplayOneGraph(String fixture) {
         try (CudaDecoderModel gpuModel = cuda(fixture)) {
-            int vocab = gpuModel.config().vocabSize();
-            dev.quicksilver.decode.CanvasRequest request = dev.quicksilver.decode.CanvasRequest.infill(
-                    canvas(20, 7, vocab), 32, canvas(6, 8, vocab));
-            dev.quicksilver.decode.DecodeOptions oneTokenPerStep = dev.quicksilver.decode.DecodeOptions.defaults()
-                    .withStrategy(dev.quicksilver.decode.Strategy.LOW_CONFIDENCE).withSteps(32).withBlock(32)
-                    .withStopAtEos(false);
-            int before = gpuModel.graphLaunches();
-            dev.quicksilver.decode.Decoder.Generation g =
-                    dev.quicksilver.decode.Decoder.generate(gpuModel, oneTokenPerStep, request);
-            assertEquals(32, g.stats().tokensCommitted(), fixture);
-            int replayed = gpuModel.graphLaunches() - before;
-            assertTrue(replayed >= 25, fixture + ": only " + replayed + " of " + g.stats().forwards()
-                    + " forwards replayed a graph");
+            GraphUse use = decodeOneTokenPerStep(gpuModel, fixture, 32, 7);
+            assertTrue(use.forwards() - use.eager() >= 25, fixture + ": only " + (use.forwards() - use.eager())
+                    + " of " + use.forwards() + " forwards replayed a graph");
+        }
+    }
+
+    /**
+     * Four blocks of 8 on one canvas: where a block starts is a device table entry, not part of the plan, so
+     * the later blocks replay the first block's graphs (the refresh forward and the step), and only the
+     * first forward of each plan runs eagerly.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "llada-f32"})
+    void theBlocksOfACanvasShareItsGraphs(String fixture) {
+        try (CudaDecoderModel gpuModel = cuda(fixture)) {
+            GraphUse use = decodeOneTokenPerStep(gpuModel, fixture, 8, 9);
+            assertTrue(use.eager() <= 3, fixture + ": " + use.eager() + " of " + use.forwards()
+                    + " forwards ran eagerly; a later block made a plan of its own");
         }
     }
 

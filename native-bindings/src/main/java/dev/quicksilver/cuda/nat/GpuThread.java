@@ -1,5 +1,6 @@
 package dev.quicksilver.cuda.nat;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,16 @@ public final class GpuThread implements AutoCloseable {
 
     public boolean isCurrent() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Whether a task on the GPU thread may read and write {@code segment}. A segment of a confined arena
+     * belongs to the thread that made it, and the GPU thread cannot touch it (FFM throws
+     * WrongThreadException); callers stage such segments through a shared one.
+     */
+    public boolean canAccess(MemorySegment segment) {
+        Thread t = thread;
+        return t != null && segment.isAccessibleBy(t);
     }
 
     /** Runs {@code task} on the GPU thread (inline when already on it) and returns its result. */

@@ -1,10 +1,14 @@
 package dev.quicksilver.cuda.nat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,6 +60,24 @@ class GpuThreadTest {
             }));
             assertEquals("bad launch", e.getMessage());
             assertTrue(gpu.call(() -> gpu.isCurrent()), "a call runs on the GPU thread");
+        }
+    }
+
+    @Test
+    void canAccessTellsConfinedSegmentsOfOtherThreadsFromSharedOnes() {
+        try (GpuThread gpu = new GpuThread("test-gpu-thread");
+             Arena confined = Arena.ofConfined();
+             Arena shared = Arena.ofShared()) {
+            MemorySegment mine = confined.allocate(8);
+            assertFalse(gpu.canAccess(mine), "before the GPU thread exists nothing may be handed to it");
+            gpu.run(() -> { });
+            assertFalse(gpu.canAccess(mine), "a segment confined to this thread");
+            MemorySegment common = shared.allocate(8);
+            assertTrue(gpu.canAccess(common));
+            gpu.run(() -> common.set(ValueLayout.JAVA_LONG, 0, 42));   // what canAccess promises
+            assertEquals(42, common.get(ValueLayout.JAVA_LONG, 0));
+            MemorySegment ownedThere = gpu.call(() -> Arena.ofConfined().allocate(8));
+            assertTrue(gpu.canAccess(ownedThere), "a segment the GPU thread made itself");
         }
     }
 }
