@@ -30,7 +30,9 @@ export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== 1. bench engine (backend auto: cuda where a device answers)"
 start=$SECONDS
-timeout 300 "$java" "${flags[@]}" -jar "$app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
+# The cuda model's forward log (rows, host planning ms, device ms, replay/capture/eager) goes to engine.log.
+timeout 300 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.cuda.CudaDecoderModel=trace \
+  -jar "$app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
   > "$out/engine.json" 2> "$out/engine.log"
 engine_rc=$?
 engine_s=$((SECONDS - start))
@@ -58,6 +60,17 @@ for name, keys in (("engine.json", ("backend", "diffusionVsArSpeedup", "cpuVsTor
         print("  " + name + ": " + ", ".join(f"{k} {d.get(k)}" for k in keys))
     except Exception as e:
         print(f"  {name}: no result ({e})")
+# Where a cuda forward's time goes, from the engine's trace: median host planning and device ms by rows.
+import re, statistics
+groups = {}
+for line in open(os.path.join(o, "engine.log"), errors="replace"):
+    m = re.search(r"forward: (\d+) requests, (\d+) rows, \d+ picked, (\w+): plan ([\d.]+) ms, device ([\d.]+) ms \((\w+)\)", line)
+    if m:
+        groups.setdefault((int(m[2]), m[3], m[6]), []).append((float(m[4]), float(m[5])))
+if groups:
+    print("  cuda forwards (rows, attention, how: count, median plan ms, median device ms):")
+    for (rows, kind, how), v in sorted(groups.items(), key=lambda kv: -len(kv[1]))[:14]:
+        print(f"    {rows:5d} {kind:13s} {how:8s} {len(v):5d}  {statistics.median(p for p, _ in v):7.3f}  {statistics.median(d for _, d in v):7.3f}")
 PY
 } | tee -a "$out/summary.txt"
 tests_rc=0

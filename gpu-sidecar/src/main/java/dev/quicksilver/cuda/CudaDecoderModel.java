@@ -29,6 +29,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Qwen2 family (Dream, Dream-Coder, DiffuCoder, Quicksilver's own) and LLaDA on one CUDA device:
@@ -55,6 +57,7 @@ import java.util.Map;
  */
 public final class CudaDecoderModel implements LanguageModel {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CudaDecoderModel.class);
     private static final int BLOCK = 256;
     private static final int MAX_GRAPHS = 16;
     /**
@@ -93,6 +96,9 @@ public final class CudaDecoderModel implements LanguageModel {
     private final int heads, kvHeads, hd, hidden, inter, qDim, kvDim, qkvWidth, vocab;
     private final float eps;
     private final float[] inverseFrequency;
+    private float[] ropeCos = new float[0];
+    private float[] ropeSin = new float[0];
+    private MemorySegment staging = MemorySegment.NULL;
     private final boolean useGraphs = !"false".equalsIgnoreCase(System.getProperty("quicksilver.cuda.graphs"));
 
     // Grow-only device buffers, by name; a reallocation drops every graph (their addresses changed).
@@ -326,18 +332,37 @@ public final class CudaDecoderModel implements LanguageModel {
         }
     }
 
-    private void upload(long ptr, int[] v) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocateFrom(ValueLayout.JAVA_INT, v);
-            gpu.driver().memcpyHtoD(ptr, s, (long) v.length * 4);
+    /**
+     * Grows the host RoPE tables to cover positions [0, positions): cos and sin of position x inverse
+     * frequency, [position, hd / 2], computed once per position instead of at every forward (at a few
+     * hundred rows the trigonometry was most of a forward's host time).
+     */
+    private void ropeTables(int positions) {
+        int half = hd / 2;
+        int have = ropeCos.length / half;
+        if (positions <= have) {
+            return;
         }
+        int grown = Math.max(positions, Math.max(256, 2 * have));
+        float[] cos = java.util.Arrays.copyOf(ropeCos, grown * half);
+        float[] sin = java.util.Arrays.copyOf(ropeSin, grown * half);
+        for (int p = have; p < grown; p++) {
+            for (int j = 0; j < half; j++) {
+                float angle = (float) p * inverseFrequency[j];
+                cos[p * half + j] = (float) Math.cos(angle);
+                sin[p * half + j] = (float) Math.sin(angle);
+            }
+        }
+        ropeCos = cos;
+        ropeSin = sin;
     }
 
-    private void upload(long ptr, long[] v) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocateFrom(ValueLayout.JAVA_LONG, v);
-            gpu.driver().memcpyHtoD(ptr, s, (long) v.length * 8);
+    /** A grow-only host buffer for the per-forward tables (GPU thread only). */
+    private MemorySegment staging(long bytes) {
+        if (staging.byteSize() < bytes) {
+            staging = Arena.ofAuto().allocate(Math.max(4096, Long.highestOneBit(bytes) << 1), 8);
         }
+        return staging;
     }
 
     /** A grow-only device buffer of at least {@code bytes}; growing drops the captured graphs. */
@@ -396,8 +421,7 @@ public final class CudaDecoderModel implements LanguageModel {
     @Override
     public float[][] forward(List<ForwardRequest> batch, AttentionKind attention) {
         return gpu.thread().call(() -> {
-            Plan plan = plan(batch, attention);
-            run(plan);
+            Plan plan = planAndRun(batch, attention);
             float[] all = download(plan.logits, (long) plan.picked * vocab);
             float[][] out = new float[batch.size()][];
             int n = 0;
@@ -425,8 +449,7 @@ public final class CudaDecoderModel implements LanguageModel {
     @Override
     public Greedy[] forwardGreedy(List<ForwardRequest> batch, AttentionKind attention) {
         return gpu.thread().call(() -> {
-            Plan plan = plan(batch, attention);
-            run(plan);
+            Plan plan = planAndRun(batch, attention);
             float[] conf;
             int[] arg;
             try (Arena a = Arena.ofConfined()) {
@@ -521,15 +544,28 @@ public final class CudaDecoderModel implements LanguageModel {
         plan.logits = buffer("logits", (long) computed * vocab * 4);
         plan.conf = buffer("conf", (long) computed * 4);
         plan.arg = buffer("arg", (long) computed * 4);
-        plan.tokens = buffer("tokens", (long) rows * 4);
-        plan.cos = buffer("cos", (long) rows * half * 4);
-        plan.sin = buffer("sin", (long) rows * half * 4);
-        plan.reqStart = buffer("reqStart", (long) rows * 4);
-        plan.reqLen = buffer("reqLen", (long) rows * 4);
-        plan.kRows = buffer("kRows", (long) kRows.length * 8);
-        plan.vRows = buffer("vRows", (long) vRows.length * 8);
-        plan.gather = buffer("gather", (long) gather.length * 4);
-        plan.firstPos = buffer("firstPos", (long) batch.size() * 4);
+        // Every per-forward table lies in one device buffer, uploaded in one copy: the 8-byte row
+        // addresses first (aligned), then the 4-byte tables.
+        plan.kRows = 0;
+        plan.vRows = plan.kRows + (long) kRows.length * 8;
+        plan.tokens = plan.vRows + (long) vRows.length * 8;
+        plan.cos = plan.tokens + (long) rows * 4;
+        plan.sin = plan.cos + (long) rows * half * 4;
+        plan.reqStart = plan.sin + (long) rows * half * 4;
+        plan.reqLen = plan.reqStart + (long) rows * 4;
+        plan.gather = plan.reqLen + (long) rows * 4;
+        plan.firstPos = plan.gather + (long) gather.length * 4;
+        long tableBytes = plan.firstPos + (long) batch.size() * 4;
+        long tables = buffer("tables", tableBytes);
+        plan.kRows += tables;
+        plan.vRows += tables;
+        plan.tokens += tables;
+        plan.cos += tables;
+        plan.sin += tables;
+        plan.reqStart += tables;
+        plan.reqLen += tables;
+        plan.gather += tables;
+        plan.firstPos += tables;
         // Re-read every address: a later buffer() may have grown (and dropped graphs), but earlier
         // addresses stay valid because only the grown buffer moves.
 
@@ -578,11 +614,9 @@ public final class CudaDecoderModel implements LanguageModel {
                 tokens[row] = token;
                 reqStart[row] = row0;
                 reqLen[row] = n;
-                for (int j = 0; j < half; j++) {
-                    float angle = (float) p * inverseFrequency[j];
-                    cos[row * half + j] = (float) Math.cos(angle);
-                    sin[row * half + j] = (float) Math.sin(angle);
-                }
+                ropeTables(p + 1);
+                System.arraycopy(ropeCos, p * half, cos, row * half, half);
+                System.arraycopy(ropeSin, p * half, sin, row * half, half);
                 for (int l = 0; l < c.numLayers(); l++) {
                     kRows[l * rows + row] = layerK[l] + (long) p * kvDim * 2;
                     vRows[l * rows + row] = layerV[l] + (long) p * kvDim * 2;
@@ -611,29 +645,58 @@ public final class CudaDecoderModel implements LanguageModel {
         for (String name : new String[] {"scores", "x", "logits", "kScratch", "qkv", "gu"}) {
             plan.key.append('@').append(buffers.get(name)[0]);
         }
-        upload(plan.tokens, tokens);
-        upload(plan.cos, cos);
-        upload(plan.sin, sin);
-        upload(plan.reqStart, reqStart);
-        upload(plan.reqLen, reqLen);
-        upload(plan.kRows, kRows);
-        upload(plan.vRows, vRows);
-        upload(plan.gather, gather);
-        upload(plan.firstPos, firstPos);
+        MemorySegment host = staging(tableBytes);
+        MemorySegment.copy(kRows, 0, host, ValueLayout.JAVA_LONG, plan.kRows - tables, kRows.length);
+        MemorySegment.copy(vRows, 0, host, ValueLayout.JAVA_LONG, plan.vRows - tables, vRows.length);
+        MemorySegment.copy(tokens, 0, host, ValueLayout.JAVA_INT, plan.tokens - tables, tokens.length);
+        MemorySegment.copy(cos, 0, host, ValueLayout.JAVA_FLOAT, plan.cos - tables, cos.length);
+        MemorySegment.copy(sin, 0, host, ValueLayout.JAVA_FLOAT, plan.sin - tables, sin.length);
+        MemorySegment.copy(reqStart, 0, host, ValueLayout.JAVA_INT, plan.reqStart - tables, reqStart.length);
+        MemorySegment.copy(reqLen, 0, host, ValueLayout.JAVA_INT, plan.reqLen - tables, reqLen.length);
+        MemorySegment.copy(gather, 0, host, ValueLayout.JAVA_INT, plan.gather - tables, gather.length);
+        MemorySegment.copy(firstPos, 0, host, ValueLayout.JAVA_INT, plan.firstPos - tables, firstPos.length);
+        gpu.driver().memcpyHtoD(tables, host, tableBytes);
         return plan;
     }
 
     private final Map<Attend, DeviceKvCache> cacheOf = new java.util.IdentityHashMap<>();
 
-    /** Runs the plan: eagerly the first time, captured into a graph the second, replayed after that. */
-    private void run(Plan plan) {
+    /**
+     * Plans and runs one forward (on the GPU thread). With TRACE logging on for this class, one line per
+     * forward says where its time went: the host's planning (tables computed and uploaded) and the device
+     * work until the stream is idle, and whether that was a graph replay, a capture or eager launches.
+     */
+    private Plan planAndRun(List<ForwardRequest> batch, AttentionKind attention) {
+        long start = System.nanoTime();
+        Plan plan = plan(batch, attention);
+        long planned = System.nanoTime();
+        String how = run(plan);
+        if (LOG.isTraceEnabled()) {
+            long done = System.nanoTime();
+            LOG.trace("forward: {} requests, {} rows, {} picked, {}: plan {} ms, device {} ms ({})", batch.size(),
+                    plan.rowCount, plan.picked, attention, String.format(java.util.Locale.ROOT, "%.3f",
+                            (planned - start) / 1e6), String.format(java.util.Locale.ROOT, "%.3f",
+                            (done - planned) / 1e6), how);
+        }
+        return plan;
+    }
+
+    /**
+     * Runs the plan: eagerly the first time, captured into a graph the second, replayed after that.
+     *
+     * @return "replay", "capture" or "eager"
+     */
+    private String run(Plan plan) {
+        String how;
         try {
             String key = plan.key.toString();
             MemorySegment exec = useGraphs ? graphs.get(key) : null;
             if (exec != null) {
+                how = "replay";
                 gpu.driver().graphLaunch(exec, gpu.stream());
                 graphLaunches++;
             } else if (useGraphs && seenPlans.merge(key, 1, Integer::sum) >= 2) {
+                how = "capture";
                 CudaDriver d = gpu.driver();
                 d.streamBeginCapture(gpu.stream(), CudaDriver.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
                 MemorySegment graph;
@@ -653,6 +716,7 @@ public final class CudaDecoderModel implements LanguageModel {
                 d.graphLaunch(exec, gpu.stream());
                 graphLaunches++;
             } else {
+                how = "eager";
                 enqueue(plan);
             }
             gpu.synchronize();
@@ -662,6 +726,7 @@ public final class CudaDecoderModel implements LanguageModel {
                     cache.markHeld(at.windowStart(), at.windowStart() + at.rows());
                 }
             }
+            return how;
         } finally {
             cacheOf.clear();
         }
