@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `bench sidecar`'s batching part on the lent GPU with a model of a realistic size: a random-weight model
+# written on the device by make_random_model.py (default: Qwen2.5-Coder-1.5B's block, 1.32B parameters,
+# 2.6 GB bf16), where one forward is bound by reading the weights, as with any real code model, rather
+# than by kernel launches, as with the 37 MB embedded model. Random weights: only the timings mean
+# anything (EOS is ignored and every step commits its one forced token, in both modes alike).
+# Needs .carry/gpu from scripts/gpu/prepare-carry.sh (the carried model lends its tokenizer and config).
+#   [SHAPE=JSON] [TOKENS=32] scripts/gpu/bench-large-on-device.sh
+# Writes sidecar-large.json, sidecar-large.log (the scheduler's step log) and summary.txt under $OUT.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+out="${OUT:-$root/gpu-out}"
+mkdir -p "$out"
+
+source "$root/scripts/gpu/device-env.sh"
+if ! gpu_answers; then
+  echo "bench-large-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
+  exit 0
+fi
+unpack_carry "$out" || exit 2
+large="$work/random-model-$(printf %s "${SHAPE:-default}" | md5sum | cut -c1-8)"   # one per shape, kept while warm
+if [[ ! -f "$large/model.safetensors" ]]; then
+  python3 scripts/gpu/make_random_model.py --out "$large" --like "$work/model" ${SHAPE:+--shape "$SHAPE"} \
+    | tee -a "$out/summary.txt" || exit 2
+fi
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
+export RUST_FLAVOR=cpu DJL_OFFLINE=true
+
+echo "== bench sidecar, batching only, on $(basename "$large")"
+start=$SECONDS
+timeout 400 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
+  -jar "$app/gpu-sidecar.jar" bench sidecar --model "$large" --eval-cases 0 --keystrokes 0 --tokens "${TOKENS:-32}" \
+  --json > "$out/sidecar-large.json" 2> "$out/sidecar-large.log"
+rc=$?
+{
+  echo "== summary (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)): rc=$rc, $((SECONDS - start))s"
+  python3 - "$out" <<'PY'
+import json, os, re, statistics, sys
+o = sys.argv[1]
+try:
+    d = json.load(open(os.path.join(o, "sidecar-large.json")))
+    print(f"  backend {d.get('backend')}, batchingSpeedup16 {d.get('batchingSpeedup16')}")
+    for level in d.get("batching", []):
+        print(f"  concurrency {level['concurrency']:2d}: one at a time {level['sequentialTokensPerSecond']:8.1f} tok/s, "
+              f"together {level['concurrentTokensPerSecond']:8.1f} tok/s, speedup {level['speedup']} {level.get('speedupRuns')}")
+except Exception as e:
+    print(f"  sidecar-large.json: no result ({e})")
+steps = {}
+for line in open(os.path.join(o, "sidecar-large.log"), errors="replace"):
+    m = re.search(r"step: (\d+) canvases, (\d+) rows, forward ([\d.]+) ms", line)
+    if m:
+        steps.setdefault(int(m[1]), []).append(float(m[3]))
+if steps:
+    print("  scheduler steps (canvases: count, median forward ms):")
+    for canvases in sorted(steps):
+        print(f"    {canvases:3d}: {len(steps[canvases]):5d}  {statistics.median(steps[canvases]):8.2f}")
+PY
+} | tee -a "$out/summary.txt"
+exit $rc
