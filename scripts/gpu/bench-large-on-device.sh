@@ -5,7 +5,8 @@
 # than by kernel launches, as with the 37 MB embedded model. Random weights: only the timings mean
 # anything (EOS is ignored and every step commits its one forced token, in both modes alike).
 # Needs .carry/gpu from scripts/gpu/prepare-carry.sh (the carried model lends its tokenizer and config).
-#   [SHAPE=JSON] [TOKENS=32] scripts/gpu/bench-large-on-device.sh
+#   [SHAPE=JSON] [TOKENS=32] [QS_JAVA_OPTS=...] scripts/gpu/bench-large-on-device.sh
+# QS_JAVA_OPTS adds JVM options, e.g. -Dquicksilver.cuda.graphs=false for a side-by-side run.
 # Writes sidecar-large.json, sidecar-large.log (the scheduler's step log) and summary.txt under $OUT.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,7 +26,7 @@ if [[ ! -f "$large/model.safetensors" ]]; then
     | tee -a "$out/summary.txt" || exit 2
 fi
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
+       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root" ${QS_JAVA_OPTS:-})
 export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== bench sidecar, batching only, on $(basename "$large")"

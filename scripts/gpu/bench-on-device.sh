@@ -6,7 +6,8 @@
 # model: .carry/gpu/model.tar.xz (MODEL_DIR=... when preparing), or MODEL=DIR on the device. ALSO_TESTS=1
 # then runs the gpu-tagged tests in the same call (run-on-device.sh with ONLY_TESTS=1: one call instead of
 # two after a training run). Writes logs and JSON under $OUT (or ./gpu-out) and a short summary last.
-#   [MODEL=DIR] [ALSO_TESTS=1] [QS_FORCE_RUN=1] scripts/gpu/bench-on-device.sh
+#   [MODEL=DIR] [ALSO_TESTS=1] [QS_FORCE_RUN=1] [QS_JAVA_OPTS=...] scripts/gpu/bench-on-device.sh
+# QS_JAVA_OPTS adds JVM options, e.g. -Dquicksilver.cuda.graphs=false for a side-by-side run.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -25,7 +26,7 @@ if [[ ! -f "$model/config.json" ]]; then
 fi
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root")
+       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root" ${QS_JAVA_OPTS:-})
 export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== 1. bench engine (backend auto: cuda where a device answers)"

@@ -165,6 +165,42 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * One batch of a long window (90 rows), a short one and a read-only window against a device cache, both
+     * attention kinds: each request's attention reads its own keys (scratch or the cache) and writes its
+     * own rows, whatever the others in the batch are.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
+    void batchesMixingLongAndShortWindowsMatchTheReference(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaDecoderModel gpuModel = cuda(fixture);
+             KvCache cache = gpuModel.newCache(48)) {
+            int vocab = ref.config().vocabSize();
+            int longWindow = 90;
+            for (AttentionKind kind : AttentionKind.values()) {
+                int[] big = canvas(longWindow, 31 + kind.ordinal(), vocab);
+                int[] small = canvas(9, 33 + kind.ordinal(), vocab);
+                int[] cached = canvas(40, 35 + kind.ordinal(), vocab);
+                cache.clear();
+                run(gpuModel, List.of(new ForwardRequest(cached, 0, 40, cache, true, new int[] {0})), kind, 0);
+                List<ForwardRequest> batch = List.of(
+                        new ForwardRequest(big, 0, longWindow, null, false, new int[] {0, longWindow / 2, longWindow - 1}),
+                        new ForwardRequest(small, 0, 9, null, false, range(0, 9)),
+                        new ForwardRequest(cached, 16, 24, cache, false, range(16, 24)));
+                gpuModel.poisonBuffers();
+                float[][] got = gpuModel.forward(batch, kind);
+                float[] bigFull = ref.forward(List.of(new ForwardRequest(big, 0, longWindow, null, false,
+                        new int[] {0, longWindow / 2, longWindow - 1})), kind)[0];
+                float[] smallFull = ref.forward(List.of(new ForwardRequest(small, 0, 9, null, false, range(0, 9))), kind)[0];
+                float[] cachedFull = ref.forward(List.of(new ForwardRequest(cached, 0, 40, null, false, range(16, 24))), kind)[0];
+                assertClose(bigFull, got[0], fixture + " " + kind + " long window");
+                assertClose(smallFull, got[1], fixture + " " + kind + " short window");
+                assertClose(cachedFull, got[2], fixture + " " + kind + " window against the cache");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
     void unevenBatchesAndGreedyPicksMatch(String fixture) {
