@@ -100,6 +100,9 @@ def main():
         shape = json.loads(args.shape)
     except json.JSONDecodeError as e:
         sys.exit(f"make_random_model: --shape is not a JSON object ({e}); e.g. --shape '{{\"num_hidden_layers\": 4}}'")
+    if not isinstance(shape, dict):
+        sys.exit("make_random_model: --shape must be a JSON object of config.json fields, "
+                 "e.g. --shape '{\"num_hidden_layers\": 4}'")
     config = json.load(open(config_path))
     config.update(shape)
     config["tie_word_embeddings"] = True
