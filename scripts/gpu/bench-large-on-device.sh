@@ -15,23 +15,17 @@ out="${OUT:-$root/gpu-out}"
 mkdir -p "$out"
 
 source "$root/scripts/gpu/device-env.sh"
-if ! gpu_answers; then
-  echo "bench-large-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
-  exit 0
-fi
+skip_without_gpu
 unpack_carry "$out" || exit 2
 large="$work/random-model-$(printf %s "${SHAPE:-default}" | md5sum | cut -c1-8)"   # one per shape, kept while warm
 if [[ ! -f "$large/model.safetensors" ]]; then
   python3 scripts/gpu/make_random_model.py --out "$large" --like "$work/model" ${SHAPE:+--shape "$SHAPE"} \
     | tee -a "$out/summary.txt" || exit 2
 fi
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root" ${QS_JAVA_OPTS:-})
-export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== bench sidecar, batching only, on $(basename "$large")"
 start=$SECONDS
-timeout 400 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
+timeout 400 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
   -jar "$app/gpu-sidecar.jar" bench sidecar --model "$large" --eval-cases 0 --keystrokes 0 --tokens "${TOKENS:-32}" \
   --json > "$out/sidecar-large.json" 2> "$out/sidecar-large.log"
 rc=$?

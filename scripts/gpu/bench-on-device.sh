@@ -15,24 +15,18 @@ out="${OUT:-$root/gpu-out}"
 mkdir -p "$out"
 
 source "$root/scripts/gpu/device-env.sh"
-if ! gpu_answers; then
-  echo "bench-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
-  exit 0
-fi
+skip_without_gpu
 unpack_carry "$out" || exit 2
 if [[ ! -f "$model/config.json" ]]; then
   echo "bench-on-device: no model at $model; set MODEL=DIR or prepare with MODEL_DIR=... (see prepare-carry.sh)" | tee -a "$out/summary.txt"
   exit 2
 fi
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-       -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root" ${QS_JAVA_OPTS:-})
-export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 echo "== 1. bench engine (backend auto: cuda where a device answers)"
 start=$SECONDS
 # The cuda model's forward log (rows, host planning ms, device ms, replay/capture/eager) goes to engine.log.
-timeout 300 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.cuda.CudaDecoderModel=trace \
+timeout 300 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.cuda.CudaDecoderModel=trace \
   -jar "$app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
   > "$out/engine.json" 2> "$out/engine.log"
 engine_rc=$?
@@ -41,7 +35,7 @@ engine_s=$((SECONDS - start))
 echo "== 2. bench sidecar"
 start=$SECONDS
 # The scheduler's step log (canvases, rows, forward ms per step) goes to sidecar.log: where the time goes.
-timeout 300 "$java" "${flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
+timeout 300 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
   -jar "$app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
   > "$out/sidecar.json" 2> "$out/sidecar.log"
 sidecar_rc=$?

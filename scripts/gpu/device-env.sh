@@ -1,5 +1,8 @@
-# Sourced by the scripts that run on the lent GPU machine (run-on-device.sh, bench-on-device.sh).
+# Sourced by the scripts that run on the lent GPU machine (run-on-device.sh, bench-on-device.sh,
+# bench-large-on-device.sh), after they set root (the repository) and out (where results go).
 #   gpu_answers: whether an NVIDIA GPU answers here (QS_FORCE_RUN=1 says yes, to check a script on a CPU)
+#   skip_without_gpu: where none answers, says so in $out/summary.txt and ends the script (status 0)
+#   model_flags: the JVM options of a model process (the launcher's), plus $QS_JAVA_OPTS
 #   unpack_carry OUT: unpacks .carry/gpu (from scripts/gpu/prepare-carry.sh) into $work once per warm
 #     machine, and sets java, app and model; says what is wrong in OUT/summary.txt and fails otherwise
 #   and the cuBLAS search path: cuBLAS comes with PyTorch's wheels on the device, not with the driver.
@@ -9,6 +12,17 @@ work="${WORK:-/tmp/qs-gpu}"
 gpu_answers() {
   [[ "${QS_FORCE_RUN:-0}" == 1 ]] || { command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; }
 }
+
+skip_without_gpu() {
+  gpu_answers && return 0
+  echo "$(basename "$0" .sh): no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." \
+    | tee -a "$out/summary.txt"
+  exit 0
+}
+
+model_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+             -XX:+UseParallelGC -Xss4m -Xmn512m -Dquicksilver.home="$root" ${QS_JAVA_OPTS:-})
+export RUST_FLAVOR=cpu DJL_OFFLINE=true
 
 unpack_carry() {
   local out="$1" part

@@ -19,10 +19,7 @@ mkdir -p "$out"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Xmx8g)
 
 source "$root/scripts/gpu/device-env.sh"
-if ! gpu_answers; then
-  echo "run-on-device: no NVIDIA GPU answers here (nvidia-smi missing or failing); nothing to run, skipped." | tee -a "$out/summary.txt"
-  exit 0
-fi
+skip_without_gpu
 unpack_carry "$out" || exit 2
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv 2>&1 | tee "$out/gpu.txt"
 

@@ -76,8 +76,11 @@ class GpuThreadTest {
             assertTrue(gpu.canAccess(common));
             gpu.run(() -> common.set(ValueLayout.JAVA_LONG, 0, 42));   // what canAccess promises
             assertEquals(42, common.get(ValueLayout.JAVA_LONG, 0));
-            MemorySegment ownedThere = gpu.call(() -> Arena.ofConfined().allocate(8));
-            assertTrue(gpu.canAccess(ownedThere), "a segment the GPU thread made itself");
+            gpu.run(() -> {
+                try (Arena there = Arena.ofConfined()) {
+                    assertTrue(gpu.canAccess(there.allocate(8)), "a segment the GPU thread made itself");
+                }
+            });
         }
     }
 }
