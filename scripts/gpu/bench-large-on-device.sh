@@ -5,14 +5,13 @@
 # than by kernel launches, as with the 37 MB embedded model. Random weights: only the timings mean
 # anything (EOS is ignored and every step commits its one forced token, in both modes alike).
 # Needs .carry/gpu from scripts/gpu/prepare-carry.sh (the carried model lends its tokenizer and config).
-#   [SHAPE=JSON] [TOKENS=32] [QS_JAVA_OPTS=...] scripts/gpu/bench-large-on-device.sh
+#   [SHAPE=JSON] [TOKENS=32] [QS_JAVA_OPTS=...] [TAG=name] scripts/gpu/bench-large-on-device.sh
 # QS_JAVA_OPTS adds JVM options, e.g. -Dquicksilver.cuda.graphs=false for a side-by-side run.
-# Writes sidecar-large.json, sidecar-large.log (the scheduler's step log) and summary.txt under $OUT.
+# Writes sidecar-large.json, sidecar-large.log (the scheduler's step log) and summary.txt under $OUT;
+# TAG names a run's files (sidecar-large-TAG.json, ...) so that several runs of one call keep theirs.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-out="${OUT:-$root/gpu-out}"
-mkdir -p "$out"
 
 source "$root/scripts/gpu/device-env.sh"
 skip_without_gpu
@@ -25,25 +24,26 @@ fi
 
 echo "== bench sidecar, batching only, on $(basename "$large")"
 start=$SECONDS
+result="sidecar-large${TAG:+-$TAG}"
 timeout 400 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
   -jar "$app/gpu-sidecar.jar" bench sidecar --model "$large" --eval-cases 0 --keystrokes 0 --tokens "${TOKENS:-32}" \
-  --json > "$out/sidecar-large.json" 2> "$out/sidecar-large.log"
+  --json > "$out/$result.json" 2> "$out/$result.log"
 rc=$?
 {
-  echo "== summary (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)): rc=$rc, $((SECONDS - start))s"
-  python3 - "$out" <<'PY'
+  echo "== summary ${TAG:-} ${QS_JAVA_OPTS:-} (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)): rc=$rc, $((SECONDS - start))s"
+  python3 - "$out" "$result" <<'PY'
 import json, os, re, statistics, sys
-o = sys.argv[1]
+o, result = sys.argv[1], sys.argv[2]
 try:
-    d = json.load(open(os.path.join(o, "sidecar-large.json")))
+    d = json.load(open(os.path.join(o, result + ".json")))
     print(f"  backend {d.get('backend')}, batchingSpeedup16 {d.get('batchingSpeedup16')}")
     for level in d.get("batching", []):
         print(f"  concurrency {level['concurrency']:2d}: one at a time {level['sequentialTokensPerSecond']:8.1f} tok/s, "
               f"together {level['concurrentTokensPerSecond']:8.1f} tok/s, speedup {level['speedup']} {level.get('speedupRuns')}")
 except Exception as e:
-    print(f"  sidecar-large.json: no result ({e})")
+    print(f"  {result}.json: no result ({e})")
 steps = {}
-for line in open(os.path.join(o, "sidecar-large.log"), errors="replace"):
+for line in open(os.path.join(o, result + ".log"), errors="replace"):
     m = re.search(r"step: (\d+) canvases, (\d+) rows, forward ([\d.]+) ms", line)
     if m:
         steps.setdefault(int(m[1]), []).append(float(m[3]))

@@ -6,13 +6,12 @@
 # model: .carry/gpu/model.tar.xz (MODEL_DIR=... when preparing), or MODEL=DIR on the device. ALSO_TESTS=1
 # then runs the gpu-tagged tests in the same call (run-on-device.sh with ONLY_TESTS=1: one call instead of
 # two after a training run). Writes logs and JSON under $OUT (or ./gpu-out) and a short summary last.
-#   [MODEL=DIR] [ALSO_TESTS=1] [QS_FORCE_RUN=1] [QS_JAVA_OPTS=...] scripts/gpu/bench-on-device.sh
-# QS_JAVA_OPTS adds JVM options, e.g. -Dquicksilver.cuda.graphs=false for a side-by-side run.
+#   [MODEL=DIR] [ALSO_TESTS=1] [QS_FORCE_RUN=1] [QS_JAVA_OPTS=...] [TAG=name] scripts/gpu/bench-on-device.sh
+# QS_JAVA_OPTS adds JVM options, e.g. -Dquicksilver.cuda.graphs=false for a side-by-side run; TAG names
+# a run's files (engine-TAG.json, ...) so that several runs of one call keep theirs.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-out="${OUT:-$root/gpu-out}"
-mkdir -p "$out"
 
 source "$root/scripts/gpu/device-env.sh"
 skip_without_gpu
@@ -23,12 +22,14 @@ if [[ ! -f "$model/config.json" ]]; then
 fi
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/gpu.txt"
 
+engine="engine${TAG:+-$TAG}"
+sidecar="sidecar${TAG:+-$TAG}"
 echo "== 1. bench engine (backend auto: cuda where a device answers)"
 start=$SECONDS
 # The cuda model's forward log (rows, host planning ms, device ms, replay/capture/eager) goes to engine.log.
 timeout 300 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.cuda.CudaDecoderModel=trace \
   -jar "$app/gpu-sidecar.jar" bench engine --model "$model" --python "$(command -v python3)" --json \
-  > "$out/engine.json" 2> "$out/engine.log"
+  > "$out/$engine.json" 2> "$out/$engine.log"
 engine_rc=$?
 engine_s=$((SECONDS - start))
 
@@ -37,19 +38,19 @@ start=$SECONDS
 # The scheduler's step log (canvases, rows, forward ms per step) goes to sidecar.log: where the time goes.
 timeout 300 "$java" "${model_flags[@]}" -Dorg.slf4j.simpleLogger.log.dev.quicksilver.server.Scheduler=trace \
   -jar "$app/gpu-sidecar.jar" bench sidecar --model "$model" --eval-cases 0 --json \
-  > "$out/sidecar.json" 2> "$out/sidecar.log"
+  > "$out/$sidecar.json" 2> "$out/$sidecar.log"
 sidecar_rc=$?
 sidecar_s=$((SECONDS - start))
 
 {
   echo
-  echo "== summary (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1))"
+  echo "== summary ${TAG:-} ${QS_JAVA_OPTS:-} (card: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1))"
   printf '%-16s rc=%-4s %4ss\n' "bench engine" "$engine_rc" "$engine_s" "bench sidecar" "$sidecar_rc" "$sidecar_s"
-  python3 - "$out" <<'PY'
+  python3 - "$out" "$engine" "$sidecar" <<'PY'
 import json, os, sys
-o = sys.argv[1]
-for name, keys in (("engine.json", ("backend", "diffusionVsArSpeedup", "cpuVsTorchSpeedup")),
-                   ("sidecar.json", ("backend", "batchingSpeedup16"))):
+o, engine, sidecar = sys.argv[1:4]
+for name, keys in ((engine + ".json", ("backend", "diffusionVsArSpeedup", "cpuVsTorchSpeedup")),
+                   (sidecar + ".json", ("backend", "batchingSpeedup16"))):
     try:
         d = json.load(open(os.path.join(o, name)))
         print("  " + name + ": " + ", ".join(f"{k} {d.get(k)}" for k in keys))
@@ -58,7 +59,7 @@ for name, keys in (("engine.json", ("backend", "diffusionVsArSpeedup", "cpuVsTor
 # Where a cuda forward's time goes, from the engine's trace: median host planning and device ms by rows.
 import re, statistics
 groups = {}
-for line in open(os.path.join(o, "engine.log"), errors="replace"):
+for line in open(os.path.join(o, engine + ".log"), errors="replace"):
     m = re.search(r"forward: (\d+) requests, (\d+) rows, \d+ picked, (\w+): plan ([\d.]+) ms, device ([\d.]+) ms \((\w+)\)", line)
     if m:
         groups.setdefault((int(m[2]), m[3], m[6]), []).append((float(m[4]), float(m[5])))

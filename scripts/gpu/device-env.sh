@@ -1,11 +1,14 @@
 # Sourced by the scripts that run on the lent GPU machine (run-on-device.sh, bench-on-device.sh,
-# bench-large-on-device.sh), after they set root (the repository) and out (where results go).
+# bench-large-on-device.sh, window-attention-ab.sh), after they set root (the repository); sets out, where
+# results go ($OUT, or ./gpu-out), and creates it.
 #   gpu_answers: whether an NVIDIA GPU answers here (QS_FORCE_RUN=1 says yes, to check a script on a CPU)
 #   skip_without_gpu: where none answers, says so in $out/summary.txt and ends the script (status 0)
 #   model_flags: the JVM options of a model process (the launcher's), plus $QS_JAVA_OPTS
 #   unpack_carry OUT: unpacks .carry/gpu (from scripts/gpu/prepare-carry.sh) into $work once per warm
 #     machine, and sets java, app and model; says what is wrong in OUT/summary.txt and fails otherwise
 #   and the cuBLAS search path: cuBLAS comes with PyTorch's wheels on the device, not with the driver.
+out="${OUT:-$root/gpu-out}"
+mkdir -p "$out"
 carry=.carry/gpu
 work="${WORK:-/tmp/qs-gpu}"
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one GPU check of the cuda backend, for the lent device machine (no JDK, no Maven there).
 # Needs .carry/gpu from scripts/gpu/prepare-carry.sh (name `.carry/gpu` in the device call's carry).
-#   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache, device KV/context
-#      store entries) with the JUnit
-#      console launcher on the carried jlink runtime;
+#   1. the gpu-tagged tests (parity with the reference backend, graphs, device cache, the window attention
+#      kernel against both the reference and the GEMM path, device KV/context store entries) with the
+#      JUnit console launcher on the carried jlink runtime;
 #   2. the benchmark: Dream-7B-shaped model, random bf16 weights made on the device, dual-cache step at
 #      batch 1 against the weight-read roofline (bandwidth measured on the same card);
 #   3. the same model in PyTorch eager with the device's python3, for the side-by-side ratio.
@@ -14,8 +14,6 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-out="${OUT:-$root/gpu-out}"
-mkdir -p "$out"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Xmx8g)
 
 source "$root/scripts/gpu/device-env.sh"
@@ -29,7 +27,8 @@ echo "== 1. gpu-tagged tests"
 start=$SECONDS
 timeout 240 "$java" "${flags[@]}" -jar "$app/junit-platform-console-standalone.jar" execute \
   --class-path "$app/test:$cp_main" \
-  --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest --select-class dev.quicksilver.cuda.DeviceKvStoreTest \
+  --include-tag gpu --select-class dev.quicksilver.cuda.CudaParityTest \
+  --select-class dev.quicksilver.cuda.CudaWindowAttentionParityTest --select-class dev.quicksilver.cuda.DeviceKvStoreTest \
   --details=tree --disable-banner --reports-dir "$out/junit" 2>&1 | tee "$out/tests.log"
 tests_rc=${PIPESTATUS[0]}
 tests_s=$((SECONDS - start))

@@ -24,17 +24,19 @@ static __device__ __forceinline__ float warp_max(float v) {
     return v;
 }
 
-// Sum over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the result.
-static __device__ float block_sum(float v) {
+// A reduction over the block (blockDim.x a multiple of 32, at most 1024) with the warp-level step `warp`
+// and the identity `none`; every thread gets the result.
+template <float (*warp)(float)>
+static __device__ float block_reduce(float v, float none) {
     __shared__ float partial[32];
     __shared__ float total;
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_sum(v);
-    if (lane == 0) partial[warp] = v;
+    int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+    v = warp(v);
+    if (lane == 0) partial[w] = v;
     __syncthreads();
-    if (warp == 0) {
-        float s = lane < (int)(blockDim.x >> 5) ? partial[lane] : 0.f;
-        s = warp_sum(s);
+    if (w == 0) {
+        float s = lane < (int)(blockDim.x >> 5) ? partial[lane] : none;
+        s = warp(s);
         if (lane == 0) total = s;
     }
     __syncthreads();
@@ -43,23 +45,8 @@ static __device__ float block_sum(float v) {
     return r;
 }
 
-static __device__ float block_max(float v) {
-    __shared__ float partial[32];
-    __shared__ float total;
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_max(v);
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        float s = lane < (int)(blockDim.x >> 5) ? partial[lane] : -INFINITY;
-        s = warp_max(s);
-        if (lane == 0) total = s;
-    }
-    __syncthreads();
-    float r = total;
-    __syncthreads();
-    return r;
-}
+static __device__ __forceinline__ float block_sum(float v) { return block_reduce<warp_sum>(v, 0.f); }
+static __device__ __forceinline__ float block_max(float v) { return block_reduce<warp_max>(v, -INFINITY); }
 
 // ---- Embedding gather: out[r, :] = float(table[tokens[r], :]). Grid: (rows), block 256. ----
 QS_EXTERN void qs_embed_bf16(const __nv_bfloat16* __restrict__ table, const int* __restrict__ tokens,
@@ -194,6 +181,160 @@ QS_EXTERN void qs_softmax_rows(const float* __restrict__ s, __nv_bfloat16* __res
     for (int i = threadIdx.x; i < keys; i += blockDim.x)
         p[(size_t)q * keys + i] = __float2bfloat16(i < limit ? __expf(row[i] - m) * inv : 0.f);
 }
+
+// ---- Attention for many short windows in one launch: S = q K^T * scale, softmax, O = P V, for every
+// request of a batch whose window is short (a denoising step, an autoregressive step). The strided-batched
+// GEMM path costs three launches per request and layer (five for a read-only step against a cache, which
+// first copies the cache into scratch); a batch of 16 canvases made ~2200 launches a forward, so a batched
+// step was bound by launches, not by the weights.
+// Layouts as the GEMM path's: q head-major per request, [heads, n, hd] bf16 at qh + reqStart * heads * hd;
+// o the same in float32. Row r belongs to request req[r] (-1: not this kernel's, the GEMM path does it).
+// Key k of request i lies at kWin[i] + k * kvDim when it is in the window [win[i], win[i] + n) (the rows
+// this forward computed, where it scattered their keys/values), else at kOut[i] + k * kvDim (the cache, or
+// the same scratch): a read-only step reads the cache in place, no copy. Causal rows see keys up to their
+// own position.
+// One block of 256 threads per (row, kv head): the G = heads / kvHeads query heads of a kv head are done
+// together, so each key and value row is read once for all of them (session 9's first version, a block per
+// row and head with a thread per key row, read every row G times with scalar loads and was slower than
+// cuBLAS). Three passes:
+//   1. scores: a warp per key row, keys dealt round-robin to the warps; lane l holds dimensions
+//      2(32e + l) and 2(32e + l) + 1 of the G queries in registers, so a warp reads a key row as one run
+//      of bf16 pairs, and the partial dot products meet by shuffles (warp_sum); scores to shared memory;
+//   2. softmax: a warp per query head, in place over its scores (all of a row's scores fit in shared
+//      memory for the key counts the host allows, so there is no need for FlashAttention's online
+//      softmax over key tiles);
+//   3. P V: a thread per (dimension, key phase), the 256 / hd phases taking every phases-th key; a value
+//      element is read once for the G heads; the phases' partial sums meet in shared memory.
+// PAIRS = ceil(hd / 64), the bf16 pairs a lane holds per query (hd even, at most 256).
+// Dynamic shared memory: (G * keyStride + G * 256 + 8) floats, keyStride >= every window's key count.
+#define QS_WINDOW_THREADS 256
+#define QS_WINDOW_MAX_G 8
+template <int PAIRS>
+static __device__ __forceinline__ void attention_windows(
+        const __nv_bfloat16* __restrict__ qh, float* __restrict__ oh, const int* __restrict__ reqStart,
+        const int* __restrict__ reqLen, const int* __restrict__ req, const int* __restrict__ win,
+        const int* __restrict__ keyCount, const unsigned long long* __restrict__ kOut,
+        const unsigned long long* __restrict__ kWin, const unsigned long long* __restrict__ vOut,
+        const unsigned long long* __restrict__ vWin, int rows, int heads, int kvHeads, int hd, int causal,
+        float scale, int keyStride) {
+    int row = blockIdx.x / kvHeads, g = blockIdx.x % kvHeads;
+    if (row >= rows) return;
+    int i = req[row];
+    if (i < 0) return;
+    int G = heads / kvHeads;
+    int start = reqStart[row], n = reqLen[row], local = row - start;
+    int ws = win[i], keys = keyCount[i];
+    int limit = causal ? min(keys, ws + local + 1) : keys;
+    int kvDim = kvHeads * hd;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    extern __shared__ float shared[];
+    float* p = shared;                            // [G][keyStride]: scores, then exp(score - max)
+    float* part = p + (size_t)G * keyStride;      // [G][blockDim]: P V partial sums
+    float* inv = part + (size_t)G * blockDim.x;   // [G]: 1 / each head's softmax denominator
+
+    // 1. scores
+    float qr[QS_WINDOW_MAX_G][2 * PAIRS];
+#pragma unroll
+    for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
+        if (j >= G) break;
+        const __nv_bfloat16* q = qh + ((size_t)start * heads + (size_t)(g * G + j) * n + local) * hd;
+#pragma unroll
+        for (int e = 0; e < PAIRS; e++) {
+            int d = 2 * (32 * e + lane);
+            qr[j][2 * e] = d < hd ? __bfloat162float(q[d]) : 0.f;
+            qr[j][2 * e + 1] = d < hd ? __bfloat162float(q[d + 1]) : 0.f;
+        }
+    }
+    const __nv_bfloat16* ko = (const __nv_bfloat16*)kOut[i] + g * hd;
+    const __nv_bfloat16* kw = (const __nv_bfloat16*)kWin[i] + g * hd;
+    for (int k = warp; k < limit; k += warps) {
+        const __nv_bfloat16* kr = (k >= ws && k < ws + n ? kw : ko) + (size_t)k * kvDim;
+        float kf[2 * PAIRS];
+#pragma unroll
+        for (int e = 0; e < PAIRS; e++) {
+            int d = 2 * (32 * e + lane);
+            float2 f = d < hd ? __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(kr + d))
+                              : make_float2(0.f, 0.f);
+            kf[2 * e] = f.x;
+            kf[2 * e + 1] = f.y;
+        }
+#pragma unroll
+        for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
+            if (j >= G) break;  // G is the same for the whole warp: every lane reaches the shuffles
+            float s = 0.f;
+#pragma unroll
+            for (int e = 0; e < 2 * PAIRS; e++) s += qr[j][e] * kf[e];
+            s = warp_sum(s);
+            if (lane == 0) p[(size_t)j * keyStride + k] = s * scale;
+        }
+    }
+    __syncthreads();
+
+    // 2. softmax, a warp per head
+    for (int j = warp; j < G; j += warps) {
+        float* pj = p + (size_t)j * keyStride;
+        float m = -INFINITY;
+        for (int k = lane; k < limit; k += 32) m = fmaxf(m, pj[k]);
+        m = warp_max(m);
+        float sum = 0.f;
+        for (int k = lane; k < limit; k += 32) {
+            float e = __expf(pj[k] - m);
+            pj[k] = e;
+            sum += e;
+        }
+        sum = warp_sum(sum);
+        if (lane == 0) inv[j] = 1.f / sum;
+    }
+    __syncthreads();
+
+    // 3. P V
+    int phases = blockDim.x / hd;
+    int d = threadIdx.x % hd, phase = threadIdx.x / hd;
+    float acc[QS_WINDOW_MAX_G];
+#pragma unroll
+    for (int j = 0; j < QS_WINDOW_MAX_G; j++) acc[j] = 0.f;
+    if (phase < phases) {
+        const __nv_bfloat16* vo = (const __nv_bfloat16*)vOut[i] + g * hd + d;
+        const __nv_bfloat16* vw = (const __nv_bfloat16*)vWin[i] + g * hd + d;
+        for (int k = phase; k < limit; k += phases) {
+            float v = __bfloat162float((k >= ws && k < ws + n ? vw : vo)[(size_t)k * kvDim]);
+#pragma unroll
+            for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
+                if (j >= G) break;
+                acc[j] += p[(size_t)j * keyStride + k] * v;
+            }
+        }
+    }
+#pragma unroll
+    for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
+        if (j >= G) break;
+        part[(size_t)j * blockDim.x + threadIdx.x] = acc[j];
+    }
+    __syncthreads();
+    if (phase == 0) {
+        for (int j = 0; j < G; j++) {
+            float s = 0.f;
+            for (int ph = 0; ph < phases; ph++) s += part[(size_t)j * blockDim.x + ph * hd + d];
+            oh[((size_t)start * heads + (size_t)(g * G + j) * n + local) * hd + d] = s * inv[j];
+        }
+    }
+}
+
+#define QS_ATTENTION_WINDOWS(PAIRS)                                                                           \
+    QS_EXTERN void qs_attention_windows_p##PAIRS(                                                             \
+            const __nv_bfloat16* __restrict__ qh, float* __restrict__ oh, const int* __restrict__ reqStart,  \
+            const int* __restrict__ reqLen, const int* __restrict__ req, const int* __restrict__ win,        \
+            const int* __restrict__ keyCount, const unsigned long long* __restrict__ kOut,                   \
+            const unsigned long long* __restrict__ kWin, const unsigned long long* __restrict__ vOut,        \
+            const unsigned long long* __restrict__ vWin, int rows, int heads, int kvHeads, int hd,           \
+            int causal, float scale, int keyStride) {                                                       \
+        attention_windows<PAIRS>(qh, oh, reqStart, reqLen, req, win, keyCount, kOut, kWin, vOut, vWin, rows, \
+                                 heads, kvHeads, hd, causal, scale, keyStride);                             \
+    }
+QS_ATTENTION_WINDOWS(1)
+QS_ATTENTION_WINDOWS(2)
+QS_ATTENTION_WINDOWS(3)
+QS_ATTENTION_WINDOWS(4)
 
 // ---- Softmax in place over float rows (the Backend interface's softmax). Grid: (rows), block 256. ----
 QS_EXTERN void qs_softmax_f32(float* __restrict__ x, int rows, int length) {

@@ -78,6 +78,18 @@ public final class CudaDecoderModel implements LanguageModel {
      * zeroed when allocated, so their value rows add nothing. At most this many extra scores per row.
      */
     static final int KEY_BUCKET = 32;
+    /**
+     * With the window kernel on ({@link #windowAttention}), requests whose window has at most this many rows
+     * get their attention from one launch per layer for the whole batch ({@code qs_attention_windows_p*}),
+     * instead of two strided-batched GEMMs and a softmax each (plus, for a read-only step against a cache,
+     * two copies of the cache into scratch): a batch of 16 canvases was bound by those launches. Longer
+     * windows (a block refresh over the whole canvas) keep the GEMMs, which are faster there.
+     */
+    static final int WINDOW_ROWS_MAX = 64;
+    /** The window kernel's block size (QS_WINDOW_THREADS in kernels.cu). */
+    static final int WINDOW_THREADS = 256;
+    /** The window kernel holds a row's scores in shared memory: this many floats at most (48 KiB). */
+    static final int WINDOW_SHARED_FLOATS = 48 * 1024 / 4;
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One block's device weights: matrices bf16 [out, in]; norms and bias float32. */
@@ -100,12 +112,21 @@ public final class CudaDecoderModel implements LanguageModel {
     private float[] ropeSin = new float[0];
     private MemorySegment staging = MemorySegment.NULL;
     private final boolean useGraphs = !"false".equalsIgnoreCase(System.getProperty("quicksilver.cuda.graphs"));
+    /**
+     * Whether short windows take the one-launch attention kernel. Off unless
+     * -Dquicksilver.cuda.windowAttention=true: the kernel passed no GPU run yet in this form (see
+     * scripts/gpu/README.md), and the GEMM path is the measured one.
+     */
+    private volatile boolean windowAttention = Boolean.getBoolean("quicksilver.cuda.windowAttention");
+    /** The most keys a window may have for the window kernel; 0 when the model's heads do not fit it. */
+    private final int windowKeysCap;
 
     // Grow-only device buffers, by name; a reallocation drops every graph (their addresses changed).
     private final Map<String, long[]> buffers = new HashMap<>();
     private final Map<String, MemorySegment> graphs = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Integer> seenPlans = new HashMap<>();
     private int graphLaunches;
+    private int windowKernelForwards;
     private boolean closed;
 
     private CudaDecoderModel(ModelConfig c, Gpu gpu, boolean ownsGpu, WeightStore w, int seed) {
@@ -128,6 +149,7 @@ public final class CudaDecoderModel implements LanguageModel {
             float exponent = (float) (2 * i) / hd;
             inverseFrequency[i] = 1f / (float) Math.pow(c.ropeTheta(), exponent);
         }
+        this.windowKeysCap = windowKeysCap(heads, kvHeads, hd);
         this.layers = new Layer[c.numLayers()];
         long[] counted = new long[1];
         long[] e = new long[3];
@@ -209,6 +231,44 @@ public final class CudaDecoderModel implements LanguageModel {
     /** How many forwards replayed a captured graph (tests check the graph path ran). */
     public int graphLaunches() {
         return graphLaunches;
+    }
+
+    /** How many forwards ran some of their attention in the window kernel (tests check it ran). */
+    int windowKernelForwards() {
+        return windowKernelForwards;
+    }
+
+    /**
+     * Turns the window kernel on or off for the forwards that follow (tests run both paths on one device;
+     * the default comes from -Dquicksilver.cuda.windowAttention). Its plans differ, so graphs are dropped.
+     */
+    void windowAttention(boolean on) {
+        gpu.thread().run(() -> {
+            windowAttention = on;
+            dropGraphs();
+        });
+    }
+
+    /** The window kernel's entry point for a head size: one per count of bf16 pairs a lane holds per head. */
+    static String windowKernelName(int headDim) {
+        return "qs_attention_windows_p" + (headDim + 63) / 64;
+    }
+
+    /**
+     * The most keys a window may attend over in the window kernel, or 0 where the heads do not fit it: the
+     * kernel holds the G = heads / kvHeads query heads' scores of one row in 48 KiB of shared memory, next to
+     * G partial sums per thread; a lane holds pairs of dimensions (an even head size, at most 256) of at
+     * most 8 query heads, and a thread per dimension needs head size <= its 256 threads.
+     */
+    static int windowKeysCap(int heads, int kvHeads, int headDim) {
+        if (kvHeads <= 0 || heads % kvHeads != 0 || headDim % 2 != 0 || headDim > WINDOW_THREADS) {
+            return 0;
+        }
+        int g = heads / kvHeads;
+        if (g > 8) {
+            return 0;
+        }
+        return Math.max(0, (WINDOW_SHARED_FLOATS - g * WINDOW_THREADS - 8) / g);
     }
 
     @Override
@@ -394,7 +454,7 @@ public final class CudaDecoderModel implements LanguageModel {
 
     /** Where one request's attention reads its keys/values, and what must be copied first. */
     private record Attend(int rowStart, int rows, int windowStart, int keys, long k, long v, long copyFromK,
-                          long copyFromV, long s, long p, long firstPos) {}
+                          long copyFromV, long s, long p, long firstPos, boolean windowKernel) {}
 
     /** Everything a forward launches, with every device address resolved: the plan's string is the graph key. */
     private final class Plan {
@@ -406,6 +466,11 @@ public final class CudaDecoderModel implements LanguageModel {
         final List<Attend> attends = new ArrayList<>();
         // fixed device tables
         long tokens, cos, sin, reqStart, reqLen, kRows, vRows, gather, firstPos;
+        // the window kernel's tables: per row its request (or -1); per request its key count; per layer
+        // and request where its keys/values lie outside and inside the window
+        long winReq, winKeys, winKOut, winKWin, winVOut, winVWin;
+        /** The largest key count among the window kernel's requests; 0 when it has none. */
+        int windowKeysMax;
         // activations
         long x, normed, qkv, qh, oh, attnRows, gu, act, pickedX, pickedN, logits, conf, arg;
         final StringBuilder key = new StringBuilder();
@@ -515,6 +580,13 @@ public final class CudaDecoderModel implements LanguageModel {
         long scratchKv = 0;
         int[] keysOf = new int[batch.size()];
         int[] firstPos = new int[batch.size()];
+        boolean[] windowKernel = new boolean[batch.size()];
+        int requests = batch.size();
+        int[] winReq = new int[rows];
+        long[] winKOut = new long[c.numLayers() * requests];
+        long[] winKWin = new long[c.numLayers() * requests];
+        long[] winVOut = new long[c.numLayers() * requests];
+        long[] winVWin = new long[c.numLayers() * requests];
         for (int i = 0; i < batch.size(); i++) {
             ForwardRequest r = batch.get(i);
             keysOf[i] = causal ? r.windowEnd() : r.tokens().length;
@@ -523,7 +595,14 @@ public final class CudaDecoderModel implements LanguageModel {
                 // keys and values are read from the cache itself: round the key count up (KEY_BUCKET)
                 keysOf[i] = Math.min(cache.capacity(), (keysOf[i] + KEY_BUCKET - 1) / KEY_BUCKET * KEY_BUCKET);
             }
+            windowKernel[i] = windowAttention && r.windowLength() <= WINDOW_ROWS_MAX && keysOf[i] <= windowKeysCap;
+            if (windowKernel[i]) {
+                plan.windowKeysMax = Math.max(plan.windowKeysMax, keysOf[i]);
+                continue; // no scores buffer; its keys/values scratch is counted below
+            }
             sElems += (long) heads * r.windowLength() * keysOf[i];
+        }
+        for (int i = 0; i < batch.size(); i++) {
             scratchKv += (long) keysOf[i] * kvDim;
         }
         long sBase = buffer("scores", sElems * 4);
@@ -548,14 +627,20 @@ public final class CudaDecoderModel implements LanguageModel {
         // addresses first (aligned), then the 4-byte tables.
         plan.kRows = 0;
         plan.vRows = plan.kRows + (long) kRows.length * 8;
-        plan.tokens = plan.vRows + (long) vRows.length * 8;
+        plan.winKOut = plan.vRows + (long) vRows.length * 8;
+        plan.winKWin = plan.winKOut + (long) winKOut.length * 8;
+        plan.winVOut = plan.winKWin + (long) winKWin.length * 8;
+        plan.winVWin = plan.winVOut + (long) winVOut.length * 8;
+        plan.tokens = plan.winVWin + (long) winVWin.length * 8;
         plan.cos = plan.tokens + (long) rows * 4;
         plan.sin = plan.cos + (long) rows * half * 4;
         plan.reqStart = plan.sin + (long) rows * half * 4;
         plan.reqLen = plan.reqStart + (long) rows * 4;
         plan.gather = plan.reqLen + (long) rows * 4;
         plan.firstPos = plan.gather + (long) gather.length * 4;
-        long tableBytes = plan.firstPos + (long) batch.size() * 4;
+        plan.winKeys = plan.firstPos + (long) requests * 4;
+        plan.winReq = plan.winKeys + (long) requests * 4;
+        long tableBytes = plan.winReq + (long) rows * 4;
         long tables = buffer("tables", tableBytes);
         plan.kRows += tables;
         plan.vRows += tables;
@@ -566,6 +651,12 @@ public final class CudaDecoderModel implements LanguageModel {
         plan.reqLen += tables;
         plan.gather += tables;
         plan.firstPos += tables;
+        plan.winKOut += tables;
+        plan.winKWin += tables;
+        plan.winVOut += tables;
+        plan.winVWin += tables;
+        plan.winKeys += tables;
+        plan.winReq += tables;
         // Re-read every address: a later buffer() may have grown (and dropped graphs), but earlier
         // addresses stay valid because only the grown buffer moves.
 
@@ -604,6 +695,14 @@ public final class CudaDecoderModel implements LanguageModel {
                     fromV = -1;
                 }
             }
+            for (int l = 0; l < layerK.length; l++) {
+                // The window kernel reads the window's keys/values where this forward scatters them, and
+                // the rest from the cache itself (no copy into scratch) or from the same scratch.
+                winKWin[l * requests + i] = layerK[l];
+                winVWin[l * requests + i] = layerV[l];
+                winKOut[l * requests + i] = fromK == -1 ? cache.keys(l) : layerK[l];
+                winVOut[l * requests + i] = fromV == -1 ? cache.values(l) : layerV[l];
+            }
             for (int p = r.windowStart(); p < r.windowEnd(); p++) {
                 int row = row0 + p - r.windowStart();
                 int token = r.tokens()[p];
@@ -612,6 +711,7 @@ public final class CudaDecoderModel implements LanguageModel {
                             + " is outside the model's " + vocab + " embeddings");
                 }
                 tokens[row] = token;
+                winReq[row] = windowKernel[i] ? i : -1;
                 reqStart[row] = row0;
                 reqLen[row] = n;
                 ropeTables(p + 1);
@@ -626,7 +726,7 @@ public final class CudaDecoderModel implements LanguageModel {
                 gather[pickedAt++] = row0 + pos - r.windowStart();
             }
             Attend at = new Attend(row0, n, r.windowStart(), keys, k, v, fromK, fromV, sBase + sOff * 4,
-                    pBase + sOff * 2, plan.firstPos + (long) i * 4);
+                    pBase + sOff * 2, plan.firstPos + (long) i * 4, windowKernel[i]);
             plan.attends.add(at);
             if (cache != null) {
                 // remembered for the per-layer addresses
@@ -638,7 +738,9 @@ public final class CudaDecoderModel implements LanguageModel {
                     .append(cache == null ? 0 : cache.keys(0)).append(',')
                     .append(r.storeInCache()).append(',').append(k).append(',').append(fromK);
             row0 += n;
-            sOff += (long) heads * n * keys;
+            if (!windowKernel[i]) {
+                sOff += (long) heads * n * keys;
+            }
             kvOff += (long) keys * kvDim;
         }
         // Addresses may have moved while sizing: take the final ones into the key.
@@ -655,6 +757,12 @@ public final class CudaDecoderModel implements LanguageModel {
         MemorySegment.copy(reqLen, 0, host, ValueLayout.JAVA_INT, plan.reqLen - tables, reqLen.length);
         MemorySegment.copy(gather, 0, host, ValueLayout.JAVA_INT, plan.gather - tables, gather.length);
         MemorySegment.copy(firstPos, 0, host, ValueLayout.JAVA_INT, plan.firstPos - tables, firstPos.length);
+        MemorySegment.copy(winKOut, 0, host, ValueLayout.JAVA_LONG, plan.winKOut - tables, winKOut.length);
+        MemorySegment.copy(winKWin, 0, host, ValueLayout.JAVA_LONG, plan.winKWin - tables, winKWin.length);
+        MemorySegment.copy(winVOut, 0, host, ValueLayout.JAVA_LONG, plan.winVOut - tables, winVOut.length);
+        MemorySegment.copy(winVWin, 0, host, ValueLayout.JAVA_LONG, plan.winVWin - tables, winVWin.length);
+        MemorySegment.copy(keysOf, 0, host, ValueLayout.JAVA_INT, plan.winKeys - tables, keysOf.length);
+        MemorySegment.copy(winReq, 0, host, ValueLayout.JAVA_INT, plan.winReq - tables, winReq.length);
         gpu.driver().memcpyHtoD(tables, host, tableBytes);
         return plan;
     }
@@ -720,6 +828,9 @@ public final class CudaDecoderModel implements LanguageModel {
                 enqueue(plan);
             }
             gpu.synchronize();
+            if (plan.windowKeysMax > 0) {
+                windowKernelForwards++;
+            }
             for (Attend at : plan.attends) {
                 DeviceKvCache cache = cacheOf.get(at);
                 if (cache != null && at.k() == -1) {
@@ -755,7 +866,7 @@ public final class CudaDecoderModel implements LanguageModel {
                     hidden, 0f, p.qkv, CUDA_R_32F, qkvWidth);
             // Read-only cached steps: the cache's keys/values into the request's scratch, the window over them
             for (Attend at : p.attends) {
-                if (at.copyFromK() == -1) {
+                if (at.copyFromK() == -1 && !at.windowKernel()) {
                     DeviceKvCache cache = cacheOf.get(at);
                     long bytes = (long) at.keys() * kvDim * 2;
                     gpu.driver().memcpyDtoDAsync(at.k(), cache.keys(l), bytes, st);
@@ -766,8 +877,21 @@ public final class CudaDecoderModel implements LanguageModel {
             kern.launch("qs_qkv_rope_scatter", rows, BLOCK, st, k -> k.ptr(p.qkv).ptr(w.bqkv()).ptr(p.cos).ptr(p.sin)
                     .ptr(p.reqStart).ptr(p.reqLen).ptr(p.kRows + (long) layer * rows * 8)
                     .ptr(p.vRows + (long) layer * rows * 8).ptr(p.qh).i32(rows).i32(heads).i32(kvHeads).i32(hd));
-            // Attention per request: S = Q K^T / sqrt(hd); P = softmax(S); O = P V, batched over kv heads
+            // Attention of every short window at once (WINDOW_ROWS_MAX), a block per row and kv head
+            if (p.windowKeysMax > 0) {
+                long layerTable = (long) layer * p.attends.size() * 8; // this layer's [requests] slice
+                int shared = (gs * p.windowKeysMax + gs * WINDOW_THREADS + 8) * 4;
+                kern.launch(windowKernelName(hd), rows * kvHeads, WINDOW_THREADS, shared, st,
+                        k -> k.ptr(p.qh).ptr(p.oh).ptr(p.reqStart).ptr(p.reqLen).ptr(p.winReq).ptr(p.firstPos)
+                                .ptr(p.winKeys).ptr(p.winKOut + layerTable).ptr(p.winKWin + layerTable)
+                                .ptr(p.winVOut + layerTable).ptr(p.winVWin + layerTable).i32(rows).i32(heads)
+                                .i32(kvHeads).i32(hd).i32(p.causal ? 1 : 0).f32(scale).i32(p.windowKeysMax));
+            }
+            // The others, per request: S = Q K^T / sqrt(hd); P = softmax(S); O = P V, batched over kv heads
             for (Attend at : p.attends) {
+                if (at.windowKernel()) {
+                    continue;
+                }
                 int n = at.rows();
                 int keys = at.keys();
                 long kBase = at.k() == -1 ? cacheOf.get(at).keys(l) : at.k();

@@ -48,8 +48,15 @@ class CudaParityTest {
         }
     }
 
-    static CudaDecoderModel cuda(String fixture) {
-        return GpuTests.upload(fixture, gpu);
+    /** Whether this class's models take the one-launch window attention kernel (a subclass says yes). */
+    boolean windowAttention() {
+        return false;
+    }
+
+    CudaDecoderModel cuda(String fixture) {
+        CudaDecoderModel m = GpuTests.upload(fixture, gpu);
+        m.windowAttention(windowAttention());
+        return m;
     }
 
     static int[] canvas(int length, long seed, int vocab) {

@@ -48,13 +48,19 @@ public final class CudaKernels implements AutoCloseable {
 
     /** Launches kernel {@code name} on a 1-D grid; {@code args} filled by the caller in the kernel's order. */
     public void launch(String name, int grid, int block, MemorySegment stream, java.util.function.Consumer<KernelArgs> args) {
+        launch(name, grid, block, 0, stream, args);
+    }
+
+    /** As {@link #launch(String, int, int, MemorySegment, java.util.function.Consumer)}, with dynamic shared memory. */
+    public void launch(String name, int grid, int block, int sharedBytes, MemorySegment stream,
+                       java.util.function.Consumer<KernelArgs> args) {
         if (grid <= 0) {
             return;
         }
         try (Arena a = Arena.ofConfined()) {
             KernelArgs k = new KernelArgs(a);
             args.accept(k);
-            driver.launchKernel(name, function(name), grid, 1, 1, block, 1, 1, 0, stream, k.toPointerArray());
+            driver.launchKernel(name, function(name), grid, 1, 1, block, 1, 1, sharedBytes, stream, k.toPointerArray());
         }
     }
 
