@@ -52,11 +52,11 @@ class RefactorPlanningTest {
             // The fallback for an unusable model answer is the in-scope variable of the parameter's name.
             assertEquals("customerId", s.finish().apply("))"));
             // A name the call site cannot see is as unusable: the fallback again. Names it can see, literals,
-            // and type-qualified calls are kept.
+            // and type-qualified calls are kept, except a bare null where the parameter's namesake is in sight.
             assertEquals("customerId", s.finish().apply("Built);"));
             assertEquals("customerId", s.finish().apply("customerIdx"));
             assertEquals("\"web\"", s.finish().apply("\"web\")"));
-            assertEquals("null", s.finish().apply("null);"));
+            assertEquals("customerId", s.finish().apply("null);"));
             assertEquals("String.valueOf(42)", s.finish().apply("String.valueOf(42));"));
         }
         String checkout = Files.readString(SampleWorkspace.shop(ws, "Checkout.java"));

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * than the declaration takes; the new parameter's position comes from comparing the old and new keys' parameter
  * descriptors, or is taken as the last one. The model writes each argument, all sites in one batch; an answer
  * that is not one balanced expression falls back to a variable of the parameter's name when one is in sight,
- * else to the type's default value.
+ * else to the type's default value, and so does a bare {@code null} when such a variable is in sight.
  */
 public final class AddParameterRefactoring implements Refactoring {
     @Override
@@ -141,10 +141,17 @@ public final class AddParameterRefactoring implements Refactoring {
      * The first balanced expression of the model's text, or the fallback when there is none, or when it
      * starts with a name that appears nowhere in {@code scope} (the text before the call site): a small
      * model readily writes a plausible identifier that the call site cannot see, which would not compile.
+     * A bare {@code null} gives way to a fallback that is a variable (one named as the parameter is in
+     * sight): passing null for a parameter whose namesake the caller holds is a placeholder, not an answer
+     * (the embedded model wrote it at one of the demo's five sites, with {@code customerId} two lines up).
+     * Other literals are kept: {@code "web"} or {@code 0} may be meant.
      */
     static String expression(String modelText, String fallback, String scope) {
         String e = expression(modelText, fallback);
         if (e.equals(fallback)) return e;
+        if (e.equals("null") && LEADING_NAME.matcher(fallback).matches() && !NOT_NAMES.contains(fallback)) {
+            return fallback;
+        }
         var name = LEADING_NAME.matcher(e);
         if (!name.find() || NOT_NAMES.contains(name.group())) return e;
         String first = name.group();
