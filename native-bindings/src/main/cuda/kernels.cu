@@ -199,7 +199,8 @@ QS_EXTERN void qs_softmax_rows(const float* __restrict__ s, __nv_bfloat16* __res
 // cuBLAS). Three passes:
 //   1. scores: a warp per key row, keys dealt round-robin to the warps; lane l holds dimensions
 //      2(32e + l) and 2(32e + l) + 1 of the G queries in registers, so a warp reads a key row as one run
-//      of bf16 pairs, and the partial dot products meet by shuffles (warp_sum); scores to shared memory;
+//      of bf16 pairs, and the G partial dot products meet by shuffles (warp_sum8_scatter: 9 shuffles for
+//      up to 8 heads, where one warp_sum each would take 5 per head); scores to shared memory;
 //   2. softmax: a warp per query head, in place over its scores (all of a row's scores fit in shared
 //      memory for the key counts the host allows, so there is no need for FlashAttention's online
 //      softmax over key tiles);
@@ -209,6 +210,31 @@ QS_EXTERN void qs_softmax_rows(const float* __restrict__ s, __nv_bfloat16* __res
 // Dynamic shared memory: (G * keyStride + G * 256 + 8) floats, keyStride >= every window's key count.
 #define QS_WINDOW_THREADS 256
 #define QS_WINDOW_MAX_G 8
+
+// Sums each of 8 values over the warp with 9 shuffles instead of 8 x 5: each round halves the values a
+// lane carries, keeping the half its partner does not (a reduce-scatter), and the last two rounds finish
+// the sums. Lane l ends with the warp's sum of value (l >> 2) & 7. Every lane must take part.
+static __device__ __forceinline__ float warp_sum8_scatter(float v[8]) {
+    int lane = threadIdx.x & 31;
+    bool hi = lane & 16;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        float send = hi ? v[i] : v[4 + i];
+        v[i] = (hi ? v[4 + i] : v[i]) + __shfl_xor_sync(0xffffffffu, send, 16);
+    }
+    hi = lane & 8;
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+        float send = hi ? v[i] : v[2 + i];
+        v[i] = (hi ? v[2 + i] : v[i]) + __shfl_xor_sync(0xffffffffu, send, 8);
+    }
+    hi = lane & 4;
+    float send = hi ? v[0] : v[1];
+    float r = (hi ? v[1] : v[0]) + __shfl_xor_sync(0xffffffffu, send, 4);
+    r += __shfl_xor_sync(0xffffffffu, r, 2);
+    r += __shfl_xor_sync(0xffffffffu, r, 1);
+    return r;
+}
 template <int PAIRS>
 static __device__ __forceinline__ void attention_windows(
         const __nv_bfloat16* __restrict__ qh, float* __restrict__ oh, const int* __restrict__ reqStart,
@@ -233,16 +259,15 @@ static __device__ __forceinline__ void attention_windows(
     float* inv = part + (size_t)G * blockDim.x;   // [G]: 1 / each head's softmax denominator
 
     // 1. scores
-    float qr[QS_WINDOW_MAX_G][2 * PAIRS];
+    float qr[QS_WINDOW_MAX_G][2 * PAIRS];  // heads past G hold zeros: their sums are never written
 #pragma unroll
     for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
-        if (j >= G) break;
         const __nv_bfloat16* q = qh + ((size_t)start * heads + (size_t)(g * G + j) * n + local) * hd;
 #pragma unroll
         for (int e = 0; e < PAIRS; e++) {
             int d = 2 * (32 * e + lane);
-            qr[j][2 * e] = d < hd ? __bfloat162float(q[d]) : 0.f;
-            qr[j][2 * e + 1] = d < hd ? __bfloat162float(q[d + 1]) : 0.f;
+            qr[j][2 * e] = j < G && d < hd ? __bfloat162float(q[d]) : 0.f;
+            qr[j][2 * e + 1] = j < G && d < hd ? __bfloat162float(q[d + 1]) : 0.f;
         }
     }
     const __nv_bfloat16* ko = (const __nv_bfloat16*)kOut[i] + g * hd;
@@ -258,14 +283,24 @@ static __device__ __forceinline__ void attention_windows(
             kf[2 * e] = f.x;
             kf[2 * e + 1] = f.y;
         }
+        float dot[QS_WINDOW_MAX_G];
 #pragma unroll
         for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
-            if (j >= G) break;  // G is the same for the whole warp: every lane reaches the shuffles
-            float s = 0.f;
+            dot[j] = 0.f;
 #pragma unroll
-            for (int e = 0; e < 2 * PAIRS; e++) s += qr[j][e] * kf[e];
-            s = warp_sum(s);
-            if (lane == 0) p[(size_t)j * keyStride + k] = s * scale;
+            for (int e = 0; e < 2 * PAIRS; e++) dot[j] += qr[j][e] * kf[e];
+        }
+        if (G <= 2) {  // the same for the whole warp: every lane reaches the shuffles
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                if (j >= G) break;
+                float s = warp_sum(dot[j]);
+                if (lane == 0) p[(size_t)j * keyStride + k] = s * scale;
+            }
+        } else {
+            float s = warp_sum8_scatter(dot);
+            int j = (lane >> 2) & 7;
+            if ((lane & 3) == 0 && j < G) p[(size_t)j * keyStride + k] = s * scale;
         }
     }
     __syncthreads();
