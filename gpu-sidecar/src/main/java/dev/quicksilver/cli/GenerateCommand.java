@@ -76,6 +76,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 o.addProperty("endedByEos", r.holes().getFirst().endedByEos());
                 Json.addStats(o, g.stats());
                 o.addProperty("weights", loaded.weights().label());
+                if (loaded.cpuThreads() > 0) {
+                    o.addProperty("threads", loaded.cpuThreads());
+                }
                 o.addProperty("decoding", options.describe());
                 o.addProperty("model", loaded.config().modelId());
                 spec.commandLine().getOut().println(Json.GSON.toJson(o));

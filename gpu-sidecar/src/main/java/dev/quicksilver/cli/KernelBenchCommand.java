@@ -57,10 +57,6 @@ public final class KernelBenchCommand implements Callable<Integer> {
             description = "Timed runs per measurement, after as many untimed (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Threads of the cpu backend (default: the available processors).")
-    int threads;
-
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -72,9 +68,10 @@ public final class KernelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (runs < 1 || keys < 1 || threads < 0 || rows.length == 0 || Arrays.stream(rows).anyMatch(r -> r < 1)) {
-            throw new CliException("--runs, --keys and every --rows value must be at least 1, and --threads 0 or more");
+        if (runs < 1 || keys < 1 || rows.length == 0 || Arrays.stream(rows).anyMatch(r -> r < 1)) {
+            throw new CliException("--runs, --keys and every --rows value must be at least 1");
         }
+        modelOptions.applyThreads();
         if (!modelOptions.backend.equals("auto") && !modelOptions.backend.equals("cpu")) {
             throw new CliException("bench kernels times the cpu backend only; leave out --backend " + modelOptions.backend);
         }
@@ -83,7 +80,7 @@ public final class KernelBenchCommand implements Callable<Integer> {
         JsonObject result = new JsonObject();
         result.addProperty("model", config.modelId());
         try (WeightStore store = WeightStore.open(dir);
-             CpuBackend backend = threads == 0 ? new CpuBackend() : new CpuBackend(threads)) {
+             CpuBackend backend = new CpuBackend()) {
             result.addProperty("threads", backend.threads());
             result.addProperty("lanes", CpuBackend.lanes());
             result.addProperty("tileRows", CpuBackend.tileRows());

@@ -69,11 +69,17 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public static LoadedModel open(ModelOptions options) {
+        options.applyThreads();
         return open(options.requireModelDir(), options.backend, options.weightFormat());
     }
 
     public Path dir() {
         return dir;
+    }
+
+    /** The cpu backend's threads, or 0 on another backend (for reports). */
+    public int cpuThreads() {
+        return backend instanceof dev.quicksilver.tensor.CpuBackend cpu ? cpu.threads() : 0;
     }
 
     /** How the weight matrices are held (for reports). */

@@ -1,5 +1,6 @@
 package dev.quicksilver.cli;
 
+import dev.quicksilver.tensor.CpuThreads;
 import dev.quicksilver.tensor.WeightFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,20 @@ public final class ModelOptions {
                     + " autoregressive steps for a small accuracy cost; cpu and reference backends"
                     + " (default: ${DEFAULT-VALUE}).")
     String weights = "checkpoint";
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads of the cpu backend (default: one per physical core, or -D" + CpuThreads.PROPERTY + ").")
+    Integer threads;
+
+    /** {@code --threads}, checked, for every cpu backend made after this call (the cuda backend's host one too). */
+    public void applyThreads() {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new CliException("--threads must be at least 1; leave it out for one thread per physical core");
+            }
+            System.setProperty(CpuThreads.PROPERTY, Integer.toString(threads));
+        }
+    }
 
     /** {@code --weights}, checked: one sentence naming the choices when it is not one. */
     public WeightFormat weightFormat() {

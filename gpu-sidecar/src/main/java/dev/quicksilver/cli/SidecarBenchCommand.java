@@ -142,6 +142,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
             result.addProperty("backend", loaded.model().backendName());
             result.addProperty("weights", loaded.weights().label());
             result.addProperty("cores", Runtime.getRuntime().availableProcessors());
+            result.addProperty("cpuThreads", loaded.cpuThreads());
             result.addProperty("tokensPerRequest", tokens);
 
             // 1. Batching, context cache off so that only batching differs.

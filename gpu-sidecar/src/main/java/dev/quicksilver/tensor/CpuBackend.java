@@ -38,8 +38,8 @@ import jdk.incubator.vector.VectorSpecies;
  * few-row path runs the same outer products one row at a time ({@link #streamQ8}) instead of a dot product
  * per weight row.
  *
- * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the available processors (the calling
- * thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
+ * <p><b>Threads.</b> One {@link WorkerTeam} per backend, sized to the physical cores ({@link CpuThreads}; the
+ * calling thread is one of them), its workers daemons so an idle team never keeps the JVM alive; see its design
  * comment for why it is not a ForkJoinPool. A matmul is split over output columns (each thread claims
  * whole NR-column panels one at a time and writes a disjoint slice of every output row, so threads share
  * nothing but read-only inputs and a panel counter; few-row products take fixed contiguous ranges, so
@@ -93,8 +93,9 @@ public final class CpuBackend implements Backend {
     private final WorkerTeam team;
     private final int parallelism;
 
+    /** One thread per physical core, or {@code -Dquicksilver.cpu.threads} ({@link CpuThreads}). */
     public CpuBackend() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(CpuThreads.defaultThreads());
     }
 
     public CpuBackend(int threads) {

@@ -90,6 +90,22 @@ class CliTest {
                 bad.err);
     }
 
+    @Test
+    void threadsSetsTheCpuBackendsThreadCount() {
+        try {
+            Run one = run("generate", "--model", MODEL, "--backend", "cpu", "--threads", "1", "--prompt", "x",
+                    "--max-tokens", "2", "--json");
+            assertEquals(0, one.exit, one.err);
+            assertEquals(1, one.json().get("threads").getAsInt());
+            Run bad = run("generate", "--model", MODEL, "--threads", "0", "--prompt", "x", "--max-tokens", "2");
+            assertEquals(2, bad.exit);
+            assertTrue(bad.err.contains("--threads must be at least 1; leave it out for one thread per physical core"),
+                    bad.err);
+        } finally {
+            System.clearProperty(dev.quicksilver.tensor.CpuThreads.PROPERTY);
+        }
+    }
+
     static String[] concat(String[] args, String last) {
         String[] all = java.util.Arrays.copyOf(args, args.length + 1);
         all[args.length] = last;
