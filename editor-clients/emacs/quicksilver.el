@@ -54,7 +54,8 @@ then /usr/lib/jvm."
 They are sent as initializationOptions and as workspace configuration.
 Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
-:completionTimeoutMs :refactorTimeoutMs :weights.  Example: (:backend \"cpu\" :maxTokens 32)."
+:completionTimeoutMs :refactorTimeoutMs :weights :threads.
+Example: (:backend \"cpu\" :maxTokens 32)."
   :type 'plist)
 
 (defcustom quicksilver-eglot-alongside-jdtls t

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 
 const KEYS = ["modelDir", "sidecarAddress", "backend", "maxTokens", "sampler", "threshold", "blockLength", "cache",
-  "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs", "refactorTimeoutMs", "weights"] as const;
+  "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs", "refactorTimeoutMs", "weights", "threads"] as const;
 
 export function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("quicksilver");

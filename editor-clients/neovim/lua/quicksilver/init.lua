@@ -26,7 +26,7 @@ local defaults = {
   root_markers = { '.git', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', '.quicksilver' },
   -- Sent as initializationOptions and with workspace/didChangeConfiguration (lsp-server ServerSettings):
   -- modelDir, sidecarAddress, backend, maxTokens, sampler, threshold, blockLength, cache, contextTokens,
-  -- suffixTokens, multiline, completionTimeoutMs, refactorTimeoutMs, weights.
+  -- suffixTokens, multiline, completionTimeoutMs, refactorTimeoutMs, weights, threads.
   settings = {},
   ghost_text = {
     enabled = true, -- Neovim 0.7-0.11: show the model's completion as ghost text while typing

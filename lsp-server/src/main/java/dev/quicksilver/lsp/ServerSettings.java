@@ -33,11 +33,12 @@ import java.util.Set;
  *                          least the rest of the cursor's line): the model recomputes all of it on every request
  * @param weights           how a spawned sidecar holds the weight matrices: checkpoint (as stored) or int8
  *                          (quantized at load: faster steps on a CPU, slightly less accurate)
+ * @param threads           the cpu backend threads of a spawned sidecar; 0: its default, one per physical core
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
-                             int suffixTokens, String weights) {
+                             int suffixTokens, String weights, int threads) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -62,7 +63,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint");
+                15_000, 120_000, null, false, 48, "checkpoint", 0);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -93,14 +94,16 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         int suffix = o.has("suffixTokens") ? integer(o, "suffixTokens", 0, 100_000) : suffixTokens;
         String w = o.has("weights") ? string(o, "weights").toLowerCase(Locale.ROOT) : weights;
         if (!WEIGHTS.contains(w)) throw new IllegalArgumentException("weights must be one of " + WEIGHTS + ", was \"" + w + "\"");
-        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w);
+        int th = o.has("threads") ? integer(o, "threads", 0, 4096) : threads;
+        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */
     public boolean needsNewSidecar(ServerSettings other) {
         return !modelDir.equals(other.modelDir) || !java.util.Objects.equals(sidecarAddress, other.sidecarAddress)
                 || !java.util.Objects.equals(sidecarTokenFile, other.sidecarTokenFile)
-                || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend) || !weights.equals(other.weights);
+                || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend) || !weights.equals(other.weights)
+                || threads != other.threads;
     }
 
     private static String blankToNull(String s) {

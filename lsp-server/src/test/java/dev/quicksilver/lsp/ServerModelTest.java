@@ -295,9 +295,11 @@ class ServerModelTest {
         Path cart = SampleWorkspace.shop(ws, "Cart.java");
         Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
         try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
-            // This client also runs the sidecar on int8 weights (the `weights` setting reaches the spawned process).
+            // This client also runs the sidecar on int8 weights and one cpu thread (the `weights` and `threads`
+            // settings reach the spawned process).
             com.google.gson.JsonObject int8 = new com.google.gson.JsonObject();
             int8.addProperty("weights", "int8");
+            int8.addProperty("threads", 1);
             s.initialize(ws, Caps.minimal(), int8);
             ServerProtocolTest.open(s, cart, Files.readString(cart));
             int line = RefactorPlanningTest.lineOf(cart, "total += item") ;
@@ -309,7 +311,7 @@ class ServerModelTest {
             assertTrue(list.isIncomplete(), "typing further asks again");
             assertTrue(list.getItems().size() <= 1);
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("Cart.java:" + (line + 1) + " model ")), "the model was asked");
-            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("model: local sidecar (quicksilver-coder-mini, backend cpu, int8 weights)")),
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("model: local sidecar (quicksilver-coder-mini, backend cpu, int8 weights, 1 cpu thread)")),
                     s.logs.toString());
             for (var item : list.getItems()) {
                 var edit = item.getTextEdit().getLeft();

@@ -241,12 +241,17 @@ class ServerProtocolTest {
             com.google.gson.JsonObject badWeights = new com.google.gson.JsonObject();
             badWeights.addProperty("weights", "int4");
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badWeights));
+            com.google.gson.JsonObject badThreads = new com.google.gson.JsonObject();
+            badThreads.addProperty("threads", -2);
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badThreads));
             com.google.gson.JsonObject good = new com.google.gson.JsonObject();
             good.addProperty("maxTokens", 7);
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
             Thread.sleep(500);
             assertEquals(1, s.shown.stream().filter(m -> m.getMessage().contains("backend must be one of")).count(), s.shown.toString());
             assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("weights must be one of") && m.getMessage().contains("\"int4\"")),
+                    s.shown.toString());
+            assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("threads must be between 0 and 4096, was -2")),
                     s.shown.toString());
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.

@@ -56,13 +56,16 @@ public final class SidecarModelService implements ModelService {
         if (!Files.isRegularFile(s.modelDir().resolve("config.json"))) {
             throw new IllegalArgumentException("model directory " + s.modelDir() + " has no config.json; set modelDir to a model folder");
         }
+        List<String> args = new ArrayList<>(List.of("--model=" + s.modelDir(), "--backend=" + s.backend(), "--weights=" + s.weights()));
+        if (s.threads() > 0) args.add("--threads=" + s.threads());
         SpawnOptions options = SpawnOptions.builder()
                 .sidecarJar(s.sidecarJar())
                 .quicksilverHome(ServerSettings.home())
-                .sidecarArgs("--model=" + s.modelDir(), "--backend=" + s.backend(), "--weights=" + s.weights())
+                .sidecarArgs(args.toArray(String[]::new))
                 .build();
         return new SidecarModelService(SidecarClient.spawn(options, listener), s, "local sidecar (" + s.modelDir().getFileName()
-                + ", backend " + s.backend() + ", " + s.weights() + " weights)");
+                + ", backend " + s.backend() + ", " + s.weights() + " weights"
+                + (s.threads() > 0 ? ", " + s.threads() + " cpu thread" + (s.threads() == 1 ? "" : "s") : "") + ")");
     }
 
     /** The token of a running sidecar: from {@code sidecarTokenFile}, else {@code $QUICKSILVER_SIDECAR_TOKEN}. */
