@@ -7,7 +7,8 @@
 #      kernel off, then on, on the same warm machine;
 #   3. bench engine and bench sidecar on the carried model (bench-on-device.sh): off, then on.
 # Needs .carry/gpu from `MODEL_DIR=models/quicksilver-coder-mini scripts/gpu/prepare-carry.sh` (models
-# untracked for the call). About 4 minutes of work on an H200, plus the start: run it with timeout_s 420.
+# untracked for the call). About 3 minutes of work on an H200 (estimated from its parts), plus the start:
+# run it with timeout_s 420.
 # $OUT comes back with at most 8 files, so it keeps summary.txt (every stage's table, the side-by-side
 # lines last), the tests' XML report and results.tar.xz (every JSON result and log); unpack that here with
 # `tar -xf results.tar.xz`.

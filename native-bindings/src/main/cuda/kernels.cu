@@ -235,6 +235,7 @@ static __device__ __forceinline__ float warp_sum8_scatter(float v[8]) {
     r += __shfl_xor_sync(0xffffffffu, r, 1);
     return r;
 }
+
 template <int PAIRS>
 static __device__ __forceinline__ void attention_windows(
         const __nv_bfloat16* __restrict__ qh, float* __restrict__ oh, const int* __restrict__ reqStart,
