@@ -56,17 +56,19 @@ for name, keys in ((engine + ".json", ("backend", "diffusionVsArSpeedup", "cpuVs
         print("  " + name + ": " + ", ".join(f"{k} {d.get(k)}" for k in keys))
     except Exception as e:
         print(f"  {name}: no result ({e})")
-# Where a cuda forward's time goes, from the engine's trace: median host planning and device ms by rows.
+# Where a cuda forward's time goes, from the engine's trace: median host planning, device and issuing ms
+# (the host's share of the device part: launches, or capture and instantiation) by rows.
 import re, statistics
 groups = {}
 for line in open(os.path.join(o, engine + ".log"), errors="replace"):
-    m = re.search(r"forward: (\d+) requests, (\d+) rows, \d+ picked, (\w+): plan ([\d.]+) ms, device ([\d.]+) ms \((\w+)\)", line)
+    m = re.search(r"forward: (\d+) requests, (\d+) rows, \d+ picked, (\w+): plan ([\d.]+) ms, device ([\d.]+) ms \((\w+)\)(?:, issuing ([\d.]+) ms)?", line)
     if m:
-        groups.setdefault((int(m[2]), m[3], m[6]), []).append((float(m[4]), float(m[5])))
+        groups.setdefault((int(m[2]), m[3], m[6]), []).append((float(m[4]), float(m[5]), float(m[7] or "nan")))
 if groups:
-    print("  cuda forwards (rows, attention, how: count, median plan ms, median device ms):")
+    print("  cuda forwards (rows, attention, how: count, median plan ms, median device ms, median issuing ms):")
     for (rows, kind, how), v in sorted(groups.items(), key=lambda kv: -len(kv[1]))[:14]:
-        print(f"    {rows:5d} {kind:13s} {how:8s} {len(v):5d}  {statistics.median(p for p, _ in v):7.3f}  {statistics.median(d for _, d in v):7.3f}")
+        print(f"    {rows:5d} {kind:13s} {how:8s} {len(v):5d}  {statistics.median(x[0] for x in v):7.3f}  "
+              f"{statistics.median(x[1] for x in v):7.3f}  {statistics.median(x[2] for x in v):7.3f}")
 PY
 } | tee -a "$out/summary.txt"
 tests_rc=0

@@ -471,6 +471,8 @@ public final class CudaDecoderModel implements LanguageModel {
         long winReq, winKeys, winKOut, winKWin, winVOut, winVWin;
         /** The largest key count among the window kernel's requests; 0 when it has none. */
         int windowKeysMax;
+        /** Host time spent issuing the forward's device work (see planAndRun's TRACE line). */
+        long issueNanos;
         // activations
         long x, normed, qkv, qh, oh, attnRows, gu, act, pickedX, pickedN, logits, conf, arg;
         final StringBuilder key = new StringBuilder();
@@ -772,7 +774,9 @@ public final class CudaDecoderModel implements LanguageModel {
     /**
      * Plans and runs one forward (on the GPU thread). With TRACE logging on for this class, one line per
      * forward says where its time went: the host's planning (tables computed and uploaded) and the device
-     * work until the stream is idle, and whether that was a graph replay, a capture or eager launches.
+     * work until the stream is idle, whether that was a graph replay, a capture or eager launches, and of
+     * the device part how long the host took to issue it (the launches, or capturing and instantiating the
+     * graph): an eager forward that issues for as long as it runs is bound by the host, not the device.
      */
     private Plan planAndRun(List<ForwardRequest> batch, AttentionKind attention) {
         long start = System.nanoTime();
@@ -781,10 +785,11 @@ public final class CudaDecoderModel implements LanguageModel {
         String how = run(plan);
         if (LOG.isTraceEnabled()) {
             long done = System.nanoTime();
-            LOG.trace("forward: {} requests, {} rows, {} picked, {}: plan {} ms, device {} ms ({})", batch.size(),
-                    plan.rowCount, plan.picked, attention, String.format(java.util.Locale.ROOT, "%.3f",
-                            (planned - start) / 1e6), String.format(java.util.Locale.ROOT, "%.3f",
-                            (done - planned) / 1e6), how);
+            LOG.trace("forward: {} requests, {} rows, {} picked, {}: plan {} ms, device {} ms ({}), issuing {} ms",
+                    batch.size(), plan.rowCount, plan.picked, attention,
+                    String.format(java.util.Locale.ROOT, "%.3f", (planned - start) / 1e6),
+                    String.format(java.util.Locale.ROOT, "%.3f", (done - planned) / 1e6), how,
+                    String.format(java.util.Locale.ROOT, "%.3f", plan.issueNanos / 1e6));
         }
         return plan;
     }
@@ -796,6 +801,7 @@ public final class CudaDecoderModel implements LanguageModel {
      */
     private String run(Plan plan) {
         String how;
+        long issueStart = System.nanoTime();
         try {
             String key = plan.key.toString();
             MemorySegment exec = useGraphs ? graphs.get(key) : null;
@@ -827,6 +833,7 @@ public final class CudaDecoderModel implements LanguageModel {
                 how = "eager";
                 enqueue(plan);
             }
+            plan.issueNanos = System.nanoTime() - issueStart;
             gpu.synchronize();
             if (plan.windowKeysMax > 0) {
                 windowKernelForwards++;
