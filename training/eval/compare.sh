@@ -46,14 +46,20 @@ run t09b24 "diffusion, threshold 0.9, 24-token budget" 24 --model "$diffusion" -
 python3 - "$out" <<'EOF'
 import json, os, sys
 out = sys.argv[1]
-print("| decoding | exact match | line / block | char similarity | tokens per forward | forwards per case | ms per case | tokens/s |")
-print("|---|---|---|---|---|---|---|---|")
+print("| decoding | exact match | line / block | char similarity | tokens per forward | forwards per case | ms per case | tokens/s | repeated pairs |")
+print("|---|---|---|---|---|---|---|---|---|")
+expected = None
 for line in open(os.path.join(out, "rows.tsv")):
     name, label = line.rstrip("\n").split("\t")
     d = json.load(open(os.path.join(out, name + ".json")))
     kind = d.get("byKind", {})
     em = lambda k: f"{100 * kind[k]['exactMatch']:.1f}%" if k in kind else "-"
     print(f"| {label} | {100 * d['exactMatch']:.1f}% | {em('line')} / {em('block')} | {d['charSimilarity']:.3f} "
-          f"| {d['tokensPerForward']:.2f} | {d['forwardsPerCase']:.1f} | {d['msPerCase']:.0f} | {d['tokensPerSecond']:.0f} |")
+          f"| {d['tokensPerForward']:.2f} | {d['forwardsPerCase']:.1f} | {d['msPerCase']:.0f} | {d['tokensPerSecond']:.0f} "
+          f"| {d.get('repeatedPairs', float('nan')):.3f} |")
+    expected = d.get("expectedRepeatedPairs", expected)
+if expected is not None:
+    print(f"\nRepeated pairs: the share of an answer's adjacent token pairs that it already holds earlier (loops such as "
+          f"`, null, null, null` score near 1); the expected middles score {expected:.3f}.")
 print(f"\n(JSON per row in {out})")
 EOF

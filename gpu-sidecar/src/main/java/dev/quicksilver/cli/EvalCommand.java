@@ -68,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** One evaluated case. */
     record Outcome(EvalCase c, String completion, boolean exact, double similarity, int forwards, int tokens,
-                   double ms) {}
+                   double ms, double repetition, double expectedRepetition) {}
 
     /** Sums over a group of outcomes. */
     static final class Tally {
@@ -78,6 +78,8 @@ public final class EvalCommand implements Callable<Integer> {
         long forwards;
         long tokens;
         double ms;
+        double repetition;
+        double expectedRepetition;
 
         void add(Outcome o) {
             cases++;
@@ -86,6 +88,8 @@ public final class EvalCommand implements Callable<Integer> {
             forwards += o.forwards;
             tokens += o.tokens;
             ms += o.ms;
+            repetition += o.repetition;
+            expectedRepetition += o.expectedRepetition;
         }
 
         JsonObject toJson() {
@@ -97,13 +101,15 @@ public final class EvalCommand implements Callable<Integer> {
             j.addProperty("forwardsPerCase", Json.round((double) forwards / cases, 2));
             j.addProperty("msPerCase", Json.round(ms / cases, 2));
             j.addProperty("tokensPerSecond", Json.round(tokensPerSecond(), 1));
+            j.addProperty("repeatedPairs", Json.round(repetition / cases, 4));
+            j.addProperty("expectedRepeatedPairs", Json.round(expectedRepetition / cases, 4));
             return j;
         }
 
         String line(String name) {
-            return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f %10.1f", name, cases,
-                    100.0 * exact / cases, similarity / cases, tokensPerForward(), (double) forwards / cases,
-                    ms / cases, tokensPerSecond());
+            return String.format(Locale.ROOT, "%-12s %6d %8.1f%% %10.3f %10.2f %10.1f %10.1f %10.1f %10.3f", name,
+                    cases, 100.0 * exact / cases, similarity / cases, tokensPerForward(), (double) forwards / cases,
+                    ms / cases, tokensPerSecond(), repetition / cases);
         }
 
         double tokensPerForward() {
@@ -170,7 +176,10 @@ public final class EvalCommand implements Callable<Integer> {
             String completion = loaded.decode(r.tokens());
             outcomes.add(new Outcome(c, completion, TextSimilarity.exactMatch(completion, c.middle()),
                     TextSimilarity.similarity(completion.strip(), c.middle().strip()), g.stats().forwards(),
-                    (int) g.stats().tokensCommitted(), g.stats().totalMs()));
+                    (int) g.stats().tokensCommitted(), g.stats().totalMs(),
+                    // both texts through the tokenizer, so that equal texts measure alike whatever tokens wrote them
+                    TextSimilarity.repeatedPairShare(loaded.encode(completion.strip())),
+                    TextSimilarity.repeatedPairShare(loaded.encode(c.middle().strip()))));
             if (canvases != null) {
                 writeCanvas(canvases, c, canvas.request(), r);
             }
@@ -249,6 +258,7 @@ public final class EvalCommand implements Callable<Integer> {
                 c.addProperty("kind", o.c.kind());
                 c.addProperty("exact", o.exact);
                 c.addProperty("charSimilarity", Json.round(o.similarity, 4));
+                c.addProperty("repeatedPairs", Json.round(o.repetition, 4));
                 c.addProperty("forwards", o.forwards);
                 c.addProperty("ms", Json.round(o.ms, 2));
                 c.addProperty("completion", o.completion);
@@ -260,10 +270,12 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.println("model " + loaded.config().modelId() + ", " + options.describe() + ", length "
                 + (fixedLength == null ? "oracle" : fixedLength) + ", backend " + loaded.model().backendName());
-        out.println(String.format(Locale.ROOT, "%-12s %6s %9s %10s %10s %10s %10s %10s", "kind", "cases", "exact",
-                "charSim", "tok/fwd", "fwd/case", "ms/case", "tok/s"));
+        out.println(String.format(Locale.ROOT, "%-12s %6s %9s %10s %10s %10s %10s %10s %10s", "kind", "cases", "exact",
+                "charSim", "tok/fwd", "fwd/case", "ms/case", "tok/s", "repeats"));
         byKind.forEach((k, t) -> out.println(t.line(k)));
         out.println(overall.line("overall"));
+        out.println(String.format(Locale.ROOT, "repeats: the share of an answer's adjacent token pairs seen earlier in "
+                + "it (the expected middles: %.3f)", overall.expectedRepetition / overall.cases));
         if (truncated > 0) {
             out.println(truncated + " of " + outcomes.size() + " cases had text far from the hole cut to fit the "
                     + "model's " + loaded.config().maxPositions() + " positions");

@@ -31,6 +31,26 @@ public final class TextSimilarity {
         return max == 0 ? 1.0 : 1.0 - (double) levenshtein(a, b) / max;
     }
 
+    /**
+     * The share of a token sequence's adjacent pairs that already occurred earlier in it: 0 for text that
+     * never repeats a pair, near 1 for one pair written over and over ({@code , null, null, null}). A model
+     * that commits with confidence can fill a hole with such loops, which character similarity against a
+     * short expected middle barely sees; compare it with the same measure on the expected middles.
+     */
+    public static double repeatedPairShare(int[] tokens) {
+        if (tokens.length < 3) {
+            return 0;
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int repeated = 0;
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            if (!seen.add(((long) tokens[i] << 32) | (tokens[i + 1] & 0xffffffffL))) {
+                repeated++;
+            }
+        }
+        return (double) repeated / (tokens.length - 1);
+    }
+
     /** Exact match after trimming surrounding whitespace. */
     public static boolean exactMatch(String actual, String expected) {
         return actual.strip().equals(expected.strip());

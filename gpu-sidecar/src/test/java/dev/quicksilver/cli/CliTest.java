@@ -203,6 +203,12 @@ class CliTest {
         assertTrue(j.get("tokensPerForward").getAsDouble() >= 1.0);
         // Every case decodes at least one token in a positive time.
         assertTrue(j.get("tokensPerSecond").getAsDouble() > 0, r.out);
+        // The repetition measure, of the answers and of the expected middles: the line case's answer is its
+        // expected middle (the model's own output), so the two agree; the expression repeats no token pair.
+        assertEquals(line.get("expectedRepeatedPairs").getAsDouble(), line.get("repeatedPairs").getAsDouble(), 1e-9, r.out);
+        assertEquals(0.0, expression.get("expectedRepeatedPairs").getAsDouble(), r.out);
+        double repeated = j.get("repeatedPairs").getAsDouble();
+        assertTrue(repeated >= 0 && repeated <= 1, r.out);
         assertEquals(j.get("tokensPerForward").getAsDouble() * j.get("forwardsPerCase").getAsDouble()
                 / j.get("msPerCase").getAsDouble() * 1000, j.get("tokensPerSecond").getAsDouble(),
                 0.02 * j.get("tokensPerSecond").getAsDouble() + 0.1, r.out);
@@ -215,7 +221,7 @@ class CliTest {
 
         Run table = run("eval", "--model", MODEL, "--backend", "reference", "--cases", cases.toString(), "--limit", "1");
         assertEquals(0, table.exit, table.err);
-        assertTrue(table.out.contains("overall") && table.out.contains("line"), table.out);
+        assertTrue(table.out.contains("overall") && table.out.contains("line") && table.out.contains("repeats"), table.out);
         assertFalse(table.out.contains("expression"), "--limit 1 evaluates the first case only");
     }
 

@@ -17,6 +17,21 @@ class TextSimilarityTest {
     }
 
     @Test
+    void repeatedPairShareCountsPairsSeenEarlierInTheSameAnswer() {
+        assertEquals(0.0, TextSimilarity.repeatedPairShare(new int[] {5, 6, 7, 8}));
+        assertEquals(0.0, TextSimilarity.repeatedPairShare(new int[] {5, 5}), "too short to repeat a pair");
+        // ", null" four times: pairs (,null)(null,)(,null)(null,)(,null)(null,)(,null): 5 of 7 seen before
+        int comma = 11;
+        int nul = 12;
+        assertEquals(5.0 / 7, TextSimilarity.repeatedPairShare(new int[] {comma, nul, comma, nul, comma, nul, comma, nul}),
+                1e-12);
+        assertEquals(1.0 - 1.0 / 9, TextSimilarity.repeatedPairShare(new int[] {3, 3, 3, 3, 3, 3, 3, 3, 3, 3}), 1e-12);
+        // the same ids in another order are other pairs
+        assertEquals(0.0, TextSimilarity.repeatedPairShare(new int[] {1, 2, 3, 2, 1, 3}));
+        assertEquals(0.0, TextSimilarity.repeatedPairShare(new int[] {-1, 7, 7, -1}), "negative ids are distinct pairs");
+    }
+
+    @Test
     void similarityIsOneMinusDistanceOverTheLongerLength() {
         assertEquals(1 - 3.0 / 7, TextSimilarity.similarity("kitten", "sitting"), 1e-12);
         assertEquals(1.0, TextSimilarity.similarity("", ""));
