@@ -11,7 +11,8 @@
 #
 #   [MODEL=models/quicksilver-coder-mini] [OUT=training/work/distilled] [BUDGET=1800 (seconds)] [PROMPTS=5000]
 #   [FRACTION=1.0] [CERTAINTY=1.0] [LR=5e-5] [BATCH=16] [THREADS=$(nproc)] [SEED=7 (prompts)]
-#   [TEACHER_OPTS="--end-penalty 3" (more eval options for the teacher's decoding)] training/distill.sh
+#   [TEACHER_OPTS="--end-penalty 3" (more eval options for the teacher's decoding)]
+#   [MAX_REPEAT=0.15 (drop teacher infills that repeat more than this share of their token pairs)] training/distill.sh
 #
 # Then: training/eval/compare.sh --diffusion $OUT, and copy $OUT over the model directory if it is better.
 # Needs training/work/corpus/train.txt (training/README.md, steps 1-2), Debian's python3-torch
@@ -49,5 +50,6 @@ echo "== 4. training for $budget s"
   --tokens "$work/train-slice.npy" --heldout-tokens "$work/heldout.npy" \
   --tokenizer training/tokenizer/tokenizer.json --time-budget "$budget" --batch "${BATCH:-16}" \
   --threads "${THREADS:-$(nproc)}" --lr "${LR:-5e-5}" --warmup 10 --certainty "${CERTAINTY:-1.0}" \
-  --teacher "$work/teacher.jsonl" --teacher-fraction "${FRACTION:-1.0}" --hardware "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(date -u +%Y-%m-%d)"
+  --teacher "$work/teacher.jsonl" --teacher-fraction "${FRACTION:-1.0}" \
+  ${MAX_REPEAT:+--teacher-max-repeat "$MAX_REPEAT"} --hardware "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo "distilled model in $out: compare it with training/eval/compare.sh --diffusion $out"

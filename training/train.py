@@ -181,6 +181,20 @@ def certainty_term(logits, wanted):
     return (entropy * right).sum() / right.sum().clamp(min=1)
 
 
+def repeated_pairs(hole):
+    """The share of an answer's adjacent token pairs that it already holds earlier (the answer: the hole's
+    tokens before its first EOS, pads left out), as `./quicksilver eval` reports it (repeatedPairs)."""
+    ids = hole[:hole.index(EOS)] if EOS in hole else hole
+    ids = [t for t in ids if t != PAD]
+    if len(ids) < 3:
+        return 0.0
+    seen, repeated = set(), 0
+    for pair in zip(ids, ids[1:]):
+        repeated += pair in seen
+        seen.add(pair)
+    return repeated / (len(ids) - 1)
+
+
 class Teacher:
     """Self-distillation rows: the model's own infills, as `./quicksilver eval --outputs` writes them
     (one JSON object per line: the final canvas's token ids, holeStart, holeLength), decoded one token
@@ -189,8 +203,9 @@ class Teacher:
     already writes, so the cross-entropy does not pull its confident picks back towards the many
     continuations the data allows, and only the number of steps it needs goes down."""
 
-    def __init__(self, paths, device, gen, max_positions):
+    def __init__(self, paths, device, gen, max_positions, max_repeat=None):
         self.rows, self.holes = [], []
+        self.dropped_repeating = 0
         for path in paths:
             with open(path, encoding="utf-8") as f:
                 for n, line in enumerate(f, 1):
@@ -204,6 +219,10 @@ class Teacher:
                                  "./quicksilver eval --outputs")
                     if start < 1 or length < 1 or start + length > len(canvas) or len(canvas) > max_positions:
                         continue   # the first position is never predicted (shifted logits); too long for the model
+                    if max_repeat is not None and repeated_pairs(canvas[start:start + length]) > max_repeat:
+                        # The model's own loops (`, null, null, ...`): the certainty term would make them surer.
+                        self.dropped_repeating += 1
+                        continue
                     self.rows.append(torch.tensor(canvas, dtype=torch.long))
                     self.holes.append((start, length))
         if not self.rows:
@@ -313,6 +332,9 @@ def main():
                          "model's own infills; see Teacher. Repeat for several files")
     ap.add_argument("--teacher-fraction", type=float, default=1.0,
                     help="fraction of each batch's rows drawn from --teacher; the rest are the usual corpus rows")
+    ap.add_argument("--teacher-max-repeat", type=float, default=None, metavar="SHARE",
+                    help="drop teacher rows whose answer repeats more than this share of its adjacent token pairs "
+                         "(eval's repeatedPairs; the expected middles average ~0.05): the model's own loops")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from the weights of an exported model directory "
                                         "(fresh optimizer; for continued training)")
@@ -364,11 +386,13 @@ def main():
         sys.exit("--teacher applies to the diffusion objective only")
     if not 0 < args.teacher_fraction <= 1:
         sys.exit("--teacher-fraction must be a fraction in (0, 1]")
-    teacher = Teacher(args.teacher, device, gen, shape.max_position_embeddings) if args.teacher else None
+    teacher = Teacher(args.teacher, device, gen, shape.max_position_embeddings,
+                      args.teacher_max_repeat) if args.teacher else None
     teacher_rows = round(args.batch * args.teacher_fraction) if teacher else 0
     if teacher:
         log(f"{len(teacher.rows)} teacher rows from {', '.join(args.teacher)}: {teacher_rows} of each batch's "
-            f"{args.batch} rows")
+            f"{args.batch} rows" + (f"; {teacher.dropped_repeating} dropped for repeating more than "
+                                    f"{args.teacher_max_repeat} of their pairs" if args.teacher_max_repeat is not None else ""))
     # The held-out loss runs the eager module (another batch size would recompile); training runs the
     # compiled backbone, which shares the module's parameters.
     backbone = model
