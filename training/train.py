@@ -183,7 +183,9 @@ def certainty_term(logits, wanted):
 
 def repeated_pairs(hole):
     """The share of an answer's adjacent token pairs that it already holds earlier (the answer: the hole's
-    tokens before its first EOS, pads left out), as `./quicksilver eval` reports it (repeatedPairs)."""
+    tokens before its first EOS, pads left out): `./quicksilver eval`'s repeatedPairs, though eval counts the
+    answer's text re-tokenized and this the tokens the model wrote (the same wherever those are the
+    tokenizer's own split of the text)."""
     ids = hole[:hole.index(EOS)] if EOS in hole else hole
     ids = [t for t in ids if t != PAD]
     if len(ids) < 3:
