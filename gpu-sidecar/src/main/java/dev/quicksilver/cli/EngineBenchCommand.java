@@ -85,7 +85,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** The median run of one decoding configuration. */
-    record Measured(String name, DecodeStats stats, double medianMs, int[] output) {
+    record Measured(String name, DecodeStats stats, double medianMs, int[] output, double repeatedPairs) {
         double tokensPerSecond() {
             return stats.tokensCommitted() * 1000.0 / medianMs;
         }
@@ -100,6 +100,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
             o.addProperty("tokensPerForward", Json.round(stats.tokensPerForward(), 3));
             o.addProperty("msPerForward", Json.round(stats.msPerForward(), 3));
             o.addProperty("rowsPerForward", Json.round(stats.rowsPerForward(), 1));
+            o.addProperty("repeatedPairs", Json.round(repeatedPairs, 4));
             return o;
         }
     }
@@ -175,8 +176,19 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         timed.sort((a, b) -> Double.compare(a.stats().totalMs(), b.stats().totalMs()));
         Decoder.Generation median = timed.get(timed.size() / 2);
-        return new Measured(options.describe(), median.stats(), median.stats().totalMs(),
-                median.first().holes().getFirst().raw());
+        int[] output = median.first().holes().getFirst().raw();
+        return new Measured(options.describe(), median.stats(), median.stats().totalMs(), output,
+                repeatedPairs(output, model.config()));
+    }
+
+    /**
+     * {@code eval}'s repetition measure on an output with EOS ignored, its EOS and pad tokens left out: a
+     * model that fills the budget with a loop ({@code , null, null, ...}) commits many tokens per forward,
+     * so a speedup measured on such an output is not a faster engine, and this column says so.
+     */
+    static double repeatedPairs(int[] output, dev.quicksilver.model.ModelConfig config) {
+        return TextSimilarity.repeatedPairShare(java.util.Arrays.stream(output)
+                .filter(t -> t != config.padTokenId() && !config.isEos(t)).toArray());
     }
 
     /** Fraction of positions where two outputs hold the same token. */
@@ -301,13 +313,15 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         out.println("model " + loaded.config().modelId() + ", backend " + loaded.model().backendName() + ", "
                 + tokens + " tokens, median of " + runs + " runs (EOS ignored, greedy)");
-        String header = String.format(Locale.ROOT, "%-58s %9s %8s %8s %9s %9s", "decoding", "tokens/s", "forwards",
-                "tok/fwd", "ms/fwd", "rows/fwd");
+        String header = String.format(Locale.ROOT, "%-58s %9s %8s %8s %9s %9s %8s", "decoding", "tokens/s", "forwards",
+                "tok/fwd", "ms/fwd", "rows/fwd", "repeats");
         out.println(header);
         for (Measured m : List.of(diffusion, ar)) {
             out.println(row(m));
         }
         out.println(String.format(Locale.ROOT, "diffusion vs ar: %.2fx tokens/s", speedup));
+        out.println("(repeats: the share of an output's adjacent token pairs it already holds; a loop scores near 1,"
+                + " held-out code ~0.05)");
         out.println();
         out.println(header.replace("decoding  ", "cache mode") + "  same-as-none");
         for (Measured m : cacheRuns) {
@@ -317,8 +331,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
     }
 
     private static String row(Measured m) {
-        return String.format(Locale.ROOT, "%-58s %9.1f %8d %8.2f %9.2f %9.1f", m.name, m.tokensPerSecond(),
-                m.stats.forwards(), m.stats.tokensPerForward(), m.stats.msPerForward(), m.stats.rowsPerForward());
+        return String.format(Locale.ROOT, "%-58s %9.1f %8d %8.2f %9.2f %9.1f %8.3f", m.name, m.tokensPerSecond(),
+                m.stats.forwards(), m.stats.tokensPerForward(), m.stats.msPerForward(), m.stats.rowsPerForward(),
+                m.repeatedPairs);
     }
 
     private static void printForward(PrintWriter out, JsonObject f) {

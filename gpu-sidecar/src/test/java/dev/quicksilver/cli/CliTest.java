@@ -324,6 +324,10 @@ class CliTest {
         assertTrue(j.get("diffusionVsArSpeedup").getAsDouble() > 0);
         assertEquals(16, j.getAsJsonObject("ar").get("forwards").getAsInt(), "the AR baseline: one token per forward");
         assertEquals(16, j.getAsJsonObject("diffusion").get("tokens").getAsInt(), "EOS ignored: the full length");
+        for (String mode : new String[] {"diffusion", "ar"}) {
+            double repeated = j.getAsJsonObject(mode).get("repeatedPairs").getAsDouble();
+            assertTrue(repeated >= 0 && repeated <= 1, mode + ": " + r.out);
+        }
         JsonObject caches = j.getAsJsonObject("caches");
         for (String mode : new String[] {"none", "prefix", "dual"}) {
             assertTrue(caches.has(mode), mode);

@@ -32,6 +32,17 @@ class TextSimilarityTest {
     }
 
     @Test
+    void theEngineBenchLeavesEndTokensOutOfItsRepetitionMeasure() {
+        var config = dev.quicksilver.model.ModelConfig.read(dev.quicksilver.transformer.Fixtures.model("qwen2-gqa-f32"));
+        int pad = config.padTokenId();
+        int eos = config.eosTokenId();
+        // 20, 21, 22 then end tokens: the end tokens' pairs would count as a loop if they were kept
+        int[] answerThenEnd = {20, 21, 22, eos, pad, pad, pad, pad, pad};
+        assertEquals(0.0, EngineBenchCommand.repeatedPairs(answerThenEnd, config));
+        assertEquals(0.5, EngineBenchCommand.repeatedPairs(new int[] {30, 31, 30, 31, 30}, config), 1e-12);
+    }
+
+    @Test
     void similarityIsOneMinusDistanceOverTheLongerLength() {
         assertEquals(1 - 3.0 / 7, TextSimilarity.similarity("kitten", "sitting"), 1e-12);
         assertEquals(1.0, TextSimilarity.similarity("", ""));
