@@ -288,6 +288,7 @@ static __device__ __forceinline__ void attention_windows(
 #pragma unroll
         for (int j = 0; j < QS_WINDOW_MAX_G; j++) {
             dot[j] = 0.f;
+            if (j >= G) continue;  // zeros for the scatter's unused slots, no work (LLaDA has G = 1)
 #pragma unroll
             for (int e = 0; e < 2 * PAIRS; e++) dot[j] += qr[j][e] * kf[e];
         }

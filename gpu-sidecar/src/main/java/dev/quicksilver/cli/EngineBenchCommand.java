@@ -8,6 +8,7 @@ import dev.quicksilver.decode.DecodeMode;
 import dev.quicksilver.decode.DecodeOptions;
 import dev.quicksilver.decode.DecodeStats;
 import dev.quicksilver.decode.Decoder;
+import dev.quicksilver.model.ModelConfig;
 import dev.quicksilver.tensor.Backend;
 import dev.quicksilver.tensor.Backends;
 import dev.quicksilver.tensor.CpuBackend;
@@ -186,8 +187,8 @@ public final class EngineBenchCommand implements Callable<Integer> {
      * model that fills the budget with a loop ({@code , null, null, ...}) commits many tokens per forward,
      * so a speedup measured on such an output is not a faster engine, and this column says so.
      */
-    static double repeatedPairs(int[] output, dev.quicksilver.model.ModelConfig config) {
-        return TextSimilarity.repeatedPairShare(java.util.Arrays.stream(output)
+    static double repeatedPairs(int[] output, ModelConfig config) {
+        return TextSimilarity.repeatedPairShare(Arrays.stream(output)
                 .filter(t -> t != config.padTokenId() && !config.isEos(t)).toArray());
     }
 

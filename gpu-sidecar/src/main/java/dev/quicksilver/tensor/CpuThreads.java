@@ -3,8 +3,10 @@ package dev.quicksilver.tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,15 +74,15 @@ public final class CpuThreads {
 
     /** The CPUs of a sysfs CPU list such as {@code 0-3,8-11,14}. */
     static int[] onlineCpus(String list) {
-        return java.util.Arrays.stream(list.split(","))
+        return Arrays.stream(list.split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .flatMapToInt(s -> {
                     int dash = s.indexOf('-');
                     if (dash < 0) {
-                        return java.util.stream.IntStream.of(Integer.parseInt(s));
+                        return IntStream.of(Integer.parseInt(s));
                     }
-                    return java.util.stream.IntStream.rangeClosed(Integer.parseInt(s.substring(0, dash)),
+                    return IntStream.rangeClosed(Integer.parseInt(s.substring(0, dash)),
                             Integer.parseInt(s.substring(dash + 1)));
                 })
                 .toArray();
