@@ -2,6 +2,7 @@ package dev.quicksilver.lsp;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.quicksilver.client.pool.PoolTarget;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.Set;
  * {@link IllegalArgumentException} with one sentence that names the key.
  *
  * @param modelDir          the model directory the sidecar loads
- * @param sidecarAddress    {@code host:port} of a running sidecar, or null to spawn one locally
+ * @param sidecarAddress    {@code host:port} of a running sidecar, or a comma-separated list of them (a pool:
+ *                          each request goes to the replica its context hashes to), or null to spawn one locally
  * @param sidecarJar        the gpu-sidecar jar to spawn
  * @param backend           auto, cpu, reference or cuda
  * @param maxTokens         token budget of a completion's hole
@@ -73,8 +75,12 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         if (o.has("quicksilver") && o.get("quicksilver").isJsonObject()) o = o.getAsJsonObject("quicksilver");
         Path model = o.has("modelDir") ? Path.of(string(o, "modelDir")).toAbsolutePath().normalize() : modelDir;
         String address = o.has("sidecarAddress") ? blankToNull(string(o, "sidecarAddress")) : sidecarAddress;
-        if (address != null && !address.matches("[^:\\s]+:\\d{1,5}")) {
-            throw new IllegalArgumentException("sidecarAddress must be host:port, was \"" + address + "\"");
+        if (address != null) {
+            try {
+                PoolTarget.validate(address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("sidecarAddress: " + e.getMessage(), e);
+            }
         }
         Path jar = o.has("sidecarJar") ? Path.of(string(o, "sidecarJar")).toAbsolutePath().normalize() : sidecarJar;
         String be = o.has("backend") ? string(o, "backend").toLowerCase(Locale.ROOT) : backend;

@@ -244,6 +244,9 @@ class ServerProtocolTest {
             com.google.gson.JsonObject badThreads = new com.google.gson.JsonObject();
             badThreads.addProperty("threads", -2);
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badThreads));
+            com.google.gson.JsonObject badPool = new com.google.gson.JsonObject();
+            badPool.addProperty("sidecarAddress", "gpu1:7420,gpu2");
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badPool));
             com.google.gson.JsonObject good = new com.google.gson.JsonObject();
             good.addProperty("maxTokens", 7);
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
@@ -253,6 +256,8 @@ class ServerProtocolTest {
                     s.shown.toString());
             assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("threads must be between 0 and 4096, was -2")),
                     s.shown.toString());
+            assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("sidecarAddress: \"gpu2\"")
+                    && m.getMessage().contains("host:port")), s.shown.toString());
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.
             assertTrue(s.process.isAlive());

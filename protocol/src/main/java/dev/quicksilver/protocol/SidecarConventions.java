@@ -16,6 +16,13 @@ public final class SidecarConventions {
     public static final Metadata.Key<String> TOKEN_HEADER =
             Metadata.Key.of("x-quicksilver-token", Metadata.ASCII_STRING_MARSHALLER);
 
+    /**
+     * Call metadata key of a denoise call's affinity key: a hash of the start of its canvas, by which a
+     * client spreads calls over a pool of sidecars so that calls sharing a context prefix meet its cache.
+     */
+    public static final Metadata.Key<String> AFFINITY_HEADER =
+            Metadata.Key.of("x-quicksilver-affinity", Metadata.ASCII_STRING_MARSHALLER);
+
     /** Environment variable that gives the sidecar its token (or use {@code serve --token-file}). */
     public static final String TOKEN_ENV = "QUICKSILVER_SIDECAR_TOKEN";
 

@@ -1,5 +1,8 @@
 package dev.quicksilver.client;
 
+import dev.quicksilver.client.pool.AffinityKey;
+import dev.quicksilver.client.pool.ContextAffinityLoadBalancerProvider;
+import dev.quicksilver.client.pool.PoolTarget;
 import dev.quicksilver.protocol.SidecarConventions;
 import dev.quicksilver.protocol.v1.CanvasText;
 import dev.quicksilver.protocol.v1.DenoiseRequest;
@@ -54,6 +57,12 @@ import org.slf4j.LoggerFactory;
  * FAILED and fails calls at once with the last reason. Calls in flight when the process dies fail with
  * UNAVAILABLE and a sentence that says so; the client never retries them itself, because only the caller
  * knows whether the request still matters (an edit may have made it obsolete).
+ *
+ * <p><b>Pools.</b> In connected mode the address may name several sidecars. The one channel then holds a
+ * connection to each, balanced by {@code ContextAffinityLoadBalancer}: every denoise call carries its
+ * context's affinity key, so calls that share a context prefix go to the replica that has it cached, and a
+ * replica that is down hands its keys to the next one on the ring. The channel is READY while any replica
+ * is, so the state reported here is the pool's.
  *
  * <p><b>Cancellation.</b> {@link #denoise} returns a future whose {@code cancel} cancels the gRPC call;
  * the sidecar drops the request from its batch within one denoising step. Cancelling a future derived
@@ -117,8 +126,15 @@ public final class SidecarClient implements AutoCloseable {
         return spawn(options, StateListener.NONE);
     }
 
-    /** Uses a sidecar that is already running (shared on this machine, or remote), at {@code host:port}. */
+    /**
+     * Uses sidecars that are already running (shared on this machine, or remote): {@code host:port}, or a
+     * pool as {@code host1:port1,host2:port2,...} (or a name that resolves to several addresses), where each
+     * call goes to the replica its context's hash picks (see {@code ContextAffinityLoadBalancer}).
+     *
+     * @throws IllegalArgumentException when the address is not one of those forms, saying which part
+     */
     public static SidecarClient connect(String address, String token, StateListener listener) {
+        PoolTarget.validate(address);
         SidecarClient client = new SidecarClient(null, address, token, listener);
         client.report(SidecarState.STARTING, "connecting to the sidecar at " + address);
         client.timer.execute(client::startOnce);
@@ -230,7 +246,10 @@ public final class SidecarClient implements AutoCloseable {
 
     private void start(Connection conn, DenoiseRequest request, long deadlineNanos, Consumer<Progress> progress,
                        CallFuture future) {
-        SidecarGrpc.SidecarStub stub = SidecarGrpc.newStub(conn.channel());
+        Metadata affinity = new Metadata();
+        affinity.put(SidecarConventions.AFFINITY_HEADER, AffinityKey.of(request));
+        SidecarGrpc.SidecarStub stub = SidecarGrpc.newStub(conn.channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(affinity));
         if (deadlineNanos != Long.MAX_VALUE) {
             stub = stub.withDeadlineAfter(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
@@ -542,8 +561,10 @@ public final class SidecarClient implements AutoCloseable {
     }
 
     private Connection dial() {
-        return new Connection(channel(NettyChannelBuilder.forTarget(address)), null, address, System.nanoTime(),
-                new ArrayDeque<>());
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(PoolTarget.toTarget(address))
+                .defaultLoadBalancingPolicy(ContextAffinityLoadBalancerProvider.POLICY_NAME)
+                .disableServiceConfigLookUp();
+        return new Connection(channel(builder), null, address, System.nanoTime(), new ArrayDeque<>());
     }
 
     private ManagedChannel channel(NettyChannelBuilder builder) {
@@ -567,7 +588,24 @@ public final class SidecarClient implements AutoCloseable {
                         + " says it is " + r.getStatus() + "; wait for it or restart it");
             }
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar at " + conn.address()
+                        + " did not answer within " + timeout / 1000 + " s (" + connectionError(conn)
+                        + "); check that it is running and that this machine can reach it", e);
+            }
             throw translate(e, conn);
+        }
+    }
+
+    /** Why the channel cannot reach its sidecar(s) now: a call that does not wait for a connection says. */
+    private static String connectionError(Connection conn) {
+        try {
+            HealthGrpc.newBlockingStub(conn.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder().setService(SidecarConventions.SERVICE_NAME).build());
+            return "it answers now";
+        } catch (StatusRuntimeException e) {
+            String d = e.getStatus().getDescription();
+            return d != null ? d : e.getStatus().getCode().toString();
         }
     }
 

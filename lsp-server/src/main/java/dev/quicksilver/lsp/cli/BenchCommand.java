@@ -25,6 +25,7 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,6 +61,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
+
+    @Mixin
+    SidecarMixin sidecar = new SidecarMixin();
 
     @Option(names = "--verbose", description = "Log the server's messages, and print every completion beside what the file has there.")
     boolean verbose;
@@ -115,7 +119,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 if (maxTokens != null) options.addProperty("maxTokens", maxTokens);
                 if (contextTokens != null) options.addProperty("contextTokens", contextTokens);
                 if (weights != null) options.addProperty("weights", weights);
-                client.initialize(ws, options);
+                client.initialize(ws, sidecar.addTo(options));
                 Headless.open(client, copy, initial);
                 // Warm up: start the sidecar and load the model before timing.
                 Headless.complete(client, copy, lineOf(initial, start), colOf(initial, start));

@@ -3,6 +3,7 @@ package dev.quicksilver.lsp.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +16,9 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace folder (default: the file's folder).")
     Path workspace;
 
+    @Mixin
+    SidecarMixin sidecar = new SidecarMixin();
+
     @Option(names = "--verbose", description = "Print the server's log to stderr.")
     boolean verbose;
 
@@ -24,7 +28,7 @@ public final class CompleteCommand implements Callable<Integer> {
         Path ws = workspace != null ? workspace.toAbsolutePath().normalize() : loc.file().getParent();
         if (!verbose) System.setProperty("quicksilver.quiet", "true");
         try (HeadlessClient client = new HeadlessClient(verbose)) {
-            client.initialize(ws, null);
+            client.initialize(ws, sidecar.addTo(HeadlessClient.batchSettings()));
             Headless.open(client, loc.file(), Headless.read(loc.file()));
             var item = Headless.complete(client, loc.file(), loc.line(), loc.column());
             System.out.println(item.map(i -> i.getInsertText().getLeft()).orElse(""));

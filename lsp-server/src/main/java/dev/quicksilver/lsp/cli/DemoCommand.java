@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "DIR", description = "Sample workspace (default: samples/java-shop).")
     Path sample;
+
+    @Mixin
+    SidecarMixin sidecar = new SidecarMixin();
 
     @Option(names = "--verbose", description = "Print the server's log to stderr.")
     boolean verbose;
@@ -43,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path inventory = ws.resolve("src/main/java/shop/Inventory.java");
             try (HeadlessClient client = new HeadlessClient(verbose)) {
                 long t0 = System.nanoTime();
-                client.initialize(ws, null);
+                client.initialize(ws, sidecar.addTo(HeadlessClient.batchSettings()));
                 String cartText = Headless.read(cart);
                 Headless.open(client, cart, cartText);
                 int line = indexOfLine(cartText, "        ");

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.cli;
 
+import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.refactor.FileChange;
 import dev.quicksilver.lsp.refactor.Refactoring;
 import dev.quicksilver.lsp.refactor.UnifiedDiff;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,6 +46,9 @@ public final class RefactorCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Output output;
 
+    @Mixin
+    SidecarMixin sidecar = new SidecarMixin();
+
     @Option(names = "--verbose", description = "Print the server's log to stderr.")
     boolean verbose;
 
@@ -56,7 +61,8 @@ public final class RefactorCommand implements Callable<Integer> {
         if (!Files.isDirectory(ws)) throw new IllegalArgumentException("--workspace " + ws + " is not a directory");
         Headless.Location loc = Headless.Location.parse(at);
         if (!verbose) System.setProperty("quicksilver.quiet", "true");
-        List<FileChange> changes = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose);
+        List<FileChange> changes = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
+                sidecar.addTo(HeadlessClient.batchSettings()));
         if (changes.isEmpty()) {
             System.err.println("quicksilver: " + name + " does not apply at " + at);
             return 1;
@@ -71,9 +77,10 @@ public final class RefactorCommand implements Callable<Integer> {
     }
 
     /** Runs the refactor through the in-process server; the changes are against the files on disk. */
-    static List<FileChange> run(Path ws, Headless.Location loc, String name, String previousText, boolean verbose) throws Exception {
+    static List<FileChange> run(Path ws, Headless.Location loc, String name, String previousText, boolean verbose,
+                                JsonObject settings) throws Exception {
         try (HeadlessClient client = new HeadlessClient(verbose)) {
-            client.initialize(ws, null);
+            client.initialize(ws, settings);
             String current = Headless.read(loc.file());
             int line = loc.line();
             if (previousText != null) {

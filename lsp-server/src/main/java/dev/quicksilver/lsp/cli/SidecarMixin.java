@@ -1,0 +1,48 @@
+package dev.quicksilver.lsp.cli;
+
+import com.google.gson.JsonObject;
+import dev.quicksilver.client.pool.PoolTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --sidecar} and {@code --sidecar-token-file} of the headless commands: a CI job can use a running
+ * sidecar, or a team's pool of them, instead of spawning one with the embedded model on its own CPU.
+ */
+public final class SidecarMixin {
+
+    @Option(names = "--sidecar", paramLabel = "ADDRESS",
+            description = "Use running sidecars: host:port, or host:port,host:port,... for a pool (default: spawn one locally).")
+    String address;
+
+    @Option(names = "--sidecar-token-file", paramLabel = "FILE",
+            description = "File holding the token of the --sidecar address (default: $QUICKSILVER_SIDECAR_TOKEN).")
+    Path tokenFile;
+
+    /**
+     * {@code settings} with the sidecar keys added when the options were given; a bad address or a missing
+     * token file fails here, before any server starts, with the option's name.
+     */
+    JsonObject addTo(JsonObject settings) {
+        if (address == null) {
+            if (tokenFile != null) {
+                throw new IllegalArgumentException("--sidecar-token-file is given without --sidecar; add --sidecar HOST:PORT");
+            }
+            return settings;
+        }
+        try {
+            PoolTarget.validate(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sidecar: " + e.getMessage(), e);
+        }
+        settings.addProperty("sidecarAddress", address.strip());
+        if (tokenFile != null) {
+            if (!Files.isReadable(tokenFile)) {
+                throw new IllegalArgumentException("--sidecar-token-file " + tokenFile + " cannot be read; give the file the sidecar was started with");
+            }
+            settings.addProperty("sidecarTokenFile", tokenFile.toAbsolutePath().toString());
+        }
+        return settings;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.quicksilver.client.pool;
+
+import dev.quicksilver.protocol.SidecarConventions;
+import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gRPC load-balancing policy for a pool of sidecars: a request that carries the affinity header
+ * ({@link SidecarConventions#AFFINITY_HEADER}, set by the client from {@link AffinityKey}) goes to the
+ * first reachable replica in its {@link HashRing} order, so requests that start with the same context
+ * land where that context's keys and values are cached; a request without it (Info, health) goes to the
+ * reachable replicas in turn.
+ *
+ * <p>This is gRPC's {@code ring_hash} policy with a request-header hash (gRFC A76), written here because
+ * grpc-java ships ring_hash only inside its xDS module, a large dependency for one policy.
+ *
+ * <p><b>Threads.</b> gRPC calls every method of this class from the channel's synchronization context,
+ * one at a time, so its fields need no locks. Pickers are called from any thread: each is an immutable
+ * snapshot of the endpoints' states, replaced whole on every change.
+ *
+ * <p><b>Connections.</b> Every replica is connected at once and reconnected whenever its connection goes
+ * idle (a restart, an idle timeout), so a key's owner is ready when its next request comes; a replica in
+ * transient failure is retried by gRPC with backoff while its keys go to their fallback replica.
+ */
+public final class ContextAffinityLoadBalancer extends LoadBalancer {
+
+    /** Name attribute of an address group: its place on the ring (the configured {@code host:port}). */
+    public static final Attributes.Key<String> ENDPOINT_NAME = Attributes.Key.create("quicksilver.endpoint-name");
+
+    static final int POINTS_PER_ENDPOINT = 100;
+
+    private static final class Endpoint {
+        final String name;
+        final Subchannel subchannel;
+        ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
+
+        Endpoint(String name, Subchannel subchannel) {
+            this.name = name;
+            this.subchannel = subchannel;
+        }
+    }
+
+    private final Helper helper;
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private HashRing ring = HashRing.of(List.of(), POINTS_PER_ENDPOINT);
+    private Status lastResolutionError;
+
+    ContextAffinityLoadBalancer(Helper helper) {
+        this.helper = helper;
+    }
+
+    @Override
+    public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+        Map<String, List<EquivalentAddressGroup>> wanted = new LinkedHashMap<>();
+        for (EquivalentAddressGroup group : resolved.getAddresses()) {
+            String name = group.getAttributes().get(ENDPOINT_NAME);
+            if (name == null) {
+                name = group.getAddresses().toString(); // a plain resolver (dns:///): the address is the name
+            }
+            wanted.computeIfAbsent(name, k -> new ArrayList<>()).add(group);
+        }
+        if (wanted.isEmpty()) {
+            Status empty = Status.UNAVAILABLE.withDescription("the sidecar pool's address resolved to no "
+                    + "addresses; check the sidecarAddress setting");
+            handleNameResolutionError(empty);
+            return empty;
+        }
+        lastResolutionError = null;
+        endpoints.entrySet().removeIf(e -> {
+            if (!wanted.containsKey(e.getKey())) {
+                e.getValue().subchannel.shutdown();
+                return true;
+            }
+            return false;
+        });
+        for (Map.Entry<String, List<EquivalentAddressGroup>> w : wanted.entrySet()) {
+            Endpoint existing = endpoints.get(w.getKey());
+            if (existing != null) {
+                existing.subchannel.updateAddresses(w.getValue());
+                continue;
+            }
+            Subchannel sc = helper.createSubchannel(CreateSubchannelArgs.newBuilder()
+                    .setAddresses(w.getValue()).build());
+            Endpoint endpoint = new Endpoint(w.getKey(), sc);
+            endpoints.put(w.getKey(), endpoint);
+            sc.start(state -> stateChanged(endpoint, state));
+            sc.requestConnection();
+        }
+        ring = HashRing.of(List.copyOf(endpoints.keySet()), POINTS_PER_ENDPOINT);
+        publish();
+        return Status.OK;
+    }
+
+    private void stateChanged(Endpoint endpoint, ConnectivityStateInfo state) {
+        if (endpoints.get(endpoint.name) != endpoint) {
+            return; // removed since
+        }
+        endpoint.state = state;
+        if (state.getState() == ConnectivityState.IDLE) {
+            endpoint.subchannel.requestConnection();
+        }
+        if (state.getState() == ConnectivityState.TRANSIENT_FAILURE || state.getState() == ConnectivityState.IDLE) {
+            helper.refreshNameResolution(); // a replica moved or went away: the resolver may know
+        }
+        publish();
+    }
+
+    @Override
+    public void handleNameResolutionError(Status error) {
+        lastResolutionError = error;
+        if (endpoints.isEmpty()) {
+            helper.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, new FailingPicker(error));
+        } else {
+            publish();
+        }
+    }
+
+    @Override
+    public void requestConnection() {
+        for (Endpoint e : endpoints.values()) {
+            if (e.state.getState() == ConnectivityState.IDLE) {
+                e.subchannel.requestConnection();
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        for (Endpoint e : endpoints.values()) {
+            e.subchannel.shutdown();
+        }
+        endpoints.clear();
+    }
+
+    /** The channel's state is the best of its replicas': READY if any is. */
+    private void publish() {
+        Map<String, Subchannel> ready = new HashMap<>();
+        boolean connecting = false;
+        List<String> failures = new ArrayList<>();
+        for (Endpoint e : endpoints.values()) {
+            switch (e.state.getState()) {
+                case READY -> ready.put(e.name, e.subchannel);
+                case CONNECTING, IDLE -> connecting = true;
+                case TRANSIENT_FAILURE -> failures.add(e.name + ": " + describe(e.state.getStatus()));
+                case SHUTDOWN -> { }
+            }
+        }
+        if (!ready.isEmpty()) {
+            helper.updateBalancingState(ConnectivityState.READY, new AffinityPicker(ring, ready, roundRobin));
+        } else if (connecting) {
+            helper.updateBalancingState(ConnectivityState.CONNECTING, new BufferingPicker());
+        } else {
+            String why = failures.isEmpty() && lastResolutionError != null ? describe(lastResolutionError)
+                    : String.join("; ", failures);
+            helper.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, new FailingPicker(
+                    Status.UNAVAILABLE.withDescription("no sidecar of the pool " + endpoints.keySet()
+                            + " can be reached: " + why)));
+        }
+    }
+
+    /** gRPC's description ("io exception") and, where there is one, its cause ("Connection refused: ..."). */
+    private static String describe(Status s) {
+        String d = s.getDescription() != null ? s.getDescription() : s.getCode().toString();
+        Throwable cause = s.getCause();
+        return cause != null && cause.getMessage() != null ? d + ": " + cause.getMessage() : d;
+    }
+
+    /** Keyed requests walk their ring order to the first ready replica; unkeyed ones take turns. */
+    static final class AffinityPicker extends SubchannelPicker {
+        private final HashRing ring;
+        private final Map<String, Subchannel> ready;
+        private final List<Subchannel> turns;
+        private final AtomicInteger next;
+
+        AffinityPicker(HashRing ring, Map<String, Subchannel> ready, AtomicInteger next) {
+            this.ring = ring;
+            this.ready = Map.copyOf(ready);
+            this.turns = List.copyOf(ready.values());
+            this.next = next;
+        }
+
+        @Override
+        public PickResult pickSubchannel(PickSubchannelArgs args) {
+            String key = args.getHeaders().get(SidecarConventions.AFFINITY_HEADER);
+            if (key != null) {
+                for (String name : ring.preference(key)) {
+                    Subchannel sc = ready.get(name);
+                    if (sc != null) {
+                        return PickResult.withSubchannel(sc);
+                    }
+                }
+            }
+            return PickResult.withSubchannel(turns.get(Math.floorMod(next.getAndIncrement(), turns.size())));
+        }
+    }
+
+    /** No replica is ready yet, but some are connecting: calls wait for the next picker. */
+    private static final class BufferingPicker extends SubchannelPicker {
+        @Override
+        public PickResult pickSubchannel(PickSubchannelArgs args) {
+            return PickResult.withNoResult();
+        }
+    }
+
+    private static final class FailingPicker extends SubchannelPicker {
+        private final Status status;
+
+        FailingPicker(Status status) {
+            this.status = status;
+        }
+
+        @Override
+        public PickResult pickSubchannel(PickSubchannelArgs args) {
+            return PickResult.withError(status);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.quicksilver.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quicksilver.client.pool.AffinityKey;
+import dev.quicksilver.client.pool.HashRing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pool of two real sidecar processes behind one connected client: each call goes to the replica its
+ * context hashes to (seen in each replica's own request count and store hits), and when a replica dies its
+ * calls go to the other while the client stays READY.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SidecarPoolTest {
+
+    static final String TOKEN = SidecarProcessTest.TOKEN + "-pool";
+    static final int PER_REPLICA = 3;
+
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    SidecarClient replica() {
+        // No restarts: a replica killed by the test stays dead, as a crashed pool machine would.
+        SidecarClient c = SidecarClient.spawn(SidecarProcessTest.options().token(TOKEN).maxRestarts(0).build());
+        toClose.add(c);
+        return c;
+    }
+
+    static DenoiseRequestSpec request(int context) {
+        return DenoiseRequestSpec.infill("int x = ", 4, ";")
+                .withContext("Ctx" + context + ".java", "class Ctx" + context + " { int field" + context + "; }")
+                .withDeadline(Duration.ofSeconds(60));
+    }
+
+    static long completed(SidecarClient replica) throws Exception {
+        return SidecarProcessTest.info(replica).getScheduler().getCompletedRequests();
+    }
+
+    static long hits(SidecarClient replica) throws Exception {
+        return SidecarProcessTest.info(replica).getCache().getHits();
+    }
+
+    @Test
+    void callsFollowTheirContextAndFailOverWhenAReplicaDies() throws Exception {
+        SidecarClient a = replica();
+        SidecarClient b = replica();
+        a.awaitReady(Duration.ofSeconds(60));
+        b.awaitReady(Duration.ofSeconds(60));
+        List<String> states = new CopyOnWriteArrayList<>();
+        SidecarClient pool = SidecarClient.connect(a.address() + "," + b.address(), TOKEN,
+                (state, reason) -> states.add(state + ": " + reason));
+        toClose.add(pool);
+        pool.awaitReady(Duration.ofSeconds(30));
+
+        // Contexts whose owner on the ring is known, PER_REPLICA of each: the ring depends only on the names.
+        HashRing ring = HashRing.of(List.of(a.address(), b.address()), 100);
+        List<Integer> ofA = new ArrayList<>();
+        List<Integer> ofB = new ArrayList<>();
+        for (int c = 0; ofA.size() < PER_REPLICA || ofB.size() < PER_REPLICA; c++) {
+            String owner = ring.owner(AffinityKey.of(request(c).request()));
+            List<Integer> list = owner.equals(a.address()) ? ofA : ofB;
+            if (list.size() < PER_REPLICA) {
+                list.add(c);
+            }
+        }
+
+        for (List<Integer> contexts : List.of(ofA, ofB)) {
+            for (int c : contexts) {
+                SidecarClient owner = contexts == ofA ? a : b;
+                SidecarClient other = contexts == ofA ? b : a;
+                long ownerBefore = completed(owner);
+                long otherBefore = completed(other);
+                long hitsBefore = hits(owner);
+                for (int i = 0; i < 2; i++) {
+                    pool.denoise(request(c)).get(60, TimeUnit.SECONDS);
+                }
+                assertEquals(ownerBefore + 2, completed(owner), "context " + c + " went to its owner");
+                assertEquals(otherBefore, completed(other), "context " + c + " did not go to the other replica");
+                assertTrue(hits(owner) > hitsBefore, "the second call of context " + c + " met the first's cache");
+            }
+        }
+
+        // Kill b (kill -9): its contexts move to a; the pool stays READY.
+        long bPid = b.pid();
+        ProcessHandle.of(bPid).orElseThrow().destroyForcibly();
+        ProcessHandle.of(bPid).ifPresent(p -> p.onExit().join());
+        long aBefore = completed(a);
+        int failures = 0;
+        for (int c : ofB) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    pool.denoise(request(c)).get(60, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // A call may still meet b's connection before gRPC has seen it close: retried, counted.
+                    failures++;
+                    assertTrue(attempt < 2, "calls still fail after b died: " + e.getCause().getMessage());
+                }
+            }
+        }
+        assertTrue(failures <= 1, failures + " calls failed after b died; at most the first should");
+        assertEquals(aBefore + ofB.size(), completed(a), "b's contexts are served by a");
+        assertEquals(SidecarState.READY, pool.state(), "the pool is READY while one replica is: " + states);
+    }
+
+    @Test
+    void aPoolWithNoReplicaReachableFailsWithOneSentence() throws Exception {
+        SidecarClient pool = SidecarClient.connect("127.0.0.1:1,127.0.0.1:2", TOKEN);
+        toClose.add(pool);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> pool.denoise(request(0)).get(30, TimeUnit.SECONDS));
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains("127.0.0.1:1: ") && message.contains("127.0.0.1:2: ")
+                && message.contains("can be reached"), message);
+    }
+}
