@@ -139,6 +139,20 @@ class KvStoreTest {
     }
 
     @Test
+    void chunksPushedOutForRoomCountAsEvictions() {
+        int chunk = 4096; // whole KiB, so Caffeine's own weight bound matches the byte budget exactly
+        KvStore store = new KvStore(2 * chunk, false);
+        for (int i = 1; i <= 3; i++) {
+            final int n = i;
+            assertTrue(store.put(key(n), tokens(n), chunk, b -> HostKvMemory.segmentOf(b).fill((byte) n)), "chunk " + n);
+        }
+        assertEquals(1, store.stats().evictions(), "the third chunk pushed one out");
+        try (KvStore.Reservation r = store.reserveWorking(2 * chunk).orElseThrow()) {
+            assertEquals(3, store.stats().evictions(), "a reservation of the whole budget pushed out the other two");
+        }
+    }
+
+    @Test
     void aLeaseChecksTheTokensSoAHashCollisionIsAMiss() {
         KvStore store = new KvStore(1 << 20, false);
         store.put(key(3), tokens(3), CHUNK_BYTES, b -> fill(HostKvMemory.segmentOf(b), 3));

@@ -88,6 +88,7 @@ public final class SidecarClient implements AutoCloseable {
     private final SpawnOptions spawn;  // null when connected to an address
     private final String address;      // the address given to connect, else null
     private final String token;
+    private final boolean contextAffinity; // connected mode: the pool's policy (false only in comparisons)
     private final StateListener listener;
     private final ScheduledExecutorService timer;
 
@@ -98,8 +99,10 @@ public final class SidecarClient implements AutoCloseable {
     private int consecutiveFailures;
     private boolean closed;
 
-    private SidecarClient(SpawnOptions spawn, String address, String token, StateListener listener) {
+    private SidecarClient(SpawnOptions spawn, String address, String token, StateListener listener,
+                          boolean contextAffinity) {
         this.spawn = spawn;
+        this.contextAffinity = contextAffinity;
         this.address = address;
         this.token = token;
         this.listener = listener == null ? StateListener.NONE : listener;
@@ -116,7 +119,7 @@ public final class SidecarClient implements AutoCloseable {
      */
     public static SidecarClient spawn(SpawnOptions options, StateListener listener) {
         SidecarClient client = new SidecarClient(options, null,
-                options.token() != null ? options.token() : newToken(), listener);
+                options.token() != null ? options.token() : newToken(), listener, true);
         client.report(SidecarState.STARTING, "starting the sidecar (" + options.quicksilverHome() + ")");
         client.timer.execute(client::startOnce);
         return client;
@@ -134,8 +137,17 @@ public final class SidecarClient implements AutoCloseable {
      * @throws IllegalArgumentException when the address is not one of those forms, saying which part
      */
     public static SidecarClient connect(String address, String token, StateListener listener) {
+        return connect(address, token, listener, true);
+    }
+
+    /**
+     * {@link #connect(String, String, StateListener)}, or with {@code contextAffinity} false, gRPC's
+     * {@code round_robin} over the pool instead: each call to the next replica, whatever its context. Only
+     * for comparisons ({@code bench pool}); editors always get the affinity.
+     */
+    public static SidecarClient connect(String address, String token, StateListener listener, boolean contextAffinity) {
         PoolTarget.validate(address);
-        SidecarClient client = new SidecarClient(null, address, token, listener);
+        SidecarClient client = new SidecarClient(null, address, token, listener, contextAffinity);
         client.report(SidecarState.STARTING, "connecting to the sidecar at " + address);
         client.timer.execute(client::startOnce);
         return client;
@@ -562,7 +574,7 @@ public final class SidecarClient implements AutoCloseable {
 
     private Connection dial() {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(PoolTarget.toTarget(address))
-                .defaultLoadBalancingPolicy(ContextAffinityLoadBalancerProvider.POLICY_NAME)
+                .defaultLoadBalancingPolicy(contextAffinity ? ContextAffinityLoadBalancerProvider.POLICY_NAME : "round_robin")
                 .disableServiceConfigLookUp();
         return new Connection(channel(builder), null, address, System.nanoTime(), new ArrayDeque<>());
     }

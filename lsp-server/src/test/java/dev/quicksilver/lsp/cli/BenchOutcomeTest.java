@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class BenchOutcomeTest {
 
     private static String verdict(String completion, String truth) {
-        return new BenchCommand.Outcome(1, "        int ", completion, truth).verdict();
+        return new LspBenchCommand.Outcome(1, "        int ", completion, truth).verdict();
     }
 
     @Test
