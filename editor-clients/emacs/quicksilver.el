@@ -52,7 +52,8 @@ then /usr/lib/jvm."
 (defcustom quicksilver-settings nil
   "Server settings, a plist.
 They are sent as initializationOptions and as workspace configuration.
-Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :backend :maxTokens
+Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :sidecarTokenFile
+:sidecarTls :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
 :completionTimeoutMs :refactorTimeoutMs :weights :threads.
 Example: (:backend \"cpu\" :maxTokens 32)."

@@ -2,8 +2,9 @@
 // and again, whole, with every workspace/didChangeConfiguration. Empty strings mean "the server's default".
 import * as vscode from "vscode";
 
-const KEYS = ["modelDir", "sidecarAddress", "backend", "maxTokens", "sampler", "threshold", "blockLength", "cache",
-  "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs", "refactorTimeoutMs", "weights", "threads"] as const;
+const KEYS = ["modelDir", "sidecarAddress", "sidecarTokenFile", "sidecarTls", "backend", "maxTokens", "sampler",
+  "threshold", "blockLength", "cache", "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs",
+  "refactorTimeoutMs", "weights", "threads"] as const;
 
 export function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("quicksilver");

@@ -25,7 +25,7 @@ local defaults = {
   -- A folder that holds one of these is the workspace root; else the file's folder.
   root_markers = { '.git', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', '.quicksilver' },
   -- Sent as initializationOptions and with workspace/didChangeConfiguration (lsp-server ServerSettings):
-  -- modelDir, sidecarAddress, backend, maxTokens, sampler, threshold, blockLength, cache, contextTokens,
+  -- modelDir, sidecarAddress, sidecarTokenFile, sidecarTls, backend, maxTokens, sampler, threshold, blockLength, cache, contextTokens,
   -- suffixTokens, multiline, completionTimeoutMs, refactorTimeoutMs, weights, threads.
   settings = {},
   ghost_text = {

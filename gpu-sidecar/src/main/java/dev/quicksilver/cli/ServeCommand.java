@@ -17,12 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve}: the sidecar main. Loads the model, listens on loopback, prints the handshake line
- * ({@code QUICKSILVER_SIDECAR_READY port=N pid=P}) on stdout, and serves until SIGTERM (or until its
- * parent process exits, with {@code --parent-pid}).
+ * {@code serve}: the sidecar main. Loads the model, listens on loopback (or {@code --bind}, optionally with
+ * TLS), prints the handshake line ({@code QUICKSILVER_SIDECAR_READY port=N pid=P}) on stdout, and serves until
+ * SIGTERM (or until its parent process exits, with {@code --parent-pid}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the model process: gRPC on loopback, token required (env "
+        description = "Run the model process: gRPC on loopback (or --bind, with --tls-cert/--tls-key, for a pool), token required (env "
                 + SidecarConventions.TOKEN_ENV + " or --token-file).")
 public final class ServeCommand implements Callable<Integer> {
 
@@ -73,6 +73,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + "one forward; later ones join at the next step anyway (default ${DEFAULT-VALUE}: start at once).")
     int batchWaitMs;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve TLS with this PEM certificate chain (with --tls-key); for a pool on other machines.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The certificate's unencrypted PKCS#8 PEM private key (with --tls-cert).")
+    Path tlsKey;
+
     @Option(names = "--poison-freed", hidden = true, description = "Overwrite freed store memory (tests).")
     boolean poisonFreed;
 
@@ -83,8 +91,16 @@ public final class ServeCommand implements Callable<Integer> {
         if (parentPid != null && ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false) == false) {
             throw new CliException("the parent process " + parentPid + " is not running; nothing to serve");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CliException("--tls-cert and --tls-key go together; give both (or neither, for plaintext)");
+        }
+        for (Path f : new Path[] {tlsCert, tlsKey}) {
+            if (f != null && !Files.isReadable(f)) {
+                throw new CliException((f == tlsCert ? "--tls-cert " : "--tls-key ") + f + " cannot be read; give a PEM file");
+            }
+        }
         SidecarServer.Settings settings = new SidecarServer.Settings(bind, port, kvCacheMb, sharedContext,
-                contextChunk, maxBatch, maxQueue, batchWaitMs, poisonFreed);
+                contextChunk, maxBatch, maxQueue, batchWaitMs, poisonFreed, tlsCert, tlsKey);
         if (kvCacheMb < 1) {
             throw new CliException("--kv-cache-mb must be at least 1, got " + kvCacheMb);
         }
@@ -113,9 +129,9 @@ public final class ServeCommand implements Callable<Integer> {
                         System.exit(0);
                     });
         }
-        LOG.info("serving {} on the {} backend at {}:{} (kv cache {} MiB, context cache {}, max batch {})",
-                loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(), server.kvBudgetBytes() >> 20,
-                sharedContext ? "on" : "off", maxBatch);
+        LOG.info("serving {} on the {} backend at {}:{} ({}, kv cache {} MiB, context cache {}, max batch {})",
+                loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(),
+                tlsCert != null ? "TLS" : "plaintext", server.kvBudgetBytes() >> 20, sharedContext ? "on" : "off", maxBatch);
         System.out.println(SidecarConventions.handshake(server.port(), ProcessHandle.current().pid()));
         System.out.flush();
         server.awaitTermination();

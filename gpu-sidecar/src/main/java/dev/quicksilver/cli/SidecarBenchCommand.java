@@ -219,7 +219,7 @@ public final class SidecarBenchCommand implements Callable<Integer> {
     }
 
     private SidecarServer.Settings settings(boolean contextCache) {
-        return new SidecarServer.Settings("127.0.0.1", 0, kvCacheMb, contextCache, 32, 16, 64, 0, false);
+        return SidecarServer.Settings.loopback(kvCacheMb, contextCache);
     }
 
     /**

@@ -18,7 +18,11 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,9 +47,17 @@ public final class SidecarServer implements AutoCloseable {
      * @param contextChunk tokens per store chunk
      * @param batchWaitMs  how long an idle scheduler waits for requests arriving together (0: none)
      * @param poisonFreed  overwrite freed store memory (tests)
+     * @param tlsCert      PEM certificate chain to serve TLS with, or null for plaintext
+     * @param tlsKey       its PKCS#8 PEM private key, or null
      */
     public record Settings(String bind, int port, long kvCacheMb, boolean contextCache, int contextChunk,
-                           int maxBatch, int maxQueue, int batchWaitMs, boolean poisonFreed) {}
+                           int maxBatch, int maxQueue, int batchWaitMs, boolean poisonFreed, Path tlsCert, Path tlsKey) {
+
+        /** Loopback, plaintext: what a spawned sidecar and the in-process benchmarks use. */
+        public static Settings loopback(long kvCacheMb, boolean contextCache) {
+            return new Settings("127.0.0.1", 0, kvCacheMb, contextCache, 32, 16, 64, 0, false, null, null);
+        }
+    }
 
     private final Server server;
     private final Scheduler scheduler;
@@ -81,10 +93,19 @@ public final class SidecarServer implements AutoCloseable {
         ServerInterceptor auth = new TokenCheck(token);
         InetAddress address = InetAddress.getByName(s.bind());
         if (!address.isLoopbackAddress()) {
-            LOG.warn("listening on {}, which is not loopback: anyone who can reach it and has the token can use "
-                    + "the model", address);
+            if (s.tlsCert() == null) {
+                LOG.warn("listening on {}, which is not loopback, without TLS: the token and the code in every request "
+                        + "cross the network in clear text; give --tls-cert and --tls-key", address);
+            } else {
+                LOG.info("listening on {} with TLS ({}): anyone who can reach it and has the token can use the model",
+                        address, s.tlsCert());
+            }
         }
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(address, s.port()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(address, s.port()));
+        if (s.tlsCert() != null) {
+            builder.sslContext(serverSslContext(s.tlsCert(), s.tlsKey()));
+        }
+        Server server = builder
                 .addService(ServerInterceptors.intercept(service, auth))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), auth))
                 .maxInboundMessageSize(64 << 20)
@@ -100,6 +121,16 @@ public final class SidecarServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SidecarConventions.SERVICE_NAME, ServingStatus.SERVING);
         return new SidecarServer(server, scheduler, store, service, health);
+    }
+
+    private static SslContext serverSslContext(Path cert, Path key) throws IOException {
+        try {
+            return GrpcSslContexts.forServer(cert.toFile(), key.toFile()).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IOException("cannot serve TLS with --tls-cert " + cert + " and --tls-key " + key + " ("
+                    + e.getMessage() + "); give a PEM certificate chain and its unencrypted PKCS#8 PEM key (openssl "
+                    + "pkcs8 -topk8 -nocrypt -in KEY -out key.pem converts one)", e);
+        }
     }
 
     public int port() {

@@ -2,6 +2,7 @@ package dev.quicksilver.lsp;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.quicksilver.client.Transport;
 import dev.quicksilver.client.pool.PoolTarget;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -36,11 +37,13 @@ import java.util.Set;
  * @param weights           how a spawned sidecar holds the weight matrices: checkpoint (as stored) or int8
  *                          (quantized at load: faster steps on a CPU, slightly less accurate)
  * @param threads           the cpu backend threads of a spawned sidecar; 0: its default, one per physical core
+ * @param sidecarTls        how to reach {@code sidecarAddress}: {@code off} (plaintext), {@code system} (TLS, the
+ *                          JDK's certificate authorities) or a PEM file of the certificates to trust (TLS)
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
-                             int suffixTokens, String weights, int threads) {
+                             int suffixTokens, String weights, int threads, String sidecarTls) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -65,7 +68,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint", 0);
+                15_000, 120_000, null, false, 48, "checkpoint", 0, "off");
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -101,7 +104,13 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         String w = o.has("weights") ? string(o, "weights").toLowerCase(Locale.ROOT) : weights;
         if (!WEIGHTS.contains(w)) throw new IllegalArgumentException("weights must be one of " + WEIGHTS + ", was \"" + w + "\"");
         int th = o.has("threads") ? integer(o, "threads", 0, 4096) : threads;
-        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th);
+        String tls = o.has("sidecarTls") ? string(o, "sidecarTls").strip() : sidecarTls;
+        try {
+            Transport.parse(tls);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sidecarTls: " + e.getMessage(), e);
+        }
+        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th, tls);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */
@@ -109,7 +118,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         return !modelDir.equals(other.modelDir) || !java.util.Objects.equals(sidecarAddress, other.sidecarAddress)
                 || !java.util.Objects.equals(sidecarTokenFile, other.sidecarTokenFile)
                 || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend) || !weights.equals(other.weights)
-                || threads != other.threads;
+                || threads != other.threads || !java.util.Objects.equals(sidecarTls, other.sidecarTls);
     }
 
     private static String blankToNull(String s) {

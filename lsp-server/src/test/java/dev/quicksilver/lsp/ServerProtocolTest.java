@@ -247,6 +247,9 @@ class ServerProtocolTest {
             com.google.gson.JsonObject badPool = new com.google.gson.JsonObject();
             badPool.addProperty("sidecarAddress", "gpu1:7420,gpu2");
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badPool));
+            com.google.gson.JsonObject badTls = new com.google.gson.JsonObject();
+            badTls.addProperty("sidecarTls", "/nowhere/ca.pem");
+            s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(badTls));
             com.google.gson.JsonObject good = new com.google.gson.JsonObject();
             good.addProperty("maxTokens", 7);
             s.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(good));
@@ -258,6 +261,8 @@ class ServerProtocolTest {
                     s.shown.toString());
             assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("sidecarAddress: \"gpu2\"")
                     && m.getMessage().contains("host:port")), s.shown.toString());
+            assertTrue(s.shown.stream().anyMatch(m -> m.getMessage().contains("sidecarTls: \"/nowhere/ca.pem\" is not a readable file")),
+                    s.shown.toString());
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("maxTokens=7")), "settings applied and logged");
             // Still up and answering.
             assertTrue(s.process.isAlive());

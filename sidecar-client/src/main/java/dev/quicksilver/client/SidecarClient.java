@@ -19,7 +19,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -41,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +93,7 @@ public final class SidecarClient implements AutoCloseable {
     private final String address;      // the address given to connect, else null
     private final String token;
     private final boolean contextAffinity; // connected mode: the pool's policy (false only in comparisons)
+    private final Transport transport;     // connected mode: plaintext or TLS
     private final StateListener listener;
     private final ScheduledExecutorService timer;
 
@@ -100,9 +105,10 @@ public final class SidecarClient implements AutoCloseable {
     private boolean closed;
 
     private SidecarClient(SpawnOptions spawn, String address, String token, StateListener listener,
-                          boolean contextAffinity) {
+                          boolean contextAffinity, Transport transport) {
         this.spawn = spawn;
         this.contextAffinity = contextAffinity;
+        this.transport = transport;
         this.address = address;
         this.token = token;
         this.listener = listener == null ? StateListener.NONE : listener;
@@ -119,7 +125,7 @@ public final class SidecarClient implements AutoCloseable {
      */
     public static SidecarClient spawn(SpawnOptions options, StateListener listener) {
         SidecarClient client = new SidecarClient(options, null,
-                options.token() != null ? options.token() : newToken(), listener, true);
+                options.token() != null ? options.token() : newToken(), listener, true, Transport.PLAINTEXT);
         client.report(SidecarState.STARTING, "starting the sidecar (" + options.quicksilverHome() + ")");
         client.timer.execute(client::startOnce);
         return client;
@@ -137,7 +143,12 @@ public final class SidecarClient implements AutoCloseable {
      * @throws IllegalArgumentException when the address is not one of those forms, saying which part
      */
     public static SidecarClient connect(String address, String token, StateListener listener) {
-        return connect(address, token, listener, true);
+        return connect(address, token, Transport.PLAINTEXT, listener);
+    }
+
+    /** {@link #connect(String, String, StateListener)} over {@code transport} (TLS for a remote pool). */
+    public static SidecarClient connect(String address, String token, Transport transport, StateListener listener) {
+        return connect(address, token, listener, true, transport);
     }
 
     /**
@@ -146,9 +157,14 @@ public final class SidecarClient implements AutoCloseable {
      * for comparisons ({@code bench pool}); editors always get the affinity.
      */
     public static SidecarClient connect(String address, String token, StateListener listener, boolean contextAffinity) {
+        return connect(address, token, listener, contextAffinity, Transport.PLAINTEXT);
+    }
+
+    private static SidecarClient connect(String address, String token, StateListener listener, boolean contextAffinity,
+                                         Transport transport) {
         PoolTarget.validate(address);
-        SidecarClient client = new SidecarClient(null, address, token, listener, contextAffinity);
-        client.report(SidecarState.STARTING, "connecting to the sidecar at " + address);
+        SidecarClient client = new SidecarClient(null, address, token, listener, contextAffinity, transport);
+        client.report(SidecarState.STARTING, "connecting to the sidecar at " + address + " (" + transport.describe() + ")");
         client.timer.execute(client::startOnce);
         return client;
     }
@@ -568,7 +584,7 @@ public final class SidecarClient implements AutoCloseable {
             throw new SidecarException(SidecarException.Kind.CANCELLED, "interrupted while starting the sidecar");
         }
         String addr = "127.0.0.1:" + p;
-        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p)), process, addr, started,
+        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p).usePlaintext()), process, addr, started,
                 stderrTail);
     }
 
@@ -576,16 +592,35 @@ public final class SidecarClient implements AutoCloseable {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(PoolTarget.toTarget(address))
                 .defaultLoadBalancingPolicy(contextAffinity ? ContextAffinityLoadBalancerProvider.POLICY_NAME : "round_robin")
                 .disableServiceConfigLookUp();
+        if (transport.tls()) {
+            builder.useTransportSecurity().sslContext(clientSslContext(transport));
+        } else {
+            builder.usePlaintext();
+        }
         return new Connection(channel(builder), null, address, System.nanoTime(), new ArrayDeque<>());
     }
 
     private ManagedChannel channel(NettyChannelBuilder builder) {
         Metadata headers = new Metadata();
         headers.put(SidecarConventions.TOKEN_HEADER, token);
-        return builder.usePlaintext()
+        return builder
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .maxInboundMessageSize(64 << 20)
                 .build();
+    }
+
+    private static SslContext clientSslContext(Transport transport) {
+        try {
+            SslContextBuilder b = GrpcSslContexts.forClient();
+            if (transport.trustCertificates() != null) {
+                b.trustManager(transport.trustCertificates().toFile());
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new SidecarException(SidecarException.Kind.INVALID_REQUEST, "cannot use "
+                    + transport.trustCertificates() + " as the certificates to trust (" + e.getMessage()
+                    + "); give a PEM file of certificates, or system for the JDK's certificate authorities", e);
+        }
     }
 
     private void healthCheck(Connection conn) {
@@ -601,12 +636,32 @@ public final class SidecarClient implements AutoCloseable {
             }
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                String why = connectionError(conn);
                 throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar at " + conn.address()
-                        + " did not answer within " + timeout / 1000 + " s (" + connectionError(conn)
-                        + "); check that it is running and that this machine can reach it", e);
+                        + " did not answer within " + timeout / 1000 + " s (" + why + "); " + wayOut(why), e);
             }
             throw translate(e, conn);
         }
+    }
+
+    /** The likeliest way out of a connection failure, from what gRPC said about it. */
+    private String wayOut(String why) {
+        String w = why.toLowerCase(java.util.Locale.ROOT);
+        if (transport.tls() && w.contains("not an ssl/tls record")) {
+            return "the sidecar does not serve TLS: set sidecarTls to off, or start it with --tls-cert and --tls-key";
+        }
+        if (transport.tls() && (w.contains("certificat") || w.contains("ssl") || w.contains("handshake"))) {
+            return transport.trustCertificates() != null ? "the TLS handshake failed: check that "
+                    + transport.trustCertificates() + " (sidecarTls) holds the CA that signed the sidecar's "
+                    + "certificate, and that the certificate names this address"
+                    : "the TLS handshake failed: the JDK's certificate authorities do not vouch for the sidecar's "
+                    + "certificate; set sidecarTls to a PEM file that does";
+        }
+        if (!transport.tls() && (w.contains("network closed") || w.contains("connection reset"))) {
+            return "if the sidecar serves TLS (serve --tls-cert), set sidecarTls to system or to a PEM file "
+                    + "that trusts its certificate";
+        }
+        return "check that it is running and that this machine can reach it";
     }
 
     /** Why the channel cannot reach its sidecar(s) now: a call that does not wait for a connection says. */

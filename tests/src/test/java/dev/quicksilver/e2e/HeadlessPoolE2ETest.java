@@ -48,10 +48,11 @@ class HeadlessPoolE2ETest {
 
     record Replica(Process process, String address) {}
 
-    Replica serve(Path tokenFile, String name) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "sidecar", "serve",
-                "--port", "0", "--token-file", tokenFile.toString(), "--backend", "cpu", "--kv-cache-mb", "64")
-                .redirectError(tmp.resolve(name + ".log").toFile());
+    Replica serve(Path tokenFile, String name, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "sidecar", "serve",
+                "--port", "0", "--token-file", tokenFile.toString(), "--backend", "cpu", "--kv-cache-mb", "64"));
+        command.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(tmp.resolve(name + ".log").toFile());
         Process p = pb.start();
         processes.add(p);
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
@@ -77,12 +78,14 @@ class HeadlessPoolE2ETest {
     }
 
     /** Runs the headless completion; returns its exit status (0: a completion came back). */
-    int complete(Path ws, String pool, Path tokenFile, String run) throws Exception {
+    int complete(Path ws, String pool, Path tokenFile, String run, String... more) throws Exception {
         Path file = ws.resolve("src/main/java/shapes/Square.java");
         Path out = tmp.resolve(run + ".out");
-        Process p = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "complete", "--workspace", ws.toString(),
-                "--sidecar", pool, "--sidecar-token-file", tokenFile.toString(), file + ":13:20")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "complete",
+                "--workspace", ws.toString(), "--sidecar", pool, "--sidecar-token-file", tokenFile.toString()));
+        command.addAll(List.of(more));
+        command.add(file + ":13:20");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         processes.add(p);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), run + " did not finish; output in " + out);
         assertEquals(0, p.exitValue(), run + " printed no completion: " + Files.readString(out));
@@ -98,16 +101,26 @@ class HeadlessPoolE2ETest {
         }
     }
 
+    Path tokenFile(String token) throws IOException {
+        Path tokenFile = Files.writeString(tmp.resolve("sidecar.token"), token);
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        return tokenFile;
+    }
+
+    Path workspace() throws IOException {
+        Path ws = Files.createDirectory(tmp.resolve("workspace"));
+        EditorRun.copyTree(EditorRun.ROOT.resolve("tests/src/test/resources/workspace"), ws);
+        return ws;
+    }
+
     @Test
     void aHeadlessCompletionSticksToOneReplicaAndMovesWhenItDies() throws Exception {
         EditorRun.requireServer();
         String token = "pool-token-" + System.nanoTime();
-        Path tokenFile = Files.writeString(tmp.resolve("sidecar.token"), token);
-        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        Path tokenFile = tokenFile(token);
         Replica a = serve(tokenFile, "a");
         Replica b = serve(tokenFile, "b");
-        Path ws = Files.createDirectory(tmp.resolve("workspace"));
-        EditorRun.copyTree(EditorRun.ROOT.resolve("tests/src/test/resources/workspace"), ws);
+        Path ws = workspace();
         String pool = a.address() + "," + b.address();
 
         complete(ws, pool, tokenFile, "first");
@@ -124,5 +137,16 @@ class HeadlessPoolE2ETest {
         owner.process().waitFor(30, TimeUnit.SECONDS);
         complete(ws, pool, tokenFile, "third");
         assertTrue(completed(other.address(), token) >= 1, "the other replica served the run after the kill");
+    }
+
+    /** The same headless run against a sidecar that serves TLS (the test certificates of sidecar-client). */
+    @Test
+    void aHeadlessCompletionOverTls() throws Exception {
+        EditorRun.requireServer();
+        Path tls = EditorRun.ROOT.resolve("sidecar-client/src/test/resources/tls");
+        Path tokenFile = tokenFile("tls-token-" + System.nanoTime());
+        Replica secure = serve(tokenFile, "tls", "--tls-cert", tls.resolve("server.pem").toString(),
+                "--tls-key", tls.resolve("server.key").toString());
+        complete(workspace(), secure.address(), tokenFile, "tls", "--sidecar-tls", tls.resolve("ca.pem").toString());
     }
 }

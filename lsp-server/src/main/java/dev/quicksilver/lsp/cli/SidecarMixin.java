@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp.cli;
 
 import com.google.gson.JsonObject;
+import dev.quicksilver.client.Transport;
 import dev.quicksilver.client.pool.PoolTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +21,19 @@ public final class SidecarMixin {
             description = "File holding the token of the --sidecar address (default: $QUICKSILVER_SIDECAR_TOKEN).")
     Path tokenFile;
 
+    @Option(names = "--sidecar-tls", paramLabel = "off|system|FILE",
+            description = "Reach --sidecar over TLS, trusting the JDK's certificate authorities (system) or the certificates in a PEM FILE (default: off).")
+    String tls;
+
     /**
      * {@code settings} with the sidecar keys added when the options were given; a bad address or a missing
      * token file fails here, before any server starts, with the option's name.
      */
     JsonObject addTo(JsonObject settings) {
         if (address == null) {
-            if (tokenFile != null) {
-                throw new IllegalArgumentException("--sidecar-token-file is given without --sidecar; add --sidecar HOST:PORT");
+            if (tokenFile != null || tls != null) {
+                throw new IllegalArgumentException((tokenFile != null ? "--sidecar-token-file" : "--sidecar-tls")
+                        + " is given without --sidecar; add --sidecar HOST:PORT");
             }
             return settings;
         }
@@ -42,6 +48,14 @@ public final class SidecarMixin {
                 throw new IllegalArgumentException("--sidecar-token-file " + tokenFile + " cannot be read; give the file the sidecar was started with");
             }
             settings.addProperty("sidecarTokenFile", tokenFile.toAbsolutePath().toString());
+        }
+        if (tls != null) {
+            try {
+                Transport.parse(tls);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--sidecar-tls: " + e.getMessage(), e);
+            }
+            settings.addProperty("sidecarTls", tls.strip());
         }
         return settings;
     }

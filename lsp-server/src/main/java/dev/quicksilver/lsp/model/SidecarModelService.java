@@ -4,6 +4,7 @@ import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.client.DenoiseRequestSpec;
 import dev.quicksilver.client.DenoiseResult;
 import dev.quicksilver.client.SidecarClient;
+import dev.quicksilver.client.Transport;
 import dev.quicksilver.client.SidecarException;
 import dev.quicksilver.client.SidecarState;
 import dev.quicksilver.client.SpawnOptions;
@@ -48,7 +49,9 @@ public final class SidecarModelService implements ModelService {
     /** Starts (or reaches) the sidecar the settings name; returns at once, requests wait until it is ready. */
     public static SidecarModelService start(ServerSettings s, StateListener listener) {
         if (s.sidecarAddress() != null) {
-            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token(s), listener), s, "sidecar at " + s.sidecarAddress());
+            Transport transport = Transport.parse(s.sidecarTls());
+            return new SidecarModelService(SidecarClient.connect(s.sidecarAddress(), token(s), transport, listener), s,
+                    "sidecar at " + s.sidecarAddress() + (transport.tls() ? " over TLS" : ""));
         }
         if (!Files.isRegularFile(s.sidecarJar())) {
             throw new IllegalArgumentException("the sidecar jar " + s.sidecarJar() + " does not exist; build it with ./quicksilver build");

@@ -66,7 +66,7 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
         for (EquivalentAddressGroup group : resolved.getAddresses()) {
             String name = group.getAttributes().get(ENDPOINT_NAME);
             if (name == null) {
-                name = group.getAddresses().toString(); // a plain resolver (dns:///): the address is the name
+                name = addressesOf(group); // a plain resolver (dns:///): the address is the name
             }
             wanted.computeIfAbsent(name, k -> new ArrayList<>()).add(group);
         }
@@ -163,17 +163,37 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
         } else {
             String why = failures.isEmpty() && lastResolutionError != null ? describe(lastResolutionError)
                     : String.join("; ", failures);
+            String which = endpoints.size() == 1 ? "the sidecar at " + endpoints.keySet().iterator().next()
+                    : "no sidecar of the pool " + endpoints.keySet();
             helper.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, new FailingPicker(
-                    Status.UNAVAILABLE.withDescription("no sidecar of the pool " + endpoints.keySet()
-                            + " can be reached: " + why)));
+                    Status.UNAVAILABLE.withDescription(which + (endpoints.size() == 1 ? " cannot" : " can")
+                            + " be reached: " + why)));
         }
     }
 
-    /** gRPC's description ("io exception") and, where there is one, its cause ("Connection refused: ..."). */
+    /**
+     * gRPC's description ("io exception") and, where there is one, the root of its cause ("Connection
+     * refused: ...", "unable to find valid certification path ..."), which is what says why.
+     */
     private static String describe(Status s) {
-        String d = s.getDescription() != null ? s.getDescription() : s.getCode().toString();
-        Throwable cause = s.getCause();
-        return cause != null && cause.getMessage() != null ? d + ": " + cause.getMessage() : d;
+        String d = s.getDescription() == null ? s.getCode().toString()
+                : s.getDescription().lines().findFirst().orElse(s.getCode().toString()); // not netty's pipeline dump
+        Throwable root = s.getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root == null || root.getMessage() == null ? ""
+                : root.getMessage().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        return why.isEmpty() ? d : d + ": " + why;
+    }
+
+    /** {@code host:port} of each address of a group, for names and messages. */
+    private static String addressesOf(EquivalentAddressGroup group) {
+        List<String> parts = new ArrayList<>();
+        for (java.net.SocketAddress a : group.getAddresses()) {
+            parts.add(a instanceof java.net.InetSocketAddress i ? i.getHostString() + ":" + i.getPort() : a.toString());
+        }
+        return String.join(",", parts);
     }
 
     /** Keyed requests walk their ring order to the first ready replica; unkeyed ones take turns. */
