@@ -53,7 +53,7 @@ then /usr/lib/jvm."
   "Server settings, a plist.
 They are sent as initializationOptions and as workspace configuration.
 Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :sidecarTokenFile
-:sidecarTls :backend :maxTokens
+:sidecarTls :shareSidecar :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
 :completionTimeoutMs :refactorTimeoutMs :weights :threads.
 Example: (:backend \"cpu\" :maxTokens 32)."

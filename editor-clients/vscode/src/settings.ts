@@ -2,7 +2,7 @@
 // and again, whole, with every workspace/didChangeConfiguration. Empty strings mean "the server's default".
 import * as vscode from "vscode";
 
-const KEYS = ["modelDir", "sidecarAddress", "sidecarTokenFile", "sidecarTls", "backend", "maxTokens", "sampler",
+const KEYS = ["modelDir", "sidecarAddress", "sidecarTokenFile", "sidecarTls", "shareSidecar", "backend", "maxTokens", "sampler",
   "threshold", "blockLength", "cache", "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs",
   "refactorTimeoutMs", "weights", "threads"] as const;
 

@@ -25,8 +25,9 @@ local defaults = {
   -- A folder that holds one of these is the workspace root; else the file's folder.
   root_markers = { '.git', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', '.quicksilver' },
   -- Sent as initializationOptions and with workspace/didChangeConfiguration (lsp-server ServerSettings):
-  -- modelDir, sidecarAddress, sidecarTokenFile, sidecarTls, backend, maxTokens, sampler, threshold, blockLength, cache, contextTokens,
-  -- suffixTokens, multiline, completionTimeoutMs, refactorTimeoutMs, weights, threads.
+  -- modelDir, sidecarAddress, sidecarTokenFile, sidecarTls, shareSidecar, backend, maxTokens, sampler,
+  -- threshold, blockLength, cache, contextTokens, suffixTokens, multiline, completionTimeoutMs,
+  -- refactorTimeoutMs, weights, threads.
   settings = {},
   ghost_text = {
     enabled = true, -- Neovim 0.7-0.11: show the model's completion as ghost text while typing

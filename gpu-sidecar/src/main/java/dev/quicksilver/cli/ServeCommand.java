@@ -47,6 +47,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Exit when process PID exits (the LSP server that spawned this sidecar).")
     Long parentPid;
 
+    @Option(names = "--idle-exit-seconds", paramLabel = "S",
+            description = "Exit once no client has been connected for S seconds (a sidecar shared by the editors of "
+                    + "this machine ends with the last of them); 0 (default): never.")
+    int idleExitSeconds;
+
     @Option(names = "--kv-cache-mb", paramLabel = "MB", defaultValue = "512",
             description = "Budget of the KV/context store in MiB, working caches included (default ${DEFAULT-VALUE}).")
     long kvCacheMb;
@@ -101,6 +106,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         SidecarServer.Settings settings = new SidecarServer.Settings(bind, port, kvCacheMb, sharedContext,
                 contextChunk, maxBatch, maxQueue, batchWaitMs, poisonFreed, tlsCert, tlsKey);
+        if (idleExitSeconds < 0) {
+            throw new CliException("--idle-exit-seconds must be 0 (never) or more, got " + idleExitSeconds);
+        }
         if (kvCacheMb < 1) {
             throw new CliException("--kv-cache-mb must be at least 1, got " + kvCacheMb);
         }
@@ -129,6 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
                         System.exit(0);
                     });
         }
+        if (idleExitSeconds > 0) {
+            exitWhenIdle(server, idleExitSeconds);
+        }
         LOG.info("serving {} on the {} backend at {}:{} ({}, kv cache {} MiB, context cache {}, max batch {})",
                 loaded.dir().getFileName(), loaded.model().backendName(), bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", server.kvBudgetBytes() >> 20, sharedContext ? "on" : "off", maxBatch);
@@ -137,6 +148,26 @@ public final class ServeCommand implements Callable<Integer> {
         server.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /** Checks every second; the shutdown hook then stops the server and frees the model as on SIGTERM. */
+    private static void exitWhenIdle(SidecarServer server, int seconds) {
+        Thread watch = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long idle = System.nanoTime() - server.lastConnectionClosedNanos();
+                if (server.openConnections() == 0 && idle >= java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds)) {
+                    LOG.info("no client has been connected for {} s; exiting", seconds);
+                    System.exit(0);
+                }
+            }
+        }, "quicksilver-idle-exit");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     private static boolean onOff(String value, String option) {

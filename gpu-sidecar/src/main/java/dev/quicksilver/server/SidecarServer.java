@@ -64,9 +64,11 @@ public final class SidecarServer implements AutoCloseable {
     private final KvStore store;
     private final SidecarService service;
     private final HealthStatusManager health;
+    private final ConnectionCount connections;
 
     private SidecarServer(Server server, Scheduler scheduler, KvStore store, SidecarService service,
-                          HealthStatusManager health) {
+                          HealthStatusManager health, ConnectionCount connections) {
+        this.connections = connections;
         this.server = server;
         this.scheduler = scheduler;
         this.store = store;
@@ -105,7 +107,9 @@ public final class SidecarServer implements AutoCloseable {
         if (s.tlsCert() != null) {
             builder.sslContext(serverSslContext(s.tlsCert(), s.tlsKey()));
         }
+        ConnectionCount connections = new ConnectionCount();
         Server server = builder
+                .addTransportFilter(connections)
                 .addService(ServerInterceptors.intercept(service, auth))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), auth))
                 .maxInboundMessageSize(64 << 20)
@@ -120,7 +124,7 @@ public final class SidecarServer implements AutoCloseable {
         }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SidecarConventions.SERVICE_NAME, ServingStatus.SERVING);
-        return new SidecarServer(server, scheduler, store, service, health);
+        return new SidecarServer(server, scheduler, store, service, health, connections);
     }
 
     private static SslContext serverSslContext(Path cert, Path key) throws IOException {
@@ -135,6 +139,35 @@ public final class SidecarServer implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** Client connections open now (a connected client keeps one per sidecar, even between calls). */
+    public int openConnections() {
+        return connections.open.get();
+    }
+
+    /** When the last connection closed, in {@link System#nanoTime()}; the start time if none ever opened. */
+    public long lastConnectionClosedNanos() {
+        return connections.lastClosed;
+    }
+
+    /** Counts transports (client connections) as gRPC opens and closes them. */
+    private static final class ConnectionCount extends io.grpc.ServerTransportFilter {
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        volatile long lastClosed = System.nanoTime();
+
+        @Override
+        public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+            open.incrementAndGet();
+            return attributes;
+        }
+
+        @Override
+        public void transportTerminated(io.grpc.Attributes attributes) {
+            if (attributes != null && open.decrementAndGet() == 0) {
+                lastClosed = System.nanoTime();
+            }
+        }
     }
 
     /** The store's effective budget: {@code --kv-cache-mb}, capped by free device memory with the cuda model. */

@@ -39,11 +39,13 @@ import java.util.Set;
  * @param threads           the cpu backend threads of a spawned sidecar; 0: its default, one per physical core
  * @param sidecarTls        how to reach {@code sidecarAddress}: {@code off} (plaintext), {@code system} (TLS, the
  *                          JDK's certificate authorities) or a PEM file of the certificates to trust (TLS)
+ * @param shareSidecar      use the sidecar this user's other editors use (one model load for all; it is started if
+ *                          none runs, and exits 2 minutes after the last of them), instead of one sidecar per server
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
-                             int suffixTokens, String weights, int threads, String sidecarTls) {
+                             int suffixTokens, String weights, int threads, String sidecarTls, boolean shareSidecar) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -68,7 +70,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint", 0, "off");
+                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -110,7 +112,9 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sidecarTls: " + e.getMessage(), e);
         }
-        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th, tls);
+        boolean share = o.has("shareSidecar") ? bool(o, "shareSidecar") : shareSidecar;
+        return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th,
+                tls, share);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */
@@ -118,7 +122,8 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         return !modelDir.equals(other.modelDir) || !java.util.Objects.equals(sidecarAddress, other.sidecarAddress)
                 || !java.util.Objects.equals(sidecarTokenFile, other.sidecarTokenFile)
                 || !sidecarJar.equals(other.sidecarJar) || !backend.equals(other.backend) || !weights.equals(other.weights)
-                || threads != other.threads || !java.util.Objects.equals(sidecarTls, other.sidecarTls);
+                || threads != other.threads || !java.util.Objects.equals(sidecarTls, other.sidecarTls)
+                || shareSidecar != other.shareSidecar;
     }
 
     private static String blankToNull(String s) {

@@ -49,10 +49,17 @@ final class ServerProcess implements AutoCloseable {
     private final Future<Void> listening;
 
     ServerProcess(Path stderr) throws IOException {
+        this(stderr, java.util.Map.of());
+    }
+
+    /** A server process with {@code env} added to its environment (e.g. its own XDG_RUNTIME_DIR). */
+    ServerProcess(Path stderr, java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Dquicksilver.home=" + SampleWorkspace.REPO,
                 "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--stdio"));
-        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        process = pb.start();
         Launcher<LanguageServer> launcher = new LSPLauncher.Builder<LanguageServer>().setLocalService(new Client())
                 .setRemoteInterface(LanguageServer.class).setInput(process.getInputStream()).setOutput(process.getOutputStream())
                 .wrapMessages(consumer -> message -> {

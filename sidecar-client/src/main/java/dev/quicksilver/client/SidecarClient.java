@@ -31,12 +31,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -86,10 +90,29 @@ public final class SidecarClient implements AutoCloseable {
     private static final Duration STABLE_AFTER = Duration.ofMinutes(1);
     private static final int STDERR_LINES = 20;
 
-    private record Connection(ManagedChannel channel, Process process, String address, long startedNanos,
-                              Deque<String> stderrTail) {}
+    /**
+     * One live sidecar: the channel, and the process when there is one: {@code process} when this client
+     * started it as its own child, {@code shared} when it is the machine's shared sidecar (which this client
+     * neither owns nor stops).
+     */
+    private record Connection(ManagedChannel channel, Process process, ProcessHandle shared, String address,
+                              long startedNanos, Deque<String> stderrTail) {
+        boolean dead() {
+            return process != null ? !process.isAlive() : shared != null && !shared.isAlive();
+        }
+
+        String exit() {
+            return process != null && !process.isAlive() ? "exited with code " + process.exitValue() : "exited";
+        }
+
+        long pid() {
+            return process != null ? process.pid() : shared != null ? shared.pid() : -1;
+        }
+    }
 
     private final SpawnOptions spawn;  // null when connected to an address
+    private final SharedSidecars shared; // with spawn: find or start the machine's shared sidecar; else null
+    private final int idleExitSeconds;   // how long a shared sidecar outlives its last client
     private final String address;      // the address given to connect, else null
     private final String token;
     private final boolean contextAffinity; // connected mode: the pool's policy (false only in comparisons)
@@ -106,7 +129,14 @@ public final class SidecarClient implements AutoCloseable {
 
     private SidecarClient(SpawnOptions spawn, String address, String token, StateListener listener,
                           boolean contextAffinity, Transport transport) {
+        this(spawn, null, 0, address, token, listener, contextAffinity, transport);
+    }
+
+    private SidecarClient(SpawnOptions spawn, SharedSidecars shared, int idleExitSeconds, String address, String token,
+                          StateListener listener, boolean contextAffinity, Transport transport) {
         this.spawn = spawn;
+        this.shared = shared;
+        this.idleExitSeconds = idleExitSeconds;
         this.contextAffinity = contextAffinity;
         this.transport = transport;
         this.address = address;
@@ -133,6 +163,26 @@ public final class SidecarClient implements AutoCloseable {
 
     public static SidecarClient spawn(SpawnOptions options) {
         return spawn(options, StateListener.NONE);
+    }
+
+    /**
+     * Uses the sidecar this machine's clients share for these options, starting it if none runs (see
+     * {@link SharedSidecars}): many editors, one model load. The sidecar outlives this client and exits
+     * {@code idleExitSeconds} after its last client is gone; if it dies, every client finds or starts its
+     * successor, and only one is started. {@code options.token()} is ignored: the starter makes one and
+     * records it, mode 0600, in {@code directory} (null: {@code $XDG_RUNTIME_DIR/quicksilver} or
+     * {@code ~/.cache/quicksilver/run}).
+     */
+    public static SidecarClient share(SpawnOptions options, Path directory, int idleExitSeconds, StateListener listener) {
+        if (idleExitSeconds < 1) {
+            throw new IllegalArgumentException("idleExitSeconds must be at least 1, got " + idleExitSeconds);
+        }
+        SharedSidecars place = new SharedSidecars(directory != null ? directory : SharedSidecars.defaultDirectory(), options);
+        SidecarClient client = new SidecarClient(options, place, idleExitSeconds, null, null, listener, true,
+                Transport.PLAINTEXT);
+        client.report(SidecarState.STARTING, "finding or starting the shared sidecar (" + place.directory() + ")");
+        client.timer.execute(client::startOnce);
+        return client;
     }
 
     /**
@@ -197,9 +247,9 @@ public final class SidecarClient implements AutoCloseable {
         return current != null ? current.address() : null;
     }
 
-    /** The process id of the spawned sidecar now running, or -1 (not started yet, or connected mode). */
+    /** The process id of the spawned (or shared) sidecar now serving, or -1 (not started yet, or connected mode). */
     public synchronized long pid() {
-        return current != null && current.process() != null ? current.process().pid() : -1;
+        return current != null ? current.pid() : -1;
     }
 
     /**
@@ -334,18 +384,20 @@ public final class SidecarClient implements AutoCloseable {
         String description = status.getDescription() == null ? "" : status.getDescription();
         return switch (status.getCode()) {
             case UNAVAILABLE -> {
-                Process p = conn.process();
-                if (p != null) {
+                ProcessHandle h = conn.process() != null ? conn.process().toHandle() : conn.shared();
+                if (h != null) {
                     try {
-                        p.waitFor(500, TimeUnit.MILLISECONDS); // the exit may trail the broken socket by a moment
+                        h.onExit().get(500, TimeUnit.MILLISECONDS); // the exit may trail the broken socket by a moment
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // still alive: the connection broke for another reason
                     }
                 }
-                if (p != null && !p.isAlive()) {
+                if (h != null && conn.dead()) {
+                    String how = conn.process() != null ? "exit code " + conn.process().exitValue() : "pid " + conn.pid();
                     yield new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar process died during "
-                            + "this request (exit code " + p.exitValue() + "); it is being restarted, so retry the "
-                            + "request", t);
+                            + "this request (" + how + "); it is being restarted, so retry the request", t);
                 }
                 yield new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar at " + conn.address()
                         + " cannot be reached (" + description + "); check that it is running", t);
@@ -374,14 +426,14 @@ public final class SidecarClient implements AutoCloseable {
     private CompletableFuture<Connection> readyFuture() {
         Connection dead;
         synchronized (this) {
-            dead = current != null && current.process() != null && !current.process().isAlive() ? current : null;
+            dead = current != null && current.dead() ? current : null;
             if (dead == null) {
                 return ready;
             }
         }
         // The process is gone but its exit hook has not run yet: run it now, so this call waits for the
         // restart instead of going to a dead port.
-        processExited(dead, dead.process().exitValue());
+        processExited(dead, dead.exit());
         synchronized (this) {
             return ready;
         }
@@ -398,7 +450,7 @@ public final class SidecarClient implements AutoCloseable {
         }
         Connection conn = null;
         try {
-            conn = spawn != null ? launch() : dial();
+            conn = spawn == null ? dial() : shared != null ? attachOrLaunchShared() : launch();
             healthCheck(conn);
         } catch (RuntimeException e) {
             if (conn != null) {
@@ -422,12 +474,14 @@ public final class SidecarClient implements AutoCloseable {
         }
         final Connection c = conn;
         if (c.process() != null) {
-            c.process().onExit().thenAccept(p -> processExited(c, p.exitValue()));
+            c.process().onExit().thenAccept(p -> processExited(c, c.exit()));
+        } else if (c.shared() != null) {
+            c.shared().onExit().thenAccept(h -> processExited(c, c.exit()));
         } else {
             watchChannel(c, c.channel().getState(false));
         }
         listener.stateChanged(SidecarState.READY, "the sidecar is serving at " + c.address()
-                + (c.process() != null ? " (pid " + c.process().pid() + ")" : ""));
+                + (c.pid() >= 0 ? " (pid " + c.pid() + (c.shared() != null ? ", shared" : "") + ")" : ""));
         toComplete.complete(c);
     }
 
@@ -466,7 +520,7 @@ public final class SidecarClient implements AutoCloseable {
     }
 
     /** The exit hook of a spawned process: restart unless we are closing or it was replaced already. */
-    private void processExited(Connection conn, int exitCode) {
+    private void processExited(Connection conn, String exit) {
         Duration lived = Duration.ofNanos(System.nanoTime() - conn.startedNanos());
         int failures;
         synchronized (this) {
@@ -481,8 +535,7 @@ public final class SidecarClient implements AutoCloseable {
         }
         conn.channel().shutdownNow();
         if (failures > spawn.maxRestarts()) {
-            String reason = "the sidecar exited with code " + exitCode + " " + failures
-                    + " times in a row; giving up (" + lastError(conn) + ")";
+            String reason = "the sidecar " + exit + ", " + failures + " times in a row; giving up (" + lastError(conn) + ")";
             CompletableFuture<Connection> toFail;
             synchronized (this) {
                 state = SidecarState.FAILED;
@@ -493,8 +546,8 @@ public final class SidecarClient implements AutoCloseable {
             return;
         }
         Duration wait = backoff(failures);
-        listener.stateChanged(SidecarState.RESTARTING, "the sidecar exited with code " + exitCode
-                + "; restarting it in " + wait.toMillis() + " ms");
+        listener.stateChanged(SidecarState.RESTARTING, "the sidecar " + exit + "; restarting it in "
+                + wait.toMillis() + " ms");
         timer.schedule(this::startOnce, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -529,15 +582,20 @@ public final class SidecarClient implements AutoCloseable {
         listener.stateChanged(s, reason);
     }
 
-    private Connection launch() {
-        List<String> command = spawn.command(ProcessHandle.current().pid());
+    /** A sidecar's command with its environment: offline tokenizers, its home, the token (never on the command line). */
+    private ProcessBuilder processBuilder(List<String> command, String sidecarToken) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("RUST_FLAVOR", "cpu");
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().put("QUICKSILVER_HOME", spawn.quicksilverHome().toString());
         pb.environment().putAll(spawn.environment());
-        pb.environment().put(SidecarConventions.TOKEN_ENV, token);
+        pb.environment().put(SidecarConventions.TOKEN_ENV, sidecarToken);
         pb.directory(spawn.quicksilverHome().toFile());
+        return pb;
+    }
+
+    private Connection launch() {
+        ProcessBuilder pb = processBuilder(spawn.command(ProcessHandle.current().pid()), token);
         Process process;
         try {
             process = pb.start();
@@ -566,7 +624,7 @@ public final class SidecarClient implements AutoCloseable {
             }
         });
         process.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException("exited")));
-        Connection probe = new Connection(null, process, "pid " + process.pid(), started, stderrTail);
+        Connection probe = new Connection(null, process, null, "pid " + process.pid(), started, stderrTail);
         int p;
         try {
             p = port.get(spawn.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -584,8 +642,115 @@ public final class SidecarClient implements AutoCloseable {
             throw new SidecarException(SidecarException.Kind.CANCELLED, "interrupted while starting the sidecar");
         }
         String addr = "127.0.0.1:" + p;
-        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p).usePlaintext()), process, addr, started,
+        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p).usePlaintext(), token), process, null,
+                addr, started,
                 stderrTail);
+    }
+
+    /** Shared mode: attach to the recorded sidecar if it answers, else start one and record it; under the lock. */
+    private Connection attachOrLaunchShared() {
+        return shared.locked(() -> {
+            Optional<SharedSidecars.Entry> entry = shared.read();
+            if (entry.isPresent()) {
+                Optional<ProcessHandle> alive = ProcessHandle.of(entry.get().pid()).filter(ProcessHandle::isAlive);
+                if (alive.isPresent()) {
+                    String addr = "127.0.0.1:" + entry.get().port();
+                    Connection c = new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", entry.get().port())
+                            .usePlaintext(), entry.get().token()), null, alive.get(), addr, System.nanoTime(), new ArrayDeque<>());
+                    try {
+                        healthCheck(c, 5_000);
+                        LOG.info("attached to the shared sidecar at {} (pid {})", addr, alive.get().pid());
+                        return c;
+                    } catch (SidecarException e) {
+                        c.channel().shutdownNow();
+                        LOG.info("the recorded shared sidecar (pid {}) does not answer ({}); starting another",
+                                entry.get().pid(), e.getMessage());
+                    }
+                }
+            }
+            return launchShared();
+        });
+    }
+
+    /**
+     * Starts the shared sidecar: not this client's child in spirit (no --parent-pid, its output to the shared
+     * log rather than pipes that would break when this process exits), then records it.
+     */
+    private Connection launchShared() {
+        String sharedToken = newToken();
+        Path log = shared.log();
+        ProcessBuilder pb = processBuilder(spawn.sharedCommand(idleExitSeconds), sharedToken);
+        long offset;
+        Process process;
+        try {
+            if (Files.isRegularFile(log) && Files.size(log) > (8L << 20)) {
+                Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            offset = Files.isRegularFile(log) ? Files.size(log) : 0;
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = pb.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "cannot start the shared sidecar ("
+                    + e.getMessage() + "); check SpawnOptions and " + log);
+        }
+        long started = System.nanoTime();
+        Deque<String> tail = new ArrayDeque<>();
+        long deadline = started + spawn.startTimeout().toNanos();
+        int port = -1;
+        while (port < 0) {
+            for (String line : readFrom(log, offset)) {
+                OptionalInt p = SidecarConventions.parseHandshake(line);
+                if (p.isPresent()) {
+                    port = p.getAsInt();
+                    break;
+                }
+                tail.addLast(line);
+                if (tail.size() > STDERR_LINES) {
+                    tail.removeFirst();
+                }
+            }
+            if (port >= 0) {
+                break;
+            }
+            Connection probe = new Connection(null, process, null, "pid " + process.pid(), started, tail);
+            if (!process.isAlive()) {
+                throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the shared sidecar exited with code "
+                        + process.exitValue() + " before it was ready: " + lastError(probe) + " (log: " + log + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the shared sidecar printed no handshake "
+                        + "within " + spawn.startTimeout().toSeconds() + " s (" + lastError(probe) + "; log: " + log + ")");
+            }
+            tail.clear();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new SidecarException(SidecarException.Kind.CANCELLED, "interrupted while starting the sidecar");
+            }
+        }
+        shared.write(new SharedSidecars.Entry(process.pid(), port, sharedToken));
+        LOG.info("started the shared sidecar at 127.0.0.1:{} (pid {}, log {})", port, process.pid(), log);
+        return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext(), sharedToken),
+                null, process.toHandle(), "127.0.0.1:" + port, started, tail);
+    }
+
+    /** The lines of {@code file} after byte {@code offset} (none if it is not there yet). */
+    private static List<String> readFrom(Path file, long offset) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            if (f.length() <= offset) {
+                return List.of();
+            }
+            byte[] bytes = new byte[(int) Math.min(f.length() - offset, 1 << 20)];
+            f.seek(offset);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private Connection dial() {
@@ -597,13 +762,16 @@ public final class SidecarClient implements AutoCloseable {
         } else {
             builder.usePlaintext();
         }
-        return new Connection(channel(builder), null, address, System.nanoTime(), new ArrayDeque<>());
+        return new Connection(channel(builder, token), null, null, address, System.nanoTime(), new ArrayDeque<>());
     }
 
-    private ManagedChannel channel(NettyChannelBuilder builder) {
+    private static ManagedChannel channel(NettyChannelBuilder builder, String token) {
         Metadata headers = new Metadata();
         headers.put(SidecarConventions.TOKEN_HEADER, token);
+        // No idle mode (gRPC's default closes a connection after 30 idle minutes): an editor waits between
+        // bursts of typing, and a shared sidecar counts open connections to know when it is no longer used.
         return builder
+                .idleTimeout(31, TimeUnit.DAYS)
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .maxInboundMessageSize(64 << 20)
                 .build();
@@ -624,7 +792,10 @@ public final class SidecarClient implements AutoCloseable {
     }
 
     private void healthCheck(Connection conn) {
-        long timeout = spawn != null ? spawn.startTimeout().toMillis() : 10_000;
+        healthCheck(conn, spawn != null ? spawn.startTimeout().toMillis() : 10_000);
+    }
+
+    private void healthCheck(Connection conn, long timeout) {
         try {
             HealthCheckResponse r = HealthGrpc.newBlockingStub(conn.channel())
                     .withWaitForReady()

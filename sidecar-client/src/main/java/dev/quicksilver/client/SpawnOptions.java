@@ -71,8 +71,39 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
         return new Builder();
     }
 
-    /** The command line of the child process ({@code token} travels in the environment, never here). */
+    /** The command line of a private child, which exits with its parent ({@code token} travels in the environment). */
     List<String> command(long parentPid) {
+        return command(List.of("--parent-pid=" + parentPid));
+    }
+
+    /** The command line of a sidecar shared by this machine's clients: it ends once idle, not with its starter. */
+    List<String> sharedCommand(int idleExitSeconds) {
+        return command(List.of("--idle-exit-seconds=" + idleExitSeconds));
+    }
+
+    /**
+     * What makes two sidecars interchangeable: the same program (the jar and its build time, or the class
+     * path), JVM, options and environment. Clients whose options have the same identity share a sidecar.
+     */
+    String identity() {
+        String program;
+        if (sidecarJar != null) {
+            long built;
+            try {
+                built = Files.getLastModifiedTime(sidecarJar).toMillis();
+            } catch (java.io.IOException e) {
+                built = -1;
+            }
+            program = sidecarJar.toAbsolutePath() + "@" + built;
+        } else {
+            program = classpath + "!" + mainClass;
+        }
+        return String.join("\u0000", java.toString(), program, quicksilverHome.toAbsolutePath().toString(),
+                String.join("\u0001", sidecarArgs), String.join("\u0001", jvmArgs),
+                new java.util.TreeMap<>(environment).toString());
+    }
+
+    private List<String> command(List<String> lifetimeArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(REQUIRED_JVM_FLAGS);
@@ -87,7 +118,7 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
         }
         cmd.add("serve");
         cmd.add("--port=0");
-        cmd.add("--parent-pid=" + parentPid);
+        cmd.addAll(lifetimeArgs);
         cmd.addAll(sidecarArgs);
         return cmd;
     }

@@ -40,6 +40,9 @@ public final class SidecarModelService implements ModelService {
     private final String where;
     private final AtomicLong ids = new AtomicLong();
 
+    /** How long a shared sidecar waits after its last editor left: long enough for a quick editor restart. */
+    static final int SHARED_IDLE_EXIT_SECONDS = 120;
+
     private SidecarModelService(SidecarClient client, ServerSettings settings, String where) {
         this.client = client;
         this.settings = settings;
@@ -66,6 +69,10 @@ public final class SidecarModelService implements ModelService {
                 .quicksilverHome(ServerSettings.home())
                 .sidecarArgs(args.toArray(String[]::new))
                 .build();
+        if (s.shareSidecar()) {
+            return new SidecarModelService(SidecarClient.share(options, null, SHARED_IDLE_EXIT_SECONDS, listener), s,
+                    "shared local sidecar (" + s.modelDir().getFileName() + ", backend " + s.backend() + ", " + s.weights() + " weights)");
+        }
         return new SidecarModelService(SidecarClient.spawn(options, listener), s, "local sidecar (" + s.modelDir().getFileName()
                 + ", backend " + s.backend() + ", " + s.weights() + " weights"
                 + (s.threads() > 0 ? ", " + s.threads() + " cpu thread" + (s.threads() == 1 ? "" : "s") : "") + ")");
