@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --sidecar} and {@code --sidecar-token-file} of the headless commands: a CI job can use a running
- * sidecar, or a team's pool of them, instead of spawning one with the embedded model on its own CPU.
+ * {@code --sidecar}, {@code --sidecar-token-file}, {@code --sidecar-tls} and {@code --share-sidecar} of the
+ * headless commands: a CI job can use a running sidecar or a team's pool of them instead of spawning one with
+ * the embedded model on its own CPU, or share one across its commands so that only the first loads the model.
  */
 public final class SidecarMixin {
 
@@ -21,6 +22,10 @@ public final class SidecarMixin {
             description = "File holding the token of the --sidecar address (default: $QUICKSILVER_SIDECAR_TOKEN).")
     Path tokenFile;
 
+    @Option(names = "--share-sidecar",
+            description = "Use (or start) the sidecar this user's editors and commands share: a later command within two minutes finds the model loaded.")
+    boolean share;
+
     @Option(names = "--sidecar-tls", paramLabel = "off|system|FILE",
             description = "Reach --sidecar over TLS, trusting the JDK's certificate authorities (system) or the certificates in a PEM FILE (default: off).")
     String tls;
@@ -30,6 +35,13 @@ public final class SidecarMixin {
      * token file fails here, before any server starts, with the option's name.
      */
     JsonObject addTo(JsonObject settings) {
+        if (share) {
+            if (address != null) {
+                throw new IllegalArgumentException("--share-sidecar and --sidecar exclude each other: the first uses this "
+                        + "machine's shared sidecar, the second a running one at an address");
+            }
+            settings.addProperty("shareSidecar", true);
+        }
         if (address == null) {
             if (tokenFile != null || tls != null) {
                 throw new IllegalArgumentException((tokenFile != null ? "--sidecar-token-file" : "--sidecar-tls")
