@@ -1,6 +1,7 @@
 package dev.quicksilver.client;
 
 import dev.quicksilver.client.pool.AffinityKey;
+import dev.quicksilver.client.pool.ContextAffinityLoadBalancer;
 import dev.quicksilver.client.pool.ContextAffinityLoadBalancerProvider;
 import dev.quicksilver.client.pool.PoolTarget;
 import dev.quicksilver.protocol.SidecarConventions;
@@ -572,6 +573,17 @@ public final class SidecarClient implements AutoCloseable {
         });
     }
 
+    /** A replica of the pool lost or back: the pool as a whole is still READY, so the state stays; the reason is news. */
+    private void poolEvent(String reason) {
+        synchronized (this) {
+            if (closed || state != SidecarState.READY) {
+                return;
+            }
+        }
+        LOG.warn("{}", reason);
+        listener.stateChanged(SidecarState.READY, reason);
+    }
+
     private void report(SidecarState s, String reason) {
         synchronized (this) {
             if (closed && s != SidecarState.CLOSED) {
@@ -756,7 +768,8 @@ public final class SidecarClient implements AutoCloseable {
     private Connection dial() {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(PoolTarget.toTarget(address))
                 .defaultLoadBalancingPolicy(contextAffinity ? ContextAffinityLoadBalancerProvider.POLICY_NAME : "round_robin")
-                .disableServiceConfigLookUp();
+                .disableServiceConfigLookUp()
+                .setNameResolverArg(ContextAffinityLoadBalancer.POOL_EVENTS, this::poolEvent);
         if (transport.tls()) {
             builder.useTransportSecurity().sslContext(clientSslContext(transport));
         } else {

@@ -98,6 +98,7 @@ class SidecarPoolTest {
 
         // Kill b (kill -9): its contexts move to a; the pool stays READY.
         long bPid = b.pid();
+        String bAddress = b.address();
         ProcessHandle.of(bPid).orElseThrow().destroyForcibly();
         ProcessHandle.of(bPid).ifPresent(p -> p.onExit().join());
         long aBefore = completed(a);
@@ -117,6 +118,8 @@ class SidecarPoolTest {
         assertTrue(failures <= 1, failures + " calls failed after b died; at most the first should");
         assertEquals(aBefore + ofB.size(), completed(a), "b's contexts are served by a");
         assertEquals(SidecarState.READY, pool.state(), "the pool is READY while one replica is: " + states);
+        assertTrue(states.stream().anyMatch(s -> s.startsWith("READY: " + bAddress + " of the sidecar pool cannot be reached")),
+                "the loss of one replica is reported: " + states);
     }
 
     @Test

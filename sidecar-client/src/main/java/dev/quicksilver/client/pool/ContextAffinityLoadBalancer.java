@@ -39,10 +39,19 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
 
     static final int POINTS_PER_ENDPOINT = 100;
 
+    /**
+     * Channel argument ({@code setNameResolverArg}): told, in a sentence, when a replica of a pool of two or more
+     * becomes unreachable or comes back, which the channel's own state (READY while any replica is) hides.
+     */
+    public static final io.grpc.NameResolver.Args.Key<java.util.function.Consumer<String>> POOL_EVENTS =
+            io.grpc.NameResolver.Args.Key.create("quicksilver.pool-events");
+
     private static final class Endpoint {
         final String name;
         final Subchannel subchannel;
         ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
+        boolean wasReady;     // has been READY at least once
+        boolean reportedDown; // its loss was reported and its return not yet
 
         Endpoint(String name, Subchannel subchannel) {
             this.name = name;
@@ -107,6 +116,7 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
             return; // removed since
         }
         endpoint.state = state;
+        reportChange(endpoint);
         if (state.getState() == ConnectivityState.IDLE) {
             endpoint.subchannel.requestConnection();
         }
@@ -114,6 +124,26 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
             helper.refreshNameResolution(); // a replica moved or went away: the resolver may know
         }
         publish();
+    }
+
+    /** A replica lost (after it had served) or back, to the pool's listener, if it has one and other replicas. */
+    private void reportChange(Endpoint e) {
+        java.util.function.Consumer<String> events = helper.getNameResolverArgs() == null ? null
+                : helper.getNameResolverArgs().getArg(POOL_EVENTS);
+        ConnectivityState now = e.state.getState();
+        if (now == ConnectivityState.READY) {
+            if (e.reportedDown && events != null) {
+                events.accept(e.name + " of the sidecar pool is back; its requests return to it");
+            }
+            e.wasReady = true;
+            e.reportedDown = false;
+        } else if (now == ConnectivityState.TRANSIENT_FAILURE && e.wasReady && !e.reportedDown && endpoints.size() > 1) {
+            e.reportedDown = true;
+            if (events != null) {
+                events.accept(e.name + " of the sidecar pool cannot be reached (" + describe(e.state.getStatus())
+                        + "); its requests go to the other sidecars until it is back");
+            }
+        }
     }
 
     @Override
