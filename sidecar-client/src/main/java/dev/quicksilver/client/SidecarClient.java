@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * UNAVAILABLE and a sentence that says so; the client never retries them itself, because only the caller
  * knows whether the request still matters (an edit may have made it obsolete).
  *
+ * <p><b>Shared.</b> Made with {@link #share}, the client does not own its sidecar: it finds the one this
+ * machine's clients share, or starts it (see {@code SharedSidecars} for the lock and the record), and on
+ * {@link #close} leaves it running for the others; the sidecar exits by itself once idle. Its death is seen
+ * through its {@link ProcessHandle} (it may be another client's child) and handled like a child's: restart
+ * with backoff, where "restart" means finding or starting the successor.
+ *
  * <p><b>Pools.</b> In connected mode the address may name several sidecars. The one channel then holds a
  * connection to each, balanced by {@code ContextAffinityLoadBalancer}: every denoise call carries its
  * context's affinity key, so calls that share a context prefix go to the replica that has it cached, and a
@@ -655,8 +661,7 @@ public final class SidecarClient implements AutoCloseable {
         }
         String addr = "127.0.0.1:" + p;
         return new Connection(channel(NettyChannelBuilder.forAddress("127.0.0.1", p).usePlaintext(), token), process, null,
-                addr, started,
-                stderrTail);
+                addr, started, stderrTail);
     }
 
     /** Shared mode: attach to the recorded sidecar if it answers, else start one and record it; under the lock. */
