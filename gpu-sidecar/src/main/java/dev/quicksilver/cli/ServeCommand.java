@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -160,7 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
                     return;
                 }
                 long idle = System.nanoTime() - server.lastConnectionClosedNanos();
-                if (server.openConnections() == 0 && idle >= java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds)) {
+                if (server.openConnections() == 0 && idle >= TimeUnit.SECONDS.toNanos(seconds)) {
                     LOG.info("no client has been connected for {} s; exiting", seconds);
                     System.exit(0);
                 }

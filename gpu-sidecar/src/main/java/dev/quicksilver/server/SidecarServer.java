@@ -7,26 +7,29 @@ import dev.quicksilver.protocol.v1.InfoResponse;
 import dev.quicksilver.store.KvStore;
 import dev.quicksilver.store.StoreContextCache;
 import dev.quicksilver.transformer.KvMemory;
+import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
-import java.nio.file.Path;
-import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,18 +155,18 @@ public final class SidecarServer implements AutoCloseable {
     }
 
     /** Counts transports (client connections) as gRPC opens and closes them. */
-    private static final class ConnectionCount extends io.grpc.ServerTransportFilter {
-        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private static final class ConnectionCount extends ServerTransportFilter {
+        final AtomicInteger open = new AtomicInteger();
         volatile long lastClosed = System.nanoTime();
 
         @Override
-        public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+        public Attributes transportReady(Attributes attributes) {
             open.incrementAndGet();
             return attributes;
         }
 
         @Override
-        public void transportTerminated(io.grpc.Attributes attributes) {
+        public void transportTerminated(Attributes attributes) {
             if (attributes != null && open.decrementAndGet() == 0) {
                 lastClosed = System.nanoTime();
             }

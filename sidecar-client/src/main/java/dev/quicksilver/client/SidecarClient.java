@@ -45,9 +45,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -234,10 +236,10 @@ public final class SidecarClient implements AutoCloseable {
     public void awaitReady(Duration timeout) {
         try {
             readyFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new SidecarException(SidecarException.Kind.UNAVAILABLE,
                     "the sidecar was not ready within " + timeout.toSeconds() + " s; see its log for why it is slow");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw asSidecarException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -397,7 +399,7 @@ public final class SidecarClient implements AutoCloseable {
                         h.onExit().get(500, TimeUnit.MILLISECONDS); // the exit may trail the broken socket by a moment
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         // still alive: the connection broke for another reason
                     }
                 }
@@ -646,11 +648,11 @@ public final class SidecarClient implements AutoCloseable {
         int p;
         try {
             p = port.get(spawn.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             process.destroyForcibly();
             throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar printed no handshake within "
                     + spawn.startTimeout().toSeconds() + " s (" + lastError(probe) + ")");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             waitQuietly(process);
             throw new SidecarException(SidecarException.Kind.UNAVAILABLE, "the sidecar exited with code "
                     + process.exitValue() + " before it was ready: " + lastError(probe));

@@ -6,13 +6,17 @@ import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.LoadBalancer;
+import io.grpc.NameResolver;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A gRPC load-balancing policy for a pool of sidecars: a request that carries the affinity header
@@ -43,8 +47,8 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
      * Channel argument ({@code setNameResolverArg}): told, in a sentence, when a replica of a pool of two or more
      * becomes unreachable or comes back, which the channel's own state (READY while any replica is) hides.
      */
-    public static final io.grpc.NameResolver.Args.Key<java.util.function.Consumer<String>> POOL_EVENTS =
-            io.grpc.NameResolver.Args.Key.create("quicksilver.pool-events");
+    public static final NameResolver.Args.Key<Consumer<String>> POOL_EVENTS =
+            NameResolver.Args.Key.create("quicksilver.pool-events");
 
     private static final class Endpoint {
         final String name;
@@ -128,7 +132,7 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
 
     /** A replica lost (after it had served) or back, to the pool's listener, if it has one and other replicas. */
     private void reportChange(Endpoint e) {
-        java.util.function.Consumer<String> events = helper.getNameResolverArgs() == null ? null
+        Consumer<String> events = helper.getNameResolverArgs() == null ? null
                 : helper.getNameResolverArgs().getArg(POOL_EVENTS);
         ConnectivityState now = e.state.getState();
         if (now == ConnectivityState.READY) {
@@ -220,8 +224,8 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
     /** {@code host:port} of each address of a group, for names and messages. */
     private static String addressesOf(EquivalentAddressGroup group) {
         List<String> parts = new ArrayList<>();
-        for (java.net.SocketAddress a : group.getAddresses()) {
-            parts.add(a instanceof java.net.InetSocketAddress i ? i.getHostString() + ":" + i.getPort() : a.toString());
+        for (SocketAddress a : group.getAddresses()) {
+            parts.add(a instanceof InetSocketAddress i ? i.getHostString() + ":" + i.getPort() : a.toString());
         }
         return String.join(",", parts);
     }
