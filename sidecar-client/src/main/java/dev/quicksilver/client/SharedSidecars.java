@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,6 +49,7 @@ final class SharedSidecars {
     private static final ConcurrentHashMap<Path, Object> JVM_MONITORS = new ConcurrentHashMap<>();
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Path directory;
     private final String key;
@@ -109,7 +111,8 @@ final class SharedSidecars {
     void write(Entry entry) {
         Path file = directory.resolve(key + ".properties");
         try {
-            Path tmp = Files.createTempFile(directory, key, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            Path tmp = POSIX ? Files.createTempFile(directory, key, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+                    : Files.createTempFile(directory, key, ".tmp"); // the user's profile folder guards it there
             Properties p = new Properties();
             p.setProperty("pid", Long.toString(entry.pid()));
             p.setProperty("port", Integer.toString(entry.port()));
@@ -126,11 +129,12 @@ final class SharedSidecars {
     /** The folder exists, belongs to this user and admits no one else (the records hold tokens). */
     private void prepareDirectory() {
         try {
+            if (!POSIX) {
+                Files.createDirectories(directory);
+                return;
+            }
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
             PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
-            if (view == null) {
-                return; // not a POSIX file system: nothing more to check
-            }
             var attributes = view.readAttributes();
             String me = System.getProperty("user.name");
             if (!attributes.owner().getName().equals(me)) {
