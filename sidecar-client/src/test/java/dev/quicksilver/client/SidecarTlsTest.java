@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quicksilver.client.pool.AffinityKey;
+import dev.quicksilver.client.pool.ContextAffinityLoadBalancer;
+import dev.quicksilver.client.pool.HashRing;
 import dev.quicksilver.protocol.SidecarConventions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -73,6 +76,54 @@ class SidecarTlsTest {
             assertEquals(1, r.canvases().size());
             assertTrue(c.info().get(10, TimeUnit.SECONDS).getScheduler().getCompletedRequests() >= 1);
         }
+    }
+
+    /** A pool of two TLS replicas whose certificates name only their own entry: each is checked against it. */
+    @Test
+    void aTlsPoolChecksEachReplicaAgainstItsOwnName() throws Exception {
+        Process byName = serve("--tls-cert=" + TLS.resolve("localhost-only.pem"), "--tls-key=" + TLS.resolve("localhost-only.key"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process byIp = serve("--tls-cert=" + TLS.resolve("ip-only.pem"), "--tls-key=" + TLS.resolve("ip-only.key"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String nameEntry = "localhost:" + handshakePort(byName);
+            String ipEntry = "127.0.0.1:" + handshakePort(byIp);
+            Transport tls = Transport.parse(TLS.resolve("ca.pem").toString());
+            // One context owned by each replica on the pool's ring.
+            HashRing ring = HashRing.of(List.of(nameEntry, ipEntry), ContextAffinityLoadBalancer.POINTS_PER_ENDPOINT);
+            java.util.Map<String, DenoiseRequestSpec> byOwner = new java.util.HashMap<>();
+            for (int i = 0; byOwner.size() < 2; i++) {
+                DenoiseRequestSpec r = DenoiseRequestSpec.infill("int x = ", 2, ";").withContext("C" + i + ".java", "class C" + i + " {}");
+                byOwner.putIfAbsent(ring.owner(AffinityKey.of(r.request())), r);
+            }
+            try (SidecarClient c = SidecarClient.connect(nameEntry + "," + ipEntry, TOKEN, tls, StateListener.NONE)) {
+                c.awaitReady(Duration.ofSeconds(30));
+                for (DenoiseRequestSpec r : byOwner.values()) {
+                    c.denoise(r).get(60, TimeUnit.SECONDS);
+                }
+            }
+            for (String entry : List.of(nameEntry, ipEntry)) {
+                try (SidecarClient direct = SidecarClient.connect(entry, TOKEN, tls, StateListener.NONE)) {
+                    direct.awaitReady(Duration.ofSeconds(30));
+                    assertEquals(1, direct.info().get(10, TimeUnit.SECONDS).getScheduler().getCompletedRequests(),
+                            entry + " served its context over TLS, checked against its own name");
+                }
+            }
+        } finally {
+            byName.destroy();
+            byIp.destroy();
+        }
+    }
+
+    static int handshakePort(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = r.readLine()) != null; ) {
+            OptionalInt port = SidecarConventions.parseHandshake(line);
+            if (port.isPresent()) {
+                return port.getAsInt();
+            }
+        }
+        throw new IllegalStateException("a TLS sidecar exited before its handshake (exit " + p.waitFor() + ")");
     }
 
     @Test

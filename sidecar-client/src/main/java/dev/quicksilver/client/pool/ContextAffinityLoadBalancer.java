@@ -41,7 +41,8 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
     /** Name attribute of an address group: its place on the ring (the configured {@code host:port}). */
     public static final Attributes.Key<String> ENDPOINT_NAME = Attributes.Key.create("quicksilver.endpoint-name");
 
-    static final int POINTS_PER_ENDPOINT = 100;
+    /** Points per replica on the ring (public so that tests can predict where a key goes). */
+    public static final int POINTS_PER_ENDPOINT = 100;
 
     /**
      * Channel argument ({@code setNameResolverArg}): told, in a sentence, when a replica of a pool of two or more

@@ -99,8 +99,10 @@ public final class PoolNameResolverProvider extends NameResolverProvider {
                     if (a.isUnresolved()) {
                         unresolved.add(e.authority());
                     } else {
+                        // Each replica is checked (TLS) and addressed under its own name, not the first entry's.
                         groups.add(new EquivalentAddressGroup(a, Attributes.newBuilder()
-                                .set(ContextAffinityLoadBalancer.ENDPOINT_NAME, e.authority()).build()));
+                                .set(ContextAffinityLoadBalancer.ENDPOINT_NAME, e.authority())
+                                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, e.authority()).build()));
                     }
                 }
                 args.getSynchronizationContext().execute(() -> {
