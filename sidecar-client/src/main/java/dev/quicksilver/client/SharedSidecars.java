@@ -93,7 +93,26 @@ final class SharedSidecars {
 
     /** The record, if there is a readable one. */
     Optional<Entry> read() {
-        Path file = directory.resolve(key + ".properties");
+        return readRecord(directory.resolve(key + ".properties"));
+    }
+
+    /** Every readable record in {@code directory} (the default one when null), by record file. */
+    static java.util.Map<Path, Entry> all(Path directory) {
+        Path dir = directory != null ? directory : defaultDirectory();
+        java.util.Map<Path, Entry> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".properties"))
+                    .forEach(f -> readRecord(f).ifPresent(e -> out.put(f, e)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static Optional<Entry> readRecord(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }

@@ -194,6 +194,21 @@ public final class SidecarClient implements AutoCloseable {
         return client;
     }
 
+    /** A shared sidecar as its record says: where it listens, its token, whether its process is alive, its log. */
+    public record SharedSidecar(Path record, long pid, String address, String token, boolean alive, Path log) {}
+
+    /** The shared sidecars recorded in {@code directory} (null: the default one), live or left behind. */
+    public static List<SharedSidecar> sharedSidecars(Path directory) {
+        List<SharedSidecar> out = new java.util.ArrayList<>();
+        SharedSidecars.all(directory).forEach((file, e) -> {
+            String name = file.getFileName().toString();
+            out.add(new SharedSidecar(file, e.pid(), "127.0.0.1:" + e.port(), e.token(),
+                    ProcessHandle.of(e.pid()).map(ProcessHandle::isAlive).orElse(false),
+                    file.resolveSibling(name.substring(0, name.length() - ".properties".length()) + ".log")));
+        });
+        return out;
+    }
+
     /**
      * Uses sidecars that are already running (shared on this machine, or remote): {@code host:port}, or a
      * pool as {@code host1:port1,host2:port2,...} (or a name that resolves to several addresses), where each

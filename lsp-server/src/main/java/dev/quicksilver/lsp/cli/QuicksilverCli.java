@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quicksilver", mixinStandardHelpOptions = true, version = "quicksilver 0.1.0",
         description = "Quicksilver language server and its headless mode.",
-        subcommands = {ServeCommand.class, CompleteCommand.class, RefactorCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, CompleteCommand.class, RefactorCommand.class, DemoCommand.class, BenchCommand.class,
+                StatusCommand.class})
 public final class QuicksilverCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

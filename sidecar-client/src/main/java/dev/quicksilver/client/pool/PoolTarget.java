@@ -56,6 +56,18 @@ public final class PoolTarget {
         return SCHEME + ":///" + String.join(",", encoded);
     }
 
+    /**
+     * The {@code host:port} entries of an address list, each to be asked on its own; an address with a scheme
+     * ({@code dns:///...}) is one entry.
+     */
+    public static List<String> entries(String address) {
+        String a = address == null ? "" : address.strip();
+        if (SCHEME_PREFIX.matcher(a).matches()) {
+            return List.of(a);
+        }
+        return parseList(a).stream().map(Entry::authority).toList();
+    }
+
     /** Checks an address setting without building anything; the same messages as {@link #toTarget}. */
     public static void validate(String address) {
         toTarget(address);
