@@ -98,6 +98,7 @@ public final class SidecarClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SidecarClient.class);
     private static final Duration STABLE_AFTER = Duration.ofMinutes(1);
     private static final int STDERR_LINES = 20;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /**
      * One live sidecar: the channel, and the process when there is one: {@code process} when this client
@@ -713,7 +714,14 @@ public final class SidecarClient implements AutoCloseable {
     private Connection launchShared() {
         String sharedToken = newToken();
         Path log = shared.log();
-        ProcessBuilder pb = processBuilder(spawn.sharedCommand(idleExitSeconds), sharedToken);
+        // In a session of its own where setsid(1) exists: closing the terminal of the editor that started it
+        // (SIGHUP to that session's processes) must not end the sidecar its other editors use. A child of the
+        // JVM is no process-group leader, so setsid execs in place and the pid stays the sidecar's.
+        List<String> command = new java.util.ArrayList<>(spawn.sharedCommand(idleExitSeconds));
+        if (Files.isExecutable(SETSID)) {
+            command.addFirst(SETSID.toString());
+        }
+        ProcessBuilder pb = processBuilder(command, sharedToken);
         long offset;
         Process process;
         try {

@@ -76,6 +76,10 @@ class SidecarShareTest {
                     "the record holds the token: owner only");
         }
         assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(runtime));
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            assertNotEquals(sessionOf(ProcessHandle.current().pid()), sessionOf(pid),
+                    "the shared sidecar has a session of its own: a hang-up of its starter's terminal does not reach it");
+        }
 
         // The clients close one by one; the sidecar serves the others, whoever started it.
         for (int i = 0; i < clients.size(); i++) {
@@ -93,6 +97,13 @@ class SidecarShareTest {
         long next = servingPid(later);
         assertNotEquals(pid, next);
         complete(later);
+    }
+
+    /** Field 6 of /proc/PID/stat: the session id (after the command name, which may hold spaces). */
+    static long sessionOf(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[3]);
     }
 
     @Test
