@@ -1,5 +1,6 @@
 // The status bar item: client state, then the backend and sidecar state the server reports in its log lines
-// ("model: local sidecar (quicksilver-coder-mini, backend auto)", "sidecar ready: ...", "sidecar closed: ...").
+// ("model: local sidecar (quicksilver-coder-mini, backend auto)", "sidecar ready: ...", "sidecar closed: ...",
+// "sidecar ready: gpu2:7420 of the sidecar pool cannot be reached ...").
 import * as vscode from "vscode";
 
 export class StatusItem implements vscode.Disposable {
@@ -31,6 +32,8 @@ export class StatusItem implements vscode.Disposable {
     if (model) this.backend = `${model[2]} · ${model[3]}`;
     const sidecar = /^sidecar (\w+)/.exec(message);
     if (sidecar) this.sidecar = sidecar[1];
+    // A pool stays ready while any replica answers; the server's log says when one is lost or back.
+    if (/of the sidecar pool cannot be reached/.test(message)) this.sidecar = "ready, a pool replica lost";
     const backendLine = /backend[: ]+(cuda|cpu|reference)\b/.exec(message);
     if (backendLine && this.backend) this.backend = this.backend.replace(/· \w+$/, `· ${backendLine[1]}`);
     this.render();
