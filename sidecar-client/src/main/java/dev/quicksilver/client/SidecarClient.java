@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * by {@link Process#onExit()}) swaps in a fresh {@code ready} future, reports RESTARTING, and schedules a
  * start after an exponential backoff; a start that fails, or a process that dies within a minute of
  * starting, counts as a consecutive failure, and after {@code maxRestarts} of those the client reports
- * FAILED and fails calls at once with the last reason. Calls in flight when the process dies fail with
+ * FAILED and fails calls at once with the last reason. A sidecar at an address (connected mode) that cannot be
+ * reached is tried again for as long as the client lives (1 s, doubling to 30 s): the calls waiting when a
+ * try fails learn why at once, later ones wait for the next try; only a refused token or a bad TLS setting
+ * is final. Calls in flight when the process dies fail with
  * UNAVAILABLE and a sentence that says so; the client never retries them itself, because only the caller
  * knows whether the request still matters (an edit may have made it obsolete).
  *
@@ -99,6 +102,8 @@ public final class SidecarClient implements AutoCloseable {
     private static final Duration STABLE_AFTER = Duration.ofMinutes(1);
     private static final int STDERR_LINES = 20;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Duration CONNECT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration CONNECT_MAX_BACKOFF = Duration.ofSeconds(30);
 
     /**
      * One live sidecar: the channel, and the process when there is one: {@code process} when this client
@@ -472,6 +477,9 @@ public final class SidecarClient implements AutoCloseable {
             if (closed) {
                 return;
             }
+            if (ready.isCompletedExceptionally()) {
+                ready = new CompletableFuture<>(); // connected mode, after a failed try: calls wait for this one
+            }
         }
         Connection conn = null;
         try {
@@ -520,13 +528,15 @@ public final class SidecarClient implements AutoCloseable {
                 return;
             }
             failures = ++consecutiveFailures;
-            give = spawn == null || failures > spawn.maxRestarts()
-                    || error.kind() == SidecarException.Kind.UNAUTHENTICATED;
-            if (give) {
-                state = SidecarState.FAILED;
-                toFail = ready;
-            } else {
-                state = SidecarState.RESTARTING;
+            // A wrong token or a bad TLS setting will not get better by trying again; a spawned sidecar that
+            // keeps failing to start has a reason that will not either. A sidecar at an address may simply
+            // not be up yet (the pool machine reboots, the network is back later): keep trying.
+            give = error.kind() == SidecarException.Kind.UNAUTHENTICATED
+                    || error.kind() == SidecarException.Kind.INVALID_REQUEST
+                    || (spawn != null && failures > spawn.maxRestarts());
+            state = give ? SidecarState.FAILED : SidecarState.RESTARTING;
+            if (give || spawn == null) {
+                toFail = ready; // connected mode: calls waiting now learn why at once, later ones wait for the next try
             }
         }
         if (give) {
@@ -534,14 +544,20 @@ public final class SidecarClient implements AutoCloseable {
             toFail.completeExceptionally(error);
         } else {
             Duration wait = backoff(failures);
-            listener.stateChanged(SidecarState.RESTARTING, reason + "; trying again in " + wait.toMillis() + " ms");
+            String retry = reason + "; trying again in " + wait.toMillis() + " ms";
+            listener.stateChanged(SidecarState.RESTARTING, retry);
+            if (toFail != null) {
+                toFail.completeExceptionally(new SidecarException(error.kind(), retry, error));
+            }
             timer.schedule(this::startOnce, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private Duration backoff(int failures) {
-        long ms = spawn.initialBackoff().toMillis() << Math.min(failures - 1, 20);
-        return Duration.ofMillis(Math.min(ms, spawn.maxBackoff().toMillis()));
+        Duration initial = spawn != null ? spawn.initialBackoff() : CONNECT_INITIAL_BACKOFF;
+        Duration max = spawn != null ? spawn.maxBackoff() : CONNECT_MAX_BACKOFF;
+        long ms = initial.toMillis() << Math.min(failures - 1, 20);
+        return Duration.ofMillis(Math.min(ms, max.toMillis()));
     }
 
     /** The exit hook of a spawned process: restart unless we are closing or it was replaced already. */

@@ -232,4 +232,42 @@ class SidecarLifecycleTest {
             Thread.sleep(20);
         }
     }
+
+    /**
+     * A sidecar at an address that is not up yet (a pool machine rebooting): the client says why and keeps
+     * trying, and serves once the sidecar is there, without a restart of the client (the editor).
+     */
+    @Test
+    void aConnectedClientKeepsTryingUntilItsSidecarIsUp() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (SidecarClient client = SidecarClient.connect("127.0.0.1:" + port, TOKEN, (st, r) -> events.add(st + ": " + r))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (events.stream().noneMatch(e -> e.startsWith("RESTARTING: ") && e.contains("trying again in"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(events.stream().anyMatch(e -> e.startsWith("RESTARTING: ") && e.contains("127.0.0.1:" + port)), events.toString());
+            List<String> command = new ArrayList<>(SidecarProcessTest.options().build().command(ProcessHandle.current().pid()));
+            command.replaceAll(a -> a.equals("--port=0") ? "--port=" + port : a);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put(SidecarConventions.TOKEN_ENV, TOKEN);
+            Process sidecar = pb.start();
+            try {
+                // Between tries, calls fail at once with the reason; the client turns READY at its next try.
+                long up = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (client.state() != SidecarState.READY && System.nanoTime() < up) {
+                    Thread.sleep(100);
+                }
+                assertEquals(SidecarState.READY, client.state(), events.toString());
+                DenoiseResult r = client.denoise(DenoiseRequestSpec.infill("int x = ", 4, ";")).get(60, TimeUnit.SECONDS);
+                assertEquals(1, r.canvases().size());
+            } finally {
+                sidecar.destroy();
+            }
+        }
+    }
 }
