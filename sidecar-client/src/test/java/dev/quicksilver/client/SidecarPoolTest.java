@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.client.pool.AffinityKey;
 import dev.quicksilver.client.pool.HashRing;
+import dev.quicksilver.protocol.SidecarConventions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,25 @@ class SidecarPoolTest {
         assertEquals(SidecarState.READY, pool.state(), "the pool is READY while one replica is: " + states);
         assertTrue(states.stream().anyMatch(s -> s.startsWith("READY: " + bAddress + " of the sidecar pool cannot be reached")),
                 "the loss of one replica is reported: " + states);
+
+        // b comes back at its address (a restarted pool machine): reported, and its contexts return to it.
+        int bPort = Integer.parseInt(bAddress.substring(bAddress.lastIndexOf(':') + 1));
+        List<String> command = new ArrayList<>(SidecarProcessTest.options().build().command(ProcessHandle.current().pid()));
+        command.replaceAll(arg -> arg.equals("--port=0") ? "--port=" + bPort : arg);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put(SidecarConventions.TOKEN_ENV, TOKEN);
+        Process again = pb.start();
+        toClose.add(again::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (states.stream().noneMatch(s -> s.startsWith("READY: " + bAddress + " of the sidecar pool is back"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(states.stream().anyMatch(s -> s.startsWith("READY: " + bAddress + " of the sidecar pool is back")),
+                "the return is reported: " + states);
+        long aBeforeReturn = completed(a);
+        pool.denoise(request(ofB.getFirst())).get(60, TimeUnit.SECONDS);
+        assertEquals(aBeforeReturn, completed(a), "b's context went back to b");
     }
 
     @Test
