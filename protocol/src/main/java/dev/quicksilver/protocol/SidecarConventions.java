@@ -23,6 +23,13 @@ public final class SidecarConventions {
     public static final Metadata.Key<String> AFFINITY_HEADER =
             Metadata.Key.of("x-quicksilver-affinity", Metadata.ASCII_STRING_MARSHALLER);
 
+    /**
+     * Call metadata key of a retried denoise call's spill-over count in a pool: 1 when the replica its
+     * affinity key picked was full and the next one in the key's ring order should take it, and so on.
+     */
+    public static final Metadata.Key<String> AFFINITY_ATTEMPT_HEADER =
+            Metadata.Key.of("x-quicksilver-affinity-attempt", Metadata.ASCII_STRING_MARSHALLER);
+
     /** Environment variable that gives the sidecar its token (or use {@code serve --token-file}). */
     public static final String TOKEN_ENV = "QUICKSILVER_SIDECAR_TOKEN";
 

@@ -132,6 +132,7 @@ public final class SidecarClient implements AutoCloseable {
     private final String token;
     private final boolean contextAffinity; // connected mode: the pool's policy (false only in comparisons)
     private final Transport transport;     // connected mode: plaintext or TLS
+    private final int poolSize;            // connected mode: the address's entries (1 unless a list)
     private final StateListener listener;
     private final ScheduledExecutorService timer;
 
@@ -154,6 +155,7 @@ public final class SidecarClient implements AutoCloseable {
         this.idleExitSeconds = idleExitSeconds;
         this.contextAffinity = contextAffinity;
         this.transport = transport;
+        this.poolSize = address == null ? 1 : PoolTarget.entries(address).size();
         this.address = address;
         this.token = token;
         this.listener = listener == null ? StateListener.NONE : listener;
@@ -295,7 +297,7 @@ public final class SidecarClient implements AutoCloseable {
             if (error != null) {
                 future.completeExceptionally(asSidecarException(error));
             } else if (!future.isDone()) {
-                start(conn, spec.request(), deadlineNanos, progress, future);
+                start(conn, spec.request(), deadlineNanos, progress, future, 0);
             }
         });
         if (spec.deadline() != null) {
@@ -352,10 +354,17 @@ public final class SidecarClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the call; {@code attempt} > 0 is a spill-over in a pool: the replica this request hashes to (and
+     * {@code attempt - 1} after it) said it was full, so the next one in the request's ring order takes it.
+     */
     private void start(Connection conn, DenoiseRequest request, long deadlineNanos, Consumer<Progress> progress,
-                       CallFuture future) {
+                       CallFuture future, int attempt) {
         Metadata affinity = new Metadata();
         affinity.put(SidecarConventions.AFFINITY_HEADER, AffinityKey.of(request));
+        if (attempt > 0) {
+            affinity.put(SidecarConventions.AFFINITY_ATTEMPT_HEADER, Integer.toString(attempt));
+        }
         SidecarGrpc.SidecarStub stub = SidecarGrpc.newStub(conn.channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(affinity));
         if (deadlineNanos != Long.MAX_VALUE) {
@@ -363,6 +372,7 @@ public final class SidecarClient implements AutoCloseable {
         }
         stub.denoise(request, new ClientResponseObserver<DenoiseRequest, DenoiseResponse>() {
             private Result result;
+            private boolean answered;
 
             @Override
             public void beforeStart(ClientCallStreamObserver<DenoiseRequest> requestStream) {
@@ -374,6 +384,7 @@ public final class SidecarClient implements AutoCloseable {
 
             @Override
             public void onNext(DenoiseResponse value) {
+                answered = true;
                 if (value.hasResult()) {
                     result = value.getResult();
                 } else if (value.hasProgress() && progress != null) {
@@ -390,6 +401,14 @@ public final class SidecarClient implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
+                // Bounded load (Mirrokni, Thorup and Zadimoghaddam 2018, "Consistent Hashing with Bounded
+                // Loads", in its simplest form): a full replica passes the request to the next one on the ring
+                // rather than failing it, at most once per other replica of the pool.
+                if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED && !answered
+                        && attempt + 1 < poolSize && !future.isDone()) {
+                    start(conn, request, deadlineNanos, progress, future, attempt + 1);
+                    return;
+                }
                 future.completeExceptionally(translate(t, conn));
             }
 

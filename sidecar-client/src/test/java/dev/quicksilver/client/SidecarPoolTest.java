@@ -1,15 +1,18 @@
 package dev.quicksilver.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.client.pool.AffinityKey;
+import dev.quicksilver.client.pool.ContextAffinityLoadBalancer;
 import dev.quicksilver.client.pool.HashRing;
 import dev.quicksilver.protocol.SidecarConventions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,9 +39,9 @@ class SidecarPoolTest {
         }
     }
 
-    SidecarClient replica() {
+    SidecarClient replica(String... args) {
         // No restarts: a replica killed by the test stays dead, as a crashed pool machine would.
-        SidecarClient c = SidecarClient.spawn(SidecarProcessTest.options().token(TOKEN).maxRestarts(0).build());
+        SidecarClient c = SidecarClient.spawn(SidecarProcessTest.options(args).token(TOKEN).maxRestarts(0).build());
         toClose.add(c);
         return c;
     }
@@ -142,11 +145,65 @@ class SidecarPoolTest {
         assertEquals(aBeforeReturn, completed(a), "b's context went back to b");
     }
 
+    /** A replica that is full (one canvas at a time, a queue of one) passes a request to the next one on its ring. */
+    @Test
+    void aFullReplicaSpillsOverToTheNextOne() throws Exception {
+        SidecarClient a = replica("--max-batch=1", "--max-queue=1");
+        SidecarClient b = replica("--max-batch=1", "--max-queue=1");
+        a.awaitReady(Duration.ofSeconds(60));
+        b.awaitReady(Duration.ofSeconds(60));
+        SidecarClient pool = SidecarClient.connect(a.address() + "," + b.address(), TOKEN);
+        toClose.add(pool);
+        pool.awaitReady(Duration.ofSeconds(30));
+        HashRing ring = HashRing.of(List.of(a.address(), b.address()), ContextAffinityLoadBalancer.POINTS_PER_ENDPOINT);
+        int first = 0;
+        while (!ring.owner(AffinityKey.of(request(first).request())).equals(a.address())) {
+            first++;
+        }
+        final int c = first;
+        // A long request of context c fills a (one token per step, 480 steps)...
+        CountDownLatch running = new CountDownLatch(1);
+        DenoiseRequestSpec longOfC = DenoiseRequestSpec.infill("int x = ", 400, ";")
+                .withContext("Ctx" + c + ".java", "class Ctx" + c + " { int field" + c + "; }")
+                .withOptions(SidecarProcessTest.longRequest(480).request().getOptions())
+                .withProgressEvery(1).withDeadline(Duration.ofSeconds(120));
+        assertEquals(AffinityKey.of(request(c).request()), AffinityKey.of(longOfC.request()), "the same context, the same key");
+        var longOne = pool.denoise(longOfC, p -> running.countDown());
+        assertTrue(running.await(60, TimeUnit.SECONDS), "the long request runs");
+        var queued = pool.denoise(longOfC); // ...and a second one waits in a's queue of one
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (SidecarProcessTest.info(a).getScheduler().getQueuedRequests() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // ...so the next request of context c, which hashes to a too, is served by b instead of refused.
+        long bBefore = completed(b);
+        pool.denoise(request(c)).get(60, TimeUnit.SECONDS);
+        assertEquals(bBefore + 1, completed(b), "the overflow went to b");
+        longOne.cancel(true);
+        queued.cancel(true);
+        SidecarProcessTest.awaitIdle(a);
+        // A single sidecar has nowhere to spill: the same overload is refused with its reason.
+        try (SidecarClient alone = SidecarClient.connect(a.address(), TOKEN)) {
+            alone.awaitReady(Duration.ofSeconds(30));
+            var fill = alone.denoise(longOfC);
+            var fillQueued = alone.denoise(longOfC);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (SidecarProcessTest.info(a).getScheduler().getQueuedRequests() == 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> alone.denoise(request(c)).get(60, TimeUnit.SECONDS));
+            assertEquals(SidecarException.Kind.BUSY, ((SidecarException) refused.getCause()).kind());
+            fill.cancel(true);
+            fillQueued.cancel(true);
+        }
+    }
+
     @Test
     void aPoolWithNoReplicaReachableFailsWithOneSentence() throws Exception {
         SidecarClient pool = SidecarClient.connect("127.0.0.1:1,127.0.0.1:2", TOKEN);
         toClose.add(pool);
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        ExecutionException e = assertThrows(ExecutionException.class,
                 () -> pool.denoise(request(0)).get(30, TimeUnit.SECONDS));
         String message = e.getCause().getMessage();
         assertTrue(message.contains("127.0.0.1:1: ") && message.contains("127.0.0.1:2: ")

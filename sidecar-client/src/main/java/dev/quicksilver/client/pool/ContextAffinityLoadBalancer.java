@@ -32,6 +32,10 @@ import java.util.function.Consumer;
  * one at a time, so its fields need no locks. Pickers are called from any thread: each is an immutable
  * snapshot of the endpoints' states, replaced whole on every change.
  *
+ * <p><b>Full replicas.</b> A call the chosen replica refuses as full (RESOURCE_EXHAUSTED, before any answer)
+ * is sent again by the client with {@link SidecarConventions#AFFINITY_ATTEMPT_HEADER} = 1, 2, ..., and
+ * starts that many places further along its key's ring order: the next replica takes the overflow.
+ *
  * <p><b>Connections.</b> Every replica is connected at once and reconnected whenever its connection goes
  * idle (a restart, an idle timeout), so a key's owner is ready when its next request comes; a replica in
  * transient failure is retried by gRPC with backoff while its keys go to their fallback replica.
@@ -249,14 +253,28 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
         public PickResult pickSubchannel(PickSubchannelArgs args) {
             String key = args.getHeaders().get(SidecarConventions.AFFINITY_HEADER);
             if (key != null) {
-                for (String name : ring.preference(key)) {
-                    Subchannel sc = ready.get(name);
+                List<String> order = ring.preference(key);
+                int from = spillOver(args.getHeaders().get(SidecarConventions.AFFINITY_ATTEMPT_HEADER), order.size());
+                for (int i = 0; i < order.size(); i++) {
+                    Subchannel sc = ready.get(order.get((from + i) % order.size()));
                     if (sc != null) {
                         return PickResult.withSubchannel(sc);
                     }
                 }
             }
             return PickResult.withSubchannel(turns.get(Math.floorMod(next.getAndIncrement(), turns.size())));
+        }
+    }
+
+    /** Where in a key's ring order a spilled-over call starts: its attempt count, 0 for none or nonsense. */
+    static int spillOver(String attempt, int replicas) {
+        if (attempt == null || replicas == 0) {
+            return 0;
+        }
+        try {
+            return Math.floorMod(Integer.parseInt(attempt), replicas);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
