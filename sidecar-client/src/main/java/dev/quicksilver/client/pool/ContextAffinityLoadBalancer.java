@@ -12,9 +12,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -31,6 +33,12 @@ import java.util.function.Consumer;
  * <p><b>Threads.</b> gRPC calls every method of this class from the channel's synchronization context,
  * one at a time, so its fields need no locks. Pickers are called from any thread: each is an immutable
  * snapshot of the endpoints' states, replaced whole on every change.
+ *
+ * <p><b>Starting and failing replicas.</b> A keyed call whose replica is still connecting for the first
+ * time (a client that has just started) waits for it rather than go to a replica without its cache; a
+ * replica that has failed counts as failed, through its reconnect attempts, until it serves again (gRPC's
+ * ring_hash does the same, "sticky" transient failure), so its keys go on to the next one without waiting
+ * on each reconnect.
  *
  * <p><b>Full replicas.</b> A call the chosen replica refuses as full (RESOURCE_EXHAUSTED, before any answer)
  * is sent again by the client with {@link SidecarConventions#AFFINITY_ATTEMPT_HEADER} = 1, 2, ..., and
@@ -59,12 +67,18 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
         final String name;
         final Subchannel subchannel;
         ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
+        boolean failing;      // TRANSIENT_FAILURE since its last READY: its reconnect attempts do not count
+        Status failure = Status.UNAVAILABLE; // the last TRANSIENT_FAILURE's status
         boolean wasReady;     // has been READY at least once
         boolean reportedDown; // its loss was reported and its return not yet
 
         Endpoint(String name, Subchannel subchannel) {
             this.name = name;
             this.subchannel = subchannel;
+        }
+
+        Status lastFailure() {
+            return failure;
         }
     }
 
@@ -125,6 +139,12 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
             return; // removed since
         }
         endpoint.state = state;
+        if (state.getState() == ConnectivityState.TRANSIENT_FAILURE) {
+            endpoint.failing = true;
+            endpoint.failure = state.getStatus();
+        } else if (state.getState() == ConnectivityState.READY) {
+            endpoint.failing = false;
+        }
         reportChange(endpoint);
         if (state.getState() == ConnectivityState.IDLE) {
             endpoint.subchannel.requestConnection();
@@ -185,18 +205,23 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
     /** The channel's state is the best of its replicas': READY if any is. */
     private void publish() {
         Map<String, Subchannel> ready = new HashMap<>();
-        boolean connecting = false;
+        Set<String> starting = new HashSet<>();
         List<String> failures = new ArrayList<>();
         for (Endpoint e : endpoints.values()) {
+            if (e.failing && e.state.getState() != ConnectivityState.READY) {
+                failures.add(e.name + ": " + describe(e.lastFailure()));
+                continue;
+            }
             switch (e.state.getState()) {
                 case READY -> ready.put(e.name, e.subchannel);
-                case CONNECTING, IDLE -> connecting = true;
+                case CONNECTING, IDLE -> starting.add(e.name);
                 case TRANSIENT_FAILURE -> failures.add(e.name + ": " + describe(e.state.getStatus()));
                 case SHUTDOWN -> { }
             }
         }
+        boolean connecting = !starting.isEmpty();
         if (!ready.isEmpty()) {
-            helper.updateBalancingState(ConnectivityState.READY, new AffinityPicker(ring, ready, roundRobin));
+            helper.updateBalancingState(ConnectivityState.READY, new AffinityPicker(ring, ready, starting, roundRobin));
         } else if (connecting) {
             helper.updateBalancingState(ConnectivityState.CONNECTING, new BufferingPicker());
         } else {
@@ -239,12 +264,14 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
     static final class AffinityPicker extends SubchannelPicker {
         private final HashRing ring;
         private final Map<String, Subchannel> ready;
+        private final Set<String> starting; // connecting for the first time since they last served
         private final List<Subchannel> turns;
         private final AtomicInteger next;
 
-        AffinityPicker(HashRing ring, Map<String, Subchannel> ready, AtomicInteger next) {
+        AffinityPicker(HashRing ring, Map<String, Subchannel> ready, Set<String> starting, AtomicInteger next) {
             this.ring = ring;
             this.ready = Map.copyOf(ready);
+            this.starting = Set.copyOf(starting);
             this.turns = List.copyOf(ready.values());
             this.next = next;
         }
@@ -256,9 +283,15 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
                 List<String> order = ring.preference(key);
                 int from = spillOver(args.getHeaders().get(SidecarConventions.AFFINITY_ATTEMPT_HEADER), order.size());
                 for (int i = 0; i < order.size(); i++) {
-                    Subchannel sc = ready.get(order.get((from + i) % order.size()));
+                    String name = order.get((from + i) % order.size());
+                    Subchannel sc = ready.get(name);
                     if (sc != null) {
                         return PickResult.withSubchannel(sc);
+                    }
+                    if (starting.contains(name)) {
+                        // Still connecting (a client that has just started): wait for it rather than send the
+                        // request to a replica without its cache. One that failed is passed over instead.
+                        return PickResult.withNoResult();
                     }
                 }
             }
