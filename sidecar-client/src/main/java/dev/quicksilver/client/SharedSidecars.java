@@ -18,9 +18,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -97,9 +99,9 @@ final class SharedSidecars {
     }
 
     /** Every readable record in {@code directory} (the default one when null), by record file. */
-    static java.util.Map<Path, Entry> all(Path directory) {
+    static Map<Path, Entry> all(Path directory) {
         Path dir = directory != null ? directory : defaultDirectory();
-        java.util.Map<Path, Entry> out = new java.util.TreeMap<>();
+        Map<Path, Entry> out = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }

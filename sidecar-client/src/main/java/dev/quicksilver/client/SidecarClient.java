@@ -38,9 +38,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -207,7 +209,7 @@ public final class SidecarClient implements AutoCloseable {
 
     /** The shared sidecars recorded in {@code directory} (null: the default one), live or left behind. */
     public static List<SharedSidecar> sharedSidecars(Path directory) {
-        List<SharedSidecar> out = new java.util.ArrayList<>();
+        List<SharedSidecar> out = new ArrayList<>();
         SharedSidecars.all(directory).forEach((file, e) -> {
             String name = file.getFileName().toString();
             out.add(new SharedSidecar(file, e.pid(), "127.0.0.1:" + e.port(), e.token(),
@@ -752,7 +754,7 @@ public final class SidecarClient implements AutoCloseable {
         // In a session of its own where setsid(1) exists: closing the terminal of the editor that started it
         // (SIGHUP to that session's processes) must not end the sidecar its other editors use. A child of the
         // JVM is no process-group leader, so setsid execs in place and the pid stays the sidecar's.
-        List<String> command = new java.util.ArrayList<>(spawn.sharedCommand(idleExitSeconds));
+        List<String> command = new ArrayList<>(spawn.sharedCommand(idleExitSeconds));
         if (Files.isExecutable(SETSID)) {
             command.addFirst(SETSID.toString());
         }
@@ -895,7 +897,7 @@ public final class SidecarClient implements AutoCloseable {
 
     /** The likeliest way out of a connection failure, from what gRPC said about it. */
     private String wayOut(String why) {
-        String w = why.toLowerCase(java.util.Locale.ROOT);
+        String w = why.toLowerCase(Locale.ROOT);
         if (transport.tls() && w.contains("not an ssl/tls record")) {
             return "the sidecar does not serve TLS: set sidecarTls to off, or start it with --tls-cert and --tls-key";
         }
