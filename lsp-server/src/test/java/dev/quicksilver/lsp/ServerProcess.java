@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
@@ -49,11 +50,11 @@ final class ServerProcess implements AutoCloseable {
     private final Future<Void> listening;
 
     ServerProcess(Path stderr) throws IOException {
-        this(stderr, java.util.Map.of());
+        this(stderr, Map.of());
     }
 
     /** A server process with {@code env} added to its environment (e.g. its own XDG_RUNTIME_DIR). */
-    ServerProcess(Path stderr, java.util.Map<String, String> env) throws IOException {
+    ServerProcess(Path stderr, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Dquicksilver.home=" + SampleWorkspace.REPO,
                 "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--stdio"));

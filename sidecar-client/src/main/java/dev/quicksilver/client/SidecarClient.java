@@ -31,6 +31,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -819,7 +820,7 @@ public final class SidecarClient implements AutoCloseable {
 
     /** The lines of {@code file} after byte {@code offset} (none if it is not there yet). */
     private static List<String> readFrom(Path file, long offset) {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             if (f.length() <= offset) {
                 return List.of();
             }

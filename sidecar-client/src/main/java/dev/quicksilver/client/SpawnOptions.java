@@ -1,5 +1,6 @@
 package dev.quicksilver.client;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * How to start a local sidecar process. Build with {@link #builder()}; {@link Builder#build()} checks
@@ -91,7 +93,7 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
             long built;
             try {
                 built = Files.getLastModifiedTime(sidecarJar).toMillis();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 built = -1;
             }
             program = sidecarJar.toAbsolutePath() + "@" + built;
@@ -100,7 +102,7 @@ public record SpawnOptions(Path java, Path sidecarJar, String classpath, String 
         }
         return String.join("\u0000", java.toString(), program, quicksilverHome.toAbsolutePath().toString(),
                 String.join("\u0001", sidecarArgs), String.join("\u0001", jvmArgs),
-                new java.util.TreeMap<>(environment).toString());
+                new TreeMap<>(environment).toString());
     }
 
     private List<String> command(List<String> lifetimeArgs) {

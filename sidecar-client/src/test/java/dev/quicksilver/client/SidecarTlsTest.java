@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +93,7 @@ class SidecarTlsTest {
             Transport tls = Transport.parse(TLS.resolve("ca.pem").toString());
             // One context owned by each replica on the pool's ring.
             HashRing ring = HashRing.of(List.of(nameEntry, ipEntry), ContextAffinityLoadBalancer.POINTS_PER_ENDPOINT);
-            java.util.Map<String, DenoiseRequestSpec> byOwner = new java.util.HashMap<>();
+            Map<String, DenoiseRequestSpec> byOwner = new HashMap<>();
             for (int i = 0; byOwner.size() < 2; i++) {
                 DenoiseRequestSpec r = DenoiseRequestSpec.infill("int x = ", 2, ";").withContext("C" + i + ".java", "class C" + i + " {}");
                 byOwner.putIfAbsent(ring.owner(AffinityKey.of(r.request())), r);

@@ -7,6 +7,7 @@ import dev.quicksilver.client.DenoiseRequestSpec;
 import dev.quicksilver.client.DenoiseResult;
 import dev.quicksilver.client.SidecarClient;
 import dev.quicksilver.client.SpawnOptions;
+import dev.quicksilver.client.StateListener;
 import dev.quicksilver.lsp.ServerSettings;
 import dev.quicksilver.protocol.v1.CacheStats;
 import dev.quicksilver.protocol.v1.Canvas;
@@ -155,7 +156,7 @@ public final class PoolBenchCommand implements Callable<Integer> {
             long reused = 0;
             long contextTokens = 0;
             try (SidecarClient client = SidecarClient.connect(String.join(",", addresses), token,
-                    dev.quicksilver.client.StateListener.NONE, affinity)) {
+                    StateListener.NONE, affinity)) {
                 client.awaitReady(Duration.ofSeconds(30));
                 for (int k = 0; k <= keystrokes; k++) {
                     // Users type at their own pace: each round in another (seeded) order, the same under both
