@@ -3,6 +3,7 @@ package dev.quicksilver.lsp;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.quicksilver.client.Transport;
+import dev.quicksilver.client.UserPaths;
 import dev.quicksilver.client.pool.PoolTarget;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         if (json == null || !json.isJsonObject()) return this;
         JsonObject o = json.getAsJsonObject();
         if (o.has("quicksilver") && o.get("quicksilver").isJsonObject()) o = o.getAsJsonObject("quicksilver");
-        Path model = o.has("modelDir") ? Path.of(string(o, "modelDir")).toAbsolutePath().normalize() : modelDir;
+        Path model = o.has("modelDir") ? UserPaths.of(string(o, "modelDir")) : modelDir;
         String address = o.has("sidecarAddress") ? blankToNull(string(o, "sidecarAddress")) : sidecarAddress;
         if (address != null) {
             try {
@@ -87,7 +88,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
                 throw new IllegalArgumentException("sidecarAddress: " + e.getMessage(), e);
             }
         }
-        Path jar = o.has("sidecarJar") ? Path.of(string(o, "sidecarJar")).toAbsolutePath().normalize() : sidecarJar;
+        Path jar = o.has("sidecarJar") ? UserPaths.of(string(o, "sidecarJar")) : sidecarJar;
         String be = o.has("backend") ? string(o, "backend").toLowerCase(Locale.ROOT) : backend;
         if (!BACKENDS.contains(be)) throw new IllegalArgumentException("backend must be one of " + BACKENDS + ", was \"" + be + "\"");
         int max = o.has("maxTokens") ? integer(o, "maxTokens", 1, 512) : maxTokens;
@@ -131,7 +132,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
     }
 
     private static Path blankToPath(String s) {
-        return s == null || s.isBlank() ? null : Path.of(s.trim()).toAbsolutePath().normalize();
+        return s == null || s.isBlank() ? null : UserPaths.of(s);
     }
 
     private static boolean bool(JsonObject o, String key) {

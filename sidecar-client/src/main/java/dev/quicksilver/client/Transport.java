@@ -31,7 +31,7 @@ public record Transport(boolean tls, Path trustCertificates) {
                 return new Transport(true, null);
             }
             default -> {
-                Path p = Path.of(s).toAbsolutePath().normalize();
+                Path p = UserPaths.of(s);
                 if (!Files.isReadable(p) || Files.isDirectory(p)) {
                     throw new IllegalArgumentException("\"" + s + "\" is not a readable file; give a PEM file of the "
                             + "certificates to trust, system (the JDK's certificate authorities), or off");
