@@ -7,7 +7,8 @@ import dev.quicksilver.client.SidecarClient;
 import dev.quicksilver.client.StateListener;
 import dev.quicksilver.client.Transport;
 import dev.quicksilver.client.pool.PoolTarget;
-import dev.quicksilver.protocol.SidecarConventions;
+import dev.quicksilver.lsp.ServerSettings;
+import dev.quicksilver.lsp.model.SidecarModelService;
 import dev.quicksilver.protocol.v1.CacheStats;
 import dev.quicksilver.protocol.v1.InfoResponse;
 import dev.quicksilver.protocol.v1.SchedulerStats;
@@ -56,10 +57,15 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Target> targets = new ArrayList<>();
         if (address != null) {
-            List<String> entries = PoolTarget.entries(address);
-            String token = token();
-            Transport transport = Transport.parse(tls);
-            for (String e : entries) targets.add(new Target(e, token, transport, "of --sidecar"));
+            // The settings a server would get, checked and read the same way (the token, the TLS trust).
+            JsonObject o = new JsonObject();
+            o.addProperty("sidecarAddress", address);
+            if (tokenFile != null) o.addProperty("sidecarTokenFile", tokenFile.toString());
+            if (tls != null) o.addProperty("sidecarTls", tls);
+            ServerSettings settings = ServerSettings.defaults().merge(o);
+            String token = SidecarModelService.token(settings);
+            Transport transport = Transport.parse(settings.sidecarTls());
+            for (String e : PoolTarget.entries(address)) targets.add(new Target(e, token, transport, "of --sidecar"));
         } else {
             for (SidecarClient.SharedSidecar s : SidecarClient.sharedSidecars(sharedDir)) {
                 if (s.alive()) targets.add(new Target(s.address(), s.token(), Transport.PLAINTEXT, "shared, pid " + s.pid() + ", log " + s.log()));
@@ -156,18 +162,5 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  scheduler: %d forwards; requests %d active, %d queued, %d done, %d cancelled, %d refused%n",
                 s.getForwards(), s.getActiveRequests(), s.getQueuedRequests(), s.getCompletedRequests(), s.getCancelledRequests(),
                 s.getRejectedRequests());
-    }
-
-    private String token() throws Exception {
-        if (tokenFile != null) {
-            if (!Files.isReadable(tokenFile)) throw new IllegalArgumentException("--sidecar-token-file " + tokenFile + " cannot be read");
-            return Files.readString(tokenFile).strip();
-        }
-        String env = System.getenv(SidecarConventions.TOKEN_ENV);
-        if (env == null || env.isBlank()) {
-            throw new IllegalArgumentException("--sidecar needs its token: give --sidecar-token-file FILE or set "
-                    + SidecarConventions.TOKEN_ENV);
-        }
-        return env.strip();
     }
 }

@@ -79,7 +79,7 @@ public final class SidecarModelService implements ModelService {
     }
 
     /** The token of a running sidecar: from {@code sidecarTokenFile}, else {@code $QUICKSILVER_SIDECAR_TOKEN}. */
-    static String token(ServerSettings s) {
+    public static String token(ServerSettings s) {
         if (s.sidecarTokenFile() == null) {
             String token = System.getenv(SidecarConventions.TOKEN_ENV);
             if (token == null || token.isBlank()) {

@@ -76,13 +76,10 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
             this.name = name;
             this.subchannel = subchannel;
         }
-
-        Status lastFailure() {
-            return failure;
-        }
     }
 
     private final Helper helper;
+    private final Consumer<String> events; // the channel's POOL_EVENTS listener, or null
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private HashRing ring = HashRing.of(List.of(), POINTS_PER_ENDPOINT);
@@ -90,6 +87,7 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
 
     ContextAffinityLoadBalancer(Helper helper) {
         this.helper = helper;
+        this.events = helper.getNameResolverArgs() == null ? null : helper.getNameResolverArgs().getArg(POOL_EVENTS);
     }
 
     @Override
@@ -157,8 +155,6 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
 
     /** A replica lost (after it had served) or back, to the pool's listener, if it has one and other replicas. */
     private void reportChange(Endpoint e) {
-        Consumer<String> events = helper.getNameResolverArgs() == null ? null
-                : helper.getNameResolverArgs().getArg(POOL_EVENTS);
         ConnectivityState now = e.state.getState();
         if (now == ConnectivityState.READY) {
             if (e.reportedDown && events != null) {
@@ -209,7 +205,7 @@ public final class ContextAffinityLoadBalancer extends LoadBalancer {
         List<String> failures = new ArrayList<>();
         for (Endpoint e : endpoints.values()) {
             if (e.failing && e.state.getState() != ConnectivityState.READY) {
-                failures.add(e.name + ": " + describe(e.lastFailure()));
+                failures.add(e.name + ": " + describe(e.failure));
                 continue;
             }
             switch (e.state.getState()) {
