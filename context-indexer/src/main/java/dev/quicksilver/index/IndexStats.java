@@ -9,6 +9,7 @@ import java.util.List;
  * @param files               text files in the lexical index (any language, Java included)
  * @param javaFiles           Java files in the Java index
  * @param javaFilesFromCache  of those, restored from the persisted index instead of parsed
+ * @param javaFilesOutlined   of those, still known by their outline only (declarations; no calls or references yet)
  * @param declarations        types, methods, constructors and fields
  * @param callSites           resolved calls
  * @param references          resolved uses of types, methods and fields
@@ -17,7 +18,7 @@ import java.util.List;
  * @param sourceRoots         Java source roots found
  * @param classpath           jars and folders resolved against, besides the JDK
  */
-public record IndexStats(int files, int javaFiles, int javaFilesFromCache, int declarations, int callSites,
+public record IndexStats(int files, int javaFiles, int javaFilesFromCache, int javaFilesOutlined, int declarations, int callSites,
                          int references, int chunks, int problems, List<Path> sourceRoots, List<Path> classpath) {
     public IndexStats {
         sourceRoots = List.copyOf(sourceRoots);

@@ -5,6 +5,7 @@ import dev.quicksilver.index.context.ContextAssembler;
 import dev.quicksilver.index.java.JavaEnvironment;
 import dev.quicksilver.index.java.JavaFileFacts;
 import dev.quicksilver.index.java.JavaIndexer;
+import dev.quicksilver.index.java.JavaOutline;
 import dev.quicksilver.index.java.SymbolTable;
 import dev.quicksilver.index.java.WorkspaceTypes;
 import dev.quicksilver.index.lexical.LexicalIndex;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -56,6 +61,8 @@ import java.util.stream.Stream;
  * or update throws because of a file's content.
  */
 public final class WorkspaceIndex implements AutoCloseable {
+    /** Files read and prepared at once in the first phases of a cold build (bounds the texts held together). */
+    private static final int PARALLEL_SLICE = 256;
     private final IndexSettings settings;
     private final WorkspaceScanner scanner;
     private final SymbolTable symbols = new SymbolTable();
@@ -70,6 +77,8 @@ public final class WorkspaceIndex implements AutoCloseable {
     private final Map<Path, List<IndexProblem>> problems = new ConcurrentHashMap<>();
     private final Map<Path, FileStamp> stamps = new ConcurrentHashMap<>();
     private final Set<Path> sourceRoots = ConcurrentHashMap.newKeySet();
+    /** Java files whose facts are still their outline (declarations only), waiting for the resolved phase. */
+    private final Set<Path> outlined = ConcurrentHashMap.newKeySet();
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService updates;
     private volatile JavaIndexer javaIndexer;
@@ -96,44 +105,101 @@ public final class WorkspaceIndex implements AutoCloseable {
 
     // ---- cold index ----
 
+    /** {@link #build(BuildListener)} without a listener. */
+    public IndexStats build() {
+        return build(BuildListener.NONE);
+    }
+
     /**
      * Scans the workspace and indexes every file: lexically all text files, with JDT all Java files. With
      * {@link IndexSettings#persistIndex()} the Java facts of unchanged files come from the persisted index.
+     *
+     * <p>Three phases (see {@link BuildListener}), each answering queries with more: the declarations of every
+     * Java file read from its tokens ({@link JavaOutline}, the part comparable to what ctags does), then every text
+     * file in the lexical index, then the resolved facts, which replace each file's outline as JDT delivers them.
      */
-    public IndexStats build() {
+    public IndexStats build(BuildListener listener) {
         updateLock.lock();
         try {
             WorkspaceModel model = scanner.scan(settings.roots());
             for (IndexProblem p : model.skipped()) record(p);
             SourceRoots roots = new SourceRoots(model.projectDirectories());
             List<Path> javaFiles = new ArrayList<>();
-            boolean ownsJavaLang = false;
-            for (Path file : model.files()) {
-                Optional<String> text = readIndexable(file);
-                if (text.isEmpty()) continue;
-                lexical.put(file, text.get());
-                FileStamp.of(file).ifPresent(s -> stamps.put(file, s));
-                if (WorkspaceModel.isJava(file)) {
-                    Path root = roots.addFile(file, text.get());
-                    if (file.equals(root.resolve("java/lang/Object.java"))) ownsJavaLang = true;
-                    javaFiles.add(file);
-                }
-            }
-            sourceRoots.addAll(roots.roots());
-            List<Path> classpath = classpath(model.projectDirectories());
-            javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang), settings.maxFileBytes(), workspaceTypes);
-            if (ownsJavaLang) {
-                // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
-                javaFiles.removeIf(f -> f.getFileName().toString().equals("module-info.java"));
-            }
+            boolean[] ownsJavaLang = {false};
 
+            // Phase one: declarations from tokens.
+            List<Path> javaSources = model.files().stream().filter(WorkspaceModel::isJava).toList();
+            inParallelSlices(javaSources, this::outline, facts -> {
+                String pkg = facts.packageName();
+                Path root = roots.addFile(facts.path(), pkg.isEmpty() ? Optional.empty() : Optional.of(pkg));
+                if (facts.path().equals(root.resolve("java/lang/Object.java"))) ownsJavaLang[0] = true;
+                javaFiles.add(facts.path());
+                if (!isModuleInfo(facts.path())) {
+                    symbols.put(facts);
+                    outlined.add(facts.path());
+                }
+            });
+            sourceRoots.addAll(roots.roots());
+            listener.outlineReady(stats());
+
+            // Phase two: every text file in the lexical index.
+            inParallelSlices(model.files(), this::lexicalChunks, file -> {
+                lexical.put(file.path(), file.chunks());
+                file.stamp().ifPresent(s -> stamps.put(file.path(), s));
+            });
+            listener.lexicalReady(stats());
+
+            // Phase three: resolved facts replace the outlines.
+            List<Path> classpath = classpath(model.projectDirectories());
+            javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang[0]), settings.maxFileBytes(), workspaceTypes);
+            if (ownsJavaLang[0]) {
+                // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
+                javaFiles.removeIf(WorkspaceIndex::isModuleInfo);
+            }
             List<Path> toParse = restoreFromCache(javaFiles);
-            javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), symbols::put, this::record);
+            AtomicInteger resolved = new AtomicInteger();
+            javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), facts -> {
+                symbols.put(facts);
+                outlined.remove(facts.path());
+                listener.javaFilesResolved(resolved.incrementAndGet(), toParse.size());
+            }, this::record);
             if (settings.persistIndex()) save();
-            return stats();
+            IndexStats stats = stats();
+            listener.resolved(stats);
+            return stats;
         } finally {
             updateLock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code work} over {@code files} on all cores (it must touch no shared state), a slice at a time so that
+     * only a slice's texts are held at once, and hands the results to {@code link} on this thread, in order.
+     */
+    private static <T> void inParallelSlices(List<Path> files, Function<Path, T> work, Consumer<T> link) {
+        for (int from = 0; from < files.size(); from += PARALLEL_SLICE) {
+            List<Path> slice = files.subList(from, Math.min(files.size(), from + PARALLEL_SLICE));
+            for (T result : slice.parallelStream().map(work).toList()) {
+                if (result != null) link.accept(result);
+            }
+        }
+    }
+
+    /** A Java file's outline, or null if it cannot be read as text (the lexical phase records why). */
+    private JavaFileFacts outline(Path file) {
+        return FileText.read(file, settings.maxFileBytes()) instanceof FileText.Text(String text) ? JavaOutline.of(file, text) : null;
+    }
+
+    private record LexicalFile(Path path, LexicalIndex.PreparedFile chunks, Optional<FileStamp> stamp) {
+    }
+
+    private LexicalFile lexicalChunks(Path file) {
+        Optional<String> text = readIndexable(file);
+        return text.map(t -> new LexicalFile(file, LexicalIndex.prepare(t), FileStamp.of(file))).orElse(null);
+    }
+
+    private static boolean isModuleInfo(Path file) {
+        return file.getFileName().toString().equals("module-info.java");
     }
 
     private List<Path> restoreFromCache(List<Path> javaFiles) {
@@ -146,6 +212,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             IndexStore.Entry entry = cached.get().get(file);
             if (entry != null && entry.stamp().equals(stamps.get(file))) {
                 symbols.put(entry.facts());
+                outlined.remove(file);
                 if (entry.facts().syntaxErrors() > 0) {
                     record(new IndexProblem(file, Reason.JAVA_SYNTAX_ERRORS, entry.facts().syntaxErrors()
                             + " syntax error(s), first at " + entry.facts().firstError()));
@@ -180,8 +247,11 @@ public final class WorkspaceIndex implements AutoCloseable {
             Map<Path, IndexStore.Entry> entries = new HashMap<>();
             for (JavaFileFacts facts : symbols.allFacts()) {
                 FileStamp stamp = stamps.get(facts.path());
-                // Facts of an unsaved editor buffer do not describe the file on disk: leave them out.
-                if (stamp != null && !openDocuments.containsKey(facts.path())) entries.put(facts.path(), new IndexStore.Entry(stamp, facts));
+                // Facts of an unsaved editor buffer do not describe the file on disk, and an outline is not what a
+                // restart should trust: leave them out.
+                if (stamp != null && !openDocuments.containsKey(facts.path()) && !outlined.contains(facts.path())) {
+                    entries.put(facts.path(), new IndexStore.Entry(stamp, facts));
+                }
             }
             store.save(fingerprint(), entries);
         } catch (IOException e) {
@@ -194,7 +264,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     /** Everything the Java facts depend on besides the files themselves. */
     private String fingerprint() {
         JavaEnvironment env = javaIndexer.environment();
-        return "v1|" + Runtime.version().feature() + "|" + settings.roots() + "|" + env.classpath() + "|" + env.ownsJavaLang();
+        return "v2|" + Runtime.version().feature() + "|" + settings.roots() + "|" + env.classpath() + "|" + env.ownsJavaLang();
     }
 
     // ---- incremental updates ----
@@ -283,6 +353,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                     javaIndexer.sourceTreeChanged(); // a new file: cached folder listings do not have it yet
                 }
                 symbols.put(javaIndexer.indexOne(file, text.get(), this::record));
+                outlined.remove(file);
             }
         } finally {
             updateLock.unlock();
@@ -320,6 +391,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         lexical.remove(file);
         boolean wasJava = symbols.facts(file).isPresent();
         symbols.remove(file);
+        outlined.remove(file);
         stamps.remove(file);
         workspaceTypes.remove(file);
         if (wasJava && javaIndexer != null) javaIndexer.sourceTreeChanged();
@@ -416,6 +488,12 @@ public final class WorkspaceIndex implements AutoCloseable {
         return all;
     }
 
+    /** Whether this Java file's facts are resolved (not only its outline); false for files not in the Java index. */
+    public boolean isResolved(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        return symbols.facts(p).isPresent() && !outlined.contains(p);
+    }
+
     public boolean isIndexed(Path path) {
         return lexical.contains(path.toAbsolutePath().normalize());
     }
@@ -423,7 +501,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     public IndexStats stats() {
         SymbolTable.Stats s = symbols.stats();
         List<Path> roots = sourceRoots.stream().sorted().toList();
-        return new IndexStats(lexical.fileCount(), s.files(), javaFilesFromCache, s.declarations(), s.callSites(),
+        return new IndexStats(lexical.fileCount(), s.files(), javaFilesFromCache, outlined.size(), s.declarations(), s.callSites(),
                 s.references(), lexical.chunkCount(), problems().size(), roots, javaIndexer.environment().classpath());
     }
 

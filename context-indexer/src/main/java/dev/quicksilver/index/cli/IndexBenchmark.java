@@ -1,12 +1,15 @@
 package dev.quicksilver.index.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.quicksilver.index.BuildListener;
 import dev.quicksilver.index.DocumentSnapshot;
 import dev.quicksilver.index.IndexSettings;
 import dev.quicksilver.index.IndexStats;
 import dev.quicksilver.index.TextPosition;
 import dev.quicksilver.index.TokenCounter;
 import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.index.java.JavaOutline;
+import dev.quicksilver.index.java.OutlineAgreement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,9 +33,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * {@code bench index}: cold index time, one-file update latency and peak heap on a source tree, with
- * universal-ctags timed on the same tree in the same run as the anchor ({@code ctagsRatio} = our cold time over
- * ctags' time).
+ * {@code bench index}: cold index time (until every Java declaration is queryable from its tokens,
+ * {@code firstPhaseSeconds}; until the lexical index is in, {@code lexicalSeconds}; until every Java file is
+ * resolved, {@code coldSeconds}), one-file update latency and peak heap on a source tree, with
+ * universal-ctags timed on the same tree in the same run as the anchor ({@code ctagsRatio} and
+ * {@code firstPhaseCtagsRatio}: our time over ctags' time). {@code outlineAgreement} is the share of declarations
+ * the first phase gave exactly as the resolved phase did.
  *
  * <p>The tree is a folder, or the JDK's {@code java.base} sources unzipped from {@code lib/src.zip}
  * ({@code --java-base}), or a Maven sources jar unzipped ({@code --sources-jar}); unzipped trees go to a temporary
@@ -125,9 +131,22 @@ final class IndexBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(tree).dataDirectory(dataDirectory)
                 .javaBatchSize(batchSize).parserThreads(threads).maxFileBytes(4L << 20).build());
-        IndexStats stats = index.build();
+        double[] firstPhaseSeconds = {Double.NaN};
+        double[] lexicalSeconds = {Double.NaN};
+        IndexStats stats = index.build(new BuildListener() {
+            @Override
+            public void outlineReady(IndexStats ignored) {
+                firstPhaseSeconds[0] = (System.nanoTime() - start) / 1e9;
+            }
+
+            @Override
+            public void lexicalReady(IndexStats ignored) {
+                lexicalSeconds[0] = (System.nanoTime() - start) / 1e9;
+            }
+        });
         double coldSeconds = (System.nanoTime() - start) / 1e9;
         double coldCpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        OutlineAgreement.Result agreement = outlineAgreement(tree, index);
 
         // One-file updates: a method added to a file, as an editor buffer. Three untimed first to warm the JIT.
         List<Path> javaFiles;
@@ -168,6 +187,8 @@ final class IndexBenchmark implements Callable<Integer> {
         r.put("sourceFiles", size.files());
         r.put("sourceMb", Math.round(size.bytes() / 1e5) / 10.0);
         r.put("loadAverageAtStart", round(loadAverage, 2));
+        r.put("firstPhaseSeconds", round(firstPhaseSeconds[0], 2));
+        r.put("lexicalSeconds", round(lexicalSeconds[0], 2));
         r.put("coldSeconds", round(coldSeconds, 2));
         r.put("coldCpuSeconds", round(coldCpuSeconds, 2));
         r.put("updateMsP50", round(percentile(updateMs, 50), 1));
@@ -180,6 +201,10 @@ final class IndexBenchmark implements Callable<Integer> {
         r.put("retainedHeapMb", retained);
         r.put("ctagsSeconds", ctagsSeconds == null ? null : round(ctagsSeconds, 2));
         r.put("ctagsRatio", ctagsSeconds == null ? null : round(coldSeconds / ctagsSeconds, 1));
+        r.put("firstPhaseCtagsRatio", ctagsSeconds == null ? null : round(firstPhaseSeconds[0] / ctagsSeconds, 2));
+        r.put("outlineDeclarations", agreement.resolved());
+        r.put("outlineAgreement", agreement.resolved() == 0 ? null : round((double) agreement.agreeing() / agreement.resolved(), 4));
+        r.put("outlineDifferences", agreement.differences());
         r.put("files", stats.files());
         r.put("javaFiles", stats.javaFiles());
         r.put("declarations", stats.declarations());
@@ -191,6 +216,24 @@ final class IndexBenchmark implements Callable<Integer> {
         r.put("batchSize", batchSize);
         r.put("threads", threads);
         return r;
+    }
+
+    /**
+     * Each Java file's outline (what queries saw during the first phase) against its resolved facts; taken right
+     * after the build, before the timed updates change any file's facts.
+     */
+    private static OutlineAgreement.Result outlineAgreement(Path tree, WorkspaceIndex index) throws IOException {
+        OutlineAgreement.Result total = OutlineAgreement.Result.empty();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(tree)) {
+            files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+        for (Path file : files) {
+            var resolved = index.javaFacts(file);
+            if (resolved.isEmpty() || !resolved.get().bindingsResolved()) continue;
+            total = total.plus(OutlineAgreement.compare(resolved.get(), JavaOutline.of(resolved.get().path(), Files.readString(file)), 10), 10);
+        }
+        return total;
     }
 
     /** Wall time of {@code ctags -R} on the tree, or null when ctags is not installed. */

@@ -1,5 +1,6 @@
 package dev.quicksilver.index.cli;
 
+import dev.quicksilver.index.BuildListener;
 import dev.quicksilver.index.IndexProblem;
 import dev.quicksilver.index.IndexSettings;
 import dev.quicksilver.index.IndexStats;
@@ -55,7 +56,19 @@ public final class IndexCli {
             classpath.forEach(builder::addClasspath);
             long start = System.nanoTime();
             try (WorkspaceIndex index = WorkspaceIndex.create(builder.build())) {
-                IndexStats stats = index.build();
+                IndexStats stats = index.build(new BuildListener() {
+                    @Override
+                    public void outlineReady(IndexStats first) {
+                        System.out.printf("declarations after %.1f s (%d Java files, %d declarations from tokens)%n",
+                                (System.nanoTime() - start) / 1e9, first.javaFiles(), first.declarations());
+                    }
+
+                    @Override
+                    public void lexicalReady(IndexStats second) {
+                        System.out.printf("lexical index after %.1f s (%d files, %d chunks)%n",
+                                (System.nanoTime() - start) / 1e9, second.files(), second.chunks());
+                    }
+                });
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("indexed %s in %.1f s%n", directory.toAbsolutePath().normalize(), seconds);
                 System.out.printf("  files %d (java %d, from cache %d), chunks %d%n", stats.files(), stats.javaFiles(),

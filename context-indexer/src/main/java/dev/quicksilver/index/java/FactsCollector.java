@@ -383,9 +383,26 @@ final class FactsCollector extends ASTVisitor {
         Javadoc javadoc = node.getJavadoc();
         if (javadoc != null) return end(javadoc);
         int start = node.getStartPosition();
+        if (source.startsWith("///", start)) return markdownCommentEnd(start);
         if (!source.startsWith("/**", start)) return -1;
         int close = source.indexOf("*/", start + 3);
         return close < 0 || close >= end(node) ? -1 : close + 2;
+    }
+
+    /** End of a Markdown documentation comment (JEP 467): the run of lines that start with {@code ///}. */
+    private int markdownCommentEnd(int start) {
+        int end = start;
+        int line = start;
+        while (true) {
+            int lineEnd = source.indexOf('\n', line);
+            if (lineEnd < 0) lineEnd = source.length();
+            int contentEnd = lineEnd > line && source.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+            end = contentEnd;
+            int next = lineEnd + 1;
+            while (next < source.length() && (source.charAt(next) == ' ' || source.charAt(next) == '\t')) next++;
+            if (next >= source.length() || !source.startsWith("///", next)) return end;
+            line = next;
+        }
     }
 
     /** The declaration header as written, from after its javadoc to {@code headerEnd}, whitespace collapsed. */

@@ -41,12 +41,21 @@ public final class CodeTokenizer {
         if (identifier.length() < 2) return;
         String whole = identifier.toLowerCase(Locale.ROOT);
         sink.accept(whole);
+        if (oneLowerCaseWord(identifier)) return; // most identifiers: nothing to split
         List<String> parts = splitParts(identifier);
         if (parts.size() > 1) {
             for (String part : parts) {
                 if (part.length() >= 2) sink.accept(part);
             }
         }
+    }
+
+    private static boolean oneLowerCaseWord(String identifier) {
+        for (int i = 0; i < identifier.length(); i++) {
+            char c = identifier.charAt(i);
+            if (c < 'a' || c > 'z') return false;
+        }
+        return true;
     }
 
     /** camelCase, PascalCase, SCREAMING_SNAKE and HTTPServer-style boundaries. */
@@ -67,8 +76,8 @@ public final class CodeTokenizer {
                         || (Character.isUpperCase(prev) && Character.isUpperCase(c) && i + 1 < n && Character.isLowerCase(identifier.charAt(i + 1)));
             }
             if (boundary) {
-                String part = identifier.substring(start, i).replace("_", "").replace("$", "");
-                if (!part.isEmpty() && Character.isLetter(part.charAt(0))) parts.add(part.toLowerCase(Locale.ROOT));
+                // '_' and '$' are boundaries on both sides, so they stand alone and fail the letter test.
+                if (Character.isLetter(identifier.charAt(start))) parts.add(identifier.substring(start, i).toLowerCase(Locale.ROOT));
                 start = i;
             }
         }

@@ -21,8 +21,9 @@ import java.util.function.Predicate;
  * as arrays; a posting list is an int list of chunk ids. Chunk ids only grow, so every posting list stays sorted
  * and removing a chunk is a binary search per term.
  *
- * <p>Concurrency: one {@link ReadWriteLock}; {@link #put}/{@link #remove} tokenize outside the lock and take the
- * write lock only to link or unlink one file's chunks; searches take the read lock.
+ * <p>Concurrency: one {@link ReadWriteLock}; {@link #put}/{@link #remove} tokenize outside the lock (or take a
+ * file {@link #prepare}d on any thread) and take the write lock only to link or unlink one file's chunks;
+ * searches take the read lock.
  */
 public final class LexicalIndex {
     public static final int CHUNK_LINES = 16;
@@ -45,8 +46,27 @@ public final class LexicalIndex {
     private long totalLength;
     private int liveChunks;
 
+    /** One file's chunks as term bags, cut and tokenized but not yet in the index. */
+    public static final class PreparedFile {
+        private final List<Map<String, Integer>> bags;
+        private final List<int[]> lineRanges;
+
+        private PreparedFile(List<Map<String, Integer>> bags, List<int[]> lineRanges) {
+            this.bags = bags;
+            this.lineRanges = lineRanges;
+        }
+    }
+
     /** Indexes (or re-indexes) one file's text. */
     public void put(Path path, String text) {
+        put(path, prepare(text));
+    }
+
+    /**
+     * Cuts and tokenizes a file's text: the expensive part of {@link #put}, touching no shared state, so a cold
+     * index runs it on several files at once.
+     */
+    public static PreparedFile prepare(String text) {
         List<Map<String, Integer>> bags = new ArrayList<>();
         List<int[]> lineRanges = new ArrayList<>();
         int line = 0;
@@ -70,6 +90,13 @@ public final class LexicalIndex {
             }
             line++;
         }
+        return new PreparedFile(bags, lineRanges);
+    }
+
+    /** Links a prepared file's chunks into the index, replacing what the file had. */
+    public void put(Path path, PreparedFile prepared) {
+        List<Map<String, Integer>> bags = prepared.bags;
+        List<int[]> lineRanges = prepared.lineRanges;
         lock.writeLock().lock();
         try {
             removeLocked(path);

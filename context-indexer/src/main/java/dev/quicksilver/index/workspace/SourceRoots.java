@@ -51,13 +51,23 @@ public final class SourceRoots {
         return root;
     }
 
+    /** Records the root implied by a package name already known (e.g. from the file's outline) and returns it. */
+    public Path addFile(Path javaFile, Optional<String> packageName) {
+        Path root = rootOf(javaFile, packageName);
+        roots.add(root);
+        return root;
+    }
+
     public List<Path> roots() {
         return List.copyOf(roots);
     }
 
     public static Path rootOf(Path javaFile, String text) {
+        return rootOf(javaFile, packageOf(text));
+    }
+
+    private static Path rootOf(Path javaFile, Optional<String> pkg) {
         Path folder = javaFile.toAbsolutePath().normalize().getParent();
-        Optional<String> pkg = packageOf(text);
         if (pkg.isEmpty() || pkg.get().isEmpty()) return folder;
         String[] parts = pkg.get().split("\\.");
         Path candidate = folder;
