@@ -1,6 +1,8 @@
 package dev.quicksilver.lsp;
 
+import dev.quicksilver.index.BuildListener;
 import dev.quicksilver.index.IndexSettings;
+import dev.quicksilver.index.IndexStats;
 import dev.quicksilver.index.WorkspaceIndex;
 import dev.quicksilver.lsp.documents.DocumentStore;
 import dev.quicksilver.lsp.documents.TextDocument;
@@ -27,8 +29,10 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * {@code PreferenceManager}/{@code ProjectsManager} the same way).
  *
  * <p>Concurrency. Fields written once during {@code initialize} are volatile and read by worker threads after.
- * The index is built on a worker after {@code initialize} answers; {@link #index()} waits for it (handlers run on
- * workers, never on LSP4J's reader thread). The model service is created on first use and replaced when settings
+ * The index is built on a worker after {@code initialize} answers, in two phases: {@link #index()} waits for the
+ * first (every file in, Java declarations from their tokens: what completions need), {@link #resolvedIndex()}
+ * for the second (call sites and implementations resolved: what refactors need). Both wait only on worker threads,
+ * never on LSP4J's reader thread. The model service is created on first use and replaced when settings
  * that name the model process change; {@link #model()} hands out the current one, and a replaced one is closed
  * (its in-flight requests fail and are answered with an error). Completions in flight are tracked per document so
  * a newer request cancels the older one.
@@ -47,6 +51,7 @@ public final class ServerSession implements AutoCloseable {
     private volatile ServerSettings settings = ServerSettings.defaults();
     private volatile WorkspaceRoots roots = new WorkspaceRoots(List.of());
     private volatile CompletableFuture<WorkspaceIndex> index = new CompletableFuture<>();
+    private volatile CompletableFuture<WorkspaceIndex> resolvedIndex = new CompletableFuture<>();
     private volatile ModelService model;
     private volatile boolean shutdownRequested;
 
@@ -71,23 +76,59 @@ public final class ServerSession implements AutoCloseable {
         this.settings = s;
         this.roots = new WorkspaceRoots(workspaceRoots);
         if (workspaceRoots.isEmpty()) {
-            index.completeExceptionally(Errors.invalidParams("the client opened no workspace folder, so there is no index; open a folder"));
+            RuntimeException none = Errors.invalidParams("the client opened no workspace folder, so there is no index; open a folder");
+            index.completeExceptionally(none);
+            resolvedIndex.completeExceptionally(none);
             return;
         }
-        CompletableFuture<WorkspaceIndex> target = index;
+        CompletableFuture<WorkspaceIndex> queryable = index;
+        CompletableFuture<WorkspaceIndex> resolved = resolvedIndex;
         workers.execute(() -> {
+            IndexingProgress progress = new IndexingProgress(this);
             try {
                 WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).build());
                 long t0 = System.nanoTime();
-                var stats = idx.build();
-                log(MessageType.Info, "indexed " + stats.files() + " files (" + stats.javaFiles() + " Java) in "
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
-                target.complete(idx);
+                idx.build(new BuildListener() {
+                    @Override
+                    public void outlineReady(IndexStats stats) {
+                        log(MessageType.Info, "read the declarations of " + stats.javaFiles() + " Java files ("
+                                + stats.declarations() + ") in " + millisSince(t0) + " ms; completions use them now");
+                        queryable.complete(idx);
+                    }
+
+                    @Override
+                    public void lexicalReady(IndexStats stats) {
+                        log(MessageType.Info, "indexed " + stats.files() + " files for similar code in " + millisSince(t0) + " ms"
+                                + (stats.javaFilesOutlined() > 0 ? "; resolving " + stats.javaFilesOutlined() + " Java files" : ""));
+                        progress.begin(stats.javaFilesOutlined());
+                    }
+
+                    @Override
+                    public void javaFilesResolved(int done, int total) {
+                        progress.report(done, total);
+                    }
+
+                    @Override
+                    public void resolved(IndexStats stats) {
+                        // Still inside the build: what waits on the resolved index runs before any queued update.
+                        String done = "resolved " + stats.javaFiles() + " Java files (" + stats.callSites() + " call sites) in "
+                                + millisSince(t0) + " ms";
+                        progress.end(done);
+                        log(MessageType.Info, done);
+                        resolved.complete(idx);
+                    }
+                });
             } catch (RuntimeException e) {
                 problem("index", "indexing the workspace failed: " + e.getMessage());
-                target.completeExceptionally(e);
+                progress.end("indexing failed");
+                queryable.completeExceptionally(e);
+                resolved.completeExceptionally(e);
             }
         });
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     // ---- accessors ----
@@ -116,13 +157,28 @@ public final class ServerSession implements AutoCloseable {
         return Optional.ofNullable(client);
     }
 
-    /** The index, waiting for the first build. Call from worker threads only. */
+    /**
+     * The index once it answers queries (the first phase of the build: every file, Java declarations from their
+     * tokens; enough for completion context). Call from worker threads only.
+     */
     public WorkspaceIndex index() {
         return index.join();
     }
 
     public CompletableFuture<WorkspaceIndex> indexFuture() {
         return index;
+    }
+
+    /**
+     * The index once every Java file is resolved (call sites, references, implementations: what refactors must
+     * not find only in part). Call from worker threads only.
+     */
+    public WorkspaceIndex resolvedIndex() {
+        return resolvedIndex.join();
+    }
+
+    public CompletableFuture<WorkspaceIndex> resolvedIndexFuture() {
+        return resolvedIndex;
     }
 
     /** The open document, or an invalid-params error that says how to fix the request. */

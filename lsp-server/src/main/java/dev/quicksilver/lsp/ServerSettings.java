@@ -42,11 +42,15 @@ import java.util.Set;
  *                          JDK's certificate authorities) or a PEM file of the certificates to trust (TLS)
  * @param shareSidecar      use the sidecar this user's other editors use (one model load for all; it is started if
  *                          none runs, and exits 2 minutes after the last of them), instead of one sidecar per server
+ * @param completeWhileResolving completions start once the workspace's declarations are read (seconds on a large
+ *                          workspace), not only once JDT has resolved every Java file; false gives every completion
+ *                          the same context whatever the timing (what the one-shot headless commands use)
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
-                             int suffixTokens, String weights, int threads, String sidecarTls, boolean shareSidecar) {
+                             int suffixTokens, String weights, int threads, String sidecarTls, boolean shareSidecar,
+                             boolean completeWhileResolving) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -71,7 +75,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false);
+                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false, true);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -114,8 +118,9 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
             throw new IllegalArgumentException("sidecarTls: " + e.getMessage(), e);
         }
         boolean share = o.has("shareSidecar") ? bool(o, "shareSidecar") : shareSidecar;
+        boolean early = o.has("completeWhileResolving") ? bool(o, "completeWhileResolving") : completeWhileResolving;
         return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th,
-                tls, share);
+                tls, share, early);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */

@@ -34,4 +34,14 @@ class ServerSettingsTest {
         e = assertThrows(IllegalArgumentException.class, () -> merge("sidecarTls", "~/no-such-ca.pem"));
         assertTrue(e.getMessage().startsWith("sidecarTls: ") && e.getMessage().contains("off"), e.getMessage());
     }
+
+    @Test
+    void completionsStartWhileJavaIsResolvingUnlessTold() {
+        assertTrue(ServerSettings.defaults().completeWhileResolving());
+        JsonObject o = new JsonObject();
+        o.addProperty("completeWhileResolving", false);
+        assertEquals(false, ServerSettings.defaults().merge(o).completeWhileResolving());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> merge("completeWhileResolving", "later"));
+        assertTrue(e.getMessage().startsWith("completeWhileResolving must be true or false"), e.getMessage());
+    }
 }

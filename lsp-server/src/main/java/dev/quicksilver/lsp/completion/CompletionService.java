@@ -125,7 +125,8 @@ public final class CompletionService {
     }
 
     private Windows assemble(TextDocument doc, Path path, int offset, ServerSettings settings) {
-        WorkspaceIndex index = session.indexFuture().isCompletedExceptionally() ? null : session.index();
+        WorkspaceIndex index = session.indexFuture().isCompletedExceptionally() ? null
+                : settings.completeWhileResolving() ? session.index() : session.resolvedIndex();
         if (index == null || settings.contextTokens() <= 0) {
             String text = doc.text();
             return new Windows("", text.substring(Math.max(0, offset - 1500), offset), text.substring(offset, Math.min(text.length(), offset + 600)));

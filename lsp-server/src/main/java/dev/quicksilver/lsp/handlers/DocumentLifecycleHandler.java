@@ -32,10 +32,10 @@ public final class DocumentLifecycleHandler {
             TextDocument doc = session.documents().open(uri, item.getVersion(), item.getText() == null ? "" : item.getText());
             Path path = Uris.toPath(uri);
             if (!doc.isBinary() && session.roots().contains(path)) {
-                session.indexFuture().thenAccept(index -> {
-                    refactors.rememberKeys(index, path);
-                    index.documentChanged(new DocumentSnapshot(path, doc.text()));
-                });
+                // The resolved keys from disk, before any edit of this buffer is indexed: the build completes the
+                // resolved index while it still holds the index, so the update queued below runs after this.
+                session.resolvedIndexFuture().thenAccept(index -> refactors.rememberKeys(index, path));
+                session.indexFuture().thenAccept(index -> index.documentChanged(new DocumentSnapshot(path, doc.text())));
             }
         } catch (RuntimeException e) {
             session.log(MessageType.Warning, "didOpen ignored: " + e.getMessage());

@@ -57,7 +57,7 @@ public final class RefactorService {
     /** The refactors that apply at this position, from the index alone. */
     public List<RefactorPlan> plans(String uri, int line, int character) {
         Path file = Uris.toPath(uri);
-        WorkspaceIndex index = session.index();
+        WorkspaceIndex index = session.resolvedIndex(); // a refactor must not find only some call sites
         Optional<TextDocument> open = session.documents().get(Uris.normalize(uri));
         if (open.isPresent()) {
             if (open.get().isBinary()) throw Errors.invalidParams(uri + " is a binary file; Quicksilver only refactors text");
