@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,6 +83,8 @@ public final class WorkspaceIndex implements AutoCloseable {
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService updates;
     private volatile JavaIndexer javaIndexer;
+    /** Set by {@link #close()}: a build in progress stops delivering files and returns. */
+    private volatile boolean closed;
     private volatile int javaFilesFromCache;
 
     private WorkspaceIndex(IndexSettings settings) {
@@ -158,11 +161,16 @@ public final class WorkspaceIndex implements AutoCloseable {
             }
             List<Path> toParse = restoreFromCache(javaFiles);
             AtomicInteger resolved = new AtomicInteger();
-            javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), facts -> {
-                symbols.put(facts);
-                outlined.remove(facts.path());
-                listener.javaFilesResolved(resolved.incrementAndGet(), toParse.size());
-            }, this::record);
+            try {
+                javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), facts -> {
+                    if (closed) throw new CancellationException("the index was closed");
+                    symbols.put(facts);
+                    outlined.remove(facts.path());
+                    listener.javaFilesResolved(resolved.incrementAndGet(), toParse.size());
+                }, this::record, () -> closed);
+            } catch (CancellationException e) {
+                return stats(); // closed while resolving: nobody is listening any more
+            }
             if (settings.persistIndex()) save();
             IndexStats stats = stats();
             listener.resolved(stats);
@@ -512,6 +520,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     /** Stops the update thread (pending updates are dropped) and persists the index when enabled. */
     @Override
     public void close() {
+        closed = true; // a build still running stops at its next file (see build)
         updates.shutdownNow();
         pending.clear();
         if (settings.persistIndex()) save();

@@ -104,4 +104,27 @@ class BuildPhasesTest {
             assertEquals(stats.javaFiles(), stats.javaFilesFromCache());
         }
     }
+
+    @Test
+    void closingTheIndexStopsABuildThatIsStillResolving() throws IOException {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        List<Integer> resolvedCounts = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build());
+        IndexStats stats = index.build(new BuildListener() {
+            @Override
+            public void javaFilesResolved(int resolved, int total) {
+                resolvedCounts.add(resolved);
+                if (resolved == 1) index.close(); // the editor went away while Java was resolving
+            }
+
+            @Override
+            public void resolved(IndexStats s) {
+                events.add("resolved");
+            }
+        });
+        assertEquals(List.of(1), resolvedCounts, "no file is delivered after close");
+        assertEquals(List.of(), events, "a closed build does not report itself finished");
+        assertTrue(stats.javaFilesOutlined() > 0, "the rest keep their outlines: " + stats);
+    }
 }

@@ -248,6 +248,7 @@ public final class ServerSession implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        client = null; // the connection is going: work still finishing (an index build) reports to nobody
         completionsInFlight.values().forEach(f -> f.cancel(true));
         if (model != null) model.close();
         model = null;

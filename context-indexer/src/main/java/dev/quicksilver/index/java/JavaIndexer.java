@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -59,12 +61,25 @@ public final class JavaIndexer {
 
     public void indexAll(List<Path> files, int batchSize, int threads, Consumer<JavaFileFacts> sink,
                          Consumer<IndexProblem> problems) {
+        indexAll(files, batchSize, threads, sink, problems, () -> false);
+    }
+
+    /**
+     * Resolves {@code files} in batches. Once {@code cancelled} answers true, no further batch starts and a
+     * {@link CancellationException} (also one thrown by {@code sink}) ends the work instead of being retried as a
+     * compiler failure.
+     */
+    public void indexAll(List<Path> files, int batchSize, int threads, Consumer<JavaFileFacts> sink,
+                         Consumer<IndexProblem> problems, BooleanSupplier cancelled) {
         List<List<Path>> batches = new ArrayList<>();
         for (int i = 0; i < files.size(); i += batchSize) {
             batches.add(files.subList(i, Math.min(files.size(), i + batchSize)));
         }
         if (threads <= 1 || batches.size() <= 1) {
-            for (List<Path> batch : batches) indexBatch(batch, sink, problems);
+            for (List<Path> batch : batches) {
+                if (cancelled.getAsBoolean()) throw new CancellationException("indexing was cancelled");
+                indexBatch(batch, sink, problems);
+            }
             return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -74,8 +89,16 @@ public final class JavaIndexer {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (List<Path> batch : batches) futures.add(pool.submit(() -> indexBatch(batch, sink, problems)));
+            for (List<Path> batch : batches) {
+                futures.add(pool.submit(() -> {
+                    if (cancelled.getAsBoolean()) throw new CancellationException("indexing was cancelled");
+                    indexBatch(batch, sink, problems);
+                }));
+            }
             for (Future<?> f : futures) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof CancellationException c) throw c;
+            throw new IllegalStateException("Java indexing failed", e.getCause());
         } catch (Exception e) {
             throw new IllegalStateException("Java indexing was interrupted", e);
         } finally {
@@ -96,6 +119,8 @@ public final class JavaIndexer {
                             workspaceTypes.putFrom(path, unit);
                             deliver(FactsCollector.collect(path, unit, text, true), sink, problems);
                         }
+                    } catch (CancellationException e) {
+                        throw e;
                     } catch (RuntimeException | StackOverflowError e) {
                         problems.accept(new IndexProblem(path, Reason.JAVA_COMPILER_FAILURE, describe(e)));
                     }
@@ -106,6 +131,8 @@ public final class JavaIndexer {
                 String[] paths = batch.stream().map(Path::toString).toArray(String[]::new);
                 parser.createASTs(paths, null, new String[0], requestor, null);
             }
+        } catch (CancellationException e) {
+            throw e; // not a compiler failure: nothing to retry
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             List<Path> remaining = batch.stream().filter(p -> !accepted.contains(p.toString())).toList();
             if (remaining.size() == 1) {
