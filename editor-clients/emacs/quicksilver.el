@@ -55,7 +55,8 @@ They are sent as initializationOptions and as workspace configuration.
 Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :sidecarTokenFile
 :sidecarTls :shareSidecar :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
-:completionTimeoutMs :refactorTimeoutMs :weights :threads :completeWhileResolving.
+:completionTimeoutMs :refactorTimeoutMs :weights :threads :completeWhileResolving
+:persistIndex.
 Example: (:backend \"cpu\" :maxTokens 32)."
   :type 'plist)
 

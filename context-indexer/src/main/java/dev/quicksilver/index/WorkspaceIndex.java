@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -210,27 +211,58 @@ public final class WorkspaceIndex implements AutoCloseable {
         return file.getFileName().toString().equals("module-info.java");
     }
 
+    /**
+     * Restores the persisted facts of Java files that did not change, and returns the files to resolve: the ones
+     * that changed, and the unchanged ones whose facts point at a declaration of a file that changed or is gone
+     * (a call or reference resolved against an old signature, an override of a method that moved). One level of
+     * dependents is re-resolved; a change that also changes a dependent's own keys (a renamed type in its
+     * method's parameters) is not followed further.
+     */
     private List<Path> restoreFromCache(List<Path> javaFiles) {
         javaFilesFromCache = 0;
         if (!settings.persistIndex()) return javaFiles;
-        Optional<Map<Path, IndexStore.Entry>> cached = store.load(fingerprint());
-        if (cached.isEmpty()) return javaFiles;
+        Optional<Map<Path, IndexStore.Entry>> loaded = store.load(fingerprint());
+        if (loaded.isEmpty()) return javaFiles;
+        Map<Path, IndexStore.Entry> cache = loaded.get();
         List<Path> toParse = new ArrayList<>();
+        Map<Path, IndexStore.Entry> unchanged = new LinkedHashMap<>();
         for (Path file : javaFiles) {
-            IndexStore.Entry entry = cached.get().get(file);
-            if (entry != null && entry.stamp().equals(stamps.get(file))) {
-                symbols.put(entry.facts());
-                outlined.remove(file);
-                if (entry.facts().syntaxErrors() > 0) {
-                    record(new IndexProblem(file, Reason.JAVA_SYNTAX_ERRORS, entry.facts().syntaxErrors()
-                            + " syntax error(s), first at " + entry.facts().firstError()));
-                }
-                javaFilesFromCache++;
-            } else {
-                toParse.add(file);
+            IndexStore.Entry entry = cache.get(file);
+            if (entry != null && entry.stamp().equals(stamps.get(file))) unchanged.put(file, entry);
+            else toParse.add(file);
+        }
+        Set<String> changedKeys = new HashSet<>();
+        Set<Path> present = new HashSet<>(javaFiles);
+        for (IndexStore.Entry entry : cache.values()) {
+            Path file = entry.facts().path();
+            if (!present.contains(file) || !unchanged.containsKey(file)) {
+                for (SymbolInfo d : entry.facts().declarations()) changedKeys.add(d.key());
             }
         }
+        for (Map.Entry<Path, IndexStore.Entry> e : unchanged.entrySet()) {
+            JavaFileFacts facts = e.getValue().facts();
+            if (!changedKeys.isEmpty() && dependsOn(facts, changedKeys)) {
+                toParse.add(e.getKey());
+                continue;
+            }
+            symbols.put(facts);
+            outlined.remove(e.getKey());
+            if (facts.syntaxErrors() > 0) {
+                record(new IndexProblem(e.getKey(), Reason.JAVA_SYNTAX_ERRORS, facts.syntaxErrors()
+                        + " syntax error(s), first at " + facts.firstError()));
+            }
+            javaFilesFromCache++;
+        }
         return toParse;
+    }
+
+    private static boolean dependsOn(JavaFileFacts facts, Set<String> keys) {
+        for (CallSite c : facts.calls()) if (keys.contains(c.calleeKey())) return true;
+        for (Reference r : facts.references()) if (keys.contains(r.targetKey())) return true;
+        for (SymbolInfo d : facts.declarations()) {
+            for (String supertype : d.supertypeKeys()) if (keys.contains(supertype)) return true;
+        }
+        return false;
     }
 
     private List<Path> classpath(List<Path> projectDirectories) {
@@ -261,7 +293,8 @@ public final class WorkspaceIndex implements AutoCloseable {
                     entries.put(facts.path(), new IndexStore.Entry(stamp, facts));
                 }
             }
-            store.save(fingerprint(), entries);
+            store.save(fingerprint(), entries, settings.roots());
+            store.removeAbandonedSiblings();
         } catch (IOException e) {
             // The persisted index only speeds up the next start; failing to write it loses nothing now.
         } finally {

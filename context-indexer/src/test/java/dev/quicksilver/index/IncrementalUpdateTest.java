@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,6 +100,61 @@ class IncrementalUpdateTest {
             assertFalse(index.isIndexed(binary));
             assertTrue(index.problems().stream().anyMatch(p -> p.path().equals(binary) && p.reason() == IndexProblem.Reason.BINARY));
         }
+    }
+
+    @Test
+    void aRestartReResolvesTheUnchangedFilesThatUseADeclarationThatChanged() throws Exception {
+        Path root = base.resolve("deps");
+        Path p = root.resolve("src/main/java/p");
+        Files.createDirectories(p);
+        Files.writeString(p.resolve("B.java"), "package p;\n\npublic class B {\n    public static int g() { return 1; }\n}\n");
+        Files.writeString(p.resolve("A.java"), "package p;\n\npublic class A {\n    int f() { return (int) B.g(); }\n}\n");
+        Files.writeString(p.resolve("C.java"), "package p;\n\npublic class C {\n    int h() { return 3; }\n}\n");
+        IndexSettings settings = IndexSettings.builder(root).dataDirectory(base.resolve("deps-data")).persistIndex(true).build();
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            index.build();
+            assertEquals(1, index.callSites("Lp/B;.g()I").size());
+        }
+        // B's method now returns long: its key changes; A, unchanged on disk, calls it.
+        Path b = p.resolve("B.java");
+        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 1; }\n}\n");
+        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(5)));
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(1, stats.javaFilesFromCache(), "only C, which uses nothing of B, comes from the cache");
+            assertEquals(List.of(), index.callSites("Lp/B;.g()I"), "a call resolved against the old signature is gone");
+            List<CallSite> now = index.callSites("Lp/B;.g()J");
+            assertEquals(1, now.size());
+            assertEquals(p.resolve("A.java"), now.getFirst().location().path());
+        }
+    }
+
+    @Test
+    void savingRemovesTheIndexesOfWorkspacesThatAreGone() throws Exception {
+        Path cache = base.resolve("cache");
+        List<Path> roots = new ArrayList<>();
+        for (String name : List.of("kept", "deleted", "foreign")) {
+            Path root = base.resolve("ws-" + name);
+            Files.createDirectories(root.resolve("p"));
+            Files.writeString(root.resolve("p/A.java"), "package p;\nclass A { }\n");
+            roots.add(root);
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(root).dataDirectory(cache.resolve(name)).persistIndex(true).build())) {
+                index.build();
+            }
+            assertTrue(Files.isRegularFile(cache.resolve(name).resolve("roots.txt")));
+        }
+        Files.writeString(cache.resolve("foreign/notes.txt"), "not the index's");
+        for (Path root : List.of(roots.get(1), roots.get(2))) {
+            try (var files = Files.walk(root)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(roots.get(0)).dataDirectory(cache.resolve("kept")).persistIndex(true).build())) {
+            index.build(); // saves, and tidies up beside it
+        }
+        assertTrue(Files.isDirectory(cache.resolve("kept")));
+        assertFalse(Files.exists(cache.resolve("deleted")), "the index of a workspace that is gone is removed");
+        assertTrue(Files.isRegularFile(cache.resolve("foreign/notes.txt")), "a folder with files that are not the index's stays");
     }
 
     @Test

@@ -86,7 +86,7 @@ public final class ServerSession implements AutoCloseable {
         workers.execute(() -> {
             IndexingProgress progress = new IndexingProgress(this);
             try {
-                WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).build());
+                WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).persistIndex(s.persistIndex()).build());
                 long t0 = System.nanoTime();
                 idx.build(new BuildListener() {
                     @Override
@@ -111,8 +111,9 @@ public final class ServerSession implements AutoCloseable {
                     @Override
                     public void resolved(IndexStats stats) {
                         // Still inside the build: what waits on the resolved index runs before any queued update.
-                        String done = "resolved " + stats.javaFiles() + " Java files (" + stats.callSites() + " call sites) in "
-                                + millisSince(t0) + " ms";
+                        String done = "resolved " + stats.javaFiles() + " Java files (" + stats.callSites() + " call sites"
+                                + (stats.javaFilesFromCache() > 0 ? "; " + stats.javaFilesFromCache() + " files unchanged since the last start" : "")
+                                + ") in " + millisSince(t0) + " ms";
                         progress.end(done);
                         log(MessageType.Info, done);
                         resolved.complete(idx);

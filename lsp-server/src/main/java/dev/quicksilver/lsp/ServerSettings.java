@@ -45,12 +45,15 @@ import java.util.Set;
  * @param completeWhileResolving completions start once the workspace's declarations are read (seconds on a large
  *                          workspace), not only once JDT has resolved every Java file; false gives every completion
  *                          the same context whatever the timing (what the one-shot headless commands use)
+ * @param persistIndex      keep the resolved Java index in the user's cache folder ({@code $XDG_CACHE_HOME} or
+ *                          {@code ~/.cache}, {@code quicksilver/index}) so that the next start resolves only what
+ *                          changed (and what uses it)
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
                              int suffixTokens, String weights, int threads, String sidecarTls, boolean shareSidecar,
-                             boolean completeWhileResolving) {
+                             boolean completeWhileResolving, boolean persistIndex) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -75,7 +78,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false, true);
+                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false, true, true);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -119,8 +122,9 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         }
         boolean share = o.has("shareSidecar") ? bool(o, "shareSidecar") : shareSidecar;
         boolean early = o.has("completeWhileResolving") ? bool(o, "completeWhileResolving") : completeWhileResolving;
+        boolean persist = o.has("persistIndex") ? bool(o, "persistIndex") : persistIndex;
         return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th,
-                tls, share, early);
+                tls, share, early, persist);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */

@@ -3,6 +3,7 @@ package dev.quicksilver.lsp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.MessageParams;
@@ -115,5 +116,26 @@ class IndexPhasesTest {
 
     private static List<String> logs(ServerProcess s) {
         return s.logs.stream().map(MessageParams::getMessage).toList();
+    }
+
+    @Test
+    void aRestartResolvesOnlyWhatChangedSinceTheLastStart() throws Exception {
+        Path ws = tmp.resolve("ws");
+        workspace(ws, 20);
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server1.log"), env)) {
+            s.initialize(ws, Caps.modern());
+            waitForLog(s, "resolved 24 Java files", 60);
+            assertTrue(logs(s).stream().noneMatch(m -> m.contains("unchanged since the last start")), logs(s).toString());
+        }
+        Path circle = ws.resolve("src/main/java/p/Circle.java");
+        Files.writeString(circle, Files.readString(circle).replace("return 1;", "return 2;"));
+        Files.setLastModifiedTime(circle, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server2.log"), env)) {
+            s.initialize(ws, Caps.modern());
+            waitForLog(s, "resolved 24 Java files", 60);
+            // Circle changed; the 20 files that use it are resolved again; Shape, Square and Triangle are not.
+            assertTrue(logs(s).stream().anyMatch(m -> m.contains("; 3 files unchanged since the last start")), logs(s).toString());
+        }
     }
 }

@@ -59,6 +59,8 @@ final class ServerProcess implements AutoCloseable {
                 "--add-modules", "jdk.incubator.vector", "-Dquicksilver.home=" + SampleWorkspace.REPO,
                 "-cp", System.getProperty("java.class.path"), "dev.quicksilver.lsp.cli.QuicksilverCli", "serve", "--stdio"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        // The persisted index goes to the test's folder, not the user's cache (a test may give its own).
+        pb.environment().put("XDG_CACHE_HOME", stderr.toAbsolutePath().getParent().resolve("xdg-cache").toString());
         pb.environment().putAll(env);
         process = pb.start();
         Launcher<LanguageServer> launcher = new LSPLauncher.Builder<LanguageServer>().setLocalService(new Client())

@@ -36,6 +36,7 @@ public final class IndexStore {
     private static final int MAGIC = 0x51534958; // "QSIX"
     private static final int FORMAT_VERSION = 1;
     private static final String FILE_NAME = "java-index.bin";
+    private static final String ROOTS_FILE = "roots.txt";
 
     public record Entry(FileStamp stamp, JavaFileFacts facts) {
     }
@@ -50,9 +51,66 @@ public final class IndexStore {
         return file;
     }
 
+    /**
+     * Writes the index, and beside it the workspace roots it describes ({@value #ROOTS_FILE}): indexes of
+     * workspaces that are gone (a deleted checkout, a temporary folder) are then removed by
+     * {@link #removeAbandonedSiblings}.
+     */
+    public void save(String fingerprint, Map<Path, Entry> entries, List<Path> roots) throws IOException {
+        save(fingerprint, entries);
+        StringBuilder text = new StringBuilder();
+        for (Path root : roots) text.append(root).append('\n');
+        Files.writeString(file.resolveSibling(ROOTS_FILE), text);
+    }
+
+    /**
+     * Deletes the other index folders beside this one whose workspace roots all no longer exist. Only folders
+     * holding nothing but what this class writes are touched; returns how many were removed.
+     */
+    public int removeAbandonedSiblings() {
+        Path folder = file.getParent();
+        Path parent = folder.getParent();
+        if (parent == null || !Files.isDirectory(parent)) return 0;
+        int removed = 0;
+        try (var siblings = Files.newDirectoryStream(parent, Files::isDirectory)) {
+            for (Path sibling : siblings) {
+                if (sibling.equals(folder)) continue;
+                Path roots = sibling.resolve(ROOTS_FILE);
+                if (!Files.isRegularFile(roots)) continue;
+                List<String> listed = Files.readAllLines(roots).stream().filter(l -> !l.isBlank()).toList();
+                if (listed.isEmpty() || listed.stream().anyMatch(r -> Files.exists(Path.of(r)))) continue;
+                List<Path> contents;
+                try (var c = Files.list(sibling)) {
+                    contents = c.toList();
+                }
+                if (!contents.stream().allMatch(p -> ours(p.getFileName().toString()))) continue;
+                for (Path p : contents) Files.deleteIfExists(p);
+                Files.deleteIfExists(sibling);
+                removed++;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Tidying up is best effort: an unreadable sibling stays.
+        }
+        return removed;
+    }
+
+    private static boolean ours(String name) {
+        return name.equals(FILE_NAME) || name.equals(ROOTS_FILE) || (name.startsWith(FILE_NAME + ".") && name.endsWith(".tmp"));
+    }
+
     public void save(String fingerprint, Map<Path, Entry> entries) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
+        // A name of its own: two servers on one workspace (two editor windows) may save at once.
+        Path temporary = file.resolveSibling(FILE_NAME + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().threadId() + ".tmp");
+        try {
+            write(temporary, fingerprint, entries);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary); // left only by a failed write
+        }
+    }
+
+    private static void write(Path temporary, String fingerprint, Map<Path, Entry> entries) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
             StringTable strings = new StringTable(out);
             out.writeInt(MAGIC);
@@ -97,7 +155,6 @@ public final class IndexStore {
                 out.writeBoolean(f.bindingsResolved());
             }
         }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The persisted entries, or empty when there are none, they are stale, or they cannot be read. */

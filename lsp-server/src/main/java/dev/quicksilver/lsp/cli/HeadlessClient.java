@@ -81,11 +81,13 @@ public final class HeadlessClient implements AutoCloseable {
      * Settings of the one-shot headless commands (demo, complete, refactor) when they give none: the
      * editor's deadlines (a completion is worthless after seconds) would fail a CI job on a slow or busy
      * machine, so the deadlines here are just under how long {@link Headless} waits for an answer. A completion
-     * waits for the whole index, so its context (and the model's answer) does not depend on timing.
+     * waits for the whole index, so its context (and the model's answer) does not depend on timing; and a one-shot
+     * command leaves no index in the user's cache (the demo's workspace is a temporary copy).
      */
     static JsonObject batchSettings() {
         JsonObject o = new JsonObject();
         o.addProperty("completeWhileResolving", false);
+        o.addProperty("persistIndex", false);
         o.addProperty("completionTimeoutMs", 110_000);
         o.addProperty("refactorTimeoutMs", 290_000);
         return o;
