@@ -38,15 +38,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * The workspace index: what {@code lsp-server} talks to. {@link #build()} indexes the workspace once (or restores
- * the persisted Java index and parses only what changed); then editor and file events keep it current, one file
- * at a time, and the queries ({@link #contextFor}, {@link #callSites}, {@link #implementations},
+ * The workspace index: what {@code lsp-server} talks to. {@link #build(BuildListener)} indexes the workspace once,
+ * in three phases that each answer more (declarations from tokens, the lexical index, resolved Java; or, for the
+ * last, the persisted Java index and only what changed and what uses it); then editor and file events keep it
+ * current, one file at a time, and the queries ({@link #contextFor}, {@link #callSites}, {@link #implementations},
  * {@link #similarSites}, ...) answer from memory.
  *
  * <p>Concurrency. Readers and one writer at a time:
@@ -55,7 +56,9 @@ import java.util.stream.Stream;
  *       ({@link SymbolTable}, {@link LexicalIndex}) each guard themselves with a read/write lock held only to swap
  *       one file's entries, so a query sees every file either before or after its update, never half of it.</li>
  *   <li>Writers (cold build, re-parse of a file, deletion) are serialized by {@code updateLock}; parsing happens
- *       outside the index locks, so a slow parse never blocks a query.</li>
+ *       outside the index locks, so a slow parse never blocks a query. The build's first two phases read and
+ *       tokenize files on all cores (the common fork-join pool) but link them into the indexes on the building
+ *       thread. {@link #close()} makes a build that is still resolving stop at its next file.</li>
  *   <li>Debounced updates run on one daemon thread ("context-indexer-updates"); {@link #flush()} runs the pending
  *       ones immediately.</li>
  * </ul>
