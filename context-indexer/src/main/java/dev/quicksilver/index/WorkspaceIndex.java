@@ -163,15 +163,24 @@ public final class WorkspaceIndex implements AutoCloseable {
                 // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
                 javaFiles.removeIf(WorkspaceIndex::isModuleInfo);
             }
-            List<Path> toParse = restoreFromCache(javaFiles);
+            Restore restore = restoreFromCache(javaFiles);
+            int total = restore.changed().size() + restore.dependents().size();
             AtomicInteger resolved = new AtomicInteger();
             try {
-                javaIndexer.indexAll(toParse, settings.javaBatchSize(), settings.parserThreads(), facts -> {
-                    if (closed) throw new CancellationException("the index was closed");
-                    symbols.put(facts);
-                    outlined.remove(facts.path());
-                    listener.javaFilesResolved(resolved.incrementAndGet(), toParse.size());
-                }, this::record, () -> closed);
+                resolve(restore.changed(), resolved, total, listener);
+                // Unchanged files that use a declaration of a changed file: resolved again only where what they
+                // use changed; the others get their persisted facts back.
+                Set<String> stale = staleKeys(restore.before());
+                List<Path> again = new ArrayList<>();
+                for (Map.Entry<Path, JavaFileFacts> e : restore.dependents().entrySet()) {
+                    if (dependsOn(e.getValue(), stale)) {
+                        again.add(e.getKey());
+                    } else {
+                        restore(e.getValue());
+                        listener.javaFilesResolved(resolved.incrementAndGet(), total);
+                    }
+                }
+                resolve(again, resolved, total, listener);
             } catch (CancellationException e) {
                 return stats(); // closed while resolving: nobody is listening any more
             }
@@ -214,49 +223,95 @@ public final class WorkspaceIndex implements AutoCloseable {
         return file.getFileName().toString().equals("module-info.java");
     }
 
+    private void resolve(List<Path> files, AtomicInteger resolved, int total, BuildListener listener) {
+        javaIndexer.indexAll(files, settings.javaBatchSize(), settings.parserThreads(), facts -> {
+            if (closed) throw new CancellationException("the index was closed");
+            symbols.put(facts);
+            outlined.remove(facts.path());
+            listener.javaFilesResolved(resolved.incrementAndGet(), total);
+        }, this::record, () -> closed);
+    }
+
     /**
-     * Restores the persisted facts of Java files that did not change, and returns the files to resolve: the ones
-     * that changed, and the unchanged ones whose facts point at a declaration of a file that changed or is gone
-     * (a call or reference resolved against an old signature, an override of a method that moved). One level of
-     * dependents is re-resolved; a change that also changes a dependent's own keys (a renamed type in its
-     * method's parameters) is not followed further.
+     * What a cold build does with the persisted index.
+     *
+     * @param changed     Java files to resolve: new, or changed since they were persisted (all files without one)
+     * @param before      the persisted facts of the files that changed or are gone
+     * @param dependents  unchanged files whose persisted facts use a declaration of a file in {@code before}: they
+     *                    are resolved again only if that declaration changed (see {@link #staleKeys})
      */
-    private List<Path> restoreFromCache(List<Path> javaFiles) {
+    private record Restore(List<Path> changed, Map<Path, JavaFileFacts> before, Map<Path, JavaFileFacts> dependents) {
+    }
+
+    /** Restores the persisted facts of the Java files that neither changed nor use what changed. */
+    private Restore restoreFromCache(List<Path> javaFiles) {
         javaFilesFromCache = 0;
-        if (!settings.persistIndex()) return javaFiles;
-        Optional<Map<Path, IndexStore.Entry>> loaded = store.load(fingerprint());
-        if (loaded.isEmpty()) return javaFiles;
+        Optional<Map<Path, IndexStore.Entry>> loaded = settings.persistIndex() ? store.load(fingerprint()) : Optional.empty();
+        if (loaded.isEmpty()) return new Restore(javaFiles, Map.of(), Map.of());
         Map<Path, IndexStore.Entry> cache = loaded.get();
-        List<Path> toParse = new ArrayList<>();
-        Map<Path, IndexStore.Entry> unchanged = new LinkedHashMap<>();
+        List<Path> changed = new ArrayList<>();
+        Map<Path, JavaFileFacts> unchanged = new LinkedHashMap<>();
         for (Path file : javaFiles) {
             IndexStore.Entry entry = cache.get(file);
-            if (entry != null && entry.stamp().equals(stamps.get(file))) unchanged.put(file, entry);
-            else toParse.add(file);
+            if (entry != null && entry.stamp().equals(stamps.get(file))) unchanged.put(file, entry.facts());
+            else changed.add(file);
         }
-        Set<String> changedKeys = new HashSet<>();
-        Set<Path> present = new HashSet<>(javaFiles);
+        Map<Path, JavaFileFacts> before = new HashMap<>();
+        Set<String> keysBefore = new HashSet<>();
         for (IndexStore.Entry entry : cache.values()) {
             Path file = entry.facts().path();
-            if (!present.contains(file) || !unchanged.containsKey(file)) {
-                for (SymbolInfo d : entry.facts().declarations()) changedKeys.add(d.key());
+            if (unchanged.containsKey(file)) continue;
+            before.put(file, entry.facts());
+            for (SymbolInfo d : entry.facts().declarations()) keysBefore.add(d.key());
+        }
+        Map<Path, JavaFileFacts> dependents = new LinkedHashMap<>();
+        for (Map.Entry<Path, JavaFileFacts> e : unchanged.entrySet()) {
+            if (dependsOn(e.getValue(), keysBefore)) dependents.put(e.getKey(), e.getValue());
+            else restore(e.getValue());
+        }
+        return new Restore(changed, before, dependents);
+    }
+
+    private void restore(JavaFileFacts facts) {
+        symbols.put(facts);
+        outlined.remove(facts.path());
+        if (facts.syntaxErrors() > 0) {
+            record(new IndexProblem(facts.path(), Reason.JAVA_SYNTAX_ERRORS, facts.syntaxErrors()
+                    + " syntax error(s), first at " + facts.firstError()));
+        }
+        javaFilesFromCache++;
+    }
+
+    /**
+     * Keys whose users must be resolved again, from the persisted facts of changed (or deleted) files and their
+     * facts now: a declaration that is gone (a changed signature changes the key); every overload of a method
+     * that gained an overload (a call may now bind to the new one); and a type whose supertypes changed (an
+     * inherited member used through it may be gone). A change inside bodies changes none of these: the files
+     * that use such a file keep their persisted facts. Not followed: a new type that shadows another by name.
+     */
+    private Set<String> staleKeys(Map<Path, JavaFileFacts> before) {
+        Set<String> stale = new HashSet<>();
+        for (Map.Entry<Path, JavaFileFacts> e : before.entrySet()) {
+            List<SymbolInfo> now = symbols.facts(e.getKey()).filter(f -> !outlined.contains(e.getKey()))
+                    .map(JavaFileFacts::declarations).orElse(List.of());
+            Map<String, SymbolInfo> nowByKey = new HashMap<>();
+            Set<String> namesWithNewOverloads = new HashSet<>();
+            for (SymbolInfo d : now) nowByKey.put(d.key(), d);
+            Set<String> keysBefore = new HashSet<>();
+            for (SymbolInfo d : e.getValue().declarations()) keysBefore.add(d.key());
+            for (SymbolInfo d : now) {
+                if (!keysBefore.contains(d.key()) && !d.kind().isType()) namesWithNewOverloads.add(d.declaringTypeKey() + "#" + d.name());
+            }
+            for (SymbolInfo old : e.getValue().declarations()) {
+                SymbolInfo current = nowByKey.get(old.key());
+                if (current == null
+                        || (old.kind().isType() && !old.supertypeKeys().equals(current.supertypeKeys()))
+                        || namesWithNewOverloads.contains(old.declaringTypeKey() + "#" + old.name())) {
+                    stale.add(old.key());
+                }
             }
         }
-        for (Map.Entry<Path, IndexStore.Entry> e : unchanged.entrySet()) {
-            JavaFileFacts facts = e.getValue().facts();
-            if (!changedKeys.isEmpty() && dependsOn(facts, changedKeys)) {
-                toParse.add(e.getKey());
-                continue;
-            }
-            symbols.put(facts);
-            outlined.remove(e.getKey());
-            if (facts.syntaxErrors() > 0) {
-                record(new IndexProblem(e.getKey(), Reason.JAVA_SYNTAX_ERRORS, facts.syntaxErrors()
-                        + " syntax error(s), first at " + facts.firstError()));
-            }
-            javaFilesFromCache++;
-        }
-        return toParse;
+        return stale;
     }
 
     private static boolean dependsOn(JavaFileFacts facts, Set<String> keys) {

@@ -127,6 +127,23 @@ class IncrementalUpdateTest {
             assertEquals(1, now.size());
             assertEquals(p.resolve("A.java"), now.getFirst().location().path());
         }
+        // A change inside B's method body changes nothing A uses: A keeps its persisted facts.
+        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n}\n");
+        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(10)));
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(2, stats.javaFilesFromCache(), "A and C come from the cache");
+            assertEquals(1, index.callSites("Lp/B;.g()J").size());
+        }
+        // A new overload of the method A calls may take its call: A is resolved again (g() stays the most specific).
+        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n"
+                + "    public static long g(int... more) { return 43; }\n}\n");
+        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(15)));
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(1, stats.javaFilesFromCache(), "only C");
+            assertEquals(1, index.callSites("Lp/B;.g()J").size(), "g() is still the most specific");
+        }
     }
 
     @Test
