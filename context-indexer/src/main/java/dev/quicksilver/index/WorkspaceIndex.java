@@ -89,6 +89,8 @@ public final class WorkspaceIndex implements AutoCloseable {
     private volatile JavaIndexer javaIndexer;
     /** Set by {@link #close()}: a build in progress stops delivering files and returns. */
     private volatile boolean closed;
+    /** Set when a build has run to its end: only then does {@link #close()} persist the index. */
+    private volatile boolean built;
     private volatile int javaFilesFromCache;
 
     private WorkspaceIndex(IndexSettings settings) {
@@ -148,6 +150,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             });
             sourceRoots.addAll(roots.roots());
             listener.outlineReady(stats());
+            if (closed) return stats();
 
             // Phase two: every text file in the lexical index.
             inParallelSlices(model.files(), this::lexicalChunks, file -> {
@@ -155,6 +158,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                 file.stamp().ifPresent(s -> stamps.put(file.path(), s));
             });
             listener.lexicalReady(stats());
+            if (closed) return stats();
 
             // Phase three: resolved facts replace the outlines.
             List<Path> classpath = classpath(model.projectDirectories());
@@ -184,6 +188,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             } catch (CancellationException e) {
                 return stats(); // closed while resolving: nobody is listening any more
             }
+            built = true;
             if (settings.persistIndex()) save();
             IndexStats stats = stats();
             listener.resolved(stats);
@@ -614,6 +619,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         closed = true; // a build still running stops at its next file (see build)
         updates.shutdownNow();
         pending.clear();
-        if (settings.persistIndex()) save();
+        // An unfinished build would persist less than the file on disk already holds: keep that one.
+        if (settings.persistIndex() && built) save();
     }
 }

@@ -127,4 +127,25 @@ class BuildPhasesTest {
         assertEquals(List.of(), events, "a closed build does not report itself finished");
         assertTrue(stats.javaFilesOutlined() > 0, "the rest keep their outlines: " + stats);
     }
+
+    @Test
+    void closingDuringABuildKeepsThePersistedIndexOfTheLastFinishedOne() throws IOException {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        IndexSettings settings = fixture.settings(base.resolve("data")).persistIndex(true).build();
+        int javaFiles;
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            javaFiles = index.build().javaFiles();
+        }
+        // The editor goes away right after the declarations are read: nothing resolved is worth saving.
+        WorkspaceIndex interrupted = WorkspaceIndex.create(settings);
+        interrupted.build(new BuildListener() {
+            @Override
+            public void outlineReady(IndexStats stats) {
+                interrupted.close();
+            }
+        });
+        try (WorkspaceIndex restart = WorkspaceIndex.create(settings)) {
+            assertEquals(javaFiles, restart.build().javaFilesFromCache(), "the persisted index survived the interrupted build");
+        }
+    }
 }
