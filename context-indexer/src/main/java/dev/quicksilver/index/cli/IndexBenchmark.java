@@ -38,7 +38,8 @@ import java.util.zip.ZipFile;
  * resolved, {@code coldSeconds}), one-file update latency and peak heap on a source tree, with
  * universal-ctags timed on the same tree in the same run as the anchor ({@code ctagsRatio} and
  * {@code firstPhaseCtagsRatio}: our time over ctags' time). {@code outlineAgreement} is the share of declarations
- * the first phase gave exactly as the resolved phase did.
+ * the first phase gave exactly as the resolved phase did; {@code restartSeconds} is a second build of the same tree
+ * from the index persisted after the first (an editor's next start, nothing changed).
  *
  * <p>The tree is a folder, or the JDK's {@code java.base} sources unzipped from {@code lib/src.zip}
  * ({@code --java-base}), or a Maven sources jar unzipped ({@code --sources-jar}); unzipped trees go to a temporary
@@ -147,6 +148,7 @@ final class IndexBenchmark implements Callable<Integer> {
         double coldSeconds = (System.nanoTime() - start) / 1e9;
         double coldCpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
         OutlineAgreement.Result agreement = outlineAgreement(tree, index);
+        index.save(); // for the restart below (untimed; the facts as the cold build left them)
 
         // One-file updates: a method added to a file, as an editor buffer. Three untimed first to warm the JIT.
         List<Path> javaFiles;
@@ -179,6 +181,15 @@ final class IndexBenchmark implements Callable<Integer> {
         long retained = heap.usedAfterFullGcMb(); // the index is still open and reachable here
         index.close();
 
+        // A restart, as an editor's next start: the same tree, the index persisted after the cold build.
+        long restartStart = System.nanoTime();
+        IndexStats restartStats;
+        try (WorkspaceIndex restart = WorkspaceIndex.create(IndexSettings.builder(tree).dataDirectory(dataDirectory)
+                .javaBatchSize(batchSize).parserThreads(threads).maxFileBytes(4L << 20).persistIndex(true).build())) {
+            restartStats = restart.build();
+        }
+        double restartSeconds = (System.nanoTime() - restartStart) / 1e9;
+
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tree", label);
         r.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -199,6 +210,8 @@ final class IndexBenchmark implements Callable<Integer> {
         r.put("peakHeapMb", heap.peakUsedAfterGcMb());
         r.put("heapHighWaterMb", heap.poolPeaksMb());
         r.put("retainedHeapMb", retained);
+        r.put("restartSeconds", round(restartSeconds, 2));
+        r.put("restartFilesFromCache", restartStats.javaFilesFromCache());
         r.put("ctagsSeconds", ctagsSeconds == null ? null : round(ctagsSeconds, 2));
         r.put("ctagsRatio", ctagsSeconds == null ? null : round(coldSeconds / ctagsSeconds, 1));
         r.put("firstPhaseCtagsRatio", ctagsSeconds == null ? null : round(firstPhaseSeconds[0] / ctagsSeconds, 2));
