@@ -940,6 +940,10 @@ public final class CpuBackend implements Backend {
      */
     @Override
     public void attention(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal) {
+        if (jobs.stream().allMatch(j -> j.nQ() == 1)) {
+            attendOnePosition(q, out, jobs, shape, causal);
+            return;
+        }
         int headDim = shape.headDim();
         int kvHeads = shape.kvHeads();
         int group = shape.group();
@@ -1016,6 +1020,71 @@ public final class CpuBackend implements Backend {
                 }
                 attendTile(q, out, qBase, visible, rows, maxVisible, kt[item], roundUp(job.nKeys(), 2 * L), v[item],
                         dimPadded, headDim, shape.scale(), scores, scoreRows, product);
+            }
+        });
+    }
+
+    /**
+     * Attention for calls whose every canvas has one query position (an autoregressive step): each key and
+     * value row is read once where it lies (the cache's segment, or the forward's own row) and used by the whole
+     * group of query heads at once, without the transposed copies the tiled path lays out first. With one
+     * query those copies cost as much as the products they feed (llama.cpp's one-token path works the same way).
+     * Work items are (canvas, kv head); scores, softmax and the weighted sum of values per item.
+     */
+    private void attendOnePosition(float[] q, float[] out, List<AttentionJob> jobs, AttentionShape shape, boolean causal) {
+        int headDim = shape.headDim();
+        int kvDim = shape.kvDim();
+        int qDim = shape.qDim();
+        int group = shape.group();
+        int kvHeads = shape.kvHeads();
+        float scale = shape.scale();
+        int items = jobs.size() * kvHeads;
+        long work = 0;
+        int maxKeys = 0;
+        for (AttentionJob job : jobs) {
+            work += 2L * job.nKeys() * shape.heads() * headDim;
+            maxKeys = Math.max(maxKeys, job.nKeys());
+        }
+        int tasks = work < PARALLEL_THRESHOLD ? 1 : Math.min(items, parallelism * 4);
+        int scoresLength = group * maxKeys;
+        int vectorEnd = F.loopBound(headDim);
+        parallelFor(tasks, task -> {
+            float[] scores = new float[scoresLength];
+            float[] row = new float[headDim];
+            int end = (int) ((long) items * (task + 1) / tasks);
+            for (int item = (int) ((long) items * task / tasks); item < end; item++) {
+                AttentionJob job = jobs.get(item / kvHeads);
+                int g = item % kvHeads;
+                int visible = causal ? Math.min(job.firstPosition() + 1, job.nKeys()) : job.nKeys();
+                int qBase = job.qRow0() * qDim + g * group * headDim; // the group's heads are adjacent
+                // scores[r][t] = scale * q_r . k_t
+                for (int t = 0; t < visible; t++) {
+                    job.copyKey(t, kvDim, g * headDim, headDim, row, 0);
+                    for (int r = 0; r < group; r++) {
+                        int qOff = qBase + r * headDim;
+                        FloatVector acc = FloatVector.zero(F);
+                        for (int d = 0; d < vectorEnd; d += L) {
+                            acc = FloatVector.fromArray(F, q, qOff + d).fma(FloatVector.fromArray(F, row, d), acc);
+                        }
+                        float dot = acc.reduceLanes(VectorOperators.ADD);
+                        for (int d = vectorEnd; d < headDim; d++) dot += q[qOff + d] * row[d];
+                        scores[r * visible + t] = dot * scale;
+                    }
+                }
+                for (int r = 0; r < group; r++) softmax(scores, r * visible, visible);
+                // out_r = sum_t p_r[t] v_t
+                for (int r = 0; r < group; r++) java.util.Arrays.fill(out, qBase + r * headDim, qBase + (r + 1) * headDim, 0f);
+                for (int t = 0; t < visible; t++) {
+                    job.copyValue(t, kvDim, g * headDim, headDim, row, 0);
+                    for (int r = 0; r < group; r++) {
+                        int oOff = qBase + r * headDim;
+                        FloatVector p = FloatVector.broadcast(F, scores[r * visible + t]);
+                        for (int d = 0; d < vectorEnd; d += L) {
+                            FloatVector.fromArray(F, row, d).fma(p, FloatVector.fromArray(F, out, oOff + d)).intoArray(out, oOff + d);
+                        }
+                        for (int d = vectorEnd; d < headDim; d++) out[oOff + d] += scores[r * visible + t] * row[d];
+                    }
+                }
             }
         });
     }

@@ -240,7 +240,41 @@ class KernelParityTest {
         // heads, kvHeads, headDim, nKeys, nQ, firstPosition
         return Stream.of(Arguments.of(1, 1, 1, 1, 1, 0), Arguments.of(4, 2, 12, 19, 19, 0),
                 Arguments.of(6, 2, 17, 33, 5, 11), Arguments.of(5, 5, 8, 40, 7, 33),
-                Arguments.of(8, 1, 64, 130, 130, 0), Arguments.of(4, 4, 128, 70, 3, 20));
+                Arguments.of(8, 1, 64, 130, 130, 0), Arguments.of(4, 4, 128, 70, 3, 20),
+                // one query position (autoregressive steps take their own path): grouped heads, a head size
+                // that is not a whole number of vectors, a causal limit before the last key
+                Arguments.of(14, 2, 64, 450, 1, 449), Arguments.of(6, 2, 17, 33, 1, 20), Arguments.of(4, 4, 128, 70, 1, 69));
+    }
+
+    /**
+     * A batch of one-position jobs (autoregressive steps of several canvases), each reading its newest key
+     * from the forward's own row: every job gets what the reference gives it.
+     */
+    @Test
+    void onePositionJobsReadTheirOwnRowAndTheCache() {
+        AttentionShape shape = new AttentionShape(6, 2, 64);
+        int kvDim = shape.kvDim();
+        Random rnd = new Random(5);
+        List<AttentionJob> jobs = new ArrayList<>();
+        int canvases = 3;
+        float[] own = random(rnd, canvases * kvDim);
+        float[] ownValues = random(rnd, canvases * kvDim);
+        for (int c = 0; c < canvases; c++) {
+            int nKeys = 20 + 37 * c;
+            float[] keys = random(rnd, nKeys * kvDim);
+            float[] values = random(rnd, nKeys * kvDim);
+            java.util.Arrays.fill(keys, (nKeys - 1) * kvDim, nKeys * kvDim, Float.NaN); // read from the own row
+            java.util.Arrays.fill(values, (nKeys - 1) * kvDim, nKeys * kvDim, Float.NaN);
+            jobs.add(new AttentionJob(c, 1, nKeys - 1, MemorySegment.ofArray(keys), MemorySegment.ofArray(values), nKeys, own, ownValues));
+        }
+        float[] q = random(rnd, canvases * shape.qDim());
+        for (boolean causal : new boolean[] {false, true}) {
+            float[] expected = new float[q.length];
+            float[] actual = new float[q.length];
+            REF.attention(q, expected, jobs, shape, causal);
+            CPU.attention(q, actual, jobs, shape, causal);
+            assertClose(expected, actual, TOL, "one-position batch, causal=" + causal);
+        }
     }
 
     @ParameterizedTest(name = "heads={0} kv={1} hd={2} keys={3} q={4} from={5}")
