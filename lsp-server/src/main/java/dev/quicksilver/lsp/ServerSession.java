@@ -29,10 +29,10 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * {@code PreferenceManager}/{@code ProjectsManager} the same way).
  *
  * <p>Concurrency. Fields written once during {@code initialize} are volatile and read by worker threads after.
- * The index is built on a worker after {@code initialize} answers, in two phases: {@link #index()} waits for the
- * first (every file in, Java declarations from their tokens: what completions need), {@link #resolvedIndex()}
- * for the second (call sites and implementations resolved: what refactors need). Both wait only on worker threads,
- * never on LSP4J's reader thread. The model service is created on first use and replaced when settings
+ * The index is built on a worker after {@code initialize} answers, in phases: {@link #index()} waits for the
+ * first (Java declarations from their tokens: what completions need), {@link #resolvedIndex()} for the last (call
+ * sites and implementations resolved: what refactors need). Both wait only on worker threads, never on LSP4J's
+ * reader thread; a build cut short by {@link #close()} fails both. The model service is created on first use and replaced when settings
  * that name the model process change; {@link #model()} hands out the current one, and a replaced one is closed
  * (its in-flight requests fail and are answered with an error). Completions in flight are tracked per document so
  * a newer request cancels the older one.
@@ -119,6 +119,10 @@ public final class ServerSession implements AutoCloseable {
                         resolved.complete(idx);
                     }
                 });
+                // A build that returned unfinished was closed (the server is going away): release what waits.
+                RuntimeException closed = Errors.internal("the server is shutting down; the workspace index was not finished");
+                queryable.completeExceptionally(closed);
+                resolved.completeExceptionally(closed);
             } catch (RuntimeException e) {
                 problem("index", "indexing the workspace failed: " + e.getMessage());
                 progress.end("indexing failed");
