@@ -211,9 +211,18 @@ public final class WorkspaceIndex implements AutoCloseable {
         }
     }
 
-    /** A Java file's outline, or null if it cannot be read as text (the lexical phase records why). */
+    /**
+     * A Java file's outline, or null if it cannot be read as text (the lexical phase records why). Code the
+     * outline trips on gets an empty one: the resolved phase reads that file properly, and one file never stops
+     * the first phase.
+     */
     private JavaFileFacts outline(Path file) {
-        return FileText.read(file, settings.maxFileBytes()) instanceof FileText.Text(String text) ? JavaOutline.of(file, text) : null;
+        if (!(FileText.read(file, settings.maxFileBytes()) instanceof FileText.Text(String text))) return null;
+        try {
+            return JavaOutline.of(file, text);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new JavaFileFacts(file, "", List.of(), List.of(), List.of(), List.of(), 0, "", false);
+        }
     }
 
     private record LexicalFile(Path path, LexicalIndex.PreparedFile chunks, Optional<FileStamp> stamp) {
