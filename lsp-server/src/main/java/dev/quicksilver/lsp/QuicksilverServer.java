@@ -12,6 +12,7 @@ import dev.quicksilver.lsp.handlers.InitializeHandler;
 import dev.quicksilver.lsp.handlers.InlineCompletionHandler;
 import dev.quicksilver.lsp.handlers.ShutdownHandler;
 import dev.quicksilver.lsp.handlers.WatchedFilesHandler;
+import dev.quicksilver.lsp.handlers.WorkspaceFoldersHandler;
 import dev.quicksilver.lsp.model.ModelService;
 import dev.quicksilver.lsp.model.SidecarModelService;
 import dev.quicksilver.lsp.refactor.RefactorService;
@@ -27,6 +28,7 @@ import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.DidChangeWorkspaceFoldersParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DidSaveTextDocumentParams;
@@ -64,6 +66,7 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
     private final ExecuteCommandHandler commands;
     private final ConfigurationHandler configuration;
     private final WatchedFilesHandler watchedFiles;
+    private final WorkspaceFoldersHandler workspaceFolders;
     private final ShutdownHandler shutdown;
 
     public QuicksilverServer(Function<ServerSettings, ModelService> modelFactory, Runnable onExit) {
@@ -79,6 +82,7 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
         this.commands = new ExecuteCommandHandler(session, resolve);
         this.configuration = new ConfigurationHandler(session);
         this.watchedFiles = new WatchedFilesHandler(session);
+        this.workspaceFolders = new WorkspaceFoldersHandler(session);
         this.shutdown = new ShutdownHandler(session, onExit);
     }
 
@@ -201,5 +205,10 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
     @Override
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
         watchedFiles.didChangeWatchedFiles(params);
+    }
+
+    @Override
+    public void didChangeWorkspaceFolders(DidChangeWorkspaceFoldersParams params) {
+        workspaceFolders.didChangeWorkspaceFolders(params);
     }
 }

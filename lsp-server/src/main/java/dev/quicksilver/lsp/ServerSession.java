@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp;
 
 import dev.quicksilver.index.BuildListener;
+import dev.quicksilver.index.DocumentSnapshot;
 import dev.quicksilver.index.IndexSettings;
 import dev.quicksilver.index.IndexStats;
 import dev.quicksilver.index.WorkspaceIndex;
@@ -52,6 +53,12 @@ public final class ServerSession implements AutoCloseable {
     private volatile WorkspaceRoots roots = new WorkspaceRoots(List.of());
     private volatile CompletableFuture<WorkspaceIndex> index = new CompletableFuture<>();
     private volatile CompletableFuture<WorkspaceIndex> resolvedIndex = new CompletableFuture<>();
+    /** Every index built and not yet closed; the one that answers queries now; the newest build's number. */
+    private final Set<WorkspaceIndex> openIndexes = ConcurrentHashMap.newKeySet();
+    private volatile WorkspaceIndex servingIndex;
+    private final AtomicInteger indexGeneration = new AtomicInteger();
+    /** Guards swapping the index futures (not the session's monitor: model() holds that while a sidecar starts). */
+    private final Object indexLock = new Object();
     private volatile ModelService model;
     private volatile boolean shutdownRequested;
 
@@ -75,24 +82,78 @@ public final class ServerSession implements AutoCloseable {
         this.capabilities = caps == null ? new ClientCapabilities() : caps;
         this.settings = s;
         this.roots = new WorkspaceRoots(workspaceRoots);
+        buildIndex(workspaceRoots, index, resolvedIndex, false);
+    }
+
+    /**
+     * The client added or removed workspace folders: edits are allowed in exactly the new set at once, and a new
+     * index for it is built in the background (phased, as at start; folders indexed before come back from the
+     * persisted index). Requests go on using the index that serves now until the new one can answer them; the
+     * open documents are handed to the new one then, and the old one is closed once the new one is resolved. A
+     * build for folders that have changed again meanwhile is abandoned.
+     */
+    public void changeRoots(List<Path> workspaceRoots) {
+        synchronized (indexLock) {
+            WorkspaceRoots next = new WorkspaceRoots(workspaceRoots);
+            if (next.roots().equals(roots.roots())) return;
+            roots = next;
+            log(MessageType.Info, "workspace folders are now " + next.roots() + "; indexing them");
+            for (WorkspaceIndex building : openIndexes) {
+                if (building != servingIndex) retire(building);
+            }
+            buildIndex(next.roots(), new CompletableFuture<>(), new CompletableFuture<>(), true);
+        }
+    }
+
+    /**
+     * Builds the index of {@code workspaceRoots} on a worker, completing {@code queryable} after the first phase
+     * and {@code resolved} after the last. When {@code replacing}, {@code resolved} takes the place of the
+     * session's at once, {@code queryable} once it completes (if no newer build has started), and every other
+     * index is closed once this one is resolved.
+     */
+    private void buildIndex(List<Path> workspaceRoots, CompletableFuture<WorkspaceIndex> queryable,
+                            CompletableFuture<WorkspaceIndex> resolved, boolean replacing) {
+        int generation = indexGeneration.incrementAndGet();
         if (workspaceRoots.isEmpty()) {
             RuntimeException none = Errors.invalidParams("the client opened no workspace folder, so there is no index; open a folder");
-            index.completeExceptionally(none);
-            resolvedIndex.completeExceptionally(none);
+            queryable.completeExceptionally(none);
+            resolved.completeExceptionally(none);
+            if (replacing) {
+                index = queryable;
+                resolvedIndex = resolved;
+                servingIndex = null;
+                openIndexes.forEach(this::retire);
+            }
             return;
         }
-        CompletableFuture<WorkspaceIndex> queryable = index;
-        CompletableFuture<WorkspaceIndex> resolved = resolvedIndex;
+        // Refactors wait for this build from now on (one that misses the new folders' call sites would be
+        // wrong); completions go on with the index that serves until this one can answer.
+        if (replacing) resolvedIndex = resolved;
+        ServerSettings s = settings;
         workers.execute(() -> {
             IndexingProgress progress = new IndexingProgress(this);
             try {
                 WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).persistIndex(s.persistIndex()).build());
+                openIndexes.add(idx);
                 long t0 = System.nanoTime();
                 idx.build(new BuildListener() {
                     @Override
                     public void outlineReady(IndexStats stats) {
                         log(MessageType.Info, "read the declarations of " + stats.javaFiles() + " Java files ("
                                 + stats.declarations() + ") in " + millisSince(t0) + " ms; completions use them now");
+                        synchronized (indexLock) {
+                            if (generation == indexGeneration.get()) {
+                                if (replacing) {
+                                    // The open documents' buffers are newer than the files the build read.
+                                    for (TextDocument doc : documents.all()) {
+                                        Path path = Uris.toPath(doc.uri());
+                                        if (!doc.isBinary() && roots.contains(path)) idx.documentChanged(new DocumentSnapshot(path, doc.text()));
+                                    }
+                                    index = queryable;
+                                }
+                                servingIndex = idx;
+                            }
+                        }
                         queryable.complete(idx);
                     }
 
@@ -116,11 +177,18 @@ public final class ServerSession implements AutoCloseable {
                                 + ") in " + millisSince(t0) + " ms";
                         progress.end(done);
                         log(MessageType.Info, done);
+                        synchronized (indexLock) {
+                            if (replacing && generation == indexGeneration.get()) {
+                                for (WorkspaceIndex other : openIndexes) {
+                                    if (other != idx) retire(other);
+                                }
+                            }
+                        }
                         resolved.complete(idx);
                     }
                 });
-                // A build that returned unfinished was closed (the server is going away): release what waits.
-                RuntimeException closed = Errors.internal("the server is shutting down; the workspace index was not finished");
+                // A build that returned unfinished was closed (the server is going away, or its folders changed).
+                RuntimeException closed = Errors.internal("the workspace index was closed before it was finished");
                 queryable.completeExceptionally(closed);
                 resolved.completeExceptionally(closed);
             } catch (RuntimeException e) {
@@ -130,6 +198,11 @@ public final class ServerSession implements AutoCloseable {
                 resolved.completeExceptionally(e);
             }
         });
+    }
+
+    /** Closes an index that nothing should use any more (on a worker: closing may persist it). */
+    private void retire(WorkspaceIndex old) {
+        if (openIndexes.remove(old)) workers.execute(old::close);
     }
 
     private static long millisSince(long t0) {
@@ -179,7 +252,16 @@ public final class ServerSession implements AutoCloseable {
      * not find only in part). Call from worker threads only.
      */
     public WorkspaceIndex resolvedIndex() {
-        return resolvedIndex.join();
+        while (true) {
+            CompletableFuture<WorkspaceIndex> current = resolvedIndex;
+            try {
+                WorkspaceIndex resolved = current.join();
+                if (current == resolvedIndex) return resolved;
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                if (current == resolvedIndex) throw e;
+            }
+            // The workspace folders changed while this waited: wait for the index of the new ones.
+        }
     }
 
     public CompletableFuture<WorkspaceIndex> resolvedIndexFuture() {
@@ -257,7 +339,8 @@ public final class ServerSession implements AutoCloseable {
         completionsInFlight.values().forEach(f -> f.cancel(true));
         if (model != null) model.close();
         model = null;
-        index.thenAccept(WorkspaceIndex::close);
+        for (WorkspaceIndex open : openIndexes) open.close(); // here, not on a worker: the workers stop next
+        openIndexes.clear();
         workers.shutdownNow();
     }
 }

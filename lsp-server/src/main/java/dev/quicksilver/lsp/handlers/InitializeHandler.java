@@ -19,6 +19,8 @@ import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.TextDocumentSyncOptions;
 import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.WorkspaceFoldersOptions;
+import org.eclipse.lsp4j.WorkspaceServerCapabilities;
 import org.eclipse.lsp4j.MessageType;
 
 /**
@@ -73,6 +75,11 @@ public final class InitializeHandler {
         actions.setResolveProvider(true);
         caps.setCodeActionProvider(actions);
         caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(REFACTOR_COMMAND)));
+        // Folders may come and go (multi-root workspaces): workspace/didChangeWorkspaceFolders re-indexes.
+        WorkspaceFoldersOptions folders = new WorkspaceFoldersOptions();
+        folders.setSupported(true);
+        folders.setChangeNotifications(true);
+        caps.setWorkspace(new WorkspaceServerCapabilities(folders));
         InitializeResult result = new InitializeResult(caps);
         result.setServerInfo(new ServerInfo("quicksilver", "0.1.0"));
         return result;
