@@ -33,7 +33,9 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * The index is built on a worker after {@code initialize} answers, in phases: {@link #index()} waits for the
  * first (Java declarations from their tokens: what completions need), {@link #resolvedIndex()} for the last (call
  * sites and implementations resolved: what refactors need). Both wait only on worker threads, never on LSP4J's
- * reader thread; a build cut short by {@link #close()} fails both. The model service is created on first use and replaced when settings
+ * reader thread; a build cut short by {@link #close()} fails both. When the workspace folders change
+ * ({@link #changeRoots}), a new index is built beside the serving one and the two futures are swapped under
+ * {@code indexLock} as it becomes ready; a caller waiting on a future that was swapped waits on its successor. The model service is created on first use and replaced when settings
  * that name the model process change; {@link #model()} hands out the current one, and a replaced one is closed
  * (its in-flight requests fail and are answered with an error). Completions in flight are tracked per document so
  * a newer request cancels the older one.
@@ -88,9 +90,9 @@ public final class ServerSession implements AutoCloseable {
     /**
      * The client added or removed workspace folders: edits are allowed in exactly the new set at once, and a new
      * index for it is built in the background (phased, as at start; folders indexed before come back from the
-     * persisted index). Requests go on using the index that serves now until the new one can answer them; the
-     * open documents are handed to the new one then, and the old one is closed once the new one is resolved. A
-     * build for folders that have changed again meanwhile is abandoned.
+     * persisted index). Completions go on using the index that serves now until the new one can answer them
+     * (the open documents are handed to it then); refactors wait for the new one to be resolved; the old one is
+     * closed then. A build for folders that have changed again meanwhile is abandoned.
      */
     public void changeRoots(List<Path> workspaceRoots) {
         synchronized (indexLock) {
@@ -127,8 +129,12 @@ public final class ServerSession implements AutoCloseable {
             return;
         }
         // Refactors wait for this build from now on (one that misses the new folders' call sites would be
-        // wrong); completions go on with the index that serves until this one can answer.
-        if (replacing) resolvedIndex = resolved;
+        // wrong); completions go on with the index that serves until this one can answer, or wait for this one
+        // if none serves yet.
+        if (replacing) {
+            resolvedIndex = resolved;
+            if (servingIndex == null) index = queryable;
+        }
         ServerSettings s = settings;
         workers.execute(() -> {
             IndexingProgress progress = new IndexingProgress(this);
@@ -240,7 +246,7 @@ public final class ServerSession implements AutoCloseable {
      * tokens; enough for completion context). Call from worker threads only.
      */
     public WorkspaceIndex index() {
-        return index.join();
+        return latest(() -> index);
     }
 
     public CompletableFuture<WorkspaceIndex> indexFuture() {
@@ -252,15 +258,19 @@ public final class ServerSession implements AutoCloseable {
      * not find only in part). Call from worker threads only.
      */
     public WorkspaceIndex resolvedIndex() {
+        return latest(() -> resolvedIndex);
+    }
+
+    /** Waits for the index behind {@code future}, and again if the future was replaced meanwhile (folders changed). */
+    private static WorkspaceIndex latest(java.util.function.Supplier<CompletableFuture<WorkspaceIndex>> future) {
         while (true) {
-            CompletableFuture<WorkspaceIndex> current = resolvedIndex;
+            CompletableFuture<WorkspaceIndex> current = future.get();
             try {
-                WorkspaceIndex resolved = current.join();
-                if (current == resolvedIndex) return resolved;
+                WorkspaceIndex done = current.join();
+                if (current == future.get()) return done;
             } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-                if (current == resolvedIndex) throw e;
+                if (current == future.get()) throw e;
             }
-            // The workspace folders changed while this waited: wait for the index of the new ones.
         }
     }
 
