@@ -274,6 +274,11 @@ public final class ServerSession implements AutoCloseable {
         }
     }
 
+    /** Indexes built for changed workspace folders that do not answer queries yet (usually none). */
+    public List<WorkspaceIndex> indexesBeingBuilt() {
+        return openIndexes.stream().filter(i -> i != servingIndex).toList();
+    }
+
     public CompletableFuture<WorkspaceIndex> resolvedIndexFuture() {
         return resolvedIndex;
     }

@@ -53,6 +53,12 @@ public final class WatchedFilesHandler {
                 // a non-file URI: nothing to index
             }
         }
-        session.indexFuture().thenAcceptAsync(index -> index.fileEvents(events), session.workers());
+        session.indexFuture().thenAcceptAsync(index -> {
+            index.fileEvents(events);
+            // An index being built for changed workspace folders may have read these files already.
+            for (var building : session.indexesBeingBuilt()) {
+                if (building != index) building.fileEvents(events);
+            }
+        }, session.workers());
     }
 }
