@@ -147,6 +147,32 @@ class IncrementalUpdateTest {
     }
 
     @Test
+    void aRestartReResolvesTheUsersOfATypeWhoseSupertypesChanged() throws Exception {
+        Path root = base.resolve("supers");
+        Path p = root.resolve("src/main/java/p");
+        Files.createDirectories(p);
+        Files.writeString(p.resolve("Base.java"), "package p;\n\npublic class Base {\n    public int m() { return 1; }\n}\n");
+        Files.writeString(p.resolve("Kid.java"), "package p;\n\npublic class Kid extends Base {\n}\n");
+        Files.writeString(p.resolve("User.java"), "package p;\n\nclass User {\n    int u() { return new Kid().m(); }\n}\n");
+        IndexSettings settings = IndexSettings.builder(root).dataDirectory(base.resolve("supers-data")).persistIndex(true).build();
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            index.build();
+            assertEquals(1, index.callSites("Lp/Base;.m()I").size());
+        }
+        // Kid no longer extends Base and declares m() itself: none of Kid's old keys is gone and it gained no
+        // overload, but User's call now binds to Kid.m().
+        Path kid = p.resolve("Kid.java");
+        Files.writeString(kid, "package p;\n\npublic class Kid {\n    public int m() { return 2; }\n}\n");
+        Files.setLastModifiedTime(kid, FileTime.from(Instant.now().plusSeconds(5)));
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(1, stats.javaFilesFromCache(), "only Base");
+            assertEquals(List.of(), index.callSites("Lp/Base;.m()I"));
+            assertEquals(1, index.callSites("Lp/Kid;.m()I").size());
+        }
+    }
+
+    @Test
     void savingRemovesTheIndexesOfWorkspacesThatAreGone() throws Exception {
         Path cache = base.resolve("cache");
         List<Path> roots = new ArrayList<>();
