@@ -45,7 +45,7 @@ local defaults = {
 }
 
 M.config = vim.deepcopy(defaults)
-M.status = { state = 'stopped', model = nil, sidecar = nil }
+M.status = { state = 'stopped', model = nil, sidecar = nil, index = nil }
 
 local function has(version)
   return vim.fn.has('nvim-' .. version) == 1
@@ -96,14 +96,44 @@ local function track_status(message)
   end
 end
 
+-- The index's phases, from the server's log lines (lsp-server ServerSession): "read the declarations of N Java
+-- files ..." (completions use it), "indexed N files for similar code ...; resolving N Java files", "resolved N
+-- Java files ..." (refactors use it), "workspace folders are now ...".
+local function track_index(message)
+  if message:match('^read the declarations of') then
+    M.status.index = 'declarations read'
+  elseif message:match('^indexed %d+ files for similar code') then
+    local n = message:match('resolving (%d+) Java files')
+    M.status.index = n and ('resolving ' .. n .. ' Java files') or M.status.index
+  elseif message:match('^resolved %d+ Java files') then
+    M.status.index = 'resolved'
+  elseif message:match('^workspace folders are now') then
+    M.status.index = 'indexing new folders'
+  end
+end
+
 local function handlers()
   local log_message = vim.lsp.handlers['window/logMessage']
+  local progress = vim.lsp.handlers['$/progress']
   return {
     ['window/logMessage'] = function(err, result, ctx, config)
       if result and result.message then
         track_status(result.message)
+        track_index(result.message)
       end
       return log_message(err, result, ctx, config)
+    end,
+    -- The resolving phase's percentage; Neovim's own handler still runs (vim.lsp.status() on 0.10+).
+    ['$/progress'] = function(err, result, ctx, config)
+      local token = result and result.token
+      local value = result and result.value
+      if type(token) == 'string' and token:match('^quicksilver/index/') and type(value) == 'table'
+          and value.kind == 'report' and value.percentage then
+        M.status.index = 'resolving Java ' .. tostring(value.percentage) .. '%'
+      end
+      if progress then
+        return progress(err, result, ctx, config)
+      end
     end,
   }
 end
@@ -253,6 +283,7 @@ end
 function M.status_line()
   local s = M.status
   return 'Quicksilver: ' .. s.state .. (s.model and (', ' .. s.model) or '') .. (s.sidecar and (', sidecar ' .. s.sidecar) or '')
+    .. (s.index and (', index ' .. s.index) or '')
 end
 
 function M.setup(opts)

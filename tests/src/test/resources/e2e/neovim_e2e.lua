@@ -170,6 +170,8 @@ local ok, err = pcall(function()
     check(text:match('name%s*%(%s*%)%s*{') ~= nil, vim.fn.fnamemodify(path, ':t') .. ' on disk has name() implemented')
     check(not modified(path), vim.fn.fnamemodify(path, ':t') .. ' was saved')
   end
+  -- The refactor waited for the resolved index; :QuicksilverStatus says so.
+  check(qs.status_line():find('index resolved', 1, true) ~= nil, 'the status line shows the index: ' .. qs.status_line())
   finish(true)
 end)
 if not ok then
