@@ -11,11 +11,13 @@ import org.eclipse.lsp4j.services.LanguageClient;
 /**
  * {@code $/progress} for one request. It stays silent for {@code delayMs} (short completions show nothing), then
  * begins: with the client's own {@code workDoneToken} when the request carried one, else with a token created by
- * {@code window/workDoneProgress/create} when the client supports that, else not at all. Reports are the share of
- * committed tokens, sent when the percentage moves.
+ * {@code window/workDoneProgress/create} when the client supports that (used once the client has answered; what
+ * happened meanwhile goes out with the begin), else not at all. Reports are the share of committed tokens, sent
+ * when the percentage moves.
  *
- * <p>Concurrency. {@link #update} comes from the sidecar client's callback thread and {@link #end} from whichever
- * thread completes the request; the methods are synchronized (a few notifications per request).
+ * <p>Concurrency. {@link #update} comes from the sidecar client's callback thread, {@link #end} from whichever
+ * thread completes the request, the client's answer to create from LSP4J's reader thread; the methods are
+ * synchronized (a few notifications per request).
  */
 public final class WorkDoneProgress {
     private final ServerSession session;
@@ -25,8 +27,11 @@ public final class WorkDoneProgress {
     private final long startNanos = System.nanoTime();
     private Either<String, Integer> token;
     private boolean begun;
+    /** Notifications may go out on the token: the client's own, or one the client has acknowledged creating. */
+    private boolean open;
     private boolean ended;
     private int lastPercent = -1;
+    private String lastMessage;
 
     private final java.util.concurrent.CompletableFuture<?> request;
 
@@ -46,26 +51,22 @@ public final class WorkDoneProgress {
         int percent = total <= 0 ? 0 : Math.min(100, committed * 100 / total);
         if (percent == lastPercent) return;
         lastPercent = percent;
-        WorkDoneProgressReport report = new WorkDoneProgressReport();
-        report.setPercentage(percent);
-        report.setMessage(committed + "/" + total + " tokens committed");
-        report.setCancellable(true);
-        send(Either.forLeft(report));
+        lastMessage = committed + "/" + total + " tokens committed";
+        if (open) report();
     }
 
     /** Begins now regardless of the delay (refactors: always long enough to show). */
     public synchronized void beginNow(String message) {
         if (!begun && begin() && message != null) {
-            WorkDoneProgressReport report = new WorkDoneProgressReport();
-            report.setMessage(message);
-            send(Either.forLeft(report));
+            lastMessage = message;
+            if (open) report();
         }
     }
 
     public synchronized void end(String message) {
         if (ended) return;
         ended = true;
-        if (!begun) return;
+        if (!open) return; // never begun, or the client has not acknowledged the token yet: nothing was shown
         WorkDoneProgressEnd end = new WorkDoneProgressEnd();
         end.setMessage(message);
         send(Either.forLeft(end));
@@ -80,18 +81,38 @@ public final class WorkDoneProgress {
             var window = session.capabilities().getWindow();
             if (window == null || !Boolean.TRUE.equals(window.getWorkDoneProgress())) return false;
             token = Either.forLeft(session.nextProgressToken("denoise"));
-            // The client answers create asynchronously; LSP allows progress right after the request is sent.
-            client.createProgress(new WorkDoneProgressCreateParams(token));
         }
         begun = true;
         session.progressRequests().put(key(token), request);
         request.whenComplete((r, e) -> session.progressRequests().remove(key(token)));
+        if (clientToken != null) {
+            opened();
+        } else {
+            // A token the server makes is used once the client has answered window/workDoneProgress/create.
+            client.createProgress(new WorkDoneProgressCreateParams(token)).whenComplete((ok, refused) -> {
+                if (refused == null) opened();
+            });
+        }
+        return true;
+    }
+
+    private synchronized void opened() {
+        if (ended || open) return;
+        open = true;
         WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
         begin.setTitle(title);
         begin.setCancellable(true);
-        begin.setPercentage(0);
+        begin.setPercentage(Math.max(0, lastPercent));
         send(Either.forLeft(begin));
-        return true;
+        if (lastMessage != null) report();
+    }
+
+    private void report() {
+        WorkDoneProgressReport report = new WorkDoneProgressReport();
+        if (lastPercent >= 0) report.setPercentage(lastPercent);
+        report.setMessage(lastMessage);
+        report.setCancellable(true);
+        send(Either.forLeft(report));
     }
 
     public static String key(Either<String, Integer> token) {
