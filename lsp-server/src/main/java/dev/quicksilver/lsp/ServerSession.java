@@ -158,6 +158,8 @@ public final class ServerSession implements AutoCloseable {
                                     index = queryable;
                                 }
                                 servingIndex = idx;
+                            } else {
+                                retire(idx); // the folders changed again while this was being built
                             }
                         }
                         queryable.complete(idx);
