@@ -137,7 +137,8 @@ public final class ServerSession implements AutoCloseable {
         }
         ServerSettings s = settings;
         workers.execute(() -> {
-            IndexingProgress progress = new IndexingProgress(this);
+            // Completions already use the outline by then: this tells the user why refactors wait.
+            WorkDoneProgress progress = WorkDoneProgress.forServerWork(this, "index", "Quicksilver: resolving Java", "files");
             try {
                 WorkspaceIndex idx = WorkspaceIndex.create(IndexSettings.builder(workspaceRoots).persistIndex(s.persistIndex()).build());
                 openIndexes.add(idx);
@@ -169,12 +170,12 @@ public final class ServerSession implements AutoCloseable {
                     public void lexicalReady(IndexStats stats) {
                         log(MessageType.Info, "indexed " + stats.files() + " files for similar code in " + millisSince(t0) + " ms"
                                 + (stats.javaFilesOutlined() > 0 ? "; resolving " + stats.javaFilesOutlined() + " Java files" : ""));
-                        progress.begin(stats.javaFilesOutlined());
+                        if (stats.javaFilesOutlined() > 0) progress.update(0, stats.javaFilesOutlined());
                     }
 
                     @Override
                     public void javaFilesResolved(int done, int total) {
-                        progress.report(done, total);
+                        progress.update(done, total);
                     }
 
                     @Override

@@ -13,7 +13,8 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * begins: with the client's own {@code workDoneToken} when the request carried one, else with a token created by
  * {@code window/workDoneProgress/create} when the client supports that (used once the client has answered; what
  * happened meanwhile goes out with the begin), else not at all. Reports are the share of committed tokens, sent
- * when the percentage moves.
+ * when the percentage moves. {@link #forServerWork} is the same for work no request asked for (the index build):
+ * a server-made token, no delay, not cancellable.
  *
  * <p>Concurrency. {@link #update} comes from the sidecar client's callback thread, {@link #end} from whichever
  * thread completes the request, the client's answer to create from LSP4J's reader thread; the methods are
@@ -33,15 +34,30 @@ public final class WorkDoneProgress {
     private int lastPercent = -1;
     private String lastMessage;
 
+    /** The request this progress belongs to (cancelling the token cancels it), or null for server work. */
     private final java.util.concurrent.CompletableFuture<?> request;
+    private final String tokenKind;
+    private final String unit;
 
     public WorkDoneProgress(ServerSession session, Either<String, Integer> clientToken, String title, long delayMs,
                             java.util.concurrent.CompletableFuture<?> request) {
+        this(session, clientToken, title, delayMs, request, "denoise", "tokens committed");
+    }
+
+    private WorkDoneProgress(ServerSession session, Either<String, Integer> clientToken, String title, long delayMs,
+                             java.util.concurrent.CompletableFuture<?> request, String tokenKind, String unit) {
         this.session = session;
         this.request = request;
         this.clientToken = clientToken;
         this.title = title;
         this.delayMs = delayMs;
+        this.tokenKind = tokenKind;
+        this.unit = unit;
+    }
+
+    /** Progress of work the server does on its own ({@code tokenKind} names its tokens, {@code unit} what is counted). */
+    public static WorkDoneProgress forServerWork(ServerSession session, String tokenKind, String title, String unit) {
+        return new WorkDoneProgress(session, null, title, 0, null, tokenKind, unit);
     }
 
     public synchronized void update(int committed, int total) {
@@ -51,7 +67,7 @@ public final class WorkDoneProgress {
         int percent = total <= 0 ? 0 : Math.min(100, committed * 100 / total);
         if (percent == lastPercent) return;
         lastPercent = percent;
-        lastMessage = committed + "/" + total + " tokens committed";
+        lastMessage = committed + "/" + total + " " + unit;
         if (open) report();
     }
 
@@ -80,11 +96,13 @@ public final class WorkDoneProgress {
         } else {
             var window = session.capabilities().getWindow();
             if (window == null || !Boolean.TRUE.equals(window.getWorkDoneProgress())) return false;
-            token = Either.forLeft(session.nextProgressToken("denoise"));
+            token = Either.forLeft(session.nextProgressToken(tokenKind));
         }
         begun = true;
-        session.progressRequests().put(key(token), request);
-        request.whenComplete((r, e) -> session.progressRequests().remove(key(token)));
+        if (request != null) {
+            session.progressRequests().put(key(token), request);
+            request.whenComplete((r, e) -> session.progressRequests().remove(key(token)));
+        }
         if (clientToken != null) {
             opened();
         } else {
@@ -101,7 +119,7 @@ public final class WorkDoneProgress {
         open = true;
         WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
         begin.setTitle(title);
-        begin.setCancellable(true);
+        begin.setCancellable(request != null);
         begin.setPercentage(Math.max(0, lastPercent));
         send(Either.forLeft(begin));
         if (lastMessage != null) report();
@@ -111,7 +129,7 @@ public final class WorkDoneProgress {
         WorkDoneProgressReport report = new WorkDoneProgressReport();
         if (lastPercent >= 0) report.setPercentage(lastPercent);
         report.setMessage(lastMessage);
-        report.setCancellable(true);
+        report.setCancellable(request != null);
         send(Either.forLeft(report));
     }
 
