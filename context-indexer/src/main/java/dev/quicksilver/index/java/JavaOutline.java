@@ -135,8 +135,8 @@ public final class JavaOutline {
                  ITerminalSymbols.TokenNametransient, ITerminalSymbols.TokenNamevolatile, ITerminalSymbols.TokenNamestrictfp,
                  ITerminalSymbols.TokenNamedefault, ITerminalSymbols.TokenNameclass, ITerminalSymbols.TokenNameinterface,
                  ITerminalSymbols.TokenNameenum, ITerminalSymbols.TokenNamepackage, ITerminalSymbols.TokenNameimport,
-                 ITerminalSymbols.TokenNamethrows, ITerminalSymbols.TokenNameextends, ITerminalSymbols.TokenNameimplements,
-                 ITerminalSymbols.TokenNamenew -> KEYWORD;
+                 ITerminalSymbols.TokenNamethrows, ITerminalSymbols.TokenNameextends,
+                 ITerminalSymbols.TokenNameimplements -> KEYWORD;
             case ITerminalSymbols.TokenNameboolean, ITerminalSymbols.TokenNamebyte, ITerminalSymbols.TokenNamechar,
                  ITerminalSymbols.TokenNameshort, ITerminalSymbols.TokenNameint, ITerminalSymbols.TokenNamelong,
                  ITerminalSymbols.TokenNamefloat, ITerminalSymbols.TokenNamedouble, ITerminalSymbols.TokenNamevoid -> PRIMITIVE;
@@ -347,10 +347,9 @@ public final class JavaOutline {
         } else {
             return i;
         }
-        while (true) {
+        while (true) { // array dimensions, annotated or not (varargs only occur in parameter lists, skipped whole)
             int k = skipAnnotations(j);
             if (is(k, LBRACKET) && is(code(k + 1), RBRACKET)) j = code(code(k + 1) + 1);
-            else if (kind(k) == OTHER && "...".equals(source.substring(starts[k], ends[k]))) j = code(k + 1);
             else return j;
         }
     }
