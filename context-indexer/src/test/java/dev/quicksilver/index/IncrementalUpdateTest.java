@@ -102,6 +102,17 @@ class IncrementalUpdateTest {
         }
     }
 
+    /** Settings that persist the index of {@code root} in a data folder beside it. */
+    private IndexSettings persisted(Path root) {
+        return IndexSettings.builder(root).dataDirectory(base.resolve(root.getFileName() + "-data")).persistIndex(true).build();
+    }
+
+    /** New text for a file, with a modification time a restart cannot take for the persisted one. */
+    private static void rewrite(Path file, String text, int secondsAhead) throws IOException {
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(secondsAhead)));
+    }
+
     @Test
     void aRestartReResolvesTheUnchangedFilesThatUseADeclarationThatChanged() throws Exception {
         Path root = base.resolve("deps");
@@ -110,15 +121,14 @@ class IncrementalUpdateTest {
         Files.writeString(p.resolve("B.java"), "package p;\n\npublic class B {\n    public static int g() { return 1; }\n}\n");
         Files.writeString(p.resolve("A.java"), "package p;\n\npublic class A {\n    int f() { return (int) B.g(); }\n}\n");
         Files.writeString(p.resolve("C.java"), "package p;\n\npublic class C {\n    int h() { return 3; }\n}\n");
-        IndexSettings settings = IndexSettings.builder(root).dataDirectory(base.resolve("deps-data")).persistIndex(true).build();
+        IndexSettings settings = persisted(root);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             index.build();
             assertEquals(1, index.callSites("Lp/B;.g()I").size());
         }
         // B's method now returns long: its key changes; A, unchanged on disk, calls it.
         Path b = p.resolve("B.java");
-        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 1; }\n}\n");
-        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(5)));
+        rewrite(b, "package p;\n\npublic class B {\n    public static long g() { return 1; }\n}\n", 5);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             IndexStats stats = index.build();
             assertEquals(1, stats.javaFilesFromCache(), "only C, which uses nothing of B, comes from the cache");
@@ -128,17 +138,15 @@ class IncrementalUpdateTest {
             assertEquals(p.resolve("A.java"), now.getFirst().location().path());
         }
         // A change inside B's method body changes nothing A uses: A keeps its persisted facts.
-        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n}\n");
-        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(10)));
+        rewrite(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n}\n", 10);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             IndexStats stats = index.build();
             assertEquals(2, stats.javaFilesFromCache(), "A and C come from the cache");
             assertEquals(1, index.callSites("Lp/B;.g()J").size());
         }
         // A new overload of the method A calls may take its call: A is resolved again (g() stays the most specific).
-        Files.writeString(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n"
-                + "    public static long g(int... more) { return 43; }\n}\n");
-        Files.setLastModifiedTime(b, FileTime.from(Instant.now().plusSeconds(15)));
+        rewrite(b, "package p;\n\npublic class B {\n    public static long g() { return 42; }\n"
+                + "    public static long g(int... more) { return 43; }\n}\n", 15);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             IndexStats stats = index.build();
             assertEquals(1, stats.javaFilesFromCache(), "only C");
@@ -154,7 +162,7 @@ class IncrementalUpdateTest {
         Files.writeString(p.resolve("Base.java"), "package p;\n\npublic class Base {\n    public int m() { return 1; }\n}\n");
         Files.writeString(p.resolve("Kid.java"), "package p;\n\npublic class Kid extends Base {\n}\n");
         Files.writeString(p.resolve("User.java"), "package p;\n\nclass User {\n    int u() { return new Kid().m(); }\n}\n");
-        IndexSettings settings = IndexSettings.builder(root).dataDirectory(base.resolve("supers-data")).persistIndex(true).build();
+        IndexSettings settings = persisted(root);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             index.build();
             assertEquals(1, index.callSites("Lp/Base;.m()I").size());
@@ -162,8 +170,7 @@ class IncrementalUpdateTest {
         // Kid no longer extends Base and declares m() itself: none of Kid's old keys is gone and it gained no
         // overload, but User's call now binds to Kid.m().
         Path kid = p.resolve("Kid.java");
-        Files.writeString(kid, "package p;\n\npublic class Kid {\n    public int m() { return 2; }\n}\n");
-        Files.setLastModifiedTime(kid, FileTime.from(Instant.now().plusSeconds(5)));
+        rewrite(kid, "package p;\n\npublic class Kid {\n    public int m() { return 2; }\n}\n", 5);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             IndexStats stats = index.build();
             assertEquals(1, stats.javaFilesFromCache(), "only Base");
@@ -220,8 +227,7 @@ class IncrementalUpdateTest {
             assertTrue(index.problems().stream().anyMatch(p -> p.reason() == IndexProblem.Reason.JAVA_SYNTAX_ERRORS));
         }
         Path totals = fixture.path("src/main/java/demo/app/Totals.java");
-        Files.writeString(totals, FixtureWorkspace.TOTALS.replace("sum += item.area();", "sum += item.area() * 2;"));
-        Files.setLastModifiedTime(totals, FileTime.from(Instant.now().plusSeconds(5)));
+        rewrite(totals, FixtureWorkspace.TOTALS.replace("sum += item.area();", "sum += item.area() * 2;"), 5);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             IndexStats stats = index.build();
             assertEquals(javaFiles - 1, stats.javaFilesFromCache());
