@@ -473,6 +473,22 @@ public final class WorkspaceIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The compiler's errors for {@code text} as the Java file {@code path} (which need not be saved), resolved
+     * against the workspace as the index knows it now; nothing is recorded or changed. Empty for other files.
+     */
+    public List<CompileError> compileErrors(Path path, String text) {
+        Path file = path.toAbsolutePath().normalize();
+        if (!WorkspaceModel.isJava(file)) return List.of();
+        updateLock.lock();
+        try {
+            if (javaIndexer == null) return List.of();
+            return javaIndexer.compileErrors(file, text);
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
     /** The editor's buffer changed and the caller wants it indexed now, not debounced (benchmarks, tests). */
     public void reindexNow(DocumentSnapshot document) {
         openDocuments.put(document.path(), document.text());

@@ -39,7 +39,7 @@ public final class ServerLauncher {
         });
         Launcher<LanguageClient> launcher = new LSPLauncher.Builder<LanguageClient>()
                 .setLocalService(server[0]).setRemoteInterface(LanguageClient.class)
-                .setInput(in).setOutput(out).setExecutorService(readers).create();
+                .setInput(in).setOutput(out).setExecutorService(readers).configureGson(AnnotatedEditsJson::configure).create();
         server[0].connect(launcher.getRemoteProxy());
         listening[0] = launcher.startListening();
         try {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Copies samples/java-shop (the committed sample workspace) into a test's temporary folder. */
-final class SampleWorkspace {
-    static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    static final Path SAMPLE = REPO.resolve("samples/java-shop");
+public final class SampleWorkspace {
+    public static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    public static final Path SAMPLE = REPO.resolve("samples/java-shop");
 
-    static Path copy(Path dir) throws IOException {
+    public static Path copy(Path dir) throws IOException {
         Path ws = dir.resolve("java-shop");
         try (Stream<Path> files = Files.walk(SAMPLE)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -22,7 +22,7 @@ final class SampleWorkspace {
         return ws;
     }
 
-    static Path shop(Path ws, String file) {
+    public static Path shop(Path ws, String file) {
         return ws.resolve("src/main/java/shop").resolve(file);
     }
 }

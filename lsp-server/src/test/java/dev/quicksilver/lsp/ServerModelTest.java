@@ -121,7 +121,16 @@ class ServerModelTest {
             for (var c : changes) {
                 TextDocumentEdit tde = c.getLeft();
                 assertNull(tde.getTextDocument().getVersion(), "files that are not open have no version");
-                for (var te : tde.getEdits()) assertTrue(te.getLeft().getNewText().startsWith(", "), te.getLeft().getNewText());
+                for (var te : tde.getEdits()) {
+                    assertTrue(te.getLeft().getNewText().startsWith(", "), te.getLeft().getNewText());
+                    // The annotation id is on the wire (LSP4J alone dropped it), and names an annotation that
+                    // asks for confirmation: the refactor's, or a fallback's that says why.
+                    String id = assertInstanceOf(org.eclipse.lsp4j.AnnotatedTextEdit.class, te.getLeft()).getAnnotationId();
+                    var annotation = resolved.getEdit().getChangeAnnotations().get(id);
+                    assertNotNull(annotation, id);
+                    assertTrue(annotation.getNeedsConfirmation());
+                    if (!id.equals("quicksilver.refactor")) assertTrue(annotation.getDescription().contains("used `"), annotation.getDescription());
+                }
             }
             assertTrue(resolved.getEdit().getChangeAnnotations().get("quicksilver.refactor").getNeedsConfirmation());
             assertFalse(s.progress.isEmpty(), "$/progress while the batch ran");

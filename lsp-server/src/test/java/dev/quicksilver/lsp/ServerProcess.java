@@ -65,6 +65,7 @@ final class ServerProcess implements AutoCloseable {
         process = pb.start();
         Launcher<LanguageServer> launcher = new LSPLauncher.Builder<LanguageServer>().setLocalService(new Client())
                 .setRemoteInterface(LanguageServer.class).setInput(process.getInputStream()).setOutput(process.getOutputStream())
+                .configureGson(AnnotatedEditsJson::configure) // reads annotated edits as such
                 .wrapMessages(consumer -> message -> {
                     if (message instanceof ResponseMessage r) responses.add(r);
                     consumer.consume(message);

@@ -35,7 +35,8 @@ import java.util.zip.ZipFile;
 /**
  * {@code bench index}: cold index time (until every Java declaration is queryable from its tokens,
  * {@code firstPhaseSeconds}; until the lexical index is in, {@code lexicalSeconds}; until every Java file is
- * resolved, {@code coldSeconds}), one-file update latency and peak heap on a source tree, with
+ * resolved, {@code coldSeconds}), one-file update latency, the compile check a refactor runs on each file it edits
+ * ({@code compileCheckMsP50}: {@link WorkspaceIndex#compileErrors} on the updated file) and peak heap on a source tree, with
  * universal-ctags timed on the same tree in the same run as the anchor ({@code ctagsRatio} and
  * {@code firstPhaseCtagsRatio}: our time over ctags' time). {@code outlineAgreement} is the share of declarations
  * the first phase gave exactly as the resolved phase did; {@code restartSeconds} is a second build of the same tree
@@ -158,6 +159,7 @@ final class IndexBenchmark implements Callable<Integer> {
         }
         List<Double> updateMs = new ArrayList<>();
         List<Double> contextMs = new ArrayList<>();
+        List<Double> compileMs = new ArrayList<>();
         int warmups = Math.min(3, javaFiles.size());
         int total = Math.min(javaFiles.size(), updates + warmups);
         for (int i = 0; i < total; i++) {
@@ -173,9 +175,14 @@ final class IndexBenchmark implements Callable<Integer> {
             long t1 = System.nanoTime();
             index.contextFor(document, new TextPosition((int) edited.substring(0, lastBrace).lines().count(), 4), 2048, TokenCounter.approximate());
             double contextMillis = (System.nanoTime() - t1) / 1e6;
+            // What a refactor's compile check costs for each file it edits (twice at most).
+            long t2 = System.nanoTime();
+            index.compileErrors(file, edited);
+            double compileMillis = (System.nanoTime() - t2) / 1e6;
             if (i >= warmups) {
                 updateMs.add(ms);
                 contextMs.add(contextMillis);
+                compileMs.add(compileMillis);
             }
         }
         long retained = heap.usedAfterFullGcMb(); // the index is still open and reachable here
@@ -207,6 +214,8 @@ final class IndexBenchmark implements Callable<Integer> {
         r.put("updateMsMax", round(percentile(updateMs, 100), 1));
         r.put("updatesTimed", updateMs.size());
         r.put("contextMsP50", round(percentile(contextMs, 50), 1));
+        r.put("compileCheckMsP50", round(percentile(compileMs, 50), 1));
+        r.put("compileCheckMsP95", round(percentile(compileMs, 95), 1));
         r.put("peakHeapMb", heap.peakUsedAfterGcMb());
         r.put("heapHighWaterMb", heap.poolPeaksMb());
         r.put("retainedHeapMb", retained);

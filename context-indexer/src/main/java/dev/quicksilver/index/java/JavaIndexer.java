@@ -1,8 +1,10 @@
 package dev.quicksilver.index.java;
 
+import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.IndexProblem;
 import dev.quicksilver.index.IndexProblem.Reason;
 import dev.quicksilver.index.workspace.FileText;
+import org.eclipse.jdt.core.compiler.IProblem;
 import org.eclipse.jdt.core.dom.ASTParser;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.FileASTRequestor;
@@ -172,6 +174,27 @@ public final class JavaIndexer {
             } catch (RuntimeException | StackOverflowError e2) {
                 return new JavaFileFacts(path, "", List.of(), List.of(), List.of(), List.of(), 1, describe(e2), false);
             }
+        }
+    }
+
+    /**
+     * The errors the compiler reports for {@code text} as the file {@code path}, resolved like {@link #indexOne}
+     * but recording nothing: a refactor checks its candidate edits with it. Warnings are not reported (see
+     * {@link JavaEnvironment#compilerOptions}). A JDT failure is reported as one error spanning the text.
+     */
+    public synchronized List<CompileError> compileErrors(Path path, String text) {
+        try {
+            CompilationUnit unit = resolver.resolve(path, text);
+            List<CompileError> errors = new ArrayList<>();
+            for (IProblem p : unit.getProblems()) {
+                if (!p.isError()) continue;
+                int start = Math.max(0, p.getSourceStart());
+                int end = Math.max(start, Math.min(text.length(), p.getSourceEnd() + 1)); // JDT's end is inclusive
+                errors.add(new CompileError(start, end, p.getID(), p.getMessage()));
+            }
+            return errors;
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return List.of(new CompileError(0, text.length(), -1, "the Java compiler failed: " + describe(e)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.quicksilver.lsp.cli;
 import dev.quicksilver.lsp.Uris;
 import dev.quicksilver.lsp.documents.TextDocument;
 import dev.quicksilver.lsp.refactor.FileChange;
+import dev.quicksilver.lsp.refactor.WorkspaceEdits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.AnnotatedTextEdit;
+import org.eclipse.lsp4j.ChangeAnnotation;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionContext;
 import org.eclipse.lsp4j.CodeActionParams;
@@ -82,22 +85,38 @@ final class Headless {
                 if (!dc.isLeft()) continue;
                 TextDocumentEdit tde = dc.getLeft();
                 List<TextEdit> edits = tde.getEdits().stream().map(e -> e.isLeft() ? e.getLeft() : null).filter(e -> e != null).toList();
-                out.add(change(Uris.toPath(tde.getTextDocument().getUri()), edits));
+                out.add(change(Uris.toPath(tde.getTextDocument().getUri()), edits, edit.getChangeAnnotations()));
             }
         } else if (edit.getChanges() != null) {
-            edit.getChanges().forEach((uri, edits) -> out.add(change(Uris.toPath(uri), edits)));
+            edit.getChanges().forEach((uri, edits) -> out.add(change(Uris.toPath(uri), edits, null)));
         }
         return out;
     }
 
-    private static FileChange change(Path file, List<TextEdit> edits) {
+    /** One line per site that got its fallback: {@code FILE:LINE: why} (one-based line of the original text). */
+    static void printFallbacks(Path workspace, List<FileChange> changes, java.io.PrintStream out, String prefix) {
+        for (FileChange c : changes) {
+            for (FileChange.Replacement r : c.replacements()) {
+                if (r.note() == null) continue;
+                out.println(prefix + workspace.relativize(c.file()).toString().replace('\\', '/') + ":" + c.lineOf(r) + ": " + r.note());
+            }
+        }
+    }
+
+    /** One file's edits; an edit annotated as a fallback gets the annotation's description as its note. */
+    private static FileChange change(Path file, List<TextEdit> edits, java.util.Map<String, ChangeAnnotation> annotations) {
         String text = read(file);
         TextDocument doc = TextDocument.of("", 0, text);
         List<FileChange.Replacement> reps = new ArrayList<>();
         for (TextEdit e : edits) {
             Range r = e.getRange();
+            String note = null;
+            if (e instanceof AnnotatedTextEdit a && annotations != null && a.getAnnotationId() != null
+                    && a.getAnnotationId().startsWith(WorkspaceEdits.FALLBACK_ANNOTATION) && annotations.containsKey(a.getAnnotationId())) {
+                note = annotations.get(a.getAnnotationId()).getDescription();
+            }
             reps.add(new FileChange.Replacement(doc.clampedOffsetOf(r.getStart().getLine(), r.getStart().getCharacter()),
-                    doc.clampedOffsetOf(r.getEnd().getLine(), r.getEnd().getCharacter()), e.getNewText()));
+                    doc.clampedOffsetOf(r.getEnd().getLine(), r.getEnd().getCharacter()), e.getNewText(), note));
         }
         return new FileChange(file, text, reps);
     }

@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp.cli;
 
 import com.google.gson.JsonObject;
+import dev.quicksilver.lsp.AnnotatedEditsJson;
 import dev.quicksilver.lsp.QuicksilverServer;
 import dev.quicksilver.lsp.Uris;
 import java.io.IOException;
@@ -65,9 +66,13 @@ public final class HeadlessClient implements AutoCloseable {
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
         QuicksilverServer impl = QuicksilverServer.withSidecar(() -> { });
         Launcher<LanguageClient> s = new LSPLauncher.Builder<LanguageClient>().setLocalService(impl)
-                .setRemoteInterface(LanguageClient.class).setInput(serverIn).setOutput(serverOut).setExecutorService(threads).create();
+                .setRemoteInterface(LanguageClient.class).setInput(serverIn).setOutput(serverOut).setExecutorService(threads)
+                .configureGson(AnnotatedEditsJson::configure).create();
         impl.connect(s.getRemoteProxy());
-        Launcher<LanguageServer> c = LSPLauncher.createClientLauncher(new Client(), clientIn, clientOut, threads, null);
+        // Annotated edits both ways: the refactor command reports the sites whose annotation says they got a fallback.
+        Launcher<LanguageServer> c = new LSPLauncher.Builder<LanguageServer>().setLocalService(new Client())
+                .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(clientOut).setExecutorService(threads)
+                .configureGson(AnnotatedEditsJson::configure).create();
         this.server = c.getRemoteProxy();
         this.serverListening = s.startListening();
         this.clientListening = c.startListening();
@@ -112,6 +117,8 @@ public final class HeadlessClient implements AutoCloseable {
         WorkspaceClientCapabilities ws = new WorkspaceClientCapabilities();
         WorkspaceEditCapabilities we = new WorkspaceEditCapabilities();
         we.setDocumentChanges(true);
+        // Annotations carry why a site got its fallback; the refactor command prints them.
+        we.setChangeAnnotationSupport(new org.eclipse.lsp4j.WorkspaceEditChangeAnnotationSupportCapabilities(true));
         ws.setWorkspaceEdit(we);
         caps.setWorkspace(ws);
         p.setCapabilities(caps);

@@ -72,6 +72,7 @@ public final class RefactorCommand implements Callable<Integer> {
             if (apply) write(c.file(), c.apply());
             else System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString().replace('\\', '/'), c));
         }
+        Headless.printFallbacks(ws, changes, System.err, "quicksilver: ");
         if (apply) System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
         return 0;
     }

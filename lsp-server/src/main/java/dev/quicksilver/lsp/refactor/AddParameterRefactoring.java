@@ -131,7 +131,10 @@ public final class AddParameterRefactoring implements Refactoring {
         String scope = text.substring(Math.max(0, at - 1500), at);
         String fallback = mentions(scope, paramName) ? paramName : defaultValue(paramType);
         String context = "// " + m.signature() + "\n";
-        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope)));
+        // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
+        int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
+        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
+                fallback, callStart, Math.max(at, close + 1)));
     }
 
     private static final Pattern LEADING_NAME = Pattern.compile("^[A-Za-z_$][A-Za-z0-9_$]*");

@@ -61,8 +61,12 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                 boolean edited = file.equals(in.file()) && occLine >= edit.startLine() && occLine <= edit.afterEndLine();
                 if (!edited && sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
                     int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
+                    // The site's lines: a changed call's errors are reported on its name, before the hole.
+                    int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
+                    int lineEnd = text.indexOf('\n', occ + oldCore.length());
                     sites.add(new Site(file, occ, occ + oldCore.length(), "", "", context, tokens,
-                            modelText -> replacement(modelText, finalNewCore)));
+                            modelText -> replacement(modelText, finalNewCore), finalNewCore,
+                            Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd));
                 }
                 occ = text.indexOf(oldCore, occ + oldCore.length());
             }

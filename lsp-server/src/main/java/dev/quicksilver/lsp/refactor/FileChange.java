@@ -6,11 +6,23 @@ import java.util.List;
 
 /** The edits a refactor makes in one file, as offsets into {@code original} (non-overlapping). */
 public record FileChange(Path file, String original, List<Replacement> replacements) {
-    public record Replacement(int start, int end, String text) {
+    /**
+     * {@code note} is null where the model's text went in, else why a fallback did (the model's answer did not
+     * compile there, say): shown to the user, who should look at those places first.
+     */
+    public record Replacement(int start, int end, String text, String note) {
+        public Replacement(int start, int end, String text) {
+            this(start, end, text, null);
+        }
     }
 
     public FileChange {
         replacements = replacements.stream().sorted(Comparator.comparingInt(Replacement::start)).toList();
+    }
+
+    /** The one-based line of {@code original} where a replacement starts. */
+    public int lineOf(Replacement r) {
+        return (int) original.substring(0, r.start()).chars().filter(c -> c == '\n').count() + 1;
     }
 
     public String apply() {

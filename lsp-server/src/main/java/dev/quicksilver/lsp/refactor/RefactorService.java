@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.lsp4j.MessageType;
 
 /**
  * Finds refactors at a position (index only) and runs one (one batch to the model). Shared by codeAction,
@@ -106,22 +107,42 @@ public final class RefactorService {
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
         CompletableFuture<List<ModelService.Infill>> call = session.model().fillSites(requests,
                 Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
-        CompletableFuture<List<FileChange>> out = call.thenApply(fills -> {
-            Map<Path, List<FileChange.Replacement>> byFile = new LinkedHashMap<>();
-            for (int i = 0; i < plan.sites().size(); i++) {
-                Site s = plan.sites().get(i);
-                String fill = s.finish().apply(fills.get(i).text());
-                byFile.computeIfAbsent(s.file(), p -> new ArrayList<>())
-                        .add(new FileChange.Replacement(s.start(), s.end(), s.before() + fill + s.after()));
-            }
-            List<FileChange> changes = new ArrayList<>();
-            byFile.forEach((file, reps) -> changes.add(new FileChange(file, texts.get(file), reps)));
-            return changes;
-        });
+        // Compiling the answers (tens of milliseconds a file) runs on a worker, not on the thread that completes the call.
+        CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, fills), session.workers());
         out.whenComplete((r, e) -> {
-            progress.end(e == null ? "done" : "stopped");
+            long fallbacks = r == null ? 0 : r.stream().flatMap(c -> c.replacements().stream()).filter(x -> x.note() != null).count();
+            progress.end(e != null ? "stopped" : fallbacks == 0 ? "done" : "done; " + fallbacks + " site(s) got a fallback: review them first");
             if (out.isCancelled()) call.cancel(true);
         });
         return out;
+    }
+
+    /** Each file's replacements: the model's answers where they compile, fallbacks with a note elsewhere. */
+    private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<ModelService.Infill> fills) {
+        Map<Path, List<CompileCheck.Answer>> byFile = new LinkedHashMap<>();
+        for (int i = 0; i < plan.sites().size(); i++) {
+            Site s = plan.sites().get(i);
+            String raw = fills.get(i).text();
+            byFile.computeIfAbsent(s.file(), p -> new ArrayList<>()).add(new CompileCheck.Answer(s, s.finish().apply(raw), raw));
+        }
+        WorkspaceIndex index = session.resolvedIndex();
+        List<FileChange> changes = new ArrayList<>();
+        byFile.forEach((file, answers) -> {
+            List<CompileCheck.Choice> choices = CompileCheck.choose(file, texts.get(file), answers, index::compileErrors);
+            List<FileChange.Replacement> reps = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                Site s = answers.get(i).site();
+                reps.add(new FileChange.Replacement(s.start(), s.end(), s.before() + choices.get(i).text() + s.after(), choices.get(i).note()));
+            }
+            changes.add(new FileChange(file, texts.get(file), reps));
+        });
+        // Clients without change annotations (Neovim, Eglot, lsp-mode) see the notes in their log.
+        for (FileChange c : changes) {
+            for (FileChange.Replacement r : c.replacements()) {
+                if (r.note() == null) continue;
+                session.log(MessageType.Info, plan.title() + ": fallback at " + c.file() + ":" + c.lineOf(r) + ": " + r.note());
+            }
+        }
+        return changes;
     }
 }

@@ -7,7 +7,18 @@ import java.util.function.UnaryOperator;
  * One place a refactor edits: {@code [start, end)} of {@code file}'s current text becomes
  * {@code before + finish(model text) + after}. The model sees the file around the place, with the hole between
  * {@code before} and {@code after}, and {@code context} (what the refactor is about) ahead of it.
+ *
+ * <p>{@code fallback} is what the hole gets instead when the model's answer is not usable ({@code finish} returns
+ * it then) or does not compile there ({@link CompileCheck}). Compile errors within {@code [checkStart, checkEnd)}
+ * (offsets into the current text, around {@code [start, end)}: the whole call for an argument, say) count against
+ * the answer.
  */
 public record Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                   UnaryOperator<String> finish) {
+                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd) {
+    public Site {
+        if (checkStart > start || checkEnd < end || start > end) {
+            throw new IllegalArgumentException("a site's check region [" + checkStart + ", " + checkEnd
+                    + ") must contain its edit [" + start + ", " + end + ")");
+        }
+    }
 }

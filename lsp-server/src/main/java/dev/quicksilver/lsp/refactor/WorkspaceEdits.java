@@ -21,10 +21,14 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 /**
  * Turns file changes into the {@link WorkspaceEdit} the client can apply: versioned {@code documentChanges}
  * (the open document's version, null for files not open) with every edit carrying a change annotation that
- * needs confirmation, when the client supports them; plain {@code changes} otherwise.
+ * needs confirmation, when the client supports them; plain {@code changes} otherwise. A site that got its fallback
+ * (see {@link CompileCheck}) has an annotation of its own, whose description says why.
  */
 public final class WorkspaceEdits {
     public static final String ANNOTATION = "quicksilver.refactor";
+    /** Prefix of the annotation of each site that got its fallback; the annotation's description says why. */
+    public static final String FALLBACK_ANNOTATION = "quicksilver.fallback";
+    static final String FALLBACK_LABEL = "Fallbacks (the model's answer did not compile or was not usable): check these first";
 
     private WorkspaceEdits() {
     }
@@ -37,22 +41,39 @@ public final class WorkspaceEdits {
         WorkspaceEdit edit = new WorkspaceEdit();
         if (documentChanges) {
             List<Either<TextDocumentEdit, ResourceOperation>> list = new ArrayList<>();
+            Map<String, String> notes = new LinkedHashMap<>();
             for (FileChange c : changes) {
                 session.roots().requireInside(c.file());
                 String uri = Uris.toUri(c.file());
                 Integer version = session.documents().get(uri).map(TextDocument::version).orElse(null);
                 List<Either<TextEdit, org.eclipse.lsp4j.SnippetTextEdit>> edits = new ArrayList<>();
-                for (TextEdit e : textEdits(c)) {
-                    edits.add(Either.forLeft(annotations ? new AnnotatedTextEdit(e.getRange(), e.getNewText(), ANNOTATION) : e));
+                List<TextEdit> plain = textEdits(c);
+                for (int i = 0; i < plain.size(); i++) {
+                    TextEdit e = plain.get(i);
+                    String note = c.replacements().get(i).note();
+                    String id = ANNOTATION;
+                    if (note != null) {
+                        id = FALLBACK_ANNOTATION + "." + notes.size();
+                        notes.put(id, note);
+                    }
+                    edits.add(Either.forLeft(annotations ? new AnnotatedTextEdit(e.getRange(), e.getNewText(), id) : e));
                 }
                 list.add(Either.forLeft(new TextDocumentEdit(new VersionedTextDocumentIdentifier(uri, version), edits)));
             }
             edit.setDocumentChanges(list);
             if (annotations) {
+                Map<String, ChangeAnnotation> all = new LinkedHashMap<>();
                 ChangeAnnotation a = new ChangeAnnotation(label);
                 a.setNeedsConfirmation(true);
-                a.setDescription("written by the Quicksilver model; review before applying");
-                edit.setChangeAnnotations(Map.of(ANNOTATION, a));
+                a.setDescription("written by the Quicksilver model (in Java, checked to compile); review before applying");
+                all.put(ANNOTATION, a);
+                notes.forEach((id, note) -> {
+                    ChangeAnnotation f = new ChangeAnnotation(FALLBACK_LABEL);
+                    f.setNeedsConfirmation(true);
+                    f.setDescription(note);
+                    all.put(id, f);
+                });
+                edit.setChangeAnnotations(all);
             }
         } else {
             Map<String, List<TextEdit>> map = new LinkedHashMap<>();

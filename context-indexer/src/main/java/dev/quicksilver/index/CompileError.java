@@ -1,0 +1,15 @@
+package dev.quicksilver.index;
+
+/**
+ * An error the Java compiler reports for a text, as {@code [start, end)} character offsets into that text, the
+ * compiler's problem id (stable across texts, so two versions of a file can be compared) and its message.
+ */
+public record CompileError(int start, int end, int id, String message) {
+    /**
+     * Whether the error starts within {@code [from, to)}, or at {@code from} for an empty range: where text put there
+     * is to blame (an unterminated string starting there runs on past its end).
+     */
+    public boolean startsWithin(int from, int to) {
+        return start >= from && (start < to || start == from);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.quicksilver.index;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link WorkspaceIndex#compileErrors}: the compiler's errors for a candidate text, with nothing recorded. */
+class CompileErrorsTest {
+    @TempDir
+    Path base;
+
+    @Test
+    void errorsOfACandidateTextAreReportedWhereTheyAreAndTheIndexIsUnchanged() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path report = fixture.path("src/main/java/demo/app/Report.java");
+            assertEquals(List.of(), index.compileErrors(report, FixtureWorkspace.REPORT), "the file as it is compiles");
+            List<SymbolInfo> before = index.declarationsIn(report);
+            int problemsBefore = index.problems().size();
+
+            // A String where the workspace's Circle(double) constructor takes a number, and an undefined name.
+            String candidate = FixtureWorkspace.REPORT.replace("new Circle(2)", "new Circle(\"two\")").replace("return sum;", "return sum + missing;");
+            List<CompileError> errors = index.compileErrors(report, candidate);
+            assertEquals(2, errors.size(), errors.toString());
+            int circle = candidate.indexOf("new Circle(\"two\")");
+            assertTrue(errors.stream().anyMatch(e -> e.startsWithin(circle, circle + "new Circle(\"two\")".length())), errors.toString());
+            int missing = candidate.indexOf("missing;");
+            CompileError undefined = errors.stream().filter(e -> e.start() == missing).findFirst().orElseThrow(() -> new AssertionError(errors.toString()));
+            assertEquals("missing", candidate.substring(undefined.start(), undefined.end()));
+            assertTrue(undefined.message().contains("missing"), undefined.message());
+
+            // An unterminated string starts inside the hole and runs past it.
+            String unterminated = FixtureWorkspace.REPORT.replace("return sum;", "return \"sum;");
+            int quote = unterminated.indexOf("\"sum;");
+            assertTrue(index.compileErrors(report, unterminated).stream().anyMatch(e -> e.startsWithin(quote, quote + 1) && e.end() > quote + 1));
+
+            assertEquals(before, index.declarationsIn(report), "checking a text changes nothing in the index");
+            assertEquals(problemsBefore, index.problems().size());
+            assertEquals(List.of(), index.compileErrors(fixture.path("scripts/area.py"), "not java"), "other files have no compiler");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CompileError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Keeps the model's text at a site only where it compiles; elsewhere the site's fallback goes in, with a note
+ * saying why. A small model writes plausible text that a compiler rejects ({@code "x"} for an {@code int}, a name
+ * the call site cannot see, an unterminated string): bracket balance does not catch that, the compiler does.
+ *
+ * <p>How. Each edited file is compiled twice against the workspace as the index knows it (nothing is saved):
+ * once with the model's text at every site, once with every site's fallback. A site keeps the model's text
+ * unless the first compile has an error starting within the site's check region ({@link Site#checkStart()} to
+ * {@link Site#checkEnd()}, moved with the edits before it) that the second has not, compared by the compiler's
+ * problem id. So an error that is there either way blames no answer: a call to a declaration the compiler does not
+ * see yet, or an error that was in the file before. The second compile runs only when the first has errors in
+ * some region. Sites in one file are judged together (two compiles per file, not per site); an error that one
+ * answer causes in another site's region (rare: sites are separate calls or members) blames that site too.
+ *
+ * <p>Not concurrent: one call per refactor, on a worker thread (compiling may take a second per file).
+ */
+final class CompileCheck {
+    /** What goes into one site: its text (without the site's before/after) and why, when it is the fallback. */
+    record Choice(String text, String note) {
+    }
+
+    /** A site's answer as finished by its refactor, and the model's raw text (for the note). */
+    record Answer(Site site, String finished, String raw) {
+    }
+
+    private CompileCheck() {
+    }
+
+    /**
+     * The choice for each answer (same order), all in {@code file}, whose current text is {@code original}.
+     * {@code compile} gives the compiler's errors for a text of the file; null skips the check (not Java).
+     */
+    static List<Choice> choose(Path file, String original, List<Answer> answers, BiFunction<Path, String, List<CompileError>> compile) {
+        List<Choice> choices = new ArrayList<>();
+        List<Integer> toCheck = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Answer a = answers.get(i);
+            if (!a.finished().equals(a.site().fallback())) {
+                choices.add(new Choice(a.finished(), null));
+                toCheck.add(i);
+            } else if (startsWithWord(a.raw().strip(), a.site().fallback())) {
+                choices.add(new Choice(a.finished(), null)); // the model wrote the fallback itself
+            } else if (a.raw().isBlank()) {
+                choices.add(new Choice(a.finished(), "the model wrote nothing here; used " + shown(a.site().fallback())));
+            } else {
+                choices.add(new Choice(a.finished(), "the model's answer " + shown(firstLine(a.raw()))
+                        + " was not usable here; used " + shown(a.site().fallback())));
+            }
+        }
+        if (toCheck.isEmpty() || compile == null) return choices;
+        List<String> withAnswers = choices.stream().map(Choice::text).toList();
+        List<String> withFallbacks = answers.stream().map(a -> a.site().fallback()).toList();
+        List<CompileError> answerErrors = compile.apply(file, apply(original, answers, withAnswers));
+        List<CompileError> fallbackErrors = null;
+        for (int i : toCheck) {
+            int[] region = region(answers, withAnswers, i);
+            List<CompileError> inRegion = answerErrors.stream().filter(e -> e.startsWithin(region[0], region[1])).toList();
+            if (inRegion.isEmpty()) continue;
+            if (fallbackErrors == null) fallbackErrors = compile.apply(file, apply(original, answers, withFallbacks));
+            int[] fallbackRegion = region(answers, withFallbacks, i);
+            Map<Integer, Integer> before = new HashMap<>();
+            for (CompileError e : fallbackErrors) {
+                if (e.startsWithin(fallbackRegion[0], fallbackRegion[1])) before.merge(e.id(), 1, Integer::sum);
+            }
+            for (CompileError e : inRegion) {
+                if (before.merge(e.id(), -1, Integer::sum) < 0) {
+                    Site s = answers.get(i).site();
+                    choices.set(i, new Choice(s.fallback(), "the model's " + shown(withAnswers.get(i)) + " does not compile here ("
+                            + e.message() + "); used " + shown(s.fallback())));
+                    break;
+                }
+            }
+        }
+        return choices;
+    }
+
+    /** The file's text with each site's {@code [start, end)} replaced by before + text + after. */
+    static String apply(String original, List<Answer> answers, List<String> texts) {
+        List<Integer> order = byStart(answers);
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        for (int i : order) {
+            Site s = answers.get(i).site();
+            out.append(original, at, s.start()).append(s.before()).append(texts.get(i)).append(s.after());
+            at = s.end();
+        }
+        return out.append(original.substring(at)).toString();
+    }
+
+    /** Site {@code i}'s check region in the text {@link #apply} gives for {@code texts}. */
+    static int[] region(List<Answer> answers, List<String> texts, int i) {
+        Site site = answers.get(i).site();
+        int startShift = 0;
+        int endShift = 0;
+        for (int j = 0; j < answers.size(); j++) {
+            Site s = answers.get(j).site();
+            int growth = s.before().length() + texts.get(j).length() + s.after().length() - (s.end() - s.start());
+            // An edit counts before the region's start only when it lies wholly before it (the site's own
+            // insertion at the region's start does not); before its end when it starts inside or before it.
+            if (j != i && s.end() <= site.checkStart() && s.start() < site.checkStart()) startShift += growth;
+            if (j == i || s.start() < site.checkEnd()) endShift += growth;
+        }
+        return new int[] {site.checkStart() + startShift, site.checkEnd() + endShift};
+    }
+
+    private static List<Integer> byStart(List<Answer> answers) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) order.add(i);
+        order.sort((a, b) -> Integer.compare(answers.get(a).site().start(), answers.get(b).site().start()));
+        return order;
+    }
+
+    private static boolean startsWithWord(String text, String word) {
+        return text.startsWith(word) && (text.length() == word.length() || !Character.isJavaIdentifierPart(text.charAt(word.length())));
+    }
+
+    private static String firstLine(String text) {
+        String t = text.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl) + " ...";
+    }
+
+    private static String shown(String text) {
+        String t = text.strip().replaceAll("\\s+", " ");
+        return "`" + (t.length() > 60 ? t.substring(0, 57) + "..." : t) + "`";
+    }
+}

@@ -1,0 +1,148 @@
+package dev.quicksilver.lsp.refactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quicksilver.index.IndexSettings;
+import dev.quicksilver.index.TextPosition;
+import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.SampleWorkspace;
+import dev.quicksilver.lsp.ServerSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compile check of refactor answers, with the real compiler (JDT through the index) on the sample workspace:
+ * answers that compile are kept, answers that do not give way to the site's fallback with a note, and an error
+ * that is there whatever the answer blames nobody.
+ */
+class CompileCheckTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void answersThatDoNotCompileGiveWayToTheFallback() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inventory = SampleWorkspace.shop(ws, "Inventory.java");
+        Files.writeString(inventory, Files.readString(inventory).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, int priority)"));
+        try (WorkspaceIndex index = index(ws)) {
+            RefactorPlan plan = plan(index, inventory, "public boolean reserve");
+            assertEquals(5, plan.sites().size());
+            // The model's raw answer at each call, by the text of the call's line.
+            Map<String, String> raw = Map.of(
+                    "return inventory.reserve(item.sku(), item.quantity());", "\"high\")",     // a String for an int
+                    "return inventory.reserve(first.sku(), first.quantity())", "first.quantity())",
+                    "&& inventory.reserve(second.sku(), second.quantity());", "second.quantity() * 2)",
+                    "if (!from.reserve(sku, quantity)) {", "quantity)",
+                    "if (!inventory.reserve(item.sku(), item.quantity())) {", "+ \" + \" + \" + null)"); // unterminated
+            Map<Path, List<CompileCheck.Answer>> byFile = new java.util.LinkedHashMap<>();
+            for (Site s : plan.sites()) {
+                String text = Files.readString(s.file());
+                String line = lineAt(text, s.start());
+                String answer = raw.entrySet().stream().filter(e -> line.contains(e.getKey())).map(Map.Entry::getValue).findFirst()
+                        .orElseThrow(() -> new AssertionError(line));
+                byFile.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(new CompileCheck.Answer(s, s.finish().apply(answer), answer));
+            }
+            Map<String, CompileCheck.Choice> byLine = new java.util.HashMap<>();
+            for (var e : byFile.entrySet()) {
+                String text = Files.readString(e.getKey());
+                List<CompileCheck.Choice> choices = CompileCheck.choose(e.getKey(), text, e.getValue(), index::compileErrors);
+                for (int i = 0; i < choices.size(); i++) byLine.put(lineAt(text, e.getValue().get(i).site().start()).strip(), choices.get(i));
+            }
+            CompileCheck.Choice string = byLine.get("return inventory.reserve(item.sku(), item.quantity());");
+            assertEquals("0", string.text(), "no variable named priority is in sight: the int's default");
+            assertTrue(string.note().contains("`\"high\"` does not compile here") && string.note().contains("used `0`"), string.note());
+            CompileCheck.Choice unterminated = byLine.get("if (!inventory.reserve(item.sku(), item.quantity())) {");
+            assertEquals("0", unterminated.text());
+            assertTrue(unterminated.note().contains("does not compile"), unterminated.note());
+            for (String kept : List.of("return inventory.reserve(first.sku(), first.quantity())", "&& inventory.reserve(second.sku(), second.quantity());",
+                    "if (!from.reserve(sku, quantity)) {")) {
+                assertNull(byLine.get(kept).note(), kept + ": " + byLine.get(kept).note());
+                assertTrue(byLine.get(kept).text().contains("quantity"), byLine.get(kept).text());
+            }
+        }
+    }
+
+    @Test
+    void anErrorThatIsThereWhateverTheAnswerBlamesNoAnswer() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path restock = SampleWorkspace.shop(ws, "Restock.java");
+        try (WorkspaceIndex index = index(ws)) {
+            // Inventory.reserve still takes two arguments: a third is "not applicable" whatever it is, so the
+            // error is in both compiles and the answer stays (the declaration the user edited may be unsaved).
+            String text = Files.readString(restock);
+            int close = text.indexOf("quantity)) {") + "quantity".length();
+            int call = text.indexOf("from.reserve(");
+            Site site = new Site(restock, close, close, ", ", "", "", 12, t -> t.strip(), "0", call, close + 1);
+            List<CompileCheck.Choice> kept = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantity", "quantity")), index::compileErrors);
+            assertEquals("quantity", kept.getFirst().text());
+            assertNull(kept.getFirst().note());
+            assertTrue(index.compileErrors(restock, CompileCheck.apply(text, List.of(new CompileCheck.Answer(site, "quantity", "")), List.of("quantity")))
+                    .stream().anyMatch(e -> e.startsWithin(call, close + "quantity".length() + 3)), "the call is an error either way");
+            // An answer that adds an error of its own (an undefined name) still gives way.
+            List<CompileCheck.Choice> replaced = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantityy", "quantityy")), index::compileErrors);
+            assertEquals("0", replaced.getFirst().text());
+            assertTrue(replaced.getFirst().note().contains("quantityy"), replaced.getFirst().note());
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotUsableIsNotedAndOneThatIsTheFallbackIsNot() {
+        Path file = Path.of("/w/A.java");
+        Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), "x", 0, 10);
+        List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(site, "x", "))"), new CompileCheck.Answer(site, "x", "x);"),
+                new CompileCheck.Answer(site, "x", " "));
+        List<CompileCheck.Choice> choices = CompileCheck.choose(file, "0123456789", answers, (f, t) -> { throw new AssertionError("nothing to compile"); });
+        assertEquals("the model's answer `))` was not usable here; used `x`", choices.get(0).note());
+        assertNull(choices.get(1).note(), "the model wrote the fallback itself");
+        assertEquals("the model wrote nothing here; used `x`", choices.get(2).note());
+    }
+
+    @Test
+    void regionsMoveWithTheEditsBeforeThem() {
+        Path file = Path.of("/w/A.java");
+        String text = "f(a); f(b);";
+        Site first = new Site(file, 3, 3, ", ", "", "", 4, t -> t, "0", 0, 4);
+        Site second = new Site(file, 9, 9, ", ", "", "", 4, t -> t, "0", 6, 10);
+        List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(first, "xyz", ""), new CompileCheck.Answer(second, "q", ""));
+        List<String> texts = List.of("xyz", "q");
+        String applied = CompileCheck.apply(text, answers, texts);
+        assertEquals("f(a, xyz); f(b, q);", applied);
+        int[] r1 = CompileCheck.region(answers, texts, 0);
+        int[] r2 = CompileCheck.region(answers, texts, 1);
+        assertEquals("f(a, xyz)", applied.substring(r1[0], r1[1]));
+        assertEquals("f(b, q)", applied.substring(r2[0], r2[1]));
+    }
+
+    private WorkspaceIndex index(Path ws) {
+        WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build());
+        index.build();
+        return index;
+    }
+
+    private static RefactorPlan plan(WorkspaceIndex index, Path file, String needle) throws Exception {
+        ServerSession session = new ServerSession(s -> { throw new AssertionError("no model call while planning"); });
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int line = 0;
+            while (!lines.get(line).contains(needle)) line++;
+            return new RefactorService(session).plans(index, file, new TextPosition(line, lines.get(line).indexOf(needle) + 1), Optional.empty())
+                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        } finally {
+            session.close();
+        }
+    }
+
+    private static String lineAt(String text, int offset) {
+        int start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+        int end = text.indexOf('\n', offset);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+}
