@@ -149,12 +149,8 @@ class ServerModelTest {
         Path ws = SampleWorkspace.copy(tmp);
         Path cart = SampleWorkspace.shop(ws, "Cart.java");
         String token = "token-" + System.nanoTime();
-        Path tokenFile = Files.writeString(tmp.resolve("sidecar.token"), token);
-        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-        Process sidecar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
-                "jdk.incubator.vector", "-jar", ServerProcess.SIDECAR_JAR.toString(), "serve", "--model",
-                SampleWorkspace.REPO.resolve("models/quicksilver-coder-mini").toString(), "--backend", "cpu", "--port", "0",
-                "--token-file", tokenFile.toString()).redirectError(tmp.resolve("sidecar.log").toFile()).start();
+        Path tokenFile = tokenFile(token);
+        Process sidecar = startSidecar(tokenFile);
         try {
             int port = handshakePort(sidecar);
             String address = "127.0.0.1:" + port;
@@ -231,6 +227,61 @@ class ServerModelTest {
                 s.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(oneLine));
                 assertNotNull(s.server.getTextDocumentService().inlineCompletion(inline(cart, line, 8)).get(120, TimeUnit.SECONDS));
                 assertTrue(awaitIdle(direct).getCompletedRequests() >= 1, "answered by the same sidecar");
+            }
+        } finally {
+            sidecar.destroy();
+            if (!sidecar.waitFor(20, TimeUnit.SECONDS)) sidecar.destroyForcibly();
+        }
+    }
+
+    /** The token in a file only its owner reads, as the sidecar requires. */
+    private Path tokenFile(String token) throws Exception {
+        Path file = Files.writeString(tmp.resolve("sidecar.token"), token);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    /** {@code quicksilver sidecar serve} on its own, on the embedded model, with {@code extraArgs}. */
+    private Process startSidecar(Path tokenFile, String... extraArgs) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-jar", ServerProcess.SIDECAR_JAR.toString(), "serve", "--model",
+                SampleWorkspace.REPO.resolve("models/quicksilver-coder-mini").toString(), "--backend", "cpu", "--port", "0",
+                "--token-file", tokenFile.toString()));
+        cmd.addAll(List.of(extraArgs));
+        return new ProcessBuilder(cmd).redirectError(tmp.resolve("sidecar.log").toFile()).start();
+    }
+
+    /**
+     * A refactor with more sites than the sidecar takes in one batch: the server sends them in chunks of the
+     * sidecar's batch size (the sidecar refused the whole request before), and every site gets its edit.
+     */
+    @Test
+    void aRefactorWithMoreSitesThanOneSidecarBatchIsSentInChunks() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String token = "token-" + System.nanoTime();
+        Path tokenFile = tokenFile(token);
+        Process sidecar = startSidecar(tokenFile, "--max-batch", "2");
+        try {
+            String address = "127.0.0.1:" + handshakePort(sidecar);
+            JsonObject settings = new JsonObject();
+            settings.addProperty("sidecarAddress", address);
+            settings.addProperty("sidecarTokenFile", tokenFile.toString());
+            try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"));
+                 SidecarClient direct = SidecarClient.connect(address, token)) {
+                s.initialize(ws, Caps.modern(), settings);
+                String text = Files.readString(inv).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, String customerId)");
+                Files.writeString(inv, text);
+                ServerProtocolTest.open(s, inv, text);
+                CodeAction action = ServerProtocolTest.actions(s, inv, RefactorPlanningTest.lineOf(inv, "public boolean reserve"), 20)
+                        .get(120, TimeUnit.SECONDS).stream().map(x -> x.getRight()).filter(a -> a.getTitle().contains("5 call sites"))
+                        .findFirst().orElseThrow();
+                CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(action).get(300, TimeUnit.SECONDS);
+                int edits = resolved.getEdit().getDocumentChanges().stream().mapToInt(c -> c.getLeft().getEdits().size()).sum();
+                assertEquals(5, edits);
+                SchedulerStats stats = awaitIdle(direct);
+                assertEquals(3, stats.getCompletedRequests(), "5 sites in batches of 2: " + stats);
+                assertEquals(0, stats.getRejectedRequests(), stats.toString());
             }
         } finally {
             sidecar.destroy();

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@link ModelService} over the sidecar client: spawns the gpu-sidecar jar locally (or connects to an address)
  * and sends each request as one gRPC Denoise call; a multi-site refactor is one call with one canvas per site,
- * so the sidecar batches them. Cancelling a returned future cancels the call (the client cancels the RPC and
+ * so the sidecar batches them (several calls when the sites outnumber the sidecar's batch: {@link #fillSites}). Cancelling a returned future cancels the call (the client cancels the RPC and
  * the sidecar stops within one denoising step). Restarts with backoff are the client's; its state changes are
  * passed to {@code listener} (the server logs them and shows a failure once).
  *
@@ -115,8 +115,110 @@ public final class SidecarModelService implements ModelService {
         return one;
     }
 
+    /**
+     * One call for one site; for several, calls of at most the sidecar's batch size ({@code max_batch_canvases} from
+     * its Info), two in flight at a time, so a refactor with more sites than one batch holds neither fails nor fills
+     * the sidecar's queue: while one chunk denoises the next waits its turn there. The deadline is for all of them;
+     * progress counts the tokens of all of them; cancelling the returned future cancels whatever is in flight.
+     */
     @Override
     public CompletableFuture<List<Infill>> fillSites(List<InfillRequest> sites, Duration deadline, Progress progress) {
+        if (sites.size() <= 1) return oneCall(sites, deadline, progress);
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        CompletableFuture<List<Infill>> out = new CompletableFuture<>();
+        CompletableFuture<Integer> batch = maxBatch();
+        batch.whenComplete((max, e) -> {
+            if (out.isDone()) return; // cancelled while asking
+            new ChunkedFill(sites, max == null ? sites.size() : max, deadlineNanos, progress, out).start();
+        });
+        return out;
+    }
+
+    /** The sidecar's largest batch, once it is ready; if it cannot say, every site in one call (its error then says why). */
+    private CompletableFuture<Integer> maxBatch() {
+        CompletableFuture<Void> ready = client.state() == SidecarState.READY ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> client.awaitReady(Duration.ofMinutes(2)));
+        return ready.thenCompose(v -> client.info()).thenApply(info -> info.getMaxBatchCanvases() > 0 ? info.getMaxBatchCanvases() : null)
+                .exceptionally(e -> null);
+    }
+
+    /**
+     * A refactor's sites in chunks of the sidecar's batch size. Concurrency: chunk calls complete on the client's
+     * threads; {@link #sendNext} and the bookkeeping it shares with completions are synchronized on this object.
+     */
+    private final class ChunkedFill {
+        private static final int IN_FLIGHT = 2;
+        private final List<List<InfillRequest>> chunks = new ArrayList<>();
+        private final List<List<Infill>> results = new ArrayList<>();
+        private final int[] committed;
+        private final int total;
+        private final long deadlineNanos;
+        private final Progress progress;
+        private final CompletableFuture<List<Infill>> out;
+        private final java.util.Set<CompletableFuture<List<Infill>>> inFlight = new java.util.HashSet<>();
+        private int next;
+        private int done;
+
+        ChunkedFill(List<InfillRequest> sites, int size, long deadlineNanos, Progress progress, CompletableFuture<List<Infill>> out) {
+            for (int i = 0; i < sites.size(); i += size) {
+                chunks.add(sites.subList(i, Math.min(sites.size(), i + size)));
+                results.add(null);
+            }
+            this.committed = new int[chunks.size()];
+            this.total = sites.stream().mapToInt(InfillRequest::maxTokens).sum();
+            this.deadlineNanos = deadlineNanos;
+            this.progress = progress;
+            this.out = out;
+            out.whenComplete((r, e) -> {
+                if (out.isCancelled()) cancelInFlight();
+            });
+        }
+
+        void start() {
+            for (int i = 0; i < IN_FLIGHT; i++) sendNext();
+        }
+
+        private synchronized void sendNext() {
+            if (out.isDone() || next >= chunks.size()) return;
+            int i = next++;
+            // What is left of the deadline; past it, a call of 1 ms fails the usual way (DEADLINE_EXCEEDED).
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+            CompletableFuture<List<Infill>> call = oneCall(chunks.get(i), left, (c, t) -> report(i, c));
+            inFlight.add(call);
+            call.whenComplete((r, e) -> finished(call, i, r, e));
+        }
+
+        private synchronized void report(int chunk, int tokens) {
+            committed[chunk] = tokens;
+            progress.update(Math.min(total, java.util.Arrays.stream(committed).sum()), total);
+        }
+
+        /** Outside the lock, {@code out} completes (its callers' stages run then) and the others are cancelled. */
+        private void finished(CompletableFuture<List<Infill>> call, int i, List<Infill> fills, Throwable e) {
+            List<Infill> all = null;
+            synchronized (this) {
+                inFlight.remove(call);
+                if (e == null) {
+                    results.set(i, fills);
+                    if (++done == chunks.size()) all = results.stream().flatMap(List::stream).toList();
+                }
+            }
+            if (e != null) {
+                if (out.completeExceptionally(e)) cancelInFlight();
+            } else if (all != null) {
+                out.complete(all);
+            } else {
+                sendNext();
+            }
+        }
+
+        private synchronized void cancelInFlight() {
+            for (CompletableFuture<List<Infill>> call : List.copyOf(inFlight)) call.cancel(true);
+        }
+    }
+
+    /** The sites as one Denoise call (one canvas each): the sidecar batches them. */
+    private CompletableFuture<List<Infill>> oneCall(List<InfillRequest> sites, Duration deadline, Progress progress) {
         DenoiseRequest.Builder b = DenoiseRequest.newBuilder()
                 .setOptions(options())
                 .setProgressEverySteps(2)
