@@ -78,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("   code action: " + action.get().getTitle());
                 List<FileChange> changes = Headless.changes(action.get().getEdit());
                 for (FileChange c : changes) System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString(), c));
-                Headless.printFallbacks(ws, changes, System.out, "   fallback at ");
+                for (String note : Headless.fallbackNotes(action.get().getEdit())) System.out.println("   fallback at " + note);
                 System.out.printf("(%d ms for the sites, denoised as one batch)%n", (t3 - t2) / 1_000_000);
             }
             return 0;

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.lsp4j.AnnotatedTextEdit;
-import org.eclipse.lsp4j.ChangeAnnotation;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionContext;
 import org.eclipse.lsp4j.CodeActionParams;
@@ -85,38 +83,33 @@ final class Headless {
                 if (!dc.isLeft()) continue;
                 TextDocumentEdit tde = dc.getLeft();
                 List<TextEdit> edits = tde.getEdits().stream().map(e -> e.isLeft() ? e.getLeft() : null).filter(e -> e != null).toList();
-                out.add(change(Uris.toPath(tde.getTextDocument().getUri()), edits, edit.getChangeAnnotations()));
+                out.add(change(Uris.toPath(tde.getTextDocument().getUri()), edits));
             }
         } else if (edit.getChanges() != null) {
-            edit.getChanges().forEach((uri, edits) -> out.add(change(Uris.toPath(uri), edits, null)));
+            edit.getChanges().forEach((uri, edits) -> out.add(change(Uris.toPath(uri), edits)));
         }
         return out;
     }
 
-    /** One line per site that got its fallback: {@code FILE:LINE: why} (one-based line of the original text). */
-    static void printFallbacks(Path workspace, List<FileChange> changes, java.io.PrintStream out, String prefix) {
-        for (FileChange c : changes) {
-            for (FileChange.Replacement r : c.replacements()) {
-                if (r.note() == null) continue;
-                out.println(prefix + workspace.relativize(c.file()).toString().replace('\\', '/') + ":" + c.lineOf(r) + ": " + r.note());
-            }
-        }
+    /**
+     * The notes of the sites that got a fallback or were left as they were ({@code path:line: why}), from the
+     * edit's change annotations, in the server's order.
+     */
+    static List<String> fallbackNotes(WorkspaceEdit edit) {
+        if (edit.getChangeAnnotations() == null) return List.of();
+        return edit.getChangeAnnotations().entrySet().stream().filter(e -> e.getKey().startsWith(WorkspaceEdits.FALLBACK_ANNOTATION + "."))
+                .sorted(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.getKey().substring(WorkspaceEdits.FALLBACK_ANNOTATION.length() + 1))))
+                .map(e -> e.getValue().getDescription()).toList();
     }
 
-    /** One file's edits; an edit annotated as a fallback gets the annotation's description as its note. */
-    private static FileChange change(Path file, List<TextEdit> edits, java.util.Map<String, ChangeAnnotation> annotations) {
+    private static FileChange change(Path file, List<TextEdit> edits) {
         String text = read(file);
         TextDocument doc = TextDocument.of("", 0, text);
         List<FileChange.Replacement> reps = new ArrayList<>();
         for (TextEdit e : edits) {
             Range r = e.getRange();
-            String note = null;
-            if (e instanceof AnnotatedTextEdit a && annotations != null && a.getAnnotationId() != null
-                    && a.getAnnotationId().startsWith(WorkspaceEdits.FALLBACK_ANNOTATION) && annotations.containsKey(a.getAnnotationId())) {
-                note = annotations.get(a.getAnnotationId()).getDescription();
-            }
             reps.add(new FileChange.Replacement(doc.clampedOffsetOf(r.getStart().getLine(), r.getStart().getCharacter()),
-                    doc.clampedOffsetOf(r.getEnd().getLine(), r.getEnd().getCharacter()), e.getNewText(), note));
+                    doc.clampedOffsetOf(r.getEnd().getLine(), r.getEnd().getCharacter()), e.getNewText()));
         }
         return new FileChange(file, text, reps);
     }

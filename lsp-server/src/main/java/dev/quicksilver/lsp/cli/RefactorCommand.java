@@ -61,8 +61,9 @@ public final class RefactorCommand implements Callable<Integer> {
         if (!Files.isDirectory(ws)) throw new IllegalArgumentException("--workspace " + ws + " is not a directory");
         Headless.Location loc = Headless.Location.parse(at);
         if (!verbose) System.setProperty("quicksilver.quiet", "true");
-        List<FileChange> changes = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
+        Outcome outcome = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
                 sidecar.addTo(HeadlessClient.batchSettings()));
+        List<FileChange> changes = outcome.changes();
         if (changes.isEmpty()) {
             System.err.println("quicksilver: " + name + " does not apply at " + at);
             return 1;
@@ -72,13 +73,17 @@ public final class RefactorCommand implements Callable<Integer> {
             if (apply) write(c.file(), c.apply());
             else System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString().replace('\\', '/'), c));
         }
-        Headless.printFallbacks(ws, changes, System.err, "quicksilver: ");
+        for (String note : outcome.fallbackNotes()) System.err.println("quicksilver: " + note);
         if (apply) System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
         return 0;
     }
 
-    /** Runs the refactor through the in-process server; the changes are against the files on disk. */
-    static List<FileChange> run(Path ws, Headless.Location loc, String name, String previousText, boolean verbose,
+    /** A refactor's changes (against the files on disk) and the notes of its fallbacks ({@code path:line: why}). */
+    record Outcome(List<FileChange> changes, List<String> fallbackNotes) {
+    }
+
+    /** Runs the refactor through the in-process server. */
+    static Outcome run(Path ws, Headless.Location loc, String name, String previousText, boolean verbose,
                                 JsonObject settings) throws Exception {
         try (HeadlessClient client = new HeadlessClient(verbose)) {
             client.initialize(ws, settings);
@@ -91,8 +96,8 @@ public final class RefactorCommand implements Callable<Integer> {
                 Headless.open(client, loc.file(), current);
             }
             var action = Headless.refactor(client, loc.file(), line, loc.column(), name);
-            if (action.isEmpty() || action.get().getEdit() == null) return List.of();
-            return Headless.changes(action.get().getEdit());
+            if (action.isEmpty() || action.get().getEdit() == null) return new Outcome(List.of(), List.of());
+            return new Outcome(Headless.changes(action.get().getEdit()), Headless.fallbackNotes(action.get().getEdit()));
         }
     }
 

@@ -134,7 +134,7 @@ public final class AddParameterRefactoring implements Refactoring {
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
         int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
-                fallback, callStart, Math.max(at, close + 1)));
+                fallback, callStart, Math.max(at, close + 1), false));
     }
 
     private static final Pattern LEADING_NAME = Pattern.compile("^[A-Za-z_$][A-Za-z0-9_$]*");

@@ -66,7 +66,7 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                     int lineEnd = text.indexOf('\n', occ + oldCore.length());
                     sites.add(new Site(file, occ, occ + oldCore.length(), "", "", context, tokens,
                             modelText -> replacement(modelText, finalNewCore), finalNewCore,
-                            Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd));
+                            Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd, true));
                 }
                 occ = text.indexOf(oldCore, occ + oldCore.length());
             }

@@ -20,12 +20,16 @@ import java.util.function.BiFunction;
  * problem id. So an error that is there either way blames no answer: a call to a declaration the compiler does not
  * see yet, or an error that was in the file before. The second compile runs only when the first has errors in
  * some region. Sites in one file are judged together (two compiles per file, not per site); an error that one
- * answer causes in another site's region (rare: sites are separate calls or members) blames that site too.
+ * answer causes in another site's region (rare: sites are separate calls or members) blames that site too. An
+ * optional site (see {@link Site}) whose choice still adds an error is left as it was (one or two more compiles).
  *
  * <p>Not concurrent: one call per refactor, on a worker thread (compiling may take a second per file).
  */
 final class CompileCheck {
-    /** What goes into one site: its text (without the site's before/after) and why, when it is the fallback. */
+    /**
+     * What goes into one site: its text (without the site's before/after), or null to leave the site as it was;
+     * and why, when it is the fallback or left as it was.
+     */
     record Choice(String text, String note) {
     }
 
@@ -81,16 +85,52 @@ final class CompileCheck {
                 }
             }
         }
+        leaveWhatDoesNotCompile(file, original, answers, choices, compile);
         return choices;
     }
 
-    /** The file's text with each site's {@code [start, end)} replaced by before + text + after. */
+    /**
+     * Optional sites whose choice adds an error in their region that the unchanged file does not have are left
+     * as they were: a similar place where the example edit, and the model's version of it, do not compile (the
+     * same variable passed to a method of another arity, say) is not a place for this edit.
+     */
+    private static void leaveWhatDoesNotCompile(Path file, String original, List<Answer> answers, List<Choice> choices,
+                                                BiFunction<Path, String, List<CompileError>> compile) {
+        if (answers.stream().noneMatch(a -> a.site().optional())) return;
+        List<String> chosen = choices.stream().map(Choice::text).toList();
+        List<CompileError> chosenErrors = compile.apply(file, apply(original, answers, chosen));
+        List<CompileError> originalErrors = null;
+        for (int i = 0; i < answers.size(); i++) {
+            Site s = answers.get(i).site();
+            if (!s.optional()) continue;
+            int[] region = region(answers, chosen, i);
+            List<CompileError> inRegion = chosenErrors.stream().filter(e -> e.startsWithin(region[0], region[1])).toList();
+            if (inRegion.isEmpty()) continue;
+            if (originalErrors == null) originalErrors = compile.apply(file, original);
+            Map<Integer, Integer> before = new HashMap<>();
+            for (CompileError e : originalErrors) {
+                if (e.startsWithin(s.checkStart(), s.checkEnd())) before.merge(e.id(), 1, Integer::sum);
+            }
+            for (CompileError e : inRegion) {
+                if (before.merge(e.id(), -1, Integer::sum) < 0) {
+                    choices.set(i, new Choice(null, "left as it was: " + shown(chosen.get(i)) + " does not compile here (" + e.message() + ")"));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The file's text with each site's {@code [start, end)} replaced by before + text + after; a null text leaves
+     * the site as it was.
+     */
     static String apply(String original, List<Answer> answers, List<String> texts) {
         List<Integer> order = byStart(answers);
         StringBuilder out = new StringBuilder();
         int at = 0;
         for (int i : order) {
             Site s = answers.get(i).site();
+            if (texts.get(i) == null) continue;
             out.append(original, at, s.start()).append(s.before()).append(texts.get(i)).append(s.after());
             at = s.end();
         }
@@ -104,7 +144,7 @@ final class CompileCheck {
         int endShift = 0;
         for (int j = 0; j < answers.size(); j++) {
             Site s = answers.get(j).site();
-            int growth = s.before().length() + texts.get(j).length() + s.after().length() - (s.end() - s.start());
+            int growth = texts.get(j) == null ? 0 : s.before().length() + texts.get(j).length() + s.after().length() - (s.end() - s.start());
             // An edit counts before the region's start only when it lies wholly before it (the site's own
             // insertion at the region's start does not); before its end when it starts inside or before it.
             if (j != i && s.end() <= site.checkStart() && s.start() < site.checkStart()) startShift += growth;

@@ -8,12 +8,17 @@ import java.util.List;
 public record FileChange(Path file, String original, List<Replacement> replacements) {
     /**
      * {@code note} is null where the model's text went in, else why a fallback did (the model's answer did not
-     * compile there, say): shown to the user, who should look at those places first.
+     * compile there, say) or why the place was left as it was: shown to the user, who should look there first.
      */
     public record Replacement(int start, int end, String text, String note) {
         public Replacement(int start, int end, String text) {
             this(start, end, text, null);
         }
+    }
+
+    /** Whether a replacement leaves its range as it was (a site kept only for its note). */
+    public boolean unchanged(Replacement r) {
+        return original.startsWith(r.text(), r.start()) && r.end() - r.start() == r.text().length();
     }
 
     public FileChange {

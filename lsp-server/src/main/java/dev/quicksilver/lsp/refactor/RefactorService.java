@@ -111,7 +111,7 @@ public final class RefactorService {
         CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, fills), session.workers());
         out.whenComplete((r, e) -> {
             long fallbacks = r == null ? 0 : r.stream().flatMap(c -> c.replacements().stream()).filter(x -> x.note() != null).count();
-            progress.end(e != null ? "stopped" : fallbacks == 0 ? "done" : "done; " + fallbacks + " site(s) got a fallback: review them first");
+            progress.end(e != null ? "stopped" : fallbacks == 0 ? "done" : "done; " + fallbacks + " site(s) got a fallback or were left as they were: review them first");
             if (out.isCancelled()) call.cancel(true);
         });
         return out;
@@ -132,7 +132,10 @@ public final class RefactorService {
             List<FileChange.Replacement> reps = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {
                 Site s = answers.get(i).site();
-                reps.add(new FileChange.Replacement(s.start(), s.end(), s.before() + choices.get(i).text() + s.after(), choices.get(i).note()));
+                CompileCheck.Choice c = choices.get(i);
+                // A site left as it was stays in the change, unchanged, for its note.
+                String text = c.text() == null ? texts.get(file).substring(s.start(), s.end()) : s.before() + c.text() + s.after();
+                reps.add(new FileChange.Replacement(s.start(), s.end(), text, c.note()));
             }
             changes.add(new FileChange(file, texts.get(file), reps));
         });

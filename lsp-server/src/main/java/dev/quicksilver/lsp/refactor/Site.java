@@ -11,10 +11,11 @@ import java.util.function.UnaryOperator;
  * <p>{@code fallback} is what the hole gets instead when the model's answer is not usable ({@code finish} returns
  * it then) or does not compile there ({@link CompileCheck}). Compile errors within {@code [checkStart, checkEnd)}
  * (offsets into the current text, around {@code [start, end)}: the whole call for an argument, say) count against
- * the answer.
+ * the answer. An {@code optional} site (a place found by similarity, which may not be similar after all) is left as
+ * it was when what it would get adds a compile error there that the file without it does not have.
  */
 public record Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd) {
+                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional) {
     public Site {
         if (checkStart > start || checkEnd < end || start > end) {
             throw new IllegalArgumentException("a site's check region [" + checkStart + ", " + checkEnd

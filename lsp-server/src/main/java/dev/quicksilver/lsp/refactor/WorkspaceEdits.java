@@ -3,6 +3,7 @@ package dev.quicksilver.lsp.refactor;
 import dev.quicksilver.lsp.ServerSession;
 import dev.quicksilver.lsp.Uris;
 import dev.quicksilver.lsp.documents.TextDocument;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,14 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
  * Turns file changes into the {@link WorkspaceEdit} the client can apply: versioned {@code documentChanges}
  * (the open document's version, null for files not open) with every edit carrying a change annotation that
  * needs confirmation, when the client supports them; plain {@code changes} otherwise. A site that got its fallback
- * (see {@link CompileCheck}) has an annotation of its own, whose description says why.
+ * or was left as it was (see {@link CompileCheck}) has an annotation of its own, whose description says where and
+ * why (a site left as it was has no edit: only its annotation).
  */
 public final class WorkspaceEdits {
     public static final String ANNOTATION = "quicksilver.refactor";
     /** Prefix of the annotation of each site that got its fallback; the annotation's description says why. */
     public static final String FALLBACK_ANNOTATION = "quicksilver.fallback";
-    static final String FALLBACK_LABEL = "Fallbacks (the model's answer did not compile or was not usable): check these first";
+    static final String FALLBACK_LABEL = "Fallbacks and places left as they were (the model's answer did not compile or was not usable): check these first";
 
     private WorkspaceEdits() {
     }
@@ -50,12 +52,13 @@ public final class WorkspaceEdits {
                 List<TextEdit> plain = textEdits(c);
                 for (int i = 0; i < plain.size(); i++) {
                     TextEdit e = plain.get(i);
-                    String note = c.replacements().get(i).note();
+                    FileChange.Replacement r = c.replacements().get(i);
                     String id = ANNOTATION;
-                    if (note != null) {
+                    if (r.note() != null) {
                         id = FALLBACK_ANNOTATION + "." + notes.size();
-                        notes.put(id, note);
+                        notes.put(id, where(session, c, r) + r.note());
                     }
+                    if (c.unchanged(r)) continue; // left as it was: its annotation alone says so
                     edits.add(Either.forLeft(annotations ? new AnnotatedTextEdit(e.getRange(), e.getNewText(), id) : e));
                 }
                 list.add(Either.forLeft(new TextDocumentEdit(new VersionedTextDocumentIdentifier(uri, version), edits)));
@@ -79,11 +82,21 @@ public final class WorkspaceEdits {
             Map<String, List<TextEdit>> map = new LinkedHashMap<>();
             for (FileChange c : changes) {
                 session.roots().requireInside(c.file());
-                map.put(Uris.toUri(c.file()), textEdits(c));
+                List<TextEdit> plain = textEdits(c);
+                List<TextEdit> changing = new ArrayList<>();
+                for (int i = 0; i < plain.size(); i++) if (!c.unchanged(c.replacements().get(i))) changing.add(plain.get(i));
+                map.put(Uris.toUri(c.file()), changing);
             }
             edit.setChanges(map);
         }
         return edit;
+    }
+
+    /** {@code path:line: } of a replacement, the path relative to its workspace folder. */
+    static String where(ServerSession session, FileChange c, FileChange.Replacement r) {
+        Path file = c.file();
+        Path shown = session.roots().roots().stream().filter(file::startsWith).findFirst().map(root -> root.relativize(file)).orElse(file);
+        return shown.toString().replace('\\', '/') + ":" + c.lineOf(r) + ": ";
     }
 
     static List<TextEdit> textEdits(FileChange c) {

@@ -80,7 +80,7 @@ class CompileCheckTest {
             String text = Files.readString(restock);
             int close = text.indexOf("quantity)) {") + "quantity".length();
             int call = text.indexOf("from.reserve(");
-            Site site = new Site(restock, close, close, ", ", "", "", 12, t -> t.strip(), "0", call, close + 1);
+            Site site = new Site(restock, close, close, ", ", "", "", 12, t -> t.strip(), "0", call, close + 1, false);
             List<CompileCheck.Choice> kept = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantity", "quantity")), index::compileErrors);
             assertEquals("quantity", kept.getFirst().text());
             assertNull(kept.getFirst().note());
@@ -94,9 +94,39 @@ class CompileCheckTest {
     }
 
     @Test
+    void anOptionalSiteWhereNeitherTheAnswerNorTheFallbackCompilesIsLeftAsItWas() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
+        try (WorkspaceIndex index = index(ws)) {
+            // Two similar places for "quantity()" -> "quantity(), customerId": reserve takes two arguments here, so
+            // the edit breaks the first call (left as it was); the second place is a plain expression, where a
+            // compiling answer is kept.
+            String text = Files.readString(checkout).replace("public boolean buyTwo(String customerId, Item first, Item second) {",
+                    "public boolean buyTwo(String customerId, Item first, Item second) {\n        int n = first.quantity();");
+            Files.writeString(checkout, text);
+            int call = text.indexOf("inventory.reserve(item.sku(), item.quantity())");
+            int inCall = text.indexOf("quantity()", call);
+            int plain = text.indexOf("first.quantity();") + "first.".length();
+            java.util.function.UnaryOperator<String> keep = t -> t;
+            Site broken = new Site(checkout, inCall, inCall + "quantity()".length(), "", "", "", 8, keep, "quantity(), customerId",
+                    text.lastIndexOf('\n', inCall) + 1, text.indexOf('\n', inCall), true);
+            Site fine = new Site(checkout, plain, plain + "quantity()".length(), "", "", "", 8, keep, "quantity(), customerId",
+                    text.lastIndexOf('\n', plain) + 1, text.indexOf('\n', plain), true);
+            List<CompileCheck.Choice> choices = CompileCheck.choose(checkout, text, List.of(
+                    new CompileCheck.Answer(broken, "quantity(), customerId", "quantity(), customerId"),
+                    new CompileCheck.Answer(fine, "quantity() + 1", "quantity() + 1")), index::compileErrors);
+            assertNull(choices.get(0).text(), "left as it was");
+            assertTrue(choices.get(0).note().startsWith("left as it was: `quantity(), customerId` does not compile here (The method reserve"),
+                    choices.get(0).note());
+            assertEquals("quantity() + 1", choices.get(1).text());
+            assertNull(choices.get(1).note());
+        }
+    }
+
+    @Test
     void anAnswerThatIsNotUsableIsNotedAndOneThatIsTheFallbackIsNot() {
         Path file = Path.of("/w/A.java");
-        Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), "x", 0, 10);
+        Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), "x", 0, 10, false);
         List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(site, "x", "))"), new CompileCheck.Answer(site, "x", "x);"),
                 new CompileCheck.Answer(site, "x", " "));
         List<CompileCheck.Choice> choices = CompileCheck.choose(file, "0123456789", answers, (f, t) -> { throw new AssertionError("nothing to compile"); });
@@ -109,8 +139,8 @@ class CompileCheckTest {
     void regionsMoveWithTheEditsBeforeThem() {
         Path file = Path.of("/w/A.java");
         String text = "f(a); f(b);";
-        Site first = new Site(file, 3, 3, ", ", "", "", 4, t -> t, "0", 0, 4);
-        Site second = new Site(file, 9, 9, ", ", "", "", 4, t -> t, "0", 6, 10);
+        Site first = new Site(file, 3, 3, ", ", "", "", 4, t -> t, "0", 0, 4, false);
+        Site second = new Site(file, 9, 9, ", ", "", "", 4, t -> t, "0", 6, 10, false);
         List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(first, "xyz", ""), new CompileCheck.Answer(second, "q", ""));
         List<String> texts = List.of("xyz", "q");
         String applied = CompileCheck.apply(text, answers, texts);
