@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * <p>Only {@code [prompt][hole]} canvases: to fill in the middle, put the suffix into the prompt in FIM
  * order first ({@code FimFormat}).
  */
-final class AutoregressiveCanvas implements CanvasWork {
+final class AutoregressiveCanvas implements OneRequestWork {
 
     private final SpecialTokens special;
     private final TokenSampler sampler;

@@ -50,11 +50,48 @@ public record CanvasRequest(List<Segment> segments, Long seed) {
         }
     }
 
+    /**
+     * A hole filled by choice, not by writing: the candidate the model scores highest ({@link ChoiceCanvas}). It
+     * spans the longest candidate plus one position, where every candidate ends with EOS.
+     *
+     * @param candidates the token sequences to choose from, at least one token each
+     */
+    public record Choice(List<int[]> candidates) implements Segment {
+        public static final int MAX_CANDIDATES = 64;
+
+        public Choice {
+            candidates = candidates.stream().map(int[]::clone).toList();
+            if (candidates.isEmpty() || candidates.size() > MAX_CANDIDATES) {
+                throw new IllegalArgumentException("a choice needs 1 to " + MAX_CANDIDATES + " candidates, got " + candidates.size());
+            }
+            for (int i = 0; i < candidates.size(); i++) {
+                if (candidates.get(i).length == 0) {
+                    throw new IllegalArgumentException("candidate " + i + " has no tokens; every candidate needs at least one");
+                }
+            }
+        }
+
+        @Override
+        public int length() {
+            return candidates.stream().mapToInt(c -> c.length).max().orElse(0) + 1;
+        }
+    }
+
     public CanvasRequest {
         segments = List.copyOf(segments);
-        if (segments.stream().noneMatch(s -> s instanceof Hole)) {
+        long holes = segments.stream().filter(s -> s instanceof Hole).count();
+        long choices = segments.stream().filter(s -> s instanceof Choice).count();
+        if (holes + choices == 0) {
             throw new IllegalArgumentException("a canvas needs at least one hole to fill");
         }
+        if (choices > 0 && holes + choices > 1) {
+            throw new IllegalArgumentException("a canvas with a choice has no other hole; send the other holes as canvases of their own");
+        }
+    }
+
+    /** Whether this canvas chooses among candidates rather than writing. */
+    public boolean isChoice() {
+        return segments.stream().anyMatch(s -> s instanceof Choice);
     }
 
     /** {@code [prompt][MASK x budget]}: plain completion. */
@@ -93,6 +130,12 @@ public record CanvasRequest(List<Segment> segments, Long seed) {
 
         public Builder hole(int budget) {
             segments.add(new Hole(budget));
+            return this;
+        }
+
+        /** A hole filled with one of {@code candidates} (see {@link Choice}). */
+        public Builder choice(List<int[]> candidates) {
+            segments.add(new Choice(candidates));
             return this;
         }
 

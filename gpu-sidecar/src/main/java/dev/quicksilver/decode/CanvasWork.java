@@ -1,23 +1,27 @@
 package dev.quicksilver.decode;
 
 import dev.quicksilver.transformer.ForwardRequest;
+import java.util.List;
 
 /**
  * One canvas being decoded, as the session's loop sees it: say what to compute next, take the logits,
- * commit. {@link DiffusionCanvas} and {@link AutoregressiveCanvas} are the two kinds.
+ * commit. {@link DiffusionCanvas} and {@link AutoregressiveCanvas} write; {@link ChoiceCanvas} chooses.
  */
-sealed interface CanvasWork extends AutoCloseable permits DiffusionCanvas, AutoregressiveCanvas {
-
-    /** The window and logit positions of this canvas's part of the next batched forward. */
-    ForwardRequest nextForward();
+sealed interface CanvasWork extends AutoCloseable permits OneRequestWork, ChoiceCanvas {
 
     /**
-     * Takes the scores (logits or greedy picks) of the request last returned by {@link #nextForward()} and
-     * commits tokens.
+     * This canvas's part of the next batched forward: its windows and logit positions. One request for a canvas
+     * that writes; one per candidate still being read for a choice ({@link ChoiceCanvas}).
+     */
+    List<ForwardRequest> nextForwards();
+
+    /**
+     * Takes the scores (logits or greedy picks) of the requests last returned by {@link #nextForwards()}, in
+     * their order, and commits tokens.
      *
      * @return tokens committed by this step
      */
-    int accept(StepScores scores);
+    int accept(List<StepScores> scores);
 
     /**
      * Whether the model's greedy picks (token and probability, {@link StepScores.Picks}) are all this canvas

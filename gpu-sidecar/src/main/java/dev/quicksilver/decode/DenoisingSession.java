@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
  * The decoding loop, one step at a time, over a batch of canvases that changes as it runs.
  *
  * <p><b>Design.</b> A step is: every unfinished canvas says which window of its tokens it needs computed
- * and at which positions it wants logits ({@link CanvasWork#nextForward()}); all of those go to the model as
+ * and at which positions it wants logits ({@link CanvasWork#nextForwards()}: one request, or one per candidate
+ * of a {@link ChoiceCanvas}); all of those go to the model as
  * one batched forward (each weight is read once for every canvas in the batch); then every canvas commits
  * tokens from its logits ({@link CanvasWork#accept(StepScores)}), or from the model's own greedy picks
  * when every canvas of the step decodes greedily by probability and the model prefers picking on its side
@@ -106,7 +107,12 @@ public final class DenoisingSession implements AutoCloseable {
         RandomGenerator rng = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
         // One per canvas: see Threads.
         TokenSampler canvasSampler = new TokenSampler(canvasOptions.sampling(), special.mask(), special.endTokens());
-        CanvasWork work = canvasOptions.mode() == DecodeMode.DIFFUSION
+        if (request.isChoice() && canvasOptions.mode() != DecodeMode.DIFFUSION) {
+            throw new IllegalArgumentException("choosing among candidates reads the whole span at once, which needs "
+                    + "mode diffusion (bidirectional attention); send it without mode ar");
+        }
+        CanvasWork work = request.isChoice() ? new ChoiceCanvas(request, model, special)
+                : canvasOptions.mode() == DecodeMode.DIFFUSION
                 ? new DiffusionCanvas(request, model, special, canvasOptions, canvasSampler, rng, contextCache)
                 : new AutoregressiveCanvas(request, model, special, canvasOptions.cache() != CacheMode.NONE,
                         canvasOptions.stopAtEos(), canvasSampler, rng);
@@ -145,15 +151,20 @@ public final class DenoisingSession implements AutoCloseable {
             return finished.isEmpty() ? StepReport.IDLE : new StepReport(0, 0, 0, 0, finished);
         }
 
+        // Canvas i's requests are batch[first[i], first[i + 1]).
         List<ForwardRequest> batch = new ArrayList<>(active.size());
+        int[] first = new int[active.size() + 1];
         int rows = 0;
-        for (CanvasHandle h : active) {
-            ForwardRequest r = h.work().nextForward();
-            rows += r.windowLength();
-            batch.add(r);
+        for (int i = 0; i < active.size(); i++) {
+            first[i] = batch.size();
+            for (ForwardRequest r : active.get(i).work().nextForwards()) {
+                rows += r.windowLength();
+                batch.add(r);
+            }
         }
+        first[active.size()] = batch.size();
         long forwardStart = System.nanoTime();
-        StepScores[] scores = new StepScores[active.size()];
+        StepScores[] scores = new StepScores[batch.size()];
         if (model.prefersGreedyPicks() && active.stream().allMatch(h -> h.work().greedyPicksSuffice())) {
             LanguageModel.Greedy[] picks = model.forwardGreedy(batch, attention);
             for (int i = 0; i < scores.length; i++) {
@@ -168,12 +179,9 @@ public final class DenoisingSession implements AutoCloseable {
         double stepForwardMs = (System.nanoTime() - forwardStart) / 1e6;
 
         int[] committedBy = new int[active.size()];
-        if (active.size() == 1) {
-            committedBy[0] = active.getFirst().work().accept(scores[0]);
-        } else {
-            IntStream.range(0, active.size()).parallel()
-                    .forEach(i -> committedBy[i] = active.get(i).work().accept(scores[i]));
-        }
+        IntStream canvases = IntStream.range(0, active.size());
+        (active.size() == 1 ? canvases : canvases.parallel()).forEach(i -> committedBy[i] =
+                active.get(i).work().accept(Arrays.asList(scores).subList(first[i], first[i + 1])));
         int committed = Arrays.stream(committedBy).sum();
         int batchSize = active.size();
         for (Iterator<CanvasHandle> it = active.iterator(); it.hasNext(); ) {

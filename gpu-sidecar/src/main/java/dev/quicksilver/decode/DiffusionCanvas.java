@@ -31,7 +31,7 @@ import java.util.random.RandomGenerator;
  * whatever they would hold) and its block shrinks to end there, so an answer of a few tokens costs about as
  * many steps as it has tokens, over a window no wider than it, instead of decoding the whole budget.
  */
-final class DiffusionCanvas implements CanvasWork {
+final class DiffusionCanvas implements OneRequestWork {
 
     /** One hole's progress through its blocks. Positions are canvas positions. */
     private static final class Hole {
@@ -119,6 +119,7 @@ final class DiffusionCanvas implements CanvasWork {
                     enterBlock(h, h.start);
                     holes.add(h);
                 }
+                case CanvasRequest.Choice choice -> throw new IllegalArgumentException("a choice is scored, not denoised (ChoiceCanvas)");
             }
             at += segment.length();
         }

@@ -118,8 +118,15 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
                     dev.quicksilver.protocol.v1.CanvasResult.Builder c =
                             dev.quicksilver.protocol.v1.CanvasResult.newBuilder();
                     for (HoleResult h : results.get(i).holes()) {
-                        c.addSpans(SpanResult.newBuilder().setText(loaded.decode(h.tokens()))
-                                .setTokens(h.tokens().length).setEndedByEos(h.endedByEos()));
+                        SpanResult.Builder span = SpanResult.newBuilder().setText(loaded.decode(h.tokens()))
+                                .setTokens(h.tokens().length).setEndedByEos(h.endedByEos());
+                        if (h.chosen() >= 0) {
+                            // The candidate as sent (its tokens carry the spaces moved from the prefix).
+                            span.setText(request.getCanvases(i).getSpans(0).getCandidates(h.chosen()));
+                            span.setChosenCandidate(h.chosen());
+                            for (double score : h.candidateScores()) span.addCandidateScores(score);
+                        }
+                        c.addSpans(span);
                     }
                     r.addCanvases(c);
                     committed += results.get(i).tokensCommitted();
@@ -241,9 +248,20 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             throw new IllegalArgumentException(name + ".spans is empty; add at least one span with max_tokens > 0");
         }
         int max = special.maxPositions();
+        // The spaces that end the prefix go to the front of every candidate: the tokenizer writes " name" as one
+        // token where "name" after a lone space would be split oddly (a boundary the model rarely saw).
+        String prefix = canvas.getPrefix();
+        String moved = "";
+        if (canvas.getSpansList().stream().anyMatch(sp -> sp.getCandidatesCount() > 0)) {
+            int cut = prefix.length();
+            while (cut > 0 && (prefix.charAt(cut - 1) == ' ' || prefix.charAt(cut - 1) == '\t')) cut--;
+            moved = prefix.substring(cut);
+            prefix = prefix.substring(0, cut);
+        }
+        List<int[]> candidates = candidates(canvas, name, mode, moved);
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             int budget = canvas.getSpans(j).getMaxTokens();
-            if (budget < 1 || budget > max) {
+            if (candidates == null && (budget < 1 || budget > max)) {
                 throw new IllegalArgumentException(name + ".spans[" + j + "].max_tokens is " + budget
                         + "; give a budget between 1 and " + max + " tokens");
             }
@@ -269,13 +287,14 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         // Context and prefix are tokenized apart, so the context's tokens (and chunks) do not depend on
         // what is typed after it: that is what lets the context cache hit across keystrokes.
         int[] lead = concat(context.isEmpty() ? new int[0] : loaded.encode(context.toString()),
-                loaded.encode(canvas.getPrefix()));
+                loaded.encode(prefix));
         int[][] afters = new int[canvas.getSpansCount()][];
         int fixed = 1; // a BOS, if the lead ends up empty
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             afters[j] = canvas.getSpans(j).getTextAfter().isEmpty() ? new int[0]
                     : loaded.encode(canvas.getSpans(j).getTextAfter());
-            fixed += canvas.getSpans(j).getMaxTokens() + afters[j].length;
+            fixed += (candidates != null ? new CanvasRequest.Choice(candidates).length() : canvas.getSpans(j).getMaxTokens())
+                    + afters[j].length;
         }
         int[] suffix = canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix());
         int tokensCut = 0;
@@ -302,18 +321,49 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         int[][] spans = new int[canvas.getSpansCount()][];
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             Span span = canvas.getSpans(j);
-            if (span.getSingleLine()) {
+            int length = span.getMaxTokens();
+            if (candidates != null) {
+                b.choice(candidates);
+                length = new CanvasRequest.Choice(candidates).length();
+            } else if (span.getSingleLine()) {
                 b.lineHole(span.getMaxTokens(), lineEnds());
             } else {
                 b.hole(span.getMaxTokens());
             }
-            spans[j] = new int[] {at, at + span.getMaxTokens()};
-            at += span.getMaxTokens();
+            spans[j] = new int[] {at, at + length};
+            at += length;
             b.text(afters[j]);
             at += afters[j].length;
         }
         b.text(suffix);
         return new Layout(b.build(), spans, tokensCut);
+    }
+
+    /** The tokenized candidates of a canvas's span, or null when it has none (the span is written). */
+    private List<int[]> candidates(Canvas canvas, String name, DecodeMode mode, String lead) {
+        boolean any = canvas.getSpansList().stream().anyMatch(s -> s.getCandidatesCount() > 0);
+        if (!any) return null;
+        if (canvas.getSpansCount() != 1) {
+            throw new IllegalArgumentException(name + " has " + canvas.getSpansCount() + " spans and candidates; a span with "
+                    + "candidates must be its canvas's only span: send the others as canvases of their own");
+        }
+        if (mode != DecodeMode.DIFFUSION) {
+            throw new IllegalArgumentException(name + ".spans[0] has candidates, which are scored with the whole span masked "
+                    + "at once: that needs mode diffusion");
+        }
+        Span span = canvas.getSpans(0);
+        if (span.getCandidatesCount() > CanvasRequest.Choice.MAX_CANDIDATES) {
+            throw new IllegalArgumentException(name + ".spans[0] has " + span.getCandidatesCount() + " candidates; send at most "
+                    + CanvasRequest.Choice.MAX_CANDIDATES);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < span.getCandidatesCount(); i++) {
+            if (span.getCandidates(i).isEmpty()) {
+                throw new IllegalArgumentException(name + ".spans[0].candidates[" + i + "] is empty; every candidate needs some text");
+            }
+            out.add(loaded.encode(lead + span.getCandidates(i)));
+        }
+        return out;
     }
 
     /** The tokens that end a line, from each token's text (once; a few milliseconds for the vocabulary). */

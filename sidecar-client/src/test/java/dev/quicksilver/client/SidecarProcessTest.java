@@ -176,6 +176,28 @@ class SidecarProcessTest {
         assertNotNull(shared.denoise(DenoiseRequestSpec.infill("x", 4, "")).get(30, TimeUnit.SECONDS).text());
     }
 
+    /** A span with candidates comes back as one of them, with every candidate's score; misuse gets one sentence. */
+    @Test
+    void aSpanWithCandidatesIsChosenAmongThem() throws Exception {
+        List<String> candidates = List.of("count", "\"none\"", "total + count");
+        var canvas = dev.quicksilver.protocol.v1.Canvas.newBuilder().setPrefix("int count = 0;\nint total = 1;\nint sum = ")
+                .setSuffix(";\n").addSpans(dev.quicksilver.protocol.v1.Span.newBuilder().addAllCandidates(candidates));
+        DenoiseResult r = shared.denoise(DenoiseRequestSpec.of(DenoiseRequest.newBuilder().addCanvases(canvas).build(),
+                Duration.ofSeconds(30))).get(30, TimeUnit.SECONDS);
+        var span = r.canvases().get(0).getSpans(0);
+        assertEquals(3, span.getCandidateScoresCount());
+        assertEquals(candidates.get(span.getChosenCandidate()), span.getText());
+        for (double score : span.getCandidateScoresList()) assertTrue(score < 0, "a sum of log-probabilities: " + score);
+        double best = span.getCandidateScoresList().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertEquals(best, span.getCandidateScores(span.getChosenCandidate()));
+        assertTrue(r.stats().getSteps() >= 2, "a forward per position of the longest candidate, and its EOS: " + r.stats().getSteps());
+
+        var twoSpans = canvas.clone().addSpans(dev.quicksilver.protocol.v1.Span.newBuilder().setMaxTokens(4));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> shared.denoise(DenoiseRequestSpec.of(
+                DenoiseRequest.newBuilder().addCanvases(twoSpans).build(), Duration.ofSeconds(30))).get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("must be its canvas's only span"), e.getCause().getMessage());
+    }
+
     /** end_penalty reaches the sampler: far below zero every answer ends at once, far above none ends early. */
     @Test
     void theEndPenaltyDecidesWhereAnswersEnd() throws Exception {
