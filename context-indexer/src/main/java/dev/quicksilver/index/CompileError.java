@@ -2,9 +2,11 @@ package dev.quicksilver.index;
 
 /**
  * An error the Java compiler reports for a text, as {@code [start, end)} character offsets into that text, the
- * compiler's problem id (stable across texts, so two versions of a file can be compared) and its message.
+ * compiler's problem id (stable across texts, so two versions of a file can be compared), its message, and
+ * whether it is a name the compiler cannot find (a method, field, variable, type or constructor that does not
+ * exist where it is used: what a model invents).
  */
-public record CompileError(int start, int end, int id, String message) {
+public record CompileError(int start, int end, int id, String message, boolean unknownName) {
     /**
      * Whether the error starts within {@code [from, to)}, or at {@code from} for an empty range: where text put there
      * is to blame (an unterminated string starting there runs on past its end).

@@ -489,6 +489,21 @@ public final class WorkspaceIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The variables (locals, parameters, fields) in sight at {@code offset} of {@code text} as the Java file
+     * {@code path}, innermost first, with the types each can be passed as. Empty for other files.
+     */
+    public List<ScopeVariable> variablesInScope(Path path, String text, int offset) {
+        Path file = path.toAbsolutePath().normalize();
+        if (!WorkspaceModel.isJava(file)) return List.of();
+        updateLock.lock();
+        try {
+            return javaIndexer == null ? List.of() : javaIndexer.variablesInScope(file, text, offset);
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
     /** The editor's buffer changed and the caller wants it indexed now, not debounced (benchmarks, tests). */
     public void reindexNow(DocumentSnapshot document) {
         openDocuments.put(document.path(), document.text());

@@ -34,6 +34,8 @@ class CompileErrorsTest {
             CompileError undefined = errors.stream().filter(e -> e.start() == missing).findFirst().orElseThrow(() -> new AssertionError(errors.toString()));
             assertEquals("missing", candidate.substring(undefined.start(), undefined.end()));
             assertTrue(undefined.message().contains("missing"), undefined.message());
+            assertTrue(undefined.unknownName(), "an undefined name is what a model invents");
+            assertTrue(errors.stream().filter(e -> e != undefined).noneMatch(CompileError::unknownName), "a wrong argument type is not");
 
             // An unterminated string starts inside the hole and runs past it.
             String unterminated = FixtureWorkspace.REPORT.replace("return sum;", "return \"sum;");

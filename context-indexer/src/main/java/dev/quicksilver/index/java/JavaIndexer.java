@@ -3,6 +3,7 @@ package dev.quicksilver.index.java;
 import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.IndexProblem;
 import dev.quicksilver.index.IndexProblem.Reason;
+import dev.quicksilver.index.ScopeVariable;
 import dev.quicksilver.index.workspace.FileText;
 import org.eclipse.jdt.core.compiler.IProblem;
 import org.eclipse.jdt.core.dom.ASTParser;
@@ -177,6 +178,9 @@ public final class JavaIndexer {
         }
     }
 
+    private static final Set<Integer> UNKNOWN_NAMES = Set.of(IProblem.UndefinedName, IProblem.UndefinedMethod, IProblem.UndefinedField,
+            IProblem.UnresolvedVariable, IProblem.UndefinedType, IProblem.UndefinedConstructor);
+
     /**
      * The errors the compiler reports for {@code text} as the file {@code path}, resolved like {@link #indexOne}
      * but recording nothing: a refactor checks its candidate edits with it. Warnings are not reported (see
@@ -190,11 +194,23 @@ public final class JavaIndexer {
                 if (!p.isError()) continue;
                 int start = Math.max(0, p.getSourceStart());
                 int end = Math.max(start, Math.min(text.length(), p.getSourceEnd() + 1)); // JDT's end is inclusive
-                errors.add(new CompileError(start, end, p.getID(), p.getMessage()));
+                errors.add(new CompileError(start, end, p.getID(), p.getMessage(), UNKNOWN_NAMES.contains(p.getID())));
             }
             return errors;
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return List.of(new CompileError(0, text.length(), -1, "the Java compiler failed: " + describe(e)));
+            return List.of(new CompileError(0, text.length(), -1, "the Java compiler failed: " + describe(e), false));
+        }
+    }
+
+    /**
+     * The variables in sight at {@code offset} of {@code text} as the file {@code path} (see {@link VisibleVariables}),
+     * resolved like {@link #compileErrors}; empty when JDT fails on the text.
+     */
+    public synchronized List<ScopeVariable> variablesInScope(Path path, String text, int offset) {
+        try {
+            return VisibleVariables.at(resolver.resolve(path, text), offset);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return List.of();
         }
     }
 

@@ -1,0 +1,15 @@
+package dev.quicksilver.index;
+
+import java.util.Set;
+
+/**
+ * A variable visible at a place in a Java file (a local, a parameter, or a field of an enclosing type), with
+ * what it can be passed as: the erasures of its type and of all its supertypes ({@code java.lang.String},
+ * {@code java.lang.CharSequence}, {@code java.lang.Object}, ...; for a primitive, the primitives it widens to and
+ * its boxed type's). Names are qualified with dots, arrays end in {@code []}.
+ */
+public record ScopeVariable(String name, String type, Set<String> assignableTo) {
+    public ScopeVariable {
+        assignableTo = Set.copyOf(assignableTo);
+    }
+}
