@@ -65,6 +65,47 @@ class RefactorPlanningTest {
         assertEquals("item.sku()", inCheckout.finish().apply("item.sku())"), "a name seen before the site is kept");
     }
 
+    /**
+     * What an argument is chosen from: the variable named as the parameter alone when one of a passing type is in
+     * sight; else the variables of a passing type, innermost first, and the type's default value; nothing (the
+     * model writes) where no variable's type passes.
+     */
+    @Test
+    void argumentCandidatesAreTheVariablesInSightWhoseTypePasses() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String original = Files.readString(inv);
+        ServerSession session = new ServerSession(s -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build())) {
+            index.build();
+            RefactorService refactors = new RefactorService(session);
+            java.util.function.Function<String, java.util.Map<String, List<String>>> candidatesFor = param -> {
+                try {
+                    refactors.rememberKeys(index, inv); // the calls elsewhere are still bound to the signature before
+                    Files.writeString(inv, original.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, " + param + ")"));
+                    index.reindexNow(inv);
+                    RefactorPlan plan = refactors.plans(index, inv, new TextPosition(lineOf(inv, "public boolean reserve"), 22), Optional.empty())
+                            .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+                    java.util.Map<String, List<String>> byFile = new java.util.TreeMap<>();
+                    for (Site site : plan.sites()) byFile.putIfAbsent(site.file().getFileName().toString(), site.candidates().get());
+                    return byFile;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertEquals(List.of("customerId"), candidatesFor.apply("String customerId").get("Restock.java"), "the namesake alone");
+            assertEquals(List.of("customerId", "sku", "\"\""), candidatesFor.apply("String channel").get("Restock.java"),
+                    "the local, then the parameter of a passing type, then the default");
+            var ints = candidatesFor.apply("int priority");
+            assertEquals(List.of("quantity", "0"), ints.get("Restock.java"));
+            assertEquals(List.of(), ints.get("Checkout.java"), "no int in sight at Checkout's calls: the model writes");
+            assertEquals(List.of("customerId", "sku", "null"), candidatesFor.apply("CharSequence channel").get("Restock.java"),
+                    "a String passes as a CharSequence");
+        } finally {
+            session.close();
+        }
+    }
+
     @Test
     void newInterfaceMethodIsImplementedInTheThreeImplementations() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);

@@ -79,7 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
                 List<FileChange> changes = Headless.changes(action.get().getEdit());
                 for (FileChange c : changes) System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString(), c));
                 for (String note : Headless.fallbackNotes(action.get().getEdit())) System.out.println("   fallback at " + note);
-                System.out.printf("(%d ms for the sites, denoised as one batch)%n", (t3 - t2) / 1_000_000);
+                String refactorLog = client.lastRefactorLog();
+                if (!refactorLog.isEmpty()) System.out.println("   server: " + refactorLog.substring(refactorLog.indexOf(": ") + 2));
+                System.out.printf("(%d ms for the sites)%n", (t3 - t2) / 1_000_000);
             }
             return 0;
         } finally {

@@ -52,6 +52,12 @@ public final class HeadlessClient implements AutoCloseable {
     private final Future<Void> clientListening;
     private final boolean verbose;
     private volatile String lastCompletionLog = "";
+    private volatile String lastRefactorLog = "";
+
+    /** The server's last log line about a refactor's batch (how many sites the model wrote, chose, or did not see). */
+    public String lastRefactorLog() {
+        return lastRefactorLog;
+    }
 
     /** The server's last log line about a completion (it shows the model's raw text and what was kept). */
     public String lastCompletionLog() {
@@ -161,6 +167,7 @@ public final class HeadlessClient implements AutoCloseable {
         @Override
         public void logMessage(MessageParams m) {
             if (m.getMessage().startsWith("completion ")) lastCompletionLog = m.getMessage();
+            if (m.getMessage().startsWith("refactor ")) lastRefactorLog = m.getMessage();
             if (verbose) System.err.println("[server] " + m.getMessage());
         }
 

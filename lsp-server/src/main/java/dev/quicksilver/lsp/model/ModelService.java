@@ -20,10 +20,17 @@ public interface ModelService extends AutoCloseable {
      * @param suffix   text right after the hole
      * @param maxTokens token budget of the hole
      * @param singleLine the hole is one line: the model stops at its end (or EOS) and decodes nothing after it
+     * @param candidates when not empty, the hole is not written but chosen among these texts: the one the model
+     *                   scores highest (one forward; {@code maxTokens} and {@code singleLine} are then unused)
      */
-    record InfillRequest(String context, String prefix, String suffix, int maxTokens, boolean singleLine) {
+    record InfillRequest(String context, String prefix, String suffix, int maxTokens, boolean singleLine, List<String> candidates) {
         public InfillRequest {
             if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be at least 1, was " + maxTokens);
+            candidates = List.copyOf(candidates);
+        }
+
+        public InfillRequest(String context, String prefix, String suffix, int maxTokens, boolean singleLine) {
+            this(context, prefix, suffix, maxTokens, singleLine, List.of());
         }
 
         /** A hole that may span lines (refactor sites). */
@@ -32,8 +39,14 @@ public interface ModelService extends AutoCloseable {
         }
     }
 
-    /** What the model wrote into one hole, and what the request cost in the model process. */
-    record Infill(String text, int tokens, boolean endedByEos, Cost cost) {
+    /**
+     * What the model wrote into one hole (or chose: {@code chosen} is the candidate's index, else -1), and what
+     * the request cost in the model process.
+     */
+    record Infill(String text, int tokens, boolean endedByEos, Cost cost, int chosen) {
+        public Infill(String text, int tokens, boolean endedByEos, Cost cost) {
+            this(text, tokens, endedByEos, cost, -1);
+        }
     }
 
     /**

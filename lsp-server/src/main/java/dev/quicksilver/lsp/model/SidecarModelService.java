@@ -226,7 +226,7 @@ public final class SidecarModelService implements ModelService {
         int budget = 0;
         for (InfillRequest r : sites) {
             Canvas.Builder c = Canvas.newBuilder().setPrefix(r.prefix()).setSuffix(r.suffix())
-                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()).setSingleLine(r.singleLine()));
+                    .addSpans(Span.newBuilder().setMaxTokens(r.maxTokens()).setSingleLine(r.singleLine()).addAllCandidates(r.candidates()));
             if (!r.context().isEmpty()) c.addContext(ContextSegment.newBuilder().setPath("context").setText(r.context()));
             b.addCanvases(c);
             budget += r.maxTokens();
@@ -246,7 +246,9 @@ public final class SidecarModelService implements ModelService {
                     stats.getContextTokensReused(), stats.getTokensCut());
             for (var canvas : result.canvases()) {
                 SpanResult span = canvas.getSpans(0);
-                fills.add(new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost));
+                fills.add(span.getCandidateScoresCount() > 0
+                        ? new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost, span.getChosenCandidate())
+                        : new Infill(span.getText(), span.getTokens(), span.getEndedByEos(), cost));
             }
             progress.update(total, total);
             return fills;

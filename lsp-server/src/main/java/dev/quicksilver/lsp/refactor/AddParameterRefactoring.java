@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.ScopeVariable;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -18,9 +20,11 @@ import java.util.regex.Pattern;
  * those it links to the method's current binding key, and those still linked to earlier keys of the same method
  * (other files were parsed against the old signature). A site needs an argument when it passes exactly one fewer
  * than the declaration takes; the new parameter's position comes from comparing the old and new keys' parameter
- * descriptors, or is taken as the last one. The model writes each argument, all sites in one batch; an answer
- * that is not one balanced expression falls back to a variable of the parameter's name when one is in sight,
- * else to the type's default value, and so does a bare {@code null} when such a variable is in sight.
+ * descriptors, or is taken as the last one. Where variables whose type passes as the parameter's are in sight
+ * of a call, the argument is the one named as the parameter, else the model chooses among them and the type's
+ * default value ({@code Site#candidates}: scored, not written); elsewhere the model writes it. All sites go in one batch; an answer that is not one
+ * balanced expression falls back to a variable of the parameter's name when one is in sight, else to the type's
+ * default value, and so does a bare {@code null} when such a variable is in sight.
  */
 public final class AddParameterRefactoring implements Refactoring {
     @Override
@@ -52,14 +56,16 @@ public final class AddParameterRefactoring implements Refactoring {
             }
         }
         String param = params.get(inserted);
+        List<String> paramDescriptors = descriptors(m.key());
+        String paramType = inserted < paramDescriptors.size() ? typeName(paramDescriptors.get(inserted)) : null;
         String paramName = lastWord(param);
-        String paramType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
+        String declaredType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (String k : keys) {
             for (CallSite call : in.index().callSites(k)) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
-                site(in, m, call, params.size(), inserted, paramName, paramType).ifPresent(sites::add);
+                site(in, m, call, params.size(), inserted, paramName, declaredType, paramType).ifPresent(sites::add);
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -98,7 +104,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, int paramCount, int inserted,
-                                String paramName, String paramType) {
+                                String paramName, String declaredType, String paramType) {
         Path file = call.location().path();
         String text = in.text(file);
         TextRange r = call.location().range();
@@ -129,12 +135,66 @@ public final class AddParameterRefactoring implements Refactoring {
             after = ", ";
         }
         String scope = text.substring(Math.max(0, at - 1500), at);
-        String fallback = mentions(scope, paramName) ? paramName : defaultValue(paramType);
+        String fallback = mentions(scope, paramName) ? paramName : defaultValue(declaredType);
         String context = "// " + m.signature() + "\n";
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
         int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
+        int insertAt = at;
+        Supplier<List<String>> candidates = () -> candidates(in, file, text, insertAt, paramType, paramName, defaultValue(declaredType));
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
-                fallback, callStart, Math.max(at, close + 1), false));
+                fallback, callStart, Math.max(at, close + 1), false, candidates));
+    }
+
+    /** Most variables offered to the model at one site: the innermost ones (a method rarely has more in sight). */
+    static final int MAX_CANDIDATES = 16;
+
+    /**
+     * What the argument is chosen from at a site, when variables whose type passes as the parameter's are in sight
+     * there: the one named as the parameter alone, if there is one (passed as is, as IDEs do); else those
+     * variables, innermost first, and the type's default value, for the model to choose among (the default is its
+     * way of saying that none fits: a wrong variable that compiles is worse in review than a visible
+     * placeholder). None (the model writes) when no variable fits, or the parameter's type is a type variable or
+     * unresolved.
+     */
+    private static List<String> candidates(RefactorInput in, Path file, String text, int at, String paramType, String paramName,
+                                           String defaultValue) {
+        if (paramType == null) return List.of();
+        List<String> names = new ArrayList<>();
+        for (ScopeVariable v : in.index().variablesInScope(file, text, at)) {
+            if (!v.assignableTo().contains(paramType)) continue;
+            if (v.name().equals(paramName)) return List.of(paramName);
+            if (names.size() < MAX_CANDIDATES) names.add(v.name());
+        }
+        if (!names.isEmpty()) names.add(defaultValue);
+        return names;
+    }
+
+    /**
+     * The erasure of a parameter descriptor as a qualified name ({@code I} int, {@code Ljava/util/List<...>;}
+     * java.util.List, {@code [Lp/A$B;} p.A.B[]), or null for a type variable or an unresolved type.
+     */
+    static String typeName(String descriptor) {
+        int dims = 0;
+        while (dims < descriptor.length() && descriptor.charAt(dims) == '[') dims++;
+        String d = descriptor.substring(dims);
+        String base = switch (d) {
+            case "B" -> "byte";
+            case "C" -> "char";
+            case "D" -> "double";
+            case "F" -> "float";
+            case "I" -> "int";
+            case "J" -> "long";
+            case "S" -> "short";
+            case "Z" -> "boolean";
+            default -> {
+                if (!d.startsWith("L") || !d.endsWith(";")) yield null;
+                String n = d.substring(1, d.length() - 1);
+                int generic = n.indexOf('<');
+                if (generic >= 0) n = n.substring(0, generic);
+                yield n.replace('/', '.').replace('$', '.');
+            }
+        };
+        return base == null ? null : base + "[]".repeat(dims);
     }
 
     private static final Pattern LEADING_NAME = Pattern.compile("^[A-Za-z_$][A-Za-z0-9_$]*");

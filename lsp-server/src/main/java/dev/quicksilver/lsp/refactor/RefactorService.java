@@ -98,17 +98,27 @@ public final class RefactorService {
         for (Site s : plan.sites()) session.roots().requireInside(s.file());
         Map<Path, String> texts = new LinkedHashMap<>();
         List<ModelService.InfillRequest> requests = new ArrayList<>();
+        // A site with one candidate is decided here: its answer is that candidate, and the model is not asked.
+        List<String> decided = new ArrayList<>();
         for (Site s : plan.sites()) {
             String text = texts.computeIfAbsent(s.file(), p -> textOf(p).orElseThrow(() -> Errors.invalidParams(p + " cannot be read")));
+            List<String> candidates = s.candidates().get();
+            decided.add(candidates.size() == 1 ? candidates.getFirst() : null);
+            if (candidates.size() == 1) continue;
             String prefix = text.substring(Math.max(0, s.start() - PREFIX_CHARS), s.start()) + s.before();
             String suffix = s.after() + text.substring(s.end(), Math.min(text.length(), s.end() + SUFFIX_CHARS));
-            requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens()));
+            requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens(), false, candidates));
         }
+        long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
+        long byName = decided.stream().filter(d -> d != null).count();
+        session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites; " + requests.size()
+                + " to the model in one batch (" + (requests.size() - chosen) + " written, " + chosen + " chosen among the variables in sight)"
+                + (byName > 0 ? ", " + byName + " passed the variable named as the parameter" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
-        CompletableFuture<List<ModelService.Infill>> call = session.model().fillSites(requests,
-                Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
+        CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
         // Compiling the answers (tens of milliseconds a file) runs on a worker, not on the thread that completes the call.
-        CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, fills), session.workers());
+        CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, answers(decided, fills)), session.workers());
         out.whenComplete((r, e) -> {
             long fallbacks = r == null ? 0 : r.stream().flatMap(c -> c.replacements().stream()).filter(x -> x.note() != null).count();
             progress.end(e != null ? "stopped" : fallbacks == 0 ? "done" : "done; " + fallbacks + " site(s) got a fallback or were left as they were: review them first");
@@ -117,12 +127,20 @@ public final class RefactorService {
         return out;
     }
 
+    /** Every site's raw answer, in order: its one candidate where it had one, else the model's next answer. */
+    private static List<String> answers(List<String> decided, List<ModelService.Infill> fills) {
+        List<String> answers = new ArrayList<>();
+        int next = 0;
+        for (String d : decided) answers.add(d != null ? d : fills.get(next++).text());
+        return answers;
+    }
+
     /** Each file's replacements: the model's answers where they compile, fallbacks with a note elsewhere. */
-    private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<ModelService.Infill> fills) {
+    private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<String> rawAnswers) {
         Map<Path, List<CompileCheck.Answer>> byFile = new LinkedHashMap<>();
         for (int i = 0; i < plan.sites().size(); i++) {
             Site s = plan.sites().get(i);
-            String raw = fills.get(i).text();
+            String raw = rawAnswers.get(i);
             byFile.computeIfAbsent(s.file(), p -> new ArrayList<>()).add(new CompileCheck.Answer(s, s.finish().apply(raw), raw));
         }
         WorkspaceIndex index = session.resolvedIndex();

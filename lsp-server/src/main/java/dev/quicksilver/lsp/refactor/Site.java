@@ -1,6 +1,8 @@
 package dev.quicksilver.lsp.refactor;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,9 +15,20 @@ import java.util.function.UnaryOperator;
  * (offsets into the current text, around {@code [start, end)}: the whole call for an argument, say) count against
  * the answer. An {@code optional} site (a place found by similarity, which may not be similar after all) is left as
  * it was when what it would get adds a compile error there that the file without it does not have.
+ *
+ * <p>{@code candidates}, when it gives any, makes the hole a choice: the model picks the candidate it scores
+ * highest instead of writing (the variables in sight of a parameter's type, say). A supplier, since finding them
+ * compiles the file: that is done when the refactor runs, not when it is listed.
  */
 public record Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional) {
+                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional,
+                   Supplier<List<String>> candidates) {
+    /** A site the model writes (no candidates). */
+    public Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
+                UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional) {
+        this(file, start, end, before, after, context, maxTokens, finish, fallback, checkStart, checkEnd, optional, List::of);
+    }
+
     public Site {
         if (checkStart > start || checkEnd < end || start > end) {
             throw new IllegalArgumentException("a site's check region [" + checkStart + ", " + checkEnd
