@@ -56,7 +56,7 @@ Keys (lsp-server ServerSettings): :modelDir :sidecarAddress :sidecarTokenFile
 :sidecarTls :shareSidecar :backend :maxTokens
 :sampler :threshold :blockLength :cache :contextTokens :suffixTokens :multiline
 :completionTimeoutMs :refactorTimeoutMs :weights :threads :completeWhileResolving
-:persistIndex.
+:persistIndex :checkCompletions.
 Example: (:backend \"cpu\" :maxTokens 32)."
   :type 'plist)
 

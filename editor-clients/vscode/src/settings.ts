@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 
 const KEYS = ["modelDir", "sidecarAddress", "sidecarTokenFile", "sidecarTls", "shareSidecar", "backend", "maxTokens", "sampler",
   "threshold", "blockLength", "cache", "contextTokens", "suffixTokens", "multiline", "completionTimeoutMs",
-  "refactorTimeoutMs", "weights", "threads", "completeWhileResolving", "persistIndex"] as const;
+  "refactorTimeoutMs", "weights", "threads", "completeWhileResolving", "persistIndex", "checkCompletions"] as const;
 
 export function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("quicksilver");

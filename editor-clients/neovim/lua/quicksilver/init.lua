@@ -27,7 +27,7 @@ local defaults = {
   -- Sent as initializationOptions and with workspace/didChangeConfiguration (lsp-server ServerSettings):
   -- modelDir, sidecarAddress, sidecarTokenFile, sidecarTls, shareSidecar, backend, maxTokens, sampler,
   -- threshold, blockLength, cache, contextTokens, suffixTokens, multiline, completionTimeoutMs,
-  -- refactorTimeoutMs, weights, threads, completeWhileResolving, persistIndex.
+  -- refactorTimeoutMs, weights, threads, completeWhileResolving, persistIndex, checkCompletions.
   settings = {},
   ghost_text = {
     enabled = true, -- Neovim 0.7-0.11: show the model's completion as ghost text while typing

@@ -48,12 +48,15 @@ import java.util.Set;
  * @param persistIndex      keep the resolved Java index in the user's cache folder ({@code $XDG_CACHE_HOME} or
  *                          {@code ~/.cache}, {@code quicksilver/index}) so that the next start resolves only what
  *                          changed (and what uses it)
+ * @param checkCompletions  compile each Java completion in the buffer; a name it uses that does not exist there is
+ *                          masked again and denoised once more with the text on both sides, and a completion that
+ *                          still uses one is not shown (see {@code CompletionCheck})
  */
 public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJar, String backend, int maxTokens,
                              String sampler, double threshold, int blockLength, String cache, int contextTokens,
                              long completionTimeoutMs, long refactorTimeoutMs, Path sidecarTokenFile, boolean multiline,
                              int suffixTokens, String weights, int threads, String sidecarTls, boolean shareSidecar,
-                             boolean completeWhileResolving, boolean persistIndex) {
+                             boolean completeWhileResolving, boolean persistIndex, boolean checkCompletions) {
 
     private static final Set<String> BACKENDS = Set.of("auto", "cpu", "reference", "cuda");
     private static final Set<String> CACHES = Set.of("none", "prefix", "dual");
@@ -78,7 +81,7 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         Path home = home();
         return new ServerSettings(home.resolve("models/quicksilver-coder-mini"), null,
                 home.resolve("gpu-sidecar/target/gpu-sidecar.jar"), "auto", 24, "threshold", 0.9, 32, "dual", 512,
-                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false, true, true);
+                15_000, 120_000, null, false, 48, "checkpoint", 0, "off", false, true, true, true);
     }
 
     /** These settings with the keys present in {@code json} replaced. */
@@ -123,8 +126,9 @@ public record ServerSettings(Path modelDir, String sidecarAddress, Path sidecarJ
         boolean share = o.has("shareSidecar") ? bool(o, "shareSidecar") : shareSidecar;
         boolean early = o.has("completeWhileResolving") ? bool(o, "completeWhileResolving") : completeWhileResolving;
         boolean persist = o.has("persistIndex") ? bool(o, "persistIndex") : persistIndex;
+        boolean check = o.has("checkCompletions") ? bool(o, "checkCompletions") : checkCompletions;
         return new ServerSettings(model, address, jar, be, max, samp, thr, block, c, ctx, ct, rt, tokenFile, lines, suffix, w, th,
-                tls, share, early, persist);
+                tls, share, early, persist, check);
     }
 
     /** Whether a change from {@code other} to this needs a new sidecar (the model process itself changes). */

@@ -87,6 +87,12 @@ class ServerModelTest {
                 assertEquals(new Position(line, 8), item.getRange().getStart());
                 assertEquals(new Position(line, 8), item.getRange().getEnd());
             }
+            // The embedded model writes `return this.get(this);` here, and Cart has no get: the compiler finds the
+            // invented name, the model fills it again (masked, the rest kept) and writes get again, so nothing
+            // is shown. (A retrained model may write something else here; then this part needs a new place.)
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("unknown name \"get\"")
+                    && m.getMessage().contains("masked again") && m.getMessage().endsWith("still unknown: not shown")), s.logs.toString());
+            assertEquals(List.of(), items, "an invented method is not shown");
 
             // Cancel-previous: a newer request for the same document cancels the older one with -32800.
             var first = s.server.getTextDocumentService().inlineCompletion(inline(cart, line, 8));
@@ -253,7 +259,9 @@ class ServerModelTest {
 
     /**
      * A refactor with more sites than the sidecar takes in one batch: the server sends them in chunks of the
-     * sidecar's batch size (the sidecar refused the whole request before), and every site gets its edit.
+     * sidecar's batch size (the sidecar refused the whole request before), and every site gets its edit. The new
+     * parameter ({@code String channel}) has no namesake in sight, but String variables are at every call: the
+     * model chooses each argument among them and {@code ""}.
      */
     @Test
     void aRefactorWithMoreSitesThanOneSidecarBatchIsSentInChunks() throws Exception {
@@ -270,15 +278,20 @@ class ServerModelTest {
             try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"));
                  SidecarClient direct = SidecarClient.connect(address, token)) {
                 s.initialize(ws, Caps.modern(), settings);
-                String text = Files.readString(inv).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, String customerId)");
+                String text = Files.readString(inv).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, String channel)");
                 Files.writeString(inv, text);
                 ServerProtocolTest.open(s, inv, text);
                 CodeAction action = ServerProtocolTest.actions(s, inv, RefactorPlanningTest.lineOf(inv, "public boolean reserve"), 20)
                         .get(120, TimeUnit.SECONDS).stream().map(x -> x.getRight()).filter(a -> a.getTitle().contains("5 call sites"))
                         .findFirst().orElseThrow();
                 CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(action).get(300, TimeUnit.SECONDS);
-                int edits = resolved.getEdit().getDocumentChanges().stream().mapToInt(c -> c.getLeft().getEdits().size()).sum();
-                assertEquals(5, edits);
+                List<String> arguments = resolved.getEdit().getDocumentChanges().stream().flatMap(c -> c.getLeft().getEdits().stream())
+                        .map(e -> e.getLeft().getNewText()).toList();
+                assertEquals(5, arguments.size());
+                for (String argument : arguments) {
+                    assertTrue(Set.of(", customerId", ", sku", ", \"\"").contains(argument), "one of the candidates: " + arguments);
+                }
+                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 to the model in one batch (0 written, 5 chosen")), s.logs.toString());
                 SchedulerStats stats = awaitIdle(direct);
                 assertEquals(3, stats.getCompletedRequests(), "5 sites in batches of 2: " + stats);
                 assertEquals(0, stats.getRejectedRequests(), stats.toString());

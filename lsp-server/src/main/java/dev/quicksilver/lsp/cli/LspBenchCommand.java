@@ -55,6 +55,9 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
     @Option(names = "--weights", paramLabel = "FORMAT", description = "checkpoint or int8: how the sidecar holds the model (default: the server's, checkpoint).")
     String weights;
 
+    @Option(names = "--check-completions", arity = "1", paramLabel = "BOOL", description = "Compile each completion and remask a name it invents (default: the server's, true).")
+    Boolean checkCompletions;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -114,6 +117,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
                 if (maxTokens != null) options.addProperty("maxTokens", maxTokens);
                 if (contextTokens != null) options.addProperty("contextTokens", contextTokens);
                 if (weights != null) options.addProperty("weights", weights);
+                if (checkCompletions != null) options.addProperty("checkCompletions", checkCompletions);
                 client.initialize(ws, sidecar.addTo(options));
                 Headless.open(client, copy, initial);
                 // Warm up: start the sidecar and load the model before timing.
@@ -211,6 +215,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
                     o.addProperty("maxTokens", maxTokens == null ? ServerSettings.defaults().maxTokens() : maxTokens);
                     o.addProperty("contextTokens", contextTokens == null ? ServerSettings.defaults().contextTokens() : contextTokens);
                     o.addProperty("weights", weights == null ? ServerSettings.defaults().weights() : weights);
+                    o.addProperty("checkCompletions", checkCompletions == null ? ServerSettings.defaults().checkCompletions() : checkCompletions);
                     o.addProperty("cores", Runtime.getRuntime().availableProcessors());
                     o.addProperty("date", LocalDate.now().toString());
                     System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));

@@ -91,6 +91,7 @@ public final class CompletionService {
                 Duration.ofMillis(settings.completionTimeoutMs()), progress::update);
         ResponseFutures.cancelWith(result, call);
         Position at = new Position(doc.lineOf(offset), doc.columnOf(offset));
+        Pending pending = new Pending(path, doc.text(), offset, at, doc.version(), w, plan, settings, result);
         call.whenComplete((infill, error) -> {
             progress.end(error == null ? "done" : "stopped");
             if (error != null) {
@@ -100,10 +101,69 @@ public final class CompletionService {
                 return;
             }
             String text = CompletionText.finish(plan, infill.text(), w.suffix, singleLine);
-            session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens()
-                    + " tokens " + quote(infill.text()) + " -> " + quote(text) + " (context " + assemblyMs + " ms, " + infill.cost() + ")");
-            result.complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, at, at, doc.version(), plan.healed())));
+            String log = "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens() + " tokens " + quote(infill.text())
+                    + " -> " + quote(text) + " (context " + assemblyMs + " ms, " + infill.cost() + ")";
+            if (text.isBlank() || !settings.checkCompletions()) {
+                show(pending, text, log);
+            } else {
+                session.workers().execute(() -> check(pending, text, log)); // compiling is no work for a gRPC thread
+            }
         });
+    }
+
+    /** What a completion's check needs of the request: the buffer it was asked for, where, and how to answer. */
+    private record Pending(Path path, String buffer, int offset, Position at, int version, Windows windows,
+                           CompletionText.Plan plan, ServerSettings settings, CompletableFuture<Optional<Suggestion>> result) {
+    }
+
+    /** Most tokens the model may write where the compiler found an unknown name (a name, or a short call chain). */
+    private static final int REMASK_TOKENS = 8;
+
+    /**
+     * Compiles the completion in the buffer (see {@link CompletionCheck}); an unknown name is masked again and
+     * denoised once more with the rest of the completion around it. Only once the workspace is resolved: before
+     * that the index is busy resolving and a check would wait for it.
+     */
+    private void check(Pending p, String text, String log) {
+        if (p.result().isDone()) return;
+        CompletableFuture<WorkspaceIndex> resolved = session.resolvedIndexFuture();
+        if (!resolved.isDone() || resolved.isCompletedExceptionally()) {
+            show(p, text, log + "; not checked while the workspace resolves");
+            return;
+        }
+        WorkspaceIndex index = resolved.join();
+        Optional<dev.quicksilver.index.CompileError> unknown = CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), text);
+        if (unknown.isEmpty()) {
+            show(p, text, log);
+            return;
+        }
+        int from = unknown.get().start();
+        int to = unknown.get().end();
+        String before = text.substring(0, from);
+        String after = text.substring(to);
+        String remasked = log + "; unknown name " + quote(text.substring(from, to)) + " (" + unknown.get().message() + ") masked again";
+        Windows w = p.windows();
+        ModelService.InfillRequest again = new ModelService.InfillRequest(w.context, w.prefix + before, after + w.suffix, REMASK_TOKENS, true);
+        CompletableFuture<ModelService.Infill> call = session.model().complete(again, Duration.ofMillis(p.settings().completionTimeoutMs()),
+                ModelService.Progress.NONE);
+        ResponseFutures.cancelWith(p.result(), call);
+        call.whenComplete((fill, error) -> session.workers().execute(() -> {
+            if (p.result().isDone()) return;
+            if (error != null) {
+                show(p, "", remasked + ", which failed: " + Errors.unwrap(error).getMessage());
+                return;
+            }
+            String name = CompletionText.trimAgainstSuffix(CompletionText.firstLine(fill.text()).strip(), after + w.suffix).strip();
+            String repaired = before + name + after;
+            boolean stillUnknown = name.isEmpty() || CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), repaired).isPresent();
+            show(p, stillUnknown ? "" : repaired, remasked + ": " + quote(fill.text()) + " -> " + quote(repaired)
+                    + (stillUnknown ? ", still unknown: not shown" : ""));
+        }));
+    }
+
+    private void show(Pending p, String text, String log) {
+        session.log(org.eclipse.lsp4j.MessageType.Log, log);
+        p.result().complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, p.at(), p.at(), p.version(), p.plan().healed())));
     }
 
     private static String quote(String s) {

@@ -1,0 +1,38 @@
+package dev.quicksilver.lsp.completion;
+
+import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.WorkspaceIndex;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Names a completion invents. A small model readily writes a call to a method the type does not have
+ * ({@code this.get(this)} in a class without {@code get}); shown as ghost text it looks like an API that exists.
+ * The buffer with the completion inserted is compiled against the workspace (nothing recorded), and a name the
+ * compiler cannot find that starts inside the inserted text is the completion's: the buffer without it did not
+ * contain that text at all. Errors of other kinds are left alone, since a completion of a half-written line
+ * leaves the code incomplete by nature (an opened block, a missing semicolon).
+ *
+ * <p>What {@link CompletionService} does with one is diffusion's own repair: the name's characters are masked
+ * again, everything else of the completion kept, and the model fills that hole with the text on both sides in
+ * view (the remasking of LLaDA and Dream samplers, applied here to the span the compiler points at); a completion
+ * that still invents a name is not shown.
+ */
+final class CompletionCheck {
+    private CompletionCheck() {
+    }
+
+    /**
+     * The first unknown name of {@code completion} inserted into {@code buffer} at {@code offset}, as offsets into
+     * the completion; empty when it has none (or the file is not Java).
+     */
+    static Optional<CompileError> unknownName(WorkspaceIndex index, Path path, String buffer, int offset, String completion) {
+        String text = buffer.substring(0, offset) + completion + buffer.substring(offset);
+        int end = offset + completion.length();
+        return index.compileErrors(path, text).stream()
+                .filter(e -> e.unknownName() && e.start() >= offset && e.start() < end)
+                .min(Comparator.comparingInt(CompileError::start))
+                .map(e -> new CompileError(e.start() - offset, Math.min(e.end(), end) - offset, e.id(), e.message(), true));
+    }
+}
