@@ -241,6 +241,32 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * Choosing among candidates: several window requests of one step read the same device cache (the hole
+     * recomputed once per candidate), and the scores match the reference backend's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-gqa-f32", "dream-tied-bf16", "llada-f32"})
+    void choicesReadOneCacheFromSeveralRequestsAndMatchTheReference(String fixture) {
+        try (DecoderModel ref = ModelLoader.load(Fixtures.model(fixture), reference);
+             CudaDecoderModel gpuModel = cuda(fixture)) {
+            int vocab = ref.config().vocabSize();
+            dev.quicksilver.decode.CanvasRequest request = dev.quicksilver.decode.CanvasRequest.builder()
+                    .text(canvas(12, 7, vocab)).choice(List.of(new int[] {17}, new int[] {40, 41, 42}, new int[] {99, 7}))
+                    .text(canvas(5, 8, vocab)).build();
+            var expected = dev.quicksilver.decode.Decoder.generate(ref, dev.quicksilver.decode.DecodeOptions.defaults(), request)
+                    .first().holes().getFirst();
+            gpuModel.poisonBuffers();
+            var got = dev.quicksilver.decode.Decoder.generate(gpuModel, dev.quicksilver.decode.DecodeOptions.defaults(), request)
+                    .first().holes().getFirst();
+            for (int c = 0; c < 3; c++) {
+                assertEquals(expected.candidateScores()[c], got.candidateScores()[c], 1e-2 * Math.abs(expected.candidateScores()[c]) + 1e-2,
+                        fixture + " candidate " + c);
+            }
+            assertEquals(expected.chosen(), got.chosen(), fixture);
+        }
+    }
+
     /** Forwards of one decode and how many of them ran eagerly (the rest replayed or captured a graph). */
     record GraphUse(int forwards, int eager) {}
 

@@ -178,8 +178,9 @@ public final class JavaIndexer {
         }
     }
 
+    /** Names that do not exist. Not UndefinedConstructor: JDT reports a constructor call with wrong arguments so. */
     private static final Set<Integer> UNKNOWN_NAMES = Set.of(IProblem.UndefinedName, IProblem.UndefinedMethod, IProblem.UndefinedField,
-            IProblem.UnresolvedVariable, IProblem.UndefinedType, IProblem.UndefinedConstructor);
+            IProblem.UnresolvedVariable, IProblem.UndefinedType);
 
     /**
      * The errors the compiler reports for {@code text} as the file {@code path}, resolved like {@link #indexOne}
