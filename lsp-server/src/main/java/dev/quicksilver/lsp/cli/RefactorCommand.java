@@ -73,13 +73,17 @@ public final class RefactorCommand implements Callable<Integer> {
             if (apply) write(c.file(), c.apply());
             else System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString().replace('\\', '/'), c));
         }
+        if (!outcome.summary().isEmpty()) System.err.println("quicksilver: " + outcome.summary());
         for (String note : outcome.fallbackNotes()) System.err.println("quicksilver: " + note);
         if (apply) System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
         return 0;
     }
 
-    /** A refactor's changes (against the files on disk) and the notes of its fallbacks ({@code path:line: why}). */
-    record Outcome(List<FileChange> changes, List<String> fallbackNotes) {
+    /**
+     * A refactor's changes (against the files on disk), the notes of its fallbacks ({@code path:line: why}) and
+     * the server's line on how its sites were filled.
+     */
+    record Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary) {
     }
 
     /** Runs the refactor through the in-process server. */
@@ -96,8 +100,9 @@ public final class RefactorCommand implements Callable<Integer> {
                 Headless.open(client, loc.file(), current);
             }
             var action = Headless.refactor(client, loc.file(), line, loc.column(), name);
-            if (action.isEmpty() || action.get().getEdit() == null) return new Outcome(List.of(), List.of());
-            return new Outcome(Headless.changes(action.get().getEdit()), Headless.fallbackNotes(action.get().getEdit()));
+            if (action.isEmpty() || action.get().getEdit() == null) return new Outcome(List.of(), List.of(), "");
+            return new Outcome(Headless.changes(action.get().getEdit()), Headless.fallbackNotes(action.get().getEdit()),
+                    client.lastRefactorLog());
         }
     }
 

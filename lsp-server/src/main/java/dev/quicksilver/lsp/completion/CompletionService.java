@@ -23,14 +23,16 @@ import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 
 /**
- * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, and the
- * text rules of {@link CompletionText}. The two handlers only shape the answer for their request.
+ * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, the
+ * text rules of {@link CompletionText}, and the compile check of {@link CompletionCheck} (with a second denoise
+ * call when it finds an invented name). The two handlers only shape the answer for their request.
  *
  * <p>Concurrency. {@link #suggest} returns at once with a future that it also registers as the document's
  * completion in flight, cancelling the previous one (cancel-previous per document, as the design's step 2
  * says). The returned future is the very object LSP4J cancels on {@code $/cancelRequest}; its cancellation
- * cancels the model future, which the sidecar client turns into a cancelled RPC. Context assembly runs on a
- * worker thread, the denoising in the sidecar; nothing here blocks the reader thread.
+ * cancels the model future, which the sidecar client turns into a cancelled RPC (the remask call's too). Context
+ * assembly and the compile check run on worker threads, the denoising in the sidecar; nothing here blocks the
+ * reader thread, and every path completes the future (a check that fails leaves the completion unchecked).
  */
 public final class CompletionService {
     /** Characters per token of the embedded model's byte-level BPE on Java, rounded down to stay under budget. */
@@ -126,6 +128,15 @@ public final class CompletionService {
      */
     private void check(Pending p, String text, String log) {
         if (p.result().isDone()) return;
+        try {
+            checkOrRemask(p, text, log);
+        } catch (RuntimeException e) {
+            // The completion stands unchecked rather than never answering.
+            show(p, text, log + "; not checked: " + e);
+        }
+    }
+
+    private void checkOrRemask(Pending p, String text, String log) {
         CompletableFuture<WorkspaceIndex> resolved = session.resolvedIndexFuture();
         if (!resolved.isDone() || resolved.isCompletedExceptionally()) {
             show(p, text, log + "; not checked while the workspace resolves");
@@ -153,11 +164,15 @@ public final class CompletionService {
                 show(p, "", remasked + ", which failed: " + Errors.unwrap(error).getMessage());
                 return;
             }
-            String name = CompletionText.trimAgainstSuffix(CompletionText.firstLine(fill.text()).strip(), after + w.suffix).strip();
-            String repaired = before + name + after;
-            boolean stillUnknown = name.isEmpty() || CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), repaired).isPresent();
-            show(p, stillUnknown ? "" : repaired, remasked + ": " + quote(fill.text()) + " -> " + quote(repaired)
-                    + (stillUnknown ? ", still unknown: not shown" : ""));
+            try {
+                String name = CompletionText.trimAgainstSuffix(CompletionText.firstLine(fill.text()).strip(), after + w.suffix).strip();
+                String repaired = before + name + after;
+                boolean stillUnknown = name.isEmpty() || CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), repaired).isPresent();
+                show(p, stillUnknown ? "" : repaired, remasked + ": " + quote(fill.text()) + " -> " + quote(repaired)
+                        + (stillUnknown ? ", still unknown: not shown" : ""));
+            } catch (RuntimeException e) {
+                show(p, "", remasked + ", which could not be checked: " + e);
+            }
         }));
     }
 

@@ -183,7 +183,13 @@ public final class SidecarModelService implements ModelService {
             int i = next++;
             // What is left of the deadline; past it, a call of 1 ms fails the usual way (DEADLINE_EXCEEDED).
             Duration left = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
-            CompletableFuture<List<Infill>> call = oneCall(chunks.get(i), left, (c, t) -> report(i, c));
+            CompletableFuture<List<Infill>> call;
+            try {
+                call = oneCall(chunks.get(i), left, (c, t) -> report(i, c));
+            } catch (RuntimeException e) {
+                if (out.completeExceptionally(e)) cancelInFlight();
+                return;
+            }
             inFlight.add(call);
             call.whenComplete((r, e) -> finished(call, i, r, e));
         }

@@ -112,7 +112,8 @@ public final class RefactorService {
         long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
         long byName = decided.stream().filter(d -> d != null).count();
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites; " + requests.size()
-                + " to the model in one batch (" + (requests.size() - chosen) + " written, " + chosen + " chosen among the variables in sight)"
+                + " to the model in one batch" + (chosen == 0 ? "" : " (" + (requests.size() - chosen) + " written, " + chosen
+                + " chosen among the variables in sight)")
                 + (byName > 0 ? ", " + byName + " passed the variable named as the parameter" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
