@@ -142,7 +142,7 @@ public final class AddParameterRefactoring implements Refactoring {
         int insertAt = at;
         Supplier<List<String>> candidates = () -> candidates(in, file, text, insertAt, paramType, paramName, defaultValue(declaredType));
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
-                fallback, callStart, Math.max(at, close + 1), false, candidates));
+                new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
     }
 
     /** Most variables offered to the model at one site: the innermost ones (a method rarely has more in sight). */

@@ -65,8 +65,8 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                     int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
                     int lineEnd = text.indexOf('\n', occ + oldCore.length());
                     sites.add(new Site(file, occ, occ + oldCore.length(), "", "", context, tokens,
-                            modelText -> replacement(modelText, finalNewCore), finalNewCore,
-                            Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd, true));
+                            modelText -> replacement(modelText, finalNewCore),
+                            new Site.Fallback(finalNewCore, Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd, true)));
                 }
                 occ = text.indexOf(oldCore, occ + oldCore.length());
             }

@@ -15,8 +15,8 @@ import java.util.function.BiFunction;
  *
  * <p>How. Each edited file is compiled twice against the workspace as the index knows it (nothing is saved):
  * once with the model's text at every site, once with every site's fallback. A site keeps the model's text
- * unless the first compile has an error starting within the site's check region ({@link Site#checkStart()} to
- * {@link Site#checkEnd()}, moved with the edits before it) that the second has not, compared by the compiler's
+ * unless the first compile has an error starting within the site's check region ({@link Site.Fallback#checkFrom()} to
+ * {@link Site.Fallback#checkTo()}, moved with the edits before it) that the second has not, compared by the compiler's
  * problem id. So an error that is there either way blames no answer: a call to a declaration the compiler does not
  * see yet, or an error that was in the file before. The second compile runs only when the first has errors in
  * some region. Sites in one file are judged together (two compiles per file, not per site); an error that one
@@ -49,21 +49,21 @@ final class CompileCheck {
         List<Integer> toCheck = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
             Answer a = answers.get(i);
-            if (!a.finished().equals(a.site().fallback())) {
+            if (!a.finished().equals(a.site().fallback().text())) {
                 choices.add(new Choice(a.finished(), null));
                 toCheck.add(i);
-            } else if (startsWithWord(a.raw().strip(), a.site().fallback())) {
+            } else if (startsWithWord(a.raw().strip(), a.site().fallback().text())) {
                 choices.add(new Choice(a.finished(), null)); // the model wrote the fallback itself
             } else if (a.raw().isBlank()) {
-                choices.add(new Choice(a.finished(), "the model wrote nothing here; used " + shown(a.site().fallback())));
+                choices.add(new Choice(a.finished(), "the model wrote nothing here; used " + shown(a.site().fallback().text())));
             } else {
                 choices.add(new Choice(a.finished(), "the model's answer " + shown(firstLine(a.raw()))
-                        + " was not usable here; used " + shown(a.site().fallback())));
+                        + " was not usable here; used " + shown(a.site().fallback().text())));
             }
         }
         if (toCheck.isEmpty() || compile == null) return choices;
         List<String> withAnswers = choices.stream().map(Choice::text).toList();
-        List<String> withFallbacks = answers.stream().map(a -> a.site().fallback()).toList();
+        List<String> withFallbacks = answers.stream().map(a -> a.site().fallback().text()).toList();
         List<CompileError> answerErrors = compile.apply(file, apply(original, answers, withAnswers));
         List<CompileError> fallbackErrors = null;
         for (int i : toCheck) {
@@ -79,8 +79,8 @@ final class CompileCheck {
             for (CompileError e : inRegion) {
                 if (before.merge(e.id(), -1, Integer::sum) < 0) {
                     Site s = answers.get(i).site();
-                    choices.set(i, new Choice(s.fallback(), "the model's " + shown(withAnswers.get(i)) + " does not compile here ("
-                            + e.message() + "); used " + shown(s.fallback())));
+                    choices.set(i, new Choice(s.fallback().text(), "the model's " + shown(withAnswers.get(i)) + " does not compile here ("
+                            + e.message() + "); used " + shown(s.fallback().text())));
                     break;
                 }
             }
@@ -96,20 +96,20 @@ final class CompileCheck {
      */
     private static void leaveWhatDoesNotCompile(Path file, String original, List<Answer> answers, List<Choice> choices,
                                                 BiFunction<Path, String, List<CompileError>> compile) {
-        if (answers.stream().noneMatch(a -> a.site().optional())) return;
+        if (answers.stream().noneMatch(a -> a.site().fallback().optional())) return;
         List<String> chosen = choices.stream().map(Choice::text).toList();
         List<CompileError> chosenErrors = compile.apply(file, apply(original, answers, chosen));
         List<CompileError> originalErrors = null;
         for (int i = 0; i < answers.size(); i++) {
             Site s = answers.get(i).site();
-            if (!s.optional()) continue;
+            if (!s.fallback().optional()) continue;
             int[] region = region(answers, chosen, i);
             List<CompileError> inRegion = chosenErrors.stream().filter(e -> e.startsWithin(region[0], region[1])).toList();
             if (inRegion.isEmpty()) continue;
             if (originalErrors == null) originalErrors = compile.apply(file, original);
             Map<Integer, Integer> before = new HashMap<>();
             for (CompileError e : originalErrors) {
-                if (e.startsWithin(s.checkStart(), s.checkEnd())) before.merge(e.id(), 1, Integer::sum);
+                if (e.startsWithin(s.fallback().checkFrom(), s.fallback().checkTo())) before.merge(e.id(), 1, Integer::sum);
             }
             for (CompileError e : inRegion) {
                 if (before.merge(e.id(), -1, Integer::sum) < 0) {
@@ -147,10 +147,10 @@ final class CompileCheck {
             int growth = texts.get(j) == null ? 0 : s.before().length() + texts.get(j).length() + s.after().length() - (s.end() - s.start());
             // An edit counts before the region's start only when it lies wholly before it (the site's own
             // insertion at the region's start does not); before its end when it starts inside or before it.
-            if (j != i && s.end() <= site.checkStart() && s.start() < site.checkStart()) startShift += growth;
-            if (j == i || s.start() < site.checkEnd()) endShift += growth;
+            if (j != i && s.end() <= site.fallback().checkFrom() && s.start() < site.fallback().checkFrom()) startShift += growth;
+            if (j == i || s.start() < site.fallback().checkTo()) endShift += growth;
         }
-        return new int[] {site.checkStart() + startShift, site.checkEnd() + endShift};
+        return new int[] {site.fallback().checkFrom() + startShift, site.fallback().checkTo() + endShift};
     }
 
     private static List<Integer> byStart(List<Answer> answers) {

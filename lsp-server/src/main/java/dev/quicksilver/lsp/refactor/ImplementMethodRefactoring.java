@@ -67,7 +67,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         String context = "// " + m.signature() + (m.javadocSummary().isEmpty() ? "" : "  // " + m.javadocSummary()) + "\n";
         String bodyIndent = indent + "    ";
         return Optional.of(new Site(type.location().path(), at, at, before, after, context, 32,
-                modelText -> body(modelText, fallback, bodyIndent), fallback, at, at, false));
+                modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, at, false)));
     }
 
     /** The interface's header as an implementation's: no {@code abstract}, {@code public}, no trailing semicolon. */

@@ -10,28 +10,31 @@ import java.util.function.UnaryOperator;
  * {@code before + finish(model text) + after}. The model sees the file around the place, with the hole between
  * {@code before} and {@code after}, and {@code context} (what the refactor is about) ahead of it.
  *
- * <p>{@code fallback} is what the hole gets instead when the model's answer is not usable ({@code finish} returns
- * it then) or does not compile there ({@link CompileCheck}). Compile errors within {@code [checkStart, checkEnd)}
- * (offsets into the current text, around {@code [start, end)}: the whole call for an argument, say) count against
- * the answer. An {@code optional} site (a place found by similarity, which may not be similar after all) is left as
- * it was when what it would get adds a compile error there that the file without it does not have.
- *
  * <p>{@code candidates}, when it gives any, makes the hole a choice: the model picks the candidate it scores
  * highest instead of writing (the variables in sight of a parameter's type, say). A supplier, since finding them
  * compiles the file: that is done when the refactor runs, not when it is listed.
  */
 public record Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                   UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional,
-                   Supplier<List<String>> candidates) {
+                   UnaryOperator<String> finish, Fallback fallback, Supplier<List<String>> candidates) {
+    /**
+     * What the hole gets instead when the model's answer is not usable ({@code finish} returns {@code text} then) or
+     * does not compile there ({@link CompileCheck}). Compile errors within {@code [checkFrom, checkTo)} (offsets into
+     * the current text, around the site's {@code [start, end)}: the whole call for an argument, say) count against
+     * the answer. An {@code optional} site (a place found by similarity, which may not be similar after all) is left
+     * as it was when what it would get adds a compile error there that the file without it does not have.
+     */
+    public record Fallback(String text, int checkFrom, int checkTo, boolean optional) {
+    }
+
     /** A site the model writes (no candidates). */
     public Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                UnaryOperator<String> finish, String fallback, int checkStart, int checkEnd, boolean optional) {
-        this(file, start, end, before, after, context, maxTokens, finish, fallback, checkStart, checkEnd, optional, List::of);
+                UnaryOperator<String> finish, Fallback fallback) {
+        this(file, start, end, before, after, context, maxTokens, finish, fallback, List::of);
     }
 
     public Site {
-        if (checkStart > start || checkEnd < end || start > end) {
-            throw new IllegalArgumentException("a site's check region [" + checkStart + ", " + checkEnd
+        if (fallback.checkFrom() > start || fallback.checkTo() < end || start > end) {
+            throw new IllegalArgumentException("a site's check region [" + fallback.checkFrom() + ", " + fallback.checkTo()
                     + ") must contain its edit [" + start + ", " + end + ")");
         }
     }

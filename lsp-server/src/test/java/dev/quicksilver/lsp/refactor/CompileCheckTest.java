@@ -80,7 +80,7 @@ class CompileCheckTest {
             String text = Files.readString(restock);
             int close = text.indexOf("quantity)) {") + "quantity".length();
             int call = text.indexOf("from.reserve(");
-            Site site = new Site(restock, close, close, ", ", "", "", 12, t -> t.strip(), "0", call, close + 1, false);
+            Site site = new Site(restock, close, close, ", ", "", "", 12, t -> t.strip(), new Site.Fallback("0", call, close + 1, false));
             List<CompileCheck.Choice> kept = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantity", "quantity")), index::compileErrors);
             assertEquals("quantity", kept.getFirst().text());
             assertNull(kept.getFirst().note());
@@ -108,10 +108,10 @@ class CompileCheckTest {
             int inCall = text.indexOf("quantity()", call);
             int plain = text.indexOf("first.quantity();") + "first.".length();
             java.util.function.UnaryOperator<String> keep = t -> t;
-            Site broken = new Site(checkout, inCall, inCall + "quantity()".length(), "", "", "", 8, keep, "quantity(), customerId",
-                    text.lastIndexOf('\n', inCall) + 1, text.indexOf('\n', inCall), true);
-            Site fine = new Site(checkout, plain, plain + "quantity()".length(), "", "", "", 8, keep, "quantity(), customerId",
-                    text.lastIndexOf('\n', plain) + 1, text.indexOf('\n', plain), true);
+            Site broken = new Site(checkout, inCall, inCall + "quantity()".length(), "", "", "", 8, keep,
+                    new Site.Fallback("quantity(), customerId", text.lastIndexOf('\n', inCall) + 1, text.indexOf('\n', inCall), true));
+            Site fine = new Site(checkout, plain, plain + "quantity()".length(), "", "", "", 8, keep,
+                    new Site.Fallback("quantity(), customerId", text.lastIndexOf('\n', plain) + 1, text.indexOf('\n', plain), true));
             List<CompileCheck.Choice> choices = CompileCheck.choose(checkout, text, List.of(
                     new CompileCheck.Answer(broken, "quantity(), customerId", "quantity(), customerId"),
                     new CompileCheck.Answer(fine, "quantity() + 1", "quantity() + 1")), index::compileErrors);
@@ -126,7 +126,7 @@ class CompileCheckTest {
     @Test
     void anAnswerThatIsNotUsableIsNotedAndOneThatIsTheFallbackIsNot() {
         Path file = Path.of("/w/A.java");
-        Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), "x", 0, 10, false);
+        Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), new Site.Fallback("x", 0, 10, false));
         List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(site, "x", "))"), new CompileCheck.Answer(site, "x", "x);"),
                 new CompileCheck.Answer(site, "x", " "));
         List<CompileCheck.Choice> choices = CompileCheck.choose(file, "0123456789", answers, (f, t) -> { throw new AssertionError("nothing to compile"); });
@@ -139,8 +139,8 @@ class CompileCheckTest {
     void regionsMoveWithTheEditsBeforeThem() {
         Path file = Path.of("/w/A.java");
         String text = "f(a); f(b);";
-        Site first = new Site(file, 3, 3, ", ", "", "", 4, t -> t, "0", 0, 4, false);
-        Site second = new Site(file, 9, 9, ", ", "", "", 4, t -> t, "0", 6, 10, false);
+        Site first = new Site(file, 3, 3, ", ", "", "", 4, t -> t, new Site.Fallback("0", 0, 4, false));
+        Site second = new Site(file, 9, 9, ", ", "", "", 4, t -> t, new Site.Fallback("0", 6, 10, false));
         List<CompileCheck.Answer> answers = List.of(new CompileCheck.Answer(first, "xyz", ""), new CompileCheck.Answer(second, "q", ""));
         List<String> texts = List.of("xyz", "q");
         String applied = CompileCheck.apply(text, answers, texts);
