@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * than the declaration takes; the new parameter's position comes from comparing the old and new keys' parameter
  * descriptors, or is taken as the last one. Where variables whose type passes as the parameter's are in sight
  * of a call, the argument is the one named as the parameter, else the model chooses among them and the type's
- * default value ({@code Site#candidates}: scored, not written); elsewhere the model writes it. All sites go in one batch; an answer that is not one
- * balanced expression falls back to a variable of the parameter's name when one is in sight, else to the type's
- * default value, and so does a bare {@code null} when such a variable is in sight.
+ * default value ({@code Site#candidates}: scored, not written); elsewhere the model writes it. The sites the model
+ * fills go in one batch; an answer that is not one balanced expression falls back to a variable of the parameter's
+ * name when one is in sight, else to the type's default value, and so does a bare {@code null} when such a
+ * variable is in sight; an answer that does not compile falls back the same way ({@link CompileCheck}).
  */
 public final class AddParameterRefactoring implements Refactoring {
     @Override
