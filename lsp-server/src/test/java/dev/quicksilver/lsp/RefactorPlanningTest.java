@@ -67,8 +67,8 @@ class RefactorPlanningTest {
 
     /**
      * What an argument is chosen from: the variable named as the parameter alone when one of a passing type is in
-     * sight; else the variables of a passing type, innermost first, and the type's default value; nothing (the
-     * model writes) where no variable's type passes.
+     * sight; else the variables of a passing type, innermost first; nothing (the model writes) where no variable's
+     * type passes.
      */
     @Test
     void argumentCandidatesAreTheVariablesInSightWhoseTypePasses() throws Exception {
@@ -94,13 +94,14 @@ class RefactorPlanningTest {
                 }
             };
             assertEquals(List.of("customerId"), candidatesFor.apply("String customerId").get("Restock.java"), "the namesake alone");
-            assertEquals(List.of("customerId", "sku", "\"\""), candidatesFor.apply("String channel").get("Restock.java"),
-                    "the local, then the parameter of a passing type, then the default");
-            var ints = candidatesFor.apply("int priority");
-            assertEquals(List.of("quantity", "0"), ints.get("Restock.java"));
-            assertEquals(List.of(), ints.get("Checkout.java"), "no int in sight at Checkout's calls: the model writes");
-            assertEquals(List.of("customerId", "sku", "null"), candidatesFor.apply("CharSequence channel").get("Restock.java"),
+            assertEquals(List.of("customerId", "sku"), candidatesFor.apply("String channel").get("Restock.java"),
+                    "the local, then the parameter of a passing type");
+            var longs = candidatesFor.apply("long priority");
+            assertEquals(List.of("quantity"), longs.get("Restock.java"), "an int widens to a long");
+            assertEquals(List.of(), longs.get("Checkout.java"), "no number in sight at Checkout's calls: the model writes");
+            assertEquals(List.of("customerId", "sku"), candidatesFor.apply("CharSequence channel").get("Restock.java"),
                     "a String passes as a CharSequence");
+            assertEquals(List.of(), candidatesFor.apply("java.util.Locale locale").get("Restock.java"));
         } finally {
             session.close();
         }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * (other files were parsed against the old signature). A site needs an argument when it passes exactly one fewer
  * than the declaration takes; the new parameter's position comes from comparing the old and new keys' parameter
  * descriptors, or is taken as the last one. Where variables whose type passes as the parameter's are in sight
- * of a call, the argument is the one named as the parameter, else the model chooses among them and the type's
- * default value ({@code Site#candidates}: scored, not written); elsewhere the model writes it. The sites the model
+ * of a call, the argument is the one named as the parameter, else the model chooses among them
+ * ({@code Site#candidates}: scored, not written); elsewhere the model writes it. The sites the model
  * fills go in one batch; an answer that is not one balanced expression falls back to a variable of the parameter's
  * name when one is in sight, else to the type's default value, and so does a bare {@code null} when such a
  * variable is in sight; an answer that does not compile falls back the same way ({@link CompileCheck}).
@@ -141,7 +141,7 @@ public final class AddParameterRefactoring implements Refactoring {
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
         int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
         int insertAt = at;
-        Supplier<List<String>> candidates = () -> candidates(in, file, text, insertAt, paramType, paramName, defaultValue(declaredType));
+        Supplier<List<String>> candidates = () -> candidates(in, file, text, insertAt, paramType, paramName);
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
     }
@@ -152,13 +152,13 @@ public final class AddParameterRefactoring implements Refactoring {
     /**
      * What the argument is chosen from at a site, when variables whose type passes as the parameter's are in sight
      * there: the one named as the parameter alone, if there is one (passed as is, as IDEs do); else those
-     * variables, innermost first, and the type's default value, for the model to choose among (the default is its
-     * way of saying that none fits: a wrong variable that compiles is worse in review than a visible
-     * placeholder). None (the model writes) when no variable fits, or the parameter's type is a type variable or
-     * unresolved.
+     * variables, innermost first, for the model to choose among. None (the model writes) when no variable fits, or
+     * the parameter's type is a type variable or unresolved. The type's default value is not offered: with it the
+     * embedded model took the default at 90% of 200 calls of java.base whose argument was one of the variables,
+     * and gave the argument back at 5%, against 65% without it ({@code bench arguments}, docs/benchmarks.md). The
+     * cost is a plausible variable where none fits; every refactor edit asks for confirmation.
      */
-    private static List<String> candidates(RefactorInput in, Path file, String text, int at, String paramType, String paramName,
-                                           String defaultValue) {
+    private static List<String> candidates(RefactorInput in, Path file, String text, int at, String paramType, String paramName) {
         if (paramType == null) return List.of();
         List<String> names = new ArrayList<>();
         for (ScopeVariable v : in.index().variablesInScope(file, text, at)) {
@@ -166,7 +166,6 @@ public final class AddParameterRefactoring implements Refactoring {
             if (v.name().equals(paramName)) return List.of(paramName);
             if (names.size() < MAX_CANDIDATES) names.add(v.name());
         }
-        if (!names.isEmpty()) names.add(defaultValue);
         return names;
     }
 
@@ -174,7 +173,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * The erasure of a parameter descriptor as a qualified name ({@code I} int, {@code Ljava/util/List<...>;}
      * java.util.List, {@code [Lp/A$B;} p.A.B[]), or null for a type variable or an unresolved type.
      */
-    static String typeName(String descriptor) {
+    public static String typeName(String descriptor) {
         int dims = 0;
         while (dims < descriptor.length() && descriptor.charAt(dims) == '[') dims++;
         String d = descriptor.substring(dims);
@@ -230,6 +229,11 @@ public final class AddParameterRefactoring implements Refactoring {
         return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(text).find();
     }
 
+    /** The first balanced expression of the model's text, or "" (how an argument is read from what the model wrote). */
+    public static String firstExpression(String modelText) {
+        return expression(modelText, "");
+    }
+
     /** The first balanced expression of the model's text, or the fallback. */
     static String expression(String modelText, String fallback) {
         String t = modelText.strip();
@@ -247,7 +251,7 @@ public final class AddParameterRefactoring implements Refactoring {
         return e.isEmpty() || !JavaText.balanced(e) ? fallback : e;
     }
 
-    static String defaultValue(String type) {
+    public static String defaultValue(String type) {
         return switch (type.replaceAll("^final\\s+", "")) {
             case "int", "long", "short", "byte" -> "0";
             case "double", "float" -> "0.0";
@@ -266,7 +270,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Parameter descriptors of a method binding key, e.g. {@code Lp/A;.f(ILjava/lang/String;)V} gives [I, Ljava/lang/String;]. */
-    static List<String> descriptors(String key) {
+    public static List<String> descriptors(String key) {
         int open = key.indexOf('(');
         int close = key.indexOf(')', open);
         List<String> out = new ArrayList<>();

@@ -110,11 +110,11 @@ public final class RefactorService {
             requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens(), false, candidates));
         }
         long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
-        long byName = decided.stream().filter(d -> d != null).count();
+        long passed = decided.stream().filter(d -> d != null).count();
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites; " + requests.size()
                 + " to the model in one batch" + (chosen == 0 ? "" : " (" + (requests.size() - chosen) + " written, " + chosen
                 + " chosen among the variables in sight)")
-                + (byName > 0 ? ", " + byName + " passed the variable named as the parameter" : ""));
+                + (passed > 0 ? ", " + passed + " passed without it (the variable named as the parameter, or the only one whose type fits)" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
