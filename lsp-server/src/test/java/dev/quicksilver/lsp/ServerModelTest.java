@@ -266,7 +266,7 @@ class ServerModelTest {
      * sidecar's batch size (the sidecar refused the whole request before), and every site gets its edit: the new
      * parameter ({@code Locale locale}) has no variable of its type in sight, so the model writes all five. Then
      * {@code String channel}: at the one call with two String variables in sight the model chooses between them;
-     * the others pass their only String.
+     * the others pass their only String. Then the first refactor again, cancelled while its first chunk denoises.
      */
     @Test
     void aRefactorWithMoreSitesThanOneSidecarBatchIsSentInChunks() throws Exception {
@@ -280,6 +280,7 @@ class ServerModelTest {
             JsonObject settings = new JsonObject();
             settings.addProperty("sidecarAddress", address);
             settings.addProperty("sidecarTokenFile", tokenFile.toString());
+            settings.addProperty("threshold", 1.0); // one token a step: a chunk is 12 steps, long enough to cancel in
             try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"));
                  SidecarClient direct = SidecarClient.connect(address, token)) {
                 s.initialize(ws, Caps.modern(), settings);
@@ -305,6 +306,35 @@ class ServerModelTest {
                         || a.equals(", sku")), "the only String in sight at four calls, one of two at Restock's: " + arguments);
                 assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 sites; 1 to the model in one batch (0 written, 1 chosen")
                         && m.getMessage().contains("4 passed without it")), s.logs.toString());
+
+                // Cancelled while its first chunk denoises: what is in flight is cancelled, the last chunk never sent.
+                SchedulerStats before = awaitIdle(direct);
+                text = original.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, java.util.Locale locale)");
+                Files.writeString(inv, text);
+                s.server.getTextDocumentService().didChange(new org.eclipse.lsp4j.DidChangeTextDocumentParams(
+                        new org.eclipse.lsp4j.VersionedTextDocumentIdentifier(Uris.toUri(inv), 3),
+                        List.of(new org.eclipse.lsp4j.TextDocumentContentChangeEvent(text))));
+                CodeAction again = ServerProtocolTest.actions(s, inv, RefactorPlanningTest.lineOf(inv, "public boolean reserve"), 20)
+                        .get(120, TimeUnit.SECONDS).stream().map(x -> x.getRight()).filter(a -> a.getTitle().contains("5 call sites"))
+                        .findFirst().orElseThrow();
+                Set<String> tokensBefore = progressTokens(s);
+                var resolving = s.server.getTextDocumentService().resolveCodeAction(again);
+                String refactorToken = null;
+                for (int i = 0; i < 1200 && refactorToken == null; i++) {
+                    Thread.sleep(25);
+                    refactorToken = progressTokens(s).stream().filter(t -> !tokensBefore.contains(t)).findFirst().orElse(null);
+                }
+                assertNotNull(refactorToken, "the refactor reports progress: " + s.progress);
+                awaitReports(s, refactorToken, 1);
+                resolving.cancel(true);
+                SchedulerStats after = awaitIdle(direct);
+                Thread.sleep(500);
+                after = awaitIdle(direct);
+                long completed = after.getCompletedRequests() - before.getCompletedRequests();
+                long cancelled = after.getCancelledRequests() - before.getCancelledRequests();
+                assertTrue(cancelled >= 1, "the chunk in flight was cancelled: " + after);
+                assertTrue(completed + cancelled <= 2, "of the three chunks the last never reached the sidecar: " + completed
+                        + " completed, " + cancelled + " cancelled");
             }
         } finally {
             sidecar.destroy();
