@@ -214,13 +214,7 @@ class ServerModelTest {
                 Set<String> tokensBefore = progressTokens(s);
                 long cancelledBeforeRefactor = cancelledResponses(s);
                 var resolving = s.server.getTextDocumentService().resolveCodeAction(implement);
-                String refactorToken = null;
-                for (int i = 0; i < 1200 && refactorToken == null; i++) {
-                    Thread.sleep(50);
-                    refactorToken = progressTokens(s).stream().filter(t -> !tokensBefore.contains(t)).findFirst().orElse(null);
-                }
-                assertNotNull(refactorToken, "the refactor reports progress: " + s.progress);
-                awaitReports(s, refactorToken, 1);
+                awaitReports(s, awaitNewProgressToken(s, tokensBefore), 1);
                 resolving.cancel(true);
                 for (int i = 0; i < 200 && cancelledResponses(s) == cancelledBeforeRefactor; i++) Thread.sleep(50);
                 assertEquals(cancelledBeforeRefactor + 1, cancelledResponses(s), "a -32800 response to the resolve");
@@ -319,13 +313,7 @@ class ServerModelTest {
                         .findFirst().orElseThrow();
                 Set<String> tokensBefore = progressTokens(s);
                 var resolving = s.server.getTextDocumentService().resolveCodeAction(again);
-                String refactorToken = null;
-                for (int i = 0; i < 1200 && refactorToken == null; i++) {
-                    Thread.sleep(25);
-                    refactorToken = progressTokens(s).stream().filter(t -> !tokensBefore.contains(t)).findFirst().orElse(null);
-                }
-                assertNotNull(refactorToken, "the refactor reports progress: " + s.progress);
-                awaitReports(s, refactorToken, 1);
+                awaitReports(s, awaitNewProgressToken(s, tokensBefore), 1);
                 resolving.cancel(true);
                 SchedulerStats after = awaitIdle(direct);
                 Thread.sleep(500);
@@ -376,6 +364,16 @@ class ServerModelTest {
         int decl = RefactorPlanningTest.lineOf(rule, "String describe();");
         return ServerProtocolTest.actions(s, rule, decl, 12).get(300, TimeUnit.SECONDS).stream()
                 .map(x -> x.getRight()).filter(a -> a.getTitle().startsWith("Implement")).findFirst().orElseThrow();
+    }
+
+    /** The token of the first progress that began after {@code before} was taken (a refactor's, say). */
+    private static String awaitNewProgressToken(ServerProcess s, Set<String> before) throws InterruptedException {
+        for (int i = 0; i < 2400; i++) {
+            var token = progressTokens(s).stream().filter(t -> !before.contains(t)).findFirst();
+            if (token.isPresent()) return token.get();
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no new progress began: " + s.progress);
     }
 
     /** The tokens of every progress seen so far. */
