@@ -115,7 +115,7 @@ public final class RefactorService {
                 + " to the model in one batch" + (chosen == 0 ? "" : " (" + (requests.size() - chosen) + " written, " + chosen
                 + " chosen among the variables in sight)")
                 + (passed > 0 ? ", " + passed + " passed without it (the variable named as the parameter, or the only one whose type fits)" : ""));
-        progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files, one batch");
+        progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files" + (requests.isEmpty() ? "" : ", " + requests.size() + " to the model"));
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
         // Compiling the answers (tens of milliseconds a file) runs on a worker, not on the thread that completes the call.
