@@ -494,11 +494,17 @@ public final class WorkspaceIndex implements AutoCloseable {
      * {@code path}, innermost first, with the types each can be passed as. Empty for other files.
      */
     public List<ScopeVariable> variablesInScope(Path path, String text, int offset) {
+        return variablesInScope(path, text, List.of(offset)).getFirst();
+    }
+
+    /** {@link #variablesInScope(Path, String, int)} at several offsets of one text, which is resolved once. */
+    public List<List<ScopeVariable>> variablesInScope(Path path, String text, List<Integer> offsets) {
         Path file = path.toAbsolutePath().normalize();
-        if (!WorkspaceModel.isJava(file)) return List.of();
+        List<List<ScopeVariable>> none = offsets.stream().map(o -> List.<ScopeVariable>of()).toList();
+        if (!WorkspaceModel.isJava(file)) return none;
         updateLock.lock();
         try {
-            return javaIndexer == null ? List.of() : javaIndexer.variablesInScope(file, text, offset);
+            return javaIndexer == null ? none : javaIndexer.variablesInScope(file, text, offsets);
         } finally {
             updateLock.unlock();
         }

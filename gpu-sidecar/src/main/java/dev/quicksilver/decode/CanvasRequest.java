@@ -135,7 +135,11 @@ public record CanvasRequest(List<Segment> segments, Long seed) {
 
         /** A hole filled with one of {@code candidates} (see {@link Choice}). */
         public Builder choice(List<int[]> candidates) {
-            segments.add(new Choice(candidates));
+            return choice(new Choice(candidates));
+        }
+
+        public Builder choice(Choice choice) {
+            segments.add(choice);
             return this;
         }
 

@@ -258,10 +258,10 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             moved = prefix.substring(cut);
             prefix = prefix.substring(0, cut);
         }
-        List<int[]> candidates = candidates(canvas, name, mode, moved);
+        CanvasRequest.Choice choice = choice(canvas, name, mode, moved);
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             int budget = canvas.getSpans(j).getMaxTokens();
-            if (candidates == null && (budget < 1 || budget > max)) {
+            if (choice == null && (budget < 1 || budget > max)) {
                 throw new IllegalArgumentException(name + ".spans[" + j + "].max_tokens is " + budget
                         + "; give a budget between 1 and " + max + " tokens");
             }
@@ -293,8 +293,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             afters[j] = canvas.getSpans(j).getTextAfter().isEmpty() ? new int[0]
                     : loaded.encode(canvas.getSpans(j).getTextAfter());
-            fixed += (candidates != null ? new CanvasRequest.Choice(candidates).length() : canvas.getSpans(j).getMaxTokens())
-                    + afters[j].length;
+            fixed += (choice != null ? choice.length() : canvas.getSpans(j).getMaxTokens()) + afters[j].length;
         }
         int[] suffix = canvas.getSuffix().isEmpty() ? new int[0] : loaded.encode(canvas.getSuffix());
         int tokensCut = 0;
@@ -322,9 +321,9 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         for (int j = 0; j < canvas.getSpansCount(); j++) {
             Span span = canvas.getSpans(j);
             int length = span.getMaxTokens();
-            if (candidates != null) {
-                b.choice(candidates);
-                length = new CanvasRequest.Choice(candidates).length();
+            if (choice != null) {
+                b.choice(choice);
+                length = choice.length();
             } else if (span.getSingleLine()) {
                 b.lineHole(span.getMaxTokens(), lineEnds());
             } else {
@@ -339,8 +338,8 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
         return new Layout(b.build(), spans, tokensCut);
     }
 
-    /** The tokenized candidates of a canvas's span, or null when it has none (the span is written). */
-    private List<int[]> candidates(Canvas canvas, String name, DecodeMode mode, String lead) {
+    /** The choice a canvas's span makes among its tokenized candidates, or null when it has none (the span is written). */
+    private CanvasRequest.Choice choice(Canvas canvas, String name, DecodeMode mode, String lead) {
         boolean any = canvas.getSpansList().stream().anyMatch(s -> s.getCandidatesCount() > 0);
         if (!any) return null;
         if (canvas.getSpansCount() != 1) {
@@ -363,7 +362,7 @@ final class SidecarService extends SidecarGrpc.SidecarImplBase {
             }
             out.add(loaded.encode(lead + span.getCandidates(i)));
         }
-        return out;
+        return new CanvasRequest.Choice(out);
     }
 
     /** The tokens that end a line, from each token's text (once; a few milliseconds for the vocabulary). */

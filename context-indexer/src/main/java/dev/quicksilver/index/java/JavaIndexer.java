@@ -204,14 +204,15 @@ public final class JavaIndexer {
     }
 
     /**
-     * The variables in sight at {@code offset} of {@code text} as the file {@code path} (see {@link VisibleVariables}),
-     * resolved like {@link #compileErrors}; empty when JDT fails on the text.
+     * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
+     * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.
      */
-    public synchronized List<ScopeVariable> variablesInScope(Path path, String text, int offset) {
+    public synchronized List<List<ScopeVariable>> variablesInScope(Path path, String text, List<Integer> offsets) {
         try {
-            return VisibleVariables.at(resolver.resolve(path, text), offset);
+            CompilationUnit unit = resolver.resolve(path, text);
+            return offsets.stream().map(offset -> VisibleVariables.at(unit, offset)).toList();
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return List.of();
+            return offsets.stream().map(offset -> List.<ScopeVariable>of()).toList();
         }
     }
 

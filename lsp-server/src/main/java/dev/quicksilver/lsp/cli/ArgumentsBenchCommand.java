@@ -14,6 +14,7 @@ import dev.quicksilver.lsp.ServerSettings;
 import dev.quicksilver.lsp.model.ModelService;
 import dev.quicksilver.lsp.model.SidecarModelService;
 import dev.quicksilver.lsp.refactor.AddParameterRefactoring;
+import dev.quicksilver.lsp.refactor.JavaText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,18 +206,20 @@ final class ArgumentsBenchCommand implements Callable<Integer> {
         Path file = call.location().path();
         String original = Files.readString(file, StandardCharsets.UTF_8);
         TextRange r = call.location().range();
-        int end = offsetOf(original, r.endLine(), r.endColumn());
+        int end = JavaText.offsetOf(original, r.endLine(), r.endColumn());
         int close = end - 1;
         while (close > 0 && Character.isWhitespace(original.charAt(close))) close--;
         if (close <= 0 || original.charAt(close) != ')') return null;
-        int comma = original.lastIndexOf(',', close);
-        int open = original.lastIndexOf('(', close);
-        if (comma < 0 || comma < open) return null; // one argument or none: no "after a comma" shape
-        String truth = original.substring(comma + 1, close).strip();
+        int open = JavaText.matchingOpen(original, close);
+        if (open < 0) return null;
+        List<String> args = JavaText.splitTopLevel(original.substring(open + 1, close));
+        if (args.size() < 2) return null; // one argument or none: no "after a comma" shape
+        String truth = args.getLast();
         if (!truth.matches("[A-Za-z_$][A-Za-z0-9_$]*") || truth.equals("this") || truth.equals("null")
                 || truth.equals("true") || truth.equals("false")) {
             return null;
         }
+        int comma = original.lastIndexOf(',', close); // a name holds no comma: this is the one before it
         List<String> descriptors = AddParameterRefactoring.descriptors(method.key());
         if (descriptors.isEmpty()) return null;
         String type = AddParameterRefactoring.typeName(descriptors.getLast());
@@ -248,16 +251,6 @@ final class ArgumentsBenchCommand implements Callable<Integer> {
         int i = last.length();
         while (i > 0 && Character.isJavaIdentifierPart(last.charAt(i - 1))) i--;
         return last.substring(i);
-    }
-
-    private static int offsetOf(String text, int line, int column) {
-        int off = 0;
-        for (int l = 0; l < line && off >= 0; l++) {
-            off = text.indexOf('\n', off);
-            if (off < 0) return text.length();
-            off++;
-        }
-        return Math.min(off + column, text.length());
     }
 
     private static double round(double x) {

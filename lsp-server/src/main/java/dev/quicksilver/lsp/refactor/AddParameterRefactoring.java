@@ -5,10 +5,13 @@ import dev.quicksilver.index.ScopeVariable;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
+import dev.quicksilver.index.WorkspaceIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -63,10 +66,11 @@ public final class AddParameterRefactoring implements Refactoring {
         String declaredType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
+        VariablesInSight sight = new VariablesInSight(in.index());
         for (String k : keys) {
             for (CallSite call : in.index().callSites(k)) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
-                site(in, m, call, params.size(), inserted, paramName, declaredType, paramType).ifPresent(sites::add);
+                site(in, m, call, params.size(), inserted, paramName, declaredType, paramType, sight).ifPresent(sites::add);
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -105,7 +109,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, int paramCount, int inserted,
-                                String paramName, String declaredType, String paramType) {
+                                String paramName, String declaredType, String paramType, VariablesInSight sight) {
         Path file = call.location().path();
         String text = in.text(file);
         TextRange r = call.location().range();
@@ -141,7 +145,8 @@ public final class AddParameterRefactoring implements Refactoring {
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
         int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
         int insertAt = at;
-        Supplier<List<String>> candidates = () -> candidates(in, file, text, insertAt, paramType, paramName);
+        sight.register(file, text, insertAt);
+        Supplier<List<String>> candidates = () -> paramType == null ? List.of() : candidates(sight.at(file, insertAt), paramType, paramName);
         return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
     }
@@ -158,15 +163,45 @@ public final class AddParameterRefactoring implements Refactoring {
      * and gave the argument back at 5%, against 65% without it ({@code bench arguments}, docs/benchmarks.md). The
      * cost is a plausible variable where none fits; every refactor edit asks for confirmation.
      */
-    private static List<String> candidates(RefactorInput in, Path file, String text, int at, String paramType, String paramName) {
-        if (paramType == null) return List.of();
+    private static List<String> candidates(List<ScopeVariable> inSight, String paramType, String paramName) {
         List<String> names = new ArrayList<>();
-        for (ScopeVariable v : in.index().variablesInScope(file, text, at)) {
+        for (ScopeVariable v : inSight) {
             if (!v.assignableTo().contains(paramType)) continue;
             if (v.name().equals(paramName)) return List.of(paramName);
             if (names.size() < MAX_CANDIDATES) names.add(v.name());
         }
         return names;
+    }
+
+    /**
+     * The variables in sight at a plan's sites, each file resolved once (for all its sites) when first asked, which
+     * is when the refactor runs, not when it is listed: sites register their places while the plan is made.
+     * Asked from the thread that runs the refactor; synchronized all the same.
+     */
+    private static final class VariablesInSight {
+        private final WorkspaceIndex index;
+        private final Map<Path, String> texts = new HashMap<>();
+        private final Map<Path, List<Integer>> offsets = new HashMap<>();
+        private final Map<Path, Map<Integer, List<ScopeVariable>>> resolved = new HashMap<>();
+
+        VariablesInSight(WorkspaceIndex index) {
+            this.index = index;
+        }
+
+        synchronized void register(Path file, String text, int offset) {
+            texts.putIfAbsent(file, text);
+            offsets.computeIfAbsent(file, f -> new ArrayList<>()).add(offset);
+        }
+
+        synchronized List<ScopeVariable> at(Path file, int offset) {
+            return resolved.computeIfAbsent(file, f -> {
+                List<Integer> places = offsets.get(f);
+                List<List<ScopeVariable>> variables = index.variablesInScope(f, texts.get(f), places);
+                Map<Integer, List<ScopeVariable>> byOffset = new HashMap<>();
+                for (int i = 0; i < places.size(); i++) byOffset.put(places.get(i), variables.get(i));
+                return byOffset;
+            }).get(offset);
+        }
     }
 
     /**

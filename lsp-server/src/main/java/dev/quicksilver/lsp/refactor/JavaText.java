@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small, string-literal-aware scans of Java text that the refactors need (the index gives ranges, not trees). */
-final class JavaText {
+public final class JavaText {
     private JavaText() {
     }
 
     /** Index of the '(' that matches the ')' at {@code close}, or -1. */
-    static int matchingOpen(String text, int close) {
+    public static int matchingOpen(String text, int close) {
         int depth = 0;
         for (int i = close; i >= 0; i--) {
             char c = text.charAt(i);
@@ -49,7 +49,7 @@ final class JavaText {
     }
 
     /** The top-level comma-separated parts of an argument or parameter list (empty list for blank text). */
-    static List<String> splitTopLevel(String list) {
+    public static List<String> splitTopLevel(String list) {
         List<String> parts = new ArrayList<>();
         if (list.isBlank()) return parts;
         int depth = 0;
@@ -102,7 +102,7 @@ final class JavaText {
         return off;
     }
 
-    static int offsetOf(String text, int line, int column) {
+    public static int offsetOf(String text, int line, int column) {
         int ls = lineStartOffset(text, line);
         int le = text.indexOf('\n', ls);
         if (le < 0) le = text.length();
