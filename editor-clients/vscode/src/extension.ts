@@ -88,7 +88,8 @@ async function start(): Promise<void> {
   };
   const languages = config.get<string[]>("languages", ["java"]);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: languages.map((language) => ({ scheme: "file", language })),
+    // Untitled buffers too: the server completes them from their own text (they belong to no workspace).
+    documentSelector: languages.flatMap((language) => [{ scheme: "file", language }, { scheme: "untitled", language }]),
     initializationOptions: serverSettings(),
     outputChannel: output,
     traceOutputChannel: output,

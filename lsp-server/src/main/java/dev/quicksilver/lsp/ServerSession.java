@@ -153,8 +153,10 @@ public final class ServerSession implements AutoCloseable {
                                 if (replacing) {
                                     // The open documents' buffers are newer than the files the build read.
                                     for (TextDocument doc : documents.all()) {
-                                        Path path = Uris.toPath(doc.uri());
-                                        if (!doc.isBinary() && roots.contains(path)) idx.documentChanged(new DocumentSnapshot(path, doc.text()));
+                                        Path path = Uris.pathOf(doc.uri()).orElse(null);
+                                        if (path != null && !doc.isBinary() && roots.contains(path)) {
+                                            idx.documentChanged(new DocumentSnapshot(path, doc.text()));
+                                        }
                                     }
                                     index = queryable;
                                 }

@@ -2,6 +2,7 @@ package dev.quicksilver.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.lsp.completion.CompletionText;
@@ -41,6 +42,18 @@ class DocumentsAndTextTest {
         doc = store.change("file:///a.java", 10, List.of(new TextDocumentContentChangeEvent("x"))).orElseThrow();
         assertEquals("x", doc.text());
         assertTrue(store.change("file:///b.java", 1, List.of()).isEmpty());
+    }
+
+    @Test
+    void documentUrisOfFilesAreNormalizedAndOthersAreKeptAsTheClientSpelledThem() {
+        assertEquals("file:///tmp/a%20b/X.java", Uris.normalize("file:/tmp/a%20b/./X.java"));
+        assertEquals(Path.of("/tmp/a b/X.java"), Uris.pathOf("file:///tmp/a%20b/X.java").orElseThrow());
+        assertEquals("untitled:Untitled-1", Uris.normalize("untitled:Untitled-1"));
+        assertTrue(Uris.pathOf("untitled:Untitled-1").isEmpty());
+        assertTrue(Uris.pathOf("vscode-notebook-cell:/nb.ipynb#W0sZmlsZQ%3D%3D").isEmpty());
+        var noScheme = assertThrows(org.eclipse.lsp4j.jsonrpc.ResponseErrorException.class, () -> Uris.normalize("/tmp/X.java"));
+        assertTrue(noScheme.getMessage().contains("has no scheme"), noScheme.getMessage());
+        assertThrows(org.eclipse.lsp4j.jsonrpc.ResponseErrorException.class, () -> Uris.toPath("untitled:Untitled-1"));
     }
 
     @Test

@@ -441,6 +441,26 @@ class ServerModelTest {
                 assertTrue(edit.getNewText().startsWith("ite"), "and repeats it: " + edit.getNewText());
             }
 
+            // An untitled buffer (VS Code's scratch files) is completed from its own text, and has no refactors.
+            String untitled = "untitled:Untitled-1";
+            s.server.getTextDocumentService().didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(
+                    new org.eclipse.lsp4j.TextDocumentItem(untitled, "java", 1, "class Scratch {\n    int twice(int x) {\n    }\n}\n")));
+            s.server.getTextDocumentService().didChange(new org.eclipse.lsp4j.DidChangeTextDocumentParams(
+                    new org.eclipse.lsp4j.VersionedTextDocumentIdentifier(untitled, 2), List.of(new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
+                            new org.eclipse.lsp4j.Range(new Position(2, 0), new Position(2, 0)), "        return \n"))));
+            var scratch = s.server.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(untitled),
+                    new Position(2, 15))).get(120, TimeUnit.SECONDS).getRight();
+            assertTrue(scratch.getItems().size() <= 1);
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().matches("(?s)completion untitled:Untitled-1:3 model [1-9]\\d* tokens .*")),
+                    "the model was asked about the untitled buffer: " + s.logs);
+            for (var item : scratch.getItems()) assertEquals(new Position(2, 15), item.getTextEdit().getLeft().getRange().getEnd());
+            var scratchActions = s.server.getTextDocumentService().codeAction(new org.eclipse.lsp4j.CodeActionParams(new TextDocumentIdentifier(untitled),
+                    new org.eclipse.lsp4j.Range(new Position(1, 8), new Position(1, 8)), new org.eclipse.lsp4j.CodeActionContext(List.of())))
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), scratchActions);
+            s.server.getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(new TextDocumentIdentifier(untitled)));
+            assertTrue(s.logs.stream().noneMatch(m -> m.getMessage().contains("untitled:") && m.getMessage().contains("ignored")), s.logs.toString());
+
             // Eager edit in codeAction (no resolve support), as plain changes (no documentChanges).
             CodeAction action = addDescribeAndListImplement(s, rule);
             assertNotNull(action.getEdit());

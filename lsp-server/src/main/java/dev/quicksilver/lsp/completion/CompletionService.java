@@ -77,11 +77,11 @@ public final class CompletionService {
         TextDocument doc = session.requireDocument(uri);
         int offset = doc.offsetOf(position.getLine(), position.getCharacter());
         if (offset < 0) {
-            throw Errors.invalidParams("position " + position.getLine() + ":" + position.getCharacter() + " is past the end of "
+            throw Errors.invalidParams("position " + position.getLine() + ":" + position.getCharacter() + " is outside "
                     + uri + " (" + doc.lineCount() + " lines)");
         }
         ServerSettings settings = session.settings();
-        Path path = Uris.toPath(uri);
+        Path path = Uris.pathOf(uri).orElse(null); // null: an untitled buffer, completed from its own text
         long assemblyStart = System.nanoTime();
         Windows w = windows(doc, path, position, offset, settings);
         long assemblyMs = (System.nanoTime() - assemblyStart) / 1_000_000;
@@ -105,7 +105,7 @@ public final class CompletionService {
             String text = CompletionText.finish(plan, infill.text(), w.suffix, singleLine);
             String log = "completion " + uri + ":" + (at.getLine() + 1) + " model " + infill.tokens() + " tokens " + quote(infill.text())
                     + " -> " + quote(text) + " (context " + assemblyMs + " ms, " + infill.cost() + ")";
-            if (text.isBlank() || !settings.checkCompletions()) {
+            if (text.isBlank() || !settings.checkCompletions() || path == null) {
                 show(pending, text, log);
             } else {
                 session.workers().execute(() -> check(pending, text, log)); // compiling is no work for a gRPC thread
@@ -200,7 +200,7 @@ public final class CompletionService {
     }
 
     private Windows assemble(TextDocument doc, Path path, int offset, ServerSettings settings) {
-        WorkspaceIndex index = session.indexFuture().isCompletedExceptionally() ? null
+        WorkspaceIndex index = path == null || session.indexFuture().isCompletedExceptionally() ? null
                 : settings.completeWhileResolving() ? session.index() : session.resolvedIndex();
         if (index == null || settings.contextTokens() <= 0) {
             String text = doc.text();

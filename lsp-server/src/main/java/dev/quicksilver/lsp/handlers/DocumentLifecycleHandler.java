@@ -30,8 +30,8 @@ public final class DocumentLifecycleHandler {
             var item = params.getTextDocument();
             String uri = Uris.normalize(item.getUri());
             TextDocument doc = session.documents().open(uri, item.getVersion(), item.getText() == null ? "" : item.getText());
-            Path path = Uris.toPath(uri);
-            if (!doc.isBinary() && session.roots().contains(path)) {
+            Path path = Uris.pathOf(uri).orElse(null);
+            if (path != null && !doc.isBinary() && session.roots().contains(path)) {
                 // The resolved keys from disk, before any edit of this buffer is indexed: the build completes the
                 // resolved index while it still holds the index, so the update queued below runs after this.
                 session.resolvedIndexFuture().thenAccept(index -> refactors.rememberKeys(index, path));
@@ -51,8 +51,8 @@ public final class DocumentLifecycleHandler {
                 session.log(MessageType.Warning, "didChange for " + uri + ", which is not open: ignored");
                 return;
             }
-            Path path = Uris.toPath(uri);
-            if (!doc.get().isBinary() && session.roots().contains(path) && session.indexFuture().isDone()
+            Path path = Uris.pathOf(uri).orElse(null);
+            if (path != null && !doc.get().isBinary() && session.roots().contains(path) && session.indexFuture().isDone()
                     && !session.indexFuture().isCompletedExceptionally()) {
                 session.indexFuture().join().documentChanged(new DocumentSnapshot(path, doc.get().text()));
             }
@@ -67,7 +67,7 @@ public final class DocumentLifecycleHandler {
             session.documents().close(uri);
             var inflight = session.completionsInFlight().remove(uri);
             if (inflight != null) inflight.cancel(true);
-            session.indexFuture().thenAccept(index -> index.documentClosed(Uris.toPath(uri)));
+            Uris.pathOf(uri).ifPresent(path -> session.indexFuture().thenAccept(index -> index.documentClosed(path)));
         } catch (RuntimeException e) {
             session.log(MessageType.Warning, "didClose ignored: " + e.getMessage());
         }

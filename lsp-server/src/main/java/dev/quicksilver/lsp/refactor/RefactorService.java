@@ -57,13 +57,15 @@ public final class RefactorService {
 
     /** The refactors that apply at this position, from the index alone. */
     public List<RefactorPlan> plans(String uri, int line, int character) {
-        Path file = Uris.toPath(uri);
+        Optional<Path> onDisk = Uris.pathOf(uri);
+        if (onDisk.isEmpty()) return List.of(); // an untitled buffer is in no workspace: nothing to refactor
+        Path file = onDisk.get();
         WorkspaceIndex index = session.resolvedIndex(); // a refactor must not find only some call sites
         Optional<TextDocument> open = session.documents().get(Uris.normalize(uri));
         if (open.isPresent()) {
             if (open.get().isBinary()) throw Errors.invalidParams(uri + " is a binary file; Quicksilver only refactors text");
             if (open.get().offsetOf(line, character) < 0) {
-                throw Errors.invalidParams("position " + line + ":" + character + " is past the end of " + uri + " (" + open.get().lineCount() + " lines)");
+                throw Errors.invalidParams("position " + line + ":" + character + " is outside " + uri + " (" + open.get().lineCount() + " lines)");
             }
             rememberKeys(index, file);
             index.reindexNow(new DocumentSnapshot(file, open.get().text()));
