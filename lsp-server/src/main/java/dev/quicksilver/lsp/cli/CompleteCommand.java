@@ -26,7 +26,8 @@ public final class CompleteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Headless.Location loc = Headless.Location.parse(at);
         Path ws = workspace != null ? workspace.toAbsolutePath().normalize() : loc.file().getParent();
-        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
+        System.setProperty("quicksilver.quiet", "true");
         try (HeadlessClient client = new HeadlessClient(verbose)) {
             client.initialize(ws, sidecar.addTo(HeadlessClient.batchSettings()));
             Headless.open(client, loc.file(), Headless.read(loc.file()));

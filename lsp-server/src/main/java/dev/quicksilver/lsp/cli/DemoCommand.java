@@ -40,7 +40,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path src = sample != null ? sample.toAbsolutePath().normalize() : ServerSettings.home().resolve("samples/java-shop");
         if (!Files.isDirectory(src)) throw new IllegalArgumentException("sample workspace " + src + " does not exist; pass --sample DIR");
         Path ws = Files.createTempDirectory("quicksilver-demo-");
-        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
+        System.setProperty("quicksilver.quiet", "true");
         try {
             copy(src, ws);
             Path cart = ws.resolve("src/main/java/shop/Cart.java");

@@ -98,7 +98,8 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
         Path src = file != null ? file.toAbsolutePath().normalize() : home.resolve("samples/java-shop/src/main/java/shop/Inventory.java");
         String full = Headless.read(src);
         Path ws = Files.createTempDirectory("quicksilver-bench-");
-        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
+        System.setProperty("quicksilver.quiet", "true");
         try {
             Path copy = ws.resolve(src.getFileName().toString());
             Files.writeString(copy, full);

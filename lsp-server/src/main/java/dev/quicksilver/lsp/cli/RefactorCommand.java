@@ -60,7 +60,8 @@ public final class RefactorCommand implements Callable<Integer> {
         Path ws = workspace.toAbsolutePath().normalize();
         if (!Files.isDirectory(ws)) throw new IllegalArgumentException("--workspace " + ws + " is not a directory");
         Headless.Location loc = Headless.Location.parse(at);
-        if (!verbose) System.setProperty("quicksilver.quiet", "true");
+        // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
+        System.setProperty("quicksilver.quiet", "true");
         Outcome outcome = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
                 sidecar.addTo(HeadlessClient.batchSettings()));
         List<FileChange> changes = outcome.changes();
