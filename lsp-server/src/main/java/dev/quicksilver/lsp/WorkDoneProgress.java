@@ -14,7 +14,8 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * {@code window/workDoneProgress/create} when the client supports that (used once the client has answered; what
  * happened meanwhile goes out with the begin), else not at all. Reports are the share of committed tokens, sent
  * when the percentage moves. {@link #forServerWork} is the same for work no request asked for (the index build):
- * a server-made token, no delay, not cancellable.
+ * a server-made token, not cancellable, silent for its first {@link #SERVER_WORK_DELAY_MS} (a small workspace
+ * resolves in under a second, and a progress bar that flashes by only distracts).
  *
  * <p>Concurrency. {@link #update} comes from the sidecar client's callback thread, {@link #end} from whichever
  * thread completes the request, the client's answer to create from LSP4J's reader thread; the methods are
@@ -55,9 +56,12 @@ public final class WorkDoneProgress {
         this.unit = unit;
     }
 
+    /** How long work the server does on its own runs before its progress is shown. */
+    public static final long SERVER_WORK_DELAY_MS = 1500;
+
     /** Progress of work the server does on its own ({@code tokenKind} names its tokens, {@code unit} what is counted). */
     public static WorkDoneProgress forServerWork(ServerSession session, String tokenKind, String title, String unit) {
-        return new WorkDoneProgress(session, null, title, 0, null, tokenKind, unit);
+        return new WorkDoneProgress(session, null, title, SERVER_WORK_DELAY_MS, null, tokenKind, unit);
     }
 
     public synchronized void update(int committed, int total) {

@@ -94,6 +94,14 @@ class ServerModelTest {
             assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("unknown name \"get\"")
                     && m.getMessage().contains("masked again") && m.getMessage().endsWith("still unknown: not shown")), s.logs.toString());
             assertEquals(List.of(), items, "an invented method is not shown");
+            // A workspace that resolves before the server's progress delay shows no progress bar at all (none that
+            // flashes by); IndexPhasesTest sees it on a workspace that takes longer.
+            long resolvedMs = s.logs.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("resolved "))
+                    .mapToLong(m -> Long.parseLong(m.replaceAll("(?s).* in (\\d+) ms$", "$1"))).findFirst().orElseThrow();
+            if (resolvedMs < WorkDoneProgress.SERVER_WORK_DELAY_MS - 300) {
+                assertTrue(s.progress.stream().noneMatch(p -> p.getToken().isLeft() && p.getToken().getLeft().startsWith("quicksilver/index/")),
+                        "resolved in " + resolvedMs + " ms, yet: " + s.progress);
+            }
 
             // Cancel-previous: a newer request for the same document cancels the older one with -32800.
             var first = s.server.getTextDocumentService().inlineCompletion(inline(cart, line, 8));
