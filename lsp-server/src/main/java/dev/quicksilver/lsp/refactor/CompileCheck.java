@@ -33,8 +33,14 @@ final class CompileCheck {
     record Choice(String text, String note) {
     }
 
-    /** A site's answer as finished by its refactor, and the model's raw text (for the note). */
-    record Answer(Site site, String finished, String raw) {
+    /**
+     * A site's answer as finished by its refactor, and its raw text (for the note): the model's, or, where
+     * {@code byModel} is false, the one candidate the site was decided with (the model was not asked).
+     */
+    record Answer(Site site, String finished, String raw, boolean byModel) {
+        Answer(Site site, String finished, String raw) {
+            this(site, finished, raw, true);
+        }
     }
 
     private CompileCheck() {
@@ -79,8 +85,10 @@ final class CompileCheck {
             for (CompileError e : inRegion) {
                 if (before.merge(e.id(), -1, Integer::sum) < 0) {
                     Site s = answers.get(i).site();
-                    choices.set(i, new Choice(s.fallback().text(), "the model's " + shown(withAnswers.get(i)) + " does not compile here ("
-                            + e.message() + "); used " + shown(s.fallback().text())));
+                    String whose = answers.get(i).byModel() ? "the model's " + shown(withAnswers.get(i))
+                            : shown(withAnswers.get(i)) + " (passed without the model)";
+                    choices.set(i, new Choice(s.fallback().text(), whose + " does not compile here (" + e.message() + "); used "
+                            + shown(s.fallback().text())));
                     break;
                 }
             }

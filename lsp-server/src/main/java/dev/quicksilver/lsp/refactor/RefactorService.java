@@ -121,7 +121,7 @@ public final class RefactorService {
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
         // Compiling the answers (tens of milliseconds a file) runs on a worker, not on the thread that completes the call.
-        CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, answers(decided, fills)), session.workers());
+        CompletableFuture<List<FileChange>> out = call.thenApplyAsync(fills -> changes(plan, texts, decided, answers(decided, fills)), session.workers());
         out.whenComplete((r, e) -> {
             long fallbacks = r == null ? 0 : r.stream().flatMap(c -> c.replacements().stream()).filter(x -> x.note() != null).count();
             progress.end(e != null ? "stopped" : fallbacks == 0 ? "done" : "done; " + fallbacks + " site(s) got a fallback or were left as they were: review them first");
@@ -139,12 +139,13 @@ public final class RefactorService {
     }
 
     /** Each file's replacements: the model's answers where they compile, fallbacks with a note elsewhere. */
-    private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<String> rawAnswers) {
+    private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<String> decided, List<String> rawAnswers) {
         Map<Path, List<CompileCheck.Answer>> byFile = new LinkedHashMap<>();
         for (int i = 0; i < plan.sites().size(); i++) {
             Site s = plan.sites().get(i);
             String raw = rawAnswers.get(i);
-            byFile.computeIfAbsent(s.file(), p -> new ArrayList<>()).add(new CompileCheck.Answer(s, s.finish().apply(raw), raw));
+            boolean byModel = decided.get(i) == null;
+            byFile.computeIfAbsent(s.file(), p -> new ArrayList<>()).add(new CompileCheck.Answer(s, s.finish().apply(raw), raw, byModel));
         }
         WorkspaceIndex index = session.resolvedIndex();
         List<FileChange> changes = new ArrayList<>();

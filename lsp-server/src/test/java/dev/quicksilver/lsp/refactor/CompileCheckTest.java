@@ -89,7 +89,12 @@ class CompileCheckTest {
             // An answer that adds an error of its own (an undefined name) still gives way.
             List<CompileCheck.Choice> replaced = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantityy", "quantityy")), index::compileErrors);
             assertEquals("0", replaced.getFirst().text());
-            assertTrue(replaced.getFirst().note().contains("quantityy"), replaced.getFirst().note());
+            assertTrue(replaced.getFirst().note().startsWith("the model's `quantityy` does not compile"), replaced.getFirst().note());
+            // The same answer decided without the model (the one candidate of its site) says so in its note.
+            List<CompileCheck.Choice> decided = CompileCheck.choose(restock, text, List.of(new CompileCheck.Answer(site, "quantityy", "quantityy", false)),
+                    index::compileErrors);
+            assertEquals("0", decided.getFirst().text());
+            assertTrue(decided.getFirst().note().startsWith("`quantityy` (passed without the model) does not compile"), decided.getFirst().note());
         }
     }
 
