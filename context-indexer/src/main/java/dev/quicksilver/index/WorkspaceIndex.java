@@ -168,23 +168,8 @@ public final class WorkspaceIndex implements AutoCloseable {
                 javaFiles.removeIf(WorkspaceIndex::isModuleInfo);
             }
             Restore restore = restoreFromCache(javaFiles);
-            int total = restore.changed().size() + restore.dependents().size();
-            AtomicInteger resolved = new AtomicInteger();
             try {
-                resolve(restore.changed(), resolved, total, listener);
-                // Unchanged files that use a declaration of a changed file: resolved again only where what they
-                // use changed; the others get their persisted facts back.
-                Set<String> stale = staleKeys(restore.before());
-                List<Path> again = new ArrayList<>();
-                for (Map.Entry<Path, JavaFileFacts> e : restore.dependents().entrySet()) {
-                    if (dependsOn(e.getValue(), stale)) {
-                        again.add(e.getKey());
-                    } else {
-                        restore(e.getValue());
-                        listener.javaFilesResolved(resolved.incrementAndGet(), total);
-                    }
-                }
-                resolve(again, resolved, total, listener);
+                resolveWhatChanged(restore, listener);
             } catch (CancellationException e) {
                 return stats(); // closed while resolving: nobody is listening any more
             }
@@ -196,6 +181,84 @@ public final class WorkspaceIndex implements AutoCloseable {
         } finally {
             updateLock.unlock();
         }
+    }
+
+    /**
+     * Resolves the Java files that changed since the index was persisted, then every unchanged file whose
+     * persisted facts may now be wrong, until none is left: the files that use a declaration that is gone, gained
+     * an overload or changed its supertypes ({@link #staleKeys}); the files a new type may take a name from
+     * ({@link #shadowedByNewTypes}); and, wave after wave, the users of whatever those re-resolved files declare
+     * differently now (a method of an unchanged file is re-keyed when a type in its signature moved). The others
+     * keep their persisted facts. Without a persisted index every file is in the first list.
+     */
+    private void resolveWhatChanged(Restore restore, BuildListener listener) {
+        AtomicInteger resolved = new AtomicInteger();
+        int total = restore.changed().size() + restore.dependents().size();
+        resolve(restore.changed(), resolved, total, listener);
+        Map<Path, JavaFileFacts> restored = new LinkedHashMap<>(restore.restored());
+        Set<String> stale = staleKeys(restore.before());
+        Map<Path, JavaFileFacts> wave = new LinkedHashMap<>();
+        for (Map.Entry<Path, JavaFileFacts> e : restore.dependents().entrySet()) {
+            if (dependsOn(e.getValue(), stale)) {
+                wave.put(e.getKey(), e.getValue());
+            } else {
+                restore(e.getValue());
+                restored.put(e.getKey(), e.getValue());
+                listener.javaFilesResolved(resolved.incrementAndGet(), total);
+            }
+        }
+        for (Path file : shadowedByNewTypes(restore, restored)) wave.put(file, restored.get(file));
+        while (!wave.isEmpty()) {
+            for (Path file : wave.keySet()) {
+                if (restored.remove(file) != null) {
+                    javaFilesFromCache--; // restored first, resolved again now
+                    total++;
+                }
+            }
+            resolve(List.copyOf(wave.keySet()), resolved, total, listener);
+            Set<String> rekeyed = staleKeys(wave);
+            wave = new LinkedHashMap<>();
+            if (rekeyed.isEmpty()) break;
+            for (Map.Entry<Path, JavaFileFacts> e : restored.entrySet()) {
+                if (dependsOn(e.getValue(), rekeyed)) wave.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
+     * Restored files whose simple names may now bind to a type that is new since the index was persisted: the
+     * files of its package (a type of one's own package beats an on-demand import, and a name that did not
+     * resolve before may now) and the files that import its package on demand or the type itself, of those only
+     * the ones whose text has the name (the lexical index: the name lower-cased is one of a file's terms).
+     */
+    private List<Path> shadowedByNewTypes(Restore restore, Map<Path, JavaFileFacts> restored) {
+        Map<String, Set<String>> newTypesByPackage = new HashMap<>();
+        for (Path file : restore.changed()) {
+            Set<String> keysBefore = new HashSet<>();
+            JavaFileFacts before = restore.before().get(file);
+            if (before != null) for (SymbolInfo d : before.declarations()) keysBefore.add(d.key());
+            symbols.facts(file).ifPresent(now -> {
+                for (SymbolInfo d : now.declarations()) {
+                    if (d.kind().isType() && d.declaringTypeKey().isEmpty() && !keysBefore.contains(d.key())) {
+                        newTypesByPackage.computeIfAbsent(now.packageName(), k -> new HashSet<>()).add(d.name());
+                    }
+                }
+            });
+        }
+        if (newTypesByPackage.isEmpty()) return List.of();
+        Set<Path> result = new LinkedHashSet<>();
+        newTypesByPackage.forEach((pkg, names) -> {
+            for (String name : names) {
+                Set<Path> mentioning = lexical.filesWithTerm(name.toLowerCase(java.util.Locale.ROOT));
+                String qualified = pkg.isEmpty() ? name : pkg + "." + name;
+                for (Map.Entry<Path, JavaFileFacts> e : restored.entrySet()) {
+                    JavaFileFacts f = e.getValue();
+                    boolean sees = f.packageName().equals(pkg) || f.imports().contains(pkg + ".*") || f.imports().contains(qualified);
+                    if (sees && mentioning.contains(e.getKey())) result.add(e.getKey());
+                }
+            }
+        });
+        return List.copyOf(result);
     }
 
     /**
@@ -253,15 +316,17 @@ public final class WorkspaceIndex implements AutoCloseable {
      * @param before      the persisted facts of the files that changed or are gone
      * @param dependents  unchanged files whose persisted facts use a declaration of a file in {@code before}: they
      *                    are resolved again only if that declaration changed (see {@link #staleKeys})
+     * @param restored    the unchanged files restored already, with their persisted facts
      */
-    private record Restore(List<Path> changed, Map<Path, JavaFileFacts> before, Map<Path, JavaFileFacts> dependents) {
+    private record Restore(List<Path> changed, Map<Path, JavaFileFacts> before, Map<Path, JavaFileFacts> dependents,
+                           Map<Path, JavaFileFacts> restored) {
     }
 
     /** Restores the persisted facts of the Java files that neither changed nor use what changed. */
     private Restore restoreFromCache(List<Path> javaFiles) {
         javaFilesFromCache = 0;
         Optional<Map<Path, IndexStore.Entry>> loaded = settings.persistIndex() ? store.load(fingerprint()) : Optional.empty();
-        if (loaded.isEmpty()) return new Restore(javaFiles, Map.of(), Map.of());
+        if (loaded.isEmpty()) return new Restore(javaFiles, Map.of(), Map.of(), Map.of());
         Map<Path, IndexStore.Entry> cache = loaded.get();
         List<Path> changed = new ArrayList<>();
         Map<Path, JavaFileFacts> unchanged = new LinkedHashMap<>();
@@ -279,11 +344,16 @@ public final class WorkspaceIndex implements AutoCloseable {
             for (SymbolInfo d : entry.facts().declarations()) keysBefore.add(d.key());
         }
         Map<Path, JavaFileFacts> dependents = new LinkedHashMap<>();
+        Map<Path, JavaFileFacts> restored = new LinkedHashMap<>();
         for (Map.Entry<Path, JavaFileFacts> e : unchanged.entrySet()) {
-            if (dependsOn(e.getValue(), keysBefore)) dependents.put(e.getKey(), e.getValue());
-            else restore(e.getValue());
+            if (dependsOn(e.getValue(), keysBefore)) {
+                dependents.put(e.getKey(), e.getValue());
+            } else {
+                restore(e.getValue());
+                restored.put(e.getKey(), e.getValue());
+            }
         }
-        return new Restore(changed, before, dependents);
+        return new Restore(changed, before, dependents, restored);
     }
 
     private void restore(JavaFileFacts facts) {
@@ -301,7 +371,7 @@ public final class WorkspaceIndex implements AutoCloseable {
      * facts now: a declaration that is gone (a changed signature changes the key); every overload of a method
      * that gained an overload (a call may now bind to the new one); and a type whose supertypes changed (an
      * inherited member used through it may be gone). A change inside bodies changes none of these: the files
-     * that use such a file keep their persisted facts. Not followed: a new type that shadows another by name.
+     * that use such a file keep their persisted facts. (New types are {@link #shadowedByNewTypes}'s.)
      */
     private Set<String> staleKeys(Map<Path, JavaFileFacts> before) {
         Set<String> stale = new HashSet<>();

@@ -180,6 +180,61 @@ class IncrementalUpdateTest {
     }
 
     @Test
+    void aRestartFollowsTheUsersOfADeclarationThatAnUnchangedFileNowDeclaresDifferently() throws Exception {
+        Path root = base.resolve("moved");
+        Path p = root.resolve("src/main/java/p");
+        Path q = root.resolve("src/main/java/q");
+        Files.createDirectories(p);
+        Files.createDirectories(q);
+        Files.writeString(p.resolve("Box.java"), "package p;\n\npublic class Box {\n}\n");
+        Files.writeString(q.resolve("Other.java"), "package q;\n\npublic class Other {\n}\n");
+        Files.writeString(p.resolve("Shelf.java"), "package p;\n\nimport q.*;\n\npublic class Shelf {\n    public void put(Box b) { }\n}\n");
+        Files.writeString(p.resolve("User.java"), "package p;\n\nclass User {\n    void u(Shelf s) { s.put(null); }\n}\n");
+        IndexSettings settings = persisted(root);
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            index.build();
+            assertEquals(1, index.callSites("Lp/Shelf;.put(Lp/Box;)V").size());
+        }
+        // Box moves to q while nobody watches: Shelf, unchanged on disk, now declares put(q.Box), so User's call,
+        // also unchanged and using nothing of Box, calls a method with another key.
+        Files.delete(p.resolve("Box.java"));
+        rewrite(q.resolve("Box.java"), "package q;\n\npublic class Box {\n}\n", 5);
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(List.of(), index.callSites("Lp/Shelf;.put(Lp/Box;)V"));
+            List<CallSite> now = index.callSites("Lp/Shelf;.put(Lq/Box;)V");
+            assertEquals(1, now.size(), "User's call, followed through Shelf's re-keyed method");
+            assertEquals(p.resolve("User.java"), now.getFirst().location().path());
+            assertEquals(1, stats.javaFilesFromCache(), "only Other keeps its persisted facts");
+        }
+    }
+
+    @Test
+    void aRestartReResolvesTheFilesWhoseNamesANewTypeTakes() throws Exception {
+        Path root = base.resolve("shadow");
+        Path p = root.resolve("src/main/java/p");
+        Path q = root.resolve("src/main/java/q");
+        Files.createDirectories(p);
+        Files.createDirectories(q);
+        Files.writeString(q.resolve("Clock.java"), "package q;\n\npublic class Clock {\n    public static int now() { return 1; }\n}\n");
+        Files.writeString(p.resolve("User.java"), "package p;\n\nimport q.*;\n\nclass User {\n    int u() { return Clock.now(); }\n}\n");
+        Files.writeString(p.resolve("Bystander.java"), "package p;\n\nclass Bystander {\n    int b() { return 2; }\n}\n");
+        IndexSettings settings = persisted(root);
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            index.build();
+            assertEquals(1, index.callSites("Lq/Clock;.now()I").size());
+        }
+        // A Clock of p's own appears: in p it beats the on-demand import, so User's unchanged call binds to it.
+        rewrite(p.resolve("Clock.java"), "package p;\n\npublic class Clock {\n    public static int now() { return 2; }\n}\n", 5);
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(List.of(), index.callSites("Lq/Clock;.now()I"), "the call no longer binds to q.Clock");
+            assertEquals(1, index.callSites("Lp/Clock;.now()I").size());
+            assertEquals(2, stats.javaFilesFromCache(), "q.Clock and Bystander, which does not say Clock, keep their facts");
+        }
+    }
+
+    @Test
     void savingRemovesTheIndexesOfWorkspacesThatAreGone() throws Exception {
         Path cache = base.resolve("cache");
         List<Path> roots = new ArrayList<>();

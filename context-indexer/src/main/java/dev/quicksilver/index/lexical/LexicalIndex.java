@@ -3,10 +3,12 @@ package dev.quicksilver.index.lexical;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -202,6 +204,24 @@ public final class LexicalIndex {
     private static int frequencyOf(Chunk chunk, int termId) {
         int i = java.util.Arrays.binarySearch(chunk.termIds(), termId);
         return i < 0 ? 0 : chunk.frequencies()[i];
+    }
+
+    /** The files one of whose terms is {@code term} (a term as {@link CodeTokenizer} makes them: lower case). */
+    public Set<Path> filesWithTerm(String term) {
+        lock.readLock().lock();
+        try {
+            Integer id = termIds.get(term);
+            Set<Path> files = new HashSet<>();
+            if (id == null) return files;
+            IntList list = postings.get(id);
+            for (int i = 0; i < list.size(); i++) {
+                Chunk chunk = chunks.get(list.get(i));
+                if (chunk != null) files.add(chunk.path());
+            }
+            return files;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     public boolean contains(Path path) {
