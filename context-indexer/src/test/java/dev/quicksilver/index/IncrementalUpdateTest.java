@@ -107,6 +107,17 @@ class IncrementalUpdateTest {
         return IndexSettings.builder(root).dataDirectory(base.resolve(root.getFileName() + "-data")).persistIndex(true).build();
     }
 
+    /** Writes Java sources under {@code root}/src/main/java (a path, its text, a path, ...) and returns that folder. */
+    private static Path sources(Path root, String... pathsAndTexts) throws IOException {
+        Path src = root.resolve("src/main/java");
+        for (int i = 0; i < pathsAndTexts.length; i += 2) {
+            Path file = src.resolve(pathsAndTexts[i]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, pathsAndTexts[i + 1]);
+        }
+        return src;
+    }
+
     /** New text for a file, with a modification time a restart cannot take for the persisted one. */
     private static void rewrite(Path file, String text, int secondsAhead) throws IOException {
         Files.writeString(file, text);
@@ -182,14 +193,13 @@ class IncrementalUpdateTest {
     @Test
     void aRestartFollowsTheUsersOfADeclarationThatAnUnchangedFileNowDeclaresDifferently() throws Exception {
         Path root = base.resolve("moved");
-        Path p = root.resolve("src/main/java/p");
-        Path q = root.resolve("src/main/java/q");
-        Files.createDirectories(p);
-        Files.createDirectories(q);
-        Files.writeString(p.resolve("Box.java"), "package p;\n\npublic class Box {\n}\n");
-        Files.writeString(q.resolve("Other.java"), "package q;\n\npublic class Other {\n}\n");
-        Files.writeString(p.resolve("Shelf.java"), "package p;\n\nimport q.*;\n\npublic class Shelf {\n    public void put(Box b) { }\n}\n");
-        Files.writeString(p.resolve("User.java"), "package p;\n\nclass User {\n    void u(Shelf s) { s.put(null); }\n}\n");
+        Path src = sources(root,
+                "p/Box.java", "package p;\n\npublic class Box {\n}\n",
+                "q/Other.java", "package q;\n\npublic class Other {\n}\n",
+                "p/Shelf.java", "package p;\n\nimport q.*;\n\npublic class Shelf {\n    public void put(Box b) { }\n}\n",
+                "p/User.java", "package p;\n\nclass User {\n    void u(Shelf s) { s.put(null); }\n}\n");
+        Path p = src.resolve("p");
+        Path q = src.resolve("q");
         IndexSettings settings = persisted(root);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             index.build();
@@ -212,13 +222,10 @@ class IncrementalUpdateTest {
     @Test
     void aRestartReResolvesTheFilesWhoseNamesANewTypeTakes() throws Exception {
         Path root = base.resolve("shadow");
-        Path p = root.resolve("src/main/java/p");
-        Path q = root.resolve("src/main/java/q");
-        Files.createDirectories(p);
-        Files.createDirectories(q);
-        Files.writeString(q.resolve("Clock.java"), "package q;\n\npublic class Clock {\n    public static int now() { return 1; }\n}\n");
-        Files.writeString(p.resolve("User.java"), "package p;\n\nimport q.*;\n\nclass User {\n    int u() { return Clock.now(); }\n}\n");
-        Files.writeString(p.resolve("Bystander.java"), "package p;\n\nclass Bystander {\n    int b() { return 2; }\n}\n");
+        Path p = sources(root,
+                "q/Clock.java", "package q;\n\npublic class Clock {\n    public static int now() { return 1; }\n}\n",
+                "p/User.java", "package p;\n\nimport q.*;\n\nclass User {\n    int u() { return Clock.now(); }\n}\n",
+                "p/Bystander.java", "package p;\n\nclass Bystander {\n    int b() { return 2; }\n}\n").resolve("p");
         IndexSettings settings = persisted(root);
         try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
             index.build();
