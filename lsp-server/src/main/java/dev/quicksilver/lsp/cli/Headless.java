@@ -39,6 +39,8 @@ final class Headless {
     static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not UTF-8 text; Quicksilver reads source files as UTF-8");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + " (" + e.getMessage() + ")");
         }
@@ -126,6 +128,8 @@ final class Headless {
                 if (line < 1 || col < 1) throw new NumberFormatException();
                 Path file = Path.of(spec.substring(0, c1)).toAbsolutePath().normalize();
                 if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " is not a file");
+                long lines = read(file).chars().filter(ch -> ch == '\n').count() + 1; // as an editor counts them
+                if (line > lines) throw new IllegalArgumentException(file + " has " + lines + " lines; line " + line + " is past its end");
                 return new Location(file, line - 1, col - 1);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("\"" + spec + "\" is not FILE:LINE:COL with one-based numbers");
