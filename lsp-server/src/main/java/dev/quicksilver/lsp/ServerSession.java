@@ -45,6 +45,7 @@ public final class ServerSession implements AutoCloseable {
     private final Function<ServerSettings, ModelService> modelFactory;
     private final DocumentStore documents = new DocumentStore();
     private final Map<String, CompletableFuture<?>> completionsInFlight = new ConcurrentHashMap<>();
+    private final Map<String, dev.quicksilver.lsp.completion.ShownCompletion> shownCompletions = new ConcurrentHashMap<>();
     private final Set<String> shownProblems = ConcurrentHashMap.newKeySet();
     private final AtomicInteger progressTokens = new AtomicInteger();
     private final Map<String, CompletableFuture<?>> progressRequests = new ConcurrentHashMap<>();
@@ -318,6 +319,11 @@ public final class ServerSession implements AutoCloseable {
 
     public Map<String, CompletableFuture<?>> completionsInFlight() {
         return completionsInFlight;
+    }
+
+    /** The last completion shown for each open document (see {@link dev.quicksilver.lsp.completion.ShownCompletion}). */
+    public Map<String, dev.quicksilver.lsp.completion.ShownCompletion> shownCompletions() {
+        return shownCompletions;
     }
 
     public String nextProgressToken(String kind) {

@@ -118,6 +118,42 @@ class ServerModelTest {
             assertTrue(cancelled instanceof CancellationException || cancelled.getCause() instanceof ResponseErrorException refused
                     && refused.getResponseError().getCode() == ResponseErrorCode.RequestCancelled.getValue(), cancelled.toString());
 
+            // Typing the start of the completion shown gets the rest of it, without a model call. First a line the
+            // model completes (one of Inventory's statements, emptied; what this small model writes depends on
+            // the context, so the first that gives a completion of two characters or more; with the editors' default
+            // budget, which it answers better than this test's 16 tokens).
+            JsonObject editorBudget = new JsonObject();
+            editorBudget.addProperty("maxTokens", ServerSettings.defaults().maxTokens());
+            s.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(editorBudget));
+            String shown = "";
+            int ret = -1;
+            int col = -1;
+            List<String> lines = Files.readAllLines(inv);
+            for (String statement : List.of("return false;", "return true;", "stock.put(sku, available - quantity);",
+                    "return stock.getOrDefault(sku, 0);", "stock.merge(sku, quantity, Integer::sum);")) {
+                ret = lines.stream().map(String::strip).toList().indexOf(statement);
+                col = lines.get(ret).indexOf(statement);
+                List<String> blanked = new java.util.ArrayList<>(lines);
+                blanked.set(ret, " ".repeat(col));
+                ServerProtocolTest.open(s, inv, String.join("\n", blanked) + "\n");
+                var asked = s.server.getTextDocumentService().inlineCompletion(inline(inv, ret, col)).get(120, TimeUnit.SECONDS).getRight().getItems();
+                shown = asked.isEmpty() ? "" : asked.getFirst().getInsertText().getLeft();
+                if (shown.length() >= 2) break;
+            }
+            assertTrue(shown.length() >= 2, "the model completes none of the emptied statements: " + s.logs);
+            s.server.getTextDocumentService().didChange(new org.eclipse.lsp4j.DidChangeTextDocumentParams(
+                    new org.eclipse.lsp4j.VersionedTextDocumentIdentifier(Uris.toUri(inv), 2), List.of(new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
+                            new org.eclipse.lsp4j.Range(new Position(ret, col), new Position(ret, col)), shown.substring(0, 1)))));
+            var rest = s.server.getTextDocumentService().inlineCompletion(inline(inv, ret, col + 1)).get(10, TimeUnit.SECONDS).getRight().getItems();
+            assertEquals(List.of(shown.substring(1)), rest.stream().map(i -> i.getInsertText().getLeft()).toList());
+            assertEquals(new Position(ret, col + 1), rest.getFirst().getRange().getStart());
+            String typedThrough = "Inventory.java:" + (ret + 1) + " typed through: ";
+            assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains(typedThrough)
+                    && m.getMessage().endsWith("(no model call)")), s.logs.toString());
+            JsonObject testBudget = new JsonObject();
+            testBudget.addProperty("maxTokens", 16);
+            s.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(testBudget));
+
             // A multi-file refactor: add a parameter, resolve the action, get versioned documentChanges.
             String text = Files.readString(inv);
             ServerProtocolTest.open(s, inv, text);

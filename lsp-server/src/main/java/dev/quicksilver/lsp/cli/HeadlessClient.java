@@ -52,6 +52,7 @@ public final class HeadlessClient implements AutoCloseable {
     private final Future<Void> clientListening;
     private final boolean verbose;
     private volatile String lastCompletionLog = "";
+    private final java.util.concurrent.atomic.AtomicInteger typedThrough = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String lastRefactorLog = "";
 
     /** The server's last log line about a refactor's batch (how many sites the model wrote, chose, or did not see). */
@@ -60,6 +61,11 @@ public final class HeadlessClient implements AutoCloseable {
     }
 
     /** The server's last log line about a completion (it shows the model's raw text and what was kept). */
+    /** How many completions the server answered from the one shown before, as the user typed its start. */
+    public int typedThroughCompletions() {
+        return typedThrough.get();
+    }
+
     public String lastCompletionLog() {
         return lastCompletionLog;
     }
@@ -167,6 +173,7 @@ public final class HeadlessClient implements AutoCloseable {
         @Override
         public void logMessage(MessageParams m) {
             if (m.getMessage().startsWith("completion ")) lastCompletionLog = m.getMessage();
+            if (m.getMessage().startsWith("completion ") && m.getMessage().contains(" typed through: ")) typedThrough.incrementAndGet();
             if (m.getMessage().startsWith("refactor ")) lastRefactorLog = m.getMessage();
             if (verbose) System.err.println("[server] " + m.getMessage());
         }

@@ -210,6 +210,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
                     o.addProperty("usableCompletions", usable);
                     o.addProperty("wholeLineCompletions", wholeLine);
                     o.addProperty("cancelled", cancelled.get());
+                    o.addProperty("typedThrough", client.typedThroughCompletions());
                     o.addProperty("p50Ms", p50);
                     o.addProperty("p95Ms", p95);
                     o.addProperty("cancelledFraction", cancelledFraction);
@@ -228,6 +229,8 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
                     System.out.printf("inline completion latency p50 %.0f ms, p95 %.0f ms; cancelled fraction %.2f%n", p50, p95, cancelledFraction);
                     System.out.printf("against the file: %d usable (a prefix of what the line goes on with), %d of them the whole line;"
                             + " %d of the empty ones where the line is done%n", usable, wholeLine, rightlyEmpty);
+                    System.out.printf("%d answered without the model: the rest of the completion shown before, typed through%n",
+                            client.typedThroughCompletions());
                     if (verbose) {
                         outcomes.stream().sorted(java.util.Comparator.comparingInt(Outcome::request)).forEach(x -> System.out.printf(
                                 "%3d %-14s %s|%s   file: %s%n", x.request(), x.verdict(), quote(tail(x.lineBefore(), 40)),

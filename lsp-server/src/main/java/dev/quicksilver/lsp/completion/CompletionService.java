@@ -25,7 +25,8 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 /**
  * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, the
  * text rules of {@link CompletionText}, and the compile check of {@link CompletionCheck} (with a second denoise
- * call when it finds an invented name). The two handlers only shape the answer for their request.
+ * call when it finds an invented name); or, while the user types the start of the completion shown last, the
+ * rest of it ({@link ShownCompletion}) with no model call. The two handlers only shape the answer for their request.
  *
  * <p>Concurrency. {@link #suggest} returns at once with a future that it also registers as the document's
  * completion in flight, cancelling the previous one (cancel-previous per document, as the design's step 2
@@ -80,6 +81,17 @@ public final class CompletionService {
             throw Errors.invalidParams("position " + position.getLine() + ":" + position.getCharacter() + " is outside "
                     + uri + " (" + doc.lineCount() + " lines)");
         }
+        Position at = new Position(doc.lineOf(offset), doc.columnOf(offset));
+        ShownCompletion last = session.shownCompletions().get(uri);
+        Optional<String> rest = last == null ? Optional.empty() : last.rest(doc.text(), offset);
+        if (rest.isPresent()) {
+            session.shownCompletions().put(uri, new ShownCompletion(doc.text(), offset, rest.get()));
+            session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " typed through: "
+                    + quote(last.text().substring(0, last.text().length() - rest.get().length())) + " of " + quote(last.text())
+                    + " -> " + quote(rest.get()) + " (no model call)");
+            result.complete(Optional.of(new Suggestion(rest.get(), at, at, doc.version(), false)));
+            return;
+        }
         ServerSettings settings = session.settings();
         Path path = Uris.pathOf(uri).orElse(null); // null: an untitled buffer, completed from its own text
         long assemblyStart = System.nanoTime();
@@ -92,8 +104,7 @@ public final class CompletionService {
         CompletableFuture<ModelService.Infill> call = session.model().complete(request,
                 Duration.ofMillis(settings.completionTimeoutMs()), progress::update);
         ResponseFutures.cancelWith(result, call);
-        Position at = new Position(doc.lineOf(offset), doc.columnOf(offset));
-        Pending pending = new Pending(path, doc.text(), offset, at, doc.version(), w, plan, settings, result);
+        Pending pending = new Pending(uri, path, doc.text(), offset, at, doc.version(), w, plan, settings, result);
         call.whenComplete((infill, error) -> {
             progress.end(error == null ? "done" : "stopped");
             if (error != null) {
@@ -114,7 +125,7 @@ public final class CompletionService {
     }
 
     /** What a completion's check needs of the request: the buffer it was asked for, where, and how to answer. */
-    private record Pending(Path path, String buffer, int offset, Position at, int version, Windows windows,
+    private record Pending(String uri, Path path, String buffer, int offset, Position at, int version, Windows windows,
                            CompletionText.Plan plan, ServerSettings settings, CompletableFuture<Optional<Suggestion>> result) {
     }
 
@@ -178,7 +189,11 @@ public final class CompletionService {
 
     private void show(Pending p, String text, String log) {
         session.log(org.eclipse.lsp4j.MessageType.Log, log);
-        p.result().complete(text.isBlank() ? Optional.empty() : Optional.of(new Suggestion(text, p.at(), p.at(), p.version(), p.plan().healed())));
+        boolean answered = p.result().complete(text.isBlank() ? Optional.empty()
+                : Optional.of(new Suggestion(text, p.at(), p.at(), p.version(), p.plan().healed())));
+        if (!answered) return; // cancelled meanwhile: the client never sees this one
+        if (text.isBlank()) session.shownCompletions().remove(p.uri());
+        else session.shownCompletions().put(p.uri(), new ShownCompletion(p.buffer(), p.offset(), text));
     }
 
     private static String quote(String s) {

@@ -67,6 +67,7 @@ public final class DocumentLifecycleHandler {
             session.documents().close(uri);
             var inflight = session.completionsInFlight().remove(uri);
             if (inflight != null) inflight.cancel(true);
+            session.shownCompletions().remove(uri);
             Uris.pathOf(uri).ifPresent(path -> session.indexFuture().thenAccept(index -> index.documentClosed(path)));
         } catch (RuntimeException e) {
             session.log(MessageType.Warning, "didClose ignored: " + e.getMessage());
