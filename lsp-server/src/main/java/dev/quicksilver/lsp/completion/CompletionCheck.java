@@ -35,4 +35,23 @@ final class CompletionCheck {
                 .min(Comparator.comparingInt(CompileError::start))
                 .map(e -> new CompileError(e.start() - offset, Math.min(e.end(), end) - offset, e.id(), e.message(), true));
     }
+
+    /**
+     * The name at the start of what the model wrote into a remasked name's hole: an identifier, or a dotted
+     * chain of them; what follows it (the rest of a call it went on to write) is not part of the name, since the
+     * completion's own text after the hole is kept.
+     */
+    static String leadingName(String fill) {
+        String s = fill.stripLeading();
+        int end = 0; // where the name read so far ends
+        int i = 0;
+        while (i < s.length() && Character.isJavaIdentifierStart(s.charAt(i))) {
+            i++;
+            while (i < s.length() && Character.isJavaIdentifierPart(s.charAt(i))) i++;
+            end = i;
+            if (i + 1 >= s.length() || s.charAt(i) != '.' || !Character.isJavaIdentifierStart(s.charAt(i + 1))) break;
+            i++; // the dot of a chain
+        }
+        return s.substring(0, end);
+    }
 }

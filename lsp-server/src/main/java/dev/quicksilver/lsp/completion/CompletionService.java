@@ -176,7 +176,7 @@ public final class CompletionService {
                 return;
             }
             try {
-                String name = CompletionText.trimAgainstSuffix(CompletionText.firstLine(fill.text()).strip(), after + w.suffix).strip();
+                String name = CompletionCheck.leadingName(fill.text());
                 String repaired = before + name + after;
                 boolean stillUnknown = name.isEmpty() || CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), repaired).isPresent();
                 show(p, stillUnknown ? "" : repaired, remasked + ": " + quote(fill.text()) + " -> " + quote(repaired)

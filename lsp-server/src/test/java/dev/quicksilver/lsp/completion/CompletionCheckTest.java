@@ -19,6 +19,16 @@ class CompletionCheckTest {
     Path tmp;
 
     @Test
+    void aRemaskedNameIsTheNameAtTheStartOfWhatTheModelWrote() {
+        assertEquals("get", CompletionCheck.leadingName("get(this);\n        this.get"));
+        assertEquals("items.size", CompletionCheck.leadingName(" items.size()"));
+        assertEquals("total", CompletionCheck.leadingName("total;"));
+        assertEquals("items", CompletionCheck.leadingName("items."));
+        assertEquals("", CompletionCheck.leadingName("(this)"));
+        assertEquals("", CompletionCheck.leadingName(""));
+    }
+
+    @Test
     void aNameTheTypeDoesNotHaveIsFoundWhereItIsInTheCompletion() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
         Path cart = SampleWorkspace.shop(ws, "Cart.java");
