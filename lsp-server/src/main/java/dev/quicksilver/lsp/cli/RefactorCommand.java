@@ -21,7 +21,11 @@ import picocli.CommandLine.Parameters;
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
  * or for {@code apply-similar-edit} the change from {@code --previous} (e.g. {@code git show HEAD:FILE}) to FILE.
  */
-@Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.")
+@Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the refactor's changes were printed or applied", "1:the refactor does not apply at --at",
+                "2:bad input (a file, a position, a sidecar), said in one sentence",
+                "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, implement-method or apply-similar-edit.")
     String name;
@@ -52,6 +56,13 @@ public final class RefactorCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print the server's log to stderr.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print one JSON object (files with their diffs, fallbacks, summary) instead of the diff.")
+    boolean json;
+
+    @Option(names = "--strict", description = "Exit with 3, writing nothing, when any site got a fallback or was left as it was "
+            + "(the model's text did not compile there): for CI jobs that must not land a partial refactor.")
+    boolean strict;
+
     @Override
     public Integer call() throws Exception {
         if (Refactoring.named(name).isEmpty()) {
@@ -70,14 +81,62 @@ public final class RefactorCommand implements Callable<Integer> {
             return 1;
         }
         boolean apply = output != null && output.apply;
-        for (FileChange c : changes) {
-            if (apply) write(c.file(), c.apply());
-            else System.out.print(UnifiedDiff.of(ws.relativize(c.file()).toString().replace('\\', '/'), c));
+        boolean refused = strict && !outcome.fallbackNotes().isEmpty();
+        if (apply && !refused) {
+            for (FileChange c : changes) write(c.file(), c.apply());
+        }
+        if (json) {
+            System.out.println(json(ws, outcome, apply && !refused, refused));
+        } else if (!apply) {
+            for (FileChange c : changes) System.out.print(UnifiedDiff.of(relative(ws, c.file()), c));
         }
         if (!outcome.summary().isEmpty()) System.err.println("quicksilver: " + outcome.summary());
         for (String note : outcome.fallbackNotes()) System.err.println("quicksilver: " + note);
+        if (refused) {
+            System.err.println("quicksilver: --strict: " + outcome.fallbackNotes().size() + " site(s) got a fallback or were left as they were"
+                    + (apply ? "; nothing was written" : ""));
+            return 3;
+        }
         if (apply) System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
         return 0;
+    }
+
+    private static String relative(Path ws, Path file) {
+        return ws.relativize(file).toString().replace('\\', '/');
+    }
+
+    /** The outcome for a CI job: each file with its diff, each fallback as its place and reason, the summary. */
+    private String json(Path ws, Outcome outcome, boolean applied, boolean refused) {
+        JsonObject o = new JsonObject();
+        o.addProperty("refactor", name);
+        o.addProperty("workspace", ws.toString());
+        o.addProperty("applied", applied);
+        o.addProperty("strictRefused", refused);
+        com.google.gson.JsonArray files = new com.google.gson.JsonArray();
+        for (FileChange c : outcome.changes()) {
+            JsonObject f = new JsonObject();
+            f.addProperty("path", relative(ws, c.file()));
+            f.addProperty("diff", UnifiedDiff.of(relative(ws, c.file()), c));
+            files.add(f);
+        }
+        o.add("files", files);
+        com.google.gson.JsonArray fallbacks = new com.google.gson.JsonArray();
+        for (String note : outcome.fallbackNotes()) {
+            // "path:line: why", as the change annotation describes it
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$", java.util.regex.Pattern.DOTALL).matcher(note);
+            JsonObject f = new JsonObject();
+            if (m.matches()) {
+                f.addProperty("path", m.group(1));
+                f.addProperty("line", Integer.parseInt(m.group(2)));
+                f.addProperty("note", m.group(3));
+            } else {
+                f.addProperty("note", note);
+            }
+            fallbacks.add(f);
+        }
+        o.add("fallbacks", fallbacks);
+        o.addProperty("summary", outcome.summary());
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
     }
 
     /**

@@ -1,0 +1,96 @@
+package dev.quicksilver.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI-pipeline use of a refactor: {@code ./quicksilver refactor ... --json [--strict] --apply} as its own
+ * process (the launcher, the packaged jars, a spawned sidecar with the embedded model). With {@code --strict}, a
+ * refactor where any site got a fallback exits with 3 and writes nothing; without it, the same refactor is
+ * applied and its JSON lists every file and every fallback.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class HeadlessRefactorE2ETest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, JsonObject json, String stderr) {
+    }
+
+    Run refactor(Path ws, Path at, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "implement-method",
+                "--workspace", ws.toString(), "--at", at + ":9:12", "--json"));
+        command.addAll(List.of(more));
+        Path out = tmp.resolve("out.json");
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        String stdout = Files.readString(out);
+        return new Run(p.exitValue(), stdout.isBlank() ? new JsonObject() : JsonParser.parseString(stdout).getAsJsonObject(), Files.readString(err));
+    }
+
+    static Map<Path, String> javaFiles(Path ws) throws Exception {
+        Map<Path, String> texts = new TreeMap<>();
+        try (var files = Files.walk(ws)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) texts.put(f, Files.readString(f));
+        }
+        return texts;
+    }
+
+    @Test
+    void aStrictRefactorWithFallbacksWritesNothingAndAPlainOneIsAppliedWithItsFallbacksListed() throws Exception {
+        EditorRun.requireServer();
+        Path ws = Files.createDirectory(tmp.resolve("workspace"));
+        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), ws);
+        Path rule = ws.resolve("src/main/java/shop/PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("    long apply(long cents);\n",
+                "    long apply(long cents);\n\n    /** A short description for receipts. */\n    String describe();\n"));
+        assertTrue(Files.readAllLines(rule).get(8).contains("String describe();"), "line 9 declares the new method");
+        Map<Path, String> before = javaFiles(ws);
+
+        Run strict = refactor(ws, rule, "--strict", "--apply");
+        List<String> implementations = List.of("src/main/java/shop/BulkDiscount.java", "src/main/java/shop/FixedOff.java",
+                "src/main/java/shop/PercentOff.java");
+        int fallbacks = strict.json().getAsJsonArray("fallbacks").size();
+        if (strict.exit() == 3) {
+            // The embedded model's bodies do not compile here (it writes `return this.get...`): fallbacks, so --strict refuses.
+            assertTrue(strict.json().get("strictRefused").getAsBoolean());
+            assertFalse(strict.json().get("applied").getAsBoolean());
+            assertTrue(fallbacks >= 1, strict.json().toString());
+            assertEquals(before, javaFiles(ws), "nothing was written");
+            assertTrue(strict.stderr().contains("--strict: " + fallbacks + " site(s) got a fallback"), strict.stderr());
+        } else {
+            assertEquals(0, strict.exit(), strict.stderr()); // a model whose three bodies compile
+            assertEquals(0, fallbacks);
+        }
+        assertEquals(implementations, strict.json().getAsJsonArray("files").asList().stream()
+                .map(f -> f.getAsJsonObject().get("path").getAsString()).sorted().toList());
+
+        Run plain = refactor(ws, rule, "--apply");
+        assertEquals(0, plain.exit(), plain.stderr());
+        assertTrue(plain.json().get("applied").getAsBoolean());
+        for (String path : implementations) {
+            assertTrue(Files.readString(ws.resolve(path)).contains("    @Override\n    public String describe() {\n"), path);
+        }
+        for (var f : plain.json().getAsJsonArray("fallbacks")) {
+            JsonObject fallback = f.getAsJsonObject();
+            assertTrue(implementations.contains(fallback.get("path").getAsString()), fallback.toString());
+            assertTrue(fallback.get("line").getAsInt() > 0 && !fallback.get("note").getAsString().isBlank(), fallback.toString());
+        }
+        assertTrue(plain.stderr().contains("implement-method changed 3 file(s)"), plain.stderr());
+    }
+}
