@@ -153,6 +153,30 @@ class RefactorPlanningTest {
         }
     }
 
+    @Test
+    void aParameterAddedToADeclarationIsNotOfferedWhereItsNameIsUsed() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inventory = SampleWorkspace.shop(ws, "Inventory.java");
+        int line = lineOf(inventory, "public boolean reserve(String sku, int quantity) {");
+        String before = Files.readAllLines(inventory).get(line);
+        String after = before.replace("int quantity)", "int quantity, String customerId)");
+        var edit = new EditHistory.Edit(before, after, line, line);
+        // "quantity" is the anchor; "if (available < quantity) {" has it before ")" too, but as an expression, not
+        // after a type: no place for a parameter. Another declaration ending in "int quantity)" is one.
+        List<String> similarLines = plans(ws, inventory, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit"))
+                .flatMap(p -> p.sites().stream()).map(s -> lineText(s)).toList();
+        assertEquals(List.of("public boolean transfer(Inventory from, Inventory to, String sku, int quantity) {"), similarLines);
+    }
+
+    private static String lineText(Site s) {
+        try {
+            String text = Files.readString(s.file());
+            return text.lines().toList().get(lineOfOffset(text, s.start())).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static int lineOfOffset(String text, int offset) {
         return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
     }

@@ -35,7 +35,8 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         if (line < edit.startLine() - 1 || line > edit.afterEndLine() + 1) return Optional.empty();
         String oldCore = edit.oldCore();
         String newCore = edit.newCore();
-        if (oldCore.isBlank()) {
+        boolean insertion = oldCore.isBlank();
+        if (insertion) {
             // A pure insertion: anchor it on the expression it follows ("quantity()" in "item.quantity(), id"),
             // so the sites are the places with the same expression.
             String left = leftAnchor(edit.before(), edit.commonPrefix());
@@ -43,6 +44,7 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
             oldCore = left + oldCore;
             newCore = left + newCore;
         }
+        int anchorStart = edit.commonPrefix() - oldCore.length();
         if (oldCore.isBlank() || oldCore.contains("\n") && oldCore.length() > 400) return Optional.empty();
         String finalNewCore = newCore;
         String context = "// the same change was made nearby:\n// - " + edit.before().strip().replace("\n", "\n// - ")
@@ -59,7 +61,10 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                 int at = occ;
                 int occLine = (int) text.substring(0, occ).chars().filter(c -> c == '\n').count();
                 boolean edited = file.equals(in.file()) && occLine >= edit.startLine() && occLine <= edit.afterEndLine();
-                if (!edited && sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
+                // An inserted argument or parameter goes where the anchor stands as it did in the edit: after the
+                // same kind of text and before the same character ("String name)" is not "+ name;").
+                boolean samePlace = !insertion || sameSurroundings(edit.before(), anchorStart, edit.commonPrefix(), text, occ, occ + oldCore.length());
+                if (!edited && samePlace && sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
                     int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
                     // The site's lines: a changed call's errors are reported on its name, before the hole.
                     int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
@@ -76,6 +81,31 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newCore.strip()) + "`) to " + sites.size()
                 + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)";
         return Optional.of(new RefactorPlan(name(), title, sites));
+    }
+
+    /**
+     * Whether {@code [start, end)} of {@code text} stands where {@code [exampleStart, exampleEnd)} of
+     * {@code example} does: the same character after it, and before it the same character, or a name's last
+     * character before both (a declaration's type, a keyword), whitespace skipped on both sides.
+     */
+    static boolean sameSurroundings(String example, int exampleStart, int exampleEnd, String text, int start, int end) {
+        char before = nonBlankBefore(example, exampleStart);
+        char siteBefore = nonBlankBefore(text, start);
+        boolean sameBefore = before == siteBefore
+                || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore);
+        return sameBefore && nonBlankFrom(example, exampleEnd) == nonBlankFrom(text, end);
+    }
+
+    private static char nonBlankBefore(String text, int index) {
+        int i = index - 1;
+        while (i >= 0 && Character.isWhitespace(text.charAt(i))) i--;
+        return i < 0 ? 0 : text.charAt(i);
+    }
+
+    private static char nonBlankFrom(String text, int index) {
+        int i = index;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        return i < text.length() ? text.charAt(i) : 0;
     }
 
     /** The name or call that ends at {@code end}: back over balanced parentheses and identifier characters. */
