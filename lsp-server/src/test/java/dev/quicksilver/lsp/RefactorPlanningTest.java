@@ -135,11 +135,7 @@ class RefactorPlanningTest {
         Path ws = SampleWorkspace.copy(tmp);
         Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
         int line = lineOf(checkout, "return inventory.reserve(item.sku(), item.quantity());");
-        String before = Files.readAllLines(checkout).get(line);
-        String after = before.replace("item.quantity())", "item.quantity(), customerId)");
-        var edit = new EditHistory.Edit(before, after, line, line);
-        RefactorPlan plan = plans(ws, checkout, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit"))
-                .findFirst().orElseThrow();
+        RefactorPlan plan = similarEdit(ws, checkout, line, "item.quantity())", "item.quantity(), customerId)").orElseThrow();
         // Other calls passing a quantity(): in OrderService and in Checkout.buyTwo (the lexical index's windows
         // find one of buyTwo's two), never the edited line itself.
         assertTrue(plan.sites().size() >= 2, plan.toString());
@@ -158,14 +154,18 @@ class RefactorPlanningTest {
         Path ws = SampleWorkspace.copy(tmp);
         Path inventory = SampleWorkspace.shop(ws, "Inventory.java");
         int line = lineOf(inventory, "public boolean reserve(String sku, int quantity) {");
-        String before = Files.readAllLines(inventory).get(line);
-        String after = before.replace("int quantity)", "int quantity, String customerId)");
-        var edit = new EditHistory.Edit(before, after, line, line);
         // "quantity" is the anchor; "if (available < quantity) {" has it before ")" too, but as an expression, not
         // after a type: no place for a parameter. Another declaration ending in "int quantity)" is one.
-        List<String> similarLines = plans(ws, inventory, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit"))
+        List<String> similarLines = similarEdit(ws, inventory, line, "int quantity)", "int quantity, String customerId)").stream()
                 .flatMap(p -> p.sites().stream()).map(s -> lineText(s)).toList();
         assertEquals(List.of("public boolean transfer(Inventory from, Inventory to, String sku, int quantity) {"), similarLines);
+    }
+
+    /** The apply-similar-edit plan after {@code from} was replaced by {@code to} on line {@code line} of {@code file}. */
+    private Optional<RefactorPlan> similarEdit(Path ws, Path file, int line, String from, String to) throws Exception {
+        String before = Files.readAllLines(file).get(line);
+        var edit = new EditHistory.Edit(before, before.replace(from, to), line, line);
+        return plans(ws, file, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit")).findFirst();
     }
 
     private static String lineText(Site s) {
