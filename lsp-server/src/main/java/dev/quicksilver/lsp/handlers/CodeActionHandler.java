@@ -70,10 +70,23 @@ public final class CodeActionHandler {
             });
             CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).whenComplete((v, x) -> {
                 if (x != null) result.completeExceptionally(Errors.toResponse(x));
-                else result.complete(resolved.stream().map(f -> Either.<Command, CodeAction>forRight(f.join())).toList());
+                // An action whose every place was left as it was (nothing compiles there) would change nothing: not offered.
+                else result.complete(resolved.stream().map(CompletableFuture::join).filter(a -> changesText(a.getEdit()))
+                        .map(Either::<Command, CodeAction>forRight).toList());
             });
         });
         return result;
+    }
+
+    /** Whether applying {@code edit} changes any text (a text edit in a document change or in the changes map). */
+    static boolean changesText(org.eclipse.lsp4j.WorkspaceEdit edit) {
+        if (edit == null) return false;
+        if (edit.getDocumentChanges() != null) {
+            for (var change : edit.getDocumentChanges()) {
+                if (change.isLeft() && !change.getLeft().getEdits().isEmpty()) return true;
+            }
+        }
+        return edit.getChanges() != null && edit.getChanges().values().stream().anyMatch(edits -> !edits.isEmpty());
     }
 
     /** Whether the client said it can resolve a code action's {@code edit} property lazily. */
