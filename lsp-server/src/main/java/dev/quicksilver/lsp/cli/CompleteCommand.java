@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code complete FILE:LINE:COL}: one inline completion, headless, printed to stdout. */
-@Command(name = "complete", mixinStandardHelpOptions = true, description = "Print the inline completion at FILE:LINE:COL (one-based).")
+@Command(name = "complete", mixinStandardHelpOptions = true, description = "Print the inline completion at FILE:LINE:COL (one-based).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:a completion was printed", "1:no completion here (the server's reason is in --json's \"server\", or with --verbose)",
+                "2:bad input (a file, a position, a sidecar), said in one sentence"})
 public final class CompleteCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE:LINE:COL")
     String at;
@@ -22,6 +25,9 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print the server's log to stderr.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print one JSON object: the completion, where, and the server's line on how it was made.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         Headless.Location loc = Headless.Location.parse(at);
@@ -32,7 +38,19 @@ public final class CompleteCommand implements Callable<Integer> {
             client.initialize(ws, sidecar.addTo(HeadlessClient.batchSettings()));
             Headless.open(client, loc.file(), Headless.read(loc.file()));
             var item = Headless.complete(client, loc.file(), loc.line(), loc.column());
-            System.out.println(item.map(i -> i.getInsertText().getLeft()).orElse(""));
+            String text = item.map(i -> i.getInsertText().getLeft()).orElse("");
+            if (json) {
+                com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+                o.addProperty("file", loc.file().toString());
+                o.addProperty("line", loc.line() + 1);
+                o.addProperty("column", loc.column() + 1);
+                o.addProperty("completion", text);
+                o.addProperty("shown", item.isPresent());
+                o.addProperty("server", client.lastCompletionLog());
+                System.out.println(new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
+            } else {
+                System.out.println(text);
+            }
             return item.isPresent() ? 0 : 1;
         }
     }

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI-pipeline use of a refactor: {@code ./quicksilver refactor ... --json [--strict] --apply} as its own
+ * The CI-pipeline use of the headless commands. A refactor: {@code ./quicksilver refactor ... --json [--strict] --apply} as its own
  * process (the launcher, the packaged jars, a spawned sidecar with the embedded model). With {@code --strict}, a
  * refactor where any site got a fallback exits with 3 and writes nothing; without it, the same refactor is
- * applied and its JSON lists every file and every fallback.
+ * applied and its JSON lists every file and every fallback. A completion: {@code complete --json} says what it
+ * printed and the server's line on how it was made, whether or not one was shown.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class HeadlessRefactorE2ETest {
+class HeadlessCommandsE2ETest {
     @TempDir
     Path tmp;
 
@@ -92,5 +93,26 @@ class HeadlessRefactorE2ETest {
             assertTrue(fallback.get("line").getAsInt() > 0 && !fallback.get("note").getAsString().isBlank(), fallback.toString());
         }
         assertTrue(plain.stderr().contains("implement-method changed 3 file(s)"), plain.stderr());
+    }
+
+    @Test
+    void aHeadlessCompletionAsJsonSaysWhatTheServerDid() throws Exception {
+        EditorRun.requireServer();
+        Path ws = Files.createDirectory(tmp.resolve("workspace"));
+        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), ws);
+        Path inventory = ws.resolve("src/main/java/shop/Inventory.java");
+        Files.writeString(inventory, Files.readString(inventory).replace("            return false;\n", "            \n"));
+        int line = Files.readAllLines(inventory).indexOf("            ") + 1;
+        Path out = tmp.resolve("complete.json");
+        Process p = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "complete", "--json", "--workspace", ws.toString(),
+                inventory + ":" + line + ":13").redirectOutput(out.toFile()).redirectError(tmp.resolve("complete.err").toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), Files.readString(tmp.resolve("complete.err")));
+        JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertEquals(line, o.get("line").getAsInt());
+        assertEquals(13, o.get("column").getAsInt());
+        boolean shown = o.get("shown").getAsBoolean();
+        assertEquals(shown ? 0 : 1, p.exitValue(), o.toString());
+        assertEquals(shown, !o.get("completion").getAsString().isEmpty(), o.toString());
+        assertTrue(o.get("server").getAsString().matches("(?s)completion file:.*Inventory\\.java:" + line + " model \\d+ tokens .*"), o.toString());
     }
 }
