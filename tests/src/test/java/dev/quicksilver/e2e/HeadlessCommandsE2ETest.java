@@ -44,6 +44,21 @@ class HeadlessCommandsE2ETest {
         return new Run(p.exitValue(), stdout.isBlank() ? new JsonObject() : JsonParser.parseString(stdout).getAsJsonObject(), Files.readString(err));
     }
 
+    /** A copy of the sample workspace (once the server's jars are there). */
+    Path sample() throws Exception {
+        EditorRun.requireServer();
+        Path ws = Files.createDirectory(tmp.resolve("workspace"));
+        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), ws);
+        return ws;
+    }
+
+    /** One replacement in a file of the sample's package; returns the file. */
+    static Path edit(Path ws, String file, String from, String to) throws Exception {
+        Path path = ws.resolve("src/main/java/shop").resolve(file);
+        Files.writeString(path, Files.readString(path).replace(from, to));
+        return path;
+    }
+
     static Map<Path, String> javaFiles(Path ws) throws Exception {
         Map<Path, String> texts = new TreeMap<>();
         try (var files = Files.walk(ws)) {
@@ -54,12 +69,9 @@ class HeadlessCommandsE2ETest {
 
     @Test
     void aStrictRefactorWithFallbacksWritesNothingAndAPlainOneIsAppliedWithItsFallbacksListed() throws Exception {
-        EditorRun.requireServer();
-        Path ws = Files.createDirectory(tmp.resolve("workspace"));
-        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), ws);
-        Path rule = ws.resolve("src/main/java/shop/PriceRule.java");
-        Files.writeString(rule, Files.readString(rule).replace("    long apply(long cents);\n",
-                "    long apply(long cents);\n\n    /** A short description for receipts. */\n    String describe();\n"));
+        Path ws = sample();
+        Path rule = edit(ws, "PriceRule.java", "    long apply(long cents);\n",
+                "    long apply(long cents);\n\n    /** A short description for receipts. */\n    String describe();\n");
         assertTrue(Files.readAllLines(rule).get(8).contains("String describe();"), "line 9 declares the new method");
         Map<Path, String> before = javaFiles(ws);
 
@@ -97,11 +109,8 @@ class HeadlessCommandsE2ETest {
 
     @Test
     void aHeadlessCompletionAsJsonSaysWhatTheServerDid() throws Exception {
-        EditorRun.requireServer();
-        Path ws = Files.createDirectory(tmp.resolve("workspace"));
-        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), ws);
-        Path inventory = ws.resolve("src/main/java/shop/Inventory.java");
-        Files.writeString(inventory, Files.readString(inventory).replace("            return false;\n", "            \n"));
+        Path ws = sample();
+        Path inventory = edit(ws, "Inventory.java", "            return false;\n", "            \n");
         int line = Files.readAllLines(inventory).indexOf("            ") + 1;
         Path out = tmp.resolve("complete.json");
         Process p = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "complete", "--json", "--workspace", ws.toString(),
