@@ -19,9 +19,10 @@ import java.util.function.Predicate;
  * Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009; k1 = 1.2, b = 0.75, the Lucene
  * defaults, and Lucene's non-negative idf {@code ln(1 + (N - df + 0.5) / (df + 0.5))}).
  *
- * <p>Storage is compact because it has to hold a whole JDK: a chunk keeps its distinct term ids and their counts
- * as arrays; a posting list is an int list of chunk ids. Chunk ids only grow, so every posting list stays sorted
- * and removing a chunk is a binary search per term.
+ * <p>Storage is compact because it has to hold a whole JDK: a chunk keeps its distinct term ids as an array; a
+ * posting list is the ids of the chunks holding the term with the term's count in each ({@link PostingList}), and
+ * chunk lengths are one array by id, so scoring never touches a chunk. Chunk ids only grow, so every posting list
+ * stays sorted and removing a chunk is a binary search per term.
  *
  * <p>Concurrency: one {@link ReadWriteLock}; {@link #put}/{@link #remove} tokenize outside the lock (or take a
  * file {@link #prepare}d on any thread) and take the write lock only to link or unlink one file's chunks;
@@ -32,8 +33,8 @@ public final class LexicalIndex {
     private static final double K1 = 1.2;
     private static final double B = 0.75;
 
-    /** One chunk: lines [startLine, endLine] of a file, its distinct terms and their frequencies. */
-    private record Chunk(Path path, int startLine, int endLine, int[] termIds, short[] frequencies, int length) {
+    /** One chunk: lines [startLine, endLine] of a file, its distinct terms (sorted, for removal) and its length in terms. */
+    private record Chunk(Path path, int startLine, int endLine, int[] termIds, int length) {
     }
 
     /** A chunk found by {@link #search}. Lines are zero-based, end inclusive. */
@@ -42,7 +43,9 @@ public final class LexicalIndex {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> termIds = new HashMap<>();
-    private final List<IntList> postings = new ArrayList<>();
+    private final List<PostingList> postings = new ArrayList<>();
+    /** Each chunk's length in terms, by chunk id (what BM25 needs of a chunk, in one array). */
+    private int[] chunkLengths = new int[1024];
     private final List<Chunk> chunks = new ArrayList<>(); // by chunk id; null once removed
     private final Map<Path, int[]> chunksByFile = new HashMap<>();
     private long totalLength;
@@ -105,13 +108,13 @@ public final class LexicalIndex {
             int[] ids = new int[bags.size()];
             for (int c = 0; c < bags.size(); c++) {
                 Map<String, Integer> bag = bags.get(c);
-                // Terms sorted by id so a frequency lookup is a binary search: (id << 16 | count), sorted.
+                // Terms sorted by id, each with its count: (id << 16 | count), sorted.
                 long[] packed = new long[bag.size()];
                 int k = 0;
                 int length = 0;
                 for (Map.Entry<String, Integer> e : bag.entrySet()) {
                     long termId = termIds.computeIfAbsent(e.getKey(), t -> {
-                        postings.add(new IntList());
+                        postings.add(new PostingList());
                         return postings.size() - 1;
                     });
                     packed[k++] = termId << 16 | Math.min(Short.MAX_VALUE, e.getValue());
@@ -125,8 +128,10 @@ public final class LexicalIndex {
                     frequencies[t] = (short) (packed[t] & 0xFFFF);
                 }
                 int id = chunks.size();
-                chunks.add(new Chunk(path, lineRanges.get(c)[0], lineRanges.get(c)[1], terms, frequencies, length));
-                for (int term : terms) postings.get(term).add(id);
+                chunks.add(new Chunk(path, lineRanges.get(c)[0], lineRanges.get(c)[1], terms, length));
+                if (id == chunkLengths.length) chunkLengths = java.util.Arrays.copyOf(chunkLengths, id + (id >> 1) + 1);
+                chunkLengths[id] = length;
+                for (int t = 0; t < terms.length; t++) postings.get(terms[t]).add(id, frequencies[t]);
                 totalLength += length;
                 liveChunks++;
                 ids[c] = id;
@@ -151,59 +156,90 @@ public final class LexicalIndex {
         if (ids == null) return;
         for (int id : ids) {
             Chunk chunk = chunks.get(id);
-            for (int term : chunk.termIds()) postings.get(term).removeSorted(id);
+            for (int term : chunk.termIds()) postings.get(term).remove(id);
             totalLength -= chunk.length();
             liveChunks--;
             chunks.set(id, null);
         }
     }
 
-    /** The {@code limit} chunks that best match {@code query} by BM25, best first, skipping excluded files. */
+    /** Per-thread score accumulator (searches run concurrently under the read lock): one slot per chunk id. */
+    private static final ThreadLocal<double[]> SCORES = ThreadLocal.withInitial(() -> new double[0]);
+
+    /** Best first; equal scores by path, then line, so which hits make the cut does not depend on chance. */
+    private static final java.util.Comparator<ChunkHit> BEST_FIRST = (a, b) -> {
+        int byScore = Double.compare(b.score(), a.score());
+        if (byScore != 0) return byScore;
+        int byPath = a.path().compareTo(b.path());
+        return byPath != 0 ? byPath : Integer.compare(a.startLine(), b.startLine());
+    };
+
+    /**
+     * The {@code limit} chunks that best match {@code query} by BM25, best first, skipping excluded files.
+     *
+     * <p>Scores accumulate in a dense per-thread array indexed by chunk id (a common term's posting list covers
+     * tens of thousands of chunks on a JDK-sized index: boxing every partial score was most of a search), and a
+     * hit object is made only for a chunk that beats the current {@code limit}-th best.
+     */
     public List<ChunkHit> search(String query, int limit, Predicate<Path> excluded) {
         List<String> queryTerms = CodeTokenizer.terms(query).stream().distinct().toList();
         lock.readLock().lock();
         try {
-            if (liveChunks == 0 || queryTerms.isEmpty()) return List.of();
+            if (liveChunks == 0 || queryTerms.isEmpty() || limit <= 0) return List.of();
             double averageLength = (double) totalLength / liveChunks;
-            Map<Integer, Double> scores = new HashMap<>();
-            for (String term : queryTerms) {
-                Integer termId = termIds.get(term);
-                if (termId == null) continue;
-                IntList list = postings.get(termId);
-                int df = list.size();
-                if (df == 0) continue;
-                double idf = Math.log(1 + (liveChunks - df + 0.5) / (df + 0.5));
-                for (int i = 0; i < df; i++) {
-                    int id = list.get(i);
-                    Chunk chunk = chunks.get(id);
-                    int tf = frequencyOf(chunk, termId);
-                    double norm = tf + K1 * (1 - B + B * chunk.length() / averageLength);
-                    scores.merge(id, idf * tf * (K1 + 1) / norm, Double::sum);
-                }
+            double[] scores = SCORES.get();
+            if (scores.length < chunks.size()) {
+                scores = new double[chunks.size() + chunks.size() / 4];
+                SCORES.set(scores);
             }
-            PriorityQueue<ChunkHit> best = new PriorityQueue<>((a, b) -> Double.compare(a.score(), b.score()));
-            for (Map.Entry<Integer, Double> e : scores.entrySet()) {
-                Chunk chunk = chunks.get(e.getKey());
-                if (excluded.test(chunk.path())) continue;
-                best.add(new ChunkHit(chunk.path(), chunk.startLine(), chunk.endLine(), e.getValue()));
-                if (best.size() > limit) best.poll();
+            IntList touched = new IntList();
+            try {
+                return best(scores, touched, queryTerms, averageLength, limit, excluded);
+            } finally {
+                for (int i = 0; i < touched.size(); i++) scores[touched.get(i)] = 0; // the scratch is clean for the next search
             }
-            List<ChunkHit> result = new ArrayList<>(best);
-            result.sort((a, b) -> {
-                int byScore = Double.compare(b.score(), a.score());
-                if (byScore != 0) return byScore;
-                int byPath = a.path().compareTo(b.path());
-                return byPath != 0 ? byPath : Integer.compare(a.startLine(), b.startLine());
-            });
-            return result;
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private static int frequencyOf(Chunk chunk, int termId) {
-        int i = java.util.Arrays.binarySearch(chunk.termIds(), termId);
-        return i < 0 ? 0 : chunk.frequencies()[i];
+    /** Scores every chunk holding a query term into {@code scores} (recording which in {@code touched}); the best. */
+    private List<ChunkHit> best(double[] scores, IntList touched, List<String> queryTerms, double averageLength, int limit,
+                                Predicate<Path> excluded) {
+        for (String term : queryTerms) {
+            Integer termId = termIds.get(term);
+            if (termId == null) continue;
+            PostingList list = postings.get(termId);
+            int df = list.size();
+            if (df == 0) continue;
+            double idf = Math.log(1 + (liveChunks - df + 0.5) / (df + 0.5));
+            for (int i = 0; i < df; i++) {
+                int id = list.id(i);
+                int tf = list.count(i);
+                double norm = tf + K1 * (1 - B + B * chunkLengths[id] / averageLength);
+                if (scores[id] == 0) touched.add(id);
+                scores[id] += idf * tf * (K1 + 1) / norm;
+            }
+        }
+        // The worst of the best `limit` on top, so a chunk that does not beat it costs one comparison.
+        PriorityQueue<ChunkHit> best = new PriorityQueue<>(BEST_FIRST.reversed());
+        for (int i = 0; i < touched.size(); i++) {
+            int id = touched.get(i);
+            double score = scores[id];
+            if (best.size() == limit && score < best.peek().score()) continue;
+            Chunk chunk = chunks.get(id);
+            if (excluded.test(chunk.path())) continue;
+            ChunkHit hit = new ChunkHit(chunk.path(), chunk.startLine(), chunk.endLine(), score);
+            if (best.size() < limit) {
+                best.add(hit);
+            } else if (BEST_FIRST.compare(hit, best.peek()) < 0) {
+                best.poll();
+                best.add(hit);
+            }
+        }
+        List<ChunkHit> result = new ArrayList<>(best);
+        result.sort(BEST_FIRST);
+        return result;
     }
 
     /** The files one of whose terms is {@code term} (a term as {@link CodeTokenizer} makes them: lower case). */
@@ -213,9 +249,9 @@ public final class LexicalIndex {
             Integer id = termIds.get(term);
             Set<Path> files = new HashSet<>();
             if (id == null) return files;
-            IntList list = postings.get(id);
+            PostingList list = postings.get(id);
             for (int i = 0; i < list.size(); i++) {
-                Chunk chunk = chunks.get(list.get(i));
+                Chunk chunk = chunks.get(list.id(i));
                 if (chunk != null) files.add(chunk.path());
             }
             return files;
