@@ -79,6 +79,8 @@ public final class WorkspaceIndex implements AutoCloseable {
 
     private final ReentrantLock updateLock = new ReentrantLock();
     private final Map<Path, String> openDocuments = new ConcurrentHashMap<>();
+    /** The buffer text each file was last indexed from, while its index entry came from an open buffer. */
+    private final Map<Path, String> indexedBuffers = new ConcurrentHashMap<>();
     private final Map<Path, List<IndexProblem>> problems = new ConcurrentHashMap<>();
     private final Map<Path, FileStamp> stamps = new ConcurrentHashMap<>();
     private final Set<Path> sourceRoots = ConcurrentHashMap.newKeySet();
@@ -305,6 +307,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             if (closed) throw new CancellationException("the index was closed");
             symbols.put(facts);
             outlined.remove(facts.path());
+            indexedBuffers.remove(facts.path()); // facts from the file on disk now
             listener.javaFilesResolved(resolved.incrementAndGet(), total);
         }, this::record, () -> closed);
     }
@@ -359,6 +362,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     private void restore(JavaFileFacts facts) {
         symbols.put(facts);
         outlined.remove(facts.path());
+        indexedBuffers.remove(facts.path()); // facts of the file on disk
         if (facts.syntaxErrors() > 0) {
             record(new IndexProblem(facts.path(), Reason.JAVA_SYNTAX_ERRORS, facts.syntaxErrors()
                     + " syntax error(s), first at " + facts.firstError()));
@@ -522,6 +526,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                 removeLocked(file);
                 return;
             }
+            indexedBuffers.remove(file); // until this update is done
             lexical.put(file, text.get());
             if (open == null) FileStamp.of(file).ifPresent(s -> stamps.put(file, s));
             boolean skipJava = javaIndexer.environment().ownsJavaLang() && file.getFileName().toString().equals("module-info.java");
@@ -538,6 +543,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                 symbols.put(javaIndexer.indexOne(file, text.get(), this::record));
                 outlined.remove(file);
             }
+            if (open != null) indexedBuffers.put(file, open);
         } finally {
             updateLock.unlock();
         }
@@ -580,11 +586,20 @@ public final class WorkspaceIndex implements AutoCloseable {
         }
     }
 
-    /** The editor's buffer changed and the caller wants it indexed now, not debounced (benchmarks, tests). */
-    public void reindexNow(DocumentSnapshot document) {
+    /**
+     * The caller wants the index to hold this buffer now, not debounced (a refactor's planning, benchmarks). A
+     * buffer the index was last built from already, text for text, is not indexed again: an editor asks for code
+     * actions at every cursor move, and resolving a large file costs tens of milliseconds each time.
+     *
+     * @return whether the buffer was indexed (false: the index held this text already)
+     */
+    public boolean reindexNow(DocumentSnapshot document) {
         openDocuments.put(document.path(), document.text());
+        Path file = document.path().toAbsolutePath().normalize();
+        if (document.text().equals(indexedBuffers.get(file))) return false;
         cancelPending(document.path());
         reindexNow(document.path());
+        return true;
     }
 
     private void schedule(Path path) {
@@ -608,6 +623,7 @@ public final class WorkspaceIndex implements AutoCloseable {
 
     /** Takes a file out of both indexes; its recorded problems stay (a binary file keeps saying why it is out). */
     private void removeLocked(Path file) {
+        indexedBuffers.remove(file);
         lexical.remove(file);
         boolean wasJava = symbols.facts(file).isPresent();
         symbols.remove(file);

@@ -45,6 +45,28 @@ class IncrementalUpdateTest {
     }
 
     @Test
+    void aBufferIndexedAlreadyIsNotIndexedAgainUntilItsTextOrTheFileChanges() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path report = fixture.path("src/main/java/demo/app/Report.java");
+            String edited = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(1).area();");
+            assertTrue(index.reindexNow(new DocumentSnapshot(report, edited)));
+            assertEquals(1, index.callSites(CIRCLE_AREA).size());
+            // A refactor's planning asks again at every cursor move: the same text is not resolved again.
+            assertFalse(index.reindexNow(new DocumentSnapshot(report, edited)));
+            assertFalse(index.reindexNow(new DocumentSnapshot(report, new String(edited.toCharArray()))), "equal text, another string");
+            assertEquals(1, index.callSites(CIRCLE_AREA).size());
+            assertTrue(index.reindexNow(new DocumentSnapshot(report, edited + "\n")), "a changed buffer is");
+            // Closed, the file on disk is indexed (by the debounced update); the buffer's text is new again after that.
+            index.documentClosed(report);
+            waitUntil(() -> index.callSites(CIRCLE_AREA).isEmpty());
+            assertTrue(index.reindexNow(new DocumentSnapshot(report, edited)));
+            assertEquals(1, index.callSites(CIRCLE_AREA).size());
+        }
+    }
+
+    @Test
     void createdDeletedAndRenamedFilesFollowTheEvents() throws Exception {
         FixtureWorkspace fixture = FixtureWorkspace.create(base);
         try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
