@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Edits, debouncing, watched-file events, and the persisted index. */
 class IncrementalUpdateTest {
+    /** The fixture's Report with one call of Circle.area() added. */
+    private static final String REPORT_CALLING_AREA = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(1).area();");
+
     private static final String SHAPE_AREA = "Ldemo/shapes/Shape;.area()D";
     private static final String CIRCLE_AREA = "Ldemo/shapes/Circle;.area()D";
 
@@ -50,7 +53,7 @@ class IncrementalUpdateTest {
         try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
             index.build();
             Path report = fixture.path("src/main/java/demo/app/Report.java");
-            String edited = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(1).area();");
+            String edited = REPORT_CALLING_AREA;
             assertTrue(index.reindexNow(new DocumentSnapshot(report, edited)));
             assertEquals(1, index.callSites(CIRCLE_AREA).size());
             // A refactor's planning asks again at every cursor move: the same text is not resolved again.
@@ -332,7 +335,7 @@ class IncrementalUpdateTest {
         try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
             index.build();
             Path report = fixture.path("src/main/java/demo/app/Report.java");
-            String withCall = FixtureWorkspace.REPORT.replace("return sum;", "return sum + new Circle(1).area();");
+            String withCall = REPORT_CALLING_AREA;
             List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread writer = new Thread(() -> {
                 try {
