@@ -17,9 +17,11 @@ import java.util.List;
  * @param problems            files skipped or indexed in part (see {@link WorkspaceIndex#problems()})
  * @param sourceRoots         Java source roots found
  * @param classpath           jars and folders resolved against, besides the JDK
+ * @param typeShapes          workspace types one-file updates resolve against by their shape, not their source
+ *                            (taken at resolution, restored with the persisted index)
  */
 public record IndexStats(int files, int javaFiles, int javaFilesFromCache, int javaFilesOutlined, int declarations, int callSites,
-                         int references, int chunks, int problems, List<Path> sourceRoots, List<Path> classpath) {
+                         int references, int chunks, int problems, List<Path> sourceRoots, List<Path> classpath, int typeShapes) {
     public IndexStats {
         sourceRoots = List.copyOf(sourceRoots);
         classpath = List.copyOf(classpath);

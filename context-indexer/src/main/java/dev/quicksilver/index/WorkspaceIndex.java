@@ -79,6 +79,8 @@ public final class WorkspaceIndex implements AutoCloseable {
 
     private final ReentrantLock updateLock = new ReentrantLock();
     private final Map<Path, String> openDocuments = new ConcurrentHashMap<>();
+    /** Type shapes of the unchanged files of a restart, until their facts are restored (build thread only). */
+    private final Map<Path, byte[]> storedShapes = new HashMap<>();
     /** The buffer text each file was last indexed from, while its index entry came from an open buffer. */
     private final Map<Path, String> indexedBuffers = new ConcurrentHashMap<>();
     private final Map<Path, List<IndexProblem>> problems = new ConcurrentHashMap<>();
@@ -174,6 +176,8 @@ public final class WorkspaceIndex implements AutoCloseable {
                 resolveWhatChanged(restore, listener);
             } catch (CancellationException e) {
                 return stats(); // closed while resolving: nobody is listening any more
+            } finally {
+                storedShapes.clear(); // what a re-resolved file would have restored: it has fresh shapes now
             }
             built = true;
             if (settings.persistIndex()) save();
@@ -231,10 +235,14 @@ public final class WorkspaceIndex implements AutoCloseable {
      * Restored files whose simple names may now bind to a type that is new since the index was persisted: the
      * files of its package (a type of one's own package beats an on-demand import, and a name that did not
      * resolve before may now) and the files that import its package on demand or the type itself, of those only
-     * the ones whose text has the name (the lexical index: the name lower-cased is one of a file's terms).
+     * the ones that say its name (the lexical index's terms, then the file's text, word for word) and do not
+     * already refer to that very type (a file whose facts were not persisted, an editor buffer's, is "new" at a
+     * restart, and the files that use it bind to it already).
      */
     private List<Path> shadowedByNewTypes(Restore restore, Map<Path, JavaFileFacts> restored) {
-        Map<String, Set<String>> newTypesByPackage = new HashMap<>();
+        record NewType(String packageName, String name, String key) {
+        }
+        List<NewType> newTypes = new ArrayList<>();
         for (Path file : restore.changed()) {
             Set<String> keysBefore = new HashSet<>();
             JavaFileFacts before = restore.before().get(file);
@@ -242,24 +250,25 @@ public final class WorkspaceIndex implements AutoCloseable {
             symbols.facts(file).ifPresent(now -> {
                 for (SymbolInfo d : now.declarations()) {
                     if (d.kind().isType() && d.declaringTypeKey().isEmpty() && !keysBefore.contains(d.key())) {
-                        newTypesByPackage.computeIfAbsent(now.packageName(), k -> new HashSet<>()).add(d.name());
+                        newTypes.add(new NewType(now.packageName(), d.name(), d.key()));
                     }
                 }
             });
         }
-        if (newTypesByPackage.isEmpty()) return List.of();
         Set<Path> result = new LinkedHashSet<>();
-        newTypesByPackage.forEach((pkg, names) -> {
-            for (String name : names) {
-                Set<Path> mentioning = lexical.filesWithTerm(name.toLowerCase(java.util.Locale.ROOT));
-                String qualified = pkg.isEmpty() ? name : pkg + "." + name;
-                for (Map.Entry<Path, JavaFileFacts> e : restored.entrySet()) {
-                    JavaFileFacts f = e.getValue();
-                    boolean sees = f.packageName().equals(pkg) || f.imports().contains(pkg + ".*") || f.imports().contains(qualified);
-                    if (sees && mentioning.contains(e.getKey())) result.add(e.getKey());
-                }
+        for (NewType type : newTypes) {
+            Set<Path> mentioning = lexical.filesWithTerm(type.name().toLowerCase(java.util.Locale.ROOT));
+            String qualified = type.packageName().isEmpty() ? type.name() : type.packageName() + "." + type.name();
+            java.util.regex.Pattern word = java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(type.name()) + "(?![\\w$])");
+            for (Map.Entry<Path, JavaFileFacts> e : restored.entrySet()) {
+                JavaFileFacts f = e.getValue();
+                boolean sees = f.packageName().equals(type.packageName()) || f.imports().contains(type.packageName() + ".*")
+                        || f.imports().contains(qualified);
+                if (!sees || !mentioning.contains(e.getKey()) || result.contains(e.getKey())) continue;
+                if (f.references().stream().anyMatch(r -> r.targetKey().equals(type.key()))) continue;
+                if (readIndexable(e.getKey()).map(text -> word.matcher(text).find()).orElse(true)) result.add(e.getKey());
             }
-        });
+        }
         return List.copyOf(result);
     }
 
@@ -335,7 +344,10 @@ public final class WorkspaceIndex implements AutoCloseable {
         Map<Path, JavaFileFacts> unchanged = new LinkedHashMap<>();
         for (Path file : javaFiles) {
             IndexStore.Entry entry = cache.get(file);
-            if (entry != null && entry.stamp().equals(stamps.get(file))) unchanged.put(file, entry.facts());
+            if (entry != null && entry.stamp().equals(stamps.get(file))) {
+                unchanged.put(file, entry.facts());
+                if (entry.shapes() != null) storedShapes.put(file, entry.shapes());
+            }
             else changed.add(file);
         }
         Map<Path, JavaFileFacts> before = new HashMap<>();
@@ -360,6 +372,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     }
 
     private void restore(JavaFileFacts facts) {
+        workspaceTypes.restore(facts.path(), storedShapes.remove(facts.path()));
         symbols.put(facts);
         outlined.remove(facts.path());
         indexedBuffers.remove(facts.path()); // facts of the file on disk
@@ -436,7 +449,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                 // Facts of an unsaved editor buffer do not describe the file on disk, and an outline is not what a
                 // restart should trust: leave them out.
                 if (stamp != null && !openDocuments.containsKey(facts.path()) && !outlined.contains(facts.path())) {
-                    entries.put(facts.path(), new IndexStore.Entry(stamp, facts));
+                    entries.put(facts.path(), new IndexStore.Entry(stamp, facts, workspaceTypes.stored(facts.path())));
                 }
             }
             store.save(fingerprint(), entries, settings.roots());
@@ -738,7 +751,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         SymbolTable.Stats s = symbols.stats();
         List<Path> roots = sourceRoots.stream().sorted().toList();
         return new IndexStats(lexical.fileCount(), s.files(), javaFilesFromCache, outlined.size(), s.declarations(), s.callSites(),
-                s.references(), lexical.chunkCount(), problems().size(), roots, javaIndexer.environment().classpath());
+                s.references(), lexical.chunkCount(), problems().size(), roots, javaIndexer.environment().classpath(), workspaceTypes.size());
     }
 
     public IndexSettings settings() {

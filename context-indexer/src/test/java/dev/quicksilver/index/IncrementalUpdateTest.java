@@ -245,6 +245,50 @@ class IncrementalUpdateTest {
     }
 
     @Test
+    void aRestartRestoresTheTypeShapesSoUpdatesResolveAsAfterAColdBuild() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        IndexSettings settings = fixture.settings(base.resolve("data")).persistIndex(true).build();
+        Path report = fixture.path("src/main/java/demo/app/Report.java");
+        IndexStats cold;
+        List<CallSite> coldCalls;
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            cold = index.build();
+            assertTrue(cold.typeShapes() > 0, cold.toString());
+            index.reindexNow(new DocumentSnapshot(report, REPORT_CALLING_AREA));
+            coldCalls = index.callSites(CIRCLE_AREA);
+            index.documentClosed(report);
+            waitUntil(() -> index.callSites(CIRCLE_AREA).isEmpty());
+        }
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats restored = index.build();
+            assertEquals(cold.javaFiles(), restored.javaFilesFromCache(), "every file from the persisted index");
+            assertEquals(cold.typeShapes(), restored.typeShapes(), "and every type shape with it");
+            index.reindexNow(new DocumentSnapshot(report, REPORT_CALLING_AREA));
+            assertEquals(coldCalls, index.callSites(CIRCLE_AREA), "an update resolves as it did after the cold build");
+        }
+    }
+
+    @Test
+    void aFileLeftOutOfThePersistedIndexIsNoNewTypeForItsUsers() throws Exception {
+        Path root = base.resolve("left-out");
+        Path p = sources(root,
+                "p/Clock.java", "package p;\n\npublic class Clock {\n    public static int now() { return 1; }\n}\n",
+                "p/User.java", "package p;\n\nclass User {\n    int u() { return Clock.now(); }\n}\n").resolve("p");
+        IndexSettings settings = persisted(root);
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            index.build();
+            // Open in an editor at shutdown: a buffer's facts are not persisted, so Clock is resolved afresh at the
+            // restart and its types look new; User, which refers to p.Clock already, keeps its persisted facts.
+            index.reindexNow(new DocumentSnapshot(p.resolve("Clock.java"), Files.readString(p.resolve("Clock.java")) + "// edited\n"));
+        }
+        try (WorkspaceIndex index = WorkspaceIndex.create(settings)) {
+            IndexStats stats = index.build();
+            assertEquals(1, stats.javaFilesFromCache(), "User from the persisted index");
+            assertEquals(1, index.callSites("Lp/Clock;.now()I").size());
+        }
+    }
+
+    @Test
     void aRestartReResolvesTheFilesWhoseNamesANewTypeTakes() throws Exception {
         Path root = base.resolve("shadow");
         Path p = sources(root,

@@ -107,6 +107,77 @@ final class TypeShape implements IBinaryType {
         }
     }
 
+    private TypeShape(char[] binaryName, char[] sourceName, char[] fileName, int modifiers, long tagBits, char[] superclassName,
+                      char[][] interfaceNames, char[][] permittedSubtypeNames, char[] genericSignature, char[] enclosingTypeName,
+                      IBinaryNestedType[] memberTypes, IBinaryField[] fields, IBinaryMethod[] methods, IRecordComponent[] recordComponents) {
+        this.binaryName = binaryName;
+        this.sourceName = sourceName;
+        this.fileName = fileName;
+        this.modifiers = modifiers;
+        this.tagBits = tagBits;
+        this.superclassName = superclassName;
+        this.interfaceNames = interfaceNames;
+        this.permittedSubtypeNames = permittedSubtypeNames;
+        this.genericSignature = genericSignature;
+        this.enclosingTypeName = enclosingTypeName;
+        this.memberTypes = memberTypes;
+        this.fields = fields;
+        this.methods = methods;
+        this.recordComponents = recordComponents;
+    }
+
+    // ---- persisted with the index (see ShapeCodec): every field, so a restored shape answers as the original ----
+
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        ShapeCodec.chars(out, binaryName);
+        ShapeCodec.chars(out, sourceName);
+        ShapeCodec.chars(out, fileName);
+        out.writeInt(modifiers);
+        out.writeLong(tagBits);
+        ShapeCodec.chars(out, superclassName);
+        ShapeCodec.names(out, interfaceNames);
+        ShapeCodec.names(out, permittedSubtypeNames);
+        ShapeCodec.chars(out, genericSignature);
+        ShapeCodec.chars(out, enclosingTypeName);
+        out.writeInt(memberTypes.length);
+        for (IBinaryNestedType m : memberTypes) {
+            ShapeCodec.chars(out, m.getName());
+            ShapeCodec.chars(out, m.getEnclosingTypeName());
+            out.writeInt(m.getModifiers());
+        }
+        out.writeInt(fields.length);
+        for (IBinaryField f : fields) ((FieldShape) f).write(out);
+        out.writeInt(methods.length);
+        for (IBinaryMethod m : methods) ((MethodShape) m).write(out);
+        out.writeInt(recordComponents == null ? -1 : recordComponents.length);
+        if (recordComponents != null) for (IRecordComponent c : recordComponents) ((FieldShape) c).write(out);
+    }
+
+    static TypeShape read(java.io.DataInputStream in) throws java.io.IOException {
+        char[] binaryName = ShapeCodec.chars(in);
+        char[] sourceName = ShapeCodec.chars(in);
+        char[] fileName = ShapeCodec.chars(in);
+        int modifiers = in.readInt();
+        long tagBits = in.readLong();
+        char[] superclassName = ShapeCodec.chars(in);
+        char[][] interfaceNames = ShapeCodec.names(in);
+        char[][] permittedSubtypeNames = ShapeCodec.names(in);
+        char[] genericSignature = ShapeCodec.chars(in);
+        char[] enclosingTypeName = ShapeCodec.chars(in);
+        IBinaryNestedType[] memberTypes = new IBinaryNestedType[in.readInt()];
+        for (int i = 0; i < memberTypes.length; i++) memberTypes[i] = new MemberTypeRef(ShapeCodec.chars(in), ShapeCodec.chars(in), in.readInt());
+        IBinaryField[] fields = new IBinaryField[in.readInt()];
+        for (int i = 0; i < fields.length; i++) fields[i] = FieldShape.read(in);
+        IBinaryMethod[] methods = new IBinaryMethod[in.readInt()];
+        for (int i = 0; i < methods.length; i++) methods[i] = MethodShape.read(in);
+        int components = in.readInt();
+        IRecordComponent[] recordComponents = components < 0 ? null : new IRecordComponent[components];
+        for (int i = 0; i < components; i++) recordComponents[i] = FieldShape.read(in);
+        return new TypeShape(binaryName, sourceName, fileName, modifiers, tagBits, superclassName, interfaceNames,
+                permittedSubtypeNames, genericSignature, enclosingTypeName, memberTypes.length == 0 ? NoNestedType : memberTypes,
+                fields.length == 0 ? NoField : fields, methods.length == 0 ? NoMethod : methods, recordComponents);
+    }
+
     /**
      * Shapes of a type declared in source and of its member types, recursively; empty for a type that must stay
      * source-only (see the class comment) or whose compiler binding is not reachable.
@@ -215,6 +286,20 @@ final class TypeShape implements IBinaryType {
                     field.getAnnotationTagBits() & TagBits.AllStandardAnnotationsMask);
         }
 
+        void write(java.io.DataOutputStream out) throws java.io.IOException {
+            ShapeCodec.chars(out, getName);
+            ShapeCodec.chars(out, getTypeName);
+            ShapeCodec.chars(out, getGenericSignature);
+            out.writeInt(getModifiers);
+            ShapeCodec.constant(out, getConstant);
+            out.writeLong(getTagBits);
+        }
+
+        static FieldShape read(java.io.DataInputStream in) throws java.io.IOException {
+            return new FieldShape(ShapeCodec.chars(in), ShapeCodec.chars(in), ShapeCodec.chars(in), in.readInt(),
+                    ShapeCodec.constant(in), in.readLong());
+        }
+
         @Override public IBinaryAnnotation[] getAnnotations() { return null; }
         @Override public IBinaryTypeAnnotation[] getTypeAnnotations() { return null; }
     }
@@ -237,6 +322,21 @@ final class TypeShape implements IBinaryType {
             return new MethodShape(method.selector, method.signature(), method.genericSignature(), flags,
                     names(method.thrownExceptions, CharOperation.NO_CHAR_CHAR), defaultValue,
                     method.getAnnotationTagBits() & TagBits.AllStandardAnnotationsMask);
+        }
+
+        void write(java.io.DataOutputStream out) throws java.io.IOException {
+            ShapeCodec.chars(out, getSelector);
+            ShapeCodec.chars(out, getMethodDescriptor);
+            ShapeCodec.chars(out, getGenericSignature);
+            out.writeInt(getModifiers);
+            ShapeCodec.names(out, getExceptionTypeNames);
+            ShapeCodec.elementValue(out, getDefaultValue);
+            out.writeLong(getTagBits);
+        }
+
+        static MethodShape read(java.io.DataInputStream in) throws java.io.IOException {
+            return new MethodShape(ShapeCodec.chars(in), ShapeCodec.chars(in), ShapeCodec.chars(in), in.readInt(),
+                    ShapeCodec.names(in), ShapeCodec.elementValue(in), in.readLong());
         }
 
         /** An annotation member's default value in the class-file reader's terms; null for what we do not carry. */

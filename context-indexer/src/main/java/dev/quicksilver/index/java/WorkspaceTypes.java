@@ -62,6 +62,43 @@ public final class WorkspaceTypes {
         }
     }
 
+    /**
+     * The file's shapes in a stored form (for the persisted index), or null when it has none. A restart that
+     * restores a file's facts restores these too ({@link #restore}), so its one-file updates and compile checks
+     * resolve against shapes as after a cold build, not against other files' sources.
+     */
+    public byte[] stored(Path file) {
+        List<String> names = namesByFile.get(file);
+        if (names == null || names.isEmpty()) return null;
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.DataOutputStream(bytes)) {
+            List<TypeShape> shapes = new ArrayList<>();
+            for (String name : names) {
+                TypeShape shape = byBinaryName.get(name);
+                if (shape != null) shapes.add(shape);
+            }
+            out.writeInt(shapes.size());
+            for (TypeShape shape : shapes) shape.write(out);
+        } catch (java.io.IOException e) {
+            return null; // a shape with a value the stored form lacks: the file is resolved from source after a restart
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Puts back the shapes {@link #stored} wrote for {@code file}; false (nothing put) when they cannot be read. */
+    public boolean restore(Path file, byte[] stored) {
+        if (!TypeShape.supported() || stored == null) return false;
+        try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(stored))) {
+            int count = in.readInt();
+            List<TypeShape> shapes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) shapes.add(TypeShape.read(in));
+            put(file, shapes);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The file left the workspace (or is no longer Java): its types are no longer answered. */
     public void remove(Path file) {
         List<String> previous = namesByFile.remove(file);

@@ -34,11 +34,12 @@ import java.util.Optional;
  */
 public final class IndexStore {
     private static final int MAGIC = 0x51534958; // "QSIX"
-    private static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 2; // 2: each file's type shapes beside its facts
     private static final String FILE_NAME = "java-index.bin";
     private static final String ROOTS_FILE = "roots.txt";
 
-    public record Entry(FileStamp stamp, JavaFileFacts facts) {
+    /** A file's stamp and facts, and its type shapes in their stored form (null: none; see {@code WorkspaceTypes}). */
+    public record Entry(FileStamp stamp, JavaFileFacts facts, byte[] shapes) {
     }
 
     private final Path file;
@@ -153,6 +154,9 @@ public final class IndexStore {
                 out.writeInt(f.syntaxErrors());
                 strings.write(f.firstError());
                 out.writeBoolean(f.bindingsResolved());
+                byte[] shapes = entry.shapes();
+                out.writeInt(shapes == null ? -1 : shapes.length);
+                if (shapes != null) out.write(shapes);
             }
         }
     }
@@ -204,8 +208,11 @@ public final class IndexStore {
                 int syntaxErrors = in.readInt();
                 String firstError = strings.read();
                 boolean resolved = in.readBoolean();
+                int shapeBytes = in.readInt();
+                byte[] shapes = shapeBytes < 0 ? null : in.readNBytes(shapeBytes);
+                if (shapes != null && shapes.length != shapeBytes) throw new IOException("the index file ends inside " + path + "'s shapes");
                 entries.put(path, new Entry(stamp, new JavaFileFacts(path, packageName, imports, declarations, calls,
-                        references, syntaxErrors, firstError, resolved)));
+                        references, syntaxErrors, firstError, resolved), shapes));
             }
             return Optional.of(entries);
         } catch (IOException | RuntimeException e) {
