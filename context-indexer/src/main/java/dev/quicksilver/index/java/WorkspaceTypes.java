@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,6 +110,11 @@ public final class WorkspaceTypes {
         if (byBinaryName.remove(name) != null) {
             packages.computeIfPresent(packageOf(name), (p, n) -> n == 1 ? null : n - 1);
         }
+    }
+
+    /** The shape of a type by binary name ({@code p/Outer$Inner}), if it has one. */
+    Optional<TypeShape> shape(String binaryName) {
+        return Optional.ofNullable(byBinaryName.get(binaryName));
     }
 
     /** Number of shaped types (top-level and member). */
