@@ -92,6 +92,18 @@ class DocumentsAndTextTest {
     }
 
     @Test
+    void aOneLineCompletionThatStartsANewLineIsOfferedOnlyWhereNothingFollowsOnThisLine() {
+        var plan = CompletionText.plan("        int n = count(");
+        assertEquals("", CompletionText.finish(plan, "\n        return n;", "items);\n", true), "it would split `count(|items);`");
+        var atEnd = CompletionText.plan("        int n = count(items);");
+        assertEquals("\n        return n;", CompletionText.finish(atEnd, "\n        return n;", "\n    }\n", true), "the next line, at a line's end");
+        assertEquals("\n        return n;", CompletionText.finish(atEnd, "\n        return n;", "   \n    }\n", true), "blanks after the cursor");
+        assertEquals("\n        return n;", CompletionText.finish(atEnd, "\n        return n;", "", true), "at the end of the file");
+        assertEquals("x", CompletionText.finish(plan, "x", "items);\n", true), "a completion on this line stays");
+        assertEquals("\n        return n;", CompletionText.finish(plan, "\n        return n;", "items);\n", false), "multi-line mode is left alone");
+    }
+
+    @Test
     void aSingleLineCompletionEndsWithItsLineAndTheSuffixWindowKeepsWholeLines() {
         var healed = CompletionText.plan("    void f() {\n        ");
         assertEquals("return 1;", CompletionText.finish(healed, "\n        return 1;\n    ", "\n    }", true),

@@ -44,8 +44,27 @@ public final class CompletionText {
         String text = modelText;
         if (plan.healed()) text = stripHealed(text, indentOf(plan.userTyped()));
         if (singleLine) text = firstLine(text);
+        // A one-line completion that starts a new line offers the next line; with text after the cursor on this
+        // one, accepting it would split the line in two.
+        if (singleLine && startsWithLineBreak(text) && !restOfLine(suffix).isBlank()) return "";
         text = trimAgainstSuffix(text, suffix);
         return stripTrailingWhitespace(text);
+    }
+
+    /** The suffix up to the end of the cursor's line. */
+    private static String restOfLine(String suffix) {
+        int end = 0;
+        while (end < suffix.length() && suffix.charAt(end) != '\n' && suffix.charAt(end) != '\r') end++;
+        return suffix.substring(0, end);
+    }
+
+    private static boolean startsWithLineBreak(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') return true;
+            if (c != ' ' && c != '\t') return false;
+        }
+        return false;
     }
 
     /** The text up to its first line break that follows non-blank text (a leading line break is kept). */
