@@ -101,6 +101,9 @@ public final class RefactorCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A fallback's note as its change annotation describes it: {@code path:line: why}. */
+    private static final java.util.regex.Pattern FALLBACK_NOTE = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$", java.util.regex.Pattern.DOTALL);
+
     private static String relative(Path ws, Path file) {
         return ws.relativize(file).toString().replace('\\', '/');
     }
@@ -122,8 +125,7 @@ public final class RefactorCommand implements Callable<Integer> {
         o.add("files", files);
         com.google.gson.JsonArray fallbacks = new com.google.gson.JsonArray();
         for (String note : outcome.fallbackNotes()) {
-            // "path:line: why", as the change annotation describes it
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$", java.util.regex.Pattern.DOTALL).matcher(note);
+            java.util.regex.Matcher m = FALLBACK_NOTE.matcher(note);
             JsonObject f = new JsonObject();
             if (m.matches()) {
                 f.addProperty("path", m.group(1));
