@@ -13,6 +13,7 @@ import dev.quicksilver.lsp.refactor.Site;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -107,6 +108,218 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A parameter added to an interface method goes into its implementations' parameter lists too (they would no
+     * longer compile under {@code @Override}), decided without the model, even where nothing calls the method.
+     */
+    @Test
+    void aParameterAddedToAnInterfaceMethodIsAddedToItsImplementations() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("long apply(long cents);", "long apply(long cents, String currency);"));
+        RefactorPlan plan = plans(ws, rule, lineOf(rule, "long apply("), 10, Optional.empty()).stream()
+                .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        assertEquals("Add new parameter `String currency` of PriceRule.apply() to its 3 implementations in 3 files", plan.title());
+        assertEquals(3, plan.declarations());
+        for (Site s : plan.sites()) {
+            assertEquals(List.of("String currency"), s.candidates().get(), "decided without the model");
+            String edited = applied(s, s.candidates().get().getFirst());
+            assertTrue(edited.contains("public long apply(long cents, String currency) {"), edited);
+        }
+    }
+
+    /**
+     * Overrides, and overrides of overrides, get the parameter (at its index), whether the index still links them
+     * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as
+     * {@code @Override}s that override nothing now (a cold index built after the edit). A {@code super} call inside
+     * an override passes the new parameter on; calls of an override get the argument like the method's own; an
+     * overload of the same name, and its calls, are left alone.
+     */
+    @Test
+    void overridesGetTheParameterAndSuperCallsPassItOn() throws Exception {
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve(live ? "live" : "cold"));
+            Path shop = SampleWorkspace.shop(ws, "");
+            Path label = shop.resolve("Label.java");
+            String before = """
+                    package shop;
+
+                    public class Label {
+                        protected String text(int width, char pad) {
+                            return "x".repeat(width);
+                        }
+                    }
+                    """;
+            Files.writeString(label, before);
+            Files.writeString(shop.resolve("BoldLabel.java"), """
+                    package shop;
+
+                    public class BoldLabel extends Label {
+                        @Override
+                        protected String text(int width, char pad) {
+                            return "*" + super.text(width, pad) + "*";
+                        }
+
+                        protected String text(String prefix, char pad) {
+                            return prefix + pad;
+                        }
+                    }
+                    """);
+            Files.writeString(shop.resolve("LoudLabel.java"), """
+                    package shop;
+
+                    public class LoudLabel extends BoldLabel {
+                        @Override
+                        protected String text(int width, char pad) {
+                            return super.text(width, pad).toUpperCase();
+                        }
+
+                        String both(int width) {
+                            return text(width, '-') + new Label().text(width, ' ') + text("a", '-');
+                        }
+                    }
+                    """);
+            String after = before.replace("text(int width, char pad)", "text(int width, boolean bold, char pad)");
+            RefactorPlan plan;
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
+                RefactorService refactors = new RefactorService(session);
+                if (live) {
+                    index.build();
+                    refactors.rememberKeys(index, label);
+                    Files.writeString(label, after);
+                    index.reindexNow(label);
+                } else {
+                    Files.writeString(label, after);
+                    index.build();
+                }
+                plan = refactors.plans(index, label, new TextPosition(lineOf(label, "protected String text("), 22), Optional.empty())
+                        .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+                String where = live ? "live: " : "cold: ";
+                assertEquals(2, plan.declarations(), where + plan);
+                assertTrue(plan.title().startsWith("Add new parameter `boolean bold` of Label.text() to its 2 overrides and fill it at its "), plan.title());
+                Map<String, java.util.Set<String>> byFile = new java.util.TreeMap<>();
+                for (Site s : plan.sites()) {
+                    List<String> candidates = s.candidates().get();
+                    String answer = candidates.size() == 1 ? candidates.getFirst() : s.fallback().text();
+                    byFile.computeIfAbsent(s.file().getFileName().toString(), f -> new java.util.TreeSet<>()).add(lineText(s, answer));
+                }
+                assertEquals(Map.of(
+                        "BoldLabel.java", Set.of("protected String text(int width, boolean bold, char pad) {",
+                                "return \"*\" + super.text(width, bold, pad) + \"*\";"),
+                        "LoudLabel.java", Set.of("protected String text(int width, boolean bold, char pad) {",
+                                "return super.text(width, bold, pad).toUpperCase();",
+                                "return text(width, false, '-') + new Label().text(width, ' ') + text(\"a\", '-');",
+                                "return text(width, '-') + new Label().text(width, false, ' ') + text(\"a\", '-');")),
+                        byFile, where + byFile);
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */
+    @Test
+    void anOverloadWithOneParameterLessIsNoEarlierVersion() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path shop = SampleWorkspace.shop(ws, "");
+        Path label = shop.resolve("Label.java");
+        Files.writeString(label, """
+                package shop;
+
+                public class Label {
+                    protected String text(int width) {
+                        return text(width, ' ');
+                    }
+
+                    protected String text(int width, char pad) {
+                        return String.valueOf(pad).repeat(width);
+                    }
+                }
+                """);
+        Files.writeString(shop.resolve("BoldLabel.java"), """
+                package shop;
+
+                public class BoldLabel extends Label {
+                    @Override
+                    protected String text(int width) {
+                        return "*" + super.text(width) + "*";
+                    }
+                }
+                """);
+        List<RefactorPlan> plans = plans(ws, label, lineOf(label, "text(int width, char pad)"), 22, Optional.empty());
+        assertTrue(plans.stream().noneMatch(p -> p.name().equals("add-parameter")), plans.toString());
+    }
+
+    /**
+     * A key remembered for the edited method's name that is still declared is another overload, not an earlier
+     * version of the method: an overload taking as many arguments as the old signature keeps its calls.
+     */
+    @Test
+    void anOverloadWithTheOldArityKeepsItsCalls() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String original = Files.readString(inv);
+        Files.writeString(inv, original.replace("    public int available(String sku) {",
+                "    public int available(int shelf) {\n        return shelf;\n    }\n\n    public int available(String sku) {"));
+        Path report = SampleWorkspace.shop(ws, "Report.java");
+        Files.writeString(report, """
+                package shop;
+
+                class Report {
+                    int count(Inventory inventory) {
+                        return inventory.available("a") + inventory.available(7);
+                    }
+                }
+                """);
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build())) {
+            index.build();
+            RefactorService refactors = new RefactorService(session);
+            refactors.rememberKeys(index, inv);
+            Files.writeString(inv, Files.readString(inv).replace("available(String sku)", "available(String sku, boolean reserved)"));
+            index.reindexNow(inv);
+            RefactorPlan plan = refactors.plans(index, inv, new TextPosition(lineOf(inv, "available(String sku"), 16), Optional.empty())
+                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+            assertEquals(List.of("return inventory.available(\"a\", false) + inventory.available(7);"),
+                    plan.sites().stream().map(s -> lineText(s, s.fallback().text())).toList());
+        } finally {
+            session.close();
+        }
+    }
+
+    /**
+     * The fallback argument is a variable of the parameter's name only where the compiler sees one at the call: a
+     * parameter of that name in the method above is not one.
+     */
+    @Test
+    void theFallbackIsTheNamesakeOnlyWhereItIsInSight() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        Files.writeString(SampleWorkspace.shop(ws, "Desk.java"), """
+                package shop;
+
+                class Desk {
+                    void greet(String customerId) {
+                        System.out.println(customerId);
+                    }
+
+                    boolean hold(Inventory inventory) {
+                        return inventory.reserve("a", 1);
+                    }
+                }
+                """);
+        Files.writeString(inv, Files.readString(inv).replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, String customerId)"));
+        RefactorPlan plan = plans(ws, inv, lineOf(inv, "public boolean reserve"), 22, Optional.empty()).stream()
+                .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        Map<String, String> fallbacks = new java.util.TreeMap<>();
+        for (Site s : plan.sites()) fallbacks.merge(s.file().getFileName().toString(), s.fallback().text(), (a, b) -> a + "," + b);
+        assertEquals("\"\"", fallbacks.get("Desk.java"), fallbacks.toString());
+        assertEquals("customerId", fallbacks.get("Restock.java"), fallbacks.toString());
+        assertEquals("\"\"", plan.sites().stream().filter(s -> s.file().getFileName().toString().equals("Desk.java"))
+                .findFirst().orElseThrow().finish().apply("))"), "an unusable answer falls back to the default");
+    }
+
     @Test
     void newInterfaceMethodIsImplementedInTheThreeImplementations() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
@@ -166,6 +379,22 @@ class RefactorPlanningTest {
         String before = Files.readAllLines(file).get(line);
         var edit = new EditHistory.Edit(before, before.replace(from, to), line, line);
         return plans(ws, file, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit")).findFirst();
+    }
+
+    /** The site's file with {@code answer} put in at the site. */
+    private static String applied(Site s, String answer) throws java.io.IOException {
+        String text = Files.readString(s.file());
+        return text.substring(0, s.start()) + s.before() + answer + s.after() + text.substring(s.end());
+    }
+
+    /** The stripped line of the site once {@code answer} is put in. */
+    private static String lineText(Site s, String answer) {
+        try {
+            String text = applied(s, answer);
+            return text.lines().toList().get(lineOfOffset(text, s.start())).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String lineText(Site s) {

@@ -328,7 +328,7 @@ class ServerModelTest {
                 ServerProtocolTest.open(s, inv, text);
                 List<String> arguments = addParameterArguments(s, inv);
                 assertEquals(5, arguments.size());
-                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 sites; 5 to the model in one batch")), s.logs.toString());
+                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 sites; 5 to the model")), s.logs.toString());
                 SchedulerStats stats = awaitIdle(direct);
                 assertEquals(3, stats.getCompletedRequests(), "5 sites in batches of 2: " + stats);
                 assertEquals(0, stats.getRejectedRequests(), stats.toString());
@@ -342,7 +342,7 @@ class ServerModelTest {
                 assertEquals(5, arguments.size());
                 assertTrue(Collections.frequency(arguments, ", customerId") >= 4 && arguments.stream().allMatch(a -> a.equals(", customerId")
                         || a.equals(", sku")), "the only String in sight at four calls, one of two at Restock's: " + arguments);
-                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 sites; 1 to the model in one batch (0 written, 1 chosen")
+                assertTrue(s.logs.stream().anyMatch(m -> m.getMessage().contains("5 sites; 1 to the model (0 written, 1 chosen")
                         && m.getMessage().contains("4 passed without it")), s.logs.toString());
 
                 // Cancelled while its first chunk denoises: what is in flight is cancelled, the last chunk never sent.

@@ -27,8 +27,13 @@ import java.util.regex.Pattern;
  * of a call, the argument is the one named as the parameter, else the model chooses among them
  * ({@code Site#candidates}: scored, not written); elsewhere the model writes it. The sites the model
  * fills go in one batch; an answer that is not one balanced expression falls back to a variable of the parameter's
- * name when one is in sight, else to the type's default value, and so does a bare {@code null} when such a
- * variable is in sight; an answer that does not compile falls back the same way ({@link CompileCheck}).
+ * name when the compiler sees one at the call, else to the type's default value, and so does a bare {@code null}
+ * when such a variable is in sight; an answer that does not compile falls back the same way ({@link CompileCheck}).
+ *
+ * <p>Methods that override the one edited get the parameter too, at the same index and as written (as Eclipse's
+ * and IntelliJ's change-signature do), and their call sites get the argument; a call inside one of them (its
+ * {@code super} call, say) passes the new parameter on. Without this an {@code @Override} stops compiling, and an
+ * override without the annotation silently stops being called through the base type.
  */
 public final class AddParameterRefactoring implements Refactoring {
     @Override
@@ -49,37 +54,87 @@ public final class AddParameterRefactoring implements Refactoring {
         String declText = in.text(m.location().path());
         List<String> params = parameters(m, declText);
         if (params.isEmpty()) return Optional.empty();
+        List<String> newDescriptors = descriptors(m.key());
+        // The keys this method had before (calls in other files may still be bound to one of them); not those still
+        // declared: an overload of the same name is another method. The one that is this key less one parameter
+        // says where the parameter went.
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
-        keys.addAll(in.earlierKeys().apply(m.qualifiedName()));
-        int inserted = params.size() - 1;
-        for (String k : keys) {
-            if (!k.equals(m.key())) {
-                int idx = insertedIndex(descriptors(k), descriptors(m.key()));
-                if (idx >= 0) inserted = idx;
+        int inserted = -1;
+        for (String k : in.earlierKeys().apply(m.qualifiedName())) {
+            if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
+            keys.add(k);
+            int idx = insertedIndex(descriptors(k), newDescriptors);
+            if (idx >= 0) inserted = idx;
+        }
+        List<SymbolInfo> namesakes = namesakesInSubtypes(in.index(), m, params.size() - 1);
+        List<SymbolInfo> overriders = List.of();
+        if (inserted >= 0) {
+            overriders = overriders(in.index(), m, keys, without(newDescriptors, inserted), namesakes);
+        } else {
+            // No earlier key (an index built after the edit): where the parameter went shows in the overrides the
+            // edit broke, their parameters being the method's without it (the names decide between equal types);
+            // else it is taken as the last.
+            inserted = params.size() - 1;
+            List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
+            boolean namesAgree = false;
+            for (int i = params.size() - 1; i >= 0 && !namesAgree; i--) {
+                List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes);
+                if (found.isEmpty()) continue;
+                SymbolInfo first = found.getFirst();
+                namesAgree = parameters(first, in.text(first.location().path())).stream().map(AddParameterRefactoring::lastWord).toList()
+                        .equals(without(newNames, i));
+                if (overriders.isEmpty() || namesAgree) {
+                    inserted = i;
+                    overriders = found;
+                }
             }
         }
         String param = params.get(inserted);
-        List<String> paramDescriptors = descriptors(m.key());
-        String paramType = inserted < paramDescriptors.size() ? typeName(paramDescriptors.get(inserted)) : null;
+        String paramType = inserted < newDescriptors.size() ? typeName(newDescriptors.get(inserted)) : null;
         String paramName = lastWord(param);
         String declaredType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
+
         List<Site> sites = new ArrayList<>();
+        for (SymbolInfo o : overriders) declarationSite(in, o, inserted, param).ifPresent(sites::add);
+        int declarations = sites.size();
+        Gaining gaining = new Gaining(overriders);
         Set<String> seen = new LinkedHashSet<>();
         VariablesInSight sight = new VariablesInSight(in.index());
-        for (String k : keys) {
-            for (CallSite call : in.index().callSites(k)) {
+        Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType);
+        List<List<CallSite>> calls = new ArrayList<>();
+        for (String k : keys) calls.add(in.index().callSites(k));
+        for (SymbolInfo o : overriders) calls.add(in.index().callSites(o.key()));
+        for (List<CallSite> group : calls) {
+            for (CallSite call : group) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
-                site(in, m, call, params.size(), inserted, paramName, declaredType, paramType, sight).ifPresent(sites::add);
+                site(in, m, call, arguments, sight, gaining).ifPresent(sites::add);
             }
         }
         if (sites.isEmpty()) return Optional.empty();
+        boolean implementations = isAbstract(in.index(), m);
+        return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.size() - declarations, sites),
+                sites, declarations));
+    }
+
+    /** "Fill new parameter ... at its N call sites in F files", or "Add new parameter ... to its K overrides ...". */
+    private static String title(SymbolInfo m, String param, int declarations, boolean implementations, int calls, List<Site> sites) {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
-        String ownerSimple = owner.substring(owner.lastIndexOf('.') + 1);
+        String what = "`" + param + "` of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
         long files = sites.stream().map(Site::file).distinct().count();
-        String title = "Fill new parameter `" + param + "` of " + ownerSimple + "." + m.name() + "() at its "
-                + sites.size() + " call site" + (sites.size() == 1 ? "" : "s") + " in " + files + " file" + (files == 1 ? "" : "s");
-        return Optional.of(new RefactorPlan(name(), title, sites));
+        String inFiles = " in " + files + " file" + (files == 1 ? "" : "s");
+        String callSites = calls + " call site" + (calls == 1 ? "" : "s");
+        if (declarations == 0) return "Fill new parameter " + what + " at its " + callSites + inFiles;
+        String kind = implementations ? "implementation" : "override";
+        return "Add new parameter " + what + " to its " + declarations + " " + kind + (declarations == 1 ? "" : "s")
+                + (calls == 0 ? "" : " and fill it at its " + callSites) + inFiles;
+    }
+
+    /** An abstract method, or an interface's neither default nor static: what overrides it implements it. */
+    private static boolean isAbstract(WorkspaceIndex index, SymbolInfo m) {
+        if (m.modifiers().contains("abstract")) return true;
+        boolean inInterface = index.declaration(m.declaringTypeKey()).map(t -> t.kind() == SymbolKind.INTERFACE).orElse(false);
+        return inInterface && !m.modifiers().contains("default") && !m.modifiers().contains("static");
     }
 
     private Optional<SymbolInfo> methodAt(RefactorInput in) {
@@ -108,8 +163,11 @@ public final class AddParameterRefactoring implements Refactoring {
         return JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
     }
 
-    private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, int paramCount, int inserted,
-                                String paramName, String declaredType, String paramType, VariablesInSight sight) {
+    /** What every call site's new argument is about: the new parameter list's size, where it goes, and the parameter. */
+    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType) {
+    }
+
+    private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, Arguments a, VariablesInSight sight, Gaining gaining) {
         Path file = call.location().path();
         String text = in.text(file);
         TextRange r = call.location().range();
@@ -120,35 +178,204 @@ public final class AddParameterRefactoring implements Refactoring {
         int open = JavaText.matchingOpen(text, close);
         if (open < 0) return Optional.empty();
         List<String> args = JavaText.splitTopLevel(text.substring(open + 1, close));
-        if (args.size() != paramCount - 1) return Optional.empty();
-        int at;
-        String before;
-        String after;
-        if (inserted >= args.size()) {
-            at = close;
-            before = args.isEmpty() ? "" : ", ";
-            after = "";
-        } else {
-            // Before the argument now at the new parameter's position.
-            int argStart = open + 1;
-            for (int i = 0; i < inserted; i++) {
-                argStart = text.indexOf(',', argStart) + 1;
-            }
-            while (Character.isWhitespace(text.charAt(argStart))) argStart++;
-            at = argStart;
-            before = "";
-            after = ", ";
-        }
+        if (args.size() != a.paramCount() - 1) return Optional.empty();
+        Insertion ins = insertion(text, open, close, args.size(), a.inserted());
+        int at = ins.at();
         String scope = text.substring(Math.max(0, at - 1500), at);
-        String fallback = mentions(scope, paramName) ? paramName : defaultValue(declaredType);
         String context = "// " + m.signature() + "\n";
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
         int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
-        int insertAt = at;
-        sight.register(file, text, insertAt);
-        Supplier<List<String>> candidates = () -> paramType == null ? List.of() : candidates(sight.at(file, insertAt), paramType, paramName);
-        return Optional.of(new Site(file, at, at, before, after, context, 12, modelText -> expression(modelText, fallback, scope),
+        Supplier<String> fallback;
+        Supplier<List<String>> candidates;
+        if (gaining.contains(file, text, at)) {
+            // Inside an override that gets the parameter too (a call of super's version, say): it passes it on.
+            fallback = a::paramName;
+            candidates = () -> List.of(a.paramName());
+        } else {
+            sight.register(file, text, at);
+            fallback = () -> fallback(sight.at(file, at), a.paramName(), a.paramType(), a.declaredType());
+            candidates = () -> a.paramType() == null ? List.of() : candidates(sight.at(file, at), a.paramType(), a.paramName());
+        }
+        return Optional.of(new Site(file, at, at, ins.before(), ins.after(), context, 12, modelText -> expression(modelText, fallback.get(), scope),
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
+    }
+
+    /** Where an item goes into the list between {@code open} and {@code close} that has {@code count} items now. */
+    private record Insertion(int at, String before, String after) {
+    }
+
+    private static Insertion insertion(String text, int open, int close, int count, int index) {
+        if (index >= count) return new Insertion(close, count == 0 ? "" : ", ", "");
+        // Before the item now at that index.
+        int start = open + 1;
+        for (int i = 0; i < index; i++) start = JavaText.topLevelComma(text, start, close) + 1;
+        while (Character.isWhitespace(text.charAt(start))) start++;
+        return new Insertion(start, "", ", ");
+    }
+
+    /**
+     * The argument that goes in where the model's is not usable or does not compile: the variable named as the
+     * parameter where the compiler sees one at the call (of a type that passes, when the parameter's type is
+     * known), else the type's default value. Not a name merely written somewhere before the call: a parameter of
+     * another method above it is no variable here.
+     */
+    static String fallback(List<ScopeVariable> inSight, String paramName, String paramType, String declaredType) {
+        for (ScopeVariable v : inSight) {
+            if (v.name().equals(paramName)) {
+                return paramType == null || v.assignableTo().contains(paramType) ? paramName : defaultValue(declaredType);
+            }
+        }
+        return defaultValue(declaredType);
+    }
+
+    /**
+     * The parameter list of an override gets the parameter as the user wrote it in the method it overrides, at the
+     * same index. Decided here, not by the model: its one candidate is the parameter.
+     */
+    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, int inserted, String param) {
+        Path file = o.location().path();
+        String text = in.text(file);
+        TextRange name = o.nameRange();
+        int open = text.indexOf('(', JavaText.offsetOf(text, name.endLine(), name.endColumn()));
+        if (open < 0) return Optional.empty();
+        int close = JavaText.matchingClose(text, open);
+        if (close < 0) return Optional.empty();
+        int count = JavaText.splitTopLevel(text.substring(open + 1, close)).size();
+        Insertion ins = insertion(text, open, close, count, inserted);
+        String context = "// " + o.signature() + "\n";
+        return Optional.of(new Site(file, ins.at(), ins.at(), ins.before(), ins.after(), context, 12, modelText -> param,
+                new Site.Fallback(param, ins.at(), ins.at(), false), () -> List.of(param)));
+    }
+
+    /**
+     * The methods that override {@code m} as it was before the parameter was added (with the parameters
+     * {@code oldDescriptors}). They get the parameter too, as an IDE's change-signature does: else one marked
+     * {@code @Override} no longer compiles, and one that is not silently stops being called through the base type.
+     * Found by the index's override relation to one of m's earlier keys (files not re-resolved since the edit), or
+     * among the {@code namesakes} as one of the old parameters that overrides nothing now and says {@code @Override}
+     * (re-resolved against the new signature); then what overrides those, transitively.
+     */
+    static List<SymbolInfo> overriders(WorkspaceIndex index, SymbolInfo m, Set<String> keys, List<String> oldDescriptors,
+                                       List<SymbolInfo> namesakes) {
+        if (!overridable(m)) return List.of();
+        Set<String> oldKeys = new LinkedHashSet<>(keys);
+        oldKeys.remove(m.key());
+        oldKeys.add(withDescriptors(m.key(), oldDescriptors));
+        Map<String, SymbolInfo> found = new java.util.LinkedHashMap<>();
+        for (String k : oldKeys) {
+            if (index.declaration(k).isPresent()) continue; // an overload that is still there: not m before the edit
+            for (SymbolInfo o : index.implementations(k)) {
+                if (o.kind() == SymbolKind.METHOD && sameParameters(oldDescriptors, descriptors(o.key()))) found.putIfAbsent(o.key(), o);
+            }
+        }
+        for (SymbolInfo o : namesakes) {
+            boolean overridesNothing = o.supertypeKeys().isEmpty() && OVERRIDE.matcher(o.signature()).find();
+            if (overridesNothing && sameParameters(oldDescriptors, descriptors(o.key()))) found.putIfAbsent(o.key(), o);
+        }
+        // And what overrides those (still valid overrides of an override, so the two ways above miss them).
+        for (SymbolInfo o : List.copyOf(found.values())) {
+            for (SymbolInfo deeper : index.implementations(o.key())) {
+                if (deeper.kind() == SymbolKind.METHOD && sameParameters(descriptors(o.key()), descriptors(deeper.key()))) {
+                    found.putIfAbsent(deeper.key(), deeper);
+                }
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** Static and private methods and constructors are not overridden. */
+    private static boolean overridable(SymbolInfo m) {
+        return m.kind() == SymbolKind.METHOD && !m.modifiers().contains("static") && !m.modifiers().contains("private");
+    }
+
+    /**
+     * The instance methods of m's name with {@code count} parameters declared in subtypes of m's type. From the
+     * methods of that name, not from the subtypes: editors ask for code actions at every cursor move, and a type
+     * like {@code Object} has every class of a workspace below it.
+     */
+    private static List<SymbolInfo> namesakesInSubtypes(WorkspaceIndex index, SymbolInfo m, int count) {
+        if (!overridable(m)) return List.of();
+        List<SymbolInfo> out = new ArrayList<>();
+        Map<String, Boolean> below = new HashMap<>();
+        for (SymbolInfo o : index.declarationsNamed(m.name())) {
+            if (o.kind() == SymbolKind.METHOD && !o.modifiers().contains("static") && descriptors(o.key()).size() == count
+                    && isSubtype(index, o.declaringTypeKey(), m.declaringTypeKey(), below)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code type} is a proper subtype of {@code of}, through the index's supertypes ({@code known}: answers so far). */
+    private static boolean isSubtype(WorkspaceIndex index, String type, String of, Map<String, Boolean> known) {
+        Boolean answer = known.get(type);
+        if (answer != null) return answer;
+        known.put(type, false); // a cycle (broken code) answers no
+        boolean result = false;
+        for (String s : index.declaration(type).map(SymbolInfo::supertypeKeys).orElse(List.of())) {
+            if (s.equals(of) || isSubtype(index, s, of, known)) {
+                result = true;
+                break;
+            }
+        }
+        known.put(type, result);
+        return result;
+    }
+
+    private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
+
+    private static <T> List<T> without(List<T> list, int index) {
+        List<T> out = new ArrayList<>(list);
+        if (index < out.size()) out.remove(index);
+        return out;
+    }
+
+    /** {@code key} with its parameter descriptors replaced. */
+    static String withDescriptors(String key, List<String> parameters) {
+        int open = key.indexOf('(');
+        int close = key.indexOf(')', open);
+        if (open < 0 || close < 0) return key;
+        return key.substring(0, open + 1) + String.join("", parameters) + key.substring(close);
+    }
+
+    /**
+     * Whether an override's parameters are the overridden method's: the same types, compared by erasure, where a
+     * type variable of the overridden one stands for any reference type (a subtype may bind it).
+     */
+    static boolean sameParameters(List<String> overridden, List<String> override) {
+        if (overridden.size() != override.size()) return false;
+        for (int i = 0; i < overridden.size(); i++) {
+            String a = overridden.get(i);
+            String b = override.get(i);
+            if (a.equals(b)) continue;
+            String ta = typeName(a);
+            String tb = typeName(b);
+            boolean typeVariable = ta == null && a.replaceFirst("^\\[*", "").startsWith("T");
+            if (typeVariable) {
+                if (b.length() == 1) return false; // a primitive does not bind a type variable
+                continue;
+            }
+            if (ta == null || !ta.equals(tb)) return false;
+        }
+        return true;
+    }
+
+    /** The methods whose bodies get the parameter (the overrides): a call inside one passes the parameter on. */
+    private static final class Gaining {
+        private final Map<Path, List<TextRange>> ranges = new HashMap<>();
+
+        Gaining(List<SymbolInfo> methods) {
+            for (SymbolInfo o : methods) ranges.computeIfAbsent(o.location().path(), p -> new ArrayList<>()).add(o.location().range());
+        }
+
+        boolean contains(Path file, String text, int offset) {
+            for (TextRange r : ranges.getOrDefault(file, List.of())) {
+                if (offset >= JavaText.offsetOf(text, r.startLine(), r.startColumn()) && offset < JavaText.offsetOf(text, r.endLine(), r.endColumn())) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Most variables offered to the model at one site: the innermost ones (a method rarely has more in sight). */

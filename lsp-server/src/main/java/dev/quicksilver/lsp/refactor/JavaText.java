@@ -52,23 +52,48 @@ public final class JavaText {
     public static List<String> splitTopLevel(String list) {
         List<String> parts = new ArrayList<>();
         if (list.isBlank()) return parts;
-        int depth = 0;
         int start = 0;
-        for (int i = 0; i < list.length(); i++) {
-            char c = list.charAt(i);
+        while (true) {
+            int comma = topLevelComma(list, start, list.length());
+            parts.add(list.substring(start, comma).strip());
+            if (comma >= list.length()) return parts;
+            start = comma + 1;
+        }
+    }
+
+    /**
+     * The first comma of {@code [from, to)} outside brackets, type arguments and literals, or {@code to}. A '<'
+     * opens type arguments only where {@link #opensTypeArguments} says so: in an argument list it is more often a
+     * comparison ({@code f(i < n, x)}), and a '>' closes only what such a '<' opened (not a lambda's arrow).
+     */
+    static int topLevelComma(String text, int from, int to) {
+        int depth = 0;
+        int angles = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c == '"' || c == '\'') {
                 int j = i + 1;
-                while (j < list.length() && !(list.charAt(j) == c && list.charAt(j - 1) != '\\')) j++;
+                while (j < to && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
                 i = j;
-            } else if (c == '(' || c == '[' || c == '{' || c == '<') depth++;
-            else if (c == ')' || c == ']' || c == '}' || c == '>') depth--;
-            else if (c == ',' && depth == 0) {
-                parts.add(list.substring(start, i).strip());
-                start = i + 1;
-            }
+            } else if (c == '(' || c == '[' || c == '{') depth++;
+            else if (c == ')' || c == ']' || c == '}') depth--;
+            else if (c == '<' && opensTypeArguments(text, i)) angles++;
+            else if (c == '>' && angles > 0 && text.charAt(i - 1) != '-') angles--;
+            else if (c == ',' && depth == 0 && angles == 0) return i;
         }
-        parts.add(list.substring(start).strip());
-        return parts;
+        return to;
+    }
+
+    /**
+     * Whether the '<' at {@code i} opens type arguments ({@code List<String>}, {@code new HashMap<>()}) rather than
+     * compares ({@code i < n}): it closes at once, or follows a capitalised name with no space between, as types are
+     * written.
+     */
+    static boolean opensTypeArguments(String text, int i) {
+        if (i + 1 < text.length() && text.charAt(i + 1) == '>') return true;
+        int j = i;
+        while (j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1))) j--;
+        return j < i && Character.isUpperCase(text.charAt(j));
     }
 
     /** Whether brackets balance and never close more than they opened. */

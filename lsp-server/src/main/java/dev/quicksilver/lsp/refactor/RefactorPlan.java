@@ -2,10 +2,18 @@ package dev.quicksilver.lsp.refactor;
 
 import java.util.List;
 
-/** A refactor found from the index alone: what it does (the title the user sees) and where. */
-public record RefactorPlan(String name, String title, List<Site> sites) {
+/**
+ * A refactor found from the index alone: what it does (the title the user sees) and where. {@code declarations}
+ * of the sites are declarations the refactor changes along with the sites it is about (an override's parameter
+ * list, for add-parameter), decided without the model.
+ */
+public record RefactorPlan(String name, String title, List<Site> sites, int declarations) {
     public RefactorPlan {
         sites = List.copyOf(sites);
+    }
+
+    public RefactorPlan(String name, String title, List<Site> sites) {
+        this(name, title, sites, 0);
     }
 
     public long files() {

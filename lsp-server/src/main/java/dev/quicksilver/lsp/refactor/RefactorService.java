@@ -112,10 +112,11 @@ public final class RefactorService {
             requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens(), false, candidates));
         }
         long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
-        long passed = decided.stream().filter(d -> d != null).count();
-        session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites; " + requests.size()
-                + " to the model in one batch" + (chosen == 0 ? "" : " (" + (requests.size() - chosen) + " written, " + chosen
-                + " chosen among the variables in sight)")
+        long passed = decided.stream().filter(d -> d != null).count() - plan.declarations();
+        session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites"
+                + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them overrides' parameter lists)" : "") + "; " + requests.size()
+                + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
+                + " written, " + chosen + " chosen among the variables in sight)")
                 + (passed > 0 ? ", " + passed + " passed without it (the variable named as the parameter, or the only one whose type fits)" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files" + (requests.isEmpty() ? "" : ", " + requests.size() + " to the model"));
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())

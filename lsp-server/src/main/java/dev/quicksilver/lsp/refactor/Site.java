@@ -22,8 +22,19 @@ public record Site(Path file, int start, int end, String before, String after, S
      * the current text, around the site's {@code [start, end)}: the whole call for an argument, say) count against
      * the answer. An {@code optional} site (a place found by similarity, which may not be similar after all) is left
      * as it was when what it would get adds a compile error there that the file without it does not have.
+     *
+     * <p>The text may come from a supplier that is asked only when the refactor runs: add-parameter's fallback is a
+     * variable of the parameter's name only where the compiler sees one at the site, and finding that compiles the
+     * file, which listing a refactor must not do.
      */
-    public record Fallback(String text, int checkFrom, int checkTo, boolean optional) {
+    public record Fallback(Supplier<String> textSource, int checkFrom, int checkTo, boolean optional) {
+        public Fallback(String text, int checkFrom, int checkTo, boolean optional) {
+            this(() -> text, checkFrom, checkTo, optional);
+        }
+
+        public String text() {
+            return textSource.get();
+        }
     }
 
     /** A site the model writes (no candidates). */

@@ -1,0 +1,27 @@
+package dev.quicksilver.lsp.refactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Splitting argument and parameter lists: brackets, literals and type arguments hold commas; comparisons do not. */
+class JavaTextTest {
+    @Test
+    void commasInsideTypeArgumentsBracketsAndLiteralsDoNotSplit() {
+        assertEquals(List.of("Map<String, List<Integer>> byName", "int count"),
+                JavaText.splitTopLevel("Map<String, List<Integer>> byName, int count"));
+        assertEquals(List.of("new HashMap<String, Integer>()", "f(a, b)", "\"x, y\"", "','"),
+                JavaText.splitTopLevel("new HashMap<String, Integer>(), f(a, b), \"x, y\", ','"));
+        assertEquals(List.of("new ArrayList<>()", "new int[] {1, 2}"), JavaText.splitTopLevel("new ArrayList<>(), new int[] {1, 2}"));
+        assertEquals(List.of(), JavaText.splitTopLevel("  "));
+    }
+
+    @Test
+    void comparisonsAndLambdaArrowsAreNotTypeArguments() {
+        assertEquals(List.of("i < n", "x"), JavaText.splitTopLevel("i < n, x"));
+        assertEquals(List.of("a<b", "c > d"), JavaText.splitTopLevel("a<b, c > d"));
+        assertEquals(List.of("v -> v > 0", "Map.Entry<K, V> e"), JavaText.splitTopLevel("v -> v > 0, Map.Entry<K, V> e"));
+        assertEquals(List.of("size < MAX", "Math.max(lo, hi)"), JavaText.splitTopLevel("size < MAX, Math.max(lo, hi)"));
+    }
+}
