@@ -218,6 +218,50 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * In an index built after a constructor got a parameter, JDT binds the calls written for the old signature to
+     * the closest other constructor ({@code super(name)} to {@code Base()}): they are found there all the same; the
+     * calls of that other constructor are left alone.
+     */
+    @Test
+    void callsTheCompilerBoundToAnotherOverloadAreFound() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path shop = SampleWorkspace.shop(ws, "");
+        Path base = shop.resolve("Base.java");
+        Files.writeString(base, """
+                package shop;
+
+                public class Base {
+                    protected Base() {
+                    }
+
+                    protected Base(String name, boolean flag) {
+                    }
+                }
+                """);
+        Files.writeString(shop.resolve("Sub.java"), """
+                package shop;
+
+                public class Sub extends Base {
+                    Sub(String name) {
+                        super(name);
+                    }
+
+                    Sub() {
+                        super();
+                    }
+
+                    static Base make(String name) {
+                        return name == null ? new Base() : new Base(name);
+                    }
+                }
+                """);
+        RefactorPlan plan = plans(ws, base, lineOf(base, "protected Base(String name"), 14, Optional.empty()).stream()
+                .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        assertEquals(Set.of("super(name, false);", "return name == null ? new Base() : new Base(name, false);"),
+                plan.sites().stream().map(s -> lineText(s, s.fallback().text())).collect(Collectors.toSet()), plan.toString());
+    }
+
     /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */
     @Test
     void anOverloadWithOneParameterLessIsNoEarlierVersion() throws Exception {

@@ -104,6 +104,7 @@ public final class AddParameterRefactoring implements Refactoring {
         Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType);
         List<List<CallSite>> calls = new ArrayList<>();
         for (String k : keys) calls.add(in.index().callSites(k));
+        for (SymbolInfo other : brokenOverloads(in.index(), m, params.size() - 1)) calls.add(in.index().callSites(other.key()));
         for (SymbolInfo o : overriders) calls.add(in.index().callSites(o.key()));
         for (List<CallSite> group : calls) {
             for (CallSite call : group) {
@@ -115,6 +116,23 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean implementations = isAbstract(in.index(), m);
         return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.size() - declarations, sites),
                 sites, declarations));
+    }
+
+    /**
+     * Overloads of m (its type's methods or constructors of its name) to which the compiler may have bound calls
+     * written for m's old signature, for want of a better match: a call that passes one argument fewer than m takes
+     * now matches none of them, and JDT then binds it to the closest (in an index built after the edit,
+     * {@code super(name)} is bound to {@code Base()} once {@code Base(String name)} became {@code Base(String name,
+     * boolean flag)}). Not an overload that takes that many arguments (its calls are its own), nor a varargs one.
+     */
+    private static List<SymbolInfo> brokenOverloads(WorkspaceIndex index, SymbolInfo m, int oldCount) {
+        List<SymbolInfo> out = new ArrayList<>();
+        for (SymbolInfo o : index.declarationsIn(m.location().path())) {
+            if (o.kind() != m.kind() || !o.name().equals(m.name()) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
+            if (o.key().equals(m.key()) || o.signature().contains("...") || descriptors(o.key()).size() == oldCount) continue;
+            out.add(o);
+        }
+        return out;
     }
 
     /** "Fill new parameter ... at its N call sites in F files", or "Add new parameter ... to its K overrides ...". */
@@ -173,6 +191,8 @@ public final class AddParameterRefactoring implements Refactoring {
         TextRange r = call.location().range();
         int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
         int close = end - 1;
+        while (close > 0 && Character.isWhitespace(text.charAt(close))) close--;
+        if (close > 0 && text.charAt(close) == ';') close--; // super(...) and this(...) are statements
         while (close > 0 && Character.isWhitespace(text.charAt(close))) close--;
         if (close < 0 || text.charAt(close) != ')') return Optional.empty();
         int open = JavaText.matchingOpen(text, close);
