@@ -110,6 +110,7 @@ function M.request(bufnr, qs, on_done)
       s.item = item
       s.tick = tick
       s.encoding = client.offset_encoding or 'utf-16'
+      s.hl_group = qs.config.ghost_text.hl_group
       if vim.api.nvim_get_current_buf() == bufnr then
         render(bufnr, item, qs.config.ghost_text.hl_group)
       end
@@ -148,6 +149,51 @@ function M.accept(bufnr)
   return true
 end
 
+--- The start of text that accept_part takes: a word (with the blank before it, newlines included), else one
+--- other character; for 'line', up to the end of the line the text ends on after its first character.
+local function part_of(text, kind)
+  if kind == 'line' then
+    local nl = text:find('\n', 2, true)
+    return nl and text:sub(1, nl - 1) or text
+  end
+  return text:match('^%s*[%w_]+') or text:match('^%s*[^%w_%s]') or text
+end
+
+--- Accepts the start of the ghost text: its next word (kind 'word') or the rest of its line (kind 'line'), as
+--- VS Code's and copilot.vim's partial accepts do. The rest stays on show at once, with no new request: the
+--- item is re-anchored at the cursor. Accepting the last part is a whole accept. Returns whether it inserted.
+function M.accept_part(bufnr, kind)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local s = buf_state(bufnr)
+  local item = s.item
+  if not item or s.tick ~= vim.api.nvim_buf_get_changedtick(bufnr) then
+    M.clear(bufnr)
+    return false
+  end
+  local rest = remainder(bufnr, item)
+  local part = part_of(rest, kind)
+  if part == rest then
+    return M.accept(bufnr)
+  end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local lines = vim.split(part, '\n', { plain = true })
+  vim.api.nvim_buf_set_text(bufnr, row - 1, col, row - 1, col, lines)
+  local new_row = row + #lines - 1
+  local new_col = #lines == 1 and col + #part or #lines[#lines]
+  pcall(vim.api.nvim_win_set_cursor, 0, { new_row, new_col })
+  local line = vim.api.nvim_buf_get_lines(bufnr, new_row - 1, new_row, false)[1] or ''
+  local character = vim.str_utfindex(line, new_col)
+  if s.encoding == 'utf-8' then
+    character = new_col
+  end
+  local at = { line = new_row - 1, character = character }
+  s.item = vim.tbl_extend('force', item, { textEdit = { range = { start = at, ['end'] = at }, newText = rest:sub(#part + 1) } })
+  -- The item was made for the buffer as it is now: the TextChangedI this edit causes keeps it.
+  s.tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  render(bufnr, s.item, s.hl_group or 'Comment')
+  return true
+end
+
 --- Shows ghost text while typing in bufnr (debounced), clears it when leaving insert mode.
 function M.attach(bufnr, qs)
   local group = vim.api.nvim_create_augroup('quicksilver.ghost.' .. bufnr, { clear = true })
@@ -156,6 +202,9 @@ function M.attach(bufnr, qs)
     group = group,
     buffer = bufnr,
     callback = function()
+      if s.item and s.tick == vim.api.nvim_buf_get_changedtick(bufnr) then
+        return -- our own partial accept: the rest of the item is on show already
+      end
       M.clear(bufnr)
       if s.timer then
         s.timer:stop()

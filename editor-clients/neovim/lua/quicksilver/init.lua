@@ -38,6 +38,8 @@ local defaults = {
   -- (<Tab>, <M-l>, <M-]>, <M-[>, <M-\\>, <C-]>) so both can be installed.
   keymaps = {
     accept = '<M-y>', -- accept the ghost text / inline completion
+    accept_word = '<M-w>', -- accept its next word (ghost text, Neovim 0.7-0.11)
+    accept_line = '<M-e>', -- accept the rest of its line (ghost text, Neovim 0.7-0.11)
     dismiss = '<M-n>',
     trigger = '<M-g>', -- ask now
   },
@@ -177,6 +179,12 @@ local function on_attach(client, bufnr)
       ghost.accept(bufnr)
     end
   end, 'Quicksilver: accept completion')
+  map(km.accept_word, function()
+    ghost.accept_part(bufnr, 'word')
+  end, 'Quicksilver: accept the next word of the completion')
+  map(km.accept_line, function()
+    ghost.accept_part(bufnr, 'line')
+  end, 'Quicksilver: accept the rest of the line of the completion')
   map(km.dismiss, function()
     ghost.clear(bufnr)
   end, 'Quicksilver: dismiss completion')

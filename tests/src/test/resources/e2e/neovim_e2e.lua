@@ -108,7 +108,24 @@ local ok, err = pcall(function()
   local before_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   local ns = vim.api.nvim_create_namespace('quicksilver.ghost')
   check(#vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0, 'ghost text is shown with an extmark')
-  check(ghost.accept(buf), 'accepting the ghost text applied the edit')
+  -- Partial accept: the next word goes in and the rest stays on show, with no new request; then the rest.
+  local whole = item.textEdit.newText
+  check(ghost.accept_part(buf, 'word'), 'accepting the next word inserted it')
+  local rest_item = ghost.current(buf)
+  if rest_item then
+    local grown = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+    check(#grown > #table.concat(before_lines, '\n'), 'the buffer grew by the word')
+    check(rest_item.textEdit.newText ~= '' and whole:sub(-#rest_item.textEdit.newText) == rest_item.textEdit.newText,
+      'the rest of the completion stays on show: ' .. vim.inspect(rest_item.textEdit.newText))
+    check(#vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0, 'the rest is shown with an extmark')
+    -- In insert mode the partial accept's own edit fires TextChangedI, which must not clear the rest.
+    vim.api.nvim_exec_autocmds('TextChangedI', { buffer = buf })
+    check(ghost.current(buf) == rest_item and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0,
+      'the rest survives the TextChangedI of the partial accept')
+    check(ghost.accept(buf), 'accepting the rest applied it')
+  else
+    note('the completion was one word: the partial accept took it all')
+  end
   local after_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   local before = table.concat(before_lines, '\n')
   local after = table.concat(after_lines, '\n')
@@ -120,6 +137,7 @@ local ok, err = pcall(function()
   check(after:sub(#after - #suffix + 1) == suffix, 'the text after the cursor is unchanged')
   local inserted = after:sub(#prefix + 1, #after - #suffix)
   check(inserted:match('%S') ~= nil, 'non-blank model text was inserted at the cursor: ' .. vim.inspect(inserted))
+  check(whole:sub(-#inserted) == inserted, 'the word and the rest together are the completion: ' .. vim.inspect(whole))
   local cur = vim.api.nvim_win_get_cursor(0)
   check(cur[1] > row or cur[2] > col, 'the cursor moved past the inserted text')
   vim.cmd('silent! write')
