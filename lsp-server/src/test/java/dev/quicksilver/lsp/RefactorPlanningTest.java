@@ -3,6 +3,7 @@ package dev.quicksilver.lsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quicksilver.index.DocumentSnapshot;
 import dev.quicksilver.index.IndexSettings;
 import dev.quicksilver.index.TextPosition;
 import dev.quicksilver.index.WorkspaceIndex;
@@ -260,6 +261,73 @@ class RefactorPlanningTest {
                 .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
         assertEquals(Set.of("super(name, false);", "return name == null ? new Base() : new Base(name, false);"),
                 plan.sites().stream().map(s -> lineText(s, s.fallback().text())).collect(Collectors.toSet()), plan.toString());
+    }
+
+    /**
+     * A varargs method takes calls of any length: in a live session the calls written for the old signature get
+     * the argument at its place, whatever they pass to the varargs (in other files, still bound to the old key; in
+     * the edited file, where the compiler says they do not fit), and a call already written for the new one is
+     * left alone; in an index built after the edit, where the old signature is not known, none is touched.
+     */
+    @Test
+    void callsOfAVarargsMethodGetTheArgumentOnlyWhereTheOldSignatureIsKnown() throws Exception {
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve(live ? "live" : "cold"));
+            Path shop = SampleWorkspace.shop(ws, "");
+            Path log = shop.resolve("Log.java");
+            String before = """
+                    package shop;
+
+                    class Log {
+                        static String line(String pattern, Object... args) {
+                            return String.format(pattern, args);
+                        }
+
+                        static String both() {
+                            return line("a") + line("%s %s", 1, 2);
+                        }
+                    }
+                    """;
+            Path report = shop.resolve("LogReport.java");
+            Files.writeString(report, """
+                    package shop;
+
+                    class LogReport {
+                        String report(int n) {
+                            return Log.line("%d", n) + Log.line("none");
+                        }
+                    }
+                    """);
+            String after = before.replace("line(String pattern, Object... args)", "line(String pattern, boolean strict, Object... args)")
+                    .replace("line(\"a\") +", "line(\"a\") + line(\"b\", true, 3) +");
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
+                RefactorService refactors = new RefactorService(session);
+                if (live) {
+                    Files.writeString(log, before);
+                    index.build();
+                    refactors.rememberKeys(index, log);
+                    Files.writeString(log, after);
+                    index.reindexNow(new DocumentSnapshot(log, after));
+                } else {
+                    Files.writeString(log, after);
+                    index.build();
+                }
+                Optional<RefactorPlan> plan = refactors.plans(index, log, new TextPosition(lineOf(log, "static String line("), 20), Optional.empty())
+                        .stream().filter(p -> p.name().equals("add-parameter")).findFirst();
+                if (live) {
+                    Set<String> edited = plan.orElseThrow().sites().stream().map(x -> lineText(x, x.fallback().text())).collect(Collectors.toSet());
+                    assertEquals(Set.of("return line(\"a\", false) + line(\"b\", true, 3) + line(\"%s %s\", 1, 2);",
+                            "return line(\"a\") + line(\"b\", true, 3) + line(\"%s %s\", false, 1, 2);",
+                            "return Log.line(\"%d\", false, n) + Log.line(\"none\");",
+                            "return Log.line(\"%d\", n) + Log.line(\"none\", false);"), edited);
+                } else {
+                    assertTrue(plan.isEmpty(), plan.toString());
+                }
+            } finally {
+                session.close();
+            }
+        }
     }
 
     /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */

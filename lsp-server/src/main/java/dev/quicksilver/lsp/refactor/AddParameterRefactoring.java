@@ -101,11 +101,24 @@ public final class AddParameterRefactoring implements Refactoring {
         Gaining gaining = new Gaining(overriders);
         Set<String> seen = new LinkedHashSet<>();
         VariablesInSight sight = new VariablesInSight(in.index());
-        Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType);
+        boolean varargs = params.getLast().contains("...");
+        Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs);
         List<List<CallSite>> calls = new ArrayList<>();
-        for (String k : keys) calls.add(in.index().callSites(k));
-        for (SymbolInfo other : brokenOverloads(in.index(), m, params.size() - 1)) calls.add(in.index().callSites(other.key()));
-        for (SymbolInfo o : overriders) calls.add(in.index().callSites(o.key()));
+        if (!varargs) {
+            for (String k : keys) calls.add(in.index().callSites(k));
+            for (SymbolInfo other : brokenOverloads(in.index(), m, params.size() - 1)) calls.add(in.index().callSites(other.key()));
+        } else if (inserted < params.size() - 1 && keys.size() > 1) {
+            // A varargs method takes calls of many lengths, and one that compiles against the new signature cannot
+            // be told from one written for the old by its length: calls still bound to an earlier key get the
+            // argument, and those in the file being edited (re-resolved, so bound to the new key) where the
+            // compiler says they do not fit. None when the old signature is not known, nor when the new parameter
+            // is the varargs one (an empty varargs needs no argument).
+            for (String k : keys) if (!k.equals(m.key())) calls.add(in.index().callSites(k));
+            calls.add(misfits(in, m));
+        }
+        for (SymbolInfo o : overriders) {
+            if (!varargs || inserted < params.size() - 1) calls.add(in.index().callSites(o.key()));
+        }
         for (List<CallSite> group : calls) {
             for (CallSite call : group) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
@@ -131,6 +144,25 @@ public final class AddParameterRefactoring implements Refactoring {
             if (o.kind() != m.kind() || !o.name().equals(m.name()) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
             if (o.key().equals(m.key()) || o.signature().contains("...") || descriptors(o.key()).size() == oldCount) continue;
             out.add(o);
+        }
+        return out;
+    }
+
+    /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
+    private static final Set<Integer> MISFIT_CALL = Set.of(67108979, 134217858);
+
+    /** Calls of m in the file being edited that the compiler says m does not take (one compile of that file). */
+    private static List<CallSite> misfits(RefactorInput in, SymbolInfo m) {
+        String text = in.text(in.file());
+        List<dev.quicksilver.index.CompileError> errors = in.index().compileErrors(in.file(), text).stream()
+                .filter(e -> MISFIT_CALL.contains(e.id())).toList();
+        List<CallSite> out = new ArrayList<>();
+        for (CallSite c : in.index().callSites(m.key())) {
+            if (!c.location().path().equals(in.file())) continue;
+            TextRange r = c.location().range();
+            int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
+            int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
+            if (errors.stream().anyMatch(e -> e.start() >= from && e.start() < to)) out.add(c);
         }
         return out;
     }
@@ -181,8 +213,11 @@ public final class AddParameterRefactoring implements Refactoring {
         return JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
     }
 
-    /** What every call site's new argument is about: the new parameter list's size, where it goes, and the parameter. */
-    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType) {
+    /**
+     * What every call site's new argument is about: the new parameter list's size, where it goes, the parameter, and
+     * whether the method's last parameter is varargs.
+     */
+    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs) {
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, Arguments a, VariablesInSight sight, Gaining gaining) {
@@ -198,7 +233,8 @@ public final class AddParameterRefactoring implements Refactoring {
         int open = JavaText.matchingOpen(text, close);
         if (open < 0) return Optional.empty();
         List<String> args = JavaText.splitTopLevel(text.substring(open + 1, close));
-        if (args.size() != a.paramCount() - 1) return Optional.empty();
+        // One argument fewer than the parameters now; for a varargs method, at least the old fixed ones.
+        if (a.varargs() ? args.size() < a.paramCount() - 2 : args.size() != a.paramCount() - 1) return Optional.empty();
         Insertion ins = insertion(text, open, close, args.size(), a.inserted());
         int at = ins.at();
         String scope = text.substring(Math.max(0, at - 1500), at);
