@@ -151,7 +151,6 @@ class RefactorPlanningTest {
                         }
                     }
                     """;
-            Files.writeString(label, before);
             Files.writeString(shop.resolve("BoldLabel.java"), """
                     package shop;
 
@@ -181,21 +180,8 @@ class RefactorPlanningTest {
                     }
                     """);
             String after = before.replace("text(int width, char pad)", "text(int width, boolean bold, char pad)");
-            RefactorPlan plan;
-            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
-            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
-                RefactorService refactors = new RefactorService(session);
-                if (live) {
-                    index.build();
-                    refactors.rememberKeys(index, label);
-                    Files.writeString(label, after);
-                    index.reindexNow(label);
-                } else {
-                    Files.writeString(label, after);
-                    index.build();
-                }
-                plan = refactors.plans(index, label, new TextPosition(lineOf(label, "protected String text("), 22), Optional.empty())
-                        .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+            addParameterAfterEdit(ws, label, before, after, live, "protected String text(", 22, found -> {
+                RefactorPlan plan = found.orElseThrow();
                 String where = live ? "live: " : "cold: ";
                 assertEquals(2, plan.declarations(), where + plan);
                 assertTrue(plan.title().startsWith("Add new parameter `boolean bold` of Label.text() to its 2 overrides and fill it at its "), plan.title());
@@ -213,9 +199,7 @@ class RefactorPlanningTest {
                                 "return text(width, false, '-') + new Label().text(width, ' ') + text(\"a\", '-');",
                                 "return text(width, '-') + new Label().text(width, false, ' ') + text(\"a\", '-');")),
                         byFile, where + byFile);
-            } finally {
-                session.close();
-            }
+            });
         }
     }
 
@@ -300,21 +284,7 @@ class RefactorPlanningTest {
                     """);
             String after = before.replace("line(String pattern, Object... args)", "line(String pattern, boolean strict, Object... args)")
                     .replace("line(\"a\") +", "line(\"a\") + line(\"b\", true, 3) +");
-            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
-            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
-                RefactorService refactors = new RefactorService(session);
-                if (live) {
-                    Files.writeString(log, before);
-                    index.build();
-                    refactors.rememberKeys(index, log);
-                    Files.writeString(log, after);
-                    index.reindexNow(new DocumentSnapshot(log, after));
-                } else {
-                    Files.writeString(log, after);
-                    index.build();
-                }
-                Optional<RefactorPlan> plan = refactors.plans(index, log, new TextPosition(lineOf(log, "static String line("), 20), Optional.empty())
-                        .stream().filter(p -> p.name().equals("add-parameter")).findFirst();
+            addParameterAfterEdit(ws, log, before, after, live, "static String line(", 20, plan -> {
                 if (live) {
                     Set<String> edited = plan.orElseThrow().sites().stream().map(x -> lineText(x, x.fallback().text())).collect(Collectors.toSet());
                     assertEquals(Set.of("return line(\"a\", false) + line(\"b\", true, 3) + line(\"%s %s\", 1, 2);",
@@ -324,9 +294,35 @@ class RefactorPlanningTest {
                 } else {
                     assertTrue(plan.isEmpty(), plan.toString());
                 }
-            } finally {
-                session.close();
+            });
+        }
+    }
+
+    /**
+     * The add-parameter plan at the line holding {@code header} of {@code file}, whose text goes from {@code before}
+     * to {@code after}: in a live session (the index built on {@code before}, the method's keys remembered, then
+     * the one file re-indexed) or in an index built after the edit. {@code check} runs while the index is open
+     * (sites compile files lazily).
+     */
+    private void addParameterAfterEdit(Path ws, Path file, String before, String after, boolean live, String header, int column,
+                                       java.util.function.Consumer<Optional<RefactorPlan>> check) throws Exception {
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
+            RefactorService refactors = new RefactorService(session);
+            if (live) {
+                Files.writeString(file, before);
+                index.build();
+                refactors.rememberKeys(index, file);
+                Files.writeString(file, after);
+                index.reindexNow(new DocumentSnapshot(file, after));
+            } else {
+                Files.writeString(file, after);
+                index.build();
             }
+            check.accept(refactors.plans(index, file, new TextPosition(lineOf(file, header), column), Optional.empty())
+                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst());
+        } finally {
+            session.close();
         }
     }
 
