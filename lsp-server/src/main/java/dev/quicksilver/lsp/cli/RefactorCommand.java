@@ -30,7 +30,8 @@ public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, implement-method or apply-similar-edit.")
     String name;
 
-    @Option(names = "--workspace", required = true, paramLabel = "DIR")
+    @Option(names = "--workspace", required = true, paramLabel = "DIR",
+            description = "The workspace to index and edit (relative --at and --previous paths are resolved against the current folder).")
     Path workspace;
 
     @Option(names = "--at", required = true, paramLabel = "FILE:LINE:COL", description = "Where the refactor starts (one-based).")
