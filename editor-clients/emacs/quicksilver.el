@@ -16,7 +16,8 @@
 ;;    in the same buffer.
 ;;
 ;; Completions come through the standard completion-at-point path of either client (the
-;; server answers `textDocument/completion' with one model item carrying a textEdit);
+;; server answers `textDocument/completion' with one model item carrying a textEdit), and
+;; as ghost text after point with `quicksilver-ghost-mode' (TAB accepts, M-f a word, C-e a line);
 ;; the multi-file refactors are code actions of kind `refactor.rewrite' (`M-x
 ;; quicksilver-refactor', or the clients' own code-action commands).
 ;;
@@ -28,6 +29,7 @@
 ;;; Code:
 
 (require 'cl-lib)
+(require 'subr-x)
 
 (defgroup quicksilver nil
   "Quicksilver: completions and multi-file refactors from a diffusion language model."
@@ -144,6 +146,210 @@ This is a workspace/didChangeConfiguration notification."
       (let ((lsp--cur-workspace ws))
         (lsp-notify "workspace/didChangeConfiguration"
                     (list :settings (list :quicksilver (quicksilver--settings-object))))))))
+
+;;;; Ghost text
+
+;; The model's completion shown after point as you type, as Copilot's clients show theirs: an overlay's
+;; after-string, asked for `quicksilver-ghost-delay' seconds after the last change (textDocument/completion to the
+;; Quicksilver server of the buffer's Eglot or lsp-mode), dropped when point moves or the buffer changes
+;; otherwise.  While it shows, `quicksilver-ghost-active-map' is on: TAB accepts it, M-f its next word, C-e the rest
+;; of its line; the rest of a partial accept stays on show with no new request.  Rendering with an overlay whose
+;; after-string carries the `cursor' property follows copilot.el (copilot-emacs/copilot.el).
+
+(declare-function eglot--signal-textDocument/didChange "eglot")
+(declare-function eglot--TextDocumentPositionParams "eglot")
+(declare-function eglot--lsp-position-to-point "eglot")
+(declare-function eglot--server-info "eglot")
+(declare-function jsonrpc-async-request "jsonrpc")
+(declare-function lsp-request-async "lsp-mode")
+(declare-function lsp--text-document-position-params "lsp-mode")
+(declare-function lsp--position-to-point "lsp-mode")
+(defvar eglot--managed-mode)
+
+(defcustom quicksilver-ghost-delay 0.3
+  "Seconds of idle time after a change before ghost text is asked for."
+  :type 'number)
+
+(defface quicksilver-ghost-face '((t :inherit shadow))
+  "Face of the ghost text.")
+
+(defvar quicksilver-ghost-active-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "TAB") #'quicksilver-ghost-accept)
+    (define-key map (kbd "<tab>") #'quicksilver-ghost-accept)
+    (define-key map (kbd "M-f") #'quicksilver-ghost-accept-word)
+    (define-key map (kbd "C-e") #'quicksilver-ghost-accept-line)
+    map)
+  "Keys active while ghost text shows.")
+
+(defvar-local quicksilver--ghost nil
+  "The ghost text on show, or nil.
+A plist (:text REST :overlay OV :tick TICK :point POS).")
+(defvar-local quicksilver--ghost-active nil
+  "Non-nil while ghost text shows: turns `quicksilver-ghost-active-map' on.")
+(defvar-local quicksilver--ghost-timer nil)
+(defvar-local quicksilver--ghost-answers 0
+  "How many completion answers came for the buffer as it was asked (tests wait on it).")
+(defvar-local quicksilver--ghost-seen-tick nil)
+
+(defvar quicksilver--ghost-emulation-alist
+  `((quicksilver--ghost-active . ,quicksilver-ghost-active-map)))
+
+(defconst quicksilver--ghost-commands
+  '(quicksilver-ghost-accept quicksilver-ghost-accept-word quicksilver-ghost-accept-line quicksilver-ghost-complete)
+  "Commands that keep the ghost text (or replace it themselves).")
+
+(defun quicksilver--get (object key)
+  "KEY (a keyword) of a JSON OBJECT.
+Eglot gives plists, lsp-mode hash tables."
+  (if (hash-table-p object)
+      (gethash (substring (symbol-name key) 1) object)
+    (plist-get object key)))
+
+(defun quicksilver--lsp-mode-workspace ()
+  "The buffer's lsp-mode workspace of the Quicksilver server, if any."
+  (when (and (bound-and-true-p lsp-mode) (fboundp 'lsp-workspaces))
+    (cl-find-if (lambda (ws) (eq (lsp--client-server-id (lsp--workspace-client ws)) 'quicksilver))
+                (lsp-workspaces))))
+
+(defun quicksilver--eglot-server ()
+  "The buffer's Eglot server, if it is Quicksilver's."
+  (when (and (bound-and-true-p eglot--managed-mode) (fboundp 'eglot-current-server))
+    (let ((server (eglot-current-server)))
+      (when (and server (equal (quicksilver--get (eglot--server-info server) :name) "quicksilver"))
+        server))))
+
+(defun quicksilver-ghost-clear ()
+  "Remove the ghost text."
+  (when quicksilver--ghost
+    (delete-overlay (plist-get quicksilver--ghost :overlay)))
+  (setq quicksilver--ghost nil
+        quicksilver--ghost-active nil))
+
+(defun quicksilver--ghost-show (text)
+  "Show TEXT as ghost text at point."
+  (quicksilver-ghost-clear)
+  (unless (string-empty-p text)
+    (let ((ov (make-overlay (point) (point) nil t nil))
+          (shown (copy-sequence text)))
+      (add-face-text-property 0 (length shown) 'quicksilver-ghost-face nil shown)
+      ;; The cursor stays before the ghost text, not after it.
+      (put-text-property 0 1 'cursor t shown)
+      (overlay-put ov 'after-string shown)
+      (overlay-put ov 'quicksilver-ghost t)
+      (setq quicksilver--ghost (list :text text :overlay ov :tick (buffer-chars-modified-tick) :point (point))
+            quicksilver--ghost-active t))))
+
+(defun quicksilver--ghost-answer (result buffer tick pos)
+  "Show the first item of completion RESULT as ghost text.
+Only if BUFFER is still at TICK with point at POS."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (when (and (= tick (buffer-chars-modified-tick)) (= pos (point)))
+        (setq quicksilver--ghost-answers (1+ quicksilver--ghost-answers))
+        (let* ((items (if (vectorp result) result (quicksilver--get result :items)))
+               (item (cl-find-if (lambda (it)
+                                   (let ((edit (quicksilver--get it :textEdit)))
+                                     (and edit (not (string-empty-p (or (quicksilver--get edit :newText) ""))))))
+                                 (append items nil))))
+          (when item
+            (let* ((edit (quicksilver--get item :textEdit))
+                   (new-text (quicksilver--get edit :newText))
+                   (start (quicksilver--get (quicksilver--get edit :range) :start))
+                   (from (if (quicksilver--eglot-server)
+                             (eglot--lsp-position-to-point start)
+                           (lsp--position-to-point start)))
+                   (typed (buffer-substring-no-properties (min from pos) pos)))
+              ;; The edit replaces the word typed before point: show what it adds to it.
+              (when (string-prefix-p typed new-text)
+                (quicksilver--ghost-show (substring new-text (length typed)))))))))))
+
+(defun quicksilver-ghost-complete ()
+  "Ask Quicksilver for a completion at point now; show it as ghost text."
+  (interactive)
+  (let ((buffer (current-buffer)) (tick (buffer-chars-modified-tick)) (pos (point))
+        (server (quicksilver--eglot-server)))
+    (cond
+     (server
+      (eglot--signal-textDocument/didChange)
+      (jsonrpc-async-request server :textDocument/completion
+                             (append (eglot--TextDocumentPositionParams) '(:context (:triggerKind 1)))
+                             :success-fn (lambda (result) (quicksilver--ghost-answer result buffer tick pos))
+                             :error-fn #'ignore :timeout-fn #'ignore))
+     ((quicksilver--lsp-mode-workspace)
+      ;; Bound, this workspace alone gets the request (not jdtls beside it).
+      (let ((lsp--cur-workspace (quicksilver--lsp-mode-workspace)))
+        (lsp-request-async "textDocument/completion" (lsp--text-document-position-params)
+                           (lambda (result) (quicksilver--ghost-answer result buffer tick pos))
+                           :mode 'alive))))))
+
+(defun quicksilver--ghost-insert (part)
+  "Insert PART of the ghost text at point; what follows it stays on show."
+  (let ((rest (substring (plist-get quicksilver--ghost :text) (length part))))
+    (quicksilver-ghost-clear)
+    (insert part)
+    (setq quicksilver--ghost-seen-tick (buffer-chars-modified-tick))
+    (quicksilver--ghost-show rest)))
+
+(defun quicksilver-ghost-accept ()
+  "Insert the whole ghost text."
+  (interactive)
+  (when quicksilver--ghost
+    (quicksilver--ghost-insert (plist-get quicksilver--ghost :text))))
+
+(defun quicksilver-ghost-accept-word ()
+  "Insert the ghost text's next word, or its next character.
+Blanks before the word go in with it."
+  (interactive)
+  (when quicksilver--ghost
+    (let ((text (plist-get quicksilver--ghost :text)))
+      (quicksilver--ghost-insert
+       (if (string-match "\\`[ \t\n]*\\(?:\\sw\\|\\s_\\)+" text) (match-string 0 text) (substring text 0 1))))))
+
+(defun quicksilver-ghost-accept-line ()
+  "Insert the ghost text up to the end of its line.
+When it starts with a newline, up to the end of the next line."
+  (interactive)
+  (when quicksilver--ghost
+    (let* ((text (plist-get quicksilver--ghost :text))
+           (nl (string-match "\n" text 1)))
+      (quicksilver--ghost-insert (if nl (substring text 0 nl) text)))))
+
+(defun quicksilver--ghost-pre-command ()
+  "Drop the ghost text before any command but the accepting ones."
+  (unless (memq this-command quicksilver--ghost-commands)
+    (quicksilver-ghost-clear)))
+
+(defun quicksilver--ghost-post-command ()
+  "After a change the user made, ask again once typing pauses."
+  (let ((tick (buffer-chars-modified-tick)))
+    (unless (eql tick quicksilver--ghost-seen-tick)
+      (setq quicksilver--ghost-seen-tick tick)
+      (unless (memq this-command quicksilver--ghost-commands)
+        (when (timerp quicksilver--ghost-timer) (cancel-timer quicksilver--ghost-timer))
+        (let ((buffer (current-buffer)))
+          (setq quicksilver--ghost-timer
+                (run-with-idle-timer
+                 quicksilver-ghost-delay nil
+                 (lambda ()
+                   (when (and (buffer-live-p buffer) (eq buffer (current-buffer))
+                              (eql tick (buffer-chars-modified-tick)))
+                     (quicksilver-ghost-complete))))))))))
+
+;;;###autoload
+(define-minor-mode quicksilver-ghost-mode
+  "Show Quicksilver's completion as ghost text after point while typing."
+  :lighter " QS-ghost"
+  (if quicksilver-ghost-mode
+      (progn
+        (add-to-list 'emulation-mode-map-alists 'quicksilver--ghost-emulation-alist)
+        (setq quicksilver--ghost-seen-tick (buffer-chars-modified-tick))
+        (add-hook 'pre-command-hook #'quicksilver--ghost-pre-command nil t)
+        (add-hook 'post-command-hook #'quicksilver--ghost-post-command nil t))
+    (remove-hook 'pre-command-hook #'quicksilver--ghost-pre-command t)
+    (remove-hook 'post-command-hook #'quicksilver--ghost-post-command t)
+    (when (timerp quicksilver--ghost-timer) (cancel-timer quicksilver--ghost-timer))
+    (quicksilver-ghost-clear)))
 
 ;;;; Commands
 
