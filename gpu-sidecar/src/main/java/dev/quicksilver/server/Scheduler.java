@@ -285,6 +285,7 @@ public final class Scheduler implements AutoCloseable {
                 queue.remove(job);
                 job.state = JobState.DONE;
                 cancelledWhileQueued.add(job);
+                cancelled.incrementAndGet(); // with the removal: no one sees it neither queued nor counted
             } else {
                 DenoisingSession session = sessionOf(job);
                 for (CanvasHandle h : job.handles) {
@@ -330,7 +331,6 @@ public final class Scheduler implements AutoCloseable {
                 admit();
             }
             for (Job job : toCancel) {
-                cancelled.incrementAndGet();
                 notify(() -> job.listener.cancelled(job, job.cancelReason));
             }
             try {
@@ -496,21 +496,25 @@ public final class Scheduler implements AutoCloseable {
     private void finish(Job job) {
         List<CanvasResult> results = job.handles.stream().map(CanvasHandle::result).toList();
         releaseReservation(job);
-        synchronized (lock) {
-            job.state = JobState.DONE;
-            active.remove(job);
-            activeRequests = active.size();
-        }
         boolean wasCancelled = results.stream().anyMatch(CanvasResult::cancelled);
+        // Counted before the job leaves the active set: whoever sees the scheduler idle (Info) sees it counted.
         if (wasCancelled) {
             // Forwards this request took part in after the cancel came (not all forwards since: others'
             // canvases may go on running in the forward that drops this one).
             int after = job.steps - job.stepsAtCancel;
             maxForwardsAfterCancel = Math.max(maxForwardsAfterCancel, after);
             cancelled.incrementAndGet();
-            notify(() -> job.listener.cancelled(job, job.cancelReason));
         } else {
             completed.incrementAndGet();
+        }
+        synchronized (lock) {
+            job.state = JobState.DONE;
+            active.remove(job);
+            activeRequests = active.size();
+        }
+        if (wasCancelled) {
+            notify(() -> job.listener.cancelled(job, job.cancelReason));
+        } else {
             notify(() -> job.listener.finished(job, results));
         }
     }
