@@ -180,7 +180,7 @@ class RefactorPlanningTest {
                     }
                     """);
             String after = before.replace("text(int width, char pad)", "text(int width, boolean bold, char pad)");
-            addParameterAfterEdit(ws, label, before, after, live, "protected String text(", 22, found -> {
+            addParameterAfterEdit(ws, label, before, after, live, "protected String text(", 22, (found, index) -> {
                 RefactorPlan plan = found.orElseThrow();
                 String where = live ? "live: " : "cold: ";
                 assertEquals(2, plan.declarations(), where + plan);
@@ -284,7 +284,7 @@ class RefactorPlanningTest {
                     """);
             String after = before.replace("line(String pattern, Object... args)", "line(String pattern, boolean strict, Object... args)")
                     .replace("line(\"a\") +", "line(\"a\") + line(\"b\", true, 3) +");
-            addParameterAfterEdit(ws, log, before, after, live, "static String line(", 20, plan -> {
+            addParameterAfterEdit(ws, log, before, after, live, "static String line(", 20, (plan, index) -> {
                 if (live) {
                     Set<String> edited = plan.orElseThrow().sites().stream().map(x -> lineText(x, x.fallback().text())).collect(Collectors.toSet());
                     assertEquals(Set.of("return line(\"a\", false) + line(\"b\", true, 3) + line(\"%s %s\", 1, 2);",
@@ -305,7 +305,7 @@ class RefactorPlanningTest {
      * (sites compile files lazily).
      */
     private void addParameterAfterEdit(Path ws, Path file, String before, String after, boolean live, String header, int column,
-                                       java.util.function.Consumer<Optional<RefactorPlan>> check) throws Exception {
+                                       java.util.function.BiConsumer<Optional<RefactorPlan>, WorkspaceIndex> check) throws Exception {
         ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
             RefactorService refactors = new RefactorService(session);
@@ -320,10 +320,62 @@ class RefactorPlanningTest {
                 index.build();
             }
             check.accept(refactors.plans(index, file, new TextPosition(lineOf(file, header), column), Optional.empty())
-                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst());
+                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst(), index);
         } finally {
             session.close();
         }
+    }
+
+    /**
+     * In a live session a method reference written for the old signature becomes a lambda passing the new argument:
+     * bound ({@code inventory::reserve}, its parameters renamed where a local has the name) and through the type
+     * ({@code Inventory::reserve}, the receiver first); with both in, the file compiles again.
+     */
+    @Test
+    void methodReferencesBecomeLambdasThatPassTheArgument() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        Files.writeString(SampleWorkspace.shop(ws, "Bulk.java"), """
+                package shop;
+
+                import java.util.function.BiPredicate;
+
+                class Bulk {
+                    interface Reserver {
+                        boolean reserve(Inventory inventory, String sku, int quantity);
+                    }
+
+                    boolean both(Inventory inventory) {
+                        String sku = "a";
+                        BiPredicate<String, Integer> bound = inventory::reserve;
+                        Reserver unbound = Inventory::reserve;
+                        return bound.test(sku, 1) && unbound.reserve(inventory, sku, 2);
+                    }
+                }
+                """);
+        String before = Files.readString(inv);
+        String after = before.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, boolean urgent)");
+        addParameterAfterEdit(ws, inv, before, after, true, "public boolean reserve", 22, (found, index) -> {
+            RefactorPlan plan = found.orElseThrow();
+            List<Site> refs = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Bulk.java")).toList();
+            assertEquals(Set.of("BiPredicate<String, Integer> bound = (sku1, quantity) -> inventory.reserve(sku1, quantity, false);",
+                            "Reserver unbound = (inventory1, sku1, quantity) -> inventory1.reserve(sku1, quantity, false);"),
+                    refs.stream().map(x -> lineText(x, x.candidates().get().getFirst())).collect(Collectors.toSet()));
+            assertTrue(refs.stream().allMatch(x -> x.fallback().optional()), "left as they were where they do not compile");
+            // Both lambdas in: Bulk.java compiles against the new signature (the method references did not).
+            Path bulk = refs.getFirst().file();
+            String text;
+            try {
+                text = Files.readString(bulk);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertTrue(!index.compileErrors(bulk, text).isEmpty(), "the method references no longer compile");
+            for (Site x : refs.stream().sorted((p, q) -> Integer.compare(q.start(), p.start())).toList()) {
+                text = text.substring(0, x.start()) + x.candidates().get().getFirst() + text.substring(x.end());
+            }
+            assertEquals(List.of(), index.compileErrors(bulk, text), text);
+        });
     }
 
     /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */

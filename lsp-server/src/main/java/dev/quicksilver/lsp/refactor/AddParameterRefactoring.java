@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.ScopeVariable;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
@@ -123,6 +124,20 @@ public final class AddParameterRefactoring implements Refactoring {
             for (CallSite call : group) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
                 site(in, m, call, arguments, sight, gaining).ifPresent(sites::add);
+            }
+        }
+        if (!varargs) {
+            // Method references written for the old signature (still bound to an earlier key, or to an override
+            // not yet re-resolved) become lambdas that pass the new argument.
+            List<String> oldNames = without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted);
+            List<String> referenced = new ArrayList<>();
+            for (String k : keys) if (!k.equals(m.key())) referenced.add(k);
+            for (SymbolInfo o : overriders) referenced.add(o.key());
+            for (String k : referenced) {
+                for (Reference r : in.index().references(k)) {
+                    if (r.targetKind() != SymbolKind.METHOD || !seen.add(r.location().path() + ":" + r.location().range())) continue;
+                    methodReferenceSite(in, m, r, arguments, oldNames, sight).ifPresent(sites::add);
+                }
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -267,6 +282,128 @@ public final class AddParameterRefactoring implements Refactoring {
         for (int i = 0; i < index; i++) start = JavaText.topLevelComma(text, start, close) + 1;
         while (Character.isWhitespace(text.charAt(start))) start++;
         return new Insertion(start, "", ", ");
+    }
+
+    /**
+     * A method reference to the method as it was ({@code inventory::reserve}) cannot pass the new argument: it
+     * becomes a lambda that does ({@code (sku, quantity) -> inventory.reserve(sku, quantity, "")}), with the
+     * argument a call there would get without the model, its parameters named as the old method's (renamed where
+     * a variable in sight has the name), and, for an instance method referenced through its type
+     * ({@code Inventory::available}), the receiver first. Decided here; optional: where the lambda does not compile
+     * (the reference's target type takes other parameters than it seems), it is left as it was, with the reason.
+     */
+    private Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, List<String> oldNames,
+                                               VariablesInSight sight) {
+        Path file = r.location().path();
+        String text = in.text(file);
+        TextRange range = r.location().range();
+        int nameStart = JavaText.offsetOf(text, range.startLine(), range.startColumn());
+        int nameEnd = JavaText.offsetOf(text, range.endLine(), range.endColumn());
+        int colons = nameStart;
+        while (colons > 0 && Character.isWhitespace(text.charAt(colons - 1))) colons--;
+        if (colons < 2 || !text.startsWith("::", colons - 2)) return Optional.empty(); // a call's name, not a reference
+        int qualifierEnd = colons - 2;
+        while (qualifierEnd > 0 && Character.isWhitespace(text.charAt(qualifierEnd - 1))) qualifierEnd--;
+        int qualifierStart = qualifierStart(text, qualifierEnd);
+        if (qualifierStart < 0 || qualifierStart >= qualifierEnd) return Optional.empty();
+        String qualifier = text.substring(qualifierStart, qualifierEnd);
+        boolean unbound = !m.modifiers().contains("static") && !qualifier.equals("this") && !qualifier.equals("super")
+                && namesAType(qualifier);
+        int at = qualifierStart;
+        sight.register(file, text, at);
+        String receiver = unbound ? decapitalize(m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll(".*[/$]", "").replaceAll("<.*", ""))
+                : null;
+        Supplier<String> lambda = memoized(() -> lambda(sight.at(file, at), qualifier, receiver, m.name(), oldNames, a));
+        int lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        int lineEnd = text.indexOf('\n', nameEnd);
+        String context = "// " + m.signature() + "\n";
+        return Optional.of(new Site(file, at, nameEnd, "", "", context, 12, modelText -> lambda.get(),
+                new Site.Fallback(lambda, Math.min(lineStart, at), lineEnd < 0 ? text.length() : lineEnd, true), () -> List.of(lambda.get())));
+    }
+
+    /** The lambda text for {@link #methodReferenceSite}. */
+    private static String lambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, List<String> oldNames,
+                                 Arguments a) {
+        Set<String> taken = new java.util.HashSet<>();
+        for (ScopeVariable v : inSight) taken.add(v.name());
+        taken.add(a.paramName());
+        List<String> params = new ArrayList<>();
+        if (receiver != null) params.add(fresh(receiver, taken));
+        List<String> args = new ArrayList<>();
+        for (String n : oldNames) {
+            String p = fresh(n, taken);
+            params.add(p);
+            args.add(p);
+        }
+        args.add(Math.min(a.inserted(), args.size()), fallback(inSight, a.paramName(), a.paramType(), a.declaredType()));
+        String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
+        String target = receiver != null ? params.getFirst() : qualifier;
+        return head + " -> " + target + "." + method + "(" + String.join(", ", args) + ")";
+    }
+
+    /** {@code name}, or with the first number appended that makes it unlike any in {@code taken}; then taken too. */
+    private static String fresh(String name, Set<String> taken) {
+        String n = name;
+        for (int i = 1; taken.contains(n); i++) n = name + i;
+        taken.add(n);
+        return n;
+    }
+
+    private static String decapitalize(String name) {
+        return name.isEmpty() ? "receiver" : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /**
+     * Where the expression or type before a method reference's {@code ::} starts (an identifier chain, calls and
+     * indexes in it, type arguments), scanning back from {@code end}; -1 where it is not one of those
+     * ({@code new Foo()::bar}).
+     */
+    static int qualifierStart(String text, int end) {
+        int i = end;
+        while (i > 0) {
+            char c = text.charAt(i - 1);
+            if (Character.isJavaIdentifierPart(c) || c == '.') {
+                i--;
+            } else if (c == ')' || c == ']') {
+                int open = JavaText.matchingOpen(text, i - 1);
+                if (open < 0) return -1;
+                i = open;
+            } else if (c == '>') {
+                int depth = 0;
+                int j = i - 1;
+                for (; j >= 0; j--) {
+                    if (text.charAt(j) == '>') depth++;
+                    else if (text.charAt(j) == '<' && --depth == 0) break;
+                }
+                if (j < 0) return -1;
+                i = j;
+            } else {
+                break;
+            }
+        }
+        int before = i;
+        while (before > 0 && Character.isWhitespace(text.charAt(before - 1))) before--;
+        return text.startsWith("new", before - 3) && (before == 3 || !Character.isJavaIdentifierPart(text.charAt(before - 4))) ? -1 : i;
+    }
+
+    /** Whether a method reference's qualifier names a type ({@code Inventory}, {@code shop.Inventory}, {@code List<String>}). */
+    static boolean namesAType(String qualifier) {
+        if (qualifier.endsWith(")") || qualifier.endsWith("]")) return false;
+        String q = qualifier.contains("<") ? qualifier.substring(0, qualifier.indexOf('<')) : qualifier;
+        String last = q.substring(q.lastIndexOf('.') + 1);
+        return !last.isEmpty() && Character.isUpperCase(last.charAt(0)) && !last.equals(last.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = supplier.get();
+                return value;
+            }
+        };
     }
 
     /**
