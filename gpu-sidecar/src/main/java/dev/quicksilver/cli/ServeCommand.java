@@ -87,6 +87,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The certificate's unencrypted PKCS#8 PEM private key (with --tls-cert).")
     Path tlsKey;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "3",
+            description = "Short decodes run before the handshake, so that the first request does not pay for the JIT "
+                    + "compiling the forward pass (0: none; default ${DEFAULT-VALUE}).")
+    int warmUps;
+
     @Option(names = "--poison-freed", hidden = true, description = "Overwrite freed store memory (tests).")
     boolean poisonFreed;
 
@@ -113,7 +118,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (kvCacheMb < 1) {
             throw new CliException("--kv-cache-mb must be at least 1, got " + kvCacheMb);
         }
+        if (warmUps < 0) {
+            throw new CliException("--warm-up must be 0 (none) or more, got " + warmUps);
+        }
         LoadedModel loaded = LoadedModel.open(modelOptions);
+        warmUp(loaded, warmUps);
         SidecarServer server;
         try {
             server = SidecarServer.start(loaded, token, settings);
@@ -149,6 +158,24 @@ public final class ServeCommand implements Callable<Integer> {
         server.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Runs {@code count} short infills of a Java line with the model's own decoding defaults, outside the scheduler
+     * (its statistics stay the requests'), so that the JIT has compiled the forward pass before the first request:
+     * on a 2-core CPU an editor's first completion otherwise spent 1.3 s in its 6 denoising steps, later ones 30-200
+     * ms. The sidecar starts beside the language server's indexing, so this is rarely time anyone waits for.
+     */
+    static void warmUp(LoadedModel loaded, int count) {
+        if (count == 0) return;
+        long start = System.nanoTime();
+        var options = loaded.defaults().options();
+        for (int i = 0; i < count; i++) {
+            var canvas = loaded.canvas("public final class Counter {\n    private int count;\n\n    public int next() {\n        ", 16,
+                    "\n    }\n}\n", options.mode());
+            dev.quicksilver.decode.Decoder.generate(loaded.model(), options, canvas);
+        }
+        LOG.info("warmed up with {} short decodes in {} ms", count, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Checks every second; the shutdown hook then stops the server and frees the model as on SIGTERM. */

@@ -119,6 +119,16 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
     @Override
     public void initialized(InitializedParams params) {
         watchedFiles.initialized();
+        // The model process starts now, beside the indexing, not at the first completion: its JVM, model load and
+        // warm-up were ~3 s of an editor's first completion on a 2-core CPU. A failure is said again, as an
+        // error, by the first request that needs the model.
+        session.workers().execute(() -> {
+            try {
+                session.model();
+            } catch (RuntimeException e) {
+                session.log(org.eclipse.lsp4j.MessageType.Warning, "the model process did not start: " + e.getMessage());
+            }
+        });
     }
 
     @Override

@@ -79,6 +79,13 @@ class ServerProtocolTest {
             InitializeResult r = old.initialize(ws, Caps.minimal());
             assertNull(r.getCapabilities().getInlineCompletionProvider());
             assertNotNull(r.getCapabilities().getCompletionProvider());
+            // The model process starts at `initialized`, beside the indexing, with no request asking for it: the
+            // first completion does not wait for its start, model load and warm-up.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (old.logs.stream().noneMatch(m -> m.getMessage().startsWith("sidecar ready")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(old.logs.stream().anyMatch(m -> m.getMessage().startsWith("sidecar ready")), old.logs.toString());
         }
     }
 

@@ -87,6 +87,11 @@ class SidecarLifecycleTest {
         return new Sidecar(process, handshake.get(90, TimeUnit.SECONDS), stderr, stderrDrain);
     }
 
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(part)) return i;
+        return -1;
+    }
+
     static Thread drain(java.io.InputStream in, java.util.function.Consumer<String> lines) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -159,6 +164,10 @@ class SidecarLifecycleTest {
         assertTrue(sidecar.process().waitFor(30, TimeUnit.SECONDS), "the sidecar outlived its parent");
         List<String> stderr = sidecar.allStderr();
         assertEquals(0, sidecar.process().exitValue(), stderr.toString());
+        // The JIT warm-up (--warm-up, 3 short decodes by default) ran before the sidecar served anything.
+        int warmed = indexOf(stderr, "warmed up with 3 short decodes");
+        int serving = indexOf(stderr, "ServeCommand - serving ");
+        assertTrue(warmed >= 0 && serving > warmed, stderr.toString());
         assertTrue(stderr.stream().anyMatch(l -> l.contains("the parent process " + parent.pid()
                 + " exited; stopping")), stderr.toString());
         assertTrue(!accepts(sidecar.port()));
