@@ -495,6 +495,63 @@ class RefactorPlanningTest {
         assertTrue(s.finish().apply("}}}").startsWith("throw new UnsupportedOperationException"));
     }
 
+    /**
+     * A subclass of an implementation inherits the new method from it (a method of its own would override that
+     * one): no site. An anonymous class of the interface gets the method before its closing brace, unless it
+     * declares one already.
+     */
+    @Test
+    void subclassesInheritTheNewMethodAndAnonymousClassesGetIt() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();"));
+        Files.writeString(SampleWorkspace.shop(ws, "HalfOff.java"), """
+                package shop;
+
+                public class HalfOff extends PercentOff {
+                    public HalfOff() {
+                        super(50);
+                    }
+                }
+                """);
+        Files.writeString(SampleWorkspace.shop(ws, "Rules.java"), """
+                package shop;
+
+                class Rules {
+                    static PriceRule free() {
+                        return new PriceRule() {
+                            @Override
+                            public long apply(long cents) {
+                                return 0;
+                            }
+                        };
+                    }
+
+                    static PriceRule same() {
+                        return new PriceRule() {
+                            @Override
+                            public long apply(long cents) {
+                                return cents;
+                            }
+
+                            public String describe() {
+                                return "same";
+                            }
+                        };
+                    }
+                }
+                """);
+        RefactorPlan plan = plans(ws, rule, lineOf(rule, "String describe();"), 12, Optional.empty()).stream()
+                .filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow();
+        assertEquals(List.of("BulkDiscount.java", "FixedOff.java", "PercentOff.java", "Rules.java"),
+                plan.sites().stream().map(s -> s.file().getFileName().toString()).sorted().toList());
+        Site anonymous = plan.sites().stream().filter(s -> s.file().getFileName().toString().equals("Rules.java")).findFirst().orElseThrow();
+        String edited = applied(anonymous, anonymous.finish().apply(""));
+        assertTrue(edited.contains("                return 0;\n            }\n\n            @Override\n            public String describe() {\n"
+                + "                throw new UnsupportedOperationException(\"describe is not implemented yet\");\n            }\n        };\n"
+                + "    }\n\n    static PriceRule same() {"), edited);
+    }
+
     @Test
     void anExistingMethodOffersNoImplementationAndNoParameterFill() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);

@@ -299,11 +299,9 @@ public final class AddParameterRefactoring implements Refactoring {
         TextRange range = r.location().range();
         int nameStart = JavaText.offsetOf(text, range.startLine(), range.startColumn());
         int nameEnd = JavaText.offsetOf(text, range.endLine(), range.endColumn());
-        int colons = nameStart;
-        while (colons > 0 && Character.isWhitespace(text.charAt(colons - 1))) colons--;
+        int colons = JavaText.skipBlankBack(text, nameStart);
         if (colons < 2 || !text.startsWith("::", colons - 2)) return Optional.empty(); // a call's name, not a reference
-        int qualifierEnd = colons - 2;
-        while (qualifierEnd > 0 && Character.isWhitespace(text.charAt(qualifierEnd - 1))) qualifierEnd--;
+        int qualifierEnd = JavaText.skipBlankBack(text, colons - 2);
         int qualifierStart = qualifierStart(text, qualifierEnd);
         if (qualifierStart < 0 || qualifierStart >= qualifierEnd) return Optional.empty();
         String qualifier = text.substring(qualifierStart, qualifierEnd);
@@ -381,9 +379,7 @@ public final class AddParameterRefactoring implements Refactoring {
                 break;
             }
         }
-        int before = i;
-        while (before > 0 && Character.isWhitespace(text.charAt(before - 1))) before--;
-        return text.startsWith("new", before - 3) && (before == 3 || !Character.isJavaIdentifierPart(text.charAt(before - 4))) ? -1 : i;
+        return JavaText.wordEndsAt(text, JavaText.skipBlankBack(text, i), "new") ? -1 : i;
     }
 
     /** Whether a method reference's qualifier names a type ({@code Inventory}, {@code shop.Inventory}, {@code List<String>}). */

@@ -1,9 +1,12 @@
 package dev.quicksilver.lsp.refactor;
 
+import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,8 +15,10 @@ import java.util.stream.Collectors;
 /**
  * "Implement this interface (or abstract) method in all its implementations." Offered on the method's
  * declaration; the sites are the concrete subtypes (from the index's type hierarchy) that have no method
- * overriding it. Each gets an {@code @Override} method before its closing brace, whose body the model writes,
- * all in one batch; a body that does not balance falls back to throwing {@code UnsupportedOperationException}.
+ * overriding it and inherit none from a superclass (nor get one here), and the anonymous classes of the type or
+ * of such an abstract subtype ({@code new Shape() { ... }}, found at the type's references) that declare none.
+ * Each gets an {@code @Override} method before its closing brace, whose body the model writes, all in one batch;
+ * a body that does not balance falls back to throwing {@code UnsupportedOperationException}.
  */
 public final class ImplementMethodRefactoring implements Refactoring {
     @Override
@@ -37,16 +42,91 @@ public final class ImplementMethodRefactoring implements Refactoring {
                 || owner.get().kind() == SymbolKind.INTERFACE && !m.modifiers().contains("default") && !m.modifiers().contains("static");
         if (!isAbstract) return Optional.empty();
         Set<String> implemented = in.index().implementations(m.key()).stream().map(SymbolInfo::declaringTypeKey).collect(Collectors.toSet());
-        List<Site> sites = new ArrayList<>();
-        for (SymbolInfo type : in.index().implementations(owner.get().key())) {
+        List<SymbolInfo> subtypes = in.index().implementations(owner.get().key());
+        List<SymbolInfo> lacking = new ArrayList<>();
+        for (SymbolInfo type : subtypes) {
             if (!(type.kind() == SymbolKind.CLASS || type.kind() == SymbolKind.ENUM || type.kind() == SymbolKind.RECORD)) continue;
             if (type.modifiers().contains("abstract") || implemented.contains(type.key())) continue;
-            site(in, m, type).ifPresent(sites::add);
+            lacking.add(type);
+        }
+        // A class whose superclass implements the method, or gets it here, inherits it: another method in it would
+        // override that one (and change what the class does).
+        Set<String> willHave = new java.util.HashSet<>(implemented);
+        lacking.forEach(t -> willHave.add(t.key()));
+        List<Site> sites = new ArrayList<>();
+        for (SymbolInfo type : lacking) {
+            if (!inheritsFrom(in, type, willHave)) site(in, m, type).ifPresent(sites::add);
+        }
+        // Anonymous classes (new Shape() { ... }) of the type or of a subtype that does not implement it.
+        Set<String> anonymousOf = new LinkedHashSet<>();
+        anonymousOf.add(owner.get().key());
+        for (SymbolInfo t : subtypes) {
+            boolean open = t.kind() == SymbolKind.INTERFACE || t.modifiers().contains("abstract");
+            if (open && !willHave.contains(t.key()) && !inheritsFrom(in, t, willHave)) anonymousOf.add(t.key());
+        }
+        for (String typeKey : anonymousOf) {
+            for (Reference r : in.index().references(typeKey)) anonymousSite(in, m, r).ifPresent(sites::add);
         }
         if (sites.isEmpty()) return Optional.empty();
         String title = "Implement " + owner.get().name() + "." + m.name() + "() in its " + sites.size() + " implementation"
                 + (sites.size() == 1 ? "" : "s");
         return Optional.of(new RefactorPlan(name(), title, sites));
+    }
+
+    /** Whether a class of the workspace above {@code type} (its superclass, and so on) is among {@code keys}. */
+    private static boolean inheritsFrom(RefactorInput in, SymbolInfo type, Set<String> keys) {
+        Set<String> seen = new java.util.HashSet<>();
+        SymbolInfo t = type;
+        while (seen.add(t.key()) && !t.supertypeKeys().isEmpty()) {
+            Optional<SymbolInfo> superclass = in.index().declaration(t.supertypeKeys().getFirst());
+            if (superclass.isEmpty() || superclass.get().kind() != SymbolKind.CLASS) return false;
+            if (keys.contains(superclass.get().key())) return true;
+            t = superclass.get();
+        }
+        return false;
+    }
+
+    /**
+     * {@code new Shape() { ... }} at a reference to the type (the index keeps no declaration of an anonymous class,
+     * but the type it implements is referenced right after {@code new}): the method goes before the body's closing
+     * brace, unless a method of that name and parameter count is declared in the body already.
+     */
+    private Optional<Site> anonymousSite(RefactorInput in, SymbolInfo m, Reference r) {
+        Path file = r.location().path();
+        String text = in.text(file);
+        TextRange range = r.location().range();
+        int nameStart = JavaText.offsetOf(text, range.startLine(), range.startColumn());
+        if (!JavaText.wordEndsAt(text, JavaText.skipBlankBack(text, nameStart), "new")) return Optional.empty();
+        int i = skipBlank(text, JavaText.offsetOf(text, range.endLine(), range.endColumn()));
+        if (i < text.length() && text.charAt(i) == '<') { // type arguments, or the diamond
+            int depth = 0;
+            for (; i < text.length(); i++) {
+                if (text.charAt(i) == '<') depth++;
+                else if (text.charAt(i) == '>' && --depth == 0) break;
+            }
+            i = skipBlank(text, i + 1);
+        }
+        if (i >= text.length() || text.charAt(i) != '(') return Optional.empty();
+        int close = JavaText.matchingClose(text, i);
+        if (close < 0) return Optional.empty();
+        int open = skipBlank(text, close + 1);
+        if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
+        int end = JavaText.matchingClose(text, open);
+        if (end < 0) return Optional.empty();
+        int params = AddParameterRefactoring.descriptors(m.key()).size();
+        for (SymbolInfo d : in.index().declarationsIn(file)) {
+            int at = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
+            if (d.kind() == SymbolKind.METHOD && d.name().equals(m.name()) && at > open && at < end
+                    && AddParameterRefactoring.descriptors(d.key()).size() == params) {
+                return Optional.empty(); // implemented there already
+            }
+        }
+        return Optional.of(methodSite(in, m, file, text, end, JavaText.indentAt(text, nameStart)));
+    }
+
+    private static int skipBlank(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        return i;
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, SymbolInfo type) {
@@ -56,6 +136,11 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int brace = text.lastIndexOf('}', Math.max(0, end - 1));
         if (brace < 0) return Optional.empty();
         String typeIndent = JavaText.indentAt(text, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
+        return Optional.of(methodSite(in, m, type.location().path(), text, brace, typeIndent));
+    }
+
+    /** The new method before the closing brace at {@code brace} of a class body indented by {@code typeIndent}. */
+    private static Site methodSite(RefactorInput in, SymbolInfo m, Path file, String text, int brace, String typeIndent) {
         String indent = typeIndent + "    ";
         // Insert after the last non-blank character before the closing brace.
         int at = brace;
@@ -66,8 +151,8 @@ public final class ImplementMethodRefactoring implements Refactoring {
         String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";
         String context = "// " + m.signature() + (m.javadocSummary().isEmpty() ? "" : "  // " + m.javadocSummary()) + "\n";
         String bodyIndent = indent + "    ";
-        return Optional.of(new Site(type.location().path(), at, at, before, after, context, 32,
-                modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, at, false)));
+        return new Site(file, at, at, before, after, context, 32,
+                modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, at, false));
     }
 
     /** The interface's header as an implementation's: no {@code abstract}, {@code public}, no trailing semicolon. */

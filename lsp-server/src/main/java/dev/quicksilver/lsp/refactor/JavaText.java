@@ -96,6 +96,18 @@ public final class JavaText {
         return j < i && Character.isUpperCase(text.charAt(j));
     }
 
+    /** Where the blanks that end right before {@code i} start ({@code i} when there are none). */
+    static int skipBlankBack(String text, int i) {
+        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) i--;
+        return i;
+    }
+
+    /** Whether the word {@code word} (a whole identifier-like token) ends right at {@code end}. */
+    static boolean wordEndsAt(String text, int end, String word) {
+        int start = end - word.length();
+        return start >= 0 && text.startsWith(word, start) && (start == 0 || !Character.isJavaIdentifierPart(text.charAt(start - 1)));
+    }
+
     /** Whether brackets balance and never close more than they opened. */
     static boolean balanced(String text) {
         int depth = 0;
