@@ -13,6 +13,7 @@ import dev.quicksilver.lsp.refactor.RefactorService;
 import dev.quicksilver.lsp.refactor.Site;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,7 +135,7 @@ class RefactorPlanningTest {
      * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as
      * {@code @Override}s that override nothing now (a cold index built after the edit). A {@code super} call inside
      * an override passes the new parameter on; calls of an override get the argument like the method's own; an
-     * overload of the same name, and its calls, are left alone.
+     * overload of the same name, and its calls, are left alone. An anonymous class's override gets it too.
      */
     @Test
     void overridesGetTheParameterAndSuperCallsPassItOn() throws Exception {
@@ -177,27 +178,38 @@ class RefactorPlanningTest {
                         String both(int width) {
                             return text(width, '-') + new Label().text(width, ' ') + text("a", '-');
                         }
+
+                        static Label dashes() {
+                            return new Label() {
+                                @Override
+                                protected String text(int width, char pad) {
+                                    return "-".repeat(width);
+                                }
+                            };
+                        }
                     }
                     """);
             String after = before.replace("text(int width, char pad)", "text(int width, boolean bold, char pad)");
             addParameterAfterEdit(ws, label, before, after, live, "protected String text(", 22, (found, index) -> {
                 RefactorPlan plan = found.orElseThrow();
                 String where = live ? "live: " : "cold: ";
-                assertEquals(2, plan.declarations(), where + plan);
-                assertTrue(plan.title().startsWith("Add new parameter `boolean bold` of Label.text() to its 2 overrides and fill it at its "), plan.title());
-                Map<String, java.util.Set<String>> byFile = new java.util.TreeMap<>();
+                assertEquals(3, plan.declarations(), where + plan);
+                assertTrue(plan.title().startsWith("Add new parameter `boolean bold` of Label.text() to its 3 overrides and fill it at its "), plan.title());
+                Map<String, List<String>> byFile = new java.util.TreeMap<>();
                 for (Site s : plan.sites()) {
                     List<String> candidates = s.candidates().get();
                     String answer = candidates.size() == 1 ? candidates.getFirst() : s.fallback().text();
-                    byFile.computeIfAbsent(s.file().getFileName().toString(), f -> new java.util.TreeSet<>()).add(lineText(s, answer));
+                    byFile.computeIfAbsent(s.file().getFileName().toString(), f -> new ArrayList<>()).add(lineText(s, answer));
                 }
+                byFile.values().forEach(java.util.Collections::sort);
                 assertEquals(Map.of(
-                        "BoldLabel.java", Set.of("protected String text(int width, boolean bold, char pad) {",
+                        "BoldLabel.java", List.of("protected String text(int width, boolean bold, char pad) {",
                                 "return \"*\" + super.text(width, bold, pad) + \"*\";"),
-                        "LoudLabel.java", Set.of("protected String text(int width, boolean bold, char pad) {",
+                        "LoudLabel.java", List.of("protected String text(int width, boolean bold, char pad) {",
+                                "protected String text(int width, boolean bold, char pad) {",
                                 "return super.text(width, bold, pad).toUpperCase();",
-                                "return text(width, false, '-') + new Label().text(width, ' ') + text(\"a\", '-');",
-                                "return text(width, '-') + new Label().text(width, false, ' ') + text(\"a\", '-');")),
+                                "return text(width, '-') + new Label().text(width, false, ' ') + text(\"a\", '-');",
+                                "return text(width, false, '-') + new Label().text(width, ' ') + text(\"a\", '-');")),
                         byFile, where + byFile);
             });
         }

@@ -140,6 +140,17 @@ public final class AddParameterRefactoring implements Refactoring {
                 }
             }
         }
+        if (!sites.isEmpty() && keys.size() == 1 && overridable(m)) {
+            // An index built after the edit, which did break something: anonymous classes that overrode the
+            // method (the index keeps no declaration of their types, so the search above does not reach them).
+            for (SymbolInfo o : anonymousOverriders(in, m, without(newDescriptors, inserted), overriders)) {
+                Optional<Site> site = declarationSite(in, o, inserted, param);
+                if (site.isPresent()) {
+                    sites.add(declarations, site.get());
+                    declarations++;
+                }
+            }
+        }
         if (sites.isEmpty()) return Optional.empty();
         boolean implementations = isAbstract(in.index(), m);
         return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.size() - declarations, sites),
@@ -470,6 +481,28 @@ public final class AddParameterRefactoring implements Refactoring {
             }
         }
         return List.copyOf(found.values());
+    }
+
+    /**
+     * Methods of anonymous classes of m's type, or of an override's type, with m's name and old parameters, that
+     * say {@code @Override} and override nothing now.
+     */
+    private static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, List<String> oldDescriptors, List<SymbolInfo> overriders) {
+        Set<String> types = new LinkedHashSet<>();
+        types.add(m.declaringTypeKey());
+        for (SymbolInfo o : overriders) types.add(o.declaringTypeKey());
+        List<SymbolInfo> out = new ArrayList<>();
+        for (String type : types) {
+            for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), type, in::text)) {
+                for (SymbolInfo d : body.methods(in.index())) {
+                    if (d.name().equals(m.name()) && d.supertypeKeys().isEmpty() && OVERRIDE.matcher(d.signature()).find()
+                            && sameParameters(oldDescriptors, descriptors(d.key()))) {
+                        out.add(d);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Static and private methods and constructors are not overridden. */

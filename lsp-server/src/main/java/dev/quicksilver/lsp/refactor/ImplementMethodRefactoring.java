@@ -1,6 +1,5 @@
 package dev.quicksilver.lsp.refactor;
 
-import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
@@ -64,8 +63,13 @@ public final class ImplementMethodRefactoring implements Refactoring {
             boolean open = t.kind() == SymbolKind.INTERFACE || t.modifiers().contains("abstract");
             if (open && !willHave.contains(t.key()) && !inheritsFrom(in, t, willHave)) anonymousOf.add(t.key());
         }
+        int params = AddParameterRefactoring.descriptors(m.key()).size();
         for (String typeKey : anonymousOf) {
-            for (Reference r : in.index().references(typeKey)) anonymousSite(in, m, r).ifPresent(sites::add);
+            for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), typeKey, in::text)) {
+                boolean declared = body.methods(in.index()).stream()
+                        .anyMatch(d -> d.name().equals(m.name()) && AddParameterRefactoring.descriptors(d.key()).size() == params);
+                if (!declared) sites.add(methodSite(in, m, body.file(), body.text(), body.close(), body.indent()));
+            }
         }
         if (sites.isEmpty()) return Optional.empty();
         String title = "Implement " + owner.get().name() + "." + m.name() + "() in its " + sites.size() + " implementation"
@@ -84,49 +88,6 @@ public final class ImplementMethodRefactoring implements Refactoring {
             t = superclass.get();
         }
         return false;
-    }
-
-    /**
-     * {@code new Shape() { ... }} at a reference to the type (the index keeps no declaration of an anonymous class,
-     * but the type it implements is referenced right after {@code new}): the method goes before the body's closing
-     * brace, unless a method of that name and parameter count is declared in the body already.
-     */
-    private Optional<Site> anonymousSite(RefactorInput in, SymbolInfo m, Reference r) {
-        Path file = r.location().path();
-        String text = in.text(file);
-        TextRange range = r.location().range();
-        int nameStart = JavaText.offsetOf(text, range.startLine(), range.startColumn());
-        if (!JavaText.wordEndsAt(text, JavaText.skipBlankBack(text, nameStart), "new")) return Optional.empty();
-        int i = skipBlank(text, JavaText.offsetOf(text, range.endLine(), range.endColumn()));
-        if (i < text.length() && text.charAt(i) == '<') { // type arguments, or the diamond
-            int depth = 0;
-            for (; i < text.length(); i++) {
-                if (text.charAt(i) == '<') depth++;
-                else if (text.charAt(i) == '>' && --depth == 0) break;
-            }
-            i = skipBlank(text, i + 1);
-        }
-        if (i >= text.length() || text.charAt(i) != '(') return Optional.empty();
-        int close = JavaText.matchingClose(text, i);
-        if (close < 0) return Optional.empty();
-        int open = skipBlank(text, close + 1);
-        if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
-        int end = JavaText.matchingClose(text, open);
-        if (end < 0) return Optional.empty();
-        int params = AddParameterRefactoring.descriptors(m.key()).size();
-        for (SymbolInfo d : in.index().declarationsIn(file)) {
-            int at = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
-            if (d.kind() == SymbolKind.METHOD && d.name().equals(m.name()) && at > open && at < end
-                    && AddParameterRefactoring.descriptors(d.key()).size() == params) {
-                return Optional.empty(); // implemented there already
-            }
-        }
-        return Optional.of(methodSite(in, m, file, text, end, JavaText.indentAt(text, nameStart)));
-    }
-
-    private static int skipBlank(String text, int i) {
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-        return i;
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, SymbolInfo type) {

@@ -1,0 +1,78 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import dev.quicksilver.index.TextRange;
+import dev.quicksilver.index.WorkspaceIndex;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Anonymous classes, which the index keeps no declaration for: one is found at a reference to the type it
+ * extends or implements that stands right after {@code new} and is followed by arguments and a body
+ * ({@code new Shape() { ... }}, {@code new Transformer<A, B>() { ... }}). Its methods are in the index (as
+ * declarations whose place lies inside the body), so a refactor can tell what the body declares.
+ */
+final class AnonymousClasses {
+    /** One anonymous class: its file, the text it was found in, where {@code new} stands, and its body's braces. */
+    record Body(Path file, String text, int newAt, int open, int close) {
+        /** The methods of the index declared in the body (not in a class nested in it: those are its own). */
+        List<SymbolInfo> methods(WorkspaceIndex index) {
+            List<SymbolInfo> out = new ArrayList<>();
+            for (SymbolInfo d : index.declarationsIn(file)) {
+                int at = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
+                if (d.kind() == SymbolKind.METHOD && at > open && at < close) out.add(d);
+            }
+            return out;
+        }
+
+        /** The indentation of the line that holds {@code new}. */
+        String indent() {
+            return JavaText.indentAt(text, newAt);
+        }
+    }
+
+    private AnonymousClasses() {
+    }
+
+    /** The anonymous classes of the type {@code typeKey} (direct ones: not of its subtypes). */
+    static List<Body> of(WorkspaceIndex index, String typeKey, Function<Path, String> textOf) {
+        List<Body> out = new ArrayList<>();
+        for (Reference r : index.references(typeKey)) at(r, textOf.apply(r.location().path())).ifPresent(out::add);
+        return out;
+    }
+
+    /** The anonymous class whose type is named at {@code r}, if {@code r} is that kind of place. */
+    static Optional<Body> at(Reference r, String text) {
+        TextRange range = r.location().range();
+        int nameStart = JavaText.offsetOf(text, range.startLine(), range.startColumn());
+        int newEnd = JavaText.skipBlankBack(text, nameStart);
+        if (!JavaText.wordEndsAt(text, newEnd, "new")) return Optional.empty();
+        int i = skipBlank(text, JavaText.offsetOf(text, range.endLine(), range.endColumn()));
+        if (i < text.length() && text.charAt(i) == '<') { // type arguments, or the diamond
+            int depth = 0;
+            for (; i < text.length(); i++) {
+                if (text.charAt(i) == '<') depth++;
+                else if (text.charAt(i) == '>' && --depth == 0) break;
+            }
+            i = skipBlank(text, i + 1);
+        }
+        if (i >= text.length() || text.charAt(i) != '(') return Optional.empty();
+        int args = JavaText.matchingClose(text, i);
+        if (args < 0) return Optional.empty();
+        int open = skipBlank(text, args + 1);
+        if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
+        int close = JavaText.matchingClose(text, open);
+        if (close < 0) return Optional.empty();
+        return Optional.of(new Body(r.location().path(), text, newEnd - 3, open, close));
+    }
+
+    private static int skipBlank(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        return i;
+    }
+}
