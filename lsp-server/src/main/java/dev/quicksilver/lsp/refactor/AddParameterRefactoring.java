@@ -96,19 +96,45 @@ public final class AddParameterRefactoring implements Refactoring {
         String paramName = lastWord(param);
         String declaredType = param.substring(0, Math.max(0, param.length() - paramName.length())).strip();
 
+        boolean varargs = params.getLast().contains("...");
+        Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs, param,
+                without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted));
+        Sites sites = sites(in, m, keys, overriders, arguments);
+        if (!sites.all().isEmpty() && keys.size() == 1 && overridable(m)) {
+            // An index built after the edit, which did break something: anonymous classes that overrode the
+            // method (the index keeps no declaration of their types, so the search above does not reach them).
+            List<SymbolInfo> anonymous = anonymousOverriders(in, m, without(newDescriptors, inserted), overriders);
+            if (!anonymous.isEmpty()) {
+                List<SymbolInfo> all = new ArrayList<>(overriders);
+                all.addAll(anonymous);
+                sites = sites(in, m, keys, all, arguments); // again: calls in and of those overrides too
+            }
+        }
+        if (sites.all().isEmpty()) return Optional.empty();
+        boolean implementations = isAbstract(in.index(), m);
+        int declarations = sites.declarations();
+        return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.all().size() - declarations,
+                sites.all()), sites.all(), declarations));
+    }
+
+    /** A plan's sites: first the {@code declarations} overrides' parameter lists, then the calls and references. */
+    private record Sites(List<Site> all, int declarations) {
+    }
+
+    /** The overrides' parameter lists, the calls of the method and of its overrides, and method references to them. */
+    private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a) {
         List<Site> sites = new ArrayList<>();
-        for (SymbolInfo o : overriders) declarationSite(in, o, inserted, param).ifPresent(sites::add);
+        for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), a.param()).ifPresent(sites::add);
         int declarations = sites.size();
         Gaining gaining = new Gaining(overriders);
         Set<String> seen = new LinkedHashSet<>();
         VariablesInSight sight = new VariablesInSight(in.index());
-        boolean varargs = params.getLast().contains("...");
-        Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs);
+        boolean varargsArgument = a.inserted() < a.paramCount() - 1; // the new parameter is not the varargs one
         List<List<CallSite>> calls = new ArrayList<>();
-        if (!varargs) {
+        if (!a.varargs()) {
             for (String k : keys) calls.add(in.index().callSites(k));
-            for (SymbolInfo other : brokenOverloads(in.index(), m, params.size() - 1)) calls.add(in.index().callSites(other.key()));
-        } else if (inserted < params.size() - 1 && keys.size() > 1) {
+            for (SymbolInfo other : brokenOverloads(in.index(), m, a.paramCount() - 1)) calls.add(in.index().callSites(other.key()));
+        } else if (varargsArgument && keys.size() > 1) {
             // A varargs method takes calls of many lengths, and one that compiles against the new signature cannot
             // be told from one written for the old by its length: calls still bound to an earlier key get the
             // argument, and those in the file being edited (re-resolved, so bound to the new key) where the
@@ -118,43 +144,28 @@ public final class AddParameterRefactoring implements Refactoring {
             calls.add(misfits(in, m));
         }
         for (SymbolInfo o : overriders) {
-            if (!varargs || inserted < params.size() - 1) calls.add(in.index().callSites(o.key()));
+            if (!a.varargs() || varargsArgument) calls.add(in.index().callSites(o.key()));
         }
         for (List<CallSite> group : calls) {
             for (CallSite call : group) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
-                site(in, m, call, arguments, sight, gaining).ifPresent(sites::add);
+                site(in, m, call, a, sight, gaining).ifPresent(sites::add);
             }
         }
-        if (!varargs) {
+        if (!a.varargs()) {
             // Method references written for the old signature (still bound to an earlier key, or to an override
             // not yet re-resolved) become lambdas that pass the new argument.
-            List<String> oldNames = without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted);
             List<String> referenced = new ArrayList<>();
             for (String k : keys) if (!k.equals(m.key())) referenced.add(k);
             for (SymbolInfo o : overriders) referenced.add(o.key());
             for (String k : referenced) {
                 for (Reference r : in.index().references(k)) {
                     if (r.targetKind() != SymbolKind.METHOD || !seen.add(r.location().path() + ":" + r.location().range())) continue;
-                    methodReferenceSite(in, m, r, arguments, oldNames, sight).ifPresent(sites::add);
+                    methodReferenceSite(in, m, r, a, sight).ifPresent(sites::add);
                 }
             }
         }
-        if (!sites.isEmpty() && keys.size() == 1 && overridable(m)) {
-            // An index built after the edit, which did break something: anonymous classes that overrode the
-            // method (the index keeps no declaration of their types, so the search above does not reach them).
-            for (SymbolInfo o : anonymousOverriders(in, m, without(newDescriptors, inserted), overriders)) {
-                Optional<Site> site = declarationSite(in, o, inserted, param);
-                if (site.isPresent()) {
-                    sites.add(declarations, site.get());
-                    declarations++;
-                }
-            }
-        }
-        if (sites.isEmpty()) return Optional.empty();
-        boolean implementations = isAbstract(in.index(), m);
-        return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.size() - declarations, sites),
-                sites, declarations));
+        return new Sites(sites, declarations);
     }
 
     /**
@@ -240,10 +251,12 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /**
-     * What every call site's new argument is about: the new parameter list's size, where it goes, the parameter, and
-     * whether the method's last parameter is varargs.
+     * What every site is about: the new parameter list's size, where the parameter goes, its name, type as written
+     * and erasure, whether the method's last parameter is varargs, the parameter as written, and the old
+     * parameters' names.
      */
-    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs) {
+    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs,
+                             String param, List<String> oldNames) {
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, Arguments a, VariablesInSight sight, Gaining gaining) {
@@ -303,8 +316,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * ({@code Inventory::available}), the receiver first. Decided here; optional: where the lambda does not compile
      * (the reference's target type takes other parameters than it seems), it is left as it was, with the reason.
      */
-    private Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, List<String> oldNames,
-                                               VariablesInSight sight) {
+    private Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, VariablesInSight sight) {
         Path file = r.location().path();
         String text = in.text(file);
         TextRange range = r.location().range();
@@ -322,7 +334,7 @@ public final class AddParameterRefactoring implements Refactoring {
         sight.register(file, text, at);
         String receiver = unbound ? decapitalize(m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll(".*[/$]", "").replaceAll("<.*", ""))
                 : null;
-        Supplier<String> lambda = memoized(() -> lambda(sight.at(file, at), qualifier, receiver, m.name(), oldNames, a));
+        Supplier<String> lambda = memoized(() -> lambda(sight.at(file, at), qualifier, receiver, m.name(), a));
         int lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
         int lineEnd = text.indexOf('\n', nameEnd);
         String context = "// " + m.signature() + "\n";
@@ -331,15 +343,14 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** The lambda text for {@link #methodReferenceSite}. */
-    private static String lambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, List<String> oldNames,
-                                 Arguments a) {
+    private static String lambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, Arguments a) {
         Set<String> taken = new java.util.HashSet<>();
         for (ScopeVariable v : inSight) taken.add(v.name());
         taken.add(a.paramName());
         List<String> params = new ArrayList<>();
         if (receiver != null) params.add(fresh(receiver, taken));
         List<String> args = new ArrayList<>();
-        for (String n : oldNames) {
+        for (String n : a.oldNames()) {
             String p = fresh(n, taken);
             params.add(p);
             args.add(p);

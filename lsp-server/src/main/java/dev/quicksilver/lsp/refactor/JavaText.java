@@ -28,11 +28,19 @@ public final class JavaText {
         return -1;
     }
 
-    /** Index of the ')' that matches the '(' at {@code open}, or -1. */
+    /**
+     * Index of the bracket that matches the one at {@code open}, or -1. Comments are skipped: an apostrophe in one
+     * ({@code // don't}) is not a character literal.
+     */
     static int matchingClose(String text, int open) {
         int depth = 0;
         for (int i = open; i < text.length(); i++) {
             char c = text.charAt(i);
+            int comment = commentEnd(text, i);
+            if (comment > i) {
+                i = comment - 1;
+                continue;
+            }
             if (c == '"' || c == '\'') {
                 int j = i + 1;
                 while (j < text.length() && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
@@ -71,6 +79,11 @@ public final class JavaText {
         int angles = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
+            int comment = commentEnd(text, i);
+            if (comment > i) {
+                i = Math.min(to, comment) - 1;
+                continue;
+            }
             if (c == '"' || c == '\'') {
                 int j = i + 1;
                 while (j < to && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
@@ -94,6 +107,20 @@ public final class JavaText {
         int j = i;
         while (j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1))) j--;
         return j < i && Character.isUpperCase(text.charAt(j));
+    }
+
+    /** Where a comment that starts at {@code i} ends (past its last character), or {@code i} when none starts there. */
+    static int commentEnd(String text, int i) {
+        if (i + 1 >= text.length() || text.charAt(i) != '/') return i;
+        if (text.charAt(i + 1) == '/') {
+            int nl = text.indexOf('\n', i);
+            return nl < 0 ? text.length() : nl;
+        }
+        if (text.charAt(i + 1) == '*') {
+            int end = text.indexOf("*/", i + 2);
+            return end < 0 ? text.length() : end + 2;
+        }
+        return i;
     }
 
     /** Where the blanks that end right before {@code i} start ({@code i} when there are none). */

@@ -18,6 +18,13 @@ class JavaTextTest {
     }
 
     @Test
+    void commentsAreSkippedWhenMatchingBrackets() {
+        String body = "{\n  // don't close here: }\n  int x = '}'; /* nor } here */\n  String s = \"}\";\n}";
+        assertEquals(body.length() - 1, JavaText.matchingClose(body, 0));
+        assertEquals(List.of("a /* , */", "b // ,"), JavaText.splitTopLevel("a /* , */, b // , \n"));
+    }
+
+    @Test
     void comparisonsAndLambdaArrowsAreNotTypeArguments() {
         assertEquals(List.of("i < n", "x"), JavaText.splitTopLevel("i < n, x"));
         assertEquals(List.of("a<b", "c > d"), JavaText.splitTopLevel("a<b, c > d"));
