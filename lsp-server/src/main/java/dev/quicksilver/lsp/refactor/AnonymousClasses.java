@@ -18,8 +18,8 @@ import java.util.function.Function;
  * declarations whose place lies inside the body), so a refactor can tell what the body declares.
  */
 final class AnonymousClasses {
-    /** One anonymous class: its file, the text it was found in, where {@code new} stands, and its body's braces. */
-    record Body(Path file, String text, int newAt, int open, int close) {
+    /** One anonymous class: its file, the text it was found in, and its body's braces. */
+    record Body(Path file, String text, int open, int close) {
         /** The methods of the index declared in the body (not in a class nested in it: those are its own). */
         List<SymbolInfo> methods(WorkspaceIndex index) {
             List<SymbolInfo> out = new ArrayList<>();
@@ -28,11 +28,6 @@ final class AnonymousClasses {
                 if (d.kind() == SymbolKind.METHOD && at > open && at < close) out.add(d);
             }
             return out;
-        }
-
-        /** The indentation of the line that holds {@code new}. */
-        String indent() {
-            return JavaText.indentAt(text, newAt);
         }
     }
 
@@ -68,7 +63,7 @@ final class AnonymousClasses {
         if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        return Optional.of(new Body(r.location().path(), text, newEnd - 3, open, close));
+        return Optional.of(new Body(r.location().path(), text, open, close));
     }
 
     private static int skipBlank(String text, int i) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -13,15 +14,17 @@ import java.util.function.BiFunction;
  * saying why. A small model writes plausible text that a compiler rejects ({@code "x"} for an {@code int}, a name
  * the call site cannot see, an unterminated string): bracket balance does not catch that, the compiler does.
  *
- * <p>How. Each edited file is compiled twice against the workspace as the index knows it (nothing is saved):
- * once with the model's text at every site, once with every site's fallback. A site keeps the model's text
- * unless the first compile has an error starting within the site's check region ({@link Site.Fallback#checkFrom()} to
+ * <p>How. Each edited file is compiled against the workspace as the index knows it (nothing is saved): once with
+ * the model's text at every site, once with every site's fallback. A site keeps the model's text unless the first
+ * compile has an error starting within the site's check region ({@link Site.Fallback#checkFrom()} to
  * {@link Site.Fallback#checkTo()}, moved with the edits before it) that the second has not, compared by the compiler's
  * problem id. So an error that is there either way blames no answer: a call to a declaration the compiler does not
  * see yet, or an error that was in the file before. The second compile runs only when the first has errors in
  * some region. Sites in one file are judged together (two compiles per file, not per site); an error that one
- * answer causes in another site's region (rare: sites are separate calls or members) blames that site too. An
- * optional site (see {@link Site}) whose choice still adds an error is left as it was (one or two more compiles).
+ * answer causes in another site's region (rare: sites are separate calls or members) blames that site too. When
+ * some answers gave way, the file is compiled again with the rest, up to {@link #MAX_ROUNDS} times: a syntax error
+ * in one answer can keep JDT from resolving the others (an unknown name elsewhere in the file goes unreported).
+ * An optional site (see {@link Site}) whose choice still adds an error is left as it was (one or two more compiles).
  *
  * <p>Not concurrent: one call per refactor, on a worker thread (compiling may take a second per file).
  */
@@ -42,6 +45,9 @@ final class CompileCheck {
             this(site, finished, raw, true);
         }
     }
+
+    /** Most compiles of the answers per file (each after some answers gave way to their fallbacks). */
+    static final int MAX_ROUNDS = 4;
 
     private CompileCheck() {
     }
@@ -68,30 +74,41 @@ final class CompileCheck {
             }
         }
         if (toCheck.isEmpty() || compile == null) return choices;
-        List<String> withAnswers = choices.stream().map(Choice::text).toList();
         List<String> withFallbacks = answers.stream().map(a -> a.site().fallback().text()).toList();
-        List<CompileError> answerErrors = compile.apply(file, apply(original, answers, withAnswers));
         List<CompileError> fallbackErrors = null;
-        for (int i : toCheck) {
-            int[] region = region(answers, withAnswers, i);
-            List<CompileError> inRegion = answerErrors.stream().filter(e -> e.startsWithin(region[0], region[1])).toList();
-            if (inRegion.isEmpty()) continue;
-            if (fallbackErrors == null) fallbackErrors = compile.apply(file, apply(original, answers, withFallbacks));
-            int[] fallbackRegion = region(answers, withFallbacks, i);
-            Map<Integer, Integer> before = new HashMap<>();
-            for (CompileError e : fallbackErrors) {
-                if (e.startsWithin(fallbackRegion[0], fallbackRegion[1])) before.merge(e.id(), 1, Integer::sum);
-            }
-            for (CompileError e : inRegion) {
-                if (before.merge(e.id(), -1, Integer::sum) < 0) {
-                    Site s = answers.get(i).site();
-                    String whose = answers.get(i).byModel() ? "the model's " + shown(withAnswers.get(i))
-                            : shown(withAnswers.get(i)) + " (passed without the model)";
-                    choices.set(i, new Choice(s.fallback().text(), whose + " does not compile here (" + e.message() + "); used "
-                            + shown(s.fallback().text())));
-                    break;
+        // Rounds: a syntax error in one answer can keep the compiler from resolving the rest of the file (a method
+        // that calls what does not exist, elsewhere in it, then goes unreported), so once some answers gave way to
+        // their fallbacks the file is compiled again and the answers still in it are judged again.
+        List<Integer> pending = new ArrayList<>(toCheck);
+        for (int round = 0; round < MAX_ROUNDS && !pending.isEmpty(); round++) {
+            List<String> current = choices.stream().map(Choice::text).toList();
+            List<CompileError> answerErrors = compile.apply(file, apply(original, answers, current));
+            List<Integer> kept = new ArrayList<>();
+            for (int i : pending) {
+                int[] region = region(answers, current, i);
+                List<CompileError> inRegion = answerErrors.stream().filter(e -> e.startsWithin(region[0], region[1])).toList();
+                if (inRegion.isEmpty()) {
+                    kept.add(i);
+                    continue;
                 }
+                if (fallbackErrors == null) fallbackErrors = compile.apply(file, apply(original, answers, withFallbacks));
+                int[] fallbackRegion = region(answers, withFallbacks, i);
+                Map<Integer, Integer> before = new HashMap<>();
+                for (CompileError e : fallbackErrors) {
+                    if (e.startsWithin(fallbackRegion[0], fallbackRegion[1])) before.merge(e.id(), 1, Integer::sum);
+                }
+                Optional<CompileError> added = inRegion.stream().filter(e -> before.merge(e.id(), -1, Integer::sum) < 0).findFirst();
+                if (added.isEmpty()) {
+                    kept.add(i);
+                    continue;
+                }
+                Site s = answers.get(i).site();
+                String whose = answers.get(i).byModel() ? "the model's " + shown(current.get(i)) : shown(current.get(i)) + " (passed without the model)";
+                choices.set(i, new Choice(s.fallback().text(), whose + " does not compile here (" + added.get().message() + "); used "
+                        + shown(s.fallback().text())));
             }
+            if (kept.size() == pending.size()) break; // nothing gave way: the next compile would say the same
+            pending = kept;
         }
         leaveWhatDoesNotCompile(file, original, answers, choices, compile);
         return choices;

@@ -68,7 +68,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
             for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), typeKey, in::text)) {
                 boolean declared = body.methods(in.index()).stream()
                         .anyMatch(d -> d.name().equals(m.name()) && AddParameterRefactoring.descriptors(d.key()).size() == params);
-                if (!declared) sites.add(methodSite(in, m, body.file(), body.text(), body.close(), body.indent()));
+                if (!declared) sites.add(methodSite(in, m, body.file(), body.text(), body.open(), body.close()));
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -96,24 +96,43 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
         int brace = text.lastIndexOf('}', Math.max(0, end - 1));
         if (brace < 0) return Optional.empty();
-        String typeIndent = JavaText.indentAt(text, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
-        return Optional.of(methodSite(in, m, type.location().path(), text, brace, typeIndent));
+        int open = text.indexOf('{', JavaText.offsetOf(text, type.nameRange().endLine(), type.nameRange().endColumn()));
+        if (open < 0 || open > brace) return Optional.empty();
+        return Optional.of(methodSite(in, m, type.location().path(), text, open, brace));
     }
 
-    /** The new method before the closing brace at {@code brace} of a class body indented by {@code typeIndent}. */
-    private static Site methodSite(RefactorInput in, SymbolInfo m, Path file, String text, int brace, String typeIndent) {
-        String indent = typeIndent + "    ";
+    /**
+     * The new method before the closing brace at {@code brace} of the class body opened at {@code open}, indented as
+     * the body's members are (and its statements one step further, the step being the members' own past the
+     * closing brace's line): a file indented by two spaces gets two.
+     */
+    private static Site methodSite(RefactorInput in, SymbolInfo m, Path file, String text, int open, int brace) {
+        String closing = JavaText.indentAt(text, brace);
+        String indent = memberIndent(text, open, brace).orElse(closing + "    ");
+        String step = indent.length() > closing.length() && indent.startsWith(closing) ? indent.substring(closing.length()) : "    ";
         // Insert after the last non-blank character before the closing brace.
         int at = brace;
         while (at > 0 && Character.isWhitespace(text.charAt(at - 1))) at--;
         String signature = implementationSignature(m.signature());
-        String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + "    ";
+        String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
         String after = "\n" + indent + "}";
         String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";
         String context = "// " + m.signature() + (m.javadocSummary().isEmpty() ? "" : "  // " + m.javadocSummary()) + "\n";
-        String bodyIndent = indent + "    ";
+        String bodyIndent = indent + step;
         return new Site(file, at, at, before, after, context, 32,
                 modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, at, false));
+    }
+
+    /** The indentation of the first line with text inside the body {@code (open, close)}, if it has one. */
+    private static Optional<String> memberIndent(String text, int open, int close) {
+        int line = text.indexOf('\n', open) + 1;
+        while (line > 0 && line < close) {
+            int end = text.indexOf('\n', line);
+            if (end < 0 || end > close) end = close;
+            if (!text.substring(line, end).isBlank()) return Optional.of(JavaText.indentAt(text, line));
+            line = end + 1;
+        }
+        return Optional.empty();
     }
 
     /** The interface's header as an implementation's: no {@code abstract}, {@code public}, no trailing semicolon. */

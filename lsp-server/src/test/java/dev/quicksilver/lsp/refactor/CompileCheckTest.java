@@ -70,6 +70,42 @@ class CompileCheckTest {
         }
     }
 
+    /**
+     * A syntax error in one answer keeps JDT from resolving the rest of the file: an unknown method in another
+     * answer of the same file goes unreported in that compile. After the first gives way, the file is compiled again
+     * and the second is caught too.
+     */
+    @Test
+    void anAnswerWhoseErrorASyntaxErrorElsewhereHidIsCaughtInTheNextRound() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("long apply(long cents);", "long apply(long cents);\n\n    String describe();"));
+        Path rules = SampleWorkspace.shop(ws, "Rules.java");
+        String anonymous = """
+                    static final PriceRule %s = new PriceRule() {
+                        @Override
+                        public long apply(long cents) {
+                            return cents;
+                        }
+                    };
+                """;
+        Files.writeString(rules, "package shop;\n\nclass Rules {\n" + anonymous.formatted("FIRST") + "\n" + anonymous.formatted("SECOND") + "}\n");
+        try (WorkspaceIndex index = index(ws)) {
+            RefactorPlan plan = plan(index, rule, "describe();", "implement-method");
+            List<Site> inRules = plan.sites().stream().filter(s -> s.file().equals(rules)).sorted((a, b) -> Integer.compare(a.start(), b.start())).toList();
+            assertEquals(2, inRules.size(), plan.toString());
+            List<CompileCheck.Answer> answers = List.of(
+                    new CompileCheck.Answer(inRules.get(0), inRules.get(0).finish().apply("return this.get();"), "return this.get();"),
+                    new CompileCheck.Answer(inRules.get(1), inRules.get(1).finish().apply("return this.get"), "return this.get"));
+            List<CompileCheck.Choice> choices = CompileCheck.choose(rules, Files.readString(rules), answers, index::compileErrors);
+            for (CompileCheck.Choice c : choices) {
+                assertTrue(c.text().startsWith("throw new UnsupportedOperationException"), c.toString());
+                assertTrue(c.note().contains("does not compile here"), c.note());
+            }
+            assertTrue(choices.get(0).note().contains("get()"), choices.get(0).note());
+        }
+    }
+
     @Test
     void anErrorThatIsThereWhateverTheAnswerBlamesNoAnswer() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
@@ -163,13 +199,17 @@ class CompileCheckTest {
     }
 
     private static RefactorPlan plan(WorkspaceIndex index, Path file, String needle) throws Exception {
+        return plan(index, file, needle, "add-parameter");
+    }
+
+    private static RefactorPlan plan(WorkspaceIndex index, Path file, String needle, String refactor) throws Exception {
         ServerSession session = new ServerSession(s -> { throw new AssertionError("no model call while planning"); });
         try {
             List<String> lines = Files.readAllLines(file);
             int line = 0;
             while (!lines.get(line).contains(needle)) line++;
             return new RefactorService(session).plans(index, file, new TextPosition(line, lines.get(line).indexOf(needle) + 1), Optional.empty())
-                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+                    .stream().filter(p -> p.name().equals(refactor)).findFirst().orElseThrow();
         } finally {
             session.close();
         }
