@@ -390,6 +390,61 @@ class RefactorPlanningTest {
         });
     }
 
+    /**
+     * In an index built after the edit, JDT binds a call written for the old signature to an overload that takes as
+     * many arguments ({@code w.value(c ? "x" : s)} to {@code value(boolean)} once {@code value(String)} took two): such calls
+     * are found by compiling the files that call that overload, and its own calls are left alone.
+     */
+    @Test
+    void callsBoundToAnOverloadOfTheOldArityAreFoundByCompiling() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path shop = SampleWorkspace.shop(ws, "");
+        Path writer = shop.resolve("Writer.java");
+        String before = """
+                package shop;
+
+                class Writer {
+                    Writer value(String s) {
+                        return this;
+                    }
+
+                    Writer value(boolean b) {
+                        return this;
+                    }
+
+                    Writer value(long n) {
+                        return this;
+                    }
+                }
+                """;
+        Files.writeString(shop.resolve("Report.java"), """
+                package shop;
+
+                class Report {
+                    void write(Writer w, String name, long count) {
+                        w.value(name);
+                        w.value(true);
+                        w.value(count);
+                        w.value(count > 0 ? "total" : name);
+                    }
+                }
+                """);
+        String after = before.replace("value(String s)", "value(String s, boolean quoted)");
+        addParameterAfterEdit(ws, writer, before, after, false, "Writer value(String s", 12, (found, index) -> {
+            List<Site> sites = found.orElseThrow().sites();
+            assertEquals(2, sites.size(), sites.toString());
+            try {
+                String report = Files.readString(shop.resolve("Report.java"));
+                for (Site x : sites.stream().sorted((p, q) -> Integer.compare(q.start(), p.start())).toList()) {
+                    report = report.substring(0, x.start()) + x.before() + x.fallback().text() + x.after() + report.substring(x.end());
+                }
+                assertTrue(report.contains("w.value(name, false);\n        w.value(true);\n        w.value(count);\n        w.value(count > 0 ? \"total\" : name, false);"), report);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */
     @Test
     void anOverloadWithOneParameterLessIsNoEarlierVersion() throws Exception {

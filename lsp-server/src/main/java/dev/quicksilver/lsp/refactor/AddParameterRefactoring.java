@@ -99,15 +99,18 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean varargs = params.getLast().contains("...");
         Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs, param,
                 without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted));
-        Sites sites = sites(in, m, keys, overriders, arguments);
-        if (!sites.all().isEmpty() && keys.size() == 1 && overridable(m)) {
-            // An index built after the edit, which did break something: anonymous classes that overrode the
-            // method (the index keeps no declaration of their types, so the search above does not reach them).
-            List<SymbolInfo> anonymous = anonymousOverriders(in, m, without(newDescriptors, inserted), overriders);
-            if (!anonymous.isEmpty()) {
-                List<SymbolInfo> all = new ArrayList<>(overriders);
-                all.addAll(anonymous);
-                sites = sites(in, m, keys, all, arguments); // again: calls in and of those overrides too
+        Sites sites = sites(in, m, keys, overriders, arguments, List.of());
+        if (!sites.all().isEmpty() && keys.size() == 1 && !arguments.varargs()) {
+            // An index built after the edit, which did break something. Two kinds of place the search above does
+            // not reach: anonymous classes that overrode the method (the index keeps no declaration of their
+            // types), and calls the compiler bound to an overload that takes as many arguments as the old
+            // signature (out.value(s) bound to value(boolean) once value(String) took two), which only a compile
+            // tells from that overload's own calls.
+            List<SymbolInfo> all = new ArrayList<>(overriders);
+            if (overridable(m)) all.addAll(anonymousOverriders(in, m, without(newDescriptors, inserted), overriders));
+            List<CallSite> misbound = misboundCalls(in, m, params.size() - 1);
+            if (all.size() > overriders.size() || !misbound.isEmpty()) {
+                sites = sites(in, m, keys, all, arguments, misbound); // again: calls in and of those overrides too
             }
         }
         if (sites.all().isEmpty()) return Optional.empty();
@@ -122,7 +125,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** The overrides' parameter lists, the calls of the method and of its overrides, and method references to them. */
-    private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a) {
+    private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls) {
         List<Site> sites = new ArrayList<>();
         for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), a.param()).ifPresent(sites::add);
         int declarations = sites.size();
@@ -146,6 +149,7 @@ public final class AddParameterRefactoring implements Refactoring {
         for (SymbolInfo o : overriders) {
             if (!a.varargs() || varargsArgument) calls.add(in.index().callSites(o.key()));
         }
+        calls.add(moreCalls);
         for (List<CallSite> group : calls) {
             for (CallSite call : group) {
                 if (!seen.add(call.location().path() + ":" + call.location().range())) continue;
@@ -185,17 +189,38 @@ public final class AddParameterRefactoring implements Refactoring {
         return out;
     }
 
+    /**
+     * Calls bound to an overload of m that takes {@code oldCount} arguments, as m did, where the compiler says that
+     * overload does not take them (one compile of each file that has such a call).
+     */
+    private static List<CallSite> misboundCalls(RefactorInput in, SymbolInfo m, int oldCount) {
+        Map<Path, List<CallSite>> byFile = new java.util.LinkedHashMap<>();
+        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
+            if (o.kind() != m.kind() || !o.name().equals(m.name()) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
+            if (o.key().equals(m.key()) || o.signature().contains("...") || descriptors(o.key()).size() != oldCount) continue;
+            for (CallSite c : in.index().callSites(o.key())) byFile.computeIfAbsent(c.location().path(), f -> new ArrayList<>()).add(c);
+        }
+        List<CallSite> out = new ArrayList<>();
+        byFile.forEach((file, calls) -> out.addAll(rejected(in, file, calls)));
+        return out;
+    }
+
     /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
     private static final Set<Integer> MISFIT_CALL = Set.of(67108979, 134217858);
 
     /** Calls of m in the file being edited that the compiler says m does not take (one compile of that file). */
     private static List<CallSite> misfits(RefactorInput in, SymbolInfo m) {
-        String text = in.text(in.file());
-        List<dev.quicksilver.index.CompileError> errors = in.index().compileErrors(in.file(), text).stream()
+        return rejected(in, in.file(), in.index().callSites(m.key()).stream().filter(c -> c.location().path().equals(in.file())).toList());
+    }
+
+    /** Those of {@code calls} (all in {@code file}) the compiler says no declaration of their name takes: one compile. */
+    private static List<CallSite> rejected(RefactorInput in, Path file, List<CallSite> calls) {
+        if (calls.isEmpty()) return List.of();
+        String text = in.text(file);
+        List<dev.quicksilver.index.CompileError> errors = in.index().compileErrors(file, text).stream()
                 .filter(e -> MISFIT_CALL.contains(e.id())).toList();
         List<CallSite> out = new ArrayList<>();
-        for (CallSite c : in.index().callSites(m.key())) {
-            if (!c.location().path().equals(in.file())) continue;
+        for (CallSite c : calls) {
             TextRange r = c.location().range();
             int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
             int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
