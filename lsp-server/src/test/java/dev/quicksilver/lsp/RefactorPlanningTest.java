@@ -339,13 +339,21 @@ class RefactorPlanningTest {
     }
 
     /**
-     * In a live session a method reference written for the old signature becomes a lambda passing the new argument:
-     * bound ({@code inventory::reserve}, its parameters renamed where a local has the name) and through the type
-     * ({@code Inventory::reserve}, the receiver first); with both in, the file compiles again.
+     * A method reference written for the old signature becomes a lambda passing the new argument: bound
+     * ({@code inventory::reserve}, its parameters renamed where a local has the name) and through the type
+     * ({@code Inventory::reserve}, the receiver first); with both in, the file compiles again. In a live session the
+     * references are still bound to the old key; in an index built after the edit JDT leaves them unbound, and the
+     * compiler's complaint about them finds them.
      */
     @Test
     void methodReferencesBecomeLambdasThatPassTheArgument() throws Exception {
-        Path ws = SampleWorkspace.copy(tmp);
+        for (boolean live : new boolean[] {true, false}) {
+            methodReferencesBecomeLambdas(live);
+        }
+    }
+
+    private void methodReferencesBecomeLambdas(boolean live) throws Exception {
+        Path ws = SampleWorkspace.copy(tmp.resolve(live ? "live" : "cold"));
         Path inv = SampleWorkspace.shop(ws, "Inventory.java");
         Files.writeString(SampleWorkspace.shop(ws, "Bulk.java"), """
                 package shop;
@@ -367,12 +375,12 @@ class RefactorPlanningTest {
                 """);
         String before = Files.readString(inv);
         String after = before.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, boolean urgent)");
-        addParameterAfterEdit(ws, inv, before, after, true, "public boolean reserve", 22, (found, index) -> {
+        addParameterAfterEdit(ws, inv, before, after, live, "public boolean reserve", 22, (found, index) -> {
             RefactorPlan plan = found.orElseThrow();
             List<Site> refs = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Bulk.java")).toList();
             assertEquals(Set.of("BiPredicate<String, Integer> bound = (sku1, quantity) -> inventory.reserve(sku1, quantity, false);",
                             "Reserver unbound = (inventory1, sku1, quantity) -> inventory1.reserve(sku1, quantity, false);"),
-                    refs.stream().map(x -> lineText(x, x.candidates().get().getFirst())).collect(Collectors.toSet()));
+                    refs.stream().map(x -> lineText(x, x.candidates().get().getFirst())).collect(Collectors.toSet()), live ? "live" : "cold");
             assertTrue(refs.stream().allMatch(x -> x.fallback().optional()), "left as they were where they do not compile");
             // Both lambdas in: Bulk.java compiles against the new signature (the method references did not).
             Path bulk = refs.getFirst().file();

@@ -99,18 +99,19 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean varargs = params.getLast().contains("...");
         Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs, param,
                 without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted));
-        Sites sites = sites(in, m, keys, overriders, arguments, List.of());
+        Sites sites = sites(in, m, keys, overriders, arguments, List.of(), List.of());
         if (!sites.all().isEmpty() && keys.size() == 1 && !arguments.varargs()) {
-            // An index built after the edit, which did break something. Two kinds of place the search above does
-            // not reach: anonymous classes that overrode the method (the index keeps no declaration of their
-            // types), and calls the compiler bound to an overload that takes as many arguments as the old
-            // signature (out.value(s) bound to value(boolean) once value(String) took two), which only a compile
-            // tells from that overload's own calls.
+            // An index built after the edit, which did break something. Three kinds of place the search above
+            // does not reach: anonymous classes that overrode the method (the index keeps no declaration of their
+            // types); calls the compiler bound to an overload that takes as many arguments as the old signature
+            // (out.value(s) bound to value(boolean) once value(String) took two), which only a compile tells from
+            // that overload's own calls; and method references, which JDT leaves unbound.
             List<SymbolInfo> all = new ArrayList<>(overriders);
             if (overridable(m)) all.addAll(anonymousOverriders(in, m, without(newDescriptors, inserted), overriders));
             List<CallSite> misbound = misboundCalls(in, m, params.size() - 1);
-            if (all.size() > overriders.size() || !misbound.isEmpty()) {
-                sites = sites(in, m, keys, all, arguments, misbound); // again: calls in and of those overrides too
+            List<Reference> unbound = unboundMethodReferences(in, m);
+            if (all.size() > overriders.size() || !misbound.isEmpty() || !unbound.isEmpty()) {
+                sites = sites(in, m, keys, all, arguments, misbound, unbound); // again: calls in and of those overrides too
             }
         }
         if (sites.all().isEmpty()) return Optional.empty();
@@ -125,7 +126,8 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** The overrides' parameter lists, the calls of the method and of its overrides, and method references to them. */
-    private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls) {
+    private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls,
+                        List<Reference> moreReferences) {
         List<Site> sites = new ArrayList<>();
         for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), a.param()).ifPresent(sites::add);
         int declarations = sites.size();
@@ -162,11 +164,11 @@ public final class AddParameterRefactoring implements Refactoring {
             List<String> referenced = new ArrayList<>();
             for (String k : keys) if (!k.equals(m.key())) referenced.add(k);
             for (SymbolInfo o : overriders) referenced.add(o.key());
-            for (String k : referenced) {
-                for (Reference r : in.index().references(k)) {
-                    if (r.targetKind() != SymbolKind.METHOD || !seen.add(r.location().path() + ":" + r.location().range())) continue;
-                    methodReferenceSite(in, m, r, a, sight).ifPresent(sites::add);
-                }
+            List<Reference> references = new ArrayList<>(moreReferences);
+            for (String k : referenced) references.addAll(in.index().references(k));
+            for (Reference r : references) {
+                if (r.targetKind() != SymbolKind.METHOD || !seen.add(r.location().path() + ":" + r.location().range())) continue;
+                methodReferenceSite(in, m, r, a, sight).ifPresent(sites::add);
             }
         }
         return new Sites(sites, declarations);
@@ -203,6 +205,45 @@ public final class AddParameterRefactoring implements Refactoring {
         List<CallSite> out = new ArrayList<>();
         byFile.forEach((file, calls) -> out.addAll(rejected(in, file, calls)));
         return out;
+    }
+
+    /** JDT's problem "The type T does not define m(...) that is applicable here", on a method reference. */
+    private static final int NO_APPLICABLE_REFERENCED_METHOD = 603979903;
+
+    /**
+     * Method references to m that no longer compile ({@code inventory::reserve} once reserve took one more
+     * argument), as the places of their method names: in the files that mention m's type (or declare m) and say
+     * {@code ::name}, one compile each.
+     */
+    private static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
+        Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(m.name()) + "\\b");
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(m.location().path());
+        for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
+        List<Reference> out = new ArrayList<>();
+        for (Path file : files) {
+            String text = in.text(file);
+            if (!reference.matcher(text).find()) continue;
+            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, text)) {
+                if (e.id() != NO_APPLICABLE_REFERENCED_METHOD || !e.message().contains(" " + m.name() + "(")) continue;
+                var found = reference.matcher(text).region(e.start(), Math.min(text.length(), e.end() + 1));
+                if (!found.find()) continue;
+                int nameStart = found.end() - m.name().length();
+                out.add(new Reference(m.key(), SymbolKind.METHOD, new dev.quicksilver.index.SourceLocation(file,
+                        new TextRange(lineOf(text, nameStart), columnOf(text, nameStart), lineOf(text, found.end()), columnOf(text, found.end())))));
+            }
+        }
+        return out;
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 0;
+        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+        return line;
+    }
+
+    private static int columnOf(String text, int offset) {
+        return offset - (text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1);
     }
 
     /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
