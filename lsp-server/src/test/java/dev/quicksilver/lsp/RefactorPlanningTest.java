@@ -453,6 +453,47 @@ class RefactorPlanningTest {
         });
     }
 
+    /**
+     * A generic class's constructor called with the diamond: once it takes another parameter, JDT cannot infer the
+     * type arguments and binds such a call to nothing; the compiler's complaint finds it (an index built after the
+     * edit), as the explicitly typed call is found by its binding.
+     */
+    @Test
+    void diamondCallsOfAChangedConstructorAreFound() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path shop = SampleWorkspace.shop(ws, "");
+        Path box = shop.resolve("Box.java");
+        String before = """
+                package shop;
+
+                class Box<T> {
+                    private final T value;
+
+                    Box(T value) {
+                        this.value = value;
+                    }
+                }
+                """;
+        Files.writeString(shop.resolve("Boxes.java"), """
+                package shop;
+
+                class Boxes {
+                    static Box<String> a = new Box<>("a");
+                    static Box<String> b = new Box<String>("b");
+
+                    static Box<Integer> c(int n) {
+                        return new Box<>(n);
+                    }
+                }
+                """);
+        String after = before.replace("Box(T value)", "Box(T value, boolean sealed)");
+        addParameterAfterEdit(ws, box, before, after, false, "Box(T value", 5, (found, index) -> {
+            Set<String> lines = found.orElseThrow().sites().stream().map(x -> lineText(x, x.fallback().text())).collect(Collectors.toSet());
+            assertEquals(Set.of("static Box<String> a = new Box<>(\"a\", false);", "static Box<String> b = new Box<String>(\"b\", false);",
+                    "return new Box<>(n, false);"), lines);
+        });
+    }
+
     /** An unchanged method whose overload of one parameter less is overridden is no place to add a parameter. */
     @Test
     void anOverloadWithOneParameterLessIsNoEarlierVersion() throws Exception {

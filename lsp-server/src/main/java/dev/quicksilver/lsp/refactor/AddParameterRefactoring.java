@@ -99,7 +99,10 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean varargs = params.getLast().contains("...");
         Arguments arguments = new Arguments(params.size(), inserted, paramName, declaredType, paramType, varargs, param,
                 without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted));
-        Sites sites = sites(in, m, keys, overriders, arguments, List.of(), List.of());
+        // A generic class's constructor called with the diamond (new Pair<>(a, b)) that no longer fits: JDT
+        // cannot infer the type arguments and binds the call to nothing, so only the compiler finds it.
+        List<CallSite> diamonds = keys.size() == 1 && m.kind() == SymbolKind.CONSTRUCTOR ? unboundDiamondCalls(in, m) : List.of();
+        Sites sites = sites(in, m, keys, overriders, arguments, diamonds, List.of());
         if (!sites.all().isEmpty() && keys.size() == 1 && !arguments.varargs()) {
             // An index built after the edit, which did break something. Three kinds of place the search above
             // does not reach: anonymous classes that overrode the method (the index keeps no declaration of their
@@ -111,7 +114,9 @@ public final class AddParameterRefactoring implements Refactoring {
             List<CallSite> misbound = misboundCalls(in, m, params.size() - 1);
             List<Reference> unbound = unboundMethodReferences(in, m);
             if (all.size() > overriders.size() || !misbound.isEmpty() || !unbound.isEmpty()) {
-                sites = sites(in, m, keys, all, arguments, misbound, unbound); // again: calls in and of those overrides too
+                List<CallSite> more = new ArrayList<>(diamonds);
+                more.addAll(misbound);
+                sites = sites(in, m, keys, all, arguments, more, unbound); // again: calls in and of those overrides too
             }
         }
         if (sites.all().isEmpty()) return Optional.empty();
@@ -207,6 +212,51 @@ public final class AddParameterRefactoring implements Refactoring {
         return out;
     }
 
+    /** JDT's problem "Cannot infer type arguments for T<>", on the whole {@code new T<>(...)}. */
+    private static final int DIAMOND_NOT_INFERRED = 16778094;
+
+    /**
+     * Calls of the constructor m with the diamond that the compiler cannot type any more, as call sites spanning
+     * {@code new T<>(...)}: in the files that mention m's type (or declare it) and say {@code new T<}, one compile
+     * each.
+     */
+    private static List<CallSite> unboundDiamondCalls(RefactorInput in, SymbolInfo m) {
+        Pattern diamond = Pattern.compile("\\bnew\\s+" + Pattern.quote(m.name()) + "\\s*<");
+        List<CallSite> out = new ArrayList<>();
+        for (Complaint c : complaints(in, m, diamond)) {
+            var e = c.error();
+            if ((e.id() == DIAMOND_NOT_INFERRED || MISFIT_CALL.contains(e.id())) && diamond.matcher(c.text()).region(e.start(), e.end()).lookingAt()) {
+                out.add(new CallSite(m.key(), "", new dev.quicksilver.index.SourceLocation(c.file(), range(c.text(), e.start(), e.end()))));
+            }
+        }
+        return out;
+    }
+
+    /** A compiler error in one of the files {@link #complaints} compiled, with the text it was found in. */
+    private record Complaint(Path file, String text, dev.quicksilver.index.CompileError error) {
+    }
+
+    /**
+     * The compiler's errors in m's own file and the files that mention m's declaring type, of those whose text has
+     * {@code hint} somewhere (the rest cannot hold what is looked for): one compile each.
+     */
+    private static List<Complaint> complaints(RefactorInput in, SymbolInfo m, Pattern hint) {
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(m.location().path());
+        for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
+        List<Complaint> out = new ArrayList<>();
+        for (Path file : files) {
+            String text = in.text(file);
+            if (!hint.matcher(text).find()) continue;
+            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, text)) out.add(new Complaint(file, text, e));
+        }
+        return out;
+    }
+
+    private static TextRange range(String text, int start, int end) {
+        return new TextRange(lineOf(text, start), columnOf(text, start), lineOf(text, end), columnOf(text, end));
+    }
+
     /** JDT's problem "The type T does not define m(...) that is applicable here", on a method reference. */
     private static final int NO_APPLICABLE_REFERENCED_METHOD = 603979903;
 
@@ -217,21 +267,14 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     private static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
         Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(m.name()) + "\\b");
-        Set<Path> files = new LinkedHashSet<>();
-        files.add(m.location().path());
-        for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
         List<Reference> out = new ArrayList<>();
-        for (Path file : files) {
-            String text = in.text(file);
-            if (!reference.matcher(text).find()) continue;
-            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, text)) {
-                if (e.id() != NO_APPLICABLE_REFERENCED_METHOD || !e.message().contains(" " + m.name() + "(")) continue;
-                var found = reference.matcher(text).region(e.start(), Math.min(text.length(), e.end() + 1));
-                if (!found.find()) continue;
-                int nameStart = found.end() - m.name().length();
-                out.add(new Reference(m.key(), SymbolKind.METHOD, new dev.quicksilver.index.SourceLocation(file,
-                        new TextRange(lineOf(text, nameStart), columnOf(text, nameStart), lineOf(text, found.end()), columnOf(text, found.end())))));
-            }
+        for (Complaint c : complaints(in, m, reference)) {
+            var e = c.error();
+            if (e.id() != NO_APPLICABLE_REFERENCED_METHOD || !e.message().contains(" " + m.name() + "(")) continue;
+            var found = reference.matcher(c.text()).region(e.start(), Math.min(c.text().length(), e.end() + 1));
+            if (!found.find()) continue;
+            int nameStart = found.end() - m.name().length();
+            out.add(new Reference(m.key(), SymbolKind.METHOD, new dev.quicksilver.index.SourceLocation(c.file(), range(c.text(), nameStart, found.end()))));
         }
         return out;
     }
