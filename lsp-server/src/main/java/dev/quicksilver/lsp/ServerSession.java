@@ -317,6 +317,21 @@ public final class ServerSession implements AutoCloseable {
         }
     }
 
+    private volatile boolean thoroughRefactors;
+
+    /**
+     * Whether refactors may compile files while they are listed even without signs of an edit (the one-shot
+     * headless command, which waits for its one refactor, over an index built after the user's edit); an editor
+     * lists refactors at every cursor move, so there only an edit next to the declaration allows it.
+     */
+    public boolean thoroughRefactors() {
+        return thoroughRefactors;
+    }
+
+    public void thoroughRefactors(boolean thorough) {
+        thoroughRefactors = thorough;
+    }
+
     public Map<String, CompletableFuture<?>> completionsInFlight() {
         return completionsInFlight;
     }

@@ -330,6 +330,7 @@ class RefactorPlanningTest {
             } else {
                 Files.writeString(file, after);
                 index.build();
+                session.thoroughRefactors(true); // as the headless command, the one that meets an index built after the edit
             }
             check.accept(refactors.plans(index, file, new TextPosition(lineOf(file, header), column), Optional.empty())
                     .stream().filter(p -> p.name().equals("add-parameter")).findFirst(), index);

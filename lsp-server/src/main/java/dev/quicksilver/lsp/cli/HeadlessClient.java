@@ -77,6 +77,7 @@ public final class HeadlessClient implements AutoCloseable {
         PipedInputStream clientIn = new PipedInputStream(1 << 16);
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
         QuicksilverServer impl = QuicksilverServer.withSidecar(() -> { });
+        impl.session().thoroughRefactors(true); // one refactor, asked for by name: it may compile what it must
         Launcher<LanguageClient> s = new LSPLauncher.Builder<LanguageClient>().setLocalService(impl)
                 .setRemoteInterface(LanguageClient.class).setInput(serverIn).setOutput(serverOut).setExecutorService(threads)
                 .configureGson(AnnotatedEditsJson::configure).create();

@@ -101,7 +101,9 @@ public final class AddParameterRefactoring implements Refactoring {
                 without(params.stream().map(AddParameterRefactoring::lastWord).toList(), inserted));
         // A generic class's constructor called with the diamond (new Pair<>(a, b)) that no longer fits: JDT
         // cannot infer the type arguments and binds the call to nothing, so only the compiler finds it.
-        List<CallSite> diamonds = keys.size() == 1 && m.kind() == SymbolKind.CONSTRUCTOR ? unboundDiamondCalls(in, m) : List.of();
+        // Compiling the files that use the class costs seconds for a popular one, so only on signs of an edit.
+        boolean edited = in.thorough() || editedNear(in, m);
+        List<CallSite> diamonds = keys.size() == 1 && m.kind() == SymbolKind.CONSTRUCTOR && edited ? unboundDiamondCalls(in, m) : List.of();
         Sites sites = sites(in, m, keys, overriders, arguments, diamonds, List.of());
         if (!sites.all().isEmpty() && keys.size() == 1 && !arguments.varargs()) {
             // An index built after the edit, which did break something. Three kinds of place the search above
@@ -311,6 +313,13 @@ public final class AddParameterRefactoring implements Refactoring {
             if (errors.stream().anyMatch(e -> e.start() >= from && e.start() < to)) out.add(c);
         }
         return out;
+    }
+
+    /** Whether the document's last burst of typing touched the lines of m's header. */
+    private static boolean editedNear(RefactorInput in, SymbolInfo m) {
+        if (in.lastEdit().isEmpty() || !in.file().equals(m.location().path())) return false;
+        var e = in.lastEdit().get();
+        return e.startLine() <= m.nameRange().endLine() + 2 && e.afterEndLine() >= m.nameRange().startLine() - 2;
     }
 
     /** "Fill new parameter ... at its N call sites in F files", or "Add new parameter ... to its K overrides ...". */

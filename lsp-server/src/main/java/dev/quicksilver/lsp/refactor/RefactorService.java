@@ -78,7 +78,7 @@ public final class RefactorService {
 
     public List<RefactorPlan> plans(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> edit) {
         RefactorInput input = new RefactorInput(index, file, position, edit,
-                name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf);
+                name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf, session.thoroughRefactors());
         List<RefactorPlan> plans = new ArrayList<>();
         for (Refactoring r : Refactoring.all()) r.plan(input).ifPresent(plans::add);
         return plans;
