@@ -103,9 +103,11 @@ public final class AddParameterRefactoring implements Refactoring {
         // cannot infer the type arguments and binds the call to nothing, so only the compiler finds it.
         // Compiling the files that use the class costs seconds for a popular one, so only on signs of an edit.
         boolean edited = in.thorough() || editedNear(in, m);
-        List<CallSite> diamonds = keys.size() == 1 && m.kind() == SymbolKind.CONSTRUCTOR && edited ? unboundDiamondCalls(in, m) : List.of();
+        // No earlier key: an index built after the edit (or a method nobody edited, which finds nothing to do).
+        boolean builtAfterEdit = keys.size() == 1;
+        List<CallSite> diamonds = builtAfterEdit && m.kind() == SymbolKind.CONSTRUCTOR && edited ? unboundDiamondCalls(in, m) : List.of();
         Sites sites = sites(in, m, keys, overriders, arguments, diamonds, List.of());
-        if (!sites.all().isEmpty() && keys.size() == 1 && !arguments.varargs()) {
+        if (!sites.all().isEmpty() && builtAfterEdit && !arguments.varargs()) {
             // An index built after the edit, which did break something. Three kinds of place the search above
             // does not reach: anonymous classes that overrode the method (the index keeps no declaration of their
             // types); calls the compiler bound to an overload that takes as many arguments as the old signature
