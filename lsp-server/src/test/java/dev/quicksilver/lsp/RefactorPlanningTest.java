@@ -614,8 +614,8 @@ class RefactorPlanningTest {
 
     /**
      * A subclass of an implementation inherits the new method from it (a method of its own would override that
-     * one): no site. An anonymous class of the interface gets the method before its closing brace, unless it
-     * declares one already.
+     * one), and so does a class whose interface gives it a default body: no site. An anonymous class of the interface
+     * gets the method before its closing brace, unless it declares one already.
      */
     @Test
     void subclassesInheritTheNewMethodAndAnonymousClassesGetIt() throws Exception {
@@ -628,6 +628,25 @@ class RefactorPlanningTest {
                 public class HalfOff extends PercentOff {
                     public HalfOff() {
                         super(50);
+                    }
+                }
+                """);
+        Files.writeString(SampleWorkspace.shop(ws, "NamedRule.java"), """
+                package shop;
+
+                interface NamedRule extends PriceRule {
+                    default String describe() {
+                        return "named";
+                    }
+                }
+                """);
+        Files.writeString(SampleWorkspace.shop(ws, "Flat.java"), """
+                package shop;
+
+                class Flat implements NamedRule {
+                    @Override
+                    public long apply(long cents) {
+                        return cents;
                     }
                 }
                 """);

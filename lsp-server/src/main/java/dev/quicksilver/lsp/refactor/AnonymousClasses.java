@@ -37,7 +37,8 @@ final class AnonymousClasses {
     /** The anonymous classes of the type {@code typeKey} (direct ones: not of its subtypes). */
     static List<Body> of(WorkspaceIndex index, String typeKey, Function<Path, String> textOf) {
         List<Body> out = new ArrayList<>();
-        for (Reference r : index.references(typeKey)) at(r, textOf.apply(r.location().path())).ifPresent(out::add);
+        java.util.Map<Path, String> texts = new java.util.HashMap<>(); // a file read once, however often it names the type
+        for (Reference r : index.references(typeKey)) at(r, texts.computeIfAbsent(r.location().path(), textOf)).ifPresent(out::add);
         return out;
     }
 

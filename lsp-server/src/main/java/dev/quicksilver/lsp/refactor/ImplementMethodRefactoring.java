@@ -40,7 +40,11 @@ public final class ImplementMethodRefactoring implements Refactoring {
         boolean isAbstract = m.modifiers().contains("abstract")
                 || owner.get().kind() == SymbolKind.INTERFACE && !m.modifiers().contains("default") && !m.modifiers().contains("static");
         if (!isAbstract) return Optional.empty();
-        Set<String> implemented = in.index().implementations(m.key()).stream().map(SymbolInfo::declaringTypeKey).collect(Collectors.toSet());
+        List<SymbolInfo> implementations = in.index().implementations(m.key());
+        Set<String> implemented = implementations.stream().map(SymbolInfo::declaringTypeKey).collect(Collectors.toSet());
+        // Interfaces that give the method a body (a default method): what implements them inherits it.
+        Set<String> defaults = implementations.stream().filter(d -> d.modifiers().contains("default"))
+                .map(SymbolInfo::declaringTypeKey).collect(Collectors.toSet());
         List<SymbolInfo> subtypes = in.index().implementations(owner.get().key());
         List<SymbolInfo> lacking = new ArrayList<>();
         for (SymbolInfo type : subtypes) {
@@ -48,20 +52,21 @@ public final class ImplementMethodRefactoring implements Refactoring {
             if (type.modifiers().contains("abstract") || implemented.contains(type.key())) continue;
             lacking.add(type);
         }
-        // A class whose superclass implements the method, or gets it here, inherits it: another method in it would
-        // override that one (and change what the class does).
+        // A class whose superclass implements the method, or gets it here, or that implements an interface with a
+        // default method for it, inherits it: another method in it would override that one (and change what the
+        // class does).
         Set<String> willHave = new java.util.HashSet<>(implemented);
         lacking.forEach(t -> willHave.add(t.key()));
         List<Site> sites = new ArrayList<>();
         for (SymbolInfo type : lacking) {
-            if (!inheritsFrom(in, type, willHave)) site(in, m, type).ifPresent(sites::add);
+            if (!inheritsFrom(in, type, willHave, defaults)) site(in, m, type).ifPresent(sites::add);
         }
         // Anonymous classes (new Shape() { ... }) of the type or of a subtype that does not implement it.
         Set<String> anonymousOf = new LinkedHashSet<>();
         anonymousOf.add(owner.get().key());
         for (SymbolInfo t : subtypes) {
             boolean open = t.kind() == SymbolKind.INTERFACE || t.modifiers().contains("abstract");
-            if (open && !willHave.contains(t.key()) && !inheritsFrom(in, t, willHave)) anonymousOf.add(t.key());
+            if (open && !willHave.contains(t.key()) && !inheritsFrom(in, t, willHave, defaults)) anonymousOf.add(t.key());
         }
         int params = AddParameterRefactoring.descriptors(m.key()).size();
         for (String typeKey : anonymousOf) {
@@ -77,15 +82,23 @@ public final class ImplementMethodRefactoring implements Refactoring {
         return Optional.of(new RefactorPlan(name(), title, sites));
     }
 
-    /** Whether a class of the workspace above {@code type} (its superclass, and so on) is among {@code keys}. */
-    private static boolean inheritsFrom(RefactorInput in, SymbolInfo type, Set<String> keys) {
+    /**
+     * Whether {@code type} inherits the method: a class of the workspace above it (its superclass, and so on) is
+     * among {@code classes}, or an interface it implements, directly or through any supertype, among
+     * {@code interfaces}.
+     */
+    private static boolean inheritsFrom(RefactorInput in, SymbolInfo type, Set<String> classes, Set<String> interfaces) {
         Set<String> seen = new java.util.HashSet<>();
-        SymbolInfo t = type;
-        while (seen.add(t.key()) && !t.supertypeKeys().isEmpty()) {
-            Optional<SymbolInfo> superclass = in.index().declaration(t.supertypeKeys().getFirst());
-            if (superclass.isEmpty() || superclass.get().kind() != SymbolKind.CLASS) return false;
-            if (keys.contains(superclass.get().key())) return true;
-            t = superclass.get();
+        java.util.Deque<SymbolInfo> pending = new java.util.ArrayDeque<>(List.of(type));
+        while (!pending.isEmpty()) {
+            SymbolInfo t = pending.pop();
+            if (!seen.add(t.key())) continue;
+            for (String key : t.supertypeKeys()) {
+                Optional<SymbolInfo> s = in.index().declaration(key);
+                if (s.isEmpty()) continue;
+                if (s.get().kind() == SymbolKind.CLASS ? classes.contains(key) : interfaces.contains(key)) return true;
+                pending.push(s.get());
+            }
         }
         return false;
     }
