@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -97,14 +96,20 @@ final class CompileCheck {
                 for (CompileError e : fallbackErrors) {
                     if (e.startsWithin(fallbackRegion[0], fallbackRegion[1])) before.merge(e.id(), 1, Integer::sum);
                 }
-                Optional<CompileError> added = inRegion.stream().filter(e -> before.merge(e.id(), -1, Integer::sum) < 0).findFirst();
-                if (added.isEmpty()) {
+                CompileError added = null; // the first error the fallback does not have as often
+                for (CompileError e : inRegion) {
+                    if (before.merge(e.id(), -1, Integer::sum) < 0) {
+                        added = e;
+                        break;
+                    }
+                }
+                if (added == null) {
                     kept.add(i);
                     continue;
                 }
                 Site s = answers.get(i).site();
                 String whose = answers.get(i).byModel() ? "the model's " + shown(current.get(i)) : shown(current.get(i)) + " (passed without the model)";
-                choices.set(i, new Choice(s.fallback().text(), whose + " does not compile here (" + added.get().message() + "); used "
+                choices.set(i, new Choice(s.fallback().text(), whose + " does not compile here (" + added.message() + "); used "
                         + shown(s.fallback().text())));
             }
             if (kept.size() == pending.size()) break; // nothing gave way: the next compile would say the same
