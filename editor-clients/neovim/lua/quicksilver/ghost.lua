@@ -127,13 +127,21 @@ function M.request(bufnr, qs, on_done)
   end
 end
 
+--- The item on show in bufnr if it was made for the buffer as it is now (else nothing is on show any more).
+local function valid_item(bufnr)
+  local s = buf_state(bufnr)
+  if not s.item or s.tick ~= vim.api.nvim_buf_get_changedtick(bufnr) then
+    M.clear(bufnr)
+    return nil, s
+  end
+  return s.item, s
+end
+
 --- Inserts the ghost text (applies the item's textEdit) and moves the cursor after it. Returns whether it did.
 function M.accept(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local s = buf_state(bufnr)
-  local item = s.item
-  if not item or s.tick ~= vim.api.nvim_buf_get_changedtick(bufnr) then
-    M.clear(bufnr)
+  local item, s = valid_item(bufnr)
+  if not item then
     return false
   end
   M.clear(bufnr)
@@ -164,10 +172,8 @@ end
 --- item is re-anchored at the cursor. Accepting the last part is a whole accept. Returns whether it inserted.
 function M.accept_part(bufnr, kind)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local s = buf_state(bufnr)
-  local item = s.item
-  if not item or s.tick ~= vim.api.nvim_buf_get_changedtick(bufnr) then
-    M.clear(bufnr)
+  local item, s = valid_item(bufnr)
+  if not item then
     return false
   end
   local rest = remainder(bufnr, item)
