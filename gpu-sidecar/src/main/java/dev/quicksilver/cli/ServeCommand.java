@@ -170,12 +170,17 @@ public final class ServeCommand implements Callable<Integer> {
         if (count == 0) return;
         long start = System.nanoTime();
         var options = loaded.defaults().options();
-        for (int i = 0; i < count; i++) {
-            var canvas = loaded.canvas("public final class Counter {\n    private int count;\n\n    public int next() {\n        ", 16,
-                    "\n    }\n}\n", options.mode());
-            dev.quicksilver.decode.Decoder.generate(loaded.model(), options, canvas);
+        try {
+            for (int i = 0; i < count; i++) {
+                var canvas = loaded.canvas("public final class Counter {\n    private int count;\n\n    public int next() {\n        ", 16,
+                        "\n    }\n}\n", options.mode(), true).request();
+                dev.quicksilver.decode.Decoder.generate(loaded.model(), options, canvas);
+            }
+            LOG.info("warmed up with {} short decodes in {} ms", count, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            // Only a head start: a model that cannot take this canvas still serves the requests it can.
+            LOG.warn("the warm-up decode failed ({}); serving without it", e.toString());
         }
-        LOG.info("warmed up with {} short decodes in {} ms", count, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Checks every second; the shutdown hook then stops the server and frees the model as on SIGTERM. */
