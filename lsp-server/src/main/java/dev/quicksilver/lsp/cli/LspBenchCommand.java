@@ -1,5 +1,7 @@
 package dev.quicksilver.lsp.cli;
 
+import dev.quicksilver.lsp.refactor.JavaText;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.ServerSettings;
@@ -170,7 +172,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
         String uri = Uris.toUri(file);
         if (!warmUp) client.server().getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(new TextDocumentIdentifier(uri)));
         Headless.open(client, file, initial);
-        if (warmUp) Headless.complete(client, file, lineOf(initial, start), colOf(initial, start));
+        if (warmUp) Headless.complete(client, file, JavaText.lineOf(initial, start), JavaText.columnOf(initial, start));
         String text = initial;
         int cursor = start;
         int version = 1;
@@ -186,7 +188,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
                 key = typed.substring(i, j);
                 i = j - 1;
             }
-            Position pos = new Position(lineOf(text, cursor), colOf(text, cursor));
+            Position pos = new Position(JavaText.lineOf(text, cursor), JavaText.columnOf(text, cursor));
             text = text.substring(0, cursor) + key + text.substring(cursor);
             cursor += key.length();
             client.server().getTextDocumentService().didChange(new DidChangeTextDocumentParams(
@@ -196,7 +198,7 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
             if (gap > 100) {
                 Thread.sleep(100); // the debounce: quiet for 100 ms, so the client asks
                 if (inflight != null && !inflight.isDone()) inflight.cancel(true);
-                Position at = new Position(lineOf(text, cursor), colOf(text, cursor));
+                Position at = new Position(JavaText.lineOf(text, cursor), JavaText.columnOf(text, cursor));
                 long sentAt = System.nanoTime();
                 int request = tally.sent.incrementAndGet();
                 // The text already has the file's first `cursor` characters: what the line goes on with there.
@@ -302,15 +304,6 @@ public final class LspBenchCommand implements java.util.concurrent.Callable<Inte
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
-    private static int lineOf(String text, int offset) {
-        int l = 0;
-        for (int i = 0; i < offset; i++) if (text.charAt(i) == '\n') l++;
-        return l;
-    }
-
-    private static int colOf(String text, int offset) {
-        return offset - (text.lastIndexOf('\n', offset - 1) + 1);
-    }
 
     @SuppressWarnings("unused")
     private static boolean isCancel(Throwable e) {

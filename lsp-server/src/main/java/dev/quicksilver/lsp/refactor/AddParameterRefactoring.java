@@ -252,13 +252,14 @@ public final class AddParameterRefactoring implements Refactoring {
         for (Path file : files) {
             String text = in.text(file);
             if (!hint.matcher(text).find()) continue;
-            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, text)) out.add(new Complaint(file, text, e));
+            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) out.add(new Complaint(file, text, e));
         }
         return out;
     }
 
     private static TextRange range(String text, int start, int end) {
-        return new TextRange(lineOf(text, start), columnOf(text, start), lineOf(text, end), columnOf(text, end));
+        return new TextRange(JavaText.lineOf(text, start), JavaText.columnOf(text, start), JavaText.lineOf(text, end),
+                JavaText.columnOf(text, end));
     }
 
     /** JDT's problem "The type T does not define m(...) that is applicable here", on a method reference. */
@@ -283,16 +284,6 @@ public final class AddParameterRefactoring implements Refactoring {
         return out;
     }
 
-    private static int lineOf(String text, int offset) {
-        int line = 0;
-        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-        return line;
-    }
-
-    private static int columnOf(String text, int offset) {
-        return offset - (text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1);
-    }
-
     /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
     private static final Set<Integer> MISFIT_CALL = Set.of(67108979, 134217858);
 
@@ -305,7 +296,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private static List<CallSite> rejected(RefactorInput in, Path file, List<CallSite> calls) {
         if (calls.isEmpty()) return List.of();
         String text = in.text(file);
-        List<dev.quicksilver.index.CompileError> errors = in.index().compileErrors(file, text).stream()
+        List<dev.quicksilver.index.CompileError> errors = in.compileErrors(file).stream()
                 .filter(e -> MISFIT_CALL.contains(e.id())).toList();
         List<CallSite> out = new ArrayList<>();
         for (CallSite c : calls) {

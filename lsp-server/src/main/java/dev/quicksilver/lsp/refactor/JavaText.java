@@ -166,6 +166,18 @@ public final class JavaText {
         return off;
     }
 
+    /** The zero-based line of {@code offset} in {@code text} (the inverse of {@link #offsetOf}). */
+    public static int lineOf(String text, int offset) {
+        int line = 0;
+        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+        return line;
+    }
+
+    /** The zero-based column of {@code offset} in its line of {@code text}. */
+    public static int columnOf(String text, int offset) {
+        return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+    }
+
     public static int offsetOf(String text, int line, int column) {
         int ls = lineStartOffset(text, line);
         int le = text.indexOf('\n', ls);

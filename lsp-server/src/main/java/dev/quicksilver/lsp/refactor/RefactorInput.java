@@ -1,11 +1,15 @@
 package dev.quicksilver.lsp.refactor;
 
+import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.TextPosition;
 import dev.quicksilver.index.WorkspaceIndex;
 import dev.quicksilver.lsp.documents.EditHistory;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -13,10 +17,25 @@ import java.util.function.Function;
  * there (if any), earlier binding keys of methods (to find call sites the index still links to a method's old
  * signature), the current text of any file (the open buffer, else the disk), and whether it may compile files
  * without signs of an edit ({@link dev.quicksilver.lsp.ServerSession#thoroughRefactors()}).
+ *
+ * <p>One input serves one listing of the refactors at a position: a file's text is read once, and compiled at
+ * most once, however many sites and searches ask for it (a method's call sites often share files). Concurrent
+ * maps: a site's suppliers may ask later, from the thread that runs the refactor.
  */
 public record RefactorInput(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> lastEdit,
-                            Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough) {
+                            Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough,
+                            Map<Path, Optional<String>> texts, Map<Path, List<CompileError>> compiled) {
+    public RefactorInput(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> lastEdit,
+                         Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough) {
+        this(index, file, position, lastEdit, earlierKeys, textOf, thorough, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
     public String text(Path p) {
-        return textOf.apply(p).orElse("");
+        return texts.computeIfAbsent(p, textOf).orElse("");
+    }
+
+    /** The compiler's errors for the file's current {@link #text}. */
+    public List<CompileError> compileErrors(Path p) {
+        return compiled.computeIfAbsent(p, f -> index.compileErrors(f, text(f)));
     }
 }

@@ -25,6 +25,18 @@ class JavaTextTest {
     }
 
     @Test
+    void lineAndColumnAreTheInverseOfOffsetOf() {
+        String text = "\nab\ncd";
+        for (int offset = 0; offset <= text.length(); offset++) {
+            int line = JavaText.lineOf(text, offset);
+            int column = JavaText.columnOf(text, offset);
+            assertEquals(offset, JavaText.offsetOf(text, line, column), "offset " + offset);
+        }
+        assertEquals(0, JavaText.columnOf(text, 0));
+        assertEquals(2, JavaText.lineOf(text, 4));
+    }
+
+    @Test
     void comparisonsAndLambdaArrowsAreNotTypeArguments() {
         assertEquals(List.of("i < n", "x"), JavaText.splitTopLevel("i < n, x"));
         assertEquals(List.of("a<b", "c > d"), JavaText.splitTopLevel("a<b, c > d"));
