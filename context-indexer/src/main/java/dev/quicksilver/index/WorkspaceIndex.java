@@ -701,6 +701,11 @@ public final class WorkspaceIndex implements AutoCloseable {
         return similarSiteFinder.find(snippet, limit, p -> false);
     }
 
+    /** The indexed files in which this identifier occurs as a whole word (in code, comments or strings). */
+    public Set<Path> filesMentioning(String identifier) {
+        return lexical.filesWithTerm(identifier.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Resolved uses of the type, method or field with this binding key. */
     public List<Reference> references(String key) {
         return symbols.references(key);

@@ -702,9 +702,8 @@ class RefactorPlanningTest {
         Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
         int line = lineOf(checkout, "return inventory.reserve(item.sku(), item.quantity());");
         RefactorPlan plan = similarEdit(ws, checkout, line, "item.quantity())", "item.quantity(), customerId)").orElseThrow();
-        // Other calls passing a quantity(): in OrderService and in Checkout.buyTwo (the lexical index's windows
-        // find one of buyTwo's two), never the edited line itself.
-        assertTrue(plan.sites().size() >= 2, plan.toString());
+        // Other calls passing a quantity(): in OrderService and both of Checkout.buyTwo's, never the edited line.
+        assertTrue(plan.sites().size() >= 3, plan.toString());
         assertEquals(Set.of("OrderService.java", "Checkout.java"),
                 plan.sites().stream().map(s -> s.file().getFileName().toString()).collect(Collectors.toSet()));
         for (Site s : plan.sites()) {
@@ -721,10 +720,60 @@ class RefactorPlanningTest {
         Path inventory = SampleWorkspace.shop(ws, "Inventory.java");
         int line = lineOf(inventory, "public boolean reserve(String sku, int quantity) {");
         // "quantity" is the anchor; "if (available < quantity) {" has it before ")" too, but as an expression, not
-        // after a type: no place for a parameter. Another declaration ending in "int quantity)" is one.
+        // after a type: no place for a parameter. The other declarations ending in "int quantity)" are.
         List<String> similarLines = similarEdit(ws, inventory, line, "int quantity)", "int quantity, String customerId)").stream()
                 .flatMap(p -> p.sites().stream()).map(s -> lineText(s)).toList();
-        assertEquals(List.of("public boolean transfer(Inventory from, Inventory to, String sku, int quantity) {"), similarLines);
+        assertEquals(List.of("public void add(String sku, int quantity) {",
+                "public boolean transfer(Inventory from, Inventory to, String sku, int quantity) {"), similarLines);
+    }
+
+    @Test
+    void aRenamedExceptionIsOfferedAtEverySimilarThrowAndNotInJavadocOrCatches() throws Exception {
+        Path ws = tmp.resolve("ws");
+        Path pkg = Files.createDirectories(ws.resolve("src/main/java/demo"));
+        // More throws than the lexical index's 40 best windows, two of them in one file, a few lines apart.
+        for (int i = 0; i < 45; i++) {
+            Files.writeString(pkg.resolve("Holder" + i + ".java"), """
+                    package demo;
+
+                    public class Holder%d {
+                        private final Object value;
+                        private final Object other;
+
+                        /**
+                         * @throws NullPointerException if the value is null
+                         */
+                        public Holder%d(Object value, Object other) {
+                            if (value == null) {
+                                throw new NullPointerException("Value must not be null");
+                            }
+                            if (other == null) {
+                                throw new NullPointerException("Other must not be null");
+                            }
+                            this.value = value;
+                            this.other = other;
+                        }
+
+                        public String describe() {
+                            try {
+                                return value.toString();
+                            } catch (final NullPointerException e) {
+                                return "none";
+                            }
+                        }
+                    }
+                    """.formatted(i, i));
+        }
+        Path edited = pkg.resolve("Holder0.java");
+        int line = lineOf(edited, "throw new NullPointerException(\"Value must not be null\");");
+        RefactorPlan plan = similarEdit(ws, edited, line, "NullPointer", "IllegalArgument").orElseThrow();
+        assertEquals(89, plan.sites().size(), plan.title());
+        assertTrue(plan.title().contains("89 similar places in 45 file(s)"), plan.title());
+        for (Site s : plan.sites()) {
+            assertTrue(lineText(s).startsWith("throw new NullPointerException("), lineText(s));
+            // The same word changed the same way: decided without the model.
+            assertEquals(List.of("IllegalArgument"), s.candidates().get());
+        }
     }
 
     /** The apply-similar-edit plan after {@code from} was replaced by {@code to} on line {@code line} of {@code file}. */

@@ -127,7 +127,7 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean implementations = isAbstract(in.index(), m);
         int declarations = sites.declarations();
         return Optional.of(new RefactorPlan(name(), title(m, param, declarations, implementations, sites.all().size() - declarations,
-                sites.all()), sites.all(), declarations));
+                sites.all()), sites.all(), declarations, "the variable named as the parameter, or the only one whose type fits"));
     }
 
     /** A plan's sites: first the {@code declarations} overrides' parameter lists, then the calls and references. */

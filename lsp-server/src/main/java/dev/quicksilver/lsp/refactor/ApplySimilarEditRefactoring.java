@@ -3,9 +3,13 @@ package dev.quicksilver.lsp.refactor;
 import dev.quicksilver.index.SimilarSite;
 import dev.quicksilver.lsp.documents.EditHistory;
 import java.nio.file.Path;
+import dev.quicksilver.index.lexical.CodeTokenizer;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * "Apply the edit the user just made to the similar places in the workspace." The edit is the changed lines
@@ -15,7 +19,12 @@ import java.util.Optional;
  * context; an answer that does not keep the example's bracket shape falls back to the example's new text.
  */
 public final class ApplySimilarEditRefactoring implements Refactoring {
+    /** Below this Jaccard similarity of terms with the edited lines a place is not the same kind of code. */
     static final double MIN_SCORE = 0.3;
+    /** Places one application edits at most (each is a model call); the most similar are kept. */
+    static final int MAX_SITES = 400;
+    /** Beyond this many files naming the replaced text's identifiers, only the lexical index's best windows are read. */
+    static final int MAX_SCANNED_FILES = 1500;
 
     @Override
     public String name() {
@@ -35,66 +44,189 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         if (line < edit.startLine() - 1 || line > edit.afterEndLine() + 1) return Optional.empty();
         String oldCore = edit.oldCore();
         String newCore = edit.newCore();
-        boolean insertion = oldCore.isBlank();
-        if (insertion) {
+        int coreStart = edit.commonPrefix(); // where oldCore starts in edit.before()
+        if (oldCore.isBlank()) {
             // A pure insertion: anchor it on the expression it follows ("quantity()" in "item.quantity(), id"),
             // so the sites are the places with the same expression.
             String left = leftAnchor(edit.before(), edit.commonPrefix());
             if (left.isBlank()) return Optional.empty();
             oldCore = left + oldCore;
             newCore = left + newCore;
+            coreStart -= left.length();
         }
-        int anchorStart = edit.commonPrefix() - oldCore.length();
         if (oldCore.isBlank() || oldCore.contains("\n") && oldCore.length() > 400) return Optional.empty();
         String finalNewCore = newCore;
         String context = "// the same change was made nearby:\n// - " + edit.before().strip().replace("\n", "\n// - ")
                 + "\n// + " + edit.after().strip().replace("\n", "\n// + ") + "\n";
+        String before = edit.before().strip();
+        Set<String> beforeTerms = new HashSet<>(CodeTokenizer.terms(before));
+        int height = (int) Math.max(1, before.lines().count());
         List<Site> sites = new ArrayList<>();
-        for (SimilarSite s : in.index().similarSites(edit.before(), 40)) {
-            if (s.score() < MIN_SCORE) continue;
-            Path file = s.path();
+        List<Double> scores = new ArrayList<>();
+        for (Path file : candidateFiles(in, edit, coreStart)) {
             String text = in.text(file);
-            int from = JavaText.lineStartOffset(text, s.startLine());
-            int to = JavaText.lineStartOffset(text, s.endLine() + 2); // one line of slack: a statement split over lines
-            int occ = text.indexOf(oldCore, from);
-            while (occ >= 0 && occ + oldCore.length() <= to) {
-                int at = occ;
-                int occLine = (int) text.substring(0, occ).chars().filter(c -> c == '\n').count();
-                boolean edited = file.equals(in.file()) && occLine >= edit.startLine() && occLine <= edit.afterEndLine();
-                // An inserted argument or parameter goes where the anchor stands as it did in the edit: after the
-                // same kind of text and before the same character ("String name)" is not "+ name;").
-                boolean samePlace = !insertion || sameSurroundings(edit.before(), anchorStart, edit.commonPrefix(), text, occ, occ + oldCore.length());
-                if (!edited && samePlace && sites.stream().noneMatch(x -> x.file().equals(file) && x.start() == at)) {
-                    int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
-                    // The site's lines: a changed call's errors are reported on its name, before the hole.
-                    int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
-                    int lineEnd = text.indexOf('\n', occ + oldCore.length());
-                    sites.add(new Site(file, occ, occ + oldCore.length(), "", "", context, tokens,
-                            modelText -> replacement(modelText, finalNewCore),
-                            new Site.Fallback(finalNewCore, Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd, true)));
+            boolean editedFile = file.equals(in.file());
+            for (int occ = text.indexOf(oldCore); occ >= 0; occ = text.indexOf(oldCore, occ + oldCore.length())) {
+                // The text must stand where it did in the edit: after the same kind of text and before the same
+                // character ("String name)" is not "+ name;", "@throws Failure" is not "new Failure(").
+                if (!sameSurroundings(edit.before(), coreStart, coreStart + oldCore.length(), text, occ, occ + oldCore.length())) continue;
+                if (editedFile) {
+                    int occLine = JavaText.lineOf(text, occ);
+                    if (occLine >= edit.startLine() && occLine <= edit.afterEndLine()) continue;
                 }
-                occ = text.indexOf(oldCore, occ + oldCore.length());
+                double score = bestWindowScore(text, occ, height, beforeTerms);
+                if (score < MIN_SCORE) continue;
+                int at = occ;
+                int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
+                // The site's lines: a changed call's errors are reported on its name, before the hole.
+                int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
+                int lineEnd = text.indexOf('\n', occ + oldCore.length());
+                // The same word changed the same way (a renamed type or method) leaves the model nothing to decide.
+                List<String> decided = renamesTheSameWord(edit.before(), coreStart, oldCore, finalNewCore, text, occ)
+                        ? List.of(finalNewCore) : List.of();
+                sites.add(new Site(file, at, at + oldCore.length(), "", "", context, tokens,
+                        modelText -> replacement(modelText, finalNewCore),
+                        new Site.Fallback(finalNewCore, Math.min(lineStart, occ), lineEnd < 0 ? text.length() : lineEnd, true), () -> decided));
+                scores.add(score);
             }
+        }
+        int found = sites.size();
+        if (sites.size() > MAX_SITES) {
+            // The most similar places first; the rest are left for the next application of the same edit.
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < sites.size(); i++) order.add(i);
+            order.sort((a, b) -> Double.compare(scores.get(b), scores.get(a)));
+            List<Site> kept = new ArrayList<>();
+            for (int i = 0; i < MAX_SITES; i++) kept.add(sites.get(order.get(i)));
+            sites = kept;
         }
         if (sites.isEmpty()) return Optional.empty();
         String shown = oldCore.strip().length() > 30 ? oldCore.strip().substring(0, 30) + "..." : oldCore.strip();
         String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newCore.strip()) + "`) to " + sites.size()
-                + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)";
-        return Optional.of(new RefactorPlan(name(), title, sites));
+                + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)"
+                + (found > sites.size() ? " (the most similar of " + found + ")" : "");
+        return Optional.of(new RefactorPlan(name(), title, sites, "the same word changed as in the edit"));
+    }
+
+    /**
+     * The files that may hold the replaced text: those naming every identifier it touches (whole identifiers, as
+     * the lexical index keeps them: "NullPointer" of "NullPointerException" is looked up as the latter). Text with
+     * no identifier (an operator, a literal), or identifiers named in too many files to read, falls back to the
+     * files of the lexical index's most similar windows.
+     */
+    private static List<Path> candidateFiles(RefactorInput in, EditHistory.Edit edit, int coreStart) {
+        String before = edit.before();
+        int from = coreStart;
+        int to = Math.max(edit.commonPrefix(), before.length() - edit.commonSuffix());
+        while (from > 0 && Character.isJavaIdentifierPart(before.charAt(from - 1))) from--;
+        while (to < before.length() && Character.isJavaIdentifierPart(before.charAt(to))) to++;
+        Set<String> identifiers = new LinkedHashSet<>();
+        java.util.regex.Matcher m = IDENTIFIER.matcher(before.substring(from, Math.min(to, before.length())));
+        while (m.find()) if (m.group().length() >= 2) identifiers.add(m.group());
+        if (!identifiers.isEmpty()) {
+            Set<Path> files = null;
+            for (String identifier : identifiers) {
+                Set<Path> naming = in.index().filesMentioning(identifier);
+                if (files == null) files = new LinkedHashSet<>(naming);
+                else files.retainAll(naming);
+            }
+            if (files.size() <= MAX_SCANNED_FILES) return files.stream().sorted().toList();
+        }
+        return in.index().similarSites(before, 40).stream().map(SimilarSite::path).distinct().sorted().toList();
+    }
+
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+
+    /**
+     * The best Jaccard similarity with the edited lines' terms of a window of {@code height} lines holding the line of
+     * {@code offset} (the measure of {@link dev.quicksilver.index.lexical.SimilarSiteFinder}, per place).
+     */
+    private static double bestWindowScore(String text, int offset, int height, Set<String> beforeTerms) {
+        // The terms of the lines from height - 1 above the offset's line to height - 1 below it.
+        List<Set<String>> lines = new ArrayList<>();
+        int first = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+        for (int up = 1; up < height && first > 0; up++) first = text.lastIndexOf('\n', first - 2) + 1;
+        int own = -1;
+        int start = first;
+        while (start <= text.length() && lines.size() < (own < 0 ? Integer.MAX_VALUE : own + height)) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            if (own < 0 && offset <= end) own = lines.size();
+            lines.add(new HashSet<>(CodeTokenizer.terms(text.substring(start, end))));
+            start = end + 1;
+        }
+        double best = 0;
+        for (int from = Math.max(0, own - height + 1); from <= own; from++) {
+            Set<String> window = new HashSet<>();
+            for (int l = from; l < from + height && l < lines.size(); l++) window.addAll(lines.get(l));
+            int shared = 0;
+            for (String t : beforeTerms) if (window.contains(t)) shared++;
+            int union = beforeTerms.size() + window.size() - shared;
+            best = Math.max(best, union == 0 ? 0 : (double) shared / union);
+        }
+        return best;
     }
 
     /**
      * Whether {@code [start, end)} of {@code text} stands where {@code [exampleStart, exampleEnd)} of
-     * {@code example} does: the same character after it, and before it the same character, or a name's last
-     * character before both (a declaration's type, a keyword), whitespace skipped on both sides.
+     * {@code example} does, each widened to whole words: the same character after it, and before it the same
+     * character, or a word before both that is the same keyword or no keyword on either side (a declaration's
+     * type, a receiver; primitive types count as names), whitespace skipped on both sides.
      */
     static boolean sameSurroundings(String example, int exampleStart, int exampleEnd, String text, int start, int end) {
-        char before = nonBlankBefore(example, exampleStart);
-        char siteBefore = nonBlankBefore(text, start);
+        int es = wordStart(example, exampleStart);
+        int ts = wordStart(text, start);
+        char before = nonBlankBefore(example, es);
+        char siteBefore = nonBlankBefore(text, ts);
         boolean sameBefore = before == siteBefore
-                || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore);
-        return sameBefore && nonBlankFrom(example, exampleEnd) == nonBlankFrom(text, end);
+                || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore)
+                && keywordOrName(wordBefore(example, es)).equals(keywordOrName(wordBefore(text, ts)));
+        return sameBefore && nonBlankFrom(example, wordEnd(example, exampleEnd)) == nonBlankFrom(text, wordEnd(text, end));
     }
+
+    /**
+     * Whether the occurrence at {@code at} of {@code text} is the example's replaced text inside the same word at
+     * the same place (every "NullPointerException" when "NullPointer" became "IllegalArgument"), so that it changes
+     * as the example did: only for a change of name characters.
+     */
+    static boolean renamesTheSameWord(String example, int exampleStart, String oldCore, String newCore, String text, int at) {
+        if (!isWordPart(oldCore) || !isWordPart(newCore)) return false;
+        int es = wordStart(example, exampleStart);
+        int ts = wordStart(text, at);
+        return exampleStart - es == at - ts && example.substring(es, wordEnd(example, exampleStart + oldCore.length()))
+                .equals(text.substring(ts, wordEnd(text, at + oldCore.length())));
+    }
+
+    private static boolean isWordPart(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isJavaIdentifierPart);
+    }
+
+    private static int wordStart(String text, int at) {
+        while (at > 0 && Character.isJavaIdentifierPart(text.charAt(at - 1))) at--;
+        return at;
+    }
+
+    private static int wordEnd(String text, int at) {
+        while (at < text.length() && Character.isJavaIdentifierPart(text.charAt(at))) at++;
+        return at;
+    }
+
+    /** The word that ends at the last non-blank character before {@code index}. */
+    private static String wordBefore(String text, int index) {
+        int end = index;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        return text.substring(wordStart(text, end), end);
+    }
+
+    /** A keyword stands for itself; any other word (primitive types included) is a name. */
+    private static String keywordOrName(String word) {
+        return KEYWORDS.contains(word) ? word : "";
+    }
+
+    private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "break", "case", "catch", "class", "continue",
+            "default", "do", "else", "enum", "extends", "final", "finally", "for", "if", "implements", "import", "instanceof",
+            "interface", "native", "new", "package", "private", "protected", "public", "return", "static", "super",
+            "switch", "synchronized", "this", "throw", "throws", "transient", "try", "volatile", "while", "yield");
 
     private static char nonBlankBefore(String text, int index) {
         int i = index - 1;

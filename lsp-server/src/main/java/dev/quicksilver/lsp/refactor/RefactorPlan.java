@@ -5,15 +5,20 @@ import java.util.List;
 /**
  * A refactor found from the index alone: what it does (the title the user sees) and where. {@code declarations}
  * of the sites are declarations the refactor changes along with the sites it is about (an override's parameter
- * list, for add-parameter), decided without the model.
+ * list, for add-parameter), decided without the model. {@code decidedBecause} says, for the log, why the sites
+ * with one candidate needed no model.
  */
-public record RefactorPlan(String name, String title, List<Site> sites, int declarations) {
+public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause) {
     public RefactorPlan {
         sites = List.copyOf(sites);
     }
 
+    public RefactorPlan(String name, String title, List<Site> sites, String decidedBecause) {
+        this(name, title, sites, 0, decidedBecause);
+    }
+
     public RefactorPlan(String name, String title, List<Site> sites) {
-        this(name, title, sites, 0);
+        this(name, title, sites, 0, "");
     }
 
     public long files() {

@@ -117,7 +117,7 @@ public final class RefactorService {
                 + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them overrides' parameter lists)" : "") + "; " + requests.size()
                 + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
                 + " written, " + chosen + " chosen among the variables in sight)")
-                + (passed > 0 ? ", " + passed + " passed without it (the variable named as the parameter, or the only one whose type fits)" : ""));
+                + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files" + (requests.isEmpty() ? "" : ", " + requests.size() + " to the model"));
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);

@@ -17,4 +17,23 @@ class ApplySimilarEditPlaceTest {
         assertTrue(ApplySimilarEditRefactoring.sameSurroundings(call, 13, 23, "reserve(first.quantity())", 14, 24), "the same call elsewhere");
         assertFalse(ApplySimilarEditRefactoring.sameSurroundings(call, 13, 23, "int n = first.quantity();", 14, 24), "not an argument");
     }
+
+    @Test
+    void aKeywordBeforeTheWordMustBeTheSameKeyword() {
+        String thrown = "throw new NullPointerException(\"x\");";
+        assertTrue(ApplySimilarEditRefactoring.sameSurroundings(thrown, 10, 21, "  throw new NullPointerException();", 12, 23), "another throw");
+        assertFalse(ApplySimilarEditRefactoring.sameSurroundings(thrown, 10, 21, " * @throws NullPointerException if x is null", 11, 22), "a javadoc tag");
+        assertFalse(ApplySimilarEditRefactoring.sameSurroundings(thrown, 10, 21, "} catch (final NullPointerException e) {", 15, 26), "a catch");
+        assertTrue(ApplySimilarEditRefactoring.sameSurroundings("f(String name)", 9, 13, "g(int name) {", 6, 10), "a primitive type is a name");
+    }
+
+    @Test
+    void onlyTheSameWordChangedTheSameWayIsDecided() {
+        String thrown = "throw new NullPointerException(\"x\");";
+        assertTrue(ApplySimilarEditRefactoring.renamesTheSameWord(thrown, 10, "NullPointer", "IllegalArgument", "new NullPointerException()", 4));
+        assertFalse(ApplySimilarEditRefactoring.renamesTheSameWord(thrown, 10, "NullPointer", "IllegalArgument", "new NullPointerFault()", 4), "another word");
+        assertTrue(ApplySimilarEditRefactoring.renamesTheSameWord("f(a, 100)", 5, "1", "2", "g(b, 100)", 5), "the same number");
+        assertFalse(ApplySimilarEditRefactoring.renamesTheSameWord("f(a, 100)", 5, "1", "2", "g(b, 10)", 5), "another number");
+        assertFalse(ApplySimilarEditRefactoring.renamesTheSameWord("reserve(q)", 8, "q", "q, id", "reserve(q)", 8), "an insertion: not a word");
+    }
 }
