@@ -72,7 +72,9 @@ final class CompileCheck {
                         + " was not usable here; used " + shown(a.site().fallback().text())));
             }
         }
-        if (toCheck.isEmpty() || compile == null) return choices;
+        // Even with no answer to judge (every site its fallback, or decided without the model), optional sites are
+        // checked below.
+        if (compile == null || toCheck.isEmpty() && answers.stream().noneMatch(a -> a.site().fallback().optional())) return choices;
         List<String> withFallbacks = answers.stream().map(a -> a.site().fallback().text()).toList();
         List<CompileError> fallbackErrors = null;
         // Rounds: a syntax error in one answer can keep the compiler from resolving the rest of the file (a method

@@ -165,6 +165,25 @@ class CompileCheckTest {
     }
 
     @Test
+    void anOptionalSiteDecidedWithoutTheModelIsCheckedToo() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path checkout = SampleWorkspace.shop(ws, "Checkout.java");
+        try (WorkspaceIndex index = index(ws)) {
+            // Every answer is its site's fallback (apply-similar-edit's renamed word, passed without the model):
+            // no answer to judge, but a place where the edit does not compile is still no place for it.
+            String text = Files.readString(checkout);
+            int call = text.indexOf("inventory.reserve(item.sku(), item.quantity())");
+            int inCall = text.indexOf("quantity()", call);
+            Site broken = new Site(checkout, inCall, inCall + "quantity()".length(), "", "", "", 8, t -> t,
+                    new Site.Fallback("quantity(), customerId", text.lastIndexOf('\n', inCall) + 1, text.indexOf('\n', inCall), true));
+            List<CompileCheck.Choice> choices = CompileCheck.choose(checkout, text, List.of(
+                    new CompileCheck.Answer(broken, "quantity(), customerId", "quantity(), customerId", false)), index::compileErrors);
+            assertNull(choices.get(0).text(), "left as it was");
+            assertTrue(choices.get(0).note().startsWith("left as it was: `quantity(), customerId` does not compile here"), choices.get(0).note());
+        }
+    }
+
+    @Test
     void anAnswerThatIsNotUsableIsNotedAndOneThatIsTheFallbackIsNot() {
         Path file = Path.of("/w/A.java");
         Site site = new Site(file, 5, 5, "", "", "", 12, t -> t.isBlank() || t.contains(")") ? "x" : t.strip(), new Site.Fallback("x", 0, 10, false));
