@@ -122,6 +122,7 @@ public final class QuicksilverServer implements LanguageServer, LanguageClientAw
         // The model process starts now, beside the indexing, not at the first completion: its JVM, model load and
         // warm-up were ~3 s of an editor's first completion on a 2-core CPU. A failure is said again, as an
         // error, by the first request that needs the model.
+        if (!session.modelAtInitialized()) return;
         session.workers().execute(() -> {
             try {
                 session.model();

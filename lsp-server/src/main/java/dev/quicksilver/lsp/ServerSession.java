@@ -318,6 +318,20 @@ public final class ServerSession implements AutoCloseable {
     }
 
     private volatile boolean thoroughRefactors;
+    private volatile boolean modelAtInitialized = true;
+
+    /**
+     * Whether the model process starts at {@code initialized}, beside the indexing (an editor: its first completion
+     * must not wait for it), or at the first request that needs it (the headless refactor, whose sites may all be
+     * decided without the model).
+     */
+    public boolean modelAtInitialized() {
+        return modelAtInitialized;
+    }
+
+    public void modelAtInitialized(boolean atInitialized) {
+        modelAtInitialized = atInitialized;
+    }
 
     /**
      * Whether refactors may compile files while they are listed even without signs of an edit (the one-shot

@@ -108,6 +108,33 @@ class HeadlessCommandsE2ETest {
     }
 
     @Test
+    void aRefactorWhoseSitesAreAllDecidedStartsNoModelProcess() throws Exception {
+        Path ws = sample();
+        edit(ws, "Inventory.java", "    public boolean reserve(String sku, int quantity) {",
+                "    public boolean tryReserve(String sku, int quantity) {\n        return reserve(sku, quantity);\n    }\n\n"
+                        + "    public boolean reserve(String sku, int quantity) {");
+        Path previous = tmp.resolve("Checkout.before");
+        Files.copy(ws.resolve("src/main/java/shop/Checkout.java"), previous);
+        Path checkout = edit(ws, "Checkout.java", "return inventory.reserve(item.sku()", "return inventory.tryReserve(item.sku()");
+        List<String> command = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "apply-similar-edit",
+                "--workspace", ws.toString(), "--at", checkout + ":12:30", "--previous", previous.toString(), "--json", "--apply", "--verbose");
+        Path out = tmp.resolve("similar.json");
+        Path err = tmp.resolve("similar.err");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        String stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        // The other four calls of reserve(...) on an inventory, not the declaration nor the call inside tryReserve.
+        assertTrue(stderr.contains("4 sites; 0 to the model, 4 passed without it"), stderr);
+        assertFalse(stderr.contains("[server] model: "), "no model process was started: " + stderr);
+        assertTrue(Files.readString(checkout).contains("return inventory.tryReserve(first.sku(), first.quantity())\n"
+                + "                && inventory.tryReserve(second.sku(), second.quantity());"), Files.readString(checkout));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/OrderService.java")).contains("if (!inventory.tryReserve(item.sku(), item.quantity())) {"));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.tryReserve(sku, quantity)) {"));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Inventory.java")).contains("        return reserve(sku, quantity);"));
+    }
+
+    @Test
     void aHeadlessCompletionAsJsonSaysWhatTheServerDid() throws Exception {
         Path ws = sample();
         Path inventory = edit(ws, "Inventory.java", "            return false;\n", "            \n");

@@ -71,6 +71,11 @@ public final class HeadlessClient implements AutoCloseable {
     }
 
     public HeadlessClient(boolean verbose) throws IOException {
+        this(verbose, true);
+    }
+
+    /** @param modelAtStart whether the sidecar starts at {@code initialized} (else at the first request that needs it) */
+    public HeadlessClient(boolean verbose, boolean modelAtStart) throws IOException {
         this.verbose = verbose;
         PipedInputStream serverIn = new PipedInputStream(1 << 16);
         PipedOutputStream clientOut = new PipedOutputStream(serverIn);
@@ -78,6 +83,7 @@ public final class HeadlessClient implements AutoCloseable {
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
         QuicksilverServer impl = QuicksilverServer.withSidecar(() -> { });
         impl.session().thoroughRefactors(true); // one refactor, asked for by name: it may compile what it must
+        impl.session().modelAtInitialized(modelAtStart);
         Launcher<LanguageClient> s = new LSPLauncher.Builder<LanguageClient>().setLocalService(impl)
                 .setRemoteInterface(LanguageClient.class).setInput(serverIn).setOutput(serverOut).setExecutorService(threads)
                 .configureGson(AnnotatedEditsJson::configure).create();

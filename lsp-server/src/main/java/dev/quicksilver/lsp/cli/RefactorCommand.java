@@ -152,7 +152,9 @@ public final class RefactorCommand implements Callable<Integer> {
     /** Runs the refactor through the in-process server. */
     static Outcome run(Path ws, Headless.Location loc, String name, String previousText, boolean verbose,
                                 JsonObject settings) throws Exception {
-        try (HeadlessClient client = new HeadlessClient(verbose)) {
+        // The sidecar starts when a site needs the model: a refactor whose every site is decided without it (a
+        // renamed word, an argument named as the parameter) never starts one.
+        try (HeadlessClient client = new HeadlessClient(verbose, false)) {
             client.initialize(ws, settings);
             String current = Headless.read(loc.file());
             int line = loc.line();

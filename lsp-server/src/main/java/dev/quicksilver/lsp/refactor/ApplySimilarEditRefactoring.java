@@ -169,19 +169,27 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
 
     /**
      * Whether {@code [start, end)} of {@code text} stands where {@code [exampleStart, exampleEnd)} of
-     * {@code example} does, each widened to whole words: the same character after it, and before it the same
+     * {@code example} does, each widened to whole words (the parts of the word outside it the same on both sides):
+     * the same character after it, and before it the same
      * character, or a word before both that is the same keyword or no keyword on either side (a declaration's
      * type, a receiver; primitive types count as names), whitespace skipped on both sides.
      */
     static boolean sameSurroundings(String example, int exampleStart, int exampleEnd, String text, int start, int end) {
         int es = wordStart(example, exampleStart);
         int ts = wordStart(text, start);
+        int ee = wordEnd(example, exampleEnd);
+        int te = wordEnd(text, end);
+        // Inside a word, at the same place in the same word ("r" of "reserve" is its first letter, not its fifth).
+        if (!example.substring(es, exampleStart).equals(text.substring(ts, start))
+                || !example.substring(exampleEnd, ee).equals(text.substring(end, te))) {
+            return false;
+        }
         char before = nonBlankBefore(example, es);
         char siteBefore = nonBlankBefore(text, ts);
         boolean sameBefore = before == siteBefore
                 || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore)
                 && keywordOrName(wordBefore(example, es)).equals(keywordOrName(wordBefore(text, ts)));
-        return sameBefore && nonBlankFrom(example, wordEnd(example, exampleEnd)) == nonBlankFrom(text, wordEnd(text, end));
+        return sameBefore && nonBlankFrom(example, ee) == nonBlankFrom(text, te);
     }
 
     /**

@@ -25,6 +25,9 @@ class ApplySimilarEditPlaceTest {
         assertFalse(ApplySimilarEditRefactoring.sameSurroundings(thrown, 10, 21, " * @throws NullPointerException if x is null", 11, 22), "a javadoc tag");
         assertFalse(ApplySimilarEditRefactoring.sameSurroundings(thrown, 10, 21, "} catch (final NullPointerException e) {", 15, 26), "a catch");
         assertTrue(ApplySimilarEditRefactoring.sameSurroundings("f(String name)", 9, 13, "g(int name) {", 6, 10), "a primitive type is a name");
+        String call = "inventory.reserve(sku)";
+        assertTrue(ApplySimilarEditRefactoring.sameSurroundings(call, 10, 11, "from.reserve(sku)", 5, 6), "the first letter of the same word");
+        assertFalse(ApplySimilarEditRefactoring.sameSurroundings(call, 10, 11, "from.reserve(sku)", 9, 10), "its fifth letter, also an r");
     }
 
     @Test
