@@ -139,8 +139,21 @@ class RefactorPlanningTest {
      */
     @Test
     void overridesGetTheParameterAndSuperCallsPassItOn() throws Exception {
+        overridesGetTheParameter(true);
+    }
+
+    /**
+     * The same without {@code @Override}: in a cold index, the namesakes of the old parameters that override nothing
+     * now, once the edit is known to have broken a call.
+     */
+    @Test
+    void overridesWithoutTheAnnotationGetTheParameterToo() throws Exception {
+        overridesGetTheParameter(false);
+    }
+
+    private void overridesGetTheParameter(boolean annotated) throws Exception {
         for (boolean live : new boolean[] {true, false}) {
-            Path ws = SampleWorkspace.copy(tmp.resolve(live ? "live" : "cold"));
+            Path ws = SampleWorkspace.copy(tmp.resolve((live ? "live" : "cold") + annotated));
             Path shop = SampleWorkspace.shop(ws, "");
             Path label = shop.resolve("Label.java");
             String before = """
@@ -152,7 +165,8 @@ class RefactorPlanningTest {
                         }
                     }
                     """;
-            Files.writeString(shop.resolve("BoldLabel.java"), """
+            java.util.function.UnaryOperator<String> annotations = t -> annotated ? t : t.replaceAll("\\n *@Override", "");
+            Files.writeString(shop.resolve("BoldLabel.java"), annotations.apply("""
                     package shop;
 
                     public class BoldLabel extends Label {
@@ -165,8 +179,8 @@ class RefactorPlanningTest {
                             return prefix + pad;
                         }
                     }
-                    """);
-            Files.writeString(shop.resolve("LoudLabel.java"), """
+                    """));
+            Files.writeString(shop.resolve("LoudLabel.java"), annotations.apply("""
                     package shop;
 
                     public class LoudLabel extends BoldLabel {
@@ -188,7 +202,7 @@ class RefactorPlanningTest {
                             };
                         }
                     }
-                    """);
+                    """));
             String after = before.replace("text(int width, char pad)", "text(int width, boolean bold, char pad)");
             addParameterAfterEdit(ws, label, before, after, live, "protected String text(", 22, (found, index) -> {
                 RefactorPlan plan = found.orElseThrow();

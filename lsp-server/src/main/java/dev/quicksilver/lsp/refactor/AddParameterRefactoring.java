@@ -71,7 +71,7 @@ public final class AddParameterRefactoring implements Refactoring {
         List<SymbolInfo> namesakes = namesakesInSubtypes(in.index(), m, params.size() - 1);
         List<SymbolInfo> overriders = List.of();
         if (inserted >= 0) {
-            overriders = overriders(in.index(), m, keys, without(newDescriptors, inserted), namesakes);
+            overriders = overriders(in.index(), m, keys, without(newDescriptors, inserted), namesakes, false);
         } else {
             // No earlier key (an index built after the edit): where the parameter went shows in the overrides the
             // edit broke, their parameters being the method's without it (the names decide between equal types);
@@ -80,15 +80,19 @@ public final class AddParameterRefactoring implements Refactoring {
             List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
             boolean namesAgree = false;
             for (int i = params.size() - 1; i >= 0 && !namesAgree; i--) {
-                List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes);
+                List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes, false);
                 if (found.isEmpty()) continue;
-                SymbolInfo first = found.getFirst();
-                namesAgree = parameters(first, in.text(first.location().path())).stream().map(AddParameterRefactoring::lastWord).toList()
-                        .equals(without(newNames, i));
+                namesAgree = namesAgree(in, found.getFirst(), newNames, i);
                 if (overriders.isEmpty() || namesAgree) {
                     inserted = i;
                     overriders = found;
                 }
+            }
+            // No @Override to go by: a namesake of the old parameters whose names are the method's without one.
+            for (int i = params.size() - 1; i >= 0 && overriders.isEmpty() && !namesAgree; i--) {
+                List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes, true);
+                namesAgree = !found.isEmpty() && namesAgree(in, found.getFirst(), newNames, i);
+                if (namesAgree) inserted = i;
             }
         }
         String param = params.get(inserted);
@@ -113,8 +117,13 @@ public final class AddParameterRefactoring implements Refactoring {
             // types); calls the compiler bound to an overload that takes as many arguments as the old signature
             // (out.value(s) bound to value(boolean) once value(String) took two), which only a compile tells from
             // that overload's own calls; and method references, which JDT leaves unbound.
+            // The edit broke something, so the namesakes of the old parameters that override nothing now were
+            // overrides before it, @Override or not.
             List<SymbolInfo> all = new ArrayList<>(overriders);
-            if (overridable(m)) all.addAll(anonymousOverriders(in, m, without(newDescriptors, inserted), overriders));
+            for (SymbolInfo o : overriders(in.index(), m, keys, without(newDescriptors, inserted), namesakes, true)) {
+                if (!all.contains(o)) all.add(o);
+            }
+            if (overridable(m)) all.addAll(anonymousOverriders(in, m, without(newDescriptors, inserted), all));
             List<CallSite> misbound = misboundCalls(in, m, params.size() - 1);
             List<Reference> unbound = unboundMethodReferences(in, m);
             if (all.size() > overriders.size() || !misbound.isEmpty() || !unbound.isEmpty()) {
@@ -575,10 +584,12 @@ public final class AddParameterRefactoring implements Refactoring {
      * {@code @Override} no longer compiles, and one that is not silently stops being called through the base type.
      * Found by the index's override relation to one of m's earlier keys (files not re-resolved since the edit), or
      * among the {@code namesakes} as one of the old parameters that overrides nothing now and says {@code @Override}
-     * (re-resolved against the new signature); then what overrides those, transitively.
+     * (re-resolved against the new signature), or, {@code unannotated}, even without it (then it may be an overload
+     * of the subtype's own, unless the edit is known to have broken something); then what overrides those,
+     * transitively.
      */
     static List<SymbolInfo> overriders(WorkspaceIndex index, SymbolInfo m, Set<String> keys, List<String> oldDescriptors,
-                                       List<SymbolInfo> namesakes) {
+                                       List<SymbolInfo> namesakes, boolean unannotated) {
         if (!overridable(m)) return List.of();
         Set<String> oldKeys = new LinkedHashSet<>(keys);
         oldKeys.remove(m.key());
@@ -591,7 +602,8 @@ public final class AddParameterRefactoring implements Refactoring {
             }
         }
         for (SymbolInfo o : namesakes) {
-            boolean overridesNothing = o.supertypeKeys().isEmpty() && OVERRIDE.matcher(o.signature()).find();
+            boolean overridesNothing = o.supertypeKeys().isEmpty() && !o.modifiers().contains("private")
+                    && (unannotated || OVERRIDE.matcher(o.signature()).find());
             if (overridesNothing && sameParameters(oldDescriptors, descriptors(o.key()))) found.putIfAbsent(o.key(), o);
         }
         // And what overrides those (still valid overrides of an override, so the two ways above miss them).
@@ -607,7 +619,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /**
      * Methods of anonymous classes of m's type, or of an override's type, with m's name and old parameters, that
-     * say {@code @Override} and override nothing now.
+     * override nothing now (asked once the edit is known to have broken something, so they were overrides).
      */
     private static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, List<String> oldDescriptors, List<SymbolInfo> overriders) {
         Set<String> types = new LinkedHashSet<>();
@@ -617,7 +629,7 @@ public final class AddParameterRefactoring implements Refactoring {
         for (String type : types) {
             for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), type, in::text)) {
                 for (SymbolInfo d : body.methods(in.index())) {
-                    if (d.name().equals(m.name()) && d.supertypeKeys().isEmpty() && OVERRIDE.matcher(d.signature()).find()
+                    if (d.name().equals(m.name()) && d.supertypeKeys().isEmpty() && !d.modifiers().contains("private")
                             && sameParameters(oldDescriptors, descriptors(d.key()))) {
                         out.add(d);
                     }
@@ -625,6 +637,12 @@ public final class AddParameterRefactoring implements Refactoring {
             }
         }
         return out;
+    }
+
+    /** Whether the parameter names of {@code override} are {@code newNames} without the one at {@code inserted}. */
+    private static boolean namesAgree(RefactorInput in, SymbolInfo override, List<String> newNames, int inserted) {
+        return parameters(override, in.text(override.location().path())).stream().map(AddParameterRefactoring::lastWord).toList()
+                .equals(without(newNames, inserted));
     }
 
     /** Static and private methods and constructors are not overridden. */
