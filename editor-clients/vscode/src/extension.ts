@@ -32,6 +32,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.addParameter": "add-parameter",
   "quicksilver.implementMethod": "implement-method",
   "quicksilver.applySimilarEdit": "apply-similar-edit",
+  "quicksilver.defaultBody": "default-body",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

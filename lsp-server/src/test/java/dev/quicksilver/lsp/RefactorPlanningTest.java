@@ -131,6 +131,61 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A second abstract method in a {@code @FunctionalInterface} breaks the annotation and every lambda of the
+     * interface: its declaration is offered a default body (the model writes it; the fallback throws), indented as
+     * the file is; the interface's original method, with the new one given a body, is offered nothing.
+     */
+    @Test
+    void aFunctionalInterfacesNewMethodIsOfferedADefaultBody() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, """
+                package shop;
+
+                /** A discount applied to an amount in cents. */
+                @FunctionalInterface
+                public interface PriceRule {
+                  /** The discounted amount. */
+                  long apply(long cents);
+
+                  /** A short description for receipts. */
+                  public String describe();
+                }
+                """);
+        Files.writeString(SampleWorkspace.shop(ws, "Rules.java"), """
+                package shop;
+
+                class Rules {
+                    static final PriceRule HALF = cents -> cents / 2;
+                }
+                """);
+        List<RefactorPlan> offered = plans(ws, rule, lineOf(rule, "public String describe();"), 17, Optional.empty());
+        assertTrue(offered.stream().anyMatch(p -> p.title().equals(
+                "Implement PriceRule.describe() in its 3 implementations (not its lambdas: they need a default body)")), offered.toString());
+        RefactorPlan plan = offered.stream().filter(p -> p.name().equals("default-body")).findFirst().orElseThrow();
+        assertEquals("Give PriceRule.describe() a default body (PriceRule is a @FunctionalInterface: its lambdas need it to have one abstract method)",
+                plan.title());
+        Site s = plan.sites().getFirst();
+        String withFallback = applied(s, s.finish().apply(""));
+        assertTrue(withFallback.contains("""
+                  /** A short description for receipts. */
+                  default public String describe() {
+                    throw new UnsupportedOperationException("describe is not implemented yet");
+                  }
+                }
+                """), withFallback);
+        assertTrue(applied(s, s.finish().apply("return \"rule\";\n}\n")).contains("""
+                  default public String describe() {
+                    return "rule";
+                  }
+                """), "the model's body, cut where it closes the method");
+        // The original method, once the new one has a body: a functional interface again, nothing to offer.
+        Files.writeString(rule, withFallback);
+        assertTrue(plans(ws, rule, lineOf(rule, "long apply(long cents);"), 8, Optional.empty()).stream()
+                .noneMatch(p -> p.name().equals("default-body")));
+    }
+
+    /**
      * Overrides, and overrides of overrides, get the parameter (at its index), whether the index still links them
      * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as
      * {@code @Override}s that override nothing now (a cold index built after the edit). A {@code super} call inside

@@ -78,7 +78,9 @@ public final class ImplementMethodRefactoring implements Refactoring {
         }
         if (sites.isEmpty()) return Optional.empty();
         String title = "Implement " + owner.get().name() + "." + m.name() + "() in its " + sites.size() + " implementation"
-                + (sites.size() == 1 ? "" : "s");
+                + (sites.size() == 1 ? "" : "s")
+                // Lambdas cannot get a method: a default body (the default-body refactor) is what keeps them compiling.
+                + (DefaultBodyRefactoring.functionalNoMore(in, owner.get()) ? " (not its lambdas: they need a default body)" : "");
         return Optional.of(new RefactorPlan(name(), title, sites));
     }
 

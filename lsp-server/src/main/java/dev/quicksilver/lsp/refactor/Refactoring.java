@@ -13,7 +13,8 @@ public interface Refactoring {
     Optional<RefactorPlan> plan(RefactorInput input);
 
     static List<Refactoring> all() {
-        return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring());
+        return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
+                new DefaultBodyRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

@@ -1,0 +1,95 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * "Give this interface method a default body." Offered on an abstract method of a {@code @FunctionalInterface}
+ * that now has more than one abstract method: the annotation no longer compiles, and neither does any lambda or
+ * method reference written for the interface. Implementing the method in the classes (implement-method) cannot
+ * reach the lambdas; a default body keeps every one of them, and every class, as it was. The model writes the
+ * body; one that does not balance falls back to throwing {@code UnsupportedOperationException}, as a class's
+ * would. One site, in the interface's file.
+ */
+public final class DefaultBodyRefactoring implements Refactoring {
+    private static final Pattern FUNCTIONAL = Pattern.compile("@(java\\.lang\\.)?FunctionalInterface\\b");
+    /** Public methods of Object: an interface may redeclare them without their counting as its abstract method. */
+    private static final Set<String> OBJECT_METHODS = Set.of("equals", "hashCode", "toString");
+
+    @Override
+    public String name() {
+        return "default-body";
+    }
+
+    @Override
+    public String description() {
+        return "give a functional interface's new method a default body, so its lambdas keep compiling";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<SymbolInfo> at = in.index().symbolAt(in.file(), in.position());
+        if (at.isEmpty() || at.get().kind() != SymbolKind.METHOD || !isAbstract(at.get())) return Optional.empty();
+        SymbolInfo m = at.get();
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        if (owner.isEmpty() || !functionalNoMore(in, owner.get())) return Optional.empty();
+        Optional<Site> site = site(in, m, owner.get());
+        if (site.isEmpty()) return Optional.empty();
+        String type = owner.get().name();
+        String title = "Give " + type + "." + m.name() + "() a default body (" + type
+                + " is a @FunctionalInterface: its lambdas need it to have one abstract method)";
+        return Optional.of(new RefactorPlan(name(), title, List.of(site.get())));
+    }
+
+    /** Whether {@code type} is a {@code @FunctionalInterface} that declares more than one abstract method now. */
+    static boolean functionalNoMore(RefactorInput in, SymbolInfo type) {
+        if (type.kind() != SymbolKind.INTERFACE || !FUNCTIONAL.matcher(type.signature()).find()) return false;
+        return in.index().declarationsIn(type.location().path()).stream()
+                .filter(d -> d.kind() == SymbolKind.METHOD && d.declaringTypeKey().equals(type.key()) && isAbstract(d))
+                .count() >= 2;
+    }
+
+    /** Abstract in an interface: no body ({@code default}, {@code static}, {@code private} have one), not Object's. */
+    private static boolean isAbstract(SymbolInfo d) {
+        if (d.modifiers().contains("default") || d.modifiers().contains("static") || d.modifiers().contains("private")) return false;
+        return !(OBJECT_METHODS.contains(d.name()) && AddParameterRefactoring.descriptors(d.key()).size() == (d.name().equals("equals") ? 1 : 0));
+    }
+
+    /**
+     * The declaration from its header's first line (after the indentation) to its semicolon becomes
+     * {@code default <header> { <body> }}: {@code default} may stand before any other modifier or annotation.
+     */
+    private static Optional<Site> site(RefactorInput in, SymbolInfo m, SymbolInfo owner) {
+        String text = in.text(m.location().path());
+        int name = JavaText.offsetOf(text, m.nameRange().startLine(), m.nameRange().startColumn());
+        int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
+        int semicolon = text.lastIndexOf(';', Math.max(0, end - 1));
+        if (semicolon < name) return Optional.empty();
+        int lineStart = text.lastIndexOf('\n', Math.max(0, name - 1)) + 1;
+        String indent = JavaText.indentAt(text, name);
+        int start = lineStart + indent.length();
+        if (start == name && lineStart > 0) {
+            // The return type on the line above ("Map<String, Integer>\n    counts();"): start there.
+            int above = text.lastIndexOf('\n', lineStart - 2) + 1;
+            indent = JavaText.indentAt(text, above);
+            start = above + indent.length();
+        }
+        String header = text.substring(start, semicolon).stripTrailing().replaceFirst("\\babstract\\s+", "");
+        // The body one step in, the step being the members' own past the interface's closing brace's line.
+        int ownerEnd = JavaText.offsetOf(text, owner.location().range().endLine(), owner.location().range().endColumn());
+        String closing = JavaText.indentAt(text, text.lastIndexOf('}', Math.max(0, ownerEnd - 1)));
+        String step = indent.length() > closing.length() && indent.startsWith(closing) ? indent.substring(closing.length()) : "    ";
+        String bodyIndent = indent + step;
+        String before = "default " + header + " {\n" + bodyIndent;
+        String after = "\n" + indent + "}";
+        String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";
+        String context = "// a default body for " + m.signature() + (m.javadocSummary().isEmpty() ? "" : "  // " + m.javadocSummary()) + "\n";
+        return Optional.of(new Site(m.location().path(), start, semicolon + 1, before, after, context, 32,
+                modelText -> ImplementMethodRefactoring.body(modelText, fallback, bodyIndent),
+                new Site.Fallback(fallback, start, semicolon + 1, false)));
+    }
+}
