@@ -431,6 +431,8 @@ class RefactorPlanningTest {
                 import java.util.function.BiPredicate;
 
                 class Bulk {
+                    final Inventory stock = new Inventory();
+
                     interface Reserver {
                         boolean reserve(Inventory inventory, String sku, int quantity);
                     }
@@ -443,10 +445,28 @@ class RefactorPlanningTest {
                     }
                 }
                 """);
+        // A file that never names Inventory: its method reference is through a field of another class.
+        Files.writeString(SampleWorkspace.shop(ws, "Later.java"), """
+                package shop;
+
+                import java.util.function.BiPredicate;
+
+                class Later {
+                    final Bulk bulk = new Bulk();
+
+                    boolean one() {
+                        BiPredicate<String, Integer> take = bulk.stock::reserve;
+                        return take.test("b", 1);
+                    }
+                }
+                """);
         String before = Files.readString(inv);
         String after = before.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, boolean urgent)");
         addParameterAfterEdit(ws, inv, before, after, live, "public boolean reserve", 22, (found, index) -> {
             RefactorPlan plan = found.orElseThrow();
+            assertEquals(List.of("BiPredicate<String, Integer> take = (sku, quantity) -> bulk.stock.reserve(sku, quantity, false);"),
+                    plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Later.java"))
+                            .map(x -> lineText(x, x.candidates().get().getFirst())).toList(), live ? "live" : "cold");
             List<Site> refs = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Bulk.java")).toList();
             assertEquals(Set.of("BiPredicate<String, Integer> bound = (sku1, quantity) -> inventory.reserve(sku1, quantity, false);",
                             "Reserver unbound = (inventory1, sku1, quantity) -> inventory1.reserve(sku1, quantity, false);"),

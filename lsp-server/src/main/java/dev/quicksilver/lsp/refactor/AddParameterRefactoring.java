@@ -236,7 +236,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private static List<CallSite> unboundDiamondCalls(RefactorInput in, SymbolInfo m) {
         Pattern diamond = Pattern.compile("\\bnew\\s+" + Pattern.quote(m.name()) + "\\s*<");
         List<CallSite> out = new ArrayList<>();
-        for (Complaint c : complaints(in, m, diamond)) {
+        for (Complaint c : complaints(in, m, diamond, Set.of())) {
             var e = c.error();
             if ((e.id() == DIAMOND_NOT_INFERRED || MISFIT_CALL.contains(e.id())) && diamond.matcher(c.text()).region(e.start(), e.end()).lookingAt()) {
                 out.add(new CallSite(m.key(), "", new dev.quicksilver.index.SourceLocation(c.file(), range(c.text(), e.start(), e.end()))));
@@ -250,13 +250,14 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /**
-     * The compiler's errors in m's own file and the files that mention m's declaring type, of those whose text has
-     * {@code hint} somewhere (the rest cannot hold what is looked for): one compile each.
+     * The compiler's errors in m's own file, the files that mention m's declaring type and the {@code more} files,
+     * of those whose text has {@code hint} somewhere (the rest cannot hold what is looked for): one compile each.
      */
-    private static List<Complaint> complaints(RefactorInput in, SymbolInfo m, Pattern hint) {
+    private static List<Complaint> complaints(RefactorInput in, SymbolInfo m, Pattern hint, Set<Path> more) {
         Set<Path> files = new LinkedHashSet<>();
         files.add(m.location().path());
         for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
+        files.addAll(more);
         List<Complaint> out = new ArrayList<>();
         for (Path file : files) {
             String text = in.text(file);
@@ -271,20 +272,36 @@ public final class AddParameterRefactoring implements Refactoring {
                 JavaText.columnOf(text, end));
     }
 
+    /** Files saying m's name that {@link #unboundMethodReferences} compiles besides those that mention m's type. */
+    private static final int MAX_FILES_SAYING_THE_NAME = 100;
+
     /** JDT's problem "The type T does not define m(...) that is applicable here", on a method reference. */
     private static final int NO_APPLICABLE_REFERENCED_METHOD = 603979903;
 
     /**
      * Method references to m that no longer compile ({@code inventory::reserve} once reserve took one more
      * argument), as the places of their method names: in the files that mention m's type (or declare m) and say
-     * {@code ::name}, one compile each.
+     * {@code ::name}, and in the other files that say it (a reference through a variable whose type the file never
+     * names), where the compiler's complaint names m's type; one compile each.
      */
     private static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
         Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(m.name()) + "\\b");
+        Set<Path> naming = new LinkedHashSet<>();
+        for (Path file : in.index().filesMentioning(m.name())) {
+            if (file.toString().endsWith(".java") && reference.matcher(in.text(file)).find()) naming.add(file);
+        }
+        // A common name (::get) is said in many files: past this many, only the files that mention the type.
+        if (naming.size() > MAX_FILES_SAYING_THE_NAME) naming.clear();
+        Set<Path> mentioningType = new java.util.HashSet<>();
+        mentioningType.add(m.location().path());
+        for (Reference r : in.index().references(m.declaringTypeKey())) mentioningType.add(r.location().path());
+        Optional<String> typeName = in.index().declaration(m.declaringTypeKey()).map(SymbolInfo::name);
         List<Reference> out = new ArrayList<>();
-        for (Complaint c : complaints(in, m, reference)) {
+        for (Complaint c : complaints(in, m, reference, naming)) {
             var e = c.error();
             if (e.id() != NO_APPLICABLE_REFERENCED_METHOD || !e.message().contains(" " + m.name() + "(")) continue;
+            boolean namesType = typeName.isPresent() && Pattern.compile("\\btype " + Pattern.quote(typeName.get()) + "\\b").matcher(e.message()).find();
+            if (!mentioningType.contains(c.file()) && !namesType) continue;
             var found = reference.matcher(c.text()).region(e.start(), Math.min(c.text().length(), e.end() + 1));
             if (!found.find()) continue;
             int nameStart = found.end() - m.name().length();
