@@ -409,6 +409,117 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A parameter added to a functional interface's method reaches the lambdas that implement it (the compiler
+     * finds them: in the files that mention the interface, and in those that call a method taking one), typed
+     * where theirs are, renamed where the declaration around them uses the name (block's {@code currency}); calls
+     * of the method inside them pass it on; method references that implement the interface become lambdas; a lambda
+     * of another interface is left alone. In a
+     * live session (the edit next to the declaration) and in an index built after the edit.
+     */
+    @Test
+    void lambdasOfAFunctionalInterfaceGetTheParameter() throws Exception {
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve(live ? "live" : "cold"));
+            Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+            // Calls of the method inside a lambda pass the new parameter on.
+            Files.writeString(rule, Files.readString(rule).replace("    long apply(long cents);\n", """
+                        long apply(long cents);
+
+                        default PriceRule andThen(PriceRule next) {
+                            return cents -> next.apply(apply(cents));
+                        }
+                    """));
+            Files.writeString(SampleWorkspace.shop(ws, "Rules.java"), """
+                    package shop;
+
+                    import java.util.function.LongUnaryOperator;
+
+                    class Rules {
+                        static final PriceRule HALF = cents -> cents / 2;
+                        static final PriceRule SAME = (long cents) -> cents;
+                        static final LongUnaryOperator OTHER = cents -> cents + 1;
+
+                        static PriceRule block(String currency) {
+                            return c -> {
+                                return c - currency.length();
+                            };
+                        }
+
+                        static long halve(long cents) {
+                            return cents / 2;
+                        }
+
+                        long half(long cents) {
+                            return cents / 2;
+                        }
+
+                        static final PriceRule BY_METHOD = Rules::halve;
+
+                        static PriceRule bound(Rules rules) {
+                            return rules::half;
+                        }
+                    }
+                    """);
+            // A file that never names PriceRule: its lambda is an argument of Cart.totalCents(PriceRule).
+            Files.writeString(SampleWorkspace.shop(ws, "Twice.java"), """
+                    package shop;
+
+                    class Twice {
+                        long twice(Cart cart) {
+                            return cart.totalCents(x -> x * 2);
+                        }
+                    }
+                    """);
+            String before = Files.readString(rule);
+            String after = before.replace("long apply(long cents);", "long apply(long cents, String currency);");
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "lambda-data")).build())) {
+                RefactorService refactors = new RefactorService(session);
+                int line = lineOf(rule, "long apply(long cents);");
+                Optional<EditHistory.Edit> edit = Optional.empty();
+                if (live) {
+                    index.build();
+                    refactors.rememberKeys(index, rule);
+                    Files.writeString(rule, after);
+                    index.reindexNow(new DocumentSnapshot(rule, after));
+                    edit = Optional.of(new EditHistory.Edit("    long apply(long cents);", "    long apply(long cents, String currency);", line, line));
+                } else {
+                    Files.writeString(rule, after);
+                    index.build();
+                    session.thoroughRefactors(true);
+                }
+                RefactorPlan plan = refactors.plans(index, rule, new TextPosition(line, 10), edit).stream()
+                        .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+                String where = live ? "live" : "cold";
+                assertTrue(plan.title().startsWith("Add new parameter `String currency` of PriceRule.apply() to its 3 implementations and 7 lambdas"),
+                        where + ": " + plan.title());
+                String andThen = Files.readString(rule);
+                for (Site s : plan.sites().stream().filter(x -> x.file().equals(rule)).sorted((x, y) -> Integer.compare(y.start(), x.start())).toList()) {
+                    assertEquals(1, s.candidates().get().size(), "decided without the model: " + s);
+                    andThen = andThen.substring(0, s.start()) + s.before() + s.candidates().get().getFirst() + s.after() + andThen.substring(s.end());
+                }
+                assertTrue(andThen.contains("return (cents, currency) -> next.apply(apply(cents, currency), currency);"), where + ": " + andThen);
+                Map<String, List<String>> lambdas = new java.util.TreeMap<>();
+                for (Site s : plan.sites()) {
+                    String file = s.file().getFileName().toString();
+                    if (!file.equals("Rules.java") && !file.equals("Twice.java")) continue;
+                    assertEquals(1, s.candidates().get().size(), "decided without the model");
+                    lambdas.computeIfAbsent(file, f -> new ArrayList<>()).add(lineText(s, s.candidates().get().getFirst()));
+                }
+                lambdas.values().forEach(java.util.Collections::sort);
+                assertEquals(Map.of(
+                        "Rules.java", List.of("return (c, currency1) -> {", "return (cents, currency) -> rules.half(cents);",
+                                "static final PriceRule BY_METHOD = (cents, currency) -> Rules.halve(cents);",
+                                "static final PriceRule HALF = (cents, currency) -> cents / 2;",
+                                "static final PriceRule SAME = (long cents, String currency) -> cents;"),
+                        "Twice.java", List.of("return cart.totalCents((x, currency) -> x * 2);")), lambdas, where);
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /**
      * A method reference written for the old signature becomes a lambda passing the new argument: bound
      * ({@code inventory::reserve}, its parameters renamed where a local has the name) and through the type
      * ({@code Inventory::reserve}, the receiver first); with both in, the file compiles again. In a live session the

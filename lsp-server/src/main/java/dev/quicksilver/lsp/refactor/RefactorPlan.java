@@ -3,9 +3,9 @@ package dev.quicksilver.lsp.refactor;
 import java.util.List;
 
 /**
- * A refactor found from the index alone: what it does (the title the user sees) and where. {@code declarations}
- * of the sites are declarations the refactor changes along with the sites it is about (an override's parameter
- * list, for add-parameter), decided without the model. {@code decidedBecause} says, for the log, why the sites
+ * A refactor found from the index alone: what it does (the title the user sees) and where. The first
+ * {@code declarations} of the sites are declarations the refactor changes along with the sites it is about (an
+ * override's or a lambda's parameter list, for add-parameter), decided without the model. {@code decidedBecause} says, for the log, why the sites
  * with one candidate needed no model.
  */
 public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause) {

@@ -114,7 +114,7 @@ public final class RefactorService {
         long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
         long passed = decided.stream().filter(d -> d != null).count() - plan.declarations();
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites"
-                + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them overrides' parameter lists)" : "") + "; " + requests.size()
+                + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them parameter lists of overrides or lambdas)" : "") + "; " + requests.size()
                 + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
                 + " written, " + chosen + " chosen among the variables in sight)")
                 + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : ""));
