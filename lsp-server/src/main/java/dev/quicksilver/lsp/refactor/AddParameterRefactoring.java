@@ -114,9 +114,9 @@ public final class AddParameterRefactoring implements Refactoring {
         // Lambdas of a functional interface whose method got the parameter take it too, and the calls of the
         // method inside them pass it on; only the compiler finds them (the index keeps no lambdas), so only on
         // signs of an edit.
-        List<Lambda> lambdas = edited && !arguments.varargs() && isFunctionalInterfaceMethod(in, m) ? lambdas(in, m, arguments) : List.of();
+        List<Lambdas.Lambda> lambdas = edited && !arguments.varargs() && Lambdas.implementsFunctionalMethod(in, m) ? Lambdas.of(in, m, arguments) : List.of();
         List<CallSite> early = new ArrayList<>(diamonds);
-        early.addAll(callsInLambdas(in, m, arguments, lambdas));
+        early.addAll(Lambdas.callsInside(in, m, arguments, lambdas));
         Sites sites = sites(in, m, keys, overriders, arguments, early, List.of(), lambdas);
         if (!sites.all().isEmpty() && builtAfterEdit && !arguments.varargs()) {
             // An index built after the edit, which did break something. Three kinds of place the search above
@@ -156,10 +156,10 @@ public final class AddParameterRefactoring implements Refactoring {
      * references to them.
      */
     private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls,
-                        List<Reference> moreReferences, List<Lambda> lambdas) {
+                        List<Reference> moreReferences, List<Lambdas.Lambda> lambdas) {
         List<Site> sites = new ArrayList<>();
         for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), a.param()).ifPresent(sites::add);
-        for (Lambda l : lambdas) sites.add(l.site());
+        for (Lambdas.Lambda l : lambdas) sites.add(l.site());
         int declarations = sites.size();
         Gaining gaining = new Gaining(overriders, a.paramName(), lambdas);
         Set<String> seen = new LinkedHashSet<>();
@@ -280,7 +280,7 @@ public final class AddParameterRefactoring implements Refactoring {
         return out;
     }
 
-    private static TextRange range(String text, int start, int end) {
+    static TextRange range(String text, int start, int end) {
         return new TextRange(JavaText.lineOf(text, start), JavaText.columnOf(text, start), JavaText.lineOf(text, end),
                 JavaText.columnOf(text, end));
     }
@@ -289,7 +289,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private static final int MAX_FILES_SAYING_THE_NAME = 100;
 
     /** JDT's problem "The type T does not define m(...) that is applicable here", on a method reference. */
-    private static final int NO_APPLICABLE_REFERENCED_METHOD = 603979903;
+    static final int NO_APPLICABLE_REFERENCED_METHOD = 603979903;
 
     /**
      * Method references to m that no longer compile ({@code inventory::reserve} once reserve took one more
@@ -324,7 +324,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
-    private static final Set<Integer> MISFIT_CALL = Set.of(67108979, 134217858);
+    static final Set<Integer> MISFIT_CALL = Set.of(67108979, 134217858);
 
     /** Calls of m in the file being edited that the compiler says m does not take (one compile of that file). */
     private static List<CallSite> misfits(RefactorInput in, SymbolInfo m) {
@@ -345,292 +345,6 @@ public final class AddParameterRefactoring implements Refactoring {
             if (errors.stream().anyMatch(e -> e.start() >= from && e.start() < to)) out.add(c);
         }
         return out;
-    }
-
-    /** Most files {@link #lambdas} compiles (a popular type's users: the ones the index lists first). */
-    private static final int MAX_LAMBDA_FILES = 200;
-
-    /** JDT's IProblem.lambdaSignatureMismatched: a lambda whose parameters are not the functional method's. */
-    private static final int LAMBDA_SIGNATURE_MISMATCHED = 553648784;
-
-    /** Whether m is the one abstract method of an interface (lambdas may implement it). */
-    private static boolean isFunctionalInterfaceMethod(RefactorInput in, SymbolInfo m) {
-        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
-        if (owner.isEmpty() || owner.get().kind() != SymbolKind.INTERFACE || !isAbstract(in.index(), m)) return false;
-        return in.index().declarationsIn(owner.get().location().path()).stream()
-                .filter(d -> d.kind() == SymbolKind.METHOD && d.declaringTypeKey().equals(owner.get().key()) && isAbstract(in.index(), d)
-                        && !(d.name().equals("equals") || d.name().equals("hashCode") || d.name().equals("toString")))
-                .count() == 1;
-    }
-
-    /**
-     * The parameter lists of the lambdas that implement m's interface and no longer match it, each with the new
-     * parameter at its index ({@code cents -> ...} to {@code (cents, currency) -> ...}; typed when the lambda's are;
-     * renamed where the file already uses the name). Found by the compiler's complaint in the files that mention the
-     * interface and in the files that call a method of theirs whose signature names it ({@code cart.total(c -> c)})
-     * or name that method's type, of those that hold a lambda or method reference at all: one compile each. Method
-     * references that implement the interface become lambdas ({@link #implementingReference}).
-     */
-    private static List<Lambda> lambdas(RefactorInput in, SymbolInfo m, Arguments a) {
-        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
-        if (owner.isEmpty()) return List.of();
-        Pattern typeWord = Pattern.compile("\\b" + Pattern.quote(owner.get().name()) + "\\b");
-        Set<Path> files = new LinkedHashSet<>();
-        Set<Path> mentioning = new LinkedHashSet<>();
-        for (Reference r : in.index().references(owner.get().key())) mentioning.add(r.location().path());
-        files.addAll(mentioning);
-        Set<String> typesTakingIt = new LinkedHashSet<>();
-        for (Path f : mentioning) {
-            for (SymbolInfo d : in.index().declarationsIn(f)) {
-                if ((d.kind() == SymbolKind.METHOD || d.kind() == SymbolKind.CONSTRUCTOR) && typeWord.matcher(d.signature()).find()) {
-                    for (CallSite c : in.index().callSites(d.key())) files.add(c.location().path());
-                    typesTakingIt.add(d.declaringTypeKey());
-                }
-            }
-        }
-        // A call whose lambda or method reference no longer fits may be bound to nothing: the files that name the
-        // types of those methods too (DurationUtils.accept(obj::wait, d)).
-        for (String type : typesTakingIt) {
-            for (Reference r : in.index().references(type)) files.add(r.location().path());
-        }
-        List<Lambda> out = new ArrayList<>();
-        int compiled = 0;
-        for (Path file : files) {
-            String text = in.text(file);
-            if (!text.contains("->") && !text.contains("::")) continue;
-            if (++compiled > MAX_LAMBDA_FILES) break;
-            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
-                if (e.id() == LAMBDA_SIGNATURE_MISMATCHED && e.message().contains(" " + m.name() + "(")) {
-                    lambdaSite(file, text, e, a, m, identifiers(enclosing(in, file, text, e.start()))).ifPresent(out::add);
-                } else if (e.id() == NO_APPLICABLE_REFERENCED_METHOD) {
-                    implementingReference(in, file, text, e, a, m, owner.get()).ifPresent(out::add);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * A lambda that gets the new parameter: the site of its parameter list, where its body lies ({@code [bodyFrom,
-     * bodyTo)} of the file's text), and the parameter's name in it.
-     */
-    private record Lambda(Site site, int bodyFrom, int bodyTo, String name) {
-    }
-
-    /** The lambda whose error {@code e} is: its parameter list, to get the new parameter. */
-    private static Optional<Lambda> lambdaSite(Path file, String text, dev.quicksilver.index.CompileError e, Arguments a, SymbolInfo m,
-                                               Set<String> taken) {
-        // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.
-        int arrow = text.indexOf("->", e.start());
-        if (arrow < 0 || !text.substring(Math.min(e.end(), arrow), arrow).isBlank() && arrow > e.end()) return Optional.empty();
-        int end = arrow;
-        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
-        int start;
-        List<String> params;
-        if (end > 0 && text.charAt(end - 1) == ')') {
-            start = JavaText.matchingOpen(text, end - 1);
-            if (start < 0) return Optional.empty();
-            String inner = text.substring(start + 1, end - 1);
-            params = inner.isBlank() ? List.of() : JavaText.splitTopLevel(inner).stream().map(String::strip).toList();
-        } else {
-            start = end;
-            while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
-            if (start == end) return Optional.empty();
-            params = List.of(text.substring(start, end));
-        }
-        if (params.size() != a.paramCount() - 1) return Optional.empty();
-        // Typed like the lambda's own parameters: all or none are ("var" counts as a type).
-        boolean typed = !params.isEmpty() && params.getFirst().contains(" ");
-        boolean var = typed && params.getFirst().startsWith("var ");
-        String name = fresh(a.paramName(), new java.util.HashSet<>(taken)); // each lambda its own scope
-        String param = !typed ? name : (var ? "var" : a.declaredType()) + " " + name;
-        List<String> all = new ArrayList<>(params);
-        all.add(a.inserted(), param);
-        String list = "(" + String.join(", ", all) + ")";
-        String context = "// " + m.signature() + "\n";
-        Site site = new Site(file, start, end, "", "", context, 12, modelText -> list, new Site.Fallback(list, start, end, false),
-                () -> List.of(list));
-        return Optional.of(new Lambda(site, arrow + 2, lambdaBodyEnd(text, arrow + 2), name));
-    }
-
-    /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */
-    private static int lambdaBodyEnd(String text, int from) {
-        int i = from;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-        if (i < text.length() && text.charAt(i) == '{') {
-            int close = JavaText.matchingClose(text, i);
-            return close < 0 ? text.length() : close + 1;
-        }
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '(' || c == '[' || c == '{') {
-                int close = JavaText.matchingClose(text, i);
-                if (close < 0) return text.length();
-                i = close + 1;
-            } else if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < text.length() && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
-                i = j + 1;
-            } else if (c == ',' || c == ';' || c == ')' || c == ']' || c == '}') {
-                return i;
-            } else {
-                i++;
-            }
-        }
-        return text.length();
-    }
-
-    /**
-     * Calls of m inside the lambdas that get the parameter ({@code accept(t, u)} in {@code (t, u) -> { accept(t, u);
-     * ... }}): unresolved while the lambda's own parameters did not fit, so the index has none of them; the compiler
-     * names them once the lambdas have their new parameter lists. A call whose argument is such a call
-     * ({@code next.apply(apply(c))}) is named only once the inner one has its argument: up to
-     * {@link CompileCheck#MAX_ROUNDS} compiles of each file with lambdas, each with what the ones before found.
-     */
-    private static List<CallSite> callsInLambdas(RefactorInput in, SymbolInfo m, Arguments a, List<Lambda> lambdas) {
-        Map<Path, List<Lambda>> byFile = new java.util.LinkedHashMap<>();
-        for (Lambda l : lambdas) byFile.computeIfAbsent(l.site().file(), f -> new ArrayList<>()).add(l);
-        List<CallSite> out = new ArrayList<>();
-        Pattern call = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(");
-        byFile.forEach((file, inFile) -> {
-            String text = in.text(file);
-            List<TextEdit> edits = new ArrayList<>();
-            for (Lambda l : inFile) edits.add(new TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
-            Set<Integer> found = new java.util.HashSet<>();
-            for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
-                edits.sort(java.util.Comparator.comparingInt(TextEdit::start));
-                List<TextEdit> more = new ArrayList<>();
-                for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, TextEdit.apply(text, edits))) {
-                    if (!MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
-                    int start = TextEdit.originalOffset(edits, e.start());
-                    var name = call.matcher(text);
-                    if (start < 0 || start >= text.length() || !name.find(start)) continue;
-                    int open = name.end() - 1;
-                    int close = JavaText.matchingClose(text, open);
-                    Optional<Lambda> inside = inFile.stream().filter(l -> name.start() >= l.bodyFrom() && name.start() < l.bodyTo())
-                            .max(java.util.Comparator.comparingInt(Lambda::bodyFrom));
-                    if (close < 0 || inside.isEmpty() || !found.add(open)) continue;
-                    out.add(new CallSite(m.key(), "", new dev.quicksilver.index.SourceLocation(file, range(text, name.start(), close + 1))));
-                    // For the next round: the call with the parameter passed on.
-                    int count = JavaText.splitTopLevel(text.substring(open + 1, close)).size();
-                    Insertion ins = insertion(text, open, close, count, Math.min(a.inserted(), count));
-                    more.add(new TextEdit(ins.at(), ins.at(), ins.before() + inside.get().name() + ins.after()));
-                }
-                if (more.isEmpty()) break;
-                edits.addAll(more);
-            }
-        });
-        return out;
-    }
-
-    /** {@code [start, end)} of a text replaced by {@code text}: what a compile is asked about before the edit is made. */
-    private record TextEdit(int start, int end, String text) {
-        /** The text with the edits (sorted by start, not overlapping) made. */
-        static String apply(String original, List<TextEdit> edits) {
-            StringBuilder out = new StringBuilder();
-            int at = 0;
-            for (TextEdit e : edits) {
-                out.append(original, at, e.start()).append(e.text());
-                at = e.end();
-            }
-            return out.append(original.substring(at)).toString();
-        }
-
-        /** The offset in the original text of {@code offset} in the edited one (inside an edit: its start). */
-        static int originalOffset(List<TextEdit> edits, int offset) {
-            int shift = 0;
-            for (TextEdit e : edits) {
-                int editedStart = e.start() + shift;
-                if (offset < editedStart) break;
-                if (offset < editedStart + e.text().length()) return e.start();
-                shift += e.text().length() - (e.end() - e.start());
-            }
-            return offset - shift;
-        }
-    }
-
-    /**
-     * The text of the innermost method, constructor or field declaration around {@code offset} (the whole text
-     * outside any): a lambda's parameter must not take a name in use there (a local it would shadow illegally, or a
-     * field its body reads).
-     */
-    private static String enclosing(RefactorInput in, Path file, String text, int offset) {
-        int bestFrom = 0;
-        int bestTo = text.length();
-        for (SymbolInfo d : in.index().declarationsIn(file)) {
-            if (d.kind() != SymbolKind.METHOD && d.kind() != SymbolKind.CONSTRUCTOR && d.kind() != SymbolKind.FIELD) continue;
-            TextRange r = d.location().range();
-            int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
-            int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
-            if (offset >= from && offset < to && from >= bestFrom && to <= bestTo) {
-                bestFrom = from;
-                bestTo = to;
-            }
-        }
-        return text.substring(bestFrom, bestTo);
-    }
-
-    /**
-     * A method reference that implements m's interface ({@code thread::join} as a {@code FailableBiConsumer}) no
-     * longer fits once m takes one more parameter: the compiler says the referenced method does not take m's new
-     * parameter types. It becomes a lambda that takes them all and passes the old ones on
-     * ({@code (t, u, strict) -> thread.join(t, u)}); through a type ({@code Thread::sleep}), the static call if it
-     * compiles there, else the first parameter as the receiver ({@code (s, strict) -> s.length()}). A reference
-     * to m itself is left to {@link #unboundMethodReferences}.
-     */
-    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, dev.quicksilver.index.CompileError e,
-                                                          Arguments a, SymbolInfo m, SymbolInfo owner) {
-        var said = NOT_APPLICABLE_HERE.matcher(e.message());
-        if (!said.find()) return Optional.empty();
-        List<String> types = JavaText.splitTopLevel(said.group(3));
-        if (types.size() != a.paramCount()) return Optional.empty();
-        if (a.paramType() != null && !types.get(a.inserted()).equals(typeName(a.paramType()))
-                && !types.get(a.inserted()).equals(a.declaredType())) {
-            return Optional.empty();
-        }
-        String reference = text.substring(e.start(), Math.min(text.length(), e.end()));
-        int sep = reference.indexOf("::");
-        if (sep < 0) return Optional.empty();
-        String qualifier = reference.substring(0, sep).strip();
-        String method = reference.substring(sep + 2).strip();
-        if (method.equals(m.name()) && said.group(1).equals(owner.name())) return Optional.empty(); // a reference to m
-        Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
-        List<String> names = new ArrayList<>();
-        for (String old : a.oldNames()) names.add(fresh(old.isBlank() ? "arg" : old, taken));
-        String name = fresh(a.paramName(), taken);
-        List<String> params = new ArrayList<>(names);
-        params.add(a.inserted(), name);
-        String head = "(" + String.join(", ", params) + ") -> ";
-        String passed = String.join(", ", names);
-        String lambda;
-        if (method.equals("new")) {
-            lambda = head + "new " + qualifier + "(" + passed + ")";
-        } else if (!namesAType(qualifier) || names.isEmpty()) {
-            lambda = head + qualifier + "." + method + "(" + passed + ")";
-        } else {
-            String asStatic = head + qualifier + "." + method + "(" + passed + ")";
-            String withReceiver = head + names.getFirst() + "." + method + "(" + String.join(", ", names.subList(1, names.size())) + ")";
-            String tried = text.substring(0, e.start()) + asStatic + text.substring(e.end());
-            int end = e.start() + asStatic.length();
-            boolean compiles = in.index().compileErrors(file, tried).stream().noneMatch(x -> x.start() >= e.start() && x.start() < end);
-            lambda = compiles ? asStatic : withReceiver;
-        }
-        String context = "// " + m.signature() + "\n";
-        String chosen = lambda;
-        Site site = new Site(file, e.start(), e.end(), "", "", context, 24, modelText -> chosen,
-                new Site.Fallback(chosen, e.start(), e.end(), true), () -> List.of(chosen));
-        return Optional.of(new Lambda(site, e.start(), e.start(), name));
-    }
-
-    /** "The type T does not define m(A, B) that is applicable here": T, m, and the types. */
-    private static final Pattern NOT_APPLICABLE_HERE = Pattern.compile("The type (\\S+?)(?:<.*>)? does not define (\\S+)\\((.*)\\) that is applicable here");
-
-    /** The words of a Java text that could be names (a lambda parameter must not take one already in use). */
-    private static Set<String> identifiers(String text) {
-        Set<String> names = new java.util.HashSet<>();
-        var words = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*").matcher(text);
-        while (words.find()) names.add(words.group());
-        return names;
     }
 
     /** Whether the document's last burst of typing touched the lines of m's header. */
@@ -698,7 +412,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * and erasure, whether the method's last parameter is varargs, the parameter as written, and the old
      * parameters' names.
      */
-    private record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs,
+    record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs,
                              String param, List<String> oldNames) {
     }
 
@@ -741,10 +455,10 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Where an item goes into the list between {@code open} and {@code close} that has {@code count} items now. */
-    private record Insertion(int at, String before, String after) {
+    record Insertion(int at, String before, String after) {
     }
 
-    private static Insertion insertion(String text, int open, int close, int count, int index) {
+    static Insertion insertion(String text, int open, int close, int count, int index) {
         if (index >= count) return new Insertion(close, count == 0 ? "" : ", ", "");
         // Before the item now at that index.
         int start = open + 1;
@@ -807,7 +521,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** {@code name}, or with the first number appended that makes it unlike any in {@code taken}; then taken too. */
-    private static String fresh(String name, Set<String> taken) {
+    static String fresh(String name, Set<String> taken) {
         String n = name;
         for (int i = 1; taken.contains(n); i++) n = name + i;
         taken.add(n);
@@ -1054,9 +768,9 @@ public final class AddParameterRefactoring implements Refactoring {
     private static final class Gaining {
         private final Map<Path, List<TextRange>> ranges = new HashMap<>();
         private final String name;
-        private final List<Lambda> lambdas;
+        private final List<Lambdas.Lambda> lambdas;
 
-        Gaining(List<SymbolInfo> methods, String name, List<Lambda> lambdas) {
+        Gaining(List<SymbolInfo> methods, String name, List<Lambdas.Lambda> lambdas) {
             for (SymbolInfo o : methods) ranges.computeIfAbsent(o.location().path(), p -> new ArrayList<>()).add(o.location().range());
             this.name = name;
             this.lambdas = lambdas;
@@ -1065,8 +779,8 @@ public final class AddParameterRefactoring implements Refactoring {
         /** The name of the new parameter where {@code offset} of {@code file} is inside a body that gets it. */
         Optional<String> parameterAt(Path file, String text, int offset) {
             // The innermost lambda first: it may be inside an override, or inside another lambda.
-            Lambda inner = null;
-            for (Lambda l : lambdas) {
+            Lambdas.Lambda inner = null;
+            for (Lambdas.Lambda l : lambdas) {
                 if (l.site().file().equals(file) && offset >= l.bodyFrom() && offset < l.bodyTo()
                         && (inner == null || l.bodyFrom() > inner.bodyFrom())) {
                     inner = l;

@@ -47,14 +47,18 @@ public final class DefaultBodyRefactoring implements Refactoring {
 
     /** Whether {@code type} is a {@code @FunctionalInterface} that declares more than one abstract method now. */
     static boolean functionalNoMore(RefactorInput in, SymbolInfo type) {
-        if (type.kind() != SymbolKind.INTERFACE || !FUNCTIONAL.matcher(type.signature()).find()) return false;
+        return type.kind() == SymbolKind.INTERFACE && FUNCTIONAL.matcher(type.signature()).find() && abstractMethods(in, type) >= 2;
+    }
+
+    /** How many abstract methods an interface declares (Object's public methods redeclared not counted). */
+    static long abstractMethods(RefactorInput in, SymbolInfo type) {
         return in.index().declarationsIn(type.location().path()).stream()
                 .filter(d -> d.kind() == SymbolKind.METHOD && d.declaringTypeKey().equals(type.key()) && isAbstract(d))
-                .count() >= 2;
+                .count();
     }
 
     /** Abstract in an interface: no body ({@code default}, {@code static}, {@code private} have one), not Object's. */
-    private static boolean isAbstract(SymbolInfo d) {
+    static boolean isAbstract(SymbolInfo d) {
         if (d.modifiers().contains("default") || d.modifiers().contains("static") || d.modifiers().contains("private")) return false;
         return !(OBJECT_METHODS.contains(d.name()) && AddParameterRefactoring.descriptors(d.key()).size() == (d.name().equals("equals") ? 1 : 0));
     }

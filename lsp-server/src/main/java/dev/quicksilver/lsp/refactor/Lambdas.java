@@ -1,0 +1,310 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * For add-parameter: the lambdas and method references that implement a functional interface whose method got a
+ * parameter, and the calls of that method inside them. The index keeps no lambdas, so the compiler finds them
+ * (its complaints in the files that may hold them); each lambda's parameter list gets the new parameter, each
+ * method reference becomes a lambda that takes it, and a call inside a lambda passes the lambda's new parameter
+ * on ({@link AddParameterRefactoring} makes those call sites).
+ */
+final class Lambdas {
+    private Lambdas() {
+    }
+
+    /** Most files {@link #of} compiles (a popular type's users: the ones the index lists first). */
+    private static final int MAX_LAMBDA_FILES = 200;
+
+    /** JDT's IProblem.lambdaSignatureMismatched: a lambda whose parameters are not the functional method's. */
+    private static final int LAMBDA_SIGNATURE_MISMATCHED = 553648784;
+
+    /** Whether m is the one abstract method of an interface (lambdas may implement it). */
+    static boolean implementsFunctionalMethod(RefactorInput in, SymbolInfo m) {
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        return owner.isPresent() && owner.get().kind() == SymbolKind.INTERFACE && DefaultBodyRefactoring.isAbstract(m)
+                && DefaultBodyRefactoring.abstractMethods(in, owner.get()) == 1;
+    }
+
+    /**
+     * The parameter lists of the lambdas that implement m's interface and no longer match it, each with the new
+     * parameter at its index ({@code cents -> ...} to {@code (cents, currency) -> ...}; typed when the lambda's are;
+     * renamed where the file already uses the name). Found by the compiler's complaint in the files that mention the
+     * interface and in the files that call a method of theirs whose signature names it ({@code cart.total(c -> c)})
+     * or name that method's type, of those that hold a lambda or method reference at all: one compile each. Method
+     * references that implement the interface become lambdas ({@link #implementingReference}).
+     */
+    static List<Lambda> of(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a) {
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        if (owner.isEmpty()) return List.of();
+        Pattern typeWord = Pattern.compile("\\b" + Pattern.quote(owner.get().name()) + "\\b");
+        Set<Path> files = new LinkedHashSet<>();
+        Set<Path> mentioning = new LinkedHashSet<>();
+        for (Reference r : in.index().references(owner.get().key())) mentioning.add(r.location().path());
+        files.addAll(mentioning);
+        Set<String> typesTakingIt = new LinkedHashSet<>();
+        for (Path f : mentioning) {
+            for (SymbolInfo d : in.index().declarationsIn(f)) {
+                if ((d.kind() == SymbolKind.METHOD || d.kind() == SymbolKind.CONSTRUCTOR) && typeWord.matcher(d.signature()).find()) {
+                    for (CallSite c : in.index().callSites(d.key())) files.add(c.location().path());
+                    typesTakingIt.add(d.declaringTypeKey());
+                }
+            }
+        }
+        // A call whose lambda or method reference no longer fits may be bound to nothing: the files that name the
+        // types of those methods too (DurationUtils.accept(obj::wait, d)).
+        for (String type : typesTakingIt) {
+            for (Reference r : in.index().references(type)) files.add(r.location().path());
+        }
+        List<Lambda> out = new ArrayList<>();
+        int compiled = 0;
+        for (Path file : files) {
+            String text = in.text(file);
+            if (!text.contains("->") && !text.contains("::")) continue;
+            if (++compiled > MAX_LAMBDA_FILES) break;
+            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
+                if (e.id() == LAMBDA_SIGNATURE_MISMATCHED && e.message().contains(" " + m.name() + "(")) {
+                    lambdaSite(file, text, e, a, m, identifiers(enclosing(in, file, text, e.start()))).ifPresent(out::add);
+                } else if (e.id() == AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) {
+                    implementingReference(in, file, text, e, a, m, owner.get()).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A lambda that gets the new parameter: the site of its parameter list, where its body lies ({@code [bodyFrom,
+     * bodyTo)} of the file's text), and the parameter's name in it.
+     */
+    record Lambda(Site site, int bodyFrom, int bodyTo, String name) {
+    }
+
+    /** The lambda whose error {@code e} is: its parameter list, to get the new parameter. */
+    private static Optional<Lambda> lambdaSite(Path file, String text, dev.quicksilver.index.CompileError e, AddParameterRefactoring.Arguments a, SymbolInfo m,
+                                               Set<String> taken) {
+        // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.
+        int arrow = text.indexOf("->", e.start());
+        if (arrow < 0 || !text.substring(Math.min(e.end(), arrow), arrow).isBlank() && arrow > e.end()) return Optional.empty();
+        int end = arrow;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        int start;
+        List<String> params;
+        if (end > 0 && text.charAt(end - 1) == ')') {
+            start = JavaText.matchingOpen(text, end - 1);
+            if (start < 0) return Optional.empty();
+            String inner = text.substring(start + 1, end - 1);
+            params = inner.isBlank() ? List.of() : JavaText.splitTopLevel(inner).stream().map(String::strip).toList();
+        } else {
+            start = end;
+            while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
+            if (start == end) return Optional.empty();
+            params = List.of(text.substring(start, end));
+        }
+        if (params.size() != a.paramCount() - 1) return Optional.empty();
+        // Typed like the lambda's own parameters: all or none are ("var" counts as a type).
+        boolean typed = !params.isEmpty() && params.getFirst().contains(" ");
+        boolean var = typed && params.getFirst().startsWith("var ");
+        String name = AddParameterRefactoring.fresh(a.paramName(), new java.util.HashSet<>(taken)); // each lambda its own scope
+        String param = !typed ? name : (var ? "var" : a.declaredType()) + " " + name;
+        List<String> all = new ArrayList<>(params);
+        all.add(a.inserted(), param);
+        String list = "(" + String.join(", ", all) + ")";
+        String context = "// " + m.signature() + "\n";
+        Site site = new Site(file, start, end, "", "", context, 12, modelText -> list, new Site.Fallback(list, start, end, false),
+                () -> List.of(list));
+        return Optional.of(new Lambda(site, arrow + 2, lambdaBodyEnd(text, arrow + 2), name));
+    }
+
+    /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */
+    private static int lambdaBodyEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        if (i < text.length() && text.charAt(i) == '{') {
+            int close = JavaText.matchingClose(text, i);
+            return close < 0 ? text.length() : close + 1;
+        }
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '(' || c == '[' || c == '{') {
+                int close = JavaText.matchingClose(text, i);
+                if (close < 0) return text.length();
+                i = close + 1;
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < text.length() && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
+                i = j + 1;
+            } else if (c == ',' || c == ';' || c == ')' || c == ']' || c == '}') {
+                return i;
+            } else {
+                i++;
+            }
+        }
+        return text.length();
+    }
+
+    /**
+     * Calls of m inside the lambdas that get the parameter ({@code accept(t, u)} in {@code (t, u) -> { accept(t, u);
+     * ... }}): unresolved while the lambda's own parameters did not fit, so the index has none of them; the compiler
+     * names them once the lambdas have their new parameter lists. A call whose argument is such a call
+     * ({@code next.apply(apply(c))}) is named only once the inner one has its argument: up to
+     * {@link CompileCheck#MAX_ROUNDS} compiles of each file with lambdas, each with what the ones before found.
+     */
+    static List<CallSite> callsInside(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a, List<Lambda> lambdas) {
+        Map<Path, List<Lambda>> byFile = new java.util.LinkedHashMap<>();
+        for (Lambda l : lambdas) byFile.computeIfAbsent(l.site().file(), f -> new ArrayList<>()).add(l);
+        List<CallSite> out = new ArrayList<>();
+        Pattern call = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(");
+        byFile.forEach((file, inFile) -> {
+            String text = in.text(file);
+            List<TextEdit> edits = new ArrayList<>();
+            for (Lambda l : inFile) edits.add(new TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
+            Set<Integer> found = new java.util.HashSet<>();
+            for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
+                edits.sort(java.util.Comparator.comparingInt(TextEdit::start));
+                List<TextEdit> more = new ArrayList<>();
+                for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, TextEdit.apply(text, edits))) {
+                    if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
+                    int start = TextEdit.originalOffset(edits, e.start());
+                    var name = call.matcher(text);
+                    if (start < 0 || start >= text.length() || !name.find(start)) continue;
+                    int open = name.end() - 1;
+                    int close = JavaText.matchingClose(text, open);
+                    Optional<Lambda> inside = inFile.stream().filter(l -> name.start() >= l.bodyFrom() && name.start() < l.bodyTo())
+                            .max(java.util.Comparator.comparingInt(Lambda::bodyFrom));
+                    if (close < 0 || inside.isEmpty() || !found.add(open)) continue;
+                    out.add(new CallSite(m.key(), "", new dev.quicksilver.index.SourceLocation(file, AddParameterRefactoring.range(text, name.start(), close + 1))));
+                    // For the next round: the call with the parameter passed on.
+                    int count = JavaText.splitTopLevel(text.substring(open + 1, close)).size();
+                    AddParameterRefactoring.Insertion ins = AddParameterRefactoring.insertion(text, open, close, count, Math.min(a.inserted(), count));
+                    more.add(new TextEdit(ins.at(), ins.at(), ins.before() + inside.get().name() + ins.after()));
+                }
+                if (more.isEmpty()) break;
+                edits.addAll(more);
+            }
+        });
+        return out;
+    }
+
+    /** {@code [start, end)} of a text replaced by {@code text}: what a compile is asked about before the edit is made. */
+    private record TextEdit(int start, int end, String text) {
+        /** The text with the edits (sorted by start, not overlapping) made. */
+        static String apply(String original, List<TextEdit> edits) {
+            StringBuilder out = new StringBuilder();
+            int at = 0;
+            for (TextEdit e : edits) {
+                out.append(original, at, e.start()).append(e.text());
+                at = e.end();
+            }
+            return out.append(original.substring(at)).toString();
+        }
+
+        /** The offset in the original text of {@code offset} in the edited one (inside an edit: its start). */
+        static int originalOffset(List<TextEdit> edits, int offset) {
+            int shift = 0;
+            for (TextEdit e : edits) {
+                int editedStart = e.start() + shift;
+                if (offset < editedStart) break;
+                if (offset < editedStart + e.text().length()) return e.start();
+                shift += e.text().length() - (e.end() - e.start());
+            }
+            return offset - shift;
+        }
+    }
+
+    /**
+     * The text of the innermost method, constructor or field declaration around {@code offset} (the whole text
+     * outside any): a lambda's parameter must not take a name in use there (a local it would shadow illegally, or a
+     * field its body reads).
+     */
+    private static String enclosing(RefactorInput in, Path file, String text, int offset) {
+        int bestFrom = 0;
+        int bestTo = text.length();
+        for (SymbolInfo d : in.index().declarationsIn(file)) {
+            if (d.kind() != SymbolKind.METHOD && d.kind() != SymbolKind.CONSTRUCTOR && d.kind() != SymbolKind.FIELD) continue;
+            TextRange r = d.location().range();
+            int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
+            int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
+            if (offset >= from && offset < to && from >= bestFrom && to <= bestTo) {
+                bestFrom = from;
+                bestTo = to;
+            }
+        }
+        return text.substring(bestFrom, bestTo);
+    }
+
+    /**
+     * A method reference that implements m's interface ({@code thread::join} as a {@code FailableBiConsumer}) no
+     * longer fits once m takes one more parameter: the compiler says the referenced method does not take m's new
+     * parameter types. It becomes a lambda that takes them all and passes the old ones on
+     * ({@code (t, u, strict) -> thread.join(t, u)}); through a type ({@code Thread::sleep}), the static call if it
+     * compiles there, else the first parameter as the receiver ({@code (s, strict) -> s.length()}). A reference
+     * to m itself is left to {@link AddParameterRefactoring}'s search for references to m.
+     */
+    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, dev.quicksilver.index.CompileError e,
+                                                          AddParameterRefactoring.Arguments a, SymbolInfo m, SymbolInfo owner) {
+        var said = NOT_APPLICABLE_HERE.matcher(e.message());
+        if (!said.find()) return Optional.empty();
+        List<String> types = JavaText.splitTopLevel(said.group(3));
+        if (types.size() != a.paramCount()) return Optional.empty();
+        if (a.paramType() != null && !types.get(a.inserted()).equals(AddParameterRefactoring.typeName(a.paramType()))
+                && !types.get(a.inserted()).equals(a.declaredType())) {
+            return Optional.empty();
+        }
+        String reference = text.substring(e.start(), Math.min(text.length(), e.end()));
+        int sep = reference.indexOf("::");
+        if (sep < 0) return Optional.empty();
+        String qualifier = reference.substring(0, sep).strip();
+        String method = reference.substring(sep + 2).strip();
+        if (method.equals(m.name()) && said.group(1).equals(owner.name())) return Optional.empty(); // a reference to m
+        Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
+        List<String> names = new ArrayList<>();
+        for (String old : a.oldNames()) names.add(AddParameterRefactoring.fresh(old.isBlank() ? "arg" : old, taken));
+        String name = AddParameterRefactoring.fresh(a.paramName(), taken);
+        List<String> params = new ArrayList<>(names);
+        params.add(a.inserted(), name);
+        String head = "(" + String.join(", ", params) + ") -> ";
+        String passed = String.join(", ", names);
+        String lambda;
+        if (method.equals("new")) {
+            lambda = head + "new " + qualifier + "(" + passed + ")";
+        } else if (!AddParameterRefactoring.namesAType(qualifier) || names.isEmpty()) {
+            lambda = head + qualifier + "." + method + "(" + passed + ")";
+        } else {
+            String asStatic = head + qualifier + "." + method + "(" + passed + ")";
+            String withReceiver = head + names.getFirst() + "." + method + "(" + String.join(", ", names.subList(1, names.size())) + ")";
+            String tried = text.substring(0, e.start()) + asStatic + text.substring(e.end());
+            int end = e.start() + asStatic.length();
+            boolean compiles = in.index().compileErrors(file, tried).stream().noneMatch(x -> x.start() >= e.start() && x.start() < end);
+            lambda = compiles ? asStatic : withReceiver;
+        }
+        String context = "// " + m.signature() + "\n";
+        String chosen = lambda;
+        Site site = new Site(file, e.start(), e.end(), "", "", context, 24, modelText -> chosen,
+                new Site.Fallback(chosen, e.start(), e.end(), true), () -> List.of(chosen));
+        return Optional.of(new Lambda(site, e.start(), e.start(), name));
+    }
+
+    /** "The type T does not define m(A, B) that is applicable here": T, m, and the types. */
+    private static final Pattern NOT_APPLICABLE_HERE = Pattern.compile("The type (\\S+?)(?:<.*>)? does not define (\\S+)\\((.*)\\) that is applicable here");
+
+    /** The words of a Java text that could be names (a lambda parameter must not take one already in use). */
+    private static Set<String> identifiers(String text) {
+        Set<String> names = new java.util.HashSet<>();
+        var words = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*").matcher(text);
+        while (words.find()) names.add(words.group());
+        return names;
+    }
+}
