@@ -78,7 +78,9 @@ public final class RefactorCommand implements Callable<Integer> {
                 sidecar.addTo(HeadlessClient.batchSettings()));
         List<FileChange> changes = outcome.changes();
         if (changes.isEmpty()) {
-            System.err.println("quicksilver: " + name + " does not apply at " + at);
+            // What the refactor is for, so the user can see why it found nothing to do here.
+            String purpose = Refactoring.named(name).map(r -> " (it is there to " + r.description() + ")").orElse("");
+            System.err.println("quicksilver: " + name + " does not apply at " + at + purpose);
             return 1;
         }
         boolean apply = output != null && output.apply;
