@@ -131,7 +131,8 @@ public final class AddParameterRefactoring implements Refactoring {
                 if (!all.contains(o)) all.add(o);
             }
             if (overridable(m)) all.addAll(anonymousOverriders(in, m, without(newDescriptors, inserted), all));
-            List<CallSite> misbound = misboundCalls(in, m, params.size() - 1);
+            List<CallSite> misbound = new ArrayList<>(misboundCalls(in, m, params.size() - 1));
+            misbound.addAll(chainedCalls(in, m, arguments, sites));
             List<Reference> unbound = unboundMethodReferences(in, m);
             if (all.size() > overriders.size() || !misbound.isEmpty() || !unbound.isEmpty()) {
                 List<CallSite> more = new ArrayList<>(early);
@@ -344,6 +345,34 @@ public final class AddParameterRefactoring implements Refactoring {
             int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
             if (errors.stream().anyMatch(e -> e.start() >= from && e.start() < to)) out.add(c);
         }
+        return out;
+    }
+
+    /** A call chained on another: its closing parenthesis followed by a member access. */
+    private static final Pattern CHAINED = Pattern.compile("\\G\\s*\\.");
+
+    /**
+     * Calls chained on a call that no longer fits ({@code w.value(a).value(b)}, in an index built after the edit:
+     * the first has no type, so the second is bound to nothing), found by compiling the files where a site's call
+     * is followed by a member access, with every site given its type's default value ({@link RevealedCalls}).
+     */
+    private static List<CallSite> chainedCalls(RefactorInput in, SymbolInfo m, Arguments a, Sites sites) {
+        String placeholder = defaultValue(a.declaredType());
+        java.util.Map<Path, List<RevealedCalls.TextEdit>> edits = new java.util.LinkedHashMap<>();
+        Set<Path> chaining = new LinkedHashSet<>();
+        for (int i = 0; i < sites.all().size(); i++) {
+            Site s = sites.all().get(i);
+            boolean declaration = i < sites.declarations();
+            if (!declaration && s.start() != s.end()) continue; // a method reference: not an argument's place
+            // Parameter lists (decided) as they will be; calls with a placeholder (their own answers cost a compile).
+            String filled = declaration ? s.candidates().get().getFirst() : placeholder;
+            edits.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(new RevealedCalls.TextEdit(s.start(), s.end(), s.before() + filled + s.after()));
+            if (!declaration && CHAINED.matcher(in.text(s.file())).region(s.fallback().checkTo(), in.text(s.file()).length()).find()) {
+                chaining.add(s.file());
+            }
+        }
+        List<CallSite> out = new ArrayList<>();
+        for (Path file : chaining) out.addAll(RevealedCalls.find(in, file, m, a, edits.get(file), at -> Optional.of(placeholder)));
         return out;
     }
 

@@ -41,7 +41,7 @@ final class Lambdas {
     /**
      * The parameter lists of the lambdas that implement m's interface and no longer match it, each with the new
      * parameter at its index ({@code cents -> ...} to {@code (cents, currency) -> ...}; typed when the lambda's are;
-     * renamed where the file already uses the name). Found by the compiler's complaint in the files that mention the
+     * renamed where the declaration around the lambda uses the name). Found by the compiler's complaint in the files that mention the
      * interface and in the files that call a method of theirs whose signature names it ({@code cart.total(c -> c)})
      * or name that method's type, of those that hold a lambda or method reference at all: one compile each. Method
      * references that implement the interface become lambdas ({@link #implementingReference}).
@@ -97,7 +97,8 @@ final class Lambdas {
                                                Set<String> taken) {
         // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.
         int arrow = text.indexOf("->", e.start());
-        if (arrow < 0 || !text.substring(Math.min(e.end(), arrow), arrow).isBlank() && arrow > e.end()) return Optional.empty();
+        boolean itsArrow = arrow >= 0 && (arrow < e.end() || text.substring(e.end(), arrow).isBlank());
+        if (!itsArrow) return Optional.empty();
         int end = arrow;
         while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
         int start;
@@ -158,70 +159,21 @@ final class Lambdas {
     /**
      * Calls of m inside the lambdas that get the parameter ({@code accept(t, u)} in {@code (t, u) -> { accept(t, u);
      * ... }}): unresolved while the lambda's own parameters did not fit, so the index has none of them; the compiler
-     * names them once the lambdas have their new parameter lists. A call whose argument is such a call
-     * ({@code next.apply(apply(c))}) is named only once the inner one has its argument: up to
-     * {@link CompileCheck#MAX_ROUNDS} compiles of each file with lambdas, each with what the ones before found.
+     * names them once the lambdas have their new parameter lists ({@link RevealedCalls}). Each passes on its
+     * lambda's new parameter.
      */
     static List<CallSite> callsInside(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a, List<Lambda> lambdas) {
         Map<Path, List<Lambda>> byFile = new java.util.LinkedHashMap<>();
         for (Lambda l : lambdas) byFile.computeIfAbsent(l.site().file(), f -> new ArrayList<>()).add(l);
         List<CallSite> out = new ArrayList<>();
-        Pattern call = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(");
         byFile.forEach((file, inFile) -> {
-            String text = in.text(file);
-            List<TextEdit> edits = new ArrayList<>();
-            for (Lambda l : inFile) edits.add(new TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
-            Set<Integer> found = new java.util.HashSet<>();
-            for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
-                edits.sort(java.util.Comparator.comparingInt(TextEdit::start));
-                List<TextEdit> more = new ArrayList<>();
-                for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, TextEdit.apply(text, edits))) {
-                    if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
-                    int start = TextEdit.originalOffset(edits, e.start());
-                    var name = call.matcher(text);
-                    if (start < 0 || start >= text.length() || !name.find(start)) continue;
-                    int open = name.end() - 1;
-                    int close = JavaText.matchingClose(text, open);
-                    Optional<Lambda> inside = inFile.stream().filter(l -> name.start() >= l.bodyFrom() && name.start() < l.bodyTo())
-                            .max(java.util.Comparator.comparingInt(Lambda::bodyFrom));
-                    if (close < 0 || inside.isEmpty() || !found.add(open)) continue;
-                    out.add(new CallSite(m.key(), "", new dev.quicksilver.index.SourceLocation(file, AddParameterRefactoring.range(text, name.start(), close + 1))));
-                    // For the next round: the call with the parameter passed on.
-                    int count = JavaText.splitTopLevel(text.substring(open + 1, close)).size();
-                    AddParameterRefactoring.Insertion ins = AddParameterRefactoring.insertion(text, open, close, count, Math.min(a.inserted(), count));
-                    more.add(new TextEdit(ins.at(), ins.at(), ins.before() + inside.get().name() + ins.after()));
-                }
-                if (more.isEmpty()) break;
-                edits.addAll(more);
-            }
+            List<RevealedCalls.TextEdit> edits = new ArrayList<>();
+            for (Lambda l : inFile) edits.add(new RevealedCalls.TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
+            out.addAll(RevealedCalls.find(in, file, m, a, edits, at -> inFile.stream()
+                    .filter(l -> at >= l.bodyFrom() && at < l.bodyTo())
+                    .max(java.util.Comparator.comparingInt(Lambda::bodyFrom)).map(Lambda::name)));
         });
         return out;
-    }
-
-    /** {@code [start, end)} of a text replaced by {@code text}: what a compile is asked about before the edit is made. */
-    private record TextEdit(int start, int end, String text) {
-        /** The text with the edits (sorted by start, not overlapping) made. */
-        static String apply(String original, List<TextEdit> edits) {
-            StringBuilder out = new StringBuilder();
-            int at = 0;
-            for (TextEdit e : edits) {
-                out.append(original, at, e.start()).append(e.text());
-                at = e.end();
-            }
-            return out.append(original.substring(at)).toString();
-        }
-
-        /** The offset in the original text of {@code offset} in the edited one (inside an edit: its start). */
-        static int originalOffset(List<TextEdit> edits, int offset) {
-            int shift = 0;
-            for (TextEdit e : edits) {
-                int editedStart = e.start() + shift;
-                if (offset < editedStart) break;
-                if (offset < editedStart + e.text().length()) return e.start();
-                shift += e.text().length() - (e.end() - e.start());
-            }
-            return offset - shift;
-        }
     }
 
     /**
