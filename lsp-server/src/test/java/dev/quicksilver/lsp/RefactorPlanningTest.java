@@ -163,6 +163,9 @@ class RefactorPlanningTest {
         assertTrue(offered.stream().anyMatch(p -> p.title().equals(
                 "Implement PriceRule.describe() in its 3 implementations (not its lambdas: they need a default body)")), offered.toString());
         RefactorPlan plan = offered.stream().filter(p -> p.name().equals("default-body")).findFirst().orElseThrow();
+        // Anywhere on the header, not only on the name: the cursor on "public" offers the same two.
+        assertEquals(offered.stream().map(RefactorPlan::title).toList(),
+                plans(ws, rule, lineOf(rule, "public String describe();"), 4, Optional.empty()).stream().map(RefactorPlan::title).toList());
         assertEquals("Give PriceRule.describe() a default body (PriceRule is a @FunctionalInterface: its lambdas need it to have one abstract method)",
                 plan.title());
         Site s = plan.sites().getFirst();

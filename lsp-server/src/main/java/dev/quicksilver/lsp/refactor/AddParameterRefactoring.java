@@ -50,7 +50,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     @Override
     public Optional<RefactorPlan> plan(RefactorInput in) {
-        Optional<SymbolInfo> method = methodAt(in);
+        Optional<SymbolInfo> method = in.methodAt();
         if (method.isEmpty()) return Optional.empty();
         SymbolInfo m = method.get();
         String declText = in.text(m.location().path());
@@ -410,20 +410,6 @@ public final class AddParameterRefactoring implements Refactoring {
         return inInterface && !m.modifiers().contains("default") && !m.modifiers().contains("static");
     }
 
-    private Optional<SymbolInfo> methodAt(RefactorInput in) {
-        Optional<SymbolInfo> at = in.index().symbolAt(in.file(), in.position());
-        if (at.isPresent() && isMethod(at.get())) return at;
-        // Anywhere on the declaration's header line(s), not only on its name.
-        for (SymbolInfo s : in.index().declarationsIn(in.file())) {
-            if (isMethod(s) && s.location().range().contains(in.position())
-                    && in.position().line() <= s.nameRange().startLine() + 2) return Optional.of(s);
-        }
-        return Optional.empty();
-    }
-
-    private static boolean isMethod(SymbolInfo s) {
-        return s.kind() == SymbolKind.METHOD || s.kind() == SymbolKind.CONSTRUCTOR;
-    }
 
     /** The declared parameters, as written ("int quantity"), from the declaration's text. */
     static List<String> parameters(SymbolInfo m, String text) {

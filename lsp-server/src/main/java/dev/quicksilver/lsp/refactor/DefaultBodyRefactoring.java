@@ -32,7 +32,7 @@ public final class DefaultBodyRefactoring implements Refactoring {
 
     @Override
     public Optional<RefactorPlan> plan(RefactorInput in) {
-        Optional<SymbolInfo> at = in.index().symbolAt(in.file(), in.position());
+        Optional<SymbolInfo> at = in.methodAt();
         if (at.isEmpty() || at.get().kind() != SymbolKind.METHOD || !isAbstract(at.get())) return Optional.empty();
         SymbolInfo m = at.get();
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());

@@ -1,6 +1,8 @@
 package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextPosition;
 import dev.quicksilver.index.WorkspaceIndex;
 import dev.quicksilver.lsp.documents.EditHistory;
@@ -32,6 +34,26 @@ public record RefactorInput(WorkspaceIndex index, Path file, TextPosition positi
 
     public String text(Path p) {
         return texts.computeIfAbsent(p, textOf).orElse("");
+    }
+
+    /**
+     * The method or constructor at the position: the one whose name (or a resolved reference to which) is there, or
+     * the one declared with the position anywhere on its header, up to two lines below its name (an editor's cursor
+     * on the return type, a modifier or a parameter).
+     */
+    public Optional<SymbolInfo> methodAt() {
+        Optional<SymbolInfo> at = index.symbolAt(file, position);
+        if (at.isPresent() && isMethod(at.get())) return at;
+        for (SymbolInfo s : index.declarationsIn(file)) {
+            if (isMethod(s) && s.location().range().contains(position) && position.line() <= s.nameRange().startLine() + 2) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isMethod(SymbolInfo s) {
+        return s.kind() == SymbolKind.METHOD || s.kind() == SymbolKind.CONSTRUCTOR;
     }
 
     /** The compiler's errors for the file's current {@link #text}. */
