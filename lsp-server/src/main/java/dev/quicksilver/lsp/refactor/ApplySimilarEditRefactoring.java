@@ -14,14 +14,18 @@ import java.util.Set;
 /**
  * "Apply the edit the user just made to the similar places in the workspace." The edit is the changed lines
  * of the current document's last burst of typing ({@link EditHistory}); its core is the replaced text. Sites are
- * the places the lexical index finds similar to the edited lines that still contain the replaced text (the edited
- * place itself excluded). At each, the replaced text becomes a hole the model fills with the example edit in its
- * context; an answer that does not keep the example's bracket shape falls back to the example's new text.
+ * the places that hold the replaced text, in the files that name its words, whose lines look like the edited ones
+ * and where it stands as it did in the edit (the edited place itself excluded). Replaced text becomes what it
+ * became in the edit, decided without the model. An insertion ({@code item.quantity()} -> {@code item.quantity(),
+ * customerId}) is anchored on what it follows, and there the inserted text is a hole the model fills with the
+ * example edit in its context (the variable may have another name there); an answer that does not keep the
+ * example's bracket shape falls back to the example's new text. A place where the result does not compile is left
+ * as it was ({@link CompileCheck}).
  */
 public final class ApplySimilarEditRefactoring implements Refactoring {
     /** Below this Jaccard similarity of terms with the edited lines a place is not the same kind of code. */
     static final double MIN_SCORE = 0.3;
-    /** Places one application edits at most (each is a model call); the most similar are kept. */
+    /** Places one application edits at most; the most similar are kept. */
     static final int MAX_SITES = 400;
     /** Beyond this many files naming the replaced text's identifiers, only the lexical index's best windows are read. */
     static final int MAX_SCANNED_FILES = 1500;
@@ -45,7 +49,8 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String oldCore = edit.oldCore();
         String newCore = edit.newCore();
         int coreStart = edit.commonPrefix(); // where oldCore starts in edit.before()
-        if (oldCore.isBlank()) {
+        boolean insertion = oldCore.isBlank();
+        if (insertion) {
             // A pure insertion: anchor it on the expression it follows ("quantity()" in "item.quantity(), id"),
             // so the sites are the places with the same expression.
             String left = leftAnchor(edit.before(), edit.commonPrefix());
@@ -81,8 +86,9 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                 // The site's lines: a changed call's errors are reported on its name, before the hole.
                 int lineStart = text.lastIndexOf('\n', Math.max(0, occ - 1)) + 1;
                 int lineEnd = text.indexOf('\n', occ + oldCore.length());
-                // The same word changed the same way (a renamed type or method) leaves the model nothing to decide.
-                List<String> decided = renamesTheSameWord(edit.before(), coreStart, oldCore, finalNewCore, text, occ)
+                // The same text replaced (a renamed type, a changed call) becomes what it became in the edit: the
+                // model has nothing to decide. What an insertion adds may depend on the place (a variable's name).
+                List<String> decided = !insertion || renamesTheSameWord(edit.before(), coreStart, oldCore, finalNewCore, text, occ)
                         ? List.of(finalNewCore) : List.of();
                 sites.add(new Site(file, at, at + oldCore.length(), "", "", context, tokens,
                         modelText -> replacement(modelText, finalNewCore),
@@ -105,7 +111,7 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newCore.strip()) + "`) to " + sites.size()
                 + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)"
                 + (found > sites.size() ? " (the most similar of " + found + ")" : "");
-        return Optional.of(new RefactorPlan(name(), title, sites, "the same word changed as in the edit"));
+        return Optional.of(new RefactorPlan(name(), title, sites, "the same text changed as in the edit"));
     }
 
     /**
