@@ -499,6 +499,13 @@ class RefactorPlanningTest {
                         static PriceRule bound(Rules rules) {
                             return rules::half;
                         }
+
+                        static long run(PriceRule rule, long cents) {
+                            return cents;
+                        }
+
+                        // A method reference inside a lambda: reported only once the lambda has its new parameters.
+                        static final PriceRule NESTED = c -> run(Rules::halve, c);
                     }
                     """);
             // A file that never names PriceRule: its lambda is an argument of Cart.totalCents(PriceRule).
@@ -532,7 +539,7 @@ class RefactorPlanningTest {
                 RefactorPlan plan = refactors.plans(index, rule, new TextPosition(line, 10), edit).stream()
                         .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
                 String where = live ? "live" : "cold";
-                assertTrue(plan.title().startsWith("Add new parameter `String currency` of PriceRule.apply() to its 3 implementations and 7 lambdas"),
+                assertTrue(plan.title().startsWith("Add new parameter `String currency` of PriceRule.apply() to its 3 implementations and 9 lambdas"),
                         where + ": " + plan.title());
                 List<Site> inRule = plan.sites().stream().filter(x -> x.file().equals(rule)).toList();
                 inRule.forEach(s -> assertEquals(1, s.candidates().get().size(), "decided without the model: " + s));
@@ -550,6 +557,9 @@ class RefactorPlanningTest {
                         "Rules.java", List.of("return (c, currency1) -> {", "return (cents, currency) -> rules.half(cents);",
                                 "static final PriceRule BY_METHOD = (cents, currency) -> Rules.halve(cents);",
                                 "static final PriceRule HALF = (cents, currency) -> cents / 2;",
+                                // Two sites on one line: each line shown with its own site's edit.
+                                "static final PriceRule NESTED = (c, currency) -> run(Rules::halve, c);",
+                                "static final PriceRule NESTED = c -> run((cents, currency1) -> Rules.halve(cents), c);",
                                 "static final PriceRule SAME = (long cents, String currency) -> cents;"),
                         "Twice.java", List.of("return cart.totalCents((x, currency) -> x * 2);")), lambdas, where);
             } finally {

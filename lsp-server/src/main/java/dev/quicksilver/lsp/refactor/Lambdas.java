@@ -74,13 +74,41 @@ final class Lambdas {
             String text = in.text(file);
             if (!text.contains("->") && !text.contains("::")) continue;
             if (++compiled > MAX_LAMBDA_FILES) break;
-            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
-                if (e.id() == LAMBDA_SIGNATURE_MISMATCHED && e.message().contains(" " + m.name() + "(")) {
-                    lambdaSite(file, text, e, a, m, identifiers(enclosing(in, file, text, e.start()))).ifPresent(out::add);
-                } else if (e.id() == AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) {
-                    implementingReference(in, file, text, e, a, m, owner.get()).ifPresent(out::add);
-                }
+            out.addAll(inFile(in, file, text, m, a, owner.get()));
+        }
+        return out;
+    }
+
+    /**
+     * The lambdas and method references of one file that no longer fit m. One inside a lambda that did not fit
+     * ({@code c -> Stream.of(c).anyMatch(Objects::nonNull)}) is not resolved, so not reported, until the outer one
+     * has its new parameters: rounds of compiles with what the ones before found, as {@link RevealedCalls}.
+     */
+    private static List<Lambda> inFile(RefactorInput in, Path file, String text, SymbolInfo m, AddParameterRefactoring.Arguments a,
+                                       SymbolInfo owner) {
+        List<Lambda> out = new ArrayList<>();
+        List<RevealedCalls.TextEdit> edits = new ArrayList<>();
+        Set<Integer> starts = new java.util.HashSet<>();
+        List<dev.quicksilver.index.CompileError> errors = in.compileErrors(file);
+        for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
+            List<Lambda> found = new ArrayList<>();
+            for (dev.quicksilver.index.CompileError reported : errors) {
+                boolean lambda = reported.id() == LAMBDA_SIGNATURE_MISMATCHED && reported.message().contains(" " + m.name() + "(");
+                if (!lambda && reported.id() != AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) continue;
+                // Where it is in the file's own text (the compile was of the text with the edits of the rounds before).
+                var e = new dev.quicksilver.index.CompileError(RevealedCalls.TextEdit.originalOffset(edits, reported.start()),
+                        RevealedCalls.TextEdit.originalOffset(edits, reported.end()), reported.id(), reported.message(), reported.unknownName());
+                // Names in use around it, the new parameters of the lambdas it is in among them.
+                Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
+                for (Lambda l : out) if (e.start() >= l.bodyFrom() && e.start() < l.bodyTo()) taken.add(l.name());
+                Optional<Lambda> site = lambda ? lambdaSite(file, text, e, a, m, taken) : implementingReference(in, file, text, edits, e, a, m, owner, taken);
+                site.filter(l -> starts.add(l.site().start())).ifPresent(found::add);
             }
+            if (found.isEmpty()) break;
+            out.addAll(found);
+            for (Lambda l : found) edits.add(new RevealedCalls.TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
+            edits.sort(java.util.Comparator.comparingInt(RevealedCalls.TextEdit::start));
+            errors = in.index().compileErrors(file, RevealedCalls.TextEdit.apply(text, edits));
         }
         return out;
     }
@@ -205,8 +233,10 @@ final class Lambdas {
      * compiles there, else the first parameter as the receiver ({@code (s, strict) -> s.length()}). A reference
      * to m itself is left to {@link AddParameterRefactoring}'s search for references to m.
      */
-    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, dev.quicksilver.index.CompileError e,
-                                                          AddParameterRefactoring.Arguments a, SymbolInfo m, SymbolInfo owner) {
+    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, List<RevealedCalls.TextEdit> edits,
+                                                          dev.quicksilver.index.CompileError e,
+                                                          AddParameterRefactoring.Arguments a, SymbolInfo m, SymbolInfo owner,
+                                                          Set<String> inUse) {
         var said = NOT_APPLICABLE_HERE.matcher(e.message());
         if (!said.find()) return Optional.empty();
         List<String> types = JavaText.splitTopLevel(said.group(3));
@@ -221,7 +251,7 @@ final class Lambdas {
         String qualifier = reference.substring(0, sep).strip();
         String method = reference.substring(sep + 2).strip();
         if (method.equals(m.name()) && said.group(1).equals(owner.name())) return Optional.empty(); // a reference to m
-        Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
+        Set<String> taken = new java.util.HashSet<>(inUse);
         List<String> names = new ArrayList<>();
         for (String old : a.oldNames()) names.add(AddParameterRefactoring.fresh(old.isBlank() ? "arg" : old, taken));
         String name = AddParameterRefactoring.fresh(a.paramName(), taken);
@@ -237,9 +267,14 @@ final class Lambdas {
         } else {
             String asStatic = head + qualifier + "." + method + "(" + passed + ")";
             String withReceiver = head + names.getFirst() + "." + method + "(" + String.join(", ", names.subList(1, names.size())) + ")";
-            String tried = text.substring(0, e.start()) + asStatic + text.substring(e.end());
-            int end = e.start() + asStatic.length();
-            boolean compiles = in.index().compileErrors(file, tried).stream().noneMatch(x -> x.start() >= e.start() && x.start() < end);
+            // Compiled with the edits found before it (it may be inside a lambda that gets the parameter).
+            List<RevealedCalls.TextEdit> trial = new ArrayList<>(edits);
+            trial.add(new RevealedCalls.TextEdit(e.start(), e.end(), asStatic));
+            trial.sort(java.util.Comparator.comparingInt(RevealedCalls.TextEdit::start));
+            boolean compiles = in.index().compileErrors(file, RevealedCalls.TextEdit.apply(text, trial)).stream().noneMatch(x -> {
+                int at = RevealedCalls.TextEdit.originalOffset(trial, x.start());
+                return at >= e.start() && at < e.end();
+            });
             lambda = compiles ? asStatic : withReceiver;
         }
         String context = "// " + m.signature() + "\n";
