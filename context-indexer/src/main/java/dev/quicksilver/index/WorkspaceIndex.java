@@ -78,6 +78,26 @@ public final class WorkspaceIndex implements AutoCloseable {
     private final SimilarSiteFinder similarSiteFinder;
 
     private final ReentrantLock updateLock = new ReentrantLock();
+    /**
+     * Bumped by every change to what the Java index knows (a file's facts or types, the source roots): a compile's
+     * errors are valid only in the state they were computed in. Refactors compile the same files again and again
+     * while the user moves the cursor (code actions), with nothing changed in between.
+     */
+    private final java.util.concurrent.atomic.AtomicLong javaState = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<CompileKey, CachedCompile> compiles = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CompileKey, CachedCompile> eldest) {
+            return size() > MAX_CACHED_COMPILES;
+        }
+    };
+    /** Compiles remembered, least recently used out first (a refactor's rounds compile a file with several texts). */
+    private static final int MAX_CACHED_COMPILES = 1024;
+
+    private record CompileKey(Path file, String text) {
+    }
+
+    private record CachedCompile(long state, List<CompileError> errors) {
+    }
     private final Map<Path, String> openDocuments = new ConcurrentHashMap<>();
     /** Type shapes of the unchanged files of a restart, until their facts are restored (build thread only). */
     private final Map<Path, byte[]> storedShapes = new HashMap<>();
@@ -149,6 +169,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                 javaFiles.add(facts.path());
                 if (!isModuleInfo(facts.path())) {
                     symbols.put(facts);
+                    javaState.incrementAndGet();
                     outlined.add(facts.path());
                 }
             });
@@ -167,6 +188,7 @@ public final class WorkspaceIndex implements AutoCloseable {
             // Phase three: resolved facts replace the outlines.
             List<Path> classpath = classpath(model.projectDirectories());
             javaIndexer = new JavaIndexer(new JavaEnvironment(roots.roots(), classpath, ownsJavaLang[0]), settings.maxFileBytes(), workspaceTypes);
+            javaState.incrementAndGet();
             if (ownsJavaLang[0]) {
                 // A JDK source tree is compiled at compliance 1.8 (see JavaEnvironment), where module-info means nothing.
                 javaFiles.removeIf(WorkspaceIndex::isModuleInfo);
@@ -315,6 +337,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         javaIndexer.indexAll(files, settings.javaBatchSize(), settings.parserThreads(), facts -> {
             if (closed) throw new CancellationException("the index was closed");
             symbols.put(facts);
+            javaState.incrementAndGet();
             outlined.remove(facts.path());
             indexedBuffers.remove(facts.path()); // facts from the file on disk now
             listener.javaFilesResolved(resolved.incrementAndGet(), total);
@@ -374,6 +397,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     private void restore(JavaFileFacts facts) {
         workspaceTypes.restore(facts.path(), storedShapes.remove(facts.path()));
         symbols.put(facts);
+        javaState.incrementAndGet();
         outlined.remove(facts.path());
         indexedBuffers.remove(facts.path()); // facts of the file on disk
         if (facts.syntaxErrors() > 0) {
@@ -554,6 +578,7 @@ public final class WorkspaceIndex implements AutoCloseable {
                     javaIndexer.sourceTreeChanged(); // a new file: cached folder listings do not have it yet
                 }
                 symbols.put(javaIndexer.indexOne(file, text.get(), this::record));
+                javaState.incrementAndGet();
                 outlined.remove(file);
             }
             if (open != null) indexedBuffers.put(file, open);
@@ -565,6 +590,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     /**
      * The compiler's errors for {@code text} as the Java file {@code path} (which need not be saved), resolved
      * against the workspace as the index knows it now; nothing is recorded or changed. Empty for other files.
+     * Remembered until the index changes.
      */
     public List<CompileError> compileErrors(Path path, String text) {
         Path file = path.toAbsolutePath().normalize();
@@ -572,7 +598,13 @@ public final class WorkspaceIndex implements AutoCloseable {
         updateLock.lock();
         try {
             if (javaIndexer == null) return List.of();
-            return javaIndexer.compileErrors(file, text);
+            long state = javaState.get();
+            CompileKey key = new CompileKey(file, text);
+            CachedCompile cached = compiles.get(key);
+            if (cached != null && cached.state() == state) return cached.errors();
+            List<CompileError> errors = List.copyOf(javaIndexer.compileErrors(file, text));
+            if (javaState.get() == state) compiles.put(key, new CachedCompile(state, errors));
+            return errors;
         } finally {
             updateLock.unlock();
         }
@@ -643,6 +675,7 @@ public final class WorkspaceIndex implements AutoCloseable {
         outlined.remove(file);
         stamps.remove(file);
         workspaceTypes.remove(file);
+        javaState.incrementAndGet();
         if (wasJava && javaIndexer != null) javaIndexer.sourceTreeChanged();
     }
 

@@ -47,4 +47,31 @@ class CompileErrorsTest {
             assertEquals(List.of(), index.compileErrors(fixture.path("scripts/area.py"), "not java"), "other files have no compiler");
         }
     }
+
+    /**
+     * A compile is remembered while the index does not change (refactors compile the same files at every cursor
+     * move), and not a moment longer: once another file changes what a text refers to, the same text is compiled
+     * again.
+     */
+    @Test
+    void aRememberedCompileIsForgottenWhenTheIndexChanges() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path report = fixture.path("src/main/java/demo/app/Report.java");
+            String broken = FixtureWorkspace.REPORT.replace("return sum;", "return sum + missing;");
+            List<CompileError> first = index.compileErrors(report, broken);
+            assertEquals(1, first.size(), first.toString());
+            assertTrue(first == index.compileErrors(report, broken), "the same text in the same index: remembered");
+            assertEquals(List.of(), index.compileErrors(report, FixtureWorkspace.REPORT));
+
+            // Circle(double) becomes Circle(double, double): Report's new Circle(2) no longer compiles.
+            Path circle = fixture.path("src/main/java/demo/shapes/Circle.java");
+            String changed = FixtureWorkspace.CIRCLE.replace("public Circle(double radius) {", "public Circle(double radius, double scale) {");
+            assertTrue(!changed.equals(FixtureWorkspace.CIRCLE), "the fixture's constructor is where the test expects it");
+            index.reindexNow(new DocumentSnapshot(circle, changed));
+            List<CompileError> after = index.compileErrors(report, FixtureWorkspace.REPORT);
+            assertTrue(after.stream().anyMatch(e -> e.message().contains("Circle")), after.toString());
+        }
+    }
 }
