@@ -63,7 +63,7 @@ import java.util.stream.Stream;
  *       ones immediately.</li>
  *   <li>{@link #compileErrors} compiles under {@code updateLock} (the compiler's environment is the writers'), and
  *       remembers each result with the Java state it was computed in ({@code javaState}, bumped by every change to
- *       a file's facts or the source roots, also by a build resolving outside the lock); a result is reused only
+ *       a file's facts or the source roots); a result is reused only
  *       in the same state, and one whose state moved during the compile is not kept.</li>
  * </ul>
  * Bad input (unparseable, unreadable, binary, huge files) is recorded in {@link #problems()} and skipped; no query
