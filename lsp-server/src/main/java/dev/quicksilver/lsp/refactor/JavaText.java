@@ -173,6 +173,15 @@ public final class JavaText {
         return line;
     }
 
+    /**
+     * {@code inserted} with the line ends of {@code file}: a file written with CRLF gets CRLF in what a refactor
+     * inserts (its sites and the model write LF), so no line of it comes out with the other ending.
+     */
+    static String withLineEndsOf(String file, String inserted) {
+        if (!file.contains("\r\n") || !inserted.contains("\n")) return inserted;
+        return inserted.replaceAll("(?<!\r)\n", "\r\n");
+    }
+
     /** The zero-based column of {@code offset} in its line of {@code text}. */
     public static int columnOf(String text, int offset) {
         return offset - (text.lastIndexOf('\n', offset - 1) + 1);

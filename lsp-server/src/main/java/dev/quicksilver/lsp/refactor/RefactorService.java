@@ -157,7 +157,8 @@ public final class RefactorService {
                 Site s = answers.get(i).site();
                 CompileCheck.Choice c = choices.get(i);
                 // A site left as it was stays in the change, unchanged, for its note.
-                String text = c.text() == null ? texts.get(file).substring(s.start(), s.end()) : s.before() + c.text() + s.after();
+                String text = c.text() == null ? texts.get(file).substring(s.start(), s.end())
+                        : JavaText.withLineEndsOf(texts.get(file), s.before() + c.text() + s.after());
                 reps.add(new FileChange.Replacement(s.start(), s.end(), text, c.note()));
             }
             changes.add(new FileChange(file, texts.get(file), reps));

@@ -8,6 +8,14 @@ import org.junit.jupiter.api.Test;
 /** Splitting argument and parameter lists: brackets, literals and type arguments hold commas; comparisons do not. */
 class JavaTextTest {
     @Test
+    void insertedTextTakesTheFilesLineEnds() {
+        String crlf = "class A {\r\n}\r\n";
+        assertEquals("\r\n    void f() {\r\n    }", JavaText.withLineEndsOf(crlf, "\n    void f() {\n    }"));
+        assertEquals("a\r\nb", JavaText.withLineEndsOf(crlf, "a\r\nb"), "CRLF already: unchanged");
+        assertEquals("\n    void f() {\n    }", JavaText.withLineEndsOf("class A {\n}\n", "\n    void f() {\n    }"), "an LF file keeps LF");
+    }
+
+    @Test
     void commasInsideTypeArgumentsBracketsAndLiteralsDoNotSplit() {
         assertEquals(List.of("Map<String, List<Integer>> byName", "int count"),
                 JavaText.splitTopLevel("Map<String, List<Integer>> byName, int count"));
