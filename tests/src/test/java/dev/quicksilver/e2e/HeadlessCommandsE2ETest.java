@@ -132,6 +132,18 @@ class HeadlessCommandsE2ETest {
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/OrderService.java")).contains("if (!inventory.tryReserve(item.sku(), item.quantity())) {"));
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.tryReserve(sku, quantity)) {"));
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Inventory.java")).contains("        return reserve(sku, quantity);"));
+
+        // The same kind of edit to a method that does not exist: every place left as it was, no file listed.
+        Files.copy(checkout, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        edit(ws, "Checkout.java", "return inventory.tryReserve(item.sku()", "return inventory.holdFor(item.sku()");
+        p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        assertTrue(stderr.contains("apply-similar-edit changed nothing: every place was left as it was"), stderr);
+        JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertEquals(0, json.getAsJsonArray("files").size(), json.toString());
+        assertEquals(4, json.getAsJsonArray("fallbacks").size(), json.toString());
     }
 
     @Test

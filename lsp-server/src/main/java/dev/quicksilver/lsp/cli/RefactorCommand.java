@@ -76,8 +76,9 @@ public final class RefactorCommand implements Callable<Integer> {
         System.setProperty("quicksilver.quiet", "true");
         Outcome outcome = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
                 sidecar.addTo(HeadlessClient.batchSettings()));
-        List<FileChange> changes = outcome.changes();
-        if (changes.isEmpty()) {
+        // Files whose every place was left as it was are in the edit only for their notes.
+        List<FileChange> changes = outcome.changes().stream().filter(c -> !c.apply().equals(c.original())).toList();
+        if (outcome.changes().isEmpty()) {
             // What the refactor is for, so the user can see why it found nothing to do here.
             String purpose = Refactoring.named(name).map(r -> " (it is there to " + r.description() + ")").orElse("");
             System.err.println("quicksilver: " + name + " does not apply at " + at + purpose);
@@ -100,7 +101,11 @@ public final class RefactorCommand implements Callable<Integer> {
                     + (apply ? "; nothing was written" : ""));
             return 3;
         }
-        if (apply) System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
+        if (changes.isEmpty()) {
+            System.err.println("quicksilver: " + name + " changed nothing: every place was left as it was (the notes above say why)");
+        } else if (apply) {
+            System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
+        }
         return 0;
     }
 
@@ -120,6 +125,7 @@ public final class RefactorCommand implements Callable<Integer> {
         o.addProperty("strictRefused", refused);
         com.google.gson.JsonArray files = new com.google.gson.JsonArray();
         for (FileChange c : outcome.changes()) {
+            if (c.apply().equals(c.original())) continue; // only notes: they are in "fallbacks"
             JsonObject f = new JsonObject();
             f.addProperty("path", relative(ws, c.file()));
             f.addProperty("diff", UnifiedDiff.of(relative(ws, c.file()), c));

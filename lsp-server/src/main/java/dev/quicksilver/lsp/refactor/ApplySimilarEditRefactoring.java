@@ -190,12 +190,15 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                 || !example.substring(exampleEnd, ee).equals(text.substring(end, te))) {
             return false;
         }
+        // The example is the edited lines: where it starts or ends with the edit (whole lines replaced), it says
+        // nothing of what stands around them, and any place does.
         char before = nonBlankBefore(example, es);
         char siteBefore = nonBlankBefore(text, ts);
-        boolean sameBefore = before == siteBefore
+        boolean sameBefore = before == 0 || before == siteBefore
                 || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore)
                 && keywordOrName(wordBefore(example, es)).equals(keywordOrName(wordBefore(text, ts)));
-        return sameBefore && nonBlankFrom(example, ee) == nonBlankFrom(text, te);
+        char after = nonBlankFrom(example, ee);
+        return sameBefore && (after == 0 || after == nonBlankFrom(text, te));
     }
 
     /**

@@ -31,6 +31,15 @@ class ApplySimilarEditPlaceTest {
     }
 
     @Test
+    void wholeLinesReplacedFitAnywhere() {
+        String lines = "        if (map == null) {\n            throw new NullPointerException();\n        }";
+        String site = "    void f(Map map) {\n        if (map == null) {\n            throw new NullPointerException();\n        }\n        g();";
+        int at = site.indexOf("if (map");
+        assertTrue(ApplySimilarEditRefactoring.sameSurroundings(lines, 8, lines.length(), site, at, at + lines.length() - 8),
+                "the example says nothing of what is around its lines");
+    }
+
+    @Test
     void onlyTheSameWordChangedTheSameWayIsDecided() {
         String thrown = "throw new NullPointerException(\"x\");";
         assertTrue(ApplySimilarEditRefactoring.renamesTheSameWord(thrown, 10, "NullPointer", "IllegalArgument", "new NullPointerException()", 4));
