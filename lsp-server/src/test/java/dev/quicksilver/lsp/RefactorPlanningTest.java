@@ -189,6 +189,31 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A parameter whose type the interface's file imports ({@code java.util.Locale}) goes into implementations whose
+     * files do not: each of those files gets the import too (one site per file, after its imports or its package);
+     * a file that imports it already, or the whole package, gets none.
+     */
+    @Test
+    void aParameterTypeTheImplementationsDoNotImportIsImported() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path rule = SampleWorkspace.shop(ws, "PriceRule.java");
+        Files.writeString(rule, Files.readString(rule).replace("package shop;\n", "package shop;\n\nimport java.util.Locale;\n")
+                .replace("long apply(long cents);", "long apply(long cents, Locale locale);"));
+        Path fixed = SampleWorkspace.shop(ws, "FixedOff.java");
+        Files.writeString(fixed, Files.readString(fixed).replace("package shop;\n", "package shop;\n\nimport java.util.*;\n"));
+        RefactorPlan plan = plans(ws, rule, lineOf(rule, "long apply("), 10, Optional.empty()).stream()
+                .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        assertEquals("Add new parameter `Locale locale` of PriceRule.apply() to its 3 implementations in 3 files", plan.title());
+        Map<String, String> imports = new java.util.TreeMap<>();
+        for (Site s : plan.sites().subList(3, plan.sites().size())) imports.put(s.file().getFileName().toString(), s.candidates().get().getFirst());
+        assertEquals(Map.of("BulkDiscount.java", "\nimport java.util.Locale;\n", "PercentOff.java", "\nimport java.util.Locale;\n"), imports,
+                "FixedOff imports java.util.* already");
+        String bulk = applied(plan.sites().stream().filter(s -> s.file().getFileName().toString().equals("BulkDiscount.java")
+                && s.start() == s.end() && s.candidates().get().getFirst().contains("import")).findFirst().orElseThrow(), "\nimport java.util.Locale;\n");
+        assertTrue(bulk.startsWith("package shop;\n\nimport java.util.Locale;\n\n"), bulk);
+    }
+
+    /**
      * Overrides, and overrides of overrides, get the parameter (at its index), whether the index still links them
      * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as
      * {@code @Override}s that override nothing now (a cold index built after the edit). A {@code super} call inside
@@ -1018,6 +1043,37 @@ class RefactorPlanningTest {
             // The same word changed the same way: decided without the model.
             assertEquals(List.of("IllegalArgument"), s.candidates().get());
         }
+    }
+
+    /** An edit that brings in a type the edited file imports brings the import to the places' files too. */
+    @Test
+    void aTypeTheEditBringsInIsImportedWhereTheEditGoes() throws Exception {
+        Path ws = tmp.resolve("ws");
+        Path pkg = Files.createDirectories(ws.resolve("src/main/java/demo"));
+        for (String name : List.of("First", "Second")) {
+            Files.writeString(pkg.resolve(name + ".java"), """
+                    package demo;
+
+                    import java.util.List;
+                    %s
+                    class %s {
+                        int size(List<String> items) {
+                            if (items == null) throw new IllegalArgumentException("items");
+                            return items.size();
+                        }
+                    }
+                    """.formatted(name.equals("First") ? "import java.util.Objects;\n" : "", name));
+        }
+        Path first = pkg.resolve("First.java");
+        int line = lineOf(first, "if (items == null)");
+        RefactorPlan plan = similarEdit(ws, first, line, "if (items == null) throw new IllegalArgumentException(\"items\");",
+                "Objects.requireNonNull(items, \"items\");").orElseThrow();
+        assertEquals(2, plan.sites().size(), plan.toString());
+        Site imported = plan.sites().get(1);
+        assertEquals("Second.java", imported.file().getFileName().toString());
+        String withImport = applied(imported, imported.candidates().get().getFirst());
+        assertTrue(withImport.startsWith("package demo;\n\nimport java.util.List;\nimport java.util.Objects;\n"), withImport);
+        assertTrue(imported.fallback().optional(), "as optional as the place it serves");
     }
 
     /** The apply-similar-edit plan after {@code from} was replaced by {@code to} on line {@code line} of {@code file}. */

@@ -143,9 +143,12 @@ public final class AddParameterRefactoring implements Refactoring {
         if (sites.all().isEmpty()) return Optional.empty();
         boolean implementations = isAbstract(in.index(), m);
         int declarations = sites.declarations();
-        return Optional.of(new RefactorPlan(name(), title(m, param, declarations - lambdas.size(), lambdas.size(), implementations,
-                sites.all().size() - declarations, sites.all()), sites.all(), declarations,
-                "the variable named as the parameter, or the only one whose type fits"));
+        String title = title(m, param, declarations - lambdas.size(), lambdas.size(), implementations, sites.all().size() - declarations,
+                sites.all());
+        // The parameter lists written elsewhere name the parameter's type, which their files may not import.
+        List<Site> all = new ArrayList<>(sites.all());
+        all.addAll(Imports.needed(in, m.location().path(), Imports.insertedBy(sites.all().subList(0, declarations)), false));
+        return Optional.of(new RefactorPlan(name(), title, all, declarations, "the variable named as the parameter, or the only one whose type fits"));
     }
 
     /** A plan's sites: first the {@code declarations} parameter lists (of overrides, then lambdas), then the calls and references. */

@@ -111,7 +111,10 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newCore.strip()) + "`) to " + sites.size()
                 + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)"
                 + (found > sites.size() ? " (the most similar of " + found + ")" : "");
-        return Optional.of(new RefactorPlan(name(), title, sites, "the same text changed as in the edit"));
+        // What the edit brought in may name a type the edited file imports and the places' files do not.
+        List<Site> all = new ArrayList<>(sites);
+        all.addAll(Imports.needed(in, in.file(), Imports.insertedBy(sites), true));
+        return Optional.of(new RefactorPlan(name(), title, all, "the same text changed as in the edit"));
     }
 
     /**

@@ -63,7 +63,7 @@ final class CompileCheck {
             if (!a.finished().equals(a.site().fallback().text())) {
                 choices.add(new Choice(a.finished(), null));
                 toCheck.add(i);
-            } else if (startsWithWord(a.raw().strip(), a.site().fallback().text())) {
+            } else if (startsWithWord(a.raw().strip(), a.site().fallback().text().strip())) {
                 choices.add(new Choice(a.finished(), null)); // the model wrote the fallback itself
             } else if (a.raw().isBlank()) {
                 choices.add(new Choice(a.finished(), "the model wrote nothing here; used " + shown(a.site().fallback().text())));

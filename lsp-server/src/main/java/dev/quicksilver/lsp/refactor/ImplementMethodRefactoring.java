@@ -77,8 +77,11 @@ public final class ImplementMethodRefactoring implements Refactoring {
             }
         }
         if (sites.isEmpty()) return Optional.empty();
-        String title = "Implement " + owner.get().name() + "." + m.name() + "() in its " + sites.size() + " implementation"
-                + (sites.size() == 1 ? "" : "s")
+        int count = sites.size();
+        // The method's signature names types of the interface's file, which the implementations' may not import.
+        sites.addAll(Imports.needed(in, m.location().path(), Imports.insertedBy(sites), false));
+        String title = "Implement " + owner.get().name() + "." + m.name() + "() in its " + count + " implementation"
+                + (count == 1 ? "" : "s")
                 // Lambdas cannot get a method: a default body (the default-body refactor) is what keeps them compiling.
                 + (DefaultBodyRefactoring.functionalNoMore(in, owner.get()) ? " (not its lambdas: they need a default body)" : "");
         return Optional.of(new RefactorPlan(name(), title, sites));

@@ -1,0 +1,117 @@
+package dev.quicksilver.lsp.refactor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The imports a refactor's text needs where it lands: text written in one file (a parameter {@code Locale locale}
+ * added to an interface method, whose file imports {@code java.util.Locale}) and put into others (the
+ * implementations' parameter lists) names types those files may not import. For each file, one site adds the
+ * single-type imports of the source file that name a type the inserted texts use and the file neither imports
+ * (by name or package) nor has in its own package, nor declares or imports another type of that name. Decided
+ * without the model; placed after the file's last import, or after its package declaration.
+ */
+final class Imports {
+    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
+    private static final Pattern TYPE_NAME = Pattern.compile("\\b[A-Z][\\w$]*\\b");
+
+    private Imports() {
+    }
+
+    /**
+     * One site per file of {@code inserted} (file to the texts put there) that adds the imports those texts need,
+     * taken from {@code source}'s imports; {@code optional} as the sites they serve are.
+     */
+    static List<Site> needed(RefactorInput in, Path source, Map<Path, List<String>> inserted, boolean optional) {
+        Map<String, String> sourceImports = singleTypeImports(in.text(source));
+        if (sourceImports.isEmpty()) return List.of();
+        List<Site> out = new ArrayList<>();
+        for (Map.Entry<Path, List<String>> e : inserted.entrySet()) {
+            Path file = e.getKey();
+            if (file.equals(source)) continue;
+            String text = in.text(file);
+            Set<String> names = new LinkedHashSet<>();
+            for (String t : e.getValue()) {
+                Matcher m = TYPE_NAME.matcher(t);
+                while (m.find()) names.add(m.group());
+            }
+            List<String> lines = new ArrayList<>();
+            for (String name : names) {
+                String qualified = sourceImports.get(name);
+                if (qualified != null && lacks(text, qualified, name)) lines.add("import " + qualified + ";");
+            }
+            if (!lines.isEmpty()) out.add(site(file, text, lines, optional));
+        }
+        return out;
+    }
+
+    /** Simple name to qualified name of a text's single-type, non-static imports. */
+    private static Map<String, String> singleTypeImports(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = IMPORT.matcher(text);
+        while (m.find()) {
+            String q = m.group(2);
+            if (m.group(1) != null || q.endsWith(".*")) continue;
+            out.put(q.substring(q.lastIndexOf('.') + 1), q);
+        }
+        return out;
+    }
+
+    /**
+     * Whether {@code text} needs an import of {@code qualified} to use {@code name}: it does not import it (nor its
+     * package), is not in its package, and names no other type so (an import or a declaration of that name).
+     */
+    private static boolean lacks(String text, String qualified, String name) {
+        String pkg = qualified.substring(0, qualified.lastIndexOf('.'));
+        Matcher p = PACKAGE.matcher(text);
+        if (p.find() && p.group(1).equals(pkg)) return false;
+        Matcher m = IMPORT.matcher(text);
+        while (m.find()) {
+            if (m.group(1) != null) continue;
+            String q = m.group(2);
+            if (q.equals(qualified) || q.equals(pkg + ".*")) return false;
+            if (q.endsWith("." + name)) return false; // another type of that name: leave it to the user
+        }
+        return !Pattern.compile("\\b(class|interface|enum|record)\\s+" + Pattern.quote(name) + "\\b").matcher(text).find();
+    }
+
+    private static Site site(Path file, String text, List<String> lines, boolean optional) {
+        int at = 0;
+        String block = String.join("\n", lines) + "\n";
+        Matcher m = IMPORT.matcher(text);
+        int lastImportEnd = -1;
+        while (m.find()) lastImportEnd = m.end();
+        if (lastImportEnd >= 0) {
+            at = text.indexOf('\n', lastImportEnd);
+            at = at < 0 ? text.length() : at + 1;
+        } else {
+            Matcher p = PACKAGE.matcher(text);
+            if (p.find()) {
+                at = text.indexOf('\n', p.end());
+                at = at < 0 ? text.length() : at + 1;
+                block = "\n" + block;
+            }
+        }
+        String insert = block;
+        return new Site(file, at, at, "", "", "", 16, modelText -> insert, new Site.Fallback(insert, at, at, optional), () -> List.of(insert));
+    }
+
+    /** The files of {@code sites}, each with what the sites there put in (their one candidate or their fallback). */
+    static Map<Path, List<String>> insertedBy(List<Site> sites) {
+        Map<Path, List<String>> out = new LinkedHashMap<>();
+        for (Site s : sites) {
+            List<String> candidates = s.candidates().get();
+            String text = candidates.size() == 1 ? candidates.getFirst() : s.fallback().text();
+            out.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(s.before() + text + s.after());
+        }
+        return out;
+    }
+}
