@@ -201,13 +201,18 @@ class RefactorPlanningTest {
                 .replace("long apply(long cents);", "long apply(long cents, Locale locale);"));
         Path fixed = SampleWorkspace.shop(ws, "FixedOff.java");
         Files.writeString(fixed, Files.readString(fixed).replace("package shop;\n", "package shop;\n\nimport java.util.*;\n"));
+        Path percent = SampleWorkspace.shop(ws, "PercentOff.java");
+        Files.writeString(percent, Files.readString(percent).replace("package shop;\n", "package shop;\n\nimport java.util.List;\nimport java.util.Map;\n"));
         RefactorPlan plan = plans(ws, rule, lineOf(rule, "long apply("), 10, Optional.empty()).stream()
                 .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
         assertEquals("Add new parameter `Locale locale` of PriceRule.apply() to its 3 implementations in 3 files", plan.title());
         Map<String, String> imports = new java.util.TreeMap<>();
         for (Site s : plan.sites().subList(3, plan.sites().size())) imports.put(s.file().getFileName().toString(), s.candidates().get().getFirst());
-        assertEquals(Map.of("BulkDiscount.java", "\nimport java.util.Locale;\n", "PercentOff.java", "\nimport java.util.Locale;\n"), imports,
+        assertEquals(Map.of("BulkDiscount.java", "\nimport java.util.Locale;\n", "PercentOff.java", "import java.util.Locale;\n"), imports,
                 "FixedOff imports java.util.* already");
+        Site inPercent = plan.sites().stream().filter(s -> s.file().equals(percent) && s.candidates().get().getFirst().contains("import")).findFirst().orElseThrow();
+        assertTrue(applied(inPercent, inPercent.candidates().get().getFirst()).startsWith(
+                "package shop;\n\nimport java.util.List;\nimport java.util.Locale;\nimport java.util.Map;\n"), "in alphabetical order");
         String bulk = applied(plan.sites().stream().filter(s -> s.file().getFileName().toString().equals("BulkDiscount.java")
                 && s.start() == s.end() && s.candidates().get().getFirst().contains("import")).findFirst().orElseThrow(), "\nimport java.util.Locale;\n");
         assertTrue(bulk.startsWith("package shop;\n\nimport java.util.Locale;\n\n"), bulk);

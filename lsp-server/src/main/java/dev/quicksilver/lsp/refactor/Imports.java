@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * implementations' parameter lists) names types those files may not import. For each file, one site adds the
  * single-type imports of the source file that name a type the inserted texts use and the file neither imports
  * (by name or package) nor has in its own package, nor declares or imports another type of that name. Decided
- * without the model; placed after the file's last import, or after its package declaration.
+ * without the model; placed among the file's imports in alphabetical order, or after its package declaration.
  */
 final class Imports {
     private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
@@ -83,13 +83,33 @@ final class Imports {
         return !Pattern.compile("\\b(class|interface|enum|record)\\s+" + Pattern.quote(name) + "\\b").matcher(text).find();
     }
 
+    /**
+     * The imports, sorted, before the file's first non-static import that sorts after the first of them (so an
+     * alphabetical list stays so), else after its last import, else after its package declaration.
+     */
     private static Site site(Path file, String text, List<String> lines, boolean optional) {
+        List<String> sorted = lines.stream().sorted().toList();
         int at = 0;
-        String block = String.join("\n", lines) + "\n";
+        String block = String.join("\n", sorted) + "\n";
+        String first = sorted.getFirst().substring("import ".length(), sorted.getFirst().length() - 1);
         Matcher m = IMPORT.matcher(text);
         int lastImportEnd = -1;
-        while (m.find()) lastImportEnd = m.end();
-        if (lastImportEnd >= 0) {
+        int before = -1;
+        String group = first.substring(0, first.indexOf('.') + 1); // "java.": imports are often grouped so
+        String previous = null;
+        while (m.find()) {
+            if (before < 0 && m.group(1) == null && m.group(2).compareTo(first) > 0) {
+                // The next group starts here: stay at the end of the one before, when it is the import's own.
+                boolean nextGroup = previous != null && previous.startsWith(group) && !m.group(2).startsWith(group);
+                int lineEnd = text.indexOf('\n', lastImportEnd);
+                before = nextGroup && lineEnd >= 0 ? lineEnd + 1 : text.lastIndexOf('\n', m.start(2)) + 1;
+            }
+            lastImportEnd = m.end();
+            if (m.group(1) == null) previous = m.group(2);
+        }
+        if (before >= 0) {
+            at = before;
+        } else if (lastImportEnd >= 0) {
             at = text.indexOf('\n', lastImportEnd);
             at = at < 0 ? text.length() : at + 1;
         } else {
