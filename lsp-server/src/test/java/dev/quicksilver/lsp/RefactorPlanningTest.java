@@ -218,6 +218,34 @@ class RefactorPlanningTest {
         assertTrue(bulk.startsWith("package shop;\n\nimport java.util.Locale;\n\n"), bulk);
     }
 
+    /** A parameter type of the interface's own package is imported where the implementations are in another. */
+    @Test
+    void aParameterTypeOfTheInterfacesPackageIsImportedElsewhere() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path money = Files.createDirectories(SampleWorkspace.shop(ws, "").resolve("money"));
+        Files.writeString(money.resolve("Currency.java"), "package shop.money;\n\npublic enum Currency { EUR, USD }\n");
+        Path pricer = money.resolve("Pricer.java");
+        Files.writeString(pricer, "package shop.money;\n\npublic interface Pricer {\n    long price(long cents, Currency currency);\n}\n");
+        Files.writeString(SampleWorkspace.shop(ws, "Flat.java"), """
+                package shop;
+
+                import shop.money.Pricer;
+
+                class Flat implements Pricer {
+                    @Override
+                    public long price(long cents) {
+                        return cents;
+                    }
+                }
+                """);
+        RefactorPlan plan = plans(ws, pricer, lineOf(pricer, "long price("), 10, Optional.empty()).stream()
+                .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow();
+        Site imported = plan.sites().getLast();
+        assertEquals("import shop.money.Currency;\n", imported.candidates().get().getFirst(), plan.toString());
+        String flat = applied(imported, imported.candidates().get().getFirst());
+        assertTrue(flat.contains("import shop.money.Currency;\nimport shop.money.Pricer;\n"), flat);
+    }
+
     /**
      * Overrides, and overrides of overrides, get the parameter (at its index), whether the index still links them
      * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as

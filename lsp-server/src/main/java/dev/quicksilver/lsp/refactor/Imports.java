@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * The imports a refactor's text needs where it lands: text written in one file (a parameter {@code Locale locale}
  * added to an interface method, whose file imports {@code java.util.Locale}) and put into others (the
  * implementations' parameter lists) names types those files may not import. For each file, one site adds the
- * single-type imports of the source file that name a type the inserted texts use and the file neither imports
+ * single-type imports of the source file (and the types of the source file's own package) that name a type the
+ * inserted texts use and the file neither imports
  * (by name or package) nor has in its own package, nor declares or imports another type of that name. Decided
  * without the model; placed among the file's imports in alphabetical order, or after its package declaration.
  */
@@ -31,8 +32,10 @@ final class Imports {
      * taken from {@code source}'s imports; {@code optional} as the sites they serve are.
      */
     static List<Site> needed(RefactorInput in, Path source, Map<Path, List<String>> inserted, boolean optional) {
-        Map<String, String> sourceImports = singleTypeImports(in.text(source));
-        if (sourceImports.isEmpty()) return List.of();
+        String sourceText = in.text(source);
+        Map<String, String> sourceImports = singleTypeImports(sourceText);
+        Matcher sourcePackage = PACKAGE.matcher(sourceText);
+        String ownPackage = sourcePackage.find() ? sourcePackage.group(1) : "";
         List<Site> out = new ArrayList<>();
         for (Map.Entry<Path, List<String>> e : inserted.entrySet()) {
             Path file = e.getKey();
@@ -45,12 +48,20 @@ final class Imports {
             }
             List<String> lines = new ArrayList<>();
             for (String name : names) {
-                String qualified = sourceImports.get(name);
+                String qualified = sourceImports.getOrDefault(name, ownPackageType(in, ownPackage, name));
                 if (qualified != null && lacks(text, qualified, name)) lines.add("import " + qualified + ";");
             }
             if (!lines.isEmpty()) out.add(site(file, text, lines, optional));
         }
         return out;
+    }
+
+    /** {@code pkg.name} when the workspace declares a top-level type of that name in the source file's package. */
+    private static String ownPackageType(RefactorInput in, String pkg, String name) {
+        if (pkg.isEmpty()) return null;
+        String qualified = pkg + "." + name;
+        return in.index().declarationsNamed(name).stream()
+                .anyMatch(d -> d.kind().isType() && d.qualifiedName().equals(qualified)) ? qualified : null;
     }
 
     /** Simple name to qualified name of a text's single-type, non-static imports. */
