@@ -361,7 +361,7 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     private static List<CallSite> chainedCalls(RefactorInput in, SymbolInfo m, Arguments a, Sites sites) {
         String placeholder = defaultValue(a.declaredType());
-        java.util.Map<Path, List<RevealedCalls.TextEdit>> edits = new java.util.LinkedHashMap<>();
+        Map<Path, List<RevealedCalls.TextEdit>> edits = new java.util.LinkedHashMap<>();
         Set<Path> chaining = new LinkedHashSet<>();
         for (int i = 0; i < sites.all().size(); i++) {
             Site s = sites.all().get(i);
@@ -413,7 +413,6 @@ public final class AddParameterRefactoring implements Refactoring {
         return inInterface && !m.modifiers().contains("default") && !m.modifiers().contains("static");
     }
 
-
     /** The declared parameters, as written ("int quantity"), from the declaration's text. */
     static List<String> parameters(SymbolInfo m, String text) {
         TextRange name = m.nameRange();
@@ -431,7 +430,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * parameters' names.
      */
     record Arguments(int paramCount, int inserted, String paramName, String declaredType, String paramType, boolean varargs,
-                             String param, List<String> oldNames) {
+                     String param, List<String> oldNames) {
     }
 
     private Optional<Site> site(RefactorInput in, SymbolInfo m, CallSite call, Arguments a, VariablesInSight sight, Gaining gaining) {

@@ -64,6 +64,13 @@ final class Imports {
                 .anyMatch(d -> d.kind().isType() && d.qualifiedName().equals(qualified)) ? qualified : null;
     }
 
+    private static final Pattern ONLY_IMPORTS = Pattern.compile("\\s*(import\\s+[\\w.]+\\s*;\\s*)+");
+
+    /** Whether a site is one that adds imports. */
+    static boolean isImportSite(Site s) {
+        return s.start() == s.end() && ONLY_IMPORTS.matcher(s.fallback().text()).matches();
+    }
+
     /** Simple name to qualified name of a text's single-type, non-static imports. */
     private static Map<String, String> singleTypeImports(String text) {
         Map<String, String> out = new LinkedHashMap<>();

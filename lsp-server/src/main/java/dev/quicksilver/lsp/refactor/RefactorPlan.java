@@ -24,4 +24,9 @@ public record RefactorPlan(String name, String title, List<Site> sites, int decl
     public long files() {
         return sites.stream().map(Site::file).distinct().count();
     }
+
+    /** How many of the sites add imports ({@link Imports}): decided, and neither declarations nor arguments. */
+    public long imports() {
+        return sites.stream().filter(s -> Imports.isImportSite(s)).count();
+    }
 }

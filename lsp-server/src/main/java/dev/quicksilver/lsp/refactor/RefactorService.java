@@ -112,12 +112,14 @@ public final class RefactorService {
             requests.add(new ModelService.InfillRequest(s.context(), prefix, suffix, s.maxTokens(), false, candidates));
         }
         long chosen = requests.stream().filter(r -> !r.candidates().isEmpty()).count();
-        long passed = decided.stream().filter(d -> d != null).count() - plan.declarations();
+        long imports = plan.imports();
+        long passed = decided.stream().filter(d -> d != null).count() - plan.declarations() - imports;
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites"
                 + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them parameter lists of overrides or lambdas)" : "") + "; " + requests.size()
                 + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
                 + " written, " + chosen + " chosen among the variables in sight)")
-                + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : ""));
+                + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : "")
+                + (imports > 0 ? ", " + imports + " adding imports" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files" + (requests.isEmpty() ? "" : ", " + requests.size() + " to the model"));
         CompletableFuture<List<ModelService.Infill>> call = requests.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : session.model().fillSites(requests, Duration.ofMillis(session.settings().refactorTimeoutMs()), progress::update);
