@@ -33,6 +33,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.implementMethod": "implement-method",
   "quicksilver.applySimilarEdit": "apply-similar-edit",
   "quicksilver.defaultBody": "default-body",
+  "quicksilver.removeParameter": "remove-parameter",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

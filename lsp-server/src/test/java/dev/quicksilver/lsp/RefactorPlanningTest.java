@@ -247,6 +247,63 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A parameter removed from a declaration: its argument is dropped at every call, and the parameter at every
+     * override; which one went is known from the earlier key (live), or from an override's names or the compiler's
+     * complaint at a call (cold). Where equal types leave the position open, nothing is offered.
+     */
+    @Test
+    void aRemovedParameterIsDroppedAtTheCallsAndTheOverrides() throws Exception {
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("remove" + live));
+            Path shop = SampleWorkspace.shop(ws, "");
+            Path label = shop.resolve("Label.java");
+            String before = """
+                    package shop;
+
+                    public class Label {
+                        protected String text(int width, char pad) {
+                            return "x".repeat(width);
+                        }
+                    }
+                    """;
+            Files.writeString(shop.resolve("BoldLabel.java"), """
+                    package shop;
+
+                    public class BoldLabel extends Label {
+                        @Override
+                        protected String text(int width, char pad) {
+                            return "*" + super.text(width, pad) + "*";
+                        }
+
+                        String twice(int width) {
+                            return text(width, '-') + text(width * 2, '=');
+                        }
+                    }
+                    """);
+            String after = before.replace("text(int width, char pad)", "text(int width)");
+            planAfterEdit("remove-parameter", ws, label, before, after, live, "protected String text(", 22, (found, index) -> {
+                RefactorPlan plan = found.orElseThrow(() -> new AssertionError(live ? "live" : "cold"));
+                assertEquals(1, plan.declarations(), plan.title());
+                try {
+                    String bold = withAll(Files.readString(shop.resolve("BoldLabel.java")), plan.sites(), s -> s.candidates().get().getFirst());
+                    assertTrue(bold.contains("protected String text(int width) {\n        return \"*\" + super.text(width) + \"*\";"), bold);
+                    assertTrue(bold.contains("return text(width) + text(width * 2);"), bold);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                assertTrue(plan.title().contains("from its 3 call sites and 1 override in 1 file"), plan.title());
+            });
+        }
+        // Two parameters of one type, one removed, in an index built after the edit: which one is not known.
+        Path ws = SampleWorkspace.copy(tmp.resolve("ambiguous"));
+        Path shop = SampleWorkspace.shop(ws, "");
+        Files.writeString(shop.resolve("Box.java"), "package shop;\n\nclass Box {\n    int area(int w) {\n        return w;\n    }\n}\n");
+        Files.writeString(shop.resolve("Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(2, 3);\n    }\n}\n");
+        Path box = shop.resolve("Box.java");
+        assertTrue(plans(ws, box, lineOf(box, "int area("), 8, Optional.empty()).stream().noneMatch(p -> p.name().equals("remove-parameter")));
+    }
+
+    /**
      * Overrides, and overrides of overrides, get the parameter (at its index), whether the index still links them
      * to the method's earlier key (a live session: the other files were not re-resolved) or finds them as
      * {@code @Override}s that override nothing now (a cold index built after the edit). A {@code super} call inside
@@ -486,6 +543,12 @@ class RefactorPlanningTest {
      */
     private void addParameterAfterEdit(Path ws, Path file, String before, String after, boolean live, String header, int column,
                                        java.util.function.BiConsumer<Optional<RefactorPlan>, WorkspaceIndex> check) throws Exception {
+        planAfterEdit("add-parameter", ws, file, before, after, live, header, column, check);
+    }
+
+    /** {@link #addParameterAfterEdit} for the refactor of that name. */
+    private void planAfterEdit(String refactor, Path ws, Path file, String before, String after, boolean live, String header, int column,
+                               java.util.function.BiConsumer<Optional<RefactorPlan>, WorkspaceIndex> check) throws Exception {
         ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
             RefactorService refactors = new RefactorService(session);
@@ -501,7 +564,7 @@ class RefactorPlanningTest {
                 session.thoroughRefactors(true); // as the headless command, the one that meets an index built after the edit
             }
             check.accept(refactors.plans(index, file, new TextPosition(lineOf(file, header), column), Optional.empty())
-                    .stream().filter(p -> p.name().equals("add-parameter")).findFirst(), index);
+                    .stream().filter(p -> p.name().equals(refactor)).findFirst(), index);
         } finally {
             session.close();
         }

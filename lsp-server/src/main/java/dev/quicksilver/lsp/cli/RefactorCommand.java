@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 "2:bad input (a file, a position, a sidecar), said in one sentence",
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "add-parameter, implement-method, apply-similar-edit or default-body.")
+    @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, implement-method, apply-similar-edit or default-body.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",

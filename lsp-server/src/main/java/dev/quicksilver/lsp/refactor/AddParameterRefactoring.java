@@ -711,7 +711,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * methods of that name, not from the subtypes: editors ask for code actions at every cursor move, and a type
      * like {@code Object} has every class of a workspace below it.
      */
-    private static List<SymbolInfo> namesakesInSubtypes(WorkspaceIndex index, SymbolInfo m, int count) {
+    static List<SymbolInfo> namesakesInSubtypes(WorkspaceIndex index, SymbolInfo m, int count) {
         if (!overridable(m)) return List.of();
         List<SymbolInfo> out = new ArrayList<>();
         Map<String, Boolean> below = new HashMap<>();
@@ -742,7 +742,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
 
-    private static <T> List<T> without(List<T> list, int index) {
+    static <T> List<T> without(List<T> list, int index) {
         List<T> out = new ArrayList<>(list);
         if (index < out.size()) out.remove(index);
         return out;
@@ -959,7 +959,7 @@ public final class AddParameterRefactoring implements Refactoring {
         };
     }
 
-    private static String lastWord(String param) {
+    static String lastWord(String param) {
         String p = param.strip();
         int i = p.length();
         while (i > 0 && Character.isJavaIdentifierPart(p.charAt(i - 1))) i--;

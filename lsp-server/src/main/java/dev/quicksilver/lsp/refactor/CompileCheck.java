@@ -145,7 +145,8 @@ final class CompileCheck {
             }
             for (CompileError e : inRegion) {
                 if (before.merge(e.id(), -1, Integer::sum) < 0) {
-                    choices.set(i, new Choice(null, "left as it was: " + shown(chosen.get(i)) + " does not compile here (" + e.message() + ")"));
+                    String what = chosen.get(i).isBlank() ? "removing " + shown(original.substring(s.start(), s.end())) : shown(chosen.get(i));
+                    choices.set(i, new Choice(null, "left as it was: " + what + " does not compile here (" + e.message() + ")"));
                     break;
                 }
             }

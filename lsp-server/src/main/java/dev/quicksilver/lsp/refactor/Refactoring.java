@@ -14,7 +14,7 @@ public interface Refactoring {
 
     static List<Refactoring> all() {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
-                new DefaultBodyRefactoring());
+                new DefaultBodyRefactoring(), new RemoveParameterRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

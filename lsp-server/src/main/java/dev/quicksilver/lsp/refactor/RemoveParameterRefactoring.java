@@ -1,0 +1,225 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * "The user removed a parameter from a method's declaration: drop its argument at every call site, and the
+ * parameter from the methods that override it." The counterpart of {@link AddParameterRefactoring}, decided
+ * without the model. Which parameter went: from the method's earlier binding key (an editor session: the index
+ * still knows the old signature), else from an override the edit broke (the names tell), else from the compiler's
+ * complaint at a call (the argument types tell, when only one position fits). Calls are the index's calls of the
+ * method's keys that pass one argument more than it takes; overrides are the methods of its name in subtypes with
+ * the old parameters that override nothing now (or that still override the earlier key). An override whose body
+ * still uses the parameter is left as it was (the compile check), with a note.
+ */
+public final class RemoveParameterRefactoring implements Refactoring {
+    @Override
+    public String name() {
+        return "remove-parameter";
+    }
+
+    @Override
+    public String description() {
+        return "drop a removed parameter's argument at every call site, and the parameter in the overrides";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<SymbolInfo> method = in.methodAt();
+        if (method.isEmpty()) return Optional.empty();
+        SymbolInfo m = method.get();
+        List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
+        List<String> newDescriptors = AddParameterRefactoring.descriptors(m.key());
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(m.key());
+        int removed = -1;
+        String removedType = null;
+        for (String k : in.earlierKeys().apply(m.qualifiedName())) {
+            if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
+            List<String> old = AddParameterRefactoring.descriptors(k);
+            int idx = AddParameterRefactoring.insertedIndex(newDescriptors, old);
+            if (idx >= 0) {
+                keys.add(k);
+                removed = idx;
+                removedType = AddParameterRefactoring.typeName(old.get(idx));
+            }
+        }
+        // Overrides of the old signature: still linked to an earlier key, or namesakes that override nothing now.
+        List<SymbolInfo> namesakes = AddParameterRefactoring.namesakesInSubtypes(in.index(), m, params.size() + 1);
+        List<String> names = params.stream().map(AddParameterRefactoring::lastWord).toList();
+        List<SymbolInfo> overrides = new ArrayList<>();
+        for (String k : keys) {
+            if (k.equals(m.key())) continue;
+            for (SymbolInfo o : in.index().implementations(k)) {
+                if (o.kind() == m.kind() && AddParameterRefactoring.descriptors(o.key()).size() == params.size() + 1 && !overrides.contains(o)) overrides.add(o);
+            }
+        }
+        for (SymbolInfo o : namesakes) {
+            if (!o.supertypeKeys().isEmpty() || o.modifiers().contains("private") || overrides.contains(o)) continue;
+            List<String> oParams = AddParameterRefactoring.parameters(o, in.text(o.location().path()));
+            List<String> oNames = oParams.stream().map(AddParameterRefactoring::lastWord).toList();
+            for (int i = 0; i <= params.size(); i++) {
+                if (i != removed && removed >= 0) continue;
+                if (AddParameterRefactoring.sameParameters(newDescriptors, AddParameterRefactoring.without(AddParameterRefactoring.descriptors(o.key()), i))
+                        && AddParameterRefactoring.without(oNames, i).equals(names)) {
+                    overrides.add(o);
+                    if (removed < 0) {
+                        removed = i;
+                        removedType = oParams.get(i);
+                    }
+                    break;
+                }
+            }
+        }
+        List<CallSite> calls = new ArrayList<>();
+        for (String k : keys) {
+            for (CallSite c : in.index().callSites(k)) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
+        }
+        for (SymbolInfo o : overrides) {
+            for (CallSite c : in.index().callSites(o.key())) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
+        }
+        if (calls.isEmpty() && overrides.isEmpty()) return Optional.empty();
+        if (removed < 0) removed = fromComplaint(in, m, params, newDescriptors, calls);
+        if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (SymbolInfo o : overrides) {
+            // Checked over the whole override: a body that still uses the parameter keeps it.
+            String text = in.text(o.location().path());
+            TextRange r = o.location().range();
+            int[] body = {JavaText.offsetOf(text, r.startLine(), r.startColumn()), JavaText.offsetOf(text, r.endLine(), r.endColumn())};
+            listItemSite(in, o.location().path(), openParenAfterName(in, o), removed, body, "// " + o.signature() + "\n")
+                    .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        int declarations = sites.size();
+        int at = removed;
+        for (CallSite c : calls) {
+            callOpen(in, c).flatMap(open -> listItemSite(in, c.location().path(), open, at, null, "// " + m.signature() + "\n"))
+                    .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        if (sites.isEmpty()) return Optional.empty();
+        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
+        String what = (removedType != null ? "`" + removedType + "` (#" + (removed + 1) + ")" : "#" + (removed + 1))
+                + " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
+        int callCount = sites.size() - declarations;
+        long files = sites.stream().map(Site::file).distinct().count();
+        String title = "Drop removed parameter " + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
+                + (declarations == 0 ? "" : " and " + declarations + " override" + (declarations == 1 ? "" : "s"))
+                + " in " + files + " file" + (files == 1 ? "" : "s");
+        return Optional.of(new RefactorPlan(name(), title, sites, declarations, "the argument of the removed parameter"));
+    }
+
+    /**
+     * The removed position from the compiler's complaint at a call ("... is not applicable for the arguments
+     * (String, int, boolean)"): the one position whose argument type, left out, leaves the parameter types. None
+     * when several fit (equal types): the wrong argument dropped would compile and be wrong.
+     */
+    private static int fromComplaint(RefactorInput in, SymbolInfo m, List<String> params, List<String> descriptors, List<CallSite> calls) {
+        List<String> types = descriptors.stream().map(AddParameterRefactoring::typeName).map(RemoveParameterRefactoring::simple).toList();
+        for (CallSite c : calls) {
+            for (CompileError e : in.compileErrors(c.location().path())) {
+                if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
+                Matcher args = ARGUMENTS.matcher(e.message());
+                if (!args.find()) continue;
+                List<String> given = JavaText.splitTopLevel(args.group(1)).stream().map(RemoveParameterRefactoring::simple).toList();
+                if (given.size() != params.size() + 1) continue;
+                int fit = -1;
+                int fits = 0;
+                for (int i = 0; i < given.size(); i++) {
+                    if (AddParameterRefactoring.without(given, i).equals(types)) {
+                        fit = i;
+                        fits++;
+                    }
+                }
+                return fits == 1 ? fit : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static final Pattern ARGUMENTS = Pattern.compile("not applicable for the arguments \\((.*)\\)");
+
+    /** A type's simple name without type arguments ("java.util.List<String>" -> "List"). */
+    private static String simple(String type) {
+        String t = type.strip();
+        int lt = t.indexOf('<');
+        if (lt >= 0) t = t.substring(0, lt);
+        return t.substring(t.lastIndexOf('.') + 1);
+    }
+
+    private static int argumentCount(RefactorInput in, CallSite c) {
+        return callOpen(in, c).map(open -> {
+            String text = in.text(c.location().path());
+            int close = JavaText.matchingClose(text, open);
+            return close < 0 ? -1 : JavaText.splitTopLevel(text.substring(open + 1, close)).size();
+        }).orElse(-1);
+    }
+
+    /** The opening parenthesis of a call's arguments: the last '(' matching the ')' that ends its range. */
+    private static Optional<Integer> callOpen(RefactorInput in, CallSite c) {
+        String text = in.text(c.location().path());
+        TextRange r = c.location().range();
+        int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
+        int close = end - 1;
+        while (close > 0 && (Character.isWhitespace(text.charAt(close)) || text.charAt(close) == ';')) close--;
+        if (close < 0 || text.charAt(close) != ')') return Optional.empty();
+        int open = JavaText.matchingOpen(text, close);
+        return open < 0 ? Optional.empty() : Optional.of(open);
+    }
+
+    private static int openParenAfterName(RefactorInput in, SymbolInfo d) {
+        String text = in.text(d.location().path());
+        return text.indexOf('(', JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn()));
+    }
+
+    /**
+     * The site that removes item {@code index} of the list opened at {@code open} (with the comma that separates it
+     * from its neighbour), decided: nothing goes in its place. With {@code optionalIn} (a declaration's range), it is
+     * left as it was where the removal adds a compile error there; else it is a call's, checked on its line.
+     */
+    private static Optional<Site> listItemSite(RefactorInput in, Path file, int open, int index, int[] optionalIn, String context) {
+        String text = in.text(file);
+        if (open < 0) return Optional.empty();
+        int close = JavaText.matchingClose(text, open);
+        if (close < 0) return Optional.empty();
+        List<int[]> items = new ArrayList<>();
+        int start = open + 1;
+        while (true) {
+            int comma = JavaText.topLevelComma(text, start, close);
+            items.add(new int[] {start, comma});
+            if (comma >= close) break;
+            start = comma + 1;
+        }
+        if (index < 0 || index >= items.size()) return Optional.empty();
+        int from;
+        int to;
+        if (items.size() == 1) {
+            from = open + 1;
+            to = close;
+        } else if (index == 0) {
+            from = items.get(0)[0];
+            to = items.get(1)[0];
+            while (to < close && Character.isWhitespace(text.charAt(to))) to++;
+        } else {
+            from = items.get(index - 1)[1]; // the comma before it
+            to = items.get(index)[1];
+        }
+        int lineStart = text.lastIndexOf('\n', Math.max(0, open - 1)) + 1;
+        int checkFrom = optionalIn != null ? Math.min(optionalIn[0], from) : Math.min(lineStart, from);
+        int checkTo = optionalIn != null ? Math.max(optionalIn[1], close + 1) : Math.max(to, close + 1);
+        return Optional.of(new Site(file, from, to, "", "", context, 1, modelText -> "",
+                new Site.Fallback("", checkFrom, checkTo, optionalIn != null), () -> List.of("")));
+    }
+}
