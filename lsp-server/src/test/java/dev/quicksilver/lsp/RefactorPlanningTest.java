@@ -301,6 +301,13 @@ class RefactorPlanningTest {
         Files.writeString(shop.resolve("Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(2, 3);\n    }\n}\n");
         Path box = shop.resolve("Box.java");
         assertTrue(plans(ws, box, lineOf(box, "int area("), 8, Optional.empty()).stream().noneMatch(p -> p.name().equals("remove-parameter")));
+        // An unedited method whose subclass has an overload with one parameter more, and a varargs method: nothing.
+        Files.writeString(shop.resolve("Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(2);\n    }\n}\n");
+        Files.writeString(shop.resolve("BigBox.java"), "package shop;\n\nclass BigBox extends Box {\n    int area(int w, int h) {\n        return w * h;\n    }\n\n"
+                + "    static int sum(int... xs) {\n        return xs.length;\n    }\n\n    int all() {\n        return sum(1, 2) + sum(3);\n    }\n}\n");
+        assertTrue(plans(ws, box, lineOf(box, "int area("), 8, Optional.empty()).stream().noneMatch(p -> p.name().equals("remove-parameter")));
+        Path big = shop.resolve("BigBox.java");
+        assertTrue(plans(ws, big, lineOf(big, "static int sum("), 16, Optional.empty()).stream().noneMatch(p -> p.name().equals("remove-parameter")));
     }
 
     /**

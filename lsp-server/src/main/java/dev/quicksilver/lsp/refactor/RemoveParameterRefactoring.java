@@ -41,6 +41,8 @@ public final class RemoveParameterRefactoring implements Refactoring {
         if (method.isEmpty()) return Optional.empty();
         SymbolInfo m = method.get();
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
+        // A varargs method takes calls of any length: one argument more says nothing of a removed parameter.
+        if (!params.isEmpty() && params.getLast().contains("...")) return Optional.empty();
         List<String> newDescriptors = AddParameterRefactoring.descriptors(m.key());
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
@@ -66,8 +68,16 @@ public final class RemoveParameterRefactoring implements Refactoring {
                 if (o.kind() == m.kind() && AddParameterRefactoring.descriptors(o.key()).size() == params.size() + 1 && !overrides.contains(o)) overrides.add(o);
             }
         }
+        List<CallSite> calls = new ArrayList<>();
+        for (String k : keys) {
+            for (CallSite c : in.index().callSites(k)) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
+        }
+        // A namesake with one parameter more may be an overload of the subtype's own: it counts as an override
+        // only once the edit is known (an earlier key, calls that no longer fit) or it says @Override.
+        boolean edited = keys.size() > 1 || !calls.isEmpty();
         for (SymbolInfo o : namesakes) {
             if (!o.supertypeKeys().isEmpty() || o.modifiers().contains("private") || overrides.contains(o)) continue;
+            if (!edited && !OVERRIDE.matcher(o.signature()).find()) continue;
             List<String> oParams = AddParameterRefactoring.parameters(o, in.text(o.location().path()));
             List<String> oNames = oParams.stream().map(AddParameterRefactoring::lastWord).toList();
             for (int i = 0; i <= params.size(); i++) {
@@ -82,10 +92,6 @@ public final class RemoveParameterRefactoring implements Refactoring {
                     break;
                 }
             }
-        }
-        List<CallSite> calls = new ArrayList<>();
-        for (String k : keys) {
-            for (CallSite c : in.index().callSites(k)) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
         }
         for (SymbolInfo o : overrides) {
             for (CallSite c : in.index().callSites(o.key())) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
@@ -150,6 +156,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
     }
 
     private static final Pattern ARGUMENTS = Pattern.compile("not applicable for the arguments \\((.*)\\)");
+    private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
 
     /** A type's simple name without type arguments ("java.util.List<String>" -> "List"). */
     private static String simple(String type) {
