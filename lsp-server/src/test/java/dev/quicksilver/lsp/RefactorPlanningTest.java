@@ -294,6 +294,41 @@ class RefactorPlanningTest {
                 assertTrue(plan.title().contains("from its 3 call sites and 1 override in 1 file"), plan.title());
             });
         }
+        // A functional interface's method: its lambdas with the parameter lose it (checked when run: one whose body
+        // uses it is left as it was), the implementation too, and the call drops its argument.
+        Path fws = SampleWorkspace.copy(tmp.resolve("functional"));
+        Path fshop = SampleWorkspace.shop(fws, "");
+        Path op = fshop.resolve("Op.java");
+        Files.writeString(op, "package shop;\n\ninterface Op {\n    int run(int a);\n}\n");
+        Files.writeString(fshop.resolve("Ops.java"), """
+                package shop;
+
+                class Ops {
+                    static final Op FIRST = (a, b) -> a;
+                    static final Op ADD = (int a, int b) -> a + b;
+
+                    static class Twice implements Op {
+                        @Override
+                        public int run(int a, int b) {
+                            return a * 2;
+                        }
+                    }
+
+                    int use(Op op) {
+                        return op.run(1, 2);
+                    }
+                }
+                """);
+        RefactorPlan removal = plans(fws, op, lineOf(op, "int run("), 8, Optional.empty()).stream()
+                .filter(p -> p.name().equals("remove-parameter")).findFirst().orElseThrow();
+        assertTrue(removal.title().contains("from its 1 call site and 1 override and 2 lambdas in 1 file"), removal.title());
+        String ops = withAll(Files.readString(fshop.resolve("Ops.java")), removal.sites(), s -> s.candidates().get().getFirst());
+        assertTrue(ops.contains("static final Op FIRST = (a) -> a;"), ops);
+        assertTrue(ops.contains("static final Op ADD = (int a) -> a + b;"), ops);
+        assertTrue(ops.contains("public int run(int a) {"), ops);
+        assertTrue(ops.contains("return op.run(1);"), ops);
+        assertTrue(removal.sites().stream().filter(s -> s.fallback().optional()).count() == 3, "the lambdas and the override are checked");
+
         // Two parameters of one type, one removed, in an index built after the edit: which one is not known.
         Path ws = SampleWorkspace.copy(tmp.resolve("ambiguous"));
         Path shop = SampleWorkspace.shop(ws, "");

@@ -49,10 +49,21 @@ final class Lambdas {
     static List<Lambda> of(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a) {
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
         if (owner.isEmpty()) return List.of();
-        Pattern typeWord = Pattern.compile("\\b" + Pattern.quote(owner.get().name()) + "\\b");
+        List<Lambda> out = new ArrayList<>();
+        for (Path file : candidateFiles(in, owner.get())) out.addAll(inFile(in, file, in.text(file), m, a, owner.get()));
+        return out;
+    }
+
+    /**
+     * The files that may hold lambdas or method references of the interface {@code owner}: those that mention it,
+     * call a method whose signature names it, or name that method's type; of those, the ones with a lambda or a
+     * method reference at all, at most {@link #MAX_LAMBDA_FILES}.
+     */
+    private static List<Path> candidateFiles(RefactorInput in, SymbolInfo owner) {
+        Pattern typeWord = Pattern.compile("\\b" + Pattern.quote(owner.name()) + "\\b");
         Set<Path> files = new LinkedHashSet<>();
         Set<Path> mentioning = new LinkedHashSet<>();
-        for (Reference r : in.index().references(owner.get().key())) mentioning.add(r.location().path());
+        for (Reference r : in.index().references(owner.key())) mentioning.add(r.location().path());
         files.addAll(mentioning);
         Set<String> typesTakingIt = new LinkedHashSet<>();
         for (Path f : mentioning) {
@@ -68,15 +79,61 @@ final class Lambdas {
         for (String type : typesTakingIt) {
             for (Reference r : in.index().references(type)) files.add(r.location().path());
         }
-        List<Lambda> out = new ArrayList<>();
-        int compiled = 0;
+        List<Path> out = new ArrayList<>();
         for (Path file : files) {
             String text = in.text(file);
             if (!text.contains("->") && !text.contains("::")) continue;
-            if (++compiled > MAX_LAMBDA_FILES) break;
-            out.addAll(inFile(in, file, text, m, a, owner.get()));
+            if (out.size() == MAX_LAMBDA_FILES) break;
+            out.add(file);
         }
         return out;
+    }
+
+    /** A lambda's parameter list {@code [start, end)} of its file's text, its parameters, and its body's range. */
+    record ParameterList(Path file, int start, int end, List<String> params, int bodyFrom, int bodyTo) {
+    }
+
+    /**
+     * The parameter lists of the lambdas of m's interface that no longer fit it (the compiler's complaint; one
+     * compile of each candidate file): for a refactor that changes them otherwise than by adding one.
+     */
+    static List<ParameterList> mismatched(RefactorInput in, SymbolInfo m) {
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        if (owner.isEmpty()) return List.of();
+        List<ParameterList> out = new ArrayList<>();
+        for (Path file : candidateFiles(in, owner.get())) {
+            String text = in.text(file);
+            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
+                if (e.id() == LAMBDA_SIGNATURE_MISMATCHED && e.message().contains(" " + m.name() + "(")) {
+                    parameterList(file, text, e).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The parameter list of the lambda the error {@code e} is about. */
+    private static Optional<ParameterList> parameterList(Path file, String text, dev.quicksilver.index.CompileError e) {
+        // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.
+        int arrow = text.indexOf("->", e.start());
+        boolean itsArrow = arrow >= 0 && (arrow < e.end() || text.substring(e.end(), arrow).isBlank());
+        if (!itsArrow) return Optional.empty();
+        int end = arrow;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        int start;
+        List<String> params;
+        if (end > 0 && text.charAt(end - 1) == ')') {
+            start = JavaText.matchingOpen(text, end - 1);
+            if (start < 0) return Optional.empty();
+            String inner = text.substring(start + 1, end - 1);
+            params = inner.isBlank() ? List.of() : JavaText.splitTopLevel(inner).stream().map(String::strip).toList();
+        } else {
+            start = end;
+            while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
+            if (start == end) return Optional.empty();
+            params = List.of(text.substring(start, end));
+        }
+        return Optional.of(new ParameterList(file, start, end, params, arrow + 2, lambdaBodyEnd(text, arrow + 2)));
     }
 
     /**
@@ -123,25 +180,11 @@ final class Lambdas {
     /** The lambda whose error {@code e} is: its parameter list, to get the new parameter. */
     private static Optional<Lambda> lambdaSite(Path file, String text, dev.quicksilver.index.CompileError e, AddParameterRefactoring.Arguments a, SymbolInfo m,
                                                Set<String> taken) {
-        // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.
-        int arrow = text.indexOf("->", e.start());
-        boolean itsArrow = arrow >= 0 && (arrow < e.end() || text.substring(e.end(), arrow).isBlank());
-        if (!itsArrow) return Optional.empty();
-        int end = arrow;
-        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
-        int start;
-        List<String> params;
-        if (end > 0 && text.charAt(end - 1) == ')') {
-            start = JavaText.matchingOpen(text, end - 1);
-            if (start < 0) return Optional.empty();
-            String inner = text.substring(start + 1, end - 1);
-            params = inner.isBlank() ? List.of() : JavaText.splitTopLevel(inner).stream().map(String::strip).toList();
-        } else {
-            start = end;
-            while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
-            if (start == end) return Optional.empty();
-            params = List.of(text.substring(start, end));
-        }
+        Optional<ParameterList> found = parameterList(file, text, e);
+        if (found.isEmpty()) return Optional.empty();
+        int start = found.get().start();
+        int end = found.get().end();
+        List<String> params = found.get().params();
         if (params.size() != a.paramCount() - 1) return Optional.empty();
         // Typed like the lambda's own parameters: all or none are ("var" counts as a type).
         boolean typed = !params.isEmpty() && params.getFirst().contains(" ");
@@ -154,7 +197,7 @@ final class Lambdas {
         String context = "// " + m.signature() + "\n";
         Site site = new Site(file, start, end, "", "", context, 12, modelText -> list, new Site.Fallback(list, start, end, false),
                 () -> List.of(list));
-        return Optional.of(new Lambda(site, arrow + 2, lambdaBodyEnd(text, arrow + 2), name));
+        return Optional.of(new Lambda(site, found.get().bodyFrom(), found.get().bodyTo(), name));
     }
 
     /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * still knows the old signature), else from an override the edit broke (the names tell), else from the compiler's
  * complaint at a call (the argument types tell, when only one position fits). Calls are the index's calls of the
  * method's keys that pass one argument more than it takes; overrides are the methods of its name in subtypes with
- * the old parameters that override nothing now (or that still override the earlier key). An override whose body
+ * the old parameters that override nothing now (or that still override the earlier key); lambdas of a functional
+ * interface are those the compiler says no longer fit, with one parameter more. An override or lambda whose body
  * still uses the parameter is left as it was (the compile check), with a note.
  */
 public final class RemoveParameterRefactoring implements Refactoring {
@@ -96,7 +97,12 @@ public final class RemoveParameterRefactoring implements Refactoring {
         for (SymbolInfo o : overrides) {
             for (CallSite c : in.index().callSites(o.key())) if (argumentCount(in, c) == params.size() + 1) calls.add(c);
         }
-        if (calls.isEmpty() && overrides.isEmpty()) return Optional.empty();
+        // Lambdas of a functional interface whose method lost a parameter: found by compiling (so only on signs of
+        // an edit, as add-parameter's), each with one parameter more than the method takes now.
+        boolean mayCompile = keys.size() > 1 || in.thorough() || !calls.isEmpty() || !overrides.isEmpty();
+        List<Lambdas.ParameterList> lambdas = mayCompile && Lambdas.implementsFunctionalMethod(in, m)
+                ? Lambdas.mismatched(in, m).stream().filter(l -> l.params().size() == params.size() + 1).toList() : List.of();
+        if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty()) return Optional.empty();
         if (removed < 0) removed = fromComplaint(in, m, params, newDescriptors, calls);
         if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
         List<Site> sites = new ArrayList<>();
@@ -108,6 +114,13 @@ public final class RemoveParameterRefactoring implements Refactoring {
             int[] body = {JavaText.offsetOf(text, r.startLine(), r.startColumn()), JavaText.offsetOf(text, r.endLine(), r.endColumn())};
             listItemSite(in, o.location().path(), openParenAfterName(in, o), removed, body, "// " + o.signature() + "\n")
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        for (Lambdas.ParameterList l : lambdas) {
+            // The list without the parameter; left as it was where the body still uses it.
+            List<String> kept = AddParameterRefactoring.without(l.params(), removed);
+            String list = "(" + String.join(", ", kept) + ")";
+            sites.add(new Site(l.file(), l.start(), l.end(), "", "", "// " + m.signature() + "\n", 12, modelText -> list,
+                    new Site.Fallback(list, l.start(), Math.max(l.end(), l.bodyTo()), true), () -> List.of(list)));
         }
         int declarations = sites.size();
         int at = removed;
@@ -121,8 +134,10 @@ public final class RemoveParameterRefactoring implements Refactoring {
                 + " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
         int callCount = sites.size() - declarations;
         long files = sites.stream().map(Site::file).distinct().count();
+        int overrideCount = declarations - lambdas.size();
         String title = "Drop removed parameter " + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
-                + (declarations == 0 ? "" : " and " + declarations + " override" + (declarations == 1 ? "" : "s"))
+                + (overrideCount == 0 ? "" : " and " + overrideCount + " override" + (overrideCount == 1 ? "" : "s"))
+                + (lambdas.isEmpty() ? "" : " and " + lambdas.size() + " lambda" + (lambdas.size() == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, "the argument of the removed parameter"));
     }
