@@ -94,8 +94,11 @@ public final class WorkspaceIndex implements AutoCloseable {
             return size() > MAX_CACHED_COMPILES;
         }
     };
-    /** Compiles remembered, least recently used out first (a refactor's rounds compile a file with several texts). */
-    private static final int MAX_CACHED_COMPILES = 1024;
+    /**
+     * Compiles remembered, least recently used out first (a refactor's rounds compile a file with several texts;
+     * each entry holds its text: ~15 MB at 30 KB a file).
+     */
+    private static final int MAX_CACHED_COMPILES = 512;
 
     private record CompileKey(Path file, String text) {
     }
