@@ -361,7 +361,7 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     private static List<CallSite> chainedCalls(RefactorInput in, SymbolInfo m, Arguments a, Sites sites) {
         String placeholder = defaultValue(a.declaredType());
-        Map<Path, List<RevealedCalls.TextEdit>> edits = new java.util.LinkedHashMap<>();
+        Map<Path, List<FileChange.Replacement>> edits = new java.util.LinkedHashMap<>();
         Set<Path> chaining = new LinkedHashSet<>();
         for (int i = 0; i < sites.all().size(); i++) {
             Site s = sites.all().get(i);
@@ -369,7 +369,7 @@ public final class AddParameterRefactoring implements Refactoring {
             if (!declaration && s.start() != s.end()) continue; // a method reference: not an argument's place
             // Parameter lists (decided) as they will be; calls with a placeholder (their own answers cost a compile).
             String filled = declaration ? s.candidates().get().getFirst() : placeholder;
-            edits.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(new RevealedCalls.TextEdit(s.start(), s.end(), s.before() + filled + s.after()));
+            edits.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(new FileChange.Replacement(s.start(), s.end(), s.before() + filled + s.after()));
             if (!declaration && CHAINED.matcher(in.text(s.file())).region(s.fallback().checkTo(), in.text(s.file()).length()).find()) {
                 chaining.add(s.file());
             }

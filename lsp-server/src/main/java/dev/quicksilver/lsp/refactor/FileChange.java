@@ -30,6 +30,18 @@ public record FileChange(Path file, String original, List<Replacement> replaceme
         return (int) original.substring(0, r.start()).chars().filter(c -> c == '\n').count() + 1;
     }
 
+    /** The offset in {@code original} of {@code offset} in the text {@link #apply} gives (inside a replacement: its start). */
+    public int originalOffset(int offset) {
+        int shift = 0;
+        for (Replacement r : replacements) {
+            int editedStart = r.start() + shift;
+            if (offset < editedStart) break;
+            if (offset < editedStart + r.text().length()) return r.start();
+            shift += r.text().length() - (r.end() - r.start());
+        }
+        return offset - shift;
+    }
+
     public String apply() {
         StringBuilder out = new StringBuilder();
         int at = 0;

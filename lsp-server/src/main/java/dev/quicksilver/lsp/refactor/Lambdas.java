@@ -144,7 +144,7 @@ final class Lambdas {
     private static List<Lambda> inFile(RefactorInput in, Path file, String text, SymbolInfo m, AddParameterRefactoring.Arguments a,
                                        SymbolInfo owner) {
         List<Lambda> out = new ArrayList<>();
-        List<RevealedCalls.TextEdit> edits = new ArrayList<>();
+        FileChange edits = new FileChange(file, text, List.of()); // what the rounds before found, as it will be
         Set<Integer> starts = new java.util.HashSet<>();
         List<dev.quicksilver.index.CompileError> errors = in.compileErrors(file);
         for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
@@ -153,8 +153,8 @@ final class Lambdas {
                 boolean lambda = reported.id() == LAMBDA_SIGNATURE_MISMATCHED && reported.message().contains(" " + m.name() + "(");
                 if (!lambda && reported.id() != AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) continue;
                 // Where it is in the file's own text (the compile was of the text with the edits of the rounds before).
-                var e = new dev.quicksilver.index.CompileError(RevealedCalls.TextEdit.originalOffset(edits, reported.start()),
-                        RevealedCalls.TextEdit.originalOffset(edits, reported.end()), reported.id(), reported.message(), reported.unknownName());
+                var e = new dev.quicksilver.index.CompileError(edits.originalOffset(reported.start()), edits.originalOffset(reported.end()),
+                        reported.id(), reported.message(), reported.unknownName());
                 // Names in use around it, the new parameters of the lambdas it is in among them.
                 Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
                 for (Lambda l : out) if (e.start() >= l.bodyFrom() && e.start() < l.bodyTo()) taken.add(l.name());
@@ -163,9 +163,10 @@ final class Lambdas {
             }
             if (found.isEmpty()) break;
             out.addAll(found);
-            for (Lambda l : found) edits.add(new RevealedCalls.TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
-            edits.sort(java.util.Comparator.comparingInt(RevealedCalls.TextEdit::start));
-            errors = in.index().compileErrors(file, RevealedCalls.TextEdit.apply(text, edits));
+            List<FileChange.Replacement> made = new ArrayList<>(edits.replacements());
+            for (Lambda l : found) made.add(replacement(l));
+            edits = new FileChange(file, text, made);
+            errors = in.index().compileErrors(file, edits.apply());
         }
         return out;
     }
@@ -227,6 +228,11 @@ final class Lambdas {
         return text.length();
     }
 
+    /** A lambda's site as the edit it makes: its one candidate in place of its range. */
+    private static FileChange.Replacement replacement(Lambda l) {
+        return new FileChange.Replacement(l.site().start(), l.site().end(), l.site().candidates().get().getFirst());
+    }
+
     /**
      * Calls of m inside the lambdas that get the parameter ({@code accept(t, u)} in {@code (t, u) -> { accept(t, u);
      * ... }}): unresolved while the lambda's own parameters did not fit, so the index has none of them; the compiler
@@ -238,8 +244,7 @@ final class Lambdas {
         for (Lambda l : lambdas) byFile.computeIfAbsent(l.site().file(), f -> new ArrayList<>()).add(l);
         List<CallSite> out = new ArrayList<>();
         byFile.forEach((file, inFile) -> {
-            List<RevealedCalls.TextEdit> edits = new ArrayList<>();
-            for (Lambda l : inFile) edits.add(new RevealedCalls.TextEdit(l.site().start(), l.site().end(), l.site().candidates().get().getFirst()));
+            List<FileChange.Replacement> edits = inFile.stream().map(Lambdas::replacement).toList();
             out.addAll(RevealedCalls.find(in, file, m, a, edits, at -> inFile.stream()
                     .filter(l -> at >= l.bodyFrom() && at < l.bodyTo())
                     .max(java.util.Comparator.comparingInt(Lambda::bodyFrom)).map(Lambda::name)));
@@ -276,7 +281,7 @@ final class Lambdas {
      * compiles there, else the first parameter as the receiver ({@code (s, strict) -> s.length()}). A reference
      * to m itself is left to {@link AddParameterRefactoring}'s search for references to m.
      */
-    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, List<RevealedCalls.TextEdit> edits,
+    private static Optional<Lambda> implementingReference(RefactorInput in, Path file, String text, FileChange edits,
                                                           dev.quicksilver.index.CompileError e,
                                                           AddParameterRefactoring.Arguments a, SymbolInfo m, SymbolInfo owner,
                                                           Set<String> inUse) {
@@ -311,11 +316,11 @@ final class Lambdas {
             String asStatic = head + qualifier + "." + method + "(" + passed + ")";
             String withReceiver = head + names.getFirst() + "." + method + "(" + String.join(", ", names.subList(1, names.size())) + ")";
             // Compiled with the edits found before it (it may be inside a lambda that gets the parameter).
-            List<RevealedCalls.TextEdit> trial = new ArrayList<>(edits);
-            trial.add(new RevealedCalls.TextEdit(e.start(), e.end(), asStatic));
-            trial.sort(java.util.Comparator.comparingInt(RevealedCalls.TextEdit::start));
-            boolean compiles = in.index().compileErrors(file, RevealedCalls.TextEdit.apply(text, trial)).stream().noneMatch(x -> {
-                int at = RevealedCalls.TextEdit.originalOffset(trial, x.start());
+            List<FileChange.Replacement> made = new ArrayList<>(edits.replacements());
+            made.add(new FileChange.Replacement(e.start(), e.end(), asStatic));
+            FileChange trial = new FileChange(file, text, made);
+            boolean compiles = in.index().compileErrors(file, trial.apply()).stream().noneMatch(x -> {
+                int at = trial.originalOffset(x.start());
                 return at >= e.start() && at < e.end();
             });
             lambda = compiles ? asStatic : withReceiver;

@@ -5,7 +5,6 @@ import dev.quicksilver.index.SourceLocation;
 import dev.quicksilver.index.SymbolInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,19 +28,19 @@ final class RevealedCalls {
      * The calls of m in {@code file} that the compiler says do not fit once {@code edits} are made, among those for
      * which {@code argumentAt} (given the offset of the call's name) gives the argument to pass in the next compile.
      */
-    static List<CallSite> find(RefactorInput in, Path file, SymbolInfo m, AddParameterRefactoring.Arguments a, List<TextEdit> edits,
-                               IntFunction<Optional<String>> argumentAt) {
+    static List<CallSite> find(RefactorInput in, Path file, SymbolInfo m, AddParameterRefactoring.Arguments a,
+                               List<FileChange.Replacement> edits, IntFunction<Optional<String>> argumentAt) {
         String text = in.text(file);
         Pattern call = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(");
-        List<TextEdit> made = new ArrayList<>(edits);
+        List<FileChange.Replacement> made = new ArrayList<>(edits);
         List<CallSite> out = new ArrayList<>();
         Set<Integer> found = new HashSet<>();
         for (int round = 0; round < CompileCheck.MAX_ROUNDS; round++) {
-            made.sort(Comparator.comparingInt(TextEdit::start));
-            List<TextEdit> more = new ArrayList<>();
-            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, TextEdit.apply(text, made))) {
+            FileChange change = new FileChange(file, text, made);
+            List<FileChange.Replacement> more = new ArrayList<>();
+            for (dev.quicksilver.index.CompileError e : in.index().compileErrors(file, change.apply())) {
                 if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
-                int start = TextEdit.originalOffset(made, e.start());
+                int start = change.originalOffset(e.start());
                 var name = call.matcher(text);
                 if (start < 0 || start >= text.length() || !name.find(start)) continue;
                 int open = name.end() - 1;
@@ -53,37 +52,11 @@ final class RevealedCalls {
                 out.add(new CallSite(m.key(), "", new SourceLocation(file, AddParameterRefactoring.range(text, name.start(), close + 1))));
                 int count = JavaText.splitTopLevel(text.substring(open + 1, close)).size();
                 AddParameterRefactoring.Insertion ins = AddParameterRefactoring.insertion(text, open, close, count, Math.min(a.inserted(), count));
-                more.add(new TextEdit(ins.at(), ins.at(), ins.before() + argument.get() + ins.after()));
+                more.add(new FileChange.Replacement(ins.at(), ins.at(), ins.before() + argument.get() + ins.after()));
             }
             if (more.isEmpty()) break;
             made.addAll(more);
         }
         return out;
-    }
-
-    /** {@code [start, end)} of a text replaced by {@code text}: what a compile is asked about before the edit is made. */
-    record TextEdit(int start, int end, String text) {
-        /** The text with the edits (sorted by start, not overlapping) made. */
-        static String apply(String original, List<TextEdit> edits) {
-            StringBuilder out = new StringBuilder();
-            int at = 0;
-            for (TextEdit e : edits) {
-                out.append(original, at, e.start()).append(e.text());
-                at = e.end();
-            }
-            return out.append(original.substring(at)).toString();
-        }
-
-        /** The offset in the original text of {@code offset} in the edited one (inside an edit: its start). */
-        static int originalOffset(List<TextEdit> edits, int offset) {
-            int shift = 0;
-            for (TextEdit e : edits) {
-                int editedStart = e.start() + shift;
-                if (offset < editedStart) break;
-                if (offset < editedStart + e.text().length()) return e.start();
-                shift += e.text().length() - (e.end() - e.start());
-            }
-            return offset - shift;
-        }
     }
 }
