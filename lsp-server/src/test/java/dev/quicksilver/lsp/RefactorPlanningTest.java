@@ -732,6 +732,67 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A parameter whose type names the interface's type variables ({@code Map<T, U> both} added to {@code
+     * Check<T, U>.test(T value)}) takes the types each override and typed lambda binds them to: T by matching the
+     * old parameters, U by the implementing class's clause or the compiler's complaint about the lambda; an
+     * untyped lambda gets the name alone. The files compile with the sites filled.
+     */
+    @Test
+    void overridesAndTypedLambdasBindTheInterfacesTypeVariables() throws Exception {
+        Path ws = tmp.resolve("generic-param");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path check = dir.resolve("Check.java");
+        String before = """
+                package p;
+
+                import java.util.Map;
+
+                @FunctionalInterface
+                public interface Check<T, U> {
+                    boolean test(T value);
+                }
+                """;
+        Files.writeString(dir.resolve("Impl.java"), """
+                package p;
+
+                import java.util.List;
+
+                public class Impl implements Check<List<String>, Long> {
+                    @Override
+                    public boolean test(List<String> value) {
+                        return value.isEmpty();
+                    }
+                }
+                """);
+        Path use = dir.resolve("Use.java");
+        Files.writeString(use, """
+                package p;
+
+                public class Use {
+                    static final Check<String, Integer> TYPED = (String s) -> s.isEmpty();
+                    static final Check<String, Integer> PLAIN = s -> s.isEmpty();
+                }
+                """);
+        String after = before.replace("boolean test(T value);", "boolean test(T value, Map<T, U> both);");
+        addParameterAfterEdit(ws, check, before, after, false, "boolean test(", 13, (plan, index) -> {
+            List<Site> sites = plan.orElseThrow().sites();
+            Set<String> lines = sites.stream().map(s -> lineText(s, s.fallback().text())).filter(l -> !l.isEmpty() && !l.startsWith("import "))
+                    .collect(Collectors.toSet());
+            assertEquals(Set.of("public boolean test(List<String> value, Map<List<String>, Long> both) {",
+                    "static final Check<String, Integer> TYPED = (String s, Map<String, Integer> both) -> s.isEmpty();",
+                    "static final Check<String, Integer> PLAIN = (s, both) -> s.isEmpty();"), lines);
+            for (Path file : List.of(dir.resolve("Impl.java"), use)) {
+                try {
+                    String filled = withAll(Files.readString(file), sites.stream().filter(s -> s.file().equals(file)).toList(), s -> s.fallback().text());
+                    assertEquals(List.of(), index.compileErrors(file, filled).stream().map(e -> e.message()).toList(), filled);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
+    /**
      * A method reference written for the old signature becomes a lambda passing the new argument: bound
      * ({@code inventory::reserve}, its parameters renamed where a local has the name) and through the type
      * ({@code Inventory::reserve}, the receiver first); with both in, the file compiles again. In a live session the
@@ -1093,6 +1154,82 @@ class RefactorPlanningTest {
         assertTrue(edited.contains("                return 0;\n            }\n\n            @Override\n            public String describe() {\n"
                 + "                throw new UnsupportedOperationException(\"describe is not implemented yet\");\n            }\n        };\n"
                 + "    }\n\n    static PriceRule same() {"), edited);
+    }
+
+    /**
+     * A method added to a generic interface is implemented with the types each implementation binds its type
+     * variables to: by its clause ({@code Conv<String, Integer>}), through an abstract class between ({@code
+     * Base<Y> implements Conv<Y, Long>}, {@code Count extends Base<String>}), by a generic class's own variable, and in an
+     * anonymous class ({@code new Conv<Long, String>() {...}}); a type variable of the method
+     * itself stays. Every file compiles with the sites filled.
+     */
+    @Test
+    void implementationsOfAGenericInterfaceNameTheTypesTheyBind() throws Exception {
+        Path ws = tmp.resolve("generic");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path conv = dir.resolve("Conv.java");
+        Files.writeString(conv, """
+                package p;
+
+                public interface Conv<I, O extends Comparable<O>> {
+                    O conv(I in);
+
+                    <R> R twice(I in, O seed, R extra);
+                }
+                """);
+        Files.writeString(dir.resolve("Convs.java"), """
+                package p;
+
+                import java.util.List;
+
+                public class Convs {
+                    static class Length implements Conv<String, Integer> {
+                        @Override
+                        public Integer conv(String in) {
+                            return in.length();
+                        }
+                    }
+
+                    static class Wrap<X> implements Conv<List<X>, String> {
+                        @Override
+                        public String conv(List<X> in) {
+                            return in.toString();
+                        }
+                    }
+
+                    abstract static class Base<Y> implements Conv<Y, Long> {
+                    }
+
+                    static class Count extends Base<String> {
+                        @Override
+                        public Long conv(String in) {
+                            return 1L;
+                        }
+                    }
+
+                    static final Conv<Long, String> SHOW = new Conv<Long, String>() {
+                        @Override
+                        public String conv(Long in) {
+                            return "" + in;
+                        }
+                    };
+                }
+                """);
+        ServerSession session = new ServerSession(s -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("generic-data")).build())) {
+            index.build();
+            RefactorPlan plan = new RefactorService(session).plans(index, conv, new TextPosition(lineOf(conv, "R twice"), 12), Optional.empty())
+                    .stream().filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow();
+            Set<String> signatures = plan.sites().stream().map(s -> s.before().strip().lines().toList().get(1).strip()).collect(Collectors.toSet());
+            assertEquals(Set.of("public <R> R twice(String in, Integer seed, R extra) {", "public <R> R twice(List<X> in, String seed, R extra) {",
+                    "public <R> R twice(String in, Long seed, R extra) {",
+                    "public <R> R twice(Long in, String seed, R extra) {"), signatures);
+            Path convs = dir.resolve("Convs.java");
+            String filled = withAll(Files.readString(convs), plan.sites(), s -> s.fallback().text());
+            assertEquals(List.of(), index.compileErrors(convs, filled).stream().map(e -> e.message()).toList(), filled);
+        } finally {
+            session.close();
+        }
     }
 
     @Test

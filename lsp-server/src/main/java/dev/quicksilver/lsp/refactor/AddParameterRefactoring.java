@@ -162,7 +162,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls,
                         List<Reference> moreReferences, List<Lambdas.Lambda> lambdas) {
         List<Site> sites = new ArrayList<>();
-        for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), a.param()).ifPresent(sites::add);
+        for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), parameterIn(in, m, a, o)).ifPresent(sites::add);
         for (Lambdas.Lambda l : lambdas) sites.add(l.site());
         int declarations = sites.size();
         Gaining gaining = new Gaining(overriders, a.paramName(), lambdas);
@@ -619,6 +619,31 @@ public final class AddParameterRefactoring implements Refactoring {
      * The parameter list of an override gets the parameter as the user wrote it in the method it overrides, at the
      * same index. Decided here, not by the model: its one candidate is the parameter.
      */
+    /**
+     * The new parameter as the override {@code o} declares it: a type variable of m's type ({@code T fallback} in
+     * {@code Check<T, U>}) becomes what o's class binds it to ({@code String fallback}), found by matching o's
+     * parameters against m's old ones, then in the clauses of o's class; as written where it stays open.
+     */
+    private static String parameterIn(RefactorInput in, SymbolInfo m, Arguments a, SymbolInfo o) {
+        Set<String> vars = TypeArguments.variablesOf(in.index(), m);
+        if (!TypeArguments.mentions(a.param(), vars)) return a.param();
+        Map<String, String> binding = new java.util.LinkedHashMap<>();
+        TypeArguments.unifyParameters(oldParameters(in, m, a), parameters(o, in.text(o.location().path())), vars, binding);
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        Optional<SymbolInfo> type = in.index().declaration(o.declaringTypeKey());
+        if (owner.isPresent() && type.isPresent()) {
+            TypeArguments.inClauses(in.index(), type.get().signature(), type.get().supertypeKeys(), owner.get()).forEach(binding::putIfAbsent);
+        }
+        return TypeArguments.bound(a.param(), vars, binding).orElse(a.param());
+    }
+
+    /** m's parameters as declared before the new one (as written: "T value"). */
+    static List<String> oldParameters(RefactorInput in, SymbolInfo m, Arguments a) {
+        List<String> params = new ArrayList<>(parameters(m, in.text(m.location().path())));
+        if (a.inserted() < params.size()) params.remove(a.inserted());
+        return params;
+    }
+
     private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, int inserted, String param) {
         Path file = o.location().path();
         String text = in.text(file);

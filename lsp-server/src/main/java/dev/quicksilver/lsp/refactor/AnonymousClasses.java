@@ -18,8 +18,16 @@ import java.util.function.Function;
  * declarations whose place lies inside the body), so a refactor can tell what the body declares.
  */
 final class AnonymousClasses {
-    /** One anonymous class: its file, the text it was found in, and its body's braces. */
-    record Body(Path file, String text, int open, int close) {
+    /**
+     * One anonymous class: its file, the text it was found in, where the name of the type it extends or implements
+     * starts, and its body's braces.
+     */
+    record Body(Path file, String text, int typeAt, int open, int close) {
+        /** What stands between {@code new} and the body ({@code Conv<Long, String>()}): its type's arguments. */
+        String header() {
+            return text.substring(typeAt, open);
+        }
+
         /** The methods of the index declared in the body (not in a class nested in it: those are its own). */
         List<SymbolInfo> methods(WorkspaceIndex index) {
             List<SymbolInfo> out = new ArrayList<>();
@@ -64,7 +72,7 @@ final class AnonymousClasses {
         if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        return Optional.of(new Body(r.location().path(), text, open, close));
+        return Optional.of(new Body(r.location().path(), text, nameStart, open, close));
     }
 
     private static int skipBlank(String text, int i) {

@@ -59,7 +59,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         lacking.forEach(t -> willHave.add(t.key()));
         List<Site> sites = new ArrayList<>();
         for (SymbolInfo type : lacking) {
-            if (!inheritsFrom(in, type, willHave, defaults)) site(in, m, type).ifPresent(sites::add);
+            if (!inheritsFrom(in, type, willHave, defaults)) site(in, m, owner.get(), type).ifPresent(sites::add);
         }
         // Anonymous classes (new Shape() { ... }) of the type or of a subtype that does not implement it.
         Set<String> anonymousOf = new LinkedHashSet<>();
@@ -73,7 +73,9 @@ public final class ImplementMethodRefactoring implements Refactoring {
             for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), typeKey, in::text)) {
                 boolean declared = body.methods(in.index()).stream()
                         .anyMatch(d -> d.name().equals(m.name()) && AddParameterRefactoring.descriptors(d.key()).size() == params);
-                if (!declared) sites.add(methodSite(in, m, body.file(), body.text(), body.open(), body.close()));
+                if (declared) continue;
+                var binding = TypeArguments.inClauses(in.index(), body.header(), List.of(typeKey), owner.get());
+                sites.add(methodSite(in, m, owner.get(), binding, body.file(), body.text(), body.open(), body.close()));
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -108,7 +110,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         return false;
     }
 
-    private Optional<Site> site(RefactorInput in, SymbolInfo m, SymbolInfo type) {
+    private Optional<Site> site(RefactorInput in, SymbolInfo m, SymbolInfo owner, SymbolInfo type) {
         String text = in.text(type.location().path());
         TextRange r = type.location().range();
         int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
@@ -116,15 +118,18 @@ public final class ImplementMethodRefactoring implements Refactoring {
         if (brace < 0) return Optional.empty();
         int open = text.indexOf('{', JavaText.offsetOf(text, type.nameRange().endLine(), type.nameRange().endColumn()));
         if (open < 0 || open > brace) return Optional.empty();
-        return Optional.of(methodSite(in, m, type.location().path(), text, open, brace));
+        var binding = TypeArguments.inClauses(in.index(), type.signature(), type.supertypeKeys(), owner);
+        return Optional.of(methodSite(in, m, owner, binding, type.location().path(), text, open, brace));
     }
 
     /**
      * The new method before the closing brace at {@code brace} of the class body opened at {@code open}, indented as
      * the body's members are (and its statements one step further, the step being the members' own past the
-     * closing brace's line): a file indented by two spaces gets two.
+     * closing brace's line): a file indented by two spaces gets two. The signature names the types that the
+     * class binds {@code owner}'s type variables to ({@code binding}), where it binds them all.
      */
-    private static Site methodSite(RefactorInput in, SymbolInfo m, Path file, String text, int open, int brace) {
+    private static Site methodSite(RefactorInput in, SymbolInfo m, SymbolInfo owner, java.util.Map<String, String> binding, Path file,
+                                   String text, int open, int brace) {
         String closing = JavaText.indentAt(text, brace);
         String indent = memberIndent(text, open, brace).orElse(closing + "    ");
         String step = indent.length() > closing.length() && indent.startsWith(closing) ? indent.substring(closing.length()) : "    ";
@@ -132,6 +137,9 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int at = brace;
         while (at > 0 && Character.isWhitespace(text.charAt(at - 1))) at--;
         String signature = implementationSignature(m.signature());
+        Set<String> vars = TypeArguments.variables(owner).stream().map(TypeArguments.Variable::name).collect(Collectors.toCollection(java.util.HashSet::new));
+        vars.removeAll(TypeArguments.methodVariables(m));
+        signature = TypeArguments.bound(signature, vars, binding).orElse(signature);
         String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
         String after = "\n" + indent + "}";
         String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";

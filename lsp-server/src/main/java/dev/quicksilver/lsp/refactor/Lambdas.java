@@ -158,7 +158,7 @@ final class Lambdas {
                 // Names in use around it, the new parameters of the lambdas it is in among them.
                 Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
                 for (Lambda l : out) if (e.start() >= l.bodyFrom() && e.start() < l.bodyTo()) taken.add(l.name());
-                Optional<Lambda> site = lambda ? lambdaSite(file, text, e, a, m, taken) : implementingReference(in, file, text, edits, e, a, m, owner, taken);
+                Optional<Lambda> site = lambda ? lambdaSite(in, file, text, e, a, m, taken) : implementingReference(in, file, text, edits, e, a, m, owner, taken);
                 site.filter(l -> starts.add(l.site().start())).ifPresent(found::add);
             }
             if (found.isEmpty()) break;
@@ -179,8 +179,8 @@ final class Lambdas {
     }
 
     /** The lambda whose error {@code e} is: its parameter list, to get the new parameter. */
-    private static Optional<Lambda> lambdaSite(Path file, String text, dev.quicksilver.index.CompileError e, AddParameterRefactoring.Arguments a, SymbolInfo m,
-                                               Set<String> taken) {
+    private static Optional<Lambda> lambdaSite(RefactorInput in, Path file, String text, dev.quicksilver.index.CompileError e,
+                                               AddParameterRefactoring.Arguments a, SymbolInfo m, Set<String> taken) {
         Optional<ParameterList> found = parameterList(file, text, e);
         if (found.isEmpty()) return Optional.empty();
         int start = found.get().start();
@@ -191,7 +191,7 @@ final class Lambdas {
         boolean typed = !params.isEmpty() && params.getFirst().contains(" ");
         boolean var = typed && params.getFirst().startsWith("var ");
         String name = AddParameterRefactoring.fresh(a.paramName(), new java.util.HashSet<>(taken)); // each lambda its own scope
-        String param = !typed ? name : (var ? "var" : a.declaredType()) + " " + name;
+        String param = !typed ? name : (var ? "var" : typeIn(in, m, a, params, e.message())) + " " + name;
         List<String> all = new ArrayList<>(params);
         all.add(a.inserted(), param);
         String list = "(" + String.join(", ", all) + ")";
@@ -199,6 +199,34 @@ final class Lambdas {
         Site site = new Site(file, start, end, "", "", context, 12, modelText -> list, new Site.Fallback(list, start, end, false),
                 () -> List.of(list));
         return Optional.of(new Lambda(site, found.get().bodyFrom(), found.get().bodyTo(), name));
+    }
+
+    /**
+     * The new parameter's type in a typed lambda: a type variable of m's interface ({@code T} of {@code Check<T, U>})
+     * becomes what the lambda binds it to, found by matching its parameters against m's old ones ({@code String s}
+     * for {@code T value}), else in the compiler's complaint ({@code ... method test(String, Integer, String)}) when
+     * that agrees with the lambda's own types; as declared where it stays open.
+     */
+    private static String typeIn(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a, List<String> lambdaParams,
+                                 String complaint) {
+        Set<String> vars = TypeArguments.variablesOf(in.index(), m);
+        if (!TypeArguments.mentions(a.declaredType(), vars)) return a.declaredType();
+        Map<String, String> binding = new java.util.LinkedHashMap<>();
+        List<String> declared = AddParameterRefactoring.oldParameters(in, m, a);
+        TypeArguments.unifyParameters(declared, lambdaParams, vars, binding);
+        int open = complaint.lastIndexOf('(');
+        if (open >= 0 && complaint.endsWith(")")) {
+            List<String> types = new ArrayList<>(JavaText.splitTopLevel(complaint.substring(open + 1, complaint.length() - 1)));
+            if (types.size() == a.paramCount()) {
+                String added = types.remove(a.inserted());
+                boolean agrees = types.size() == lambdaParams.size();
+                for (int i = 0; agrees && i < types.size(); i++) {
+                    agrees = TypeArguments.typeOf(types.get(i) + " x").equals(TypeArguments.typeOf(lambdaParams.get(i)));
+                }
+                if (agrees) TypeArguments.unify(a.declaredType(), added, vars, binding);
+            }
+        }
+        return TypeArguments.bound(a.declaredType(), vars, binding).orElse(a.declaredType());
     }
 
     /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */

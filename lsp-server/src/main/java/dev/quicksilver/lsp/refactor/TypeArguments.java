@@ -1,0 +1,260 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.WorkspaceIndex;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A generic type's type variables as a subtype, an anonymous class or a lambda sees them. A signature copied from
+ * {@code interface Conv<I, O>} into {@code class Length implements Conv<String, Integer>} must say {@code Integer
+ * twice(String in, Integer seed)}, not {@code O twice(I in, O seed)}, which does not compile there. The binding
+ * comes from the subtype's {@code extends}/{@code implements} clause (through the supertypes between, each
+ * clause in the terms of the one below it; a raw one binds each variable to its erasure), or from matching the
+ * old parameter types, as written on both sides ({@code T value} against {@code Map<String, Integer> value}).
+ */
+final class TypeArguments {
+    private TypeArguments() {
+    }
+
+    /** Deepest chain of supertypes {@link #inClauses} follows. */
+    private static final int MAX_DEPTH = 8;
+
+    /** A type variable: its name and erasure ({@code T extends Comparable<T>}: Comparable). */
+    record Variable(String name, String erasure) {
+    }
+
+    private static final Pattern TYPE_HEADER = Pattern.compile("\\b(?:class|interface|record|enum)\\s+([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\s*");
+
+    /** The type variables a type declares, from its header ({@code public interface Conv<I, O extends Number>}). */
+    static List<Variable> variables(SymbolInfo type) {
+        Matcher m = TYPE_HEADER.matcher(type.signature());
+        while (m.find()) {
+            if (!m.group(1).equals(type.name())) continue;
+            return variablesAt(type.signature(), m.end());
+        }
+        return List.of();
+    }
+
+    /**
+     * The type variables a member of a generic type may name that a subtype must bind: its type's, less those the
+     * method declares itself (empty when its type is not in the index).
+     */
+    static Set<String> variablesOf(WorkspaceIndex index, SymbolInfo member) {
+        Optional<SymbolInfo> owner = index.declaration(member.declaringTypeKey());
+        if (owner.isEmpty()) return Set.of();
+        Set<String> out = new java.util.HashSet<>();
+        for (Variable v : variables(owner.get())) out.add(v.name());
+        out.removeAll(methodVariables(member));
+        return out;
+    }
+
+    /**
+     * Binds {@code vars} by matching parameters as declared against the same parameters as written elsewhere (an
+     * override's, a typed lambda's), one by one; nothing when the counts differ.
+     */
+    static void unifyParameters(List<String> declared, List<String> written, Set<String> vars, Map<String, String> out) {
+        if (declared.size() != written.size()) return;
+        for (int i = 0; i < declared.size(); i++) unify(typeOf(declared.get(i)), typeOf(written.get(i)), vars, out);
+    }
+
+    /** The type variables a generic method declares ({@code <R> R map(...)}) before its return type. */
+    static Set<String> methodVariables(SymbolInfo method) {
+        String s = method.signature().replaceAll("@\\w+(\\([^)]*\\))?", " ");
+        int paren = s.indexOf('(');
+        int angle = s.indexOf('<');
+        if (angle < 0 || paren >= 0 && angle > paren) return Set.of();
+        // Only a list before the return type: modifiers may stand before it, nothing else.
+        if (!s.substring(0, angle).strip().matches("((public|protected|private|static|abstract|final|default|synchronized|native|strictfp)\\s*)*")) {
+            return Set.of();
+        }
+        Set<String> out = new java.util.HashSet<>();
+        for (Variable v : variablesAt(s, angle)) out.add(v.name());
+        return out;
+    }
+
+    private static List<Variable> variablesAt(String text, int angle) {
+        if (angle >= text.length() || text.charAt(angle) != '<') return List.of();
+        int close = matchingAngle(text, angle);
+        if (close < 0) return List.of();
+        List<Variable> out = new ArrayList<>();
+        for (String p : JavaText.splitTopLevel(text.substring(angle + 1, close))) {
+            String[] words = p.replaceAll("@\\w+", " ").strip().split("\\s+", 3);
+            if (words.length == 0 || words[0].isEmpty()) continue;
+            String erasure = "Object";
+            if (words.length == 3 && words[1].equals("extends")) erasure = rawName(words[2].split("&")[0].strip());
+            out.add(new Variable(words[0], erasure));
+        }
+        return out;
+    }
+
+    /**
+     * The binding of {@code target}'s type variables in a class whose header is {@code header} (its clauses name
+     * its supertypes, whose keys are {@code supertypeKeys}): {@code Conv<String, Integer>} binds I and O; through
+     * {@code class Wrap<X> extends Base<X>} and {@code Base<Y> implements Conv<Y, Long>}, I is X. Empty when the
+     * chain does not reach target or a clause cannot be read.
+     */
+    static Map<String, String> inClauses(WorkspaceIndex index, String header, List<String> supertypeKeys, SymbolInfo target) {
+        return inClauses(index, header, supertypeKeys, target, 0);
+    }
+
+    private static Map<String, String> inClauses(WorkspaceIndex index, String header, List<String> supertypeKeys, SymbolInfo target,
+                                                 int depth) {
+        if (supertypeKeys.contains(target.key())) return clauseBinding(header, target).orElse(Map.of());
+        if (depth == MAX_DEPTH) return Map.of();
+        for (String key : supertypeKeys) {
+            Optional<SymbolInfo> s = index.declaration(key);
+            if (s.isEmpty()) continue;
+            Map<String, String> above = inClauses(index, s.get().signature(), s.get().supertypeKeys(), target, depth + 1);
+            if (above.isEmpty()) continue;
+            Optional<Map<String, String>> here = clauseBinding(header, s.get());
+            if (here.isEmpty()) return Map.of();
+            Map<String, String> out = new LinkedHashMap<>();
+            above.forEach((name, type) -> out.put(name, substitute(type, here.get())));
+            return out;
+        }
+        return Map.of();
+    }
+
+    /** The binding of {@code type}'s variables by the clause in {@code header} that names it ({@code Conv<String, Integer>}). */
+    private static Optional<Map<String, String>> clauseBinding(String header, SymbolInfo type) {
+        List<Variable> vars = variables(type);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (vars.isEmpty()) return Optional.of(out);
+        Matcher m = Pattern.compile("(?<![\\p{javaJavaIdentifierPart}])" + Pattern.quote(type.name()) + "(?![\\p{javaJavaIdentifierPart}])\\s*")
+                .matcher(header);
+        int from = clausesStart(header);
+        while (m.find(from)) {
+            from = m.end();
+            if (m.end() < header.length() && header.charAt(m.end()) == '<') {
+                int close = matchingAngle(header, m.end());
+                if (close < 0) return Optional.empty();
+                String inside = header.substring(m.end() + 1, close);
+                if (inside.isBlank()) return Optional.empty(); // the diamond: inferred, not written
+                List<String> args = JavaText.splitTopLevel(inside);
+                if (args.size() != vars.size()) return Optional.empty();
+                for (int i = 0; i < vars.size(); i++) out.put(vars.get(i).name(), args.get(i));
+            } else {
+                for (Variable v : vars) out.put(v.name(), v.erasure()); // a raw supertype
+            }
+            return Optional.of(out);
+        }
+        return Optional.empty();
+    }
+
+    /** Where a header's supertypes may start: past the type's own name and type parameters (none for {@code new X<..>(}). */
+    private static int clausesStart(String header) {
+        Matcher m = TYPE_HEADER.matcher(header);
+        if (!m.find()) return 0;
+        int i = m.end();
+        if (i < header.length() && header.charAt(i) == '<') {
+            int close = matchingAngle(header, i);
+            return close < 0 ? header.length() : close + 1;
+        }
+        return i;
+    }
+
+    /**
+     * Binds {@code vars} by matching a type as declared against the same type as written elsewhere ({@code
+     * Map<K, List<V>>} against {@code Map<String, List<Long>>}): what stands where a variable stood.
+     */
+    static void unify(String declared, String actual, Set<String> vars, Map<String, String> out) {
+        String d = bare(declared);
+        String a = bare(actual);
+        while (d.endsWith("[]") && a.endsWith("[]")) {
+            d = d.substring(0, d.length() - 2).strip();
+            a = a.substring(0, a.length() - 2).strip();
+        }
+        if (vars.contains(d)) {
+            out.putIfAbsent(d, a);
+            return;
+        }
+        for (String wildcard : List.of("? extends ", "? super ")) {
+            if (d.startsWith(wildcard) && a.startsWith(wildcard)) {
+                unify(d.substring(wildcard.length()), a.substring(wildcard.length()), vars, out);
+                return;
+            }
+        }
+        int dOpen = d.indexOf('<');
+        int aOpen = a.indexOf('<');
+        if (dOpen < 0 || aOpen < 0 || !d.endsWith(">") || !a.endsWith(">")) return;
+        List<String> dArgs = JavaText.splitTopLevel(d.substring(dOpen + 1, d.length() - 1));
+        List<String> aArgs = JavaText.splitTopLevel(a.substring(aOpen + 1, a.length() - 1));
+        if (dArgs.size() != aArgs.size()) return;
+        for (int i = 0; i < dArgs.size(); i++) unify(dArgs.get(i), aArgs.get(i), vars, out);
+    }
+
+    /** A parameter's type without its name, {@code final}, annotations and extra blanks; varargs as an array. */
+    static String typeOf(String parameter) {
+        String p = parameter.replaceAll("@[\\w.]+(\\([^)]*\\))?", " ").replaceAll("\\bfinal\\s+", " ").strip();
+        int nameStart = p.length();
+        while (nameStart > 0 && Character.isJavaIdentifierPart(p.charAt(nameStart - 1))) nameStart--;
+        String type = nameStart > 0 ? p.substring(0, nameStart) : p;
+        return bare(type.replace("...", "[]"));
+    }
+
+    private static String bare(String type) {
+        return type.replaceAll("@[\\w.]+(\\([^)]*\\))?", " ").replaceAll("\\bfinal\\s+", " ")
+                .replaceAll("\\s*([<>,\\[\\]])\\s*", "$1").replace(",", ", ").strip();
+    }
+
+    /** Whether {@code text} names one of {@code vars} (as a whole word, not a member of something: {@code Map.Entry}). */
+    static boolean mentions(String text, Set<String> vars) {
+        Matcher m = WORD.matcher(text);
+        while (m.find()) if (vars.contains(m.group()) && !(m.start() > 0 && text.charAt(m.start() - 1) == '.')) return true;
+        return false;
+    }
+
+    /**
+     * {@code text} with each of the binding's variables replaced by what it is bound to, all at once; empty when
+     * it names a variable of {@code vars} that the binding leaves open.
+     */
+    static Optional<String> bound(String text, Set<String> vars, Map<String, String> binding) {
+        Matcher m = WORD.matcher(text);
+        while (m.find()) {
+            boolean member = m.start() > 0 && text.charAt(m.start() - 1) == '.';
+            if (!member && vars.contains(m.group()) && !binding.containsKey(m.group())) return Optional.empty();
+        }
+        return Optional.of(substitute(text, binding));
+    }
+
+    private static String substitute(String text, Map<String, String> binding) {
+        if (binding.isEmpty()) return text;
+        StringBuilder out = new StringBuilder();
+        Matcher m = WORD.matcher(text);
+        int last = 0;
+        while (m.find()) {
+            boolean member = m.start() > 0 && text.charAt(m.start() - 1) == '.';
+            String to = member ? null : binding.get(m.group());
+            if (to == null) continue;
+            out.append(text, last, m.start()).append(to);
+            last = m.end();
+        }
+        return out.append(text.substring(last)).toString();
+    }
+
+    private static final Pattern WORD = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+
+    private static String rawName(String type) {
+        int angle = type.indexOf('<');
+        return (angle < 0 ? type : type.substring(0, angle)).strip();
+    }
+
+    /** Index of the '>' that closes the '<' at {@code open}, or -1. */
+    private static int matchingAngle(String text, int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '<') depth++;
+            else if (c == '>' && --depth == 0) return i;
+            else if (c == '{' || c == ';') return -1;
+        }
+        return -1;
+    }
+}
