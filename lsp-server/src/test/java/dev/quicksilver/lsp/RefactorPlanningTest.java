@@ -248,8 +248,8 @@ class RefactorPlanningTest {
 
     /**
      * A parameter removed from a declaration: its argument is dropped at every call, and the parameter at every
-     * override; which one went is known from the earlier key (live), or from an override's names or the compiler's
-     * complaint at a call (cold). Where equal types leave the position open, nothing is offered.
+     * override, and method references to it become lambdas that drop it; which one went is known from the earlier
+     * key (live), or from an override's names or the compiler's complaint at a call (cold). Where equal types leave the position open, nothing is offered.
      */
     @Test
     void aRemovedParameterIsDroppedAtTheCallsAndTheOverrides() throws Exception {
@@ -278,6 +278,16 @@ class RefactorPlanningTest {
                         String twice(int width) {
                             return text(width, '-') + text(width * 2, '=');
                         }
+
+                        interface Renderer {
+                            String render(Label label, int width, char pad);
+                        }
+
+                        static final Renderer RENDERER = Label::text;
+
+                        java.util.function.BiFunction<Integer, Character, String> asFunction() {
+                            return this::text;
+                        }
                     }
                     """);
             String after = before.replace("text(int width, char pad)", "text(int width)");
@@ -288,10 +298,14 @@ class RefactorPlanningTest {
                     String bold = withAll(Files.readString(shop.resolve("BoldLabel.java")), plan.sites(), s -> s.candidates().get().getFirst());
                     assertTrue(bold.contains("protected String text(int width) {\n        return \"*\" + super.text(width) + \"*\";"), bold);
                     assertTrue(bold.contains("return text(width) + text(width * 2);"), bold);
+                    // Method references to the old signature become lambdas that take the removed parameter too.
+                    assertTrue(bold.contains("static final Renderer RENDERER = (label, width, pad) -> label.text(width);"), bold);
+                    assertTrue(bold.contains("return (width, pad) -> this.text(width);"), bold);
+                    assertEquals(List.of(), index.compileErrors(shop.resolve("BoldLabel.java"), bold).stream().map(e -> e.message()).toList(), bold);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                assertTrue(plan.title().contains("from its 3 call sites and 1 override in 1 file"), plan.title());
+                assertTrue(plan.title().contains("from its 3 call sites and 1 override and 2 method references in 1 file"), plan.title());
             });
         }
         // A functional interface's method: its lambdas with the parameter lose it (checked when run: one whose body

@@ -301,7 +301,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * {@code ::name}, and in the other files that say it (a reference through a variable whose type the file never
      * names), where the compiler's complaint names m's type; one compile each.
      */
-    private static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
+    static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
         Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(m.name()) + "\\b");
         Set<Path> naming = new LinkedHashSet<>();
         for (Path file : in.index().filesMentioning(m.name())) {
@@ -492,7 +492,22 @@ public final class AddParameterRefactoring implements Refactoring {
      * ({@code Inventory::available}), the receiver first. Decided here; optional: where the lambda does not compile
      * (the reference's target type takes other parameters than it seems), it is left as it was, with the reason.
      */
-    private Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, VariablesInSight sight) {
+    private static Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, VariablesInSight sight) {
+        return referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, m.name(), a));
+    }
+
+    /** The text of a lambda that stands for a method reference, from the variables in sight at it, its qualifier, and its receiver's name. */
+    interface ReferenceLambda {
+        /** {@code receiver} names the lambda's first parameter for a reference through a type to an instance method, else null. */
+        String text(List<ScopeVariable> inSight, String qualifier, String receiver);
+    }
+
+    /**
+     * The site that turns the method reference to m at {@code r} ({@code inventory::reserve}, {@code Inventory::available})
+     * into the lambda {@code lambda} writes: decided, and optional (where it does not compile, the reference stays
+     * as it was, with the reason). Empty where {@code r} is not a method reference.
+     */
+    static Optional<Site> referenceAsLambda(RefactorInput in, SymbolInfo m, Reference r, VariablesInSight sight, ReferenceLambda lambdaText) {
         Path file = r.location().path();
         String text = in.text(file);
         TextRange range = r.location().range();
@@ -510,7 +525,7 @@ public final class AddParameterRefactoring implements Refactoring {
         sight.register(file, text, at);
         String receiver = unbound ? decapitalize(m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll(".*[/$]", "").replaceAll("<.*", ""))
                 : null;
-        Supplier<String> lambda = memoized(() -> lambda(sight.at(file, at), qualifier, receiver, m.name(), a));
+        Supplier<String> lambda = memoized(() -> lambdaText.text(sight.at(file, at), qualifier, receiver));
         int lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
         int lineEnd = text.indexOf('\n', nameEnd);
         String context = "// " + m.signature() + "\n";
@@ -865,7 +880,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * is when the refactor runs, not when it is listed: sites register their places while the plan is made.
      * Asked from the thread that runs the refactor; synchronized all the same.
      */
-    private static final class VariablesInSight {
+    static final class VariablesInSight {
         private final WorkspaceIndex index;
         private final Map<Path, String> texts = new HashMap<>();
         private final Map<Path, List<Integer>> offsets = new HashMap<>();

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * method's keys that pass one argument more than it takes; overrides are the methods of its name in subtypes with
  * the old parameters that override nothing now (or that still override the earlier key); lambdas of a functional
  * interface are those the compiler says no longer fit, with one parameter more. An override or lambda whose body
- * still uses the parameter is left as it was (the compile check), with a note.
+ * still uses the parameter is left as it was (the compile check), with a note. A method reference to the method
+ * as it was ({@code inventory::reserve} for a three-argument interface) becomes a lambda that takes the old
+ * parameters and passes all but the removed one.
  */
 public final class RemoveParameterRefactoring implements Refactoring {
     @Override
@@ -102,7 +104,14 @@ public final class RemoveParameterRefactoring implements Refactoring {
         boolean mayCompile = keys.size() > 1 || in.thorough() || !calls.isEmpty() || !overrides.isEmpty();
         List<Lambdas.ParameterList> lambdas = mayCompile && Lambdas.implementsFunctionalMethod(in, m)
                 ? Lambdas.mismatched(in, m).stream().filter(l -> l.params().size() == params.size() + 1).toList() : List.of();
-        if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty()) return Optional.empty();
+        // Method references to the method as it was (inventory::reserve as a three-argument interface's method)
+        // become lambdas that take the old parameters and pass all but the removed one.
+        List<dev.quicksilver.index.Reference> references = new ArrayList<>();
+        for (String k : keys) if (!k.equals(m.key())) references.addAll(in.index().references(k));
+        for (SymbolInfo o : overrides) references.addAll(in.index().references(o.key()));
+        if (mayCompile) references.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
+        references.removeIf(r -> r.targetKind() != dev.quicksilver.index.SymbolKind.METHOD);
+        if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty() && references.isEmpty()) return Optional.empty();
         if (removed < 0) removed = fromComplaint(in, m, params, newDescriptors, calls);
         if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
         List<Site> sites = new ArrayList<>();
@@ -128,18 +137,58 @@ public final class RemoveParameterRefactoring implements Refactoring {
             callOpen(in, c).flatMap(open -> listItemSite(in, c.location().path(), open, at, null, "// " + m.signature() + "\n"))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
+        int callCount = sites.size() - declarations;
+        List<String> oldNames = new ArrayList<>(names);
+        oldNames.add(at, removedName(in, overrides, at));
+        var sight = new AddParameterRefactoring.VariablesInSight(in.index());
+        for (dev.quicksilver.index.Reference r : references) {
+            AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, m.name(), oldNames, at))
+                    .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        int referenceCount = sites.size() - declarations - callCount;
         if (sites.isEmpty()) return Optional.empty();
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         String what = (removedType != null ? "`" + removedType + "` (#" + (removed + 1) + ")" : "#" + (removed + 1))
                 + " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
-        int callCount = sites.size() - declarations;
         long files = sites.stream().map(Site::file).distinct().count();
         int overrideCount = declarations - lambdas.size();
         String title = "Drop removed parameter " + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
                 + (overrideCount == 0 ? "" : " and " + overrideCount + " override" + (overrideCount == 1 ? "" : "s"))
                 + (lambdas.isEmpty() ? "" : " and " + lambdas.size() + " lambda" + (lambdas.size() == 1 ? "" : "s"))
+                + (referenceCount == 0 ? "" : " and " + referenceCount + " method reference" + (referenceCount == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, "the argument of the removed parameter"));
+    }
+
+    /** The removed parameter's name, as an override that still has it says; "unused" where none does. */
+    private static String removedName(RefactorInput in, List<SymbolInfo> overrides, int removed) {
+        for (SymbolInfo o : overrides) {
+            List<String> params = AddParameterRefactoring.parameters(o, in.text(o.location().path()));
+            if (removed < params.size()) return AddParameterRefactoring.lastWord(params.get(removed));
+        }
+        return "unused";
+    }
+
+    /**
+     * A lambda for a method reference to the method as it was: it takes the old parameters ({@code oldNames},
+     * renamed where a variable in sight has the name; the receiver first for a reference through a type) and
+     * passes all but the removed one ({@code (sku, quantity, customerId) -> inventory.reserve(sku, quantity)}).
+     */
+    private static String lambda(List<dev.quicksilver.index.ScopeVariable> inSight, String qualifier, String receiver, String method,
+                                 List<String> oldNames, int removed) {
+        Set<String> taken = new HashSet<>();
+        for (var v : inSight) taken.add(v.name());
+        List<String> params = new ArrayList<>();
+        if (receiver != null) params.add(AddParameterRefactoring.fresh(receiver, taken));
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < oldNames.size(); i++) {
+            String p = AddParameterRefactoring.fresh(oldNames.get(i), taken);
+            params.add(p);
+            if (i != removed) args.add(p);
+        }
+        String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
+        String target = receiver != null ? params.getFirst() : qualifier;
+        return head + " -> " + target + "." + method + "(" + String.join(", ", args) + ")";
     }
 
     /**
