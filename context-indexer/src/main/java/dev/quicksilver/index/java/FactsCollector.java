@@ -425,7 +425,7 @@ final class FactsCollector extends ASTVisitor {
     }
 
     private static String collapse(String text) {
-        return text.replaceAll("\\s+", " ").strip();
+        return JavaOutline.collapse(text); // the outline's signatures and these must agree
     }
 
     private static int end(ASTNode node) {

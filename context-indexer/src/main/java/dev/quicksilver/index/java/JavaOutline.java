@@ -628,18 +628,36 @@ public final class JavaOutline {
         return header.length() <= MAX_SIGNATURE_CHARS ? header : header.substring(0, MAX_SIGNATURE_CHARS - 3) + "...";
     }
 
-    /** White space runs as one space, none at the ends (what {@code replaceAll("\\s+", " ").strip()} gives). */
+    /**
+     * Code as one line: comments dropped (a {@code // note} line before a method would otherwise comment out the
+     * rest of its one-line signature), white space runs as one space, none at the ends (what {@code
+     * replaceAll("\\s+", " ").strip()} gives for code without comments). String and character literals are kept
+     * as they are ({@code "http://x"} is no comment).
+     */
     static String collapse(String text) {
         StringBuilder out = new StringBuilder(text.length());
         boolean space = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) { // regex \s
+            if (c == '/' && i + 1 < text.length() && (text.charAt(i + 1) == '/' || text.charAt(i + 1) == '*')) {
+                int end = text.charAt(i + 1) == '/' ? text.indexOf('\n', i) : text.indexOf("*/", i + 2);
+                i = end < 0 ? text.length() : text.charAt(i + 1) == '/' ? end - 1 : end + 1;
+                space = out.length() > 0;
+            } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) { // regex \s
                 space = out.length() > 0;
             } else {
                 if (space) out.append(' ');
                 space = false;
                 out.append(c);
+                if (c == '"' || c == '\'') { // a literal, to its closing quote
+                    int j = i + 1;
+                    while (j < text.length() && text.charAt(j) != c && text.charAt(j) != '\n') {
+                        if (text.charAt(j) == '\\' && j + 1 < text.length()) out.append(text.charAt(j++));
+                        out.append(text.charAt(j++));
+                    }
+                    if (j < text.length() && text.charAt(j) == c) out.append(c);
+                    i = j;
+                }
             }
         }
         return out.toString();

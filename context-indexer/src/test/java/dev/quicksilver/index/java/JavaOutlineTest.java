@@ -162,6 +162,9 @@ class JavaOutlineTest {
                         public static class Stats { long hits; }
                         protected abstract static class Policy<P> { abstract P pick(); }
                         boolean small(int n) { return n < 3 && n > -1; }
+                        // not the signature: a line comment would comment out the rest of a one-line header
+                        @Deprecated(since = "http://example.com/*x*/") /* inline */ int
+                            noted(int n /* count */) { return n; }
                     }
                     """},
             new String[]{"Top.java", """
@@ -191,6 +194,15 @@ class JavaOutlineTest {
         assertTrue(result.resolved() > 500, "compared " + result.resolved());
         assertEquals(List.of(), result.differences());
         assertEquals(0, result.extra());
+    }
+
+    /** Signatures hold code only: comments out, string literals (which may hold "//" or "/*") as written. */
+    @Test
+    void signaturesLeaveCommentsOut() {
+        String[] cache = TRICKY.stream().filter(f -> f[0].equals("p/Cache.java")).findFirst().orElseThrow();
+        JavaFileFacts facts = JavaOutline.of(Path.of("/ws/p/Cache.java"), cache[1]);
+        SymbolInfo noted = facts.declarations().stream().filter(d -> d.name().equals("noted")).findFirst().orElseThrow();
+        assertEquals("@Deprecated(since = \"http://example.com/*x*/\") int noted(int n )", noted.signature());
     }
 
     @Test

@@ -457,17 +457,20 @@ public final class AddParameterRefactoring implements Refactoring {
         Supplier<String> fallback;
         Supplier<List<String>> candidates;
         Optional<String> passedOn = gaining.parameterAt(file, text, at);
+        sight.register(file, text, at);
+        fallback = () -> fallback(sight.at(file, at), a.paramName(), a.paramType(), a.declaredType());
         if (passedOn.isPresent()) {
             // Inside an override or lambda that gets the parameter too (a call of super's version, say): it passes
-            // it on.
-            fallback = passedOn::get;
+            // it on, where that compiles (a call on another receiver may want another type: a TypeAdapter<Number>'s
+            // read inside a TypeAdapter<AtomicLongArray>'s); else the fallback.
             candidates = () -> List.of(passedOn.get());
         } else {
-            sight.register(file, text, at);
-            fallback = () -> fallback(sight.at(file, at), a.paramName(), a.paramType(), a.declaredType());
             candidates = () -> a.paramType() == null ? List.of() : candidates(sight.at(file, at), a.paramType(), a.paramName());
         }
-        return Optional.of(new Site(file, at, at, ins.before(), ins.after(), context, 12, modelText -> expression(modelText, fallback.get(), scope),
+        // The passed-on parameter is not in sight in the index (its declaration is not edited yet): kept as is.
+        java.util.function.UnaryOperator<String> finish = modelText -> passedOn.isPresent() && modelText.strip().equals(passedOn.get())
+                ? passedOn.get() : expression(modelText, fallback.get(), scope);
+        return Optional.of(new Site(file, at, at, ins.before(), ins.after(), context, 12, finish,
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
     }
 
@@ -637,18 +640,27 @@ public final class AddParameterRefactoring implements Refactoring {
     /**
      * The new parameter as the override {@code o} declares it: a type variable of m's type ({@code T fallback} in
      * {@code Check<T, U>}) becomes what o's class binds it to ({@code String fallback}), found by matching o's
-     * parameters against m's old ones, then in the clauses of o's class; as written where it stays open.
+     * parameters against m's, in the clauses of o's class (or anonymous class), and last by its return type; as
+     * written where it stays open.
      */
     private static String parameterIn(RefactorInput in, SymbolInfo m, Arguments a, SymbolInfo o) {
-        Set<String> vars = TypeArguments.variablesOf(in.index(), m);
+        Set<String> vars = TypeArguments.variablesOf(in, m);
         if (!TypeArguments.mentions(a.param(), vars)) return a.param();
         Map<String, String> binding = new java.util.LinkedHashMap<>();
-        TypeArguments.unifyParameters(oldParameters(in, m, a), parameters(o, in.text(o.location().path())), vars, binding);
+        String text = in.text(o.location().path());
+        TypeArguments.unifyParameters(oldParameters(in, m, a), parameters(o, text), vars, binding);
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
         Optional<SymbolInfo> type = in.index().declaration(o.declaringTypeKey());
         if (owner.isPresent() && type.isPresent()) {
-            TypeArguments.inClauses(in.index(), type.get().signature(), type.get().supertypeKeys(), owner.get()).forEach(binding::putIfAbsent);
+            TypeArguments.inClauses(in, type.get(), owner.get()).forEach(binding::putIfAbsent);
+        } else if (owner.isPresent()) {
+            // An anonymous class's method: its clause is what stands between new and its body.
+            int at = JavaText.offsetOf(text, o.nameRange().startLine(), o.nameRange().startColumn());
+            AnonymousClasses.around(in.index(), o.location().path(), text, at)
+                    .ifPresent(body -> TypeArguments.inClauses(in, body, owner.get()).forEach(binding::putIfAbsent));
         }
+        // Last, as a return type may be narrower than the binding (Double read() in a TypeAdapter<Number>).
+        TypeArguments.unify(TypeArguments.returnType(m), TypeArguments.returnType(o), vars, binding);
         return TypeArguments.bound(a.param(), vars, binding).orElse(a.param());
     }
 

@@ -19,10 +19,10 @@ import java.util.function.Function;
  */
 final class AnonymousClasses {
     /**
-     * One anonymous class: its file, the text it was found in, where the name of the type it extends or implements
-     * starts, and its body's braces.
+     * One anonymous class: its file, the text it was found in, the type it extends or implements (its key, and
+     * where its name starts), and its body's braces.
      */
-    record Body(Path file, String text, int typeAt, int open, int close) {
+    record Body(Path file, String text, String typeKey, int typeAt, int open, int close) {
         /** What stands between {@code new} and the body ({@code Conv<Long, String>()}): its type's arguments. */
         String header() {
             return text.substring(typeAt, open);
@@ -50,6 +50,16 @@ final class AnonymousClasses {
         return out;
     }
 
+    /** The innermost anonymous class of {@code file} (whose text is {@code text}) whose body holds {@code offset}. */
+    static Optional<Body> around(WorkspaceIndex index, Path file, String text, int offset) {
+        Optional<Body> best = Optional.empty();
+        for (Reference r : index.javaFacts(file).map(f -> f.references()).orElse(List.of())) {
+            Optional<Body> b = at(r, text).filter(x -> x.open() < offset && offset < x.close());
+            if (b.isPresent() && (best.isEmpty() || b.get().open() > best.get().open())) best = b;
+        }
+        return best;
+    }
+
     /** The anonymous class whose type is named at {@code r}, if {@code r} is that kind of place. */
     static Optional<Body> at(Reference r, String text) {
         TextRange range = r.location().range();
@@ -72,7 +82,7 @@ final class AnonymousClasses {
         if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        return Optional.of(new Body(r.location().path(), text, nameStart, open, close));
+        return Optional.of(new Body(r.location().path(), text, r.targetKey(), nameStart, open, close));
     }
 
     private static int skipBlank(String text, int i) {

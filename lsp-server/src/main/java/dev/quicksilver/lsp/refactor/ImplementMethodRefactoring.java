@@ -74,7 +74,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
                 boolean declared = body.methods(in.index()).stream()
                         .anyMatch(d -> d.name().equals(m.name()) && AddParameterRefactoring.descriptors(d.key()).size() == params);
                 if (declared) continue;
-                var binding = TypeArguments.inClauses(in.index(), body.header(), List.of(typeKey), owner.get());
+                var binding = TypeArguments.inClauses(in, body, owner.get());
                 sites.add(methodSite(in, m, owner.get(), binding, body.file(), body.text(), body.open(), body.close()));
             }
         }
@@ -118,7 +118,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         if (brace < 0) return Optional.empty();
         int open = text.indexOf('{', JavaText.offsetOf(text, type.nameRange().endLine(), type.nameRange().endColumn()));
         if (open < 0 || open > brace) return Optional.empty();
-        var binding = TypeArguments.inClauses(in.index(), type.signature(), type.supertypeKeys(), owner);
+        var binding = TypeArguments.inClauses(in, type, owner);
         return Optional.of(methodSite(in, m, owner, binding, type.location().path(), text, open, brace));
     }
 
@@ -137,7 +137,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int at = brace;
         while (at > 0 && Character.isWhitespace(text.charAt(at - 1))) at--;
         String signature = implementationSignature(m.signature());
-        Set<String> vars = TypeArguments.variables(owner).stream().map(TypeArguments.Variable::name).collect(Collectors.toCollection(java.util.HashSet::new));
+        Set<String> vars = TypeArguments.variables(in, owner).stream().map(TypeArguments.Variable::name).collect(Collectors.toCollection(java.util.HashSet::new));
         vars.removeAll(TypeArguments.methodVariables(m));
         signature = TypeArguments.bound(signature, vars, binding).orElse(signature);
         String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;

@@ -209,7 +209,7 @@ final class Lambdas {
      */
     private static String typeIn(RefactorInput in, SymbolInfo m, AddParameterRefactoring.Arguments a, List<String> lambdaParams,
                                  String complaint) {
-        Set<String> vars = TypeArguments.variablesOf(in.index(), m);
+        Set<String> vars = TypeArguments.variablesOf(in, m);
         if (!TypeArguments.mentions(a.declaredType(), vars)) return a.declaredType();
         Map<String, String> binding = new java.util.LinkedHashMap<>();
         List<String> declared = AddParameterRefactoring.oldParameters(in, m, a);

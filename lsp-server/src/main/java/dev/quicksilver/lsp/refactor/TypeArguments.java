@@ -1,7 +1,6 @@
 package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.SymbolInfo;
-import dev.quicksilver.index.WorkspaceIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,27 +29,65 @@ final class TypeArguments {
     record Variable(String name, String erasure) {
     }
 
-    private static final Pattern TYPE_HEADER = Pattern.compile("\\b(?:class|interface|record|enum)\\s+([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\s*");
+    /**
+     * The type variables a type declares, from its header in its file ({@code public interface Conv<I, O extends
+     * Number>}; the index's signature may be cut short).
+     */
+    static List<Variable> variables(RefactorInput in, SymbolInfo type) {
+        String header = header(in, type);
+        int at = identifierEnd(header, 0);
+        while (at < header.length() && Character.isWhitespace(header.charAt(at))) at++;
+        return variablesAt(header, at);
+    }
 
-    /** The type variables a type declares, from its header ({@code public interface Conv<I, O extends Number>}). */
-    static List<Variable> variables(SymbolInfo type) {
-        Matcher m = TYPE_HEADER.matcher(type.signature());
-        while (m.find()) {
-            if (!m.group(1).equals(type.name())) continue;
-            return variablesAt(type.signature(), m.end());
+    /**
+     * A type's header from its name to its body's brace, comments out ({@code Wrap<X> implements Conv<X, List<X>>}):
+     * read from the file, as the index's signature may be cut short.
+     */
+    static String header(RefactorInput in, SymbolInfo type) {
+        String text = in.text(type.location().path());
+        int from = JavaText.offsetOf(text, type.nameRange().startLine(), type.nameRange().startColumn());
+        int brace = text.indexOf('{', from);
+        return withoutComments(text.substring(from, brace < 0 ? text.length() : brace));
+    }
+
+    private static int identifierEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) i++;
+        return i;
+    }
+
+    /** A header without its comments (a Javadoc's "this class appears ..." is not a declaration). */
+    static String withoutComments(String text) {
+        return text.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
+    }
+
+    /**
+     * A method's return type as its signature writes it ({@code T} of {@code public abstract T read(JsonReader in)}),
+     * or empty for a constructor or a header it cannot read.
+     */
+    static String returnType(SymbolInfo method) {
+        String s = withoutComments(method.signature()).replaceAll("@[\\w.]+(\\([^)]*\\))?", " ");
+        Matcher name = Pattern.compile("(?<![\\p{javaJavaIdentifierPart}])" + Pattern.quote(method.name()) + "\\s*\\(").matcher(s);
+        if (!name.find()) return "";
+        String before = s.substring(0, name.start()).strip()
+                .replaceAll("\\b(public|protected|private|static|abstract|final|default|synchronized|native|strictfp)\\s+", "").strip();
+        if (before.startsWith("<")) {
+            int close = matchingAngle(before, 0);
+            before = close < 0 ? "" : before.substring(close + 1).strip();
         }
-        return List.of();
+        return before;
     }
 
     /**
      * The type variables a member of a generic type may name that a subtype must bind: its type's, less those the
      * method declares itself (empty when its type is not in the index).
      */
-    static Set<String> variablesOf(WorkspaceIndex index, SymbolInfo member) {
-        Optional<SymbolInfo> owner = index.declaration(member.declaringTypeKey());
+    static Set<String> variablesOf(RefactorInput in, SymbolInfo member) {
+        Optional<SymbolInfo> owner = in.index().declaration(member.declaringTypeKey());
         if (owner.isEmpty()) return Set.of();
         Set<String> out = new java.util.HashSet<>();
-        for (Variable v : variables(owner.get())) out.add(v.name());
+        for (Variable v : variables(in, owner.get())) out.add(v.name());
         out.removeAll(methodVariables(member));
         return out;
     }
@@ -95,41 +132,49 @@ final class TypeArguments {
     }
 
     /**
-     * The binding of {@code target}'s type variables in a class whose header is {@code header} (its clauses name
-     * its supertypes, whose keys are {@code supertypeKeys}): {@code Conv<String, Integer>} binds I and O; through
-     * {@code class Wrap<X> extends Base<X>} and {@code Base<Y> implements Conv<Y, Long>}, I is X. Empty when the
-     * chain does not reach target or a clause cannot be read.
+     * The binding of {@code target}'s type variables in the class {@code type}: {@code class Length implements
+     * Conv<String, Integer>} binds I and O; through {@code class Wrap<X> extends Base<X>} and {@code Base<Y>
+     * implements Conv<Y, Long>}, I is X. Empty when the chain does not reach target or a clause cannot be read.
      */
-    static Map<String, String> inClauses(WorkspaceIndex index, String header, List<String> supertypeKeys, SymbolInfo target) {
-        return inClauses(index, header, supertypeKeys, target, 0);
+    static Map<String, String> inClauses(RefactorInput in, SymbolInfo type, SymbolInfo target) {
+        return inClauses(in, header(in, type), true, type.supertypeKeys(), target, 0);
     }
 
-    private static Map<String, String> inClauses(WorkspaceIndex index, String header, List<String> supertypeKeys, SymbolInfo target,
-                                                 int depth) {
-        if (supertypeKeys.contains(target.key())) return clauseBinding(header, target).orElse(Map.of());
+    /** {@link #inClauses} for an anonymous class: its clause is what stands between {@code new} and its body. */
+    static Map<String, String> inClauses(RefactorInput in, AnonymousClasses.Body body, SymbolInfo target) {
+        return inClauses(in, withoutComments(body.header()), false, List.of(body.typeKey()), target, 0);
+    }
+
+    /**
+     * The binding in a header whose clauses name the supertypes {@code supertypeKeys}; {@code declares}: the header
+     * starts with the declared type's name and type parameters (else with the supertype's name and its arguments).
+     */
+    private static Map<String, String> inClauses(RefactorInput in, String header, boolean declares, List<String> supertypeKeys,
+                                                 SymbolInfo target, int depth) {
+        if (supertypeKeys.contains(target.key())) return clauseBinding(in, header, declares, target).orElse(Map.of());
         if (depth == MAX_DEPTH) return Map.of();
         for (String key : supertypeKeys) {
-            Optional<SymbolInfo> s = index.declaration(key);
+            Optional<SymbolInfo> s = in.index().declaration(key);
             if (s.isEmpty()) continue;
-            Map<String, String> above = inClauses(index, s.get().signature(), s.get().supertypeKeys(), target, depth + 1);
+            Map<String, String> above = inClauses(in, header(in, s.get()), true, s.get().supertypeKeys(), target, depth + 1);
             if (above.isEmpty()) continue;
-            Optional<Map<String, String>> here = clauseBinding(header, s.get());
+            Optional<Map<String, String>> here = clauseBinding(in, header, declares, s.get());
             if (here.isEmpty()) return Map.of();
             Map<String, String> out = new LinkedHashMap<>();
-            above.forEach((name, type) -> out.put(name, substitute(type, here.get())));
+            above.forEach((name, bound) -> out.put(name, substitute(bound, here.get())));
             return out;
         }
         return Map.of();
     }
 
     /** The binding of {@code type}'s variables by the clause in {@code header} that names it ({@code Conv<String, Integer>}). */
-    private static Optional<Map<String, String>> clauseBinding(String header, SymbolInfo type) {
-        List<Variable> vars = variables(type);
+    private static Optional<Map<String, String>> clauseBinding(RefactorInput in, String header, boolean declares, SymbolInfo type) {
+        List<Variable> vars = variables(in, type);
         Map<String, String> out = new LinkedHashMap<>();
         if (vars.isEmpty()) return Optional.of(out);
         Matcher m = Pattern.compile("(?<![\\p{javaJavaIdentifierPart}])" + Pattern.quote(type.name()) + "(?![\\p{javaJavaIdentifierPart}])\\s*")
                 .matcher(header);
-        int from = clausesStart(header);
+        int from = declares ? clausesStart(header) : 0;
         while (m.find(from)) {
             from = m.end();
             if (m.end() < header.length() && header.charAt(m.end()) == '<') {
@@ -139,7 +184,7 @@ final class TypeArguments {
                 if (inside.isBlank()) return Optional.empty(); // the diamond: inferred, not written
                 List<String> args = JavaText.splitTopLevel(inside);
                 if (args.size() != vars.size()) return Optional.empty();
-                for (int i = 0; i < vars.size(); i++) out.put(vars.get(i).name(), args.get(i));
+                for (int i = 0; i < vars.size(); i++) out.put(vars.get(i).name(), args.get(i).strip());
             } else {
                 for (Variable v : vars) out.put(v.name(), v.erasure()); // a raw supertype
             }
@@ -148,11 +193,10 @@ final class TypeArguments {
         return Optional.empty();
     }
 
-    /** Where a header's supertypes may start: past the type's own name and type parameters (none for {@code new X<..>(}). */
+    /** Where a declared type's supertypes may start in its header: past its name and type parameters. */
     private static int clausesStart(String header) {
-        Matcher m = TYPE_HEADER.matcher(header);
-        if (!m.find()) return 0;
-        int i = m.end();
+        int i = identifierEnd(header, 0);
+        while (i < header.length() && Character.isWhitespace(header.charAt(i))) i++;
         if (i < header.length() && header.charAt(i) == '<') {
             int close = matchingAngle(header, i);
             return close < 0 ? header.length() : close + 1;
@@ -184,6 +228,8 @@ final class TypeArguments {
         int dOpen = d.indexOf('<');
         int aOpen = a.indexOf('<');
         if (dOpen < 0 || aOpen < 0 || !d.endsWith(">") || !a.endsWith(">")) return;
+        // The same generic type on both sides (a covariant return type's subclass may order its arguments otherwise).
+        if (!simpleName(d.substring(0, dOpen)).equals(simpleName(a.substring(0, aOpen)))) return;
         List<String> dArgs = JavaText.splitTopLevel(d.substring(dOpen + 1, d.length() - 1));
         List<String> aArgs = JavaText.splitTopLevel(a.substring(aOpen + 1, a.length() - 1));
         if (dArgs.size() != aArgs.size()) return;
@@ -240,6 +286,11 @@ final class TypeArguments {
     }
 
     private static final Pattern WORD = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+
+    private static String simpleName(String type) {
+        String t = type.strip();
+        return t.substring(t.lastIndexOf('.') + 1);
+    }
 
     private static String rawName(String type) {
         int angle = type.indexOf('<');

@@ -211,6 +211,83 @@ class CompileCheckTest {
         assertEquals("f(b, q)", applied.substring(r2[0], r2[1]));
     }
 
+    /**
+     * A parameter of a generic class's type variable ({@code T fallback} added to {@code Adapter<T>.read}) in a
+     * cold index: each override declares it with the type its class binds (a clause after a Javadoc and a line
+     * comment that say "class", an anonymous class, a return type narrower than the binding), and a call inside an
+     * override passes it on where its type fits (a delegate of the same T), else gets the fallback ({@code null}).
+     * With the decided answers through the compile check, every file compiles.
+     */
+    @Test
+    void aTypeVariableParameterIsBoundInEachOverrideAndPassedOnWhereItFits() throws Exception {
+        Path ws = tmp.resolve("generic");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path adapter = dir.resolve("Adapter.java");
+        Files.writeString(adapter, """
+                package p;
+
+                public abstract class Adapter<T> {
+                    public abstract T read(String in, T fallback);
+                }
+                """);
+        Path adapters = dir.resolve("Adapters.java");
+        Files.writeString(adapters, """
+                package p;
+
+                public class Adapters {
+                    /** A class that reads numbers; this class is not generic. */
+                    // a class Note<X> of the comment, not the header
+                    static class NumberAdapter extends Adapter<Number> {
+                        @Override
+                        public Double read(String in) {
+                            return Double.valueOf(in);
+                        }
+                    }
+
+                    static class Same<T> extends Adapter<T> {
+                        final Adapter<T> delegate;
+
+                        Same(Adapter<T> delegate) {
+                            this.delegate = delegate;
+                        }
+
+                        @Override
+                        public T read(String in) {
+                            return delegate.read(in);
+                        }
+                    }
+
+                    static Adapter<Integer> length(Adapter<String> text) {
+                        return new Adapter<Integer>() {
+                            @Override
+                            public Integer read(String in) {
+                                return text.read(in).length();
+                            }
+                        };
+                    }
+                }
+                """);
+        try (WorkspaceIndex index = index(ws)) {
+            RefactorPlan plan = plan(index, adapter, "read(");
+            List<CompileCheck.Answer> answers = new ArrayList<>();
+            for (Site s : plan.sites()) {
+                List<String> decided = s.candidates().get();
+                String raw = decided.size() == 1 ? decided.getFirst() : s.fallback().text();
+                answers.add(new CompileCheck.Answer(s, s.finish().apply(raw), raw, false));
+            }
+            String text = Files.readString(adapters);
+            List<CompileCheck.Answer> inAdapters = answers.stream().filter(a -> a.site().file().equals(adapters)).toList();
+            List<CompileCheck.Choice> choices = CompileCheck.choose(adapters, text, inAdapters, index::compileErrors);
+            String result = CompileCheck.apply(text, inAdapters, choices.stream().map(CompileCheck.Choice::text).toList());
+            for (String line : List.of("public Double read(String in, Number fallback) {", "public T read(String in, T fallback) {",
+                    "return delegate.read(in, fallback);", "public Integer read(String in, Integer fallback) {",
+                    "return text.read(in, null).length();")) {
+                assertTrue(result.contains(line), line + " in\n" + result);
+            }
+            assertEquals(List.of(), index.compileErrors(adapters, result).stream().map(e -> e.message()).toList(), result);
+        }
+    }
+
     private WorkspaceIndex index(Path ws) {
         WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build());
         index.build();
