@@ -748,8 +748,8 @@ class RefactorPlanningTest {
     /**
      * A parameter whose type names the interface's type variables ({@code Map<T, U> both} added to {@code
      * Check<T, U>.test(T value)}) takes the types each override and typed lambda binds them to: T by matching the
-     * old parameters, U by the implementing class's clause or the compiler's complaint about the lambda; an
-     * untyped lambda gets the name alone. The files compile with the sites filled.
+     * old parameters, U by the implementing class's clause or the compiler's complaint about the lambda; a raw
+     * implementation gets the erasure ({@code Map both}); an untyped lambda gets the name alone. The files compile with the sites filled.
      */
     @Test
     void overridesAndTypedLambdasBindTheInterfacesTypeVariables() throws Exception {
@@ -778,6 +778,17 @@ class RefactorPlanningTest {
                     }
                 }
                 """);
+        Files.writeString(dir.resolve("RawImpl.java"), """
+                package p;
+
+                @SuppressWarnings("rawtypes")
+                public class RawImpl implements Check {
+                    @Override
+                    public boolean test(Object value) {
+                        return value == null;
+                    }
+                }
+                """);
         Path use = dir.resolve("Use.java");
         Files.writeString(use, """
                 package p;
@@ -793,9 +804,10 @@ class RefactorPlanningTest {
             Set<String> lines = sites.stream().map(s -> lineText(s, s.fallback().text())).filter(l -> !l.isEmpty() && !l.startsWith("import "))
                     .collect(Collectors.toSet());
             assertEquals(Set.of("public boolean test(List<String> value, Map<List<String>, Long> both) {",
+                    "public boolean test(Object value, Map both) {",
                     "static final Check<String, Integer> TYPED = (String s, Map<String, Integer> both) -> s.isEmpty();",
                     "static final Check<String, Integer> PLAIN = (s, both) -> s.isEmpty();"), lines);
-            for (Path file : List.of(dir.resolve("Impl.java"), use)) {
+            for (Path file : List.of(dir.resolve("Impl.java"), dir.resolve("RawImpl.java"), use)) {
                 try {
                     String filled = withAll(Files.readString(file), sites.stream().filter(s -> s.file().equals(file)).toList(), s -> s.fallback().text());
                     assertEquals(List.of(), index.compileErrors(file, filled).stream().map(e -> e.message()).toList(), filled);
@@ -1173,8 +1185,8 @@ class RefactorPlanningTest {
     /**
      * A method added to a generic interface is implemented with the types each implementation binds its type
      * variables to: by its clause ({@code Conv<String, Integer>}), through an abstract class between ({@code
-     * Base<Y> implements Conv<Y, Long>}, {@code Count extends Base<String>}), by a generic class's own variable, and in an
-     * anonymous class ({@code new Conv<Long, String>() {...}}); a type variable of the method
+     * Base<Y> implements Conv<Y, Long>}, {@code Count extends Base<String>}), by a generic class's own variable, raw (the
+     * erasure of the whole signature), and in an anonymous class ({@code new Conv<Long, String>() {...}}); a type variable of the method
      * itself stays. Every file compiles with the sites filled.
      */
     @Test
@@ -1221,6 +1233,14 @@ class RefactorPlanningTest {
                         }
                     }
 
+                    @SuppressWarnings({"rawtypes", "unchecked"})
+                    static class Raw implements Conv {
+                        @Override
+                        public Comparable conv(Object in) {
+                            return null;
+                        }
+                    }
+
                     static final Conv<Long, String> SHOW = new Conv<Long, String>() {
                         @Override
                         public String conv(Long in) {
@@ -1236,7 +1256,7 @@ class RefactorPlanningTest {
                     .stream().filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow();
             Set<String> signatures = plan.sites().stream().map(s -> s.before().strip().lines().toList().get(1).strip()).collect(Collectors.toSet());
             assertEquals(Set.of("public <R> R twice(String in, Integer seed, R extra) {", "public <R> R twice(List<X> in, String seed, R extra) {",
-                    "public <R> R twice(String in, Long seed, R extra) {",
+                    "public <R> R twice(String in, Long seed, R extra) {", "public Object twice(Object in, Comparable seed, Object extra) {",
                     "public <R> R twice(Long in, String seed, R extra) {"), signatures);
             Path convs = dir.resolve("Convs.java");
             String filled = withAll(Files.readString(convs), plan.sites(), s -> s.fallback().text());

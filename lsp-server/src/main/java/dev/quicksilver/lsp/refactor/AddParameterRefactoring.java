@@ -645,7 +645,8 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     private static String parameterIn(RefactorInput in, SymbolInfo m, Arguments a, SymbolInfo o) {
         Set<String> vars = TypeArguments.variablesOf(in, m);
-        if (!TypeArguments.mentions(a.param(), vars)) return a.param();
+        // A parameterized type needs a look too: a raw subtype erases it.
+        if (!TypeArguments.mentions(a.param(), vars) && !a.param().contains("<")) return a.param();
         Map<String, String> binding = new java.util.LinkedHashMap<>();
         String text = in.text(o.location().path());
         TypeArguments.unifyParameters(oldParameters(in, m, a), parameters(o, text), vars, binding);
@@ -661,7 +662,7 @@ public final class AddParameterRefactoring implements Refactoring {
         }
         // Last, as a return type may be narrower than the binding (Double read() in a TypeAdapter<Number>).
         TypeArguments.unify(TypeArguments.returnType(m), TypeArguments.returnType(o), vars, binding);
-        return TypeArguments.bound(a.param(), vars, binding).orElse(a.param());
+        return TypeArguments.bound(a.param(), vars, binding, m).orElse(a.param());
     }
 
     /** m's parameters as declared before the new one (as written: "T value"). */

@@ -139,7 +139,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         String signature = implementationSignature(m.signature());
         Set<String> vars = TypeArguments.variables(in, owner).stream().map(TypeArguments.Variable::name).collect(Collectors.toCollection(java.util.HashSet::new));
         vars.removeAll(TypeArguments.methodVariables(m));
-        signature = TypeArguments.bound(signature, vars, binding).orElse(signature);
+        signature = TypeArguments.bound(signature, vars, binding, m).orElse(signature);
         String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
         String after = "\n" + indent + "}";
         String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";

@@ -226,7 +226,7 @@ final class Lambdas {
                 if (agrees) TypeArguments.unify(a.declaredType(), added, vars, binding);
             }
         }
-        return TypeArguments.bound(a.declaredType(), vars, binding).orElse(a.declaredType());
+        return TypeArguments.bound(a.declaredType(), vars, binding, m).orElse(a.declaredType());
     }
 
     /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */

@@ -101,19 +101,23 @@ final class TypeArguments {
         for (int i = 0; i < declared.size(); i++) unify(typeOf(declared.get(i)), typeOf(written.get(i)), vars, out);
     }
 
-    /** The type variables a generic method declares ({@code <R> R map(...)}) before its return type. */
+    /** The names of the type variables a generic method declares ({@code <R> R map(...)}) before its return type. */
     static Set<String> methodVariables(SymbolInfo method) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Variable v : methodVariableList(method)) out.add(v.name());
+        return out;
+    }
+
+    private static List<Variable> methodVariableList(SymbolInfo method) {
         String s = method.signature().replaceAll("@\\w+(\\([^)]*\\))?", " ");
         int paren = s.indexOf('(');
         int angle = s.indexOf('<');
-        if (angle < 0 || paren >= 0 && angle > paren) return Set.of();
+        if (angle < 0 || paren >= 0 && angle > paren) return List.of();
         // Only a list before the return type: modifiers may stand before it, nothing else.
         if (!s.substring(0, angle).strip().matches("((public|protected|private|static|abstract|final|default|synchronized|native|strictfp)\\s*)*")) {
-            return Set.of();
+            return List.of();
         }
-        Set<String> out = new java.util.HashSet<>();
-        for (Variable v : variablesAt(s, angle)) out.add(v.name());
-        return out;
+        return variablesAt(s, angle);
     }
 
     private static List<Variable> variablesAt(String text, int angle) {
@@ -160,11 +164,26 @@ final class TypeArguments {
             if (above.isEmpty()) continue;
             Optional<Map<String, String>> here = clauseBinding(in, header, declares, s.get());
             if (here.isEmpty()) return Map.of();
+            // A raw type's supertypes are raw too (JLS 4.8): what is above it is erased.
+            if (here.get().containsKey(RAW)) return rawBinding(in, target);
             Map<String, String> out = new LinkedHashMap<>();
             above.forEach((name, bound) -> out.put(name, substitute(bound, here.get())));
             return out;
         }
         return Map.of();
+    }
+
+    /**
+     * The key a binding holds when the subtype sees the generic type raw ({@code class Old implements Conv}): its
+     * members' signatures are then erased as a whole ({@code Map<T, U>} is {@code Map}), not just its variables.
+     */
+    static final String RAW = "<raw>";
+
+    private static Map<String, String> rawBinding(RefactorInput in, SymbolInfo type) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Variable v : variables(in, type)) out.put(v.name(), v.erasure());
+        out.put(RAW, "");
+        return out;
     }
 
     /** The binding of {@code type}'s variables by the clause in {@code header} that names it ({@code Conv<String, Integer>}). */
@@ -186,7 +205,7 @@ final class TypeArguments {
                 if (args.size() != vars.size()) return Optional.empty();
                 for (int i = 0; i < vars.size(); i++) out.put(vars.get(i).name(), args.get(i).strip());
             } else {
-                for (Variable v : vars) out.put(v.name(), v.erasure()); // a raw supertype
+                return Optional.of(rawBinding(in, type));
             }
             return Optional.of(out);
         }
@@ -258,10 +277,19 @@ final class TypeArguments {
     }
 
     /**
-     * {@code text} with each of the binding's variables replaced by what it is bound to, all at once; empty when
-     * it names a variable of {@code vars} that the binding leaves open.
+     * {@code text} (of {@code method}'s signature) with each of the binding's variables replaced by what it is bound
+     * to, all at once; empty when it names a variable of {@code vars} that the binding leaves open. A raw binding
+     * ({@link #RAW}) erases the whole text.
      */
-    static Optional<String> bound(String text, Set<String> vars, Map<String, String> binding) {
+    static Optional<String> bound(String text, Set<String> vars, Map<String, String> binding, SymbolInfo method) {
+        if (binding.containsKey(RAW)) {
+            // Seen raw: the erasure of the whole text, the method's own type variables erased too.
+            Map<String, String> erasures = new LinkedHashMap<>(binding);
+            erasures.remove(RAW);
+            for (Variable v : methodVariableList(method)) erasures.put(v.name(), v.erasure());
+            for (String v : vars) erasures.putIfAbsent(v, "Object");
+            return Optional.of(substitute(withoutTypeArguments(text), erasures));
+        }
         Matcher m = WORD.matcher(text);
         while (m.find()) {
             boolean member = m.start() > 0 && text.charAt(m.start() - 1) == '.';
@@ -283,6 +311,19 @@ final class TypeArguments {
             last = m.end();
         }
         return out.append(text.substring(last)).toString();
+    }
+
+    /** {@code text} without its angle-bracket groups ({@code public <R> R f(Map<K, V> m)} -> {@code public R f(Map m)}). */
+    private static String withoutTypeArguments(String text) {
+        StringBuilder out = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '<') depth++;
+            else if (c == '>' && depth > 0) depth--;
+            else if (depth == 0) out.append(c);
+        }
+        return out.toString().replaceAll("\\s+", " ").replaceAll("\\s+([,)\\[])", "$1").strip();
     }
 
     private static final Pattern WORD = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
