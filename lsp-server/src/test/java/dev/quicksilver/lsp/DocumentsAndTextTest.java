@@ -69,6 +69,36 @@ class DocumentsAndTextTest {
         assertEquals("bar", edit.newCore());
     }
 
+    /**
+     * An import the editor adds for what is typed (a completion's additional edit, far above the typing) neither
+     * starts a new burst nor joins the edit: the edit stays the code's, on the line where it is now.
+     */
+    @Test
+    void anImportAddedWithTheCodeIsNotPartOfTheEdit() {
+        DocumentStore store = new DocumentStore();
+        String text = "package p;\n\nimport java.util.Date;\n\nclass A {\n    int x;\n\n    Object f() {\n        return new Date();\n    }\n}\n";
+        store.open("u", 1, text);
+        store.change("u", 2, List.of(change(8, 15, 8, 25, "Instant.now()")));
+        store.change("u", 3, List.of(change(2, 0, 2, 0, "import java.time.Instant;\n")));
+        var edit = store.lastEdit("u").orElseThrow();
+        assertEquals("        return new Date();", edit.before());
+        assertEquals("        return Instant.now();", edit.after());
+        assertEquals(9, edit.startLine(), "the line moved down by the import");
+        assertEquals(9, edit.afterEndLine());
+        // As the headless command sees it: the file before and after, import and code in one comparison.
+        String after = text.replace("import java.util.Date;", "import java.time.Instant;\nimport java.util.Date;")
+                .replace("return new Date();", "return Instant.now();");
+        var whole = dev.quicksilver.lsp.documents.EditHistory.between(text, after);
+        assertEquals(List.of("        return new Date();", "        return Instant.now();", "9"),
+                List.of(whole.before(), whole.after(), String.valueOf(whole.startLine())));
+        // Only an import changed: that is the edit.
+        var importOnly = dev.quicksilver.lsp.documents.EditHistory.between(text, text.replace("import java.util.Date;", "import java.util.List;"));
+        assertEquals("import java.util.List;", importOnly.after());
+        // Two code lines apart, a blank line between them that did not change: one edit over both, the blank kept inside.
+        var twoLines = dev.quicksilver.lsp.documents.EditHistory.between(text, text.replace("int x;", "int y;").replace("Object f()", "Object g()"));
+        assertEquals("    int x;\n\n    Object f() {", twoLines.before());
+    }
+
     @Test
     void boundaryHealingMovesThePrefixToTheEndOfThePreviousLineAndStripsTheIndentation() {
         var plan = CompletionText.plan("int f() {\n        ");

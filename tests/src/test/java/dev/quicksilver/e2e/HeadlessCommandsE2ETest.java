@@ -144,6 +144,27 @@ class HeadlessCommandsE2ETest {
         JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
         assertEquals(0, json.getAsJsonArray("files").size(), json.toString());
         assertEquals(4, json.getAsJsonArray("fallbacks").size(), json.toString());
+
+        // An edit that came with its import (as an editor adds it): the code is the edit; the import goes only to
+        // the files whose place took the edit, not to one left as it was (there it does not compile).
+        String stamped = "package shop;\n\nimport java.util.Date;\n\nclass %s {\n    %s stamp() {\n        return new Date();\n    }\n}\n";
+        Path a = ws.resolve("src/main/java/shop/StampA.java");
+        Files.writeString(a, stamped.formatted("StampA", "Object"));
+        Files.writeString(ws.resolve("src/main/java/shop/StampB.java"), stamped.formatted("StampB", "Object"));
+        Files.writeString(ws.resolve("src/main/java/shop/StampC.java"), stamped.formatted("StampC", "Date"));
+        Files.copy(a, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        edit(ws, "StampA.java", "import java.util.Date;", "import java.time.Instant;\nimport java.util.Date;");
+        edit(ws, "StampA.java", "return new Date();", "return Instant.now();");
+        List<String> stamp = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "apply-similar-edit",
+                "--workspace", ws.toString(), "--at", a + ":8:16", "--previous", previous.toString(), "--json", "--apply");
+        p = new ProcessBuilder(stamp).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        assertEquals(stamped.formatted("StampB", "Object").replace("import java.util.Date;", "import java.time.Instant;\nimport java.util.Date;")
+                .replace("return new Date();", "return Instant.now();"), Files.readString(ws.resolve("src/main/java/shop/StampB.java")));
+        assertEquals(stamped.formatted("StampC", "Date"), Files.readString(ws.resolve("src/main/java/shop/StampC.java")), "left as it was, no import");
+        assertTrue(stderr.contains("apply-similar-edit changed 1 file(s)"), stderr);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.quicksilver.lsp.documents;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +54,17 @@ public final class EditHistory {
     void record(String before, String after, int start, int oldEnd, int newEnd) {
         int line = lineAt(before, start);
         int endLine = lineAt(after, newEnd);
+        if (burstStart >= 0 && onlyImports(before, line, lineAt(before, oldEnd)) && onlyImports(after, line, endLine)) {
+            // An import the editor added for what is being typed (a completion's additional edit): part of the
+            // burst, not a new one; the edit stays the code's (lastEdit leaves import lines out).
+            int delta = lineAt(after, after.length()) - lineAt(before, before.length());
+            if (line < burstStart) {
+                burstStart += delta;
+                burstEnd += delta;
+            }
+            current = after;
+            return;
+        }
         if (burstStart < 0 || line > burstEnd + 1 || endLine < burstStart - 1) {
             baseline = before;
             burstStart = line;
@@ -65,16 +78,77 @@ public final class EditHistory {
 
     Optional<Edit> lastEdit() {
         if (burstStart < 0 || baseline.equals(current)) return Optional.empty();
-        // Whole lines that differ between baseline and current.
+        return Optional.of(between(baseline, current));
+    }
+
+    /**
+     * The whole lines that differ between two texts. Import, package and blank lines count only where nothing
+     * else differs: an import added with the code that needs it (by the editor, or in the file a headless
+     * {@code --previous} compares with) is not part of the edit.
+     */
+    public static Edit between(String baseline, String current) {
         String[] a = baseline.split("\n", -1);
         String[] b = current.split("\n", -1);
+        List<Integer> codeA = codeLines(a);
+        List<Integer> codeB = codeLines(b);
+        int top = 0;
+        while (top < codeA.size() && top < codeB.size() && a[codeA.get(top)].equals(b[codeB.get(top)])) top++;
+        int bottom = 0;
+        while (bottom < codeA.size() - top && bottom < codeB.size() - top
+                && a[codeA.get(codeA.size() - 1 - bottom)].equals(b[codeB.get(codeB.size() - 1 - bottom)])) bottom++;
+        if (top == codeA.size() && top == codeB.size()) return wholeLines(a, b); // only imports (or blank lines) changed
+        // The differing code lines, with what lies between them: from after the last equal code line above (or from
+        // the first code line), to before the first equal one below (or past the last code line).
+        int fromA = top == 0 ? firstOr(codeA, a.length) : codeA.get(top - 1) + 1;
+        int fromB = top == 0 ? firstOr(codeB, b.length) : codeB.get(top - 1) + 1;
+        int toA = bottom == 0 ? (codeA.isEmpty() ? fromA : codeA.getLast() + 1) : codeA.get(codeA.size() - bottom);
+        int toB = bottom == 0 ? (codeB.isEmpty() ? fromB : codeB.getLast() + 1) : codeB.get(codeB.size() - bottom);
+        // Not the blank lines at the edges that are the same on both sides.
+        while (fromA < toA && fromB < toB && !isCode(a[fromA]) && !isCode(b[fromB]) && a[fromA].equals(b[fromB])) {
+            fromA++;
+            fromB++;
+        }
+        while (toA > fromA && toB > fromB && !isCode(a[toA - 1]) && !isCode(b[toB - 1]) && a[toA - 1].equals(b[toB - 1])) {
+            toA--;
+            toB--;
+        }
+        String before = String.join("\n", java.util.Arrays.copyOfRange(a, fromA, toA));
+        String after = String.join("\n", java.util.Arrays.copyOfRange(b, fromB, toB));
+        return new Edit(before, after, fromB, toB - 1);
+    }
+
+    private static int firstOr(List<Integer> lines, int otherwise) {
+        return lines.isEmpty() ? otherwise : lines.getFirst();
+    }
+
+    private static Edit wholeLines(String[] a, String[] b) {
         int top = 0;
         while (top < a.length && top < b.length && a[top].equals(b[top])) top++;
         int bottom = 0;
         while (bottom < a.length - top && bottom < b.length - top && a[a.length - 1 - bottom].equals(b[b.length - 1 - bottom])) bottom++;
         String before = String.join("\n", java.util.Arrays.copyOfRange(a, top, a.length - bottom));
         String after = String.join("\n", java.util.Arrays.copyOfRange(b, top, b.length - bottom));
-        return Optional.of(new Edit(before, after, top, b.length - bottom - 1));
+        return new Edit(before, after, top, b.length - bottom - 1);
+    }
+
+    private static final java.util.regex.Pattern NOT_CODE = java.util.regex.Pattern.compile("\\s*((import|package)\\s[^;]*;\\s*)?");
+
+    /** Whether a line is code: not blank, not an import or package declaration. */
+    private static boolean isCode(String line) {
+        return !NOT_CODE.matcher(line).matches();
+    }
+
+    private static List<Integer> codeLines(String[] lines) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) if (isCode(lines[i])) out.add(i);
+        return out;
+    }
+
+    /** Whether lines {@code [from, to]} of {@code text} are all blank, imports or a package declaration. */
+    private static boolean onlyImports(String text, int from, int to) {
+        String[] lines = text.split("\n", -1);
+        for (int i = from; i <= to && i < lines.length; i++) if (isCode(lines[i])) return false;
+        return true;
     }
 
     private static int lineAt(String text, int offset) {

@@ -71,6 +71,25 @@ final class Imports {
         return s.start() == s.end() && ONLY_IMPORTS.matcher(s.fallback().text()).matches();
     }
 
+    /**
+     * The lines of an import block whose type {@code text} names outside its imports: those the edits that stayed
+     * still use.
+     */
+    static String used(String block, String text) {
+        String code = IMPORT.matcher(text).replaceAll("");
+        StringBuilder out = new StringBuilder();
+        for (String line : block.split("(?<=\n)")) {
+            Matcher m = IMPORT.matcher(line);
+            if (m.find()) {
+                String q = m.group(2);
+                if (!Pattern.compile("\\b" + Pattern.quote(q.substring(q.lastIndexOf('.') + 1)) + "\\b").matcher(code).find()) continue;
+            }
+            out.append(line);
+        }
+        // A block placed after the package declaration starts with a blank line: with no import left, nothing is.
+        return out.toString().isBlank() ? "" : out.toString();
+    }
+
     /** Simple name to qualified name of a text's single-type, non-static imports. */
     private static Map<String, String> singleTypeImports(String text) {
         Map<String, String> out = new LinkedHashMap<>();

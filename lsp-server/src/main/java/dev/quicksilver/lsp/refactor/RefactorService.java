@@ -141,6 +141,24 @@ public final class RefactorService {
         return answers;
     }
 
+    /**
+     * {@code reps} (one per answer, same order) with each added import kept only where the file, as edited, names
+     * its type outside its imports: a similar place left as it was (it did not compile there) needs none.
+     */
+    private static List<FileChange.Replacement> withUsedImports(String original, List<CompileCheck.Answer> answers,
+                                                                List<FileChange.Replacement> reps) {
+        List<FileChange.Replacement> code = new ArrayList<>();
+        for (int i = 0; i < reps.size(); i++) if (!Imports.isImportSite(answers.get(i).site())) code.add(reps.get(i));
+        if (code.size() == reps.size()) return reps;
+        String edited = new FileChange(Path.of(""), original, code).apply();
+        List<FileChange.Replacement> out = new ArrayList<>();
+        for (int i = 0; i < reps.size(); i++) {
+            FileChange.Replacement r = reps.get(i);
+            out.add(Imports.isImportSite(answers.get(i).site()) ? new FileChange.Replacement(r.start(), r.end(), Imports.used(r.text(), edited), r.note()) : r);
+        }
+        return out;
+    }
+
     /** Each file's replacements: the model's answers where they compile, fallbacks with a note elsewhere. */
     private List<FileChange> changes(RefactorPlan plan, Map<Path, String> texts, List<String> decided, List<String> rawAnswers) {
         Map<Path, List<CompileCheck.Answer>> byFile = new LinkedHashMap<>();
@@ -163,7 +181,7 @@ public final class RefactorService {
                         : JavaText.withLineEndsOf(texts.get(file), s.before() + c.text() + s.after());
                 reps.add(new FileChange.Replacement(s.start(), s.end(), text, c.note()));
             }
-            changes.add(new FileChange(file, texts.get(file), reps));
+            changes.add(new FileChange(file, texts.get(file), withUsedImports(texts.get(file), answers, reps)));
         });
         // Clients without change annotations (Neovim, Eglot, lsp-mode) see the notes in their log.
         for (FileChange c : changes) {
