@@ -592,6 +592,93 @@ class RefactorPlanningTest {
     }
 
     /**
+     * Where a parameter went when the types do not say it alone. Headless (an index built after the edit, no
+     * override): the compiler's complaint at the calls puts {@code boolean rush} between {@code sku} and
+     * {@code quantity}, not last; between equal types ({@code area(int w)} -> {@code area(int h, int w)}), the one
+     * the body does not use yet is the new one; calls the compiler bound to another overload are found too. In an
+     * editor (the earlier key, and the edit of the header):
+     * the names before and after the edit decide, for an addition and for a removal.
+     */
+    @Test
+    void theNewParameterGoesWhereTheCallsAndNamesSay() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp.resolve("position"));
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String original = Files.readString(inv);
+        addParameterAfterEdit(ws, inv, original, original.replace("reserve(String sku, int quantity)", "reserve(String sku, boolean rush, int quantity)"),
+                false, "public boolean reserve(", 20, (plan, index) -> {
+                    Set<String> lines = plan.orElseThrow().sites().stream().map(s -> lineText(s, s.fallback().text())).collect(Collectors.toSet());
+                    assertTrue(lines.contains("if (!from.reserve(sku, false, quantity)) {"), lines.toString());
+                });
+        Path box = SampleWorkspace.shop(ws, "Box.java");
+        Files.writeString(SampleWorkspace.shop(ws, "Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(7);\n    }\n}\n");
+        String boxBefore = "package shop;\n\nclass Box {\n    int area(int w) {\n        return w * w;\n    }\n}\n";
+        String boxAfter = boxBefore.replace("area(int w)", "area(int h, int w)");
+        for (boolean live : new boolean[] {false, true}) {
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("position-" + live)).build())) {
+                Site call = planWithEdit("add-parameter", index, box, boxBefore, boxAfter, live, "int area(");
+                assertEquals("return b.area(H, 7);", lineText(call, "H"), live ? "live" : "cold");
+            }
+        }
+        // Every call bound to another overload once the parameter is in (pad(String, int, String) for pad(s, 3, ' ')):
+        // still found, by the compiler's complaint, and the argument goes where the types say.
+        Path pads = SampleWorkspace.shop(ws, "Pads.java");
+        String padsBefore = "package shop;\n\nclass Pads {\n    static String pad(String s, int n, char c) {\n        return s;\n    }\n\n"
+                + "    static String pad(String s, int n, String p) {\n        return s;\n    }\n\n    String use() {\n        return pad(\"a\", 3, ' ');\n    }\n}\n";
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("position-pads")).build())) {
+            Site call = planWithEdit("add-parameter", index, pads, padsBefore,
+                    padsBefore.replace("pad(String s, int n, char c)", "pad(String s, boolean strict, int n, char c)"), false, "static String pad(String s, boolean");
+            assertEquals("return pad(\"a\", H, 3, ' ');", lineText(call, "H"));
+        }
+        // Removing the first of two ints in an editor: the edit's names say it was w, so 2 goes, not 3.
+        Files.writeString(SampleWorkspace.shop(ws, "Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(2, 3);\n    }\n}\n");
+        String twoInts = "package shop;\n\nclass Box {\n    int area(int w, int h) {\n        return h * h;\n    }\n}\n";
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("position-remove")).build())) {
+            Site dropped = planWithEdit("remove-parameter", index, box, twoInts, twoInts.replace("area(int w, int h)", "area(int h)"), true, "int area(");
+            assertEquals("return b.area(3);", lineText(dropped, ""));
+        }
+    }
+
+    /**
+     * {@code file} goes from {@code before} to {@code after}: in a live session the index is built on {@code before},
+     * the methods' keys remembered, then the one file re-indexed; else the index is built after the edit, as the
+     * headless command meets it.
+     */
+    private static void edit(ServerSession session, RefactorService refactors, WorkspaceIndex index, Path file, String before, String after,
+                             boolean live) throws Exception {
+        if (live) {
+            Files.writeString(file, before);
+            index.build();
+            refactors.rememberKeys(index, file);
+            Files.writeString(file, after);
+            index.reindexNow(new DocumentSnapshot(file, after));
+        } else {
+            Files.writeString(file, after);
+            index.build();
+            session.thoroughRefactors(true);
+        }
+    }
+
+    /**
+     * The first site of the {@code refactor} plan at {@code header} after {@code file} went from {@code before} to
+     * {@code after}: in an editor session ({@code live}: the earlier keys remembered, and the edit known), or in an
+     * index built after the edit.
+     */
+    private Site planWithEdit(String refactor, WorkspaceIndex index, Path file, String before, String after, boolean live, String header)
+            throws Exception {
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try {
+            RefactorService refactors = new RefactorService(session);
+            edit(session, refactors, index, file, before, after, live);
+            Optional<EditHistory.Edit> edit = live ? Optional.of(EditHistory.between(before, after)) : Optional.empty();
+            RefactorPlan plan = refactors.plans(index, file, new TextPosition(lineOf(file, header), 8), edit).stream()
+                    .filter(p -> p.name().equals(refactor)).findFirst().orElseThrow(() -> new AssertionError(refactor + " not offered"));
+            return plan.sites().getFirst();
+        } finally {
+            session.close();
+        }
+    }
+
+    /**
      * The add-parameter plan at the line holding {@code header} of {@code file}, whose text goes from {@code before}
      * to {@code after}: in a live session (the index built on {@code before}, the method's keys remembered, then
      * the one file re-indexed) or in an index built after the edit. {@code check} runs while the index is open
@@ -608,17 +695,7 @@ class RefactorPlanningTest {
         ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(live + "data")).build())) {
             RefactorService refactors = new RefactorService(session);
-            if (live) {
-                Files.writeString(file, before);
-                index.build();
-                refactors.rememberKeys(index, file);
-                Files.writeString(file, after);
-                index.reindexNow(new DocumentSnapshot(file, after));
-            } else {
-                Files.writeString(file, after);
-                index.build();
-                session.thoroughRefactors(true); // as the headless command, the one that meets an index built after the edit
-            }
+            edit(session, refactors, index, file, before, after, live);
             check.accept(refactors.plans(index, file, new TextPosition(lineOf(file, header), column), Optional.empty())
                     .stream().filter(p -> p.name().equals(refactor)).findFirst(), index);
         } finally {

@@ -63,11 +63,13 @@ public final class AddParameterRefactoring implements Refactoring {
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
         int inserted = -1;
+        List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
         for (String k : in.earlierKeys().apply(m.qualifiedName())) {
             if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
             keys.add(k);
-            int idx = insertedIndex(descriptors(k), newDescriptors);
-            if (idx >= 0) inserted = idx;
+            // Equal types side by side leave the position open ((int w) -> (int h, int w)): the names decide.
+            List<Integer> fits = insertedPositions(descriptors(k), newDescriptors);
+            if (!fits.isEmpty()) inserted = choosePosition(in, m, newNames, fits, true);
         }
         List<SymbolInfo> namesakes = namesakesInSubtypes(in.index(), m, params.size() - 1);
         List<SymbolInfo> overriders = List.of();
@@ -76,9 +78,9 @@ public final class AddParameterRefactoring implements Refactoring {
         } else {
             // No earlier key (an index built after the edit): where the parameter went shows in the overrides the
             // edit broke, their parameters being the method's without it (the names decide between equal types);
-            // else it is taken as the last.
+            // else in the compiler's complaint at a call, the arguments' types being the parameters' without it
+            // (the parameter the body does not use yet decides between equal types); else it is taken as the last.
             inserted = params.size() - 1;
-            List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
             boolean namesAgree = false;
             for (int i = params.size() - 1; i >= 0 && !namesAgree; i--) {
                 List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes, false);
@@ -94,6 +96,11 @@ public final class AddParameterRefactoring implements Refactoring {
                 List<SymbolInfo> found = overriders(in.index(), m, keys, without(newDescriptors, i), namesakes, true);
                 namesAgree = !found.isEmpty() && namesAgree(in, found.getFirst(), newNames, i);
                 if (namesAgree) inserted = i;
+            }
+            // Compiles: only on signs of an edit (not at every cursor move over a method nobody edited).
+            if (overriders.isEmpty() && !namesAgree && (in.thorough() || editedNear(in, m))) {
+                List<Integer> fits = positionsFromComplaint(in, m, params);
+                if (!fits.isEmpty()) inserted = choosePosition(in, m, newNames, fits, true);
             }
         }
         String param = params.get(inserted);
@@ -118,7 +125,8 @@ public final class AddParameterRefactoring implements Refactoring {
         List<CallSite> early = new ArrayList<>(diamonds);
         early.addAll(Lambdas.callsInside(in, m, arguments, lambdas));
         Sites sites = sites(in, m, keys, overriders, arguments, early, List.of(), lambdas);
-        if (!sites.all().isEmpty() && builtAfterEdit && !arguments.varargs()) {
+        // (Every call may have been bound to an overload: then the search above found nothing, and an edit says.)
+        if ((!sites.all().isEmpty() || edited) && builtAfterEdit && !arguments.varargs()) {
             // An index built after the edit, which did break something. Three kinds of place the search above
             // does not reach: anonymous classes that overrode the method (the index keeps no declaration of their
             // types); calls the compiler bound to an overload that takes as many arguments as the old signature
@@ -1048,10 +1056,132 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Where one descriptor was inserted into {@code before} to give {@code after}, or -1. */
-    static int insertedIndex(List<String> before, List<String> after) {
-        if (after.size() != before.size() + 1) return -1;
-        int i = 0;
-        while (i < before.size() && before.get(i).equals(after.get(i))) i++;
-        return before.subList(i, before.size()).equals(after.subList(i + 1, after.size())) ? i : -1;
+    /** The positions of {@code after} (one parameter more than {@code before}) whose removal leaves {@code before}. */
+    static List<Integer> insertedPositions(List<String> before, List<String> after) {
+        List<Integer> out = new ArrayList<>();
+        if (after.size() != before.size() + 1) return out;
+        for (int i = 0; i < after.size(); i++) if (sameParameters(before, without(after, i))) out.add(i);
+        return out;
     }
+
+    /**
+     * Which of {@code fits} (positions the types allow) is the added parameter, or the removed one ({@code added}
+     * false; {@code names} are then the parameters now, one fewer): as the header read before the last edit names
+     * them, if the edit touched it; for an addition, the only one the method's body does not use yet; else the last
+     * ({@code -1} for a removal: better nothing than the wrong argument dropped).
+     */
+    static int choosePosition(RefactorInput in, SymbolInfo m, List<String> names, List<Integer> fits, boolean added) {
+        if (fits.size() == 1) return fits.getFirst();
+        Optional<List<String>> before = namesBeforeEdit(in, m);
+        if (before.isPresent()) {
+            List<Integer> agree = new ArrayList<>();
+            for (int i : fits) {
+                if (added ? without(names, i).equals(before.get()) : before.get().size() == names.size() + 1 && without(before.get(), i).equals(names)) {
+                    agree.add(i);
+                }
+            }
+            if (agree.size() == 1) return agree.getFirst();
+        }
+        if (!added) return -1;
+        String body = body(in, m);
+        if (!body.isEmpty()) {
+            List<Integer> unused = new ArrayList<>();
+            for (int i : fits) if (!Pattern.compile("\\b" + Pattern.quote(names.get(i)) + "\\b").matcher(body).find()) unused.add(i);
+            if (unused.size() == 1) return unused.getFirst();
+        }
+        return fits.getLast();
+    }
+
+    /** The parameter names of m's header as it read before the last edit, where that edit touched the header. */
+    private static Optional<List<String>> namesBeforeEdit(RefactorInput in, SymbolInfo m) {
+        if (!editedNear(in, m)) return Optional.empty();
+        String before = in.lastEdit().get().before();
+        var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before);
+        if (!header.find()) return Optional.empty();
+        int close = JavaText.matchingClose(before, header.end() - 1);
+        if (close < 0) return Optional.empty();
+        return Optional.of(JavaText.splitTopLevel(before.substring(header.end(), close)).stream().map(AddParameterRefactoring::lastWord).toList());
+    }
+
+    /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */
+    private static String body(RefactorInput in, SymbolInfo m) {
+        String text = in.text(m.location().path());
+        int open = text.indexOf('(', JavaText.offsetOf(text, m.nameRange().endLine(), m.nameRange().endColumn()));
+        int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+        int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
+        if (close < 0 || close >= end) return "";
+        String rest = text.substring(close + 1, end);
+        return rest.contains("{") ? rest.substring(rest.indexOf('{')) : "";
+    }
+
+    /**
+     * Where the compiler's complaint at m's calls (in an index built after the edit) puts the new parameter: the
+     * positions whose removal from m's parameter types leaves the argument types ("... not applicable for the
+     * arguments (String, int)" for {@code reserve(String sku, boolean rush, int quantity)}: 1); the calls of a few
+     * files agree on them. The calls are m's and those of its overloads that take one parameter fewer, to which
+     * the compiler may have bound them. Empty when no complaint says.
+     */
+    private static List<Integer> positionsFromComplaint(RefactorInput in, SymbolInfo m, List<String> params) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (CallSite c : in.index().callSites(m.key())) files.add(c.location().path());
+        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
+            if (o.kind() == m.kind() && o.name().equals(m.name()) && o.declaringTypeKey().equals(m.declaringTypeKey())
+                    && !o.key().equals(m.key()) && descriptors(o.key()).size() == params.size() - 1) {
+                for (CallSite c : in.index().callSites(o.key())) files.add(c.location().path());
+            }
+        }
+        Set<String> variables = new java.util.HashSet<>(TypeArguments.variablesOf(in, m));
+        variables.addAll(TypeArguments.methodVariables(m));
+        List<String> types = params.stream().map(p -> simpleType(TypeArguments.typeOf(p))).map(t -> variables.contains(t) ? "Object" : t).toList();
+        List<Integer> fits = null;
+        int read = 0;
+        for (Path file : files) {
+            if (read++ == MAX_COMPLAINT_FILES) break;
+            for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
+                if (!MISFIT_CALL.contains(e.id())) continue;
+                var said = NOT_APPLICABLE.matcher(e.message());
+                if (!said.find() || !said.group(1).equals(m.name())) continue;
+                List<String> given = JavaText.splitTopLevel(said.group(3)).stream().map(AddParameterRefactoring::simpleType).toList();
+                if (given.size() != params.size() - 1) continue;
+                List<Integer> here = new ArrayList<>();
+                for (int i = 0; i < types.size(); i++) if (passable(given, without(types, i))) here.add(i);
+                if (fits == null) fits = here;
+                else fits.retainAll(here);
+            }
+        }
+        return fits == null ? List.of() : fits;
+    }
+
+    /** Files whose complaints {@link #positionsFromComplaint} reads at most. */
+    private static final int MAX_COMPLAINT_FILES = 4;
+
+    private static final Pattern NOT_APPLICABLE = Pattern.compile("(\\S+)\\((.*)\\) in the type .* is not applicable for the arguments \\((.*)\\)");
+
+    /** A type as the compiler's message writes it, without package and type arguments ("java.util.List<String>": List). */
+    private static String simpleType(String type) {
+        String t = type.strip().replace("...", "[]");
+        int lt = t.indexOf('<');
+        if (lt >= 0) t = t.substring(0, lt) + t.substring(t.lastIndexOf('>') + 1);
+        return t.substring(t.lastIndexOf('.') + 1);
+    }
+
+    /** Whether arguments of the types {@code given} may be passed as {@code params}, as far as names tell. */
+    private static boolean passable(List<String> given, List<String> params) {
+        for (int i = 0; i < given.size(); i++) {
+            String g = given.get(i);
+            String p = params.get(i);
+            boolean primitive = PRIMITIVES.contains(p);
+            boolean ok = g.equals(p) || p.equals("Object") && !PRIMITIVES.contains(g) || g.equals("null") && !primitive
+                    || BOXES.getOrDefault(g, "").equals(p) || BOXES.getOrDefault(p, "").equals(g)
+                    || primitive && PRIMITIVES.contains(g) && PRIMITIVES.indexOf(g) < PRIMITIVES.indexOf(p) && !g.equals("boolean") && !p.equals("boolean");
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** Primitive types, each widening to those after it (boolean apart; char to int and on). */
+    private static final List<String> PRIMITIVES = List.of("byte", "short", "char", "int", "long", "float", "double", "boolean");
+    private static final Map<String, String> BOXES = Map.of("int", "Integer", "long", "Long", "double", "Double", "float", "Float",
+            "boolean", "Boolean", "char", "Character", "byte", "Byte", "short", "Short");
+
 }

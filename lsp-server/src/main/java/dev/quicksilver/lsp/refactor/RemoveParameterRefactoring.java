@@ -54,12 +54,12 @@ public final class RemoveParameterRefactoring implements Refactoring {
         for (String k : in.earlierKeys().apply(m.qualifiedName())) {
             if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
             List<String> old = AddParameterRefactoring.descriptors(k);
-            int idx = AddParameterRefactoring.insertedIndex(newDescriptors, old);
-            if (idx >= 0) {
-                keys.add(k);
-                removed = idx;
-                removedType = AddParameterRefactoring.typeName(old.get(idx));
-            }
+            List<Integer> fits = AddParameterRefactoring.insertedPositions(newDescriptors, old);
+            if (fits.isEmpty()) continue;
+            keys.add(k);
+            // Equal types side by side ((int w, int h) -> (int h)): the header as it read before the edit says which.
+            removed = AddParameterRefactoring.choosePosition(in, m, params.stream().map(AddParameterRefactoring::lastWord).toList(), fits, false);
+            if (removed >= 0) removedType = AddParameterRefactoring.typeName(old.get(removed));
         }
         // Overrides of the old signature: still linked to an earlier key, or namesakes that override nothing now.
         List<SymbolInfo> namesakes = AddParameterRefactoring.namesakesInSubtypes(in.index(), m, params.size() + 1);
