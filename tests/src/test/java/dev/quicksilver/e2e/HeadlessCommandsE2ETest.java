@@ -152,11 +152,14 @@ class HeadlessCommandsE2ETest {
         Files.writeString(a, stamped.formatted("StampA", "Object"));
         Files.writeString(ws.resolve("src/main/java/shop/StampB.java"), stamped.formatted("StampB", "Object"));
         Files.writeString(ws.resolve("src/main/java/shop/StampC.java"), stamped.formatted("StampC", "Date"));
-        Files.copy(a, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Without --previous, in a git checkout: the edit is the file's change since HEAD.
+        Process git = new ProcessBuilder("bash", "-c", "git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base")
+                .directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
         edit(ws, "StampA.java", "import java.util.Date;", "import java.time.Instant;\nimport java.util.Date;");
         edit(ws, "StampA.java", "return new Date();", "return Instant.now();");
         List<String> stamp = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "apply-similar-edit",
-                "--workspace", ws.toString(), "--at", a + ":8:16", "--previous", previous.toString(), "--json", "--apply");
+                "--workspace", ws.toString(), "--at", a + ":8:16", "--json", "--apply");
         p = new ProcessBuilder(stamp).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
         stderr = Files.readString(err);
@@ -165,6 +168,7 @@ class HeadlessCommandsE2ETest {
                 .replace("return new Date();", "return Instant.now();"), Files.readString(ws.resolve("src/main/java/shop/StampB.java")));
         assertEquals(stamped.formatted("StampC", "Date"), Files.readString(ws.resolve("src/main/java/shop/StampC.java")), "left as it was, no import");
         assertTrue(stderr.contains("apply-similar-edit changed 1 file(s)"), stderr);
+        assertTrue(stderr.contains("the edit is StampA.java's change since git HEAD"), stderr);
     }
 
     @Test

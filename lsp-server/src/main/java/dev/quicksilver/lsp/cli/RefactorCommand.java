@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
- * or for {@code apply-similar-edit} the change from {@code --previous} (e.g. {@code git show HEAD:FILE}) to FILE.
+ * or for {@code apply-similar-edit} the change from {@code --previous} (default: FILE as committed at git HEAD) to FILE.
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -37,7 +37,8 @@ public final class RefactorCommand implements Callable<Integer> {
     @Option(names = "--at", required = true, paramLabel = "FILE:LINE:COL", description = "Where the refactor starts (one-based).")
     String at;
 
-    @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit).")
+    @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit; "
+            + "default: the file as committed at git HEAD, in a git checkout).")
     Path previous;
 
     static final class Output {
@@ -74,8 +75,18 @@ public final class RefactorCommand implements Callable<Integer> {
         Headless.Location loc = Headless.Location.parse(at);
         // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
         System.setProperty("quicksilver.quiet", "true");
-        Outcome outcome = run(ws, loc, name, previous == null ? null : Headless.read(previous), verbose,
-                sidecar.addTo(HeadlessClient.batchSettings()));
+        String previousText = previous != null ? Headless.read(previous) : null;
+        if (previousText == null && name.equals("apply-similar-edit")) {
+            // The edit is the file's change since its last commit, where it is in a git checkout.
+            previousText = committedText(loc.file()).orElseThrow(() -> new IllegalArgumentException("apply-similar-edit needs the edited file's "
+                    + "earlier text: give --previous FILE (in a git checkout, " + loc.file().getFileName() + " as committed at HEAD is used)"));
+            if (previousText.equals(Headless.read(loc.file()))) {
+                throw new IllegalArgumentException(loc.file() + " is as committed at HEAD, so there is no edit to apply elsewhere; "
+                        + "give --previous FILE with its earlier text");
+            }
+            System.err.println("quicksilver: the edit is " + loc.file().getFileName() + "'s change since git HEAD (--previous FILE compares with another text)");
+        }
+        Outcome outcome = run(ws, loc, name, previousText, verbose, sidecar.addTo(HeadlessClient.batchSettings()));
         // Files whose every place was left as it was are in the edit only for their notes.
         List<FileChange> changes = outcome.changes().stream().filter(c -> !c.apply().equals(c.original())).toList();
         if (outcome.changes().isEmpty()) {
@@ -107,6 +118,29 @@ public final class RefactorCommand implements Callable<Integer> {
             System.err.println("quicksilver: " + name + " changed " + changes.size() + " file(s)");
         }
         return 0;
+    }
+
+    /**
+     * {@code file} as committed at HEAD of the git checkout it is in ({@code git show HEAD:./NAME}, run in its
+     * folder); empty where git is missing, the folder is no checkout, or the file is not committed.
+     */
+    static java.util.Optional<String> committedText(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Process git = new ProcessBuilder("git", "show", "HEAD:./" + file.getFileName()).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = git.getInputStream().readAllBytes();
+            if (!git.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                git.destroyForcibly();
+                return java.util.Optional.empty();
+            }
+            return git.exitValue() == 0 ? java.util.Optional.of(new String(out, StandardCharsets.UTF_8)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty(); // no git on this machine
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
     }
 
     /** A fallback's note as its change annotation describes it: {@code path:line: why}. */
