@@ -639,6 +639,56 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A record's components are its canonical constructor's parameters, which the index lists on the header when
+     * the record does not declare it: a component added is filled at every {@code new Money(...)} (in an editor,
+     * where the calls are bound to the earlier constructor, and headless), and one removed is dropped there.
+     */
+    @Test
+    void aRecordComponentIsFilledAndDroppedAtItsConstructions() throws Exception {
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("record" + live));
+            Path money = SampleWorkspace.shop(ws, "Money.java");
+            Files.writeString(SampleWorkspace.shop(ws, "Till.java"), """
+                    package shop;
+
+                    class Till {
+                        Money five() {
+                            return new Money(5);
+                        }
+
+                        Money twice(Money m) {
+                            return new Money(m.cents() * 2);
+                        }
+                    }
+                    """);
+            String before = "package shop;\n\npublic record Money(long cents) {\n}\n";
+            String after = before.replace("(long cents)", "(long cents, String currency)");
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("record-data" + live)).build())) {
+                ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+                try {
+                    RefactorService refactors = new RefactorService(session);
+                    edit(session, refactors, index, money, before, after, live);
+                    Optional<EditHistory.Edit> edit = live ? Optional.of(EditHistory.between(before, after)) : Optional.empty();
+                    RefactorPlan plan = refactors.plans(index, money, new TextPosition(2, 15), edit).stream()
+                            .filter(p -> p.name().equals("add-parameter")).findFirst().orElseThrow(() -> new AssertionError("live " + live));
+                    assertEquals("Fill new component `String currency` of record Money at its 2 call sites in 1 file", plan.title());
+                    assertEquals(Set.of("return new Money(5, X);", "return new Money(m.cents() * 2, X);"),
+                            plan.sites().stream().map(x -> lineText(x, "X")).collect(Collectors.toSet()));
+                } finally {
+                    session.close();
+                }
+            }
+        }
+        Path ws = SampleWorkspace.copy(tmp.resolve("record-removed"));
+        Path money = SampleWorkspace.shop(ws, "Money.java");
+        Files.writeString(money, "package shop;\n\npublic record Money(long cents) {\n}\n");
+        Files.writeString(SampleWorkspace.shop(ws, "Till.java"), "package shop;\n\nclass Till {\n    Money five() {\n        return new Money(5, \"EUR\");\n    }\n}\n");
+        RefactorPlan removal = plans(ws, money, 2, 15, Optional.empty()).stream().filter(p -> p.name().equals("remove-parameter")).findFirst().orElseThrow();
+        assertTrue(removal.title().startsWith("Drop removed component `String` (#2) of record Money from its 1 call site"), removal.title());
+        assertEquals("return new Money(5);", lineText(removal.sites().getFirst(), ""));
+    }
+
+    /**
      * {@code file} goes from {@code before} to {@code after}: in a live session the index is built on {@code before},
      * the methods' keys remembered, then the one file re-indexed; else the index is built after the edit, as the
      * headless command meets it.

@@ -6,6 +6,7 @@ import dev.quicksilver.index.ContextSegment.Kind;
 import dev.quicksilver.index.DocumentSnapshot;
 import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextPosition;
 import dev.quicksilver.index.TokenCounter;
 import dev.quicksilver.index.java.JavaFileFacts;
@@ -204,6 +205,8 @@ public final class ContextAssembler {
         if (counter.count(text + close) > budget) return "";
         for (SymbolInfo member : symbols.members(type.key()).stream().limit(MAX_SKELETON_MEMBERS).toList()) {
             if (member.modifiers().contains("private")) continue;
+            // A record's implicit canonical constructor: its header says the same.
+            if (member.kind() == SymbolKind.CONSTRUCTOR && member.nameRange().equals(type.nameRange())) continue;
             StringBuilder line = new StringBuilder();
             appendJavadoc(line, member.javadocSummary(), "    ");
             line.append("    ").append(member.signature()).append(";\n");

@@ -105,7 +105,39 @@ final class FactsCollector extends ASTVisitor {
 
     @Override
     public boolean visit(RecordDeclaration node) {
-        return visitType(node, SymbolKind.RECORD);
+        boolean children = visitType(node, SymbolKind.RECORD);
+        implicitCanonicalConstructor(node);
+        return children;
+    }
+
+    /** The canonical constructor a record does not declare, as a declaration on its header ({@link RecordConstructors}). */
+    private void implicitCanonicalConstructor(RecordDeclaration node) {
+        int open = source.indexOf('(', end(node.getName()));
+        int close = open < 0 ? -1 : RecordConstructors.closingParen(source, open);
+        if (close < 0) return;
+        String components = collapse(source.substring(open + 1, close));
+        Set<String> declared = new HashSet<>();
+        for (Object o : node.bodyDeclarations()) {
+            if (!(o instanceof MethodDeclaration m) || !m.isConstructor()) continue;
+            int paren = m.isCompactConstructor() ? -1 : source.indexOf('(', end(m.getName()));
+            int parenClose = paren < 0 ? -1 : RecordConstructors.closingParen(source, paren);
+            String parameters = m.isCompactConstructor() || parenClose < 0 ? null : collapse(source.substring(paren + 1, parenClose));
+            if (RecordConstructors.isCanonical(components, parameters)) return;
+            if (m.resolveBinding() != null) declared.add(m.resolveBinding().getMethodDeclaration().getKey());
+        }
+        ITypeBinding binding = node.resolveBinding();
+        String name = node.getName().getIdentifier();
+        String key = null;
+        if (binding != null) {
+            for (IMethodBinding m : binding.getDeclaredMethods()) if (m.isCanonicalConstructor()) key = intern(m.getKey());
+        }
+        if (key != null && declared.contains(key)) return; // declared after all, its types written otherwise
+        if (key == null) key = syntheticKey(name + "(" + components + ")");
+        String qualifiedName = (binding != null && !binding.getQualifiedName().isEmpty() ? binding.getErasure().getQualifiedName() : name) + "." + name;
+        List<String> recordModifiers = modifiers(node);
+        declarations.add(new SymbolInfo(key, SymbolKind.CONSTRUCTOR, name, qualifiedName, scopes.peek(),
+                RecordConstructors.signature(recordModifiers, name, components), RecordConstructors.modifiers(recordModifiers), "",
+                new SourceLocation(path, range(node.getName().getStartPosition(), close + 1)), range(node.getName()), List.of()));
     }
 
     @Override
@@ -437,8 +469,12 @@ final class FactsCollector extends ASTVisitor {
     }
 
     private TextRange range(ASTNode node) {
-        int start = node.getStartPosition();
-        int last = Math.max(start, end(node) - 1); // the end is exclusive: locate the last character, then step past it
+        return range(node.getStartPosition(), end(node));
+    }
+
+    /** The range of {@code [start, end)} of the source. */
+    private TextRange range(int start, int end) {
+        int last = Math.max(start, end - 1); // the end is exclusive: locate the last character, then step past it
         return new TextRange(Math.max(0, unit.getLineNumber(start) - 1), Math.max(0, unit.getColumnNumber(start)),
                 Math.max(0, unit.getLineNumber(last) - 1), Math.max(0, unit.getColumnNumber(last) + 1));
     }

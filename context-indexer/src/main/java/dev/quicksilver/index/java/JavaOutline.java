@@ -398,7 +398,32 @@ public final class JavaOutline {
         String signature = signature(header.headerStart, headerEnd < 0 ? end : headerEnd);
         declarations.set(declarationIndex, new SymbolInfo(key, kind, name, qualifiedName, owner == null ? "" : owner.key,
                 signature, header.modifiers, header.javadoc, location(header.start, end), range(starts[n], ends[n]), List.of()));
+        if (kind == SymbolKind.RECORD) implicitCanonicalConstructor(n, declarationIndex, scope, header);
         return close + 1;
+    }
+
+    /**
+     * The canonical constructor of the record named at token {@code n} when its members (declared after {@code
+     * typeIndex}) do not declare it: a declaration on the header, right after the record's ({@link RecordConstructors}).
+     */
+    private void implicitCanonicalConstructor(int n, int typeIndex, TypeScope record, Header header) {
+        int open = source.indexOf('(', ends[n]);
+        int close = open < 0 ? -1 : RecordConstructors.closingParen(source, open);
+        if (close < 0) return;
+        String components = collapse(source.substring(open + 1, close));
+        String prefix = record.key + "." + record.name;
+        for (int d = typeIndex + 1; d < declarations.size(); d++) {
+            SymbolInfo s = declarations.get(d);
+            if (s == null || s.kind() != SymbolKind.CONSTRUCTOR || !s.declaringTypeKey().equals(record.key)) continue;
+            // The provisional key holds the parameter list as written ("(int x, int y)"), none for a compact one.
+            String rest = s.key().substring(prefix.length(), s.key().length() - PROVISIONAL_KEY_SUFFIX.length());
+            String parameters = rest.startsWith("(") && rest.endsWith(")") ? rest.substring(1, rest.length() - 1) : null;
+            if (RecordConstructors.isCanonical(components, parameters)) return;
+        }
+        declarations.add(typeIndex + 1, new SymbolInfo(memberKey(record, record.name, "(" + components + ")"), SymbolKind.CONSTRUCTOR,
+                record.name, record.qualifiedName + "." + record.name, record.key,
+                RecordConstructors.signature(header.modifiers, record.name, components), RecordConstructors.modifiers(header.modifiers), "",
+                location(starts[n], close + 1), range(starts[n], ends[n]), List.of()));
     }
 
     private List<String> typeParameterNames(int open, int end) {

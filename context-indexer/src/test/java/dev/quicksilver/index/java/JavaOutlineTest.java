@@ -167,6 +167,26 @@ class JavaOutlineTest {
                             noted(int n /* count */) { return n; }
                     }
                     """},
+            new String[]{"p/Records.java", """
+                    package p;
+
+                    import java.util.List;
+
+                    /** Records: the canonical constructor is implicit, compact, or declared. */
+                    public class Records {
+                        public record Point(int x, int y) { }
+                        record Pair<A, B extends Comparable<B>>(@Deprecated A first, final List<B> second) {
+                            Pair(A first) { this(first, List.of()); }
+                        }
+                        protected record Checked(String name) {
+                            public Checked { if (name == null) throw new IllegalArgumentException(); }
+                        }
+                        private record Declared(long id, String... tags) {
+                            private Declared(long id, String... tags) { this.id = id; this.tags = tags; }
+                        }
+                        record Empty() { }
+                    }
+                    """},
             new String[]{"Top.java", """
                     public class Top {
                         public static void main(String[] args) { System.out.println(args.length > 0 ? args[0] : "none"); }
@@ -194,6 +214,19 @@ class JavaOutlineTest {
         assertTrue(result.resolved() > 500, "compared " + result.resolved());
         assertEquals(List.of(), result.differences());
         assertEquals(0, result.extra());
+    }
+
+    /**
+     * A record that does not declare its canonical constructor gets one on its header (calls bind to it, and a
+     * changed component starts from it); a compact or declared one is the record's own.
+     */
+    @Test
+    void recordsHaveTheirImplicitCanonicalConstructor() {
+        String[] records = TRICKY.stream().filter(f -> f[0].equals("p/Records.java")).findFirst().orElseThrow();
+        JavaFileFacts facts = JavaOutline.of(Path.of("/ws/p/Records.java"), records[1]);
+        List<String> constructors = facts.declarations().stream().filter(d -> d.kind() == SymbolKind.CONSTRUCTOR).map(SymbolInfo::signature).toList();
+        assertEquals(List.of("public Point(int x, int y)", "Pair(@Deprecated A first, final List<B> second)", "Pair(A first)",
+                "public Checked", "private Declared(long id, String... tags)", "Empty()"), constructors);
     }
 
     /** Signatures hold code only: comments out, string literals (which may hold "//" or "/*") as written. */

@@ -152,7 +152,7 @@ public final class AddParameterRefactoring implements Refactoring {
         boolean implementations = isAbstract(in.index(), m);
         int declarations = sites.declarations();
         String title = title(m, param, declarations - lambdas.size(), lambdas.size(), implementations, sites.all().size() - declarations,
-                sites.all());
+                sites.all(), isRecordHeader(in, m));
         // The parameter lists written elsewhere name the parameter's type, which their files may not import.
         List<Site> all = new ArrayList<>(sites.all());
         all.addAll(Imports.needed(in, m.location().path(), Imports.insertedBy(sites.all().subList(0, declarations)), false));
@@ -399,13 +399,14 @@ public final class AddParameterRefactoring implements Refactoring {
      * lambdas] ...".
      */
     private static String title(SymbolInfo m, String param, int declarations, int lambdas, boolean implementations, int calls,
-                                List<Site> sites) {
+                                List<Site> sites, boolean recordComponent) {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
-        String what = "`" + param + "` of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
+        String what = recordComponent ? "component `" + param + "` of record " + m.name()
+                : "`" + param + "` of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
         long files = sites.stream().map(Site::file).distinct().count();
         String inFiles = " in " + files + " file" + (files == 1 ? "" : "s");
         String callSites = calls + " call site" + (calls == 1 ? "" : "s");
-        if (declarations == 0 && lambdas == 0) return "Fill new parameter " + what + " at its " + callSites + inFiles;
+        if (declarations == 0 && lambdas == 0) return "Fill new " + (recordComponent ? "" : "parameter ") + what + " at its " + callSites + inFiles;
         String kind = implementations ? "implementation" : "override";
         List<String> to = new ArrayList<>();
         if (declarations > 0) to.add(declarations + " " + kind + (declarations == 1 ? "" : "s"));
@@ -760,6 +761,12 @@ public final class AddParameterRefactoring implements Refactoring {
     private static boolean namesAgree(RefactorInput in, SymbolInfo override, List<String> newNames, int inserted) {
         return parameters(override, in.text(override.location().path())).stream().map(AddParameterRefactoring::lastWord).toList()
                 .equals(without(newNames, inserted));
+    }
+
+    /** Whether m is a record's implicit canonical constructor: the index lists it on the record's header. */
+    static boolean isRecordHeader(RefactorInput in, SymbolInfo m) {
+        return m.kind() == SymbolKind.CONSTRUCTOR && in.index().declaration(m.declaringTypeKey())
+                .map(t -> t.kind() == SymbolKind.RECORD && t.nameRange().equals(m.nameRange())).orElse(false);
     }
 
     /** Static and private methods and constructors are not overridden. */
@@ -1139,9 +1146,9 @@ public final class AddParameterRefactoring implements Refactoring {
             if (read++ == MAX_COMPLAINT_FILES) break;
             for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
                 if (!MISFIT_CALL.contains(e.id())) continue;
-                var said = NOT_APPLICABLE.matcher(e.message());
-                if (!said.find() || !said.group(1).equals(m.name())) continue;
-                List<String> given = JavaText.splitTopLevel(said.group(3)).stream().map(AddParameterRefactoring::simpleType).toList();
+                Optional<List<String>> said = argumentTypes(e.message(), m.name());
+                if (said.isEmpty()) continue;
+                List<String> given = said.get().stream().map(AddParameterRefactoring::simpleType).toList();
                 if (given.size() != params.size() - 1) continue;
                 List<Integer> here = new ArrayList<>();
                 for (int i = 0; i < types.size(); i++) if (passable(given, without(types, i))) here.add(i);
@@ -1156,6 +1163,19 @@ public final class AddParameterRefactoring implements Refactoring {
     private static final int MAX_COMPLAINT_FILES = 4;
 
     private static final Pattern NOT_APPLICABLE = Pattern.compile("(\\S+)\\((.*)\\) in the type .* is not applicable for the arguments \\((.*)\\)");
+    private static final Pattern UNDEFINED_CONSTRUCTOR = Pattern.compile("The constructor (\\S+?)(?:<.*>)?\\((.*)\\) is undefined");
+
+    /**
+     * The argument types the compiler's complaint about a call of {@code name} gives ("... is not applicable for the
+     * arguments (String, int)", "The constructor Point(int, int) is undefined"), as written there.
+     */
+    static Optional<List<String>> argumentTypes(String message, String name) {
+        var call = NOT_APPLICABLE.matcher(message);
+        if (call.find() && call.group(1).equals(name)) return Optional.of(JavaText.splitTopLevel(call.group(3)));
+        var constructor = UNDEFINED_CONSTRUCTOR.matcher(message);
+        if (constructor.find() && constructor.group(1).equals(name)) return Optional.of(JavaText.splitTopLevel(constructor.group(2)));
+        return Optional.empty();
+    }
 
     /** A type as the compiler's message writes it, without package and type arguments ("java.util.List<String>": List). */
     private static String simpleType(String type) {
@@ -1166,7 +1186,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Whether arguments of the types {@code given} may be passed as {@code params}, as far as names tell. */
-    private static boolean passable(List<String> given, List<String> params) {
+    static boolean passable(List<String> given, List<String> params) {
         for (int i = 0; i < given.size(); i++) {
             String g = given.get(i);
             String p = params.get(i);

@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -112,7 +111,11 @@ public final class RemoveParameterRefactoring implements Refactoring {
         if (mayCompile) references.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
         references.removeIf(r -> r.targetKind() != dev.quicksilver.index.SymbolKind.METHOD);
         if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty() && references.isEmpty()) return Optional.empty();
-        if (removed < 0) removed = fromComplaint(in, m, params, newDescriptors, calls);
+        if (removed < 0) {
+            Optional<Removed> said = fromComplaint(in, m, params, newDescriptors, calls);
+            removed = said.map(Removed::index).orElse(-1);
+            removedType = said.map(Removed::argumentType).orElse(removedType);
+        }
         if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -148,11 +151,12 @@ public final class RemoveParameterRefactoring implements Refactoring {
         int referenceCount = sites.size() - declarations - callCount;
         if (sites.isEmpty()) return Optional.empty();
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
+        boolean component = AddParameterRefactoring.isRecordHeader(in, m);
         String what = (removedType != null ? "`" + removedType + "` (#" + (removed + 1) + ")" : "#" + (removed + 1))
-                + " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
+                + (component ? " of record " + m.name() : " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()");
         long files = sites.stream().map(Site::file).distinct().count();
         int overrideCount = declarations - lambdas.size();
-        String title = "Drop removed parameter " + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
+        String title = "Drop removed " + (component ? "component " : "parameter ") + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
                 + (overrideCount == 0 ? "" : " and " + overrideCount + " override" + (overrideCount == 1 ? "" : "s"))
                 + (lambdas.isEmpty() ? "" : " and " + lambdas.size() + " lambda" + (lambdas.size() == 1 ? "" : "s"))
                 + (referenceCount == 0 ? "" : " and " + referenceCount + " method reference" + (referenceCount == 1 ? "" : "s"))
@@ -193,33 +197,38 @@ public final class RemoveParameterRefactoring implements Refactoring {
 
     /**
      * The removed position from the compiler's complaint at a call ("... is not applicable for the arguments
-     * (String, int, boolean)"): the one position whose argument type, left out, leaves the parameter types. None
+     * (String, int, boolean)", "The constructor Money(int, String) is undefined"): the one position whose argument
+     * type, left out, leaves types that pass as the parameters' (an int for a long). None
      * when several fit (equal types): the wrong argument dropped would compile and be wrong.
      */
-    private static int fromComplaint(RefactorInput in, SymbolInfo m, List<String> params, List<String> descriptors, List<CallSite> calls) {
+    /** The removed position, and the type of the argument the calls pass there. */
+    private record Removed(int index, String argumentType) {
+    }
+
+    private static Optional<Removed> fromComplaint(RefactorInput in, SymbolInfo m, List<String> params, List<String> descriptors,
+                                                   List<CallSite> calls) {
         List<String> types = descriptors.stream().map(AddParameterRefactoring::typeName).map(RemoveParameterRefactoring::simple).toList();
         for (CallSite c : calls) {
             for (CompileError e : in.compileErrors(c.location().path())) {
-                if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) || !e.message().contains(" " + m.name() + "(")) continue;
-                Matcher args = ARGUMENTS.matcher(e.message());
-                if (!args.find()) continue;
-                List<String> given = JavaText.splitTopLevel(args.group(1)).stream().map(RemoveParameterRefactoring::simple).toList();
+                if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id())) continue;
+                Optional<List<String>> args = AddParameterRefactoring.argumentTypes(e.message(), m.name());
+                if (args.isEmpty()) continue;
+                List<String> given = args.get().stream().map(RemoveParameterRefactoring::simple).toList();
                 if (given.size() != params.size() + 1) continue;
                 int fit = -1;
                 int fits = 0;
                 for (int i = 0; i < given.size(); i++) {
-                    if (AddParameterRefactoring.without(given, i).equals(types)) {
+                    if (AddParameterRefactoring.passable(AddParameterRefactoring.without(given, i), types)) {
                         fit = i;
                         fits++;
                     }
                 }
-                return fits == 1 ? fit : -1;
+                return fits == 1 ? Optional.of(new Removed(fit, given.get(fit))) : Optional.empty();
             }
         }
-        return -1;
+        return Optional.empty();
     }
 
-    private static final Pattern ARGUMENTS = Pattern.compile("not applicable for the arguments \\((.*)\\)");
     private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
 
     /** A type's simple name without type arguments ("java.util.List<String>" -> "List"). */
