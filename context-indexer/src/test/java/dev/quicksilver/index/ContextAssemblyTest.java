@@ -113,6 +113,26 @@ class ContextAssemblyTest {
                 context.ofKind(Kind.DECLARATION).toString());
     }
 
+    /** A record's skeleton is its header and members: its implicit canonical constructor would say the header again. */
+    @Test
+    void aRecordsImplicitConstructorIsNotRepeatedInItsSkeleton() throws IOException {
+        Path ws = base.resolve("records");
+        java.nio.file.Files.createDirectories(ws.resolve("src/main/java/m"));
+        java.nio.file.Files.writeString(ws.resolve("src/main/java/m/Money.java"),
+                "package m;\n\npublic record Money(long cents, String currency) {\n    public Money twice() {\n        return new Money(cents * 2, currency);\n    }\n}\n");
+        String use = "package m;\n\nclass Till {\n    Money total(Money a) {\n        return a.twice();\n    }\n}\n";
+        java.nio.file.Files.writeString(ws.resolve("src/main/java/m/Till.java"), use);
+        try (WorkspaceIndex records = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(base.resolve("records-data")).build())) {
+            records.build();
+            assertTrue(records.declarationsNamed("Money").stream().anyMatch(d -> d.kind() == SymbolKind.CONSTRUCTOR
+                    && d.signature().equals("public Money(long cents, String currency)")), "the index lists the implicit constructor");
+            Context context = records.contextFor(new DocumentSnapshot(ws.resolve("src/main/java/m/Till.java"), use), new TextPosition(4, 8), 4000,
+                    TokenCounter.approximate());
+            ContextSegment money = context.ofKind(Kind.DECLARATION).stream().filter(x -> x.path().endsWith("Money.java")).findFirst().orElseThrow();
+            assertTrue(money.text().contains("public record Money(long cents, String currency) {\n    public Money twice();\n}"), money.text());
+        }
+    }
+
     @Test
     void positionsOutsideTheDocumentAreClamped() {
         Context end = index.contextFor(report, new TextPosition(500, 3), 5000, TokenCounter.approximate());
