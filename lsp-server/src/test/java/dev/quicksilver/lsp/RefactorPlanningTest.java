@@ -925,9 +925,33 @@ class RefactorPlanningTest {
                     static final Check<String, Integer> PLAIN = s -> s.isEmpty();
                 }
                 """);
+        // A call: the parameter's type there is what the compiler's complaint says (Map for a Check<String, Integer>),
+        // so the variables in sight of that type are the candidates (the one named as the parameter alone).
+        Path calls = dir.resolve("Calls.java");
+        Files.writeString(calls, """
+                package p;
+
+                import java.util.HashMap;
+                import java.util.Map;
+
+                public class Calls {
+                    boolean run(Check<String, Integer> check, String s) {
+                        Map<String, Integer> both = new HashMap<>();
+                        HashMap<String, Integer> other = new HashMap<>();
+                        return check.test(s);
+                    }
+
+                    boolean all(Check<String, Integer> check, String s, HashMap<String, Integer> one, Map<String, Integer> two) {
+                        return check.test(s);
+                    }
+                }
+                """);
         String after = before.replace("boolean test(T value);", "boolean test(T value, Map<T, U> both);");
         addParameterAfterEdit(ws, check, before, after, false, "boolean test(", 13, (plan, index) -> {
             List<Site> sites = plan.orElseThrow().sites();
+            List<List<String>> atCalls = sites.stream().filter(s -> s.file().equals(calls)).map(s -> s.candidates().get()).toList();
+            assertEquals(List.of(List.of("both"), List.of("two", "one")), atCalls);
+            sites = sites.stream().filter(s -> !s.file().equals(calls)).toList();
             Set<String> lines = sites.stream().map(s -> lineText(s, s.fallback().text())).filter(l -> !l.isEmpty() && !l.startsWith("import "))
                     .collect(Collectors.toSet());
             assertEquals(Set.of("public boolean test(List<String> value, Map<List<String>, Long> both) {",

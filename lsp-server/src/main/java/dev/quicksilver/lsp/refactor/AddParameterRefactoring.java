@@ -473,14 +473,53 @@ public final class AddParameterRefactoring implements Refactoring {
             // it on, where that compiles (a call on another receiver may want another type: a TypeAdapter<Number>'s
             // read inside a TypeAdapter<AtomicLongArray>'s); else the fallback.
             candidates = () -> List.of(passedOn.get());
+        } else if (a.paramType() == null) {
+            // A type variable's parameter (T fallback): the variables in sight of the type it is at this call, as
+            // the compiler's complaint about the call says (a Check<String, Integer>'s T is String).
+            int callEnd = close + 1;
+            candidates = () -> typeAtCall(in, m, a, file, callStart, callEnd).map(t -> candidatesOfType(sight.at(file, at), t, a.paramName()))
+                    .orElse(List.of());
         } else {
-            candidates = () -> a.paramType() == null ? List.of() : candidates(sight.at(file, at), a.paramType(), a.paramName());
+            candidates = () -> candidates(sight.at(file, at), a.paramType(), a.paramName());
         }
         // The passed-on parameter is not in sight in the index (its declaration is not edited yet): kept as is.
         java.util.function.UnaryOperator<String> finish = modelText -> passedOn.isPresent() && modelText.strip().equals(passedOn.get())
                 ? passedOn.get() : expression(modelText, fallback.get(), scope);
         return Optional.of(new Site(file, at, at, ins.before(), ins.after(), context, 12, finish,
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
+    }
+
+    /**
+     * The simple name of the new parameter's type at the call in {@code [from, to)} of {@code file}, from the
+     * compiler's complaint about it ("The method test(String, Integer, String) in the type Check<String,Integer> is
+     * not applicable ..."); empty where none says, or it says a type variable (one of m's, or of the calling code).
+     */
+    private static Optional<String> typeAtCall(RefactorInput in, SymbolInfo m, Arguments a, Path file, int from, int to) {
+        for (dev.quicksilver.index.CompileError e : in.compileErrors(file)) {
+            if (!MISFIT_CALL.contains(e.id()) || e.start() < from || e.start() >= to) continue;
+            var said = NOT_APPLICABLE.matcher(e.message());
+            if (!said.find() || !said.group(1).equals(m.name())) continue;
+            List<String> types = JavaText.splitTopLevel(said.group(2));
+            if (types.size() != a.paramCount()) continue;
+            String type = simpleType(types.get(a.inserted()));
+            // A lone capital letter is a type variable here too (of a generic method around the call): unknown.
+            boolean variable = type.length() == 1 || TypeArguments.variablesOf(in, m).contains(type) || TypeArguments.methodVariables(m).contains(type);
+            // Object: a raw or wildcard receiver's (TypeAdapter<?>), where any variable would pass: no choice worth making.
+            return variable || type.startsWith("capture") || type.equals("Object") ? Optional.empty() : Optional.of(type);
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #candidates} for a type known by its simple name ({@code String}): a variable that passes as a type of that name. */
+    private static List<String> candidatesOfType(List<ScopeVariable> inSight, String simpleName, String paramName) {
+        List<String> names = new ArrayList<>();
+        for (ScopeVariable v : inSight) {
+            boolean passes = v.assignableTo().stream().anyMatch(t -> t.equals(simpleName) || t.endsWith("." + simpleName));
+            if (!passes) continue;
+            if (v.name().equals(paramName)) return List.of(paramName);
+            if (names.size() < MAX_CANDIDATES) names.add(v.name());
+        }
+        return names;
     }
 
     /** Where an item goes into the list between {@code open} and {@code close} that has {@code count} items now. */
