@@ -80,7 +80,14 @@ public final class RefactorService {
         RefactorInput input = new RefactorInput(index, file, position, edit,
                 name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf, session.thoroughRefactors());
         List<RefactorPlan> plans = new ArrayList<>();
-        for (Refactoring r : Refactoring.all()) r.plan(input).ifPresent(plans::add);
+        for (Refactoring r : Refactoring.all()) {
+            try {
+                r.plan(input).ifPresent(plans::add);
+            } catch (RuntimeException e) {
+                // One refactor's bug must not take the others' code actions away: it is logged, and they are listed.
+                session.log(MessageType.Warning, "refactor " + r.name() + " could not plan at " + file + ":" + (position.line() + 1) + ": " + e);
+            }
+        }
         return plans;
     }
 
