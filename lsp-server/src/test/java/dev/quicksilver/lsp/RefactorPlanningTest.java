@@ -1019,15 +1019,24 @@ class RefactorPlanningTest {
                         BiPredicate<String, Integer> take = bulk.stock::reserve;
                         return take.test("b", 1);
                     }
+
+                    boolean fresh() {
+                        BiPredicate<String, Integer> take = new Inventory()::reserve;
+                        return take.test("c", 1);
+                    }
                 }
                 """);
         String before = Files.readString(inv);
         String after = before.replace("reserve(String sku, int quantity)", "reserve(String sku, int quantity, boolean urgent)");
         addParameterAfterEdit(ws, inv, before, after, live, "public boolean reserve", 22, (found, index) -> {
             RefactorPlan plan = found.orElseThrow();
-            assertEquals(List.of("BiPredicate<String, Integer> take = (sku, quantity) -> bulk.stock.reserve(sku, quantity, false);"),
-                    plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Later.java"))
-                            .map(x -> lineText(x, x.candidates().get().getFirst())).toList(), live ? "live" : "cold");
+            List<Site> later = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Later.java")).toList();
+            assertEquals(List.of("BiPredicate<String, Integer> take = (sku, quantity) -> bulk.stock.reserve(sku, quantity, false);",
+                            "BiPredicate<String, Integer> take = (sku, quantity) -> new Inventory().reserve(sku, quantity, false);"),
+                    later.stream().map(x -> lineText(x, x.candidates().get().getFirst())).toList(), live ? "live" : "cold");
+            // A new object as the receiver is now made at each call: said, as an IDE's conversion warns.
+            assertEquals(java.util.Arrays.asList(null, "`new Inventory()` is now evaluated at each call of the lambda (the method reference evaluated it once)"),
+                    later.stream().map(Site::caveat).toList());
             List<Site> refs = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Bulk.java")).toList();
             assertEquals(Set.of("BiPredicate<String, Integer> bound = (sku1, quantity) -> inventory.reserve(sku1, quantity, false);",
                             "Reserver unbound = (inventory1, sku1, quantity) -> inventory1.reserve(sku1, quantity, false);"),

@@ -580,8 +580,11 @@ public final class AddParameterRefactoring implements Refactoring {
         int lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
         int lineEnd = text.indexOf('\n', nameEnd);
         String context = "// " + m.signature() + "\n";
+        // The reference evaluated its receiver once; the lambda does at each call: where that is a call or a new
+        // object, the user should know (as an IDE's conversion warns).
+        String caveat = qualifier.contains("(") ? "`" + qualifier + "` is now evaluated at each call of the lambda (the method reference evaluated it once)" : null;
         return Optional.of(new Site(file, at, nameEnd, "", "", context, 12, modelText -> lambda.get(),
-                new Site.Fallback(lambda, Math.min(lineStart, at), lineEnd < 0 ? text.length() : lineEnd, true), () -> List.of(lambda.get())));
+                new Site.Fallback(lambda, Math.min(lineStart, at), lineEnd < 0 ? text.length() : lineEnd, true), () -> List.of(lambda.get()), caveat));
     }
 
     /** The lambda text for {@link #methodReferenceSite}. */
@@ -617,8 +620,8 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /**
      * Where the expression or type before a method reference's {@code ::} starts (an identifier chain, calls and
-     * indexes in it, type arguments), scanning back from {@code end}; -1 where it is not one of those
-     * ({@code new Foo()::bar}).
+     * indexes in it, type arguments, a new object), scanning back from {@code end}; -1 where it is not one of
+     * those.
      */
     static int qualifierStart(String text, int end) {
         int i = end;
@@ -643,7 +646,9 @@ public final class AddParameterRefactoring implements Refactoring {
                 break;
             }
         }
-        return JavaText.wordEndsAt(text, JavaText.skipBlankBack(text, i), "new") ? -1 : i;
+        // A new object ({@code new Inventory()::reserve}): the qualifier starts at its new.
+        int before = JavaText.skipBlankBack(text, i);
+        return JavaText.wordEndsAt(text, before, "new") ? before - "new".length() : i;
     }
 
     /** Whether a method reference's qualifier names a type ({@code Inventory}, {@code shop.Inventory}, {@code List<String>}). */

@@ -186,7 +186,9 @@ public final class RefactorService {
                 // A site left as it was stays in the change, unchanged, for its note.
                 String text = c.text() == null ? texts.get(file).substring(s.start(), s.end())
                         : JavaText.withLineEndsOf(texts.get(file), s.before() + c.text() + s.after());
-                reps.add(new FileChange.Replacement(s.start(), s.end(), text, c.note()));
+                // A caveat is reported where the site's own text went in, as a fallback's note is.
+                String note = c.note() == null && c.text() != null ? s.caveat() : c.note();
+                reps.add(new FileChange.Replacement(s.start(), s.end(), text, note));
             }
             changes.add(new FileChange(file, texts.get(file), withUsedImports(texts.get(file), answers, reps)));
         });

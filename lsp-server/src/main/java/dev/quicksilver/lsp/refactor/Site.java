@@ -15,7 +15,16 @@ import java.util.function.UnaryOperator;
  * compiles the file: that is done when the refactor runs, not when it is listed.
  */
 public record Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
-                   UnaryOperator<String> finish, Fallback fallback, Supplier<List<String>> candidates) {
+                   UnaryOperator<String> finish, Fallback fallback, Supplier<List<String>> candidates, String caveat) {
+    /**
+     * A site whose text may change what the code does (a method reference's receiver evaluated at each call once
+     * it is a lambda): {@code caveat} says how, and is reported where the text goes in, as a fallback's note is.
+     */
+    public Site(Path file, int start, int end, String before, String after, String context, int maxTokens,
+                UnaryOperator<String> finish, Fallback fallback, Supplier<List<String>> candidates) {
+        this(file, start, end, before, after, context, maxTokens, finish, fallback, candidates, null);
+    }
+
     /**
      * What the hole gets instead when the model's answer is not usable ({@code finish} returns {@code text} then) or
      * does not compile there ({@link CompileCheck}). Compile errors within {@code [checkFrom, checkTo)} (offsets into
