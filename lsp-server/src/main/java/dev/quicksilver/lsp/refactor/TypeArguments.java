@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * {@code interface Conv<I, O>} into {@code class Length implements Conv<String, Integer>} must say {@code Integer
  * twice(String in, Integer seed)}, not {@code O twice(I in, O seed)}, which does not compile there. The binding
  * comes from the subtype's {@code extends}/{@code implements} clause (through the supertypes between, each
- * clause in the terms of the one below it; a raw one binds each variable to its erasure), or from matching the
- * old parameter types, as written on both sides ({@code T value} against {@code Map<String, Integer> value}).
+ * clause in the terms of the one below it; a raw one erases the whole signature, {@link #RAW}), or from matching
+ * types as written on both sides: old parameters ({@code T value} against {@code Map<String, Integer> value}),
+ * return types. Headers are read from the files: the index's signatures may be cut short.
  */
 final class TypeArguments {
     private TypeArguments() {
