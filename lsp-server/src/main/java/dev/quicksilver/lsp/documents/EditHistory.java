@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * "The edit the user just made" in one document, for the apply-this-edit-elsewhere refactor. Keystrokes that
  * touch the same lines accumulate into one edit: the baseline is the text before the first keystroke of the
- * burst; a change outside the edited lines (one line of slack) starts a new burst. Not thread-safe: the
+ * burst; a change outside the edited lines (one line of slack) starts a new burst, unless it touches only
+ * import, package or blank lines (an import the editor adds for the code being typed). Not thread-safe: the
  * {@link DocumentStore} calls it under the document's lock.
  */
 public final class EditHistory {
@@ -58,10 +59,8 @@ public final class EditHistory {
             // An import the editor added for what is being typed (a completion's additional edit): part of the
             // burst, not a new one; the edit stays the code's (lastEdit leaves import lines out).
             int delta = lineAt(after, after.length()) - lineAt(before, before.length());
-            if (line < burstStart) {
-                burstStart += delta;
-                burstEnd += delta;
-            }
+            if (line < burstStart) burstStart += delta;
+            if (line <= burstEnd) burstEnd += delta;
             current = after;
             return;
         }
