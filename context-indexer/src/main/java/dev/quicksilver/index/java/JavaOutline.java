@@ -414,7 +414,8 @@ public final class JavaOutline {
         String prefix = record.key + "." + record.name;
         for (int d = typeIndex + 1; d < declarations.size(); d++) {
             SymbolInfo s = declarations.get(d);
-            if (s == null || s.kind() != SymbolKind.CONSTRUCTOR || !s.declaringTypeKey().equals(record.key)) continue;
+            if (s == null || s.kind() != SymbolKind.CONSTRUCTOR || !s.declaringTypeKey().equals(record.key)
+                    || !s.key().startsWith(prefix) || !s.key().endsWith(PROVISIONAL_KEY_SUFFIX)) continue;
             // The provisional key holds the parameter list as written ("(int x, int y)"), none for a compact one.
             String rest = s.key().substring(prefix.length(), s.key().length() - PROVISIONAL_KEY_SUFFIX.length());
             String parameters = rest.startsWith("(") && rest.endsWith(")") ? rest.substring(1, rest.length() - 1) : null;

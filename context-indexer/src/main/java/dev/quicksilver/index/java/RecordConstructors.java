@@ -22,8 +22,7 @@ final class RecordConstructors {
 
     /** The header of the implicit canonical constructor: the record's access modifier, its name and components. */
     static String signature(List<String> recordModifiers, String name, String components) {
-        String access = recordModifiers.stream().filter(m -> m.equals("public") || m.equals("protected") || m.equals("private"))
-                .findFirst().map(m -> m + " ").orElse("");
+        String access = modifiers(recordModifiers).stream().findFirst().map(m -> m + " ").orElse("");
         return access + name + "(" + components + ")";
     }
 
