@@ -88,21 +88,30 @@ public final class EditHistory {
     public static Edit between(String baseline, String current) {
         String[] a = baseline.split("\n", -1);
         String[] b = current.split("\n", -1);
-        List<Integer> codeA = codeLines(a);
-        List<Integer> codeB = codeLines(b);
+        Optional<Edit> code = differing(a, b, codeLines(a), codeLines(b));
+        if (code.isPresent()) return code.get();
+        // Only imports (or blank lines) changed: those lines are the edit.
+        return differing(a, b, allLines(a), allLines(b)).orElse(new Edit("", "", 0, -1));
+    }
+
+    /**
+     * The lines between the first and last of {@code linesA}/{@code linesB} (indices of {@code a} and {@code b},
+     * compared in order) that differ, with what lies between them, less the equal blank lines at the edges; empty
+     * where those lines are all equal.
+     */
+    private static Optional<Edit> differing(String[] a, String[] b, List<Integer> linesA, List<Integer> linesB) {
         int top = 0;
-        while (top < codeA.size() && top < codeB.size() && a[codeA.get(top)].equals(b[codeB.get(top)])) top++;
+        while (top < linesA.size() && top < linesB.size() && a[linesA.get(top)].equals(b[linesB.get(top)])) top++;
+        if (top == linesA.size() && top == linesB.size()) return Optional.empty();
         int bottom = 0;
-        while (bottom < codeA.size() - top && bottom < codeB.size() - top
-                && a[codeA.get(codeA.size() - 1 - bottom)].equals(b[codeB.get(codeB.size() - 1 - bottom)])) bottom++;
-        if (top == codeA.size() && top == codeB.size()) return wholeLines(a, b); // only imports (or blank lines) changed
-        // The differing code lines, with what lies between them: from after the last equal code line above (or from
-        // the first code line), to before the first equal one below (or past the last code line).
-        int fromA = top == 0 ? firstOr(codeA, a.length) : codeA.get(top - 1) + 1;
-        int fromB = top == 0 ? firstOr(codeB, b.length) : codeB.get(top - 1) + 1;
-        int toA = bottom == 0 ? (codeA.isEmpty() ? fromA : codeA.getLast() + 1) : codeA.get(codeA.size() - bottom);
-        int toB = bottom == 0 ? (codeB.isEmpty() ? fromB : codeB.getLast() + 1) : codeB.get(codeB.size() - bottom);
-        // Not the blank lines at the edges that are the same on both sides.
+        while (bottom < linesA.size() - top && bottom < linesB.size() - top
+                && a[linesA.get(linesA.size() - 1 - bottom)].equals(b[linesB.get(linesB.size() - 1 - bottom)])) bottom++;
+        // From after the last equal line above (or the first line counted), to before the first equal one below (or
+        // past the last line counted).
+        int fromA = top == 0 ? firstOr(linesA, a.length) : linesA.get(top - 1) + 1;
+        int fromB = top == 0 ? firstOr(linesB, b.length) : linesB.get(top - 1) + 1;
+        int toA = bottom == 0 ? (linesA.isEmpty() ? fromA : linesA.getLast() + 1) : linesA.get(linesA.size() - bottom);
+        int toB = bottom == 0 ? (linesB.isEmpty() ? fromB : linesB.getLast() + 1) : linesB.get(linesB.size() - bottom);
         while (fromA < toA && fromB < toB && !isCode(a[fromA]) && !isCode(b[fromB]) && a[fromA].equals(b[fromB])) {
             fromA++;
             fromB++;
@@ -113,21 +122,17 @@ public final class EditHistory {
         }
         String before = String.join("\n", java.util.Arrays.copyOfRange(a, fromA, toA));
         String after = String.join("\n", java.util.Arrays.copyOfRange(b, fromB, toB));
-        return new Edit(before, after, fromB, toB - 1);
+        return Optional.of(new Edit(before, after, fromB, toB - 1));
     }
 
     private static int firstOr(List<Integer> lines, int otherwise) {
         return lines.isEmpty() ? otherwise : lines.getFirst();
     }
 
-    private static Edit wholeLines(String[] a, String[] b) {
-        int top = 0;
-        while (top < a.length && top < b.length && a[top].equals(b[top])) top++;
-        int bottom = 0;
-        while (bottom < a.length - top && bottom < b.length - top && a[a.length - 1 - bottom].equals(b[b.length - 1 - bottom])) bottom++;
-        String before = String.join("\n", java.util.Arrays.copyOfRange(a, top, a.length - bottom));
-        String after = String.join("\n", java.util.Arrays.copyOfRange(b, top, b.length - bottom));
-        return new Edit(before, after, top, b.length - bottom - 1);
+    private static List<Integer> allLines(String[] lines) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) out.add(i);
+        return out;
     }
 
     private static final java.util.regex.Pattern NOT_CODE = java.util.regex.Pattern.compile("\\s*((import|package)\\s[^;]*;\\s*)?");

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -225,11 +226,16 @@ public final class AddParameterRefactoring implements Refactoring {
      * boolean flag)}). Not an overload that takes that many arguments (its calls are its own), nor a varargs one.
      */
     private static List<SymbolInfo> brokenOverloads(WorkspaceIndex index, SymbolInfo m, int oldCount) {
+        return overloads(index, m).stream().filter(o -> !o.signature().contains("...") && descriptors(o.key()).size() != oldCount).toList();
+    }
+
+    /** m's overloads: the other methods (or constructors) of its name in its type. */
+    private static List<SymbolInfo> overloads(WorkspaceIndex index, SymbolInfo m) {
         List<SymbolInfo> out = new ArrayList<>();
         for (SymbolInfo o : index.declarationsIn(m.location().path())) {
-            if (o.kind() != m.kind() || !o.name().equals(m.name()) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
-            if (o.key().equals(m.key()) || o.signature().contains("...") || descriptors(o.key()).size() == oldCount) continue;
-            out.add(o);
+            if (o.kind() == m.kind() && o.name().equals(m.name()) && o.declaringTypeKey().equals(m.declaringTypeKey()) && !o.key().equals(m.key())) {
+                out.add(o);
+            }
         }
         return out;
     }
@@ -240,9 +246,8 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     private static List<CallSite> misboundCalls(RefactorInput in, SymbolInfo m, int oldCount) {
         Map<Path, List<CallSite>> byFile = new java.util.LinkedHashMap<>();
-        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
-            if (o.kind() != m.kind() || !o.name().equals(m.name()) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
-            if (o.key().equals(m.key()) || o.signature().contains("...") || descriptors(o.key()).size() != oldCount) continue;
+        for (SymbolInfo o : overloads(in.index(), m)) {
+            if (o.signature().contains("...") || descriptors(o.key()).size() != oldCount) continue;
             for (CallSite c : in.index().callSites(o.key())) byFile.computeIfAbsent(c.location().path(), f -> new ArrayList<>()).add(c);
         }
         List<CallSite> out = new ArrayList<>();
@@ -483,7 +488,7 @@ public final class AddParameterRefactoring implements Refactoring {
             candidates = () -> candidates(sight.at(file, at), a.paramType(), a.paramName());
         }
         // The passed-on parameter is not in sight in the index (its declaration is not edited yet): kept as is.
-        java.util.function.UnaryOperator<String> finish = modelText -> passedOn.isPresent() && modelText.strip().equals(passedOn.get())
+        UnaryOperator<String> finish = modelText -> passedOn.isPresent() && modelText.strip().equals(passedOn.get())
                 ? passedOn.get() : expression(modelText, fallback.get(), scope);
         return Optional.of(new Site(file, at, at, ins.before(), ins.after(), context, 12, finish,
                 new Site.Fallback(fallback, callStart, Math.max(at, close + 1), false), candidates));
@@ -512,14 +517,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /** {@link #candidates} for a type known by its simple name ({@code String}): a variable that passes as a type of that name. */
     private static List<String> candidatesOfType(List<ScopeVariable> inSight, String simpleName, String paramName) {
-        List<String> names = new ArrayList<>();
-        for (ScopeVariable v : inSight) {
-            boolean passes = v.assignableTo().stream().anyMatch(t -> t.equals(simpleName) || t.endsWith("." + simpleName));
-            if (!passes) continue;
-            if (v.name().equals(paramName)) return List.of(paramName);
-            if (names.size() < MAX_CANDIDATES) names.add(v.name());
-        }
-        return names;
+        return candidates(inSight, v -> v.assignableTo().stream().anyMatch(t -> t.equals(simpleName) || t.endsWith("." + simpleName)), paramName);
     }
 
     /** Where an item goes into the list between {@code open} and {@code close} that has {@code count} items now. */
@@ -580,30 +578,46 @@ public final class AddParameterRefactoring implements Refactoring {
         int lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
         int lineEnd = text.indexOf('\n', nameEnd);
         String context = "// " + m.signature() + "\n";
-        // The reference evaluated its receiver once; the lambda does at each call: where that is a call or a new
-        // object, the user should know (as an IDE's conversion warns).
-        String caveat = qualifier.contains("(") ? "`" + qualifier + "` is now evaluated at each call of the lambda (the method reference evaluated it once)" : null;
         return Optional.of(new Site(file, at, nameEnd, "", "", context, 12, modelText -> lambda.get(),
-                new Site.Fallback(lambda, Math.min(lineStart, at), lineEnd < 0 ? text.length() : lineEnd, true), () -> List.of(lambda.get()), caveat));
+                new Site.Fallback(lambda, Math.min(lineStart, at), lineEnd < 0 ? text.length() : lineEnd, true), () -> List.of(lambda.get()),
+                receiverCaveat(qualifier)));
     }
 
     /** The lambda text for {@link #methodReferenceSite}. */
     private static String lambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, Arguments a) {
-        Set<String> taken = new java.util.HashSet<>();
+        String argument = fallback(inSight, a.paramName(), a.paramType(), a.declaredType());
+        return referenceLambda(inSight, qualifier, receiver, method, a.oldNames(), Set.of(a.paramName()), params -> {
+            List<String> args = new ArrayList<>(params);
+            args.add(Math.min(a.inserted(), args.size()), argument);
+            return args;
+        });
+    }
+
+    /**
+     * A lambda that stands for a method reference: it takes {@code names} (renamed where a variable in sight, or
+     * one of {@code reserved}, has the name; the receiver first for a reference through a type) and calls
+     * {@code method} on the qualifier (or the receiver) with {@code arguments} of those parameters.
+     */
+    static String referenceLambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, List<String> names,
+                                  Set<String> reserved, UnaryOperator<List<String>> arguments) {
+        Set<String> taken = new java.util.HashSet<>(reserved);
         for (ScopeVariable v : inSight) taken.add(v.name());
-        taken.add(a.paramName());
         List<String> params = new ArrayList<>();
         if (receiver != null) params.add(fresh(receiver, taken));
-        List<String> args = new ArrayList<>();
-        for (String n : a.oldNames()) {
-            String p = fresh(n, taken);
-            params.add(p);
-            args.add(p);
-        }
-        args.add(Math.min(a.inserted(), args.size()), fallback(inSight, a.paramName(), a.paramType(), a.declaredType()));
+        List<String> own = new ArrayList<>();
+        for (String n : names) own.add(fresh(n, taken));
+        params.addAll(own);
         String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
         String target = receiver != null ? params.getFirst() : qualifier;
-        return head + " -> " + target + "." + method + "(" + String.join(", ", args) + ")";
+        return head + " -> " + target + "." + method + "(" + String.join(", ", arguments.apply(own)) + ")";
+    }
+
+    /**
+     * What a method reference converted to a lambda now does otherwise, if anything: a receiver that is a call or a
+     * new object is evaluated at each call of the lambda (the reference evaluated it once), as an IDE's conversion warns.
+     */
+    static String receiverCaveat(String qualifier) {
+        return qualifier.contains("(") ? "`" + qualifier + "` is now evaluated at each call of the lambda (the method reference evaluated it once)" : null;
     }
 
     /** {@code name}, or with the first number appended that makes it unlike any in {@code taken}; then taken too. */
@@ -938,9 +952,14 @@ public final class AddParameterRefactoring implements Refactoring {
      * cost is a plausible variable where none fits; every refactor edit asks for confirmation.
      */
     private static List<String> candidates(List<ScopeVariable> inSight, String paramType, String paramName) {
+        return candidates(inSight, v -> v.assignableTo().contains(paramType), paramName);
+    }
+
+    /** {@link #candidates} of the variables that {@code passes}: the one named as the parameter alone, else all, innermost first. */
+    private static List<String> candidates(List<ScopeVariable> inSight, java.util.function.Predicate<ScopeVariable> passes, String paramName) {
         List<String> names = new ArrayList<>();
         for (ScopeVariable v : inSight) {
-            if (!v.assignableTo().contains(paramType)) continue;
+            if (!passes.test(v)) continue;
             if (v.name().equals(paramName)) return List.of(paramName);
             if (names.size() < MAX_CANDIDATES) names.add(v.name());
         }
@@ -1175,9 +1194,8 @@ public final class AddParameterRefactoring implements Refactoring {
     private static List<Integer> positionsFromComplaint(RefactorInput in, SymbolInfo m, List<String> params) {
         Set<Path> files = new LinkedHashSet<>();
         for (CallSite c : in.index().callSites(m.key())) files.add(c.location().path());
-        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
-            if (o.kind() == m.kind() && o.name().equals(m.name()) && o.declaringTypeKey().equals(m.declaringTypeKey())
-                    && !o.key().equals(m.key()) && descriptors(o.key()).size() == params.size() - 1) {
+        for (SymbolInfo o : overloads(in.index(), m)) {
+            if (descriptors(o.key()).size() == params.size() - 1) {
                 for (CallSite c : in.index().callSites(o.key())) files.add(c.location().path());
             }
         }
@@ -1222,7 +1240,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** A type as the compiler's message writes it, without package and type arguments ("java.util.List<String>": List). */
-    private static String simpleType(String type) {
+    static String simpleType(String type) {
         String t = type.strip().replace("...", "[]");
         int lt = t.indexOf('<');
         if (lt >= 0) t = t.substring(0, lt) + t.substring(t.lastIndexOf('>') + 1);

@@ -75,7 +75,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
                         .anyMatch(d -> d.name().equals(m.name()) && AddParameterRefactoring.descriptors(d.key()).size() == params);
                 if (declared) continue;
                 var binding = TypeArguments.inClauses(in, body, owner.get());
-                sites.add(methodSite(in, m, owner.get(), binding, body.file(), body.text(), body.open(), body.close()));
+                sites.add(methodSite(in, m, binding, body.file(), body.text(), body.open(), body.close()));
             }
         }
         if (sites.isEmpty()) return Optional.empty();
@@ -119,16 +119,16 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int open = text.indexOf('{', JavaText.offsetOf(text, type.nameRange().endLine(), type.nameRange().endColumn()));
         if (open < 0 || open > brace) return Optional.empty();
         var binding = TypeArguments.inClauses(in, type, owner);
-        return Optional.of(methodSite(in, m, owner, binding, type.location().path(), text, open, brace));
+        return Optional.of(methodSite(in, m, binding, type.location().path(), text, open, brace));
     }
 
     /**
      * The new method before the closing brace at {@code brace} of the class body opened at {@code open}, indented as
      * the body's members are (and its statements one step further, the step being the members' own past the
      * closing brace's line): a file indented by two spaces gets two. The signature names the types that the
-     * class binds {@code owner}'s type variables to ({@code binding}), where it binds them all.
+     * class binds m's type's variables to ({@code binding}), where it binds them all.
      */
-    private static Site methodSite(RefactorInput in, SymbolInfo m, SymbolInfo owner, java.util.Map<String, String> binding, Path file,
+    private static Site methodSite(RefactorInput in, SymbolInfo m, java.util.Map<String, String> binding, Path file,
                                    String text, int open, int brace) {
         String closing = JavaText.indentAt(text, brace);
         String indent = memberIndent(text, open, brace).orElse(closing + "    ");
@@ -137,8 +137,7 @@ public final class ImplementMethodRefactoring implements Refactoring {
         int at = brace;
         while (at > 0 && Character.isWhitespace(text.charAt(at - 1))) at--;
         String signature = implementationSignature(m.signature());
-        Set<String> vars = TypeArguments.variables(in, owner).stream().map(TypeArguments.Variable::name).collect(Collectors.toCollection(java.util.HashSet::new));
-        vars.removeAll(TypeArguments.methodVariables(m));
+        Set<String> vars = TypeArguments.variablesOf(in, m);
         signature = TypeArguments.bound(signature, vars, binding, m).orElse(signature);
         String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
         String after = "\n" + indent + "}";

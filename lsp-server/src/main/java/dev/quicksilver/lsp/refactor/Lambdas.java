@@ -355,9 +355,8 @@ final class Lambdas {
         }
         String context = "// " + m.signature() + "\n";
         String chosen = lambda;
-        String caveat = qualifier.contains("(") ? "`" + qualifier + "` is now evaluated at each call of the lambda (the method reference evaluated it once)" : null;
         Site site = new Site(file, e.start(), e.end(), "", "", context, 24, modelText -> chosen,
-                new Site.Fallback(chosen, e.start(), e.end(), true), () -> List.of(chosen), caveat);
+                new Site.Fallback(chosen, e.start(), e.end(), true), () -> List.of(chosen), AddParameterRefactoring.receiverCaveat(qualifier));
         return Optional.of(new Lambda(site, e.start(), e.start(), name));
     }
 

@@ -174,25 +174,13 @@ public final class RemoveParameterRefactoring implements Refactoring {
     }
 
     /**
-     * A lambda for a method reference to the method as it was: it takes the old parameters ({@code oldNames},
-     * renamed where a variable in sight has the name; the receiver first for a reference through a type) and
+     * A lambda for a method reference to the method as it was: it takes the old parameters ({@code oldNames}) and
      * passes all but the removed one ({@code (sku, quantity, customerId) -> inventory.reserve(sku, quantity)}).
      */
     private static String lambda(List<dev.quicksilver.index.ScopeVariable> inSight, String qualifier, String receiver, String method,
                                  List<String> oldNames, int removed) {
-        Set<String> taken = new HashSet<>();
-        for (var v : inSight) taken.add(v.name());
-        List<String> params = new ArrayList<>();
-        if (receiver != null) params.add(AddParameterRefactoring.fresh(receiver, taken));
-        List<String> args = new ArrayList<>();
-        for (int i = 0; i < oldNames.size(); i++) {
-            String p = AddParameterRefactoring.fresh(oldNames.get(i), taken);
-            params.add(p);
-            if (i != removed) args.add(p);
-        }
-        String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
-        String target = receiver != null ? params.getFirst() : qualifier;
-        return head + " -> " + target + "." + method + "(" + String.join(", ", args) + ")";
+        return AddParameterRefactoring.referenceLambda(inSight, qualifier, receiver, method, oldNames, Set.of(),
+                params -> AddParameterRefactoring.without(params, removed));
     }
 
     /**
@@ -207,13 +195,13 @@ public final class RemoveParameterRefactoring implements Refactoring {
 
     private static Optional<Removed> fromComplaint(RefactorInput in, SymbolInfo m, List<String> params, List<String> descriptors,
                                                    List<CallSite> calls) {
-        List<String> types = descriptors.stream().map(AddParameterRefactoring::typeName).map(RemoveParameterRefactoring::simple).toList();
+        List<String> types = descriptors.stream().map(AddParameterRefactoring::typeName).map(AddParameterRefactoring::simpleType).toList();
         for (CallSite c : calls) {
             for (CompileError e : in.compileErrors(c.location().path())) {
                 if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id())) continue;
                 Optional<List<String>> args = AddParameterRefactoring.argumentTypes(e.message(), m.name());
                 if (args.isEmpty()) continue;
-                List<String> given = args.get().stream().map(RemoveParameterRefactoring::simple).toList();
+                List<String> given = args.get().stream().map(AddParameterRefactoring::simpleType).toList();
                 if (given.size() != params.size() + 1) continue;
                 int fit = -1;
                 int fits = 0;
@@ -231,13 +219,6 @@ public final class RemoveParameterRefactoring implements Refactoring {
 
     private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
 
-    /** A type's simple name without type arguments ("java.util.List<String>" -> "List"). */
-    private static String simple(String type) {
-        String t = type.strip();
-        int lt = t.indexOf('<');
-        if (lt >= 0) t = t.substring(0, lt);
-        return t.substring(t.lastIndexOf('.') + 1);
-    }
 
     private static int argumentCount(RefactorInput in, CallSite c) {
         return callOpen(in, c).map(open -> {

@@ -68,7 +68,7 @@ final class TypeArguments {
      * or empty for a constructor or a header it cannot read.
      */
     static String returnType(SymbolInfo method) {
-        String s = withoutComments(method.signature()).replaceAll("@[\\w.]+(\\([^)]*\\))?", " ");
+        String s = method.signature().replaceAll("@[\\w.]+(\\([^)]*\\))?", " "); // the index's signatures hold no comments
         Matcher name = Pattern.compile("(?<![\\p{javaJavaIdentifierPart}])" + Pattern.quote(method.name()) + "\\s*\\(").matcher(s);
         if (!name.find()) return "";
         String before = s.substring(0, name.start()).strip()
