@@ -629,6 +629,16 @@ class RefactorPlanningTest {
                     padsBefore.replace("pad(String s, int n, char c)", "pad(String s, boolean strict, int n, char c)"), false, "static String pad(String s, boolean");
             assertEquals("return pad(\"a\", H, 3, ' ');", lineText(call, "H"));
         }
+        // Headless removal: pad("a", 3, ' ') against pad(String, int) fits exactly with the char dropped (with the 3
+        // dropped it would fit too, the char passing as an int, but that is not what the call meant).
+        Path util = SampleWorkspace.shop(ws, "Padding.java");
+        String padding = "package shop;\n\nclass Padding {\n    static String pad(String s, int width, char c) {\n        return s;\n    }\n\n"
+                + "    String use() {\n        return pad(\"a\", 3, ' ');\n    }\n}\n";
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("position-padding")).build())) {
+            Site dropped = planWithEdit("remove-parameter", index, util, padding, padding.replace("pad(String s, int width, char c)", "pad(String s, int width)"),
+                    false, "static String pad(");
+            assertEquals("return pad(\"a\", 3);", lineText(dropped, ""));
+        }
         // Removing the first of two ints in an editor: the edit's names say it was w, so 2 goes, not 3.
         Files.writeString(SampleWorkspace.shop(ws, "Room.java"), "package shop;\n\nclass Room {\n    int size(Box b) {\n        return b.area(2, 3);\n    }\n}\n");
         String twoInts = "package shop;\n\nclass Box {\n    int area(int w, int h) {\n        return h * h;\n    }\n}\n";

@@ -1212,8 +1212,7 @@ public final class AddParameterRefactoring implements Refactoring {
                 if (said.isEmpty()) continue;
                 List<String> given = said.get().stream().map(AddParameterRefactoring::simpleType).toList();
                 if (given.size() != params.size() - 1) continue;
-                List<Integer> here = new ArrayList<>();
-                for (int i = 0; i < types.size(); i++) if (passable(given, without(types, i))) here.add(i);
+                List<Integer> here = dropPositions(types, given, false);
                 if (fits == null) fits = here;
                 else fits.retainAll(here);
             }
@@ -1247,8 +1246,26 @@ public final class AddParameterRefactoring implements Refactoring {
         return t.substring(t.lastIndexOf('.') + 1);
     }
 
+    /**
+     * The positions of {@code longer} whose removal leaves {@code shorter}: the parameter types of a call's
+     * complaint against its argument types ({@code longerAreArguments} false: where a new parameter went), or the
+     * argument types against the parameter types (true: which argument a removed parameter leaves over). Exact
+     * matches first: with widening, {@code pad("a", 3, ' ')} against {@code pad(String, int)} would fit with the
+     * {@code 3} dropped as well ({@code ' '} passes as an int), which is not what the call meant.
+     */
+    static List<Integer> dropPositions(List<String> longer, List<String> shorter, boolean longerAreArguments) {
+        List<Integer> exact = new ArrayList<>();
+        List<Integer> passing = new ArrayList<>();
+        for (int i = 0; i < longer.size(); i++) {
+            List<String> rest = without(longer, i);
+            if (rest.equals(shorter)) exact.add(i);
+            if (longerAreArguments ? passable(rest, shorter) : passable(shorter, rest)) passing.add(i);
+        }
+        return exact.isEmpty() ? passing : exact;
+    }
+
     /** Whether arguments of the types {@code given} may be passed as {@code params}, as far as names tell. */
-    static boolean passable(List<String> given, List<String> params) {
+    private static boolean passable(List<String> given, List<String> params) {
         for (int i = 0; i < given.size(); i++) {
             String g = given.get(i);
             String p = params.get(i);

@@ -186,7 +186,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
     /**
      * The removed position from the compiler's complaint at a call ("... is not applicable for the arguments
      * (String, int, boolean)", "The constructor Money(int, String) is undefined"): the one position whose argument
-     * type, left out, leaves types that pass as the parameters' (an int for a long). None
+     * type, left out, leaves the parameter types (else types that pass as them: an int for a long). None
      * when several fit (equal types): the wrong argument dropped would compile and be wrong.
      */
     /** The removed position, and the type of the argument the calls pass there. */
@@ -203,15 +203,8 @@ public final class RemoveParameterRefactoring implements Refactoring {
                 if (args.isEmpty()) continue;
                 List<String> given = args.get().stream().map(AddParameterRefactoring::simpleType).toList();
                 if (given.size() != params.size() + 1) continue;
-                int fit = -1;
-                int fits = 0;
-                for (int i = 0; i < given.size(); i++) {
-                    if (AddParameterRefactoring.passable(AddParameterRefactoring.without(given, i), types)) {
-                        fit = i;
-                        fits++;
-                    }
-                }
-                return fits == 1 ? Optional.of(new Removed(fit, given.get(fit))) : Optional.empty();
+                List<Integer> fits = AddParameterRefactoring.dropPositions(given, types, true);
+                return fits.size() == 1 ? Optional.of(new Removed(fits.getFirst(), given.get(fits.getFirst()))) : Optional.empty();
             }
         }
         return Optional.empty();
