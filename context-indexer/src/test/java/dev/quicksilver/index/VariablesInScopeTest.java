@@ -84,6 +84,80 @@ class VariablesInScopeTest {
         }
     }
 
+    private static final String STATIC_PLACES = """
+            package demo.app;
+
+            public class Places {
+                private final int width = 1;
+                static final int LIMIT = 3;
+                static final int TWICE = LIMIT * 2 /*E*/;
+
+                Places(int depth) {
+                    this(depth, 0 /*F*/);
+                }
+
+                Places(int depth, int extra) {
+                    int used = width /*G*/;
+                }
+
+                enum Level {
+                    LOW(1 /*H*/),
+                    HIGH(2) {
+                        int boost = 2;
+
+                        @Override
+                        int weight() {
+                            return boost /*I*/;
+                        }
+                    };
+
+                    private final int code;
+                    static final int COUNT = 2;
+
+                    Level(int code) {
+                        this.code = code;
+                    }
+
+                    int weight() {
+                        return code /*J*/;
+                    }
+                }
+
+                interface Sized {
+                    class Fixed {
+                        int size;
+                        void show() {
+                            /*K*/
+                        }
+                    }
+                }
+            }
+            """;
+
+    /**
+     * Places where code runs without the enclosing object see none of its fields: a static field's initialiser, a
+     * this(...) or super(...)'s arguments, an enum constant's arguments and body, and nested enums, records and
+     * interfaces (static though not declared so), and classes nested in an interface.
+     */
+    @Test
+    void staticPlacesSeeNoInstanceFieldsOfTheObjectAroundThem() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            Path file = fixture.write("src/main/java/demo/app/Places.java", STATIC_PLACES);
+            java.util.function.Function<String, java.util.Set<String>> names =
+                    marker -> at(index, file, STATIC_PLACES, STATIC_PLACES.indexOf(marker)).keySet();
+            assertEquals(java.util.Set.of("LIMIT", "TWICE"), names.apply("/*E*/"), "a static field's initialiser");
+            assertEquals(java.util.Set.of("depth", "LIMIT", "TWICE"), names.apply("/*F*/"), "this(...)'s arguments");
+            assertEquals(java.util.Set.of("used", "depth", "extra", "width", "LIMIT", "TWICE"), names.apply("/*G*/"), "a constructor's body sees them");
+            assertEquals(java.util.Set.of("LOW", "HIGH", "COUNT", "LIMIT", "TWICE"), names.apply("/*H*/"), "an enum constant's arguments");
+            assertEquals(java.util.Set.of("boost", "LOW", "HIGH", "COUNT", "LIMIT", "TWICE"), names.apply("/*I*/"),
+                    "an enum constant's body: its own fields, not the enum's private ones nor the outer object's");
+            assertEquals(java.util.Set.of("code", "LOW", "HIGH", "COUNT", "LIMIT", "TWICE"), names.apply("/*J*/"), "a nested enum is static");
+            assertEquals(java.util.Set.of("size", "LIMIT", "TWICE"), names.apply("/*K*/"), "a class in an interface is static");
+        }
+    }
+
     private static Map<String, ScopeVariable> at(WorkspaceIndex index, Path file, String marker) {
         return at(index, file, TEXT, TEXT.indexOf(marker));
     }

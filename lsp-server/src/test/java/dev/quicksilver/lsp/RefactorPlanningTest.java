@@ -699,6 +699,86 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A creation with a class body is a call of the constructor it passes its arguments to: an enum constant with its
+     * own methods ({@code GREEN(0, "#0f0") {...}}) and an anonymous subclass ({@code new Tag("sale", 3) {...}}) get the
+     * added argument and lose the removed one like the plain creations beside them (they were left broken: the
+     * index bound them to the anonymous class's constructor, or to nothing once the arguments no longer fit).
+     */
+    @Test
+    void creationsWithAClassBodyGetTheArgumentToo() throws Exception {
+        String color = """
+                package shop;
+
+                enum Color {
+                    RED(255, "#f00"),
+                    GREEN(0, "#0f0") {
+                        @Override
+                        String label() {
+                            return "it's green";
+                        }
+                    };
+
+                    Color(int r, String hex) {
+                    }
+
+                    String label() {
+                        return name();
+                    }
+                }
+                """;
+        String tag = "package shop;\n\nclass Tag {\n    Tag(String name, int weight) {\n    }\n\n    Tag(int weight) {\n    }\n}\n";
+        String labels = """
+                package shop;
+
+                class Labels {
+                    Tag plain() {
+                        return new Tag("new", 1);
+                    }
+
+                    Tag special() {
+                        return new Tag("sale", 3) {
+                            @Override
+                            public String toString() {
+                                return "sale";
+                            }
+                        };
+                    }
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("bodies" + live));
+            Files.writeString(SampleWorkspace.shop(ws, "Labels.java"), labels);
+            Path colorFile = SampleWorkspace.shop(ws, "Color.java");
+            Files.writeString(colorFile, color);
+            Path tagFile = SampleWorkspace.shop(ws, "Tag.java");
+            addParameterAfterEdit(ws, colorFile, color, color.replace("Color(int r, String hex)", "Color(int r, String hex, int alpha)"), live, "Color(int r", 4,
+                    (plan, index) -> assertEquals(List.of("RED(255, \"#f00\", X),", "GREEN(0, \"#0f0\", X) {"),
+                            plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream().map(x -> lineText(x, "X")).toList()));
+            Files.writeString(tagFile, tag);
+            addParameterAfterEdit(ws, tagFile, tag, tag.replace("Tag(String name, int weight)", "Tag(String name, int weight, boolean bold)"), live, "Tag(String name", 4,
+                    (plan, index) -> assertEquals(Set.of("return new Tag(\"new\", 1, X);", "return new Tag(\"sale\", 3, X) {"),
+                            plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream().map(x -> lineText(x, "X")).collect(Collectors.toSet())));
+            // The first parameter of an enum's constructor: the constants that passed nothing get an argument list.
+            String level = "package shop;\n\nenum Level {\n    /** The least. */\n    LOW,\n    HIGH {\n        @Override\n        boolean urgent() {\n            return true;\n        }\n    };\n\n"
+                    + "    boolean urgent() {\n        return false;\n    }\n}\n";
+            Path levelFile = SampleWorkspace.shop(ws, "Level.java");
+            Files.writeString(levelFile, level);
+            addParameterAfterEdit(ws, levelFile, level, level.replace("    boolean urgent() {\n        return false;",
+                            "    private final int weight;\n\n    Level(int weight) {\n        this.weight = weight;\n    }\n\n    boolean urgent() {\n        return false;"),
+                    live, "Level(int weight", 4, (plan, index) -> {
+                        List<Site> sites = plan.orElseThrow(() -> new AssertionError("live " + live)).sites();
+                        assertEquals(List.of("LOW(X),", "HIGH(X) {"), sites.stream().map(x -> lineText(x, "X")).toList());
+                        // The instance field named as the parameter is not in sight in a constant's arguments.
+                        assertEquals(List.of(), sites.getFirst().candidates().get());
+                    });
+            Files.writeString(colorFile, color);
+            planAfterEdit("remove-parameter", ws, colorFile, color, color.replace("Color(int r, String hex)", "Color(int r)"), live, "Color(int r", 4,
+                    (plan, index) -> assertEquals(List.of("RED(255),", "GREEN(0) {"),
+                            plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream().map(x -> lineText(x, "")).toList()));
+        }
+    }
+
+    /**
      * {@code file} goes from {@code before} to {@code after}: in a live session the index is built on {@code before},
      * the methods' keys remembered, then the one file re-indexed; else the index is built after the edit, as the
      * headless command meets it.

@@ -19,6 +19,7 @@ import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.ConstructorInvocation;
 import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
 import org.eclipse.jdt.core.dom.EnumDeclaration;
+import org.eclipse.jdt.core.dom.Expression;
 import org.eclipse.jdt.core.dom.FieldDeclaration;
 import org.eclipse.jdt.core.dom.IBinding;
 import org.eclipse.jdt.core.dom.IMethodBinding;
@@ -249,7 +250,8 @@ final class FactsCollector extends ASTVisitor {
         declarations.add(new SymbolInfo(key, SymbolKind.FIELD, name, qualifiedName, scopes.isEmpty() ? "" : scopes.peek(),
                 name, List.of("public", "static", "final"), javadoc(node), location(node),
                 range(node.getName()), List.of()));
-        addCall(node.resolveConstructorBinding(), node);
+        addCreation(node.resolveConstructorBinding(), node.getAnonymousClassDeclaration(),
+                binding != null ? binding.getDeclaringClass() : null, node.arguments(), node);
         return true;
     }
 
@@ -269,7 +271,8 @@ final class FactsCollector extends ASTVisitor {
 
     @Override
     public boolean visit(ClassInstanceCreation node) {
-        addCall(node.resolveConstructorBinding(), node);
+        addCreation(node.resolveConstructorBinding(), node.getAnonymousClassDeclaration(), node.getType().resolveBinding(),
+                node.arguments(), node);
         return true;
     }
 
@@ -330,6 +333,80 @@ final class FactsCollector extends ASTVisitor {
     private void addCall(IMethodBinding binding, ASTNode node) {
         if (binding == null) return;
         calls.add(new CallSite(intern(binding.getMethodDeclaration().getKey()), scopes.isEmpty() ? "" : scopes.peek(), location(node)));
+    }
+
+    /**
+     * A creation ({@code new Shape("tri", 3)}, an enum constant). With a class body ({@code new Shape("tri", 3) {...}},
+     * {@code GREEN(0, 255, 0) {...}}) JDT binds it to the anonymous class's own constructor, which takes the same
+     * arguments and passes them on (JLS 15.9.5.1): the call is recorded against the superclass constructor that
+     * receives them, so that a refactor of that constructor finds it. Where the arguments no longer fit (a
+     * parameter was just added or removed) JDT binds nothing; {@link #nearConstructor} says which it was.
+     */
+    private void addCreation(IMethodBinding binding, AnonymousClassDeclaration body, ITypeBinding created, List<?> arguments, ASTNode node) {
+        if (body == null) addCall(binding, node);
+        else if (binding != null) addCall(superConstructor(binding), node);
+        else if (created != null && !created.isInterface()) addCall(nearConstructor(created, argumentTypes(arguments)), node);
+    }
+
+    /** The superclass constructor an anonymous class's constructor passes its arguments to; null for an interface's. */
+    private static IMethodBinding superConstructor(IMethodBinding anonymousConstructor) {
+        ITypeBinding anonymous = anonymousConstructor.getDeclaringClass();
+        ITypeBinding superclass = anonymous.getSuperclass();
+        if (superclass == null || anonymous.getInterfaces().length > 0) return null; // new Runnable() {...} calls Object()
+        ITypeBinding[] wanted = anonymousConstructor.getParameterTypes();
+        for (IMethodBinding candidate : constructors(superclass)) {
+            ITypeBinding[] types = candidate.getParameterTypes();
+            boolean same = types.length == wanted.length;
+            for (int i = 0; i < types.length && same; i++) same = types[i].getErasure().isEqualTo(wanted[i].getErasure());
+            if (same) return candidate;
+        }
+        return nearConstructor(superclass, List.of(wanted));
+    }
+
+    private static List<ITypeBinding> argumentTypes(List<?> arguments) {
+        List<ITypeBinding> types = new ArrayList<>();
+        for (Object a : arguments) types.add(((Expression) a).resolveTypeBinding());
+        return types;
+    }
+
+    /**
+     * The constructor of {@code type} that {@code arguments} call: the one whose parameters they fit, else the one
+     * they fit with a parameter missing (one was just added), else the one they fit with an argument left over (one
+     * was just removed); null where two of the first such kind fit.
+     */
+    private static IMethodBinding nearConstructor(ITypeBinding type, List<ITypeBinding> arguments) {
+        for (int extraParameters : new int[] {0, 1, -1}) {
+            List<IMethodBinding> fitting = constructors(type).stream().filter(c -> {
+                List<ITypeBinding> params = List.of(c.getParameterTypes());
+                if (params.size() != arguments.size() + extraParameters) return false;
+                if (extraParameters == 0) return fit(arguments, params);
+                for (int i = 0; i < Math.max(params.size(), arguments.size()); i++) {
+                    if (extraParameters > 0 ? fit(arguments, without(params, i)) : fit(without(arguments, i), params)) return true;
+                }
+                return false;
+            }).toList();
+            if (!fitting.isEmpty()) return fitting.size() == 1 ? fitting.getFirst() : null;
+        }
+        return null;
+    }
+
+    private static boolean fit(List<ITypeBinding> arguments, List<ITypeBinding> params) {
+        for (int i = 0; i < params.size(); i++) {
+            ITypeBinding a = arguments.get(i);
+            ITypeBinding p = params.get(i);
+            if (a != null && !a.isNullType() && !a.isAssignmentCompatible(p) && !a.isAssignmentCompatible(p.getErasure())) return false;
+        }
+        return true;
+    }
+
+    private static <T> List<T> without(List<T> list, int index) {
+        List<T> out = new ArrayList<>(list);
+        out.remove(index);
+        return out;
+    }
+
+    private static List<IMethodBinding> constructors(ITypeBinding type) {
+        return java.util.Arrays.stream(type.getDeclaredMethods()).filter(IMethodBinding::isConstructor).toList();
     }
 
     /**

@@ -4,8 +4,11 @@ import dev.quicksilver.index.ScopeVariable;
 import org.eclipse.jdt.core.dom.ASTNode;
 import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.AnnotationTypeDeclaration;
 import org.eclipse.jdt.core.dom.AnonymousClassDeclaration;
 import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
 import org.eclipse.jdt.core.dom.ITypeBinding;
 import org.eclipse.jdt.core.dom.IVariableBinding;
 import org.eclipse.jdt.core.dom.Initializer;
@@ -13,6 +16,8 @@ import org.eclipse.jdt.core.dom.LambdaExpression;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.Modifier;
 import org.eclipse.jdt.core.dom.SingleVariableDeclaration;
+import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.TypeDeclaration;
 import org.eclipse.jdt.core.dom.VariableDeclaration;
 import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
 import org.eclipse.jdt.core.dom.FieldDeclaration;
@@ -28,7 +33,7 @@ import java.util.Set;
  * The variables a resolved compilation unit has in sight at an offset: locals and parameters whose scope holds
  * the offset (declared before it, in a block, for, catch, lambda or method that contains it), then the fields of
  * the enclosing types and of their supertypes (not private ones of a supertype; only static ones in a static
- * context). An inner declaration hides an outer one of the same name. Pattern variables are not collected.
+ * context: a static member, an enum constant, a this(...) or super(...)'s arguments, a static nested type). An inner declaration hides an outer one of the same name. Pattern variables are not collected.
  */
 final class VisibleVariables {
     private static final Map<String, List<String>> WIDENING = Map.of(
@@ -67,16 +72,29 @@ final class VisibleVariables {
         boolean staticContext = false;
         for (ASTNode n = nodeAt(unit, offset); n != null; n = n.getParent()) {
             if (n instanceof MethodDeclaration m && Modifier.isStatic(m.getModifiers())
-                    || n instanceof Initializer i && Modifier.isStatic(i.getModifiers())) {
+                    || n instanceof Initializer i && Modifier.isStatic(i.getModifiers())
+                    || n instanceof FieldDeclaration f && Modifier.isStatic(f.getModifiers())
+                    // An enum constant (its arguments, and its body's code: an anonymous class in a static context)
+                    // is made as the enum is initialised, a this(...) or super(...)'s arguments before the object
+                    // is: none of the enclosing object's fields can be read there (JLS 8.9.1, 8.8.7.1).
+                    || n instanceof EnumConstantDeclaration
+                    || n instanceof ConstructorInvocation || n instanceof SuperConstructorInvocation) {
                 staticContext = true;
             }
             ITypeBinding type = n instanceof AbstractTypeDeclaration t ? t.resolveBinding()
                     : n instanceof AnonymousClassDeclaration a ? a.resolveBinding() : null;
             if (type == null) continue;
             addFields(type, true, staticContext, byName, new LinkedHashSet<>());
-            if (n instanceof AbstractTypeDeclaration t && Modifier.isStatic(t.getModifiers())) staticContext = true;
+            if (n instanceof AbstractTypeDeclaration t && isStatic(t)) staticContext = true;
         }
         return List.copyOf(byName.values());
+    }
+
+    /** A static nested type: declared so, or an enum, record, interface or annotation (JLS 8.9, 8.10, 9.1.1.3), or a member of an interface. */
+    private static boolean isStatic(AbstractTypeDeclaration t) {
+        return Modifier.isStatic(t.getModifiers()) || !(t instanceof TypeDeclaration c) || c.isInterface()
+                || t.getParent() instanceof TypeDeclaration outer && outer.isInterface()
+                || t.getParent() instanceof AnnotationTypeDeclaration;
     }
 
     /** Whether {@code offset} is inside the scope of the declaration and after its end. */

@@ -57,7 +57,7 @@ public final class AddParameterRefactoring implements Refactoring {
         String declText = in.text(m.location().path());
         List<String> params = parameters(m, declText);
         if (params.isEmpty()) return Optional.empty();
-        List<String> newDescriptors = descriptors(m.key());
+        List<String> newDescriptors = declaredDescriptors(m, m.key());
         // The keys this method had before (calls in other files may still be bound to one of them); not those still
         // declared: an overload of the same name is another method. The one that is this key less one parameter
         // says where the parameter went.
@@ -69,7 +69,7 @@ public final class AddParameterRefactoring implements Refactoring {
             if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
             keys.add(k);
             // Equal types side by side leave the position open ((int w) -> (int h, int w)): the names decide.
-            List<Integer> fits = insertedPositions(descriptors(k), newDescriptors);
+            List<Integer> fits = insertedPositions(declaredDescriptors(m, k), newDescriptors);
             if (!fits.isEmpty()) inserted = choosePosition(in, m, newNames, fits, true);
         }
         List<SymbolInfo> namesakes = namesakesInSubtypes(in.index(), m, params.size() - 1);
@@ -226,7 +226,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * boolean flag)}). Not an overload that takes that many arguments (its calls are its own), nor a varargs one.
      */
     private static List<SymbolInfo> brokenOverloads(WorkspaceIndex index, SymbolInfo m, int oldCount) {
-        return overloads(index, m).stream().filter(o -> !o.signature().contains("...") && descriptors(o.key()).size() != oldCount).toList();
+        return overloads(index, m).stream().filter(o -> !o.signature().contains("...") && declaredDescriptors(o, o.key()).size() != oldCount).toList();
     }
 
     /** m's overloads: the other methods (or constructors) of its name in its type. */
@@ -247,7 +247,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private static List<CallSite> misboundCalls(RefactorInput in, SymbolInfo m, int oldCount) {
         Map<Path, List<CallSite>> byFile = new java.util.LinkedHashMap<>();
         for (SymbolInfo o : overloads(in.index(), m)) {
-            if (o.signature().contains("...") || descriptors(o.key()).size() != oldCount) continue;
+            if (o.signature().contains("...") || declaredDescriptors(o, o.key()).size() != oldCount) continue;
             for (CallSite c : in.index().callSites(o.key())) byFile.computeIfAbsent(c.location().path(), f -> new ArrayList<>()).add(c);
         }
         List<CallSite> out = new ArrayList<>();
@@ -451,23 +451,31 @@ public final class AddParameterRefactoring implements Refactoring {
         Path file = call.location().path();
         String text = in.text(file);
         TextRange r = call.location().range();
+        int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());
         int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
-        int close = end - 1;
-        while (close > 0 && Character.isWhitespace(text.charAt(close))) close--;
-        if (close > 0 && text.charAt(close) == ';') close--; // super(...) and this(...) are statements
-        while (close > 0 && Character.isWhitespace(text.charAt(close))) close--;
-        if (close < 0 || text.charAt(close) != ')') return Optional.empty();
-        int open = JavaText.matchingOpen(text, close);
-        if (open < 0) return Optional.empty();
-        List<String> args = JavaText.splitTopLevel(text.substring(open + 1, close));
+        // super(...) and this(...) are statements (their range ends with ';'); a creation may end with a class body
+        int close = JavaText.argumentsClose(text, start, end);
+        List<String> args;
+        Insertion ins;
+        if (close >= 0) {
+            int open = JavaText.matchingOpen(text, close);
+            if (open < 0) return Optional.empty();
+            args = JavaText.splitTopLevel(text.substring(open + 1, close));
+            ins = insertion(text, open, close, args.size(), a.inserted());
+        } else {
+            // An enum constant that passes nothing (RED, or RED {...}) to a constructor that took nothing: RED(X).
+            close = JavaText.bareEnumConstantEnd(text, start, end);
+            if (close < 0) return Optional.empty();
+            args = List.of();
+            ins = new Insertion(close, "(", ")");
+        }
         // One argument fewer than the parameters now; for a varargs method, at least the old fixed ones.
         if (a.varargs() ? args.size() < a.paramCount() - 2 : args.size() != a.paramCount() - 1) return Optional.empty();
-        Insertion ins = insertion(text, open, close, args.size(), a.inserted());
         int at = ins.at();
         String scope = text.substring(Math.max(0, at - 1500), at);
         String context = "// " + m.signature() + "\n";
         // The whole call: an argument of the wrong type makes the call "not applicable", reported on its name.
-        int callStart = Math.min(at, JavaText.offsetOf(text, r.startLine(), r.startColumn()));
+        int callStart = Math.min(at, start);
         Supplier<String> fallback;
         Supplier<List<String>> candidates;
         Optional<String> passedOn = gaining.parameterAt(file, text, at);
@@ -1098,6 +1106,23 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Parameter descriptors of a method binding key, e.g. {@code Lp/A;.f(ILjava/lang/String;)V} gives [I, Ljava/lang/String;]. */
+    /**
+     * {@code key}'s parameter descriptors as the header of {@code m} (the declaration the key is of, a version of it,
+     * or an overload in its type) declares them. JDT's key of an enum's or an inner class's constructor starts with
+     * the parameters the compiler adds ({@code Color(int r)}: {@code (Ljava/lang/String;II)V}, the constant's name
+     * and ordinal; an inner class's outer instance), which no call writes and no header names.
+     */
+    static List<String> declaredDescriptors(SymbolInfo m, String key) {
+        List<String> all = descriptors(key);
+        if (m.kind() != SymbolKind.CONSTRUCTOR) return all;
+        var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(m.signature());
+        if (!header.find()) return all;
+        int close = JavaText.matchingClose(m.signature(), header.end() - 1);
+        if (close < 0) return all; // a signature cut short: no count to go by
+        int synthetic = descriptors(m.key()).size() - JavaText.splitTopLevel(m.signature().substring(header.end(), close)).size();
+        return synthetic > 0 && synthetic <= all.size() ? all.subList(synthetic, all.size()) : all;
+    }
+
     public static List<String> descriptors(String key) {
         int open = key.indexOf('(');
         int close = key.indexOf(')', open);
@@ -1195,7 +1220,7 @@ public final class AddParameterRefactoring implements Refactoring {
         Set<Path> files = new LinkedHashSet<>();
         for (CallSite c : in.index().callSites(m.key())) files.add(c.location().path());
         for (SymbolInfo o : overloads(in.index(), m)) {
-            if (descriptors(o.key()).size() == params.size() - 1) {
+            if (declaredDescriptors(o, o.key()).size() == params.size() - 1) {
                 for (CallSite c : in.index().callSites(o.key())) files.add(c.location().path());
             }
         }

@@ -35,18 +35,12 @@ public final class JavaText {
     static int matchingClose(String text, int open) {
         int depth = 0;
         for (int i = open; i < text.length(); i++) {
+            int skipped = skippedEnd(text, i, text.length());
+            if (skipped > i) {
+                i = skipped - 1;
+                continue;
+            }
             char c = text.charAt(i);
-            int comment = commentEnd(text, i);
-            if (comment > i) {
-                i = comment - 1;
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < text.length() && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
-                i = j;
-                continue;
-            }
             if (c == '(' || c == '[' || c == '{') depth++;
             else if (c == ')' || c == ']' || c == '}') {
                 depth--;
@@ -54,6 +48,48 @@ public final class JavaText {
             }
         }
         return -1;
+    }
+
+    /**
+     * The ')' that closes the arguments of the call or creation whose range (the index's) is {@code [start, end)}, or
+     * -1. A creation with a class body ({@code new Shape(1) {...}}, an enum constant's {@code GREEN(0) {...}}) ends
+     * with the body: its arguments close before the body's '{', the first brace outside brackets.
+     */
+    public static int argumentsClose(String text, int start, int end) {
+        int close = end - 1;
+        while (close > start && (Character.isWhitespace(text.charAt(close)) || text.charAt(close) == ';')) close--;
+        if (close > start && text.charAt(close) == '}') {
+            int body = topLevelBrace(text, start, close);
+            close = body < 0 ? -1 : skipBlankBack(text, body) - 1;
+        }
+        return close > start && text.charAt(close) == ')' ? close : -1;
+    }
+
+    /**
+     * Where the name ends of the enum constant without arguments whose range is {@code [start, end)} ({@code RED},
+     * {@code RED { ... }}, after any javadoc and annotations), or -1 for anything else.
+     */
+    static int bareEnumConstantEnd(String text, int start, int end) {
+        int i = start;
+        while (i < end) {
+            int skipped = skippedEnd(text, i, end);
+            if (skipped > i) i = skipped;
+            else if (Character.isWhitespace(text.charAt(i))) i++;
+            else if (text.charAt(i) == '@') { // an annotation, with its arguments
+                i++;
+                while (i < end && (Character.isJavaIdentifierPart(text.charAt(i)) || text.charAt(i) == '.')) i++;
+                int open = i;
+                while (open < end && Character.isWhitespace(text.charAt(open))) open++;
+                if (open < end && text.charAt(open) == '(') i = matchingClose(text, open) + 1;
+                if (i <= 0) return -1;
+            } else break;
+        }
+        if (i >= end || !Character.isJavaIdentifierStart(text.charAt(i))) return -1;
+        int nameEnd = i;
+        while (nameEnd < end && Character.isJavaIdentifierPart(text.charAt(nameEnd))) nameEnd++;
+        int next = nameEnd;
+        while (next < end && Character.isWhitespace(text.charAt(next))) next++;
+        return next == end || text.charAt(next) == '{' ? nameEnd : -1;
     }
 
     /** The top-level comma-separated parts of an argument or parameter list (empty list for blank text). */
@@ -75,26 +111,33 @@ public final class JavaText {
      * comparison ({@code f(i < n, x)}), and a '>' closes only what such a '<' opened (not a lambda's arrow).
      */
     static int topLevelComma(String text, int from, int to) {
+        int comma = firstTopLevel(text, from, to, ',');
+        return comma < 0 ? to : comma;
+    }
+
+    /** The first '{' of {@code [from, to)} outside brackets, comments and literals, or -1. */
+    private static int topLevelBrace(String text, int from, int to) {
+        return firstTopLevel(text, from, to, '{');
+    }
+
+    /** The first {@code wanted} of {@code [from, to)} outside brackets, type arguments, comments and literals, or -1. */
+    private static int firstTopLevel(String text, int from, int to, char wanted) {
         int depth = 0;
         int angles = 0;
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            int comment = commentEnd(text, i);
-            if (comment > i) {
-                i = Math.min(to, comment) - 1;
+            int skipped = skippedEnd(text, i, to);
+            if (skipped > i) {
+                i = skipped - 1;
                 continue;
             }
-            if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < to && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
-                i = j;
-            } else if (c == '(' || c == '[' || c == '{') depth++;
+            char c = text.charAt(i);
+            if (c == wanted && depth == 0 && angles == 0) return i;
+            if (c == '(' || c == '[' || c == '{') depth++;
             else if (c == ')' || c == ']' || c == '}') depth--;
             else if (c == '<' && opensTypeArguments(text, i)) angles++;
             else if (c == '>' && angles > 0 && text.charAt(i - 1) != '-') angles--;
-            else if (c == ',' && depth == 0 && angles == 0) return i;
         }
-        return to;
+        return -1;
     }
 
     /**
@@ -107,6 +150,20 @@ public final class JavaText {
         int j = i;
         while (j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1))) j--;
         return j < i && Character.isUpperCase(text.charAt(j));
+    }
+
+    /**
+     * Where the comment or string or character literal that starts at {@code i} ends (past its last character, at
+     * most {@code to}), or {@code i} when none starts there: scans for brackets and commas skip what it spans.
+     */
+    static int skippedEnd(String text, int i, int to) {
+        int comment = commentEnd(text, i);
+        if (comment > i) return Math.min(to, comment);
+        char quote = text.charAt(i);
+        if (quote != '"' && quote != '\'') return i;
+        int j = i + 1;
+        while (j < to && text.charAt(j) != quote) j += text.charAt(j) == '\\' ? 2 : 1;
+        return Math.min(to, j + 1);
     }
 
     /** Where a comment that starts at {@code i} ends (past its last character), or {@code i} when none starts there. */

@@ -45,14 +45,14 @@ public final class RemoveParameterRefactoring implements Refactoring {
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         // A varargs method takes calls of any length: one argument more says nothing of a removed parameter.
         if (!params.isEmpty() && params.getLast().contains("...")) return Optional.empty();
-        List<String> newDescriptors = AddParameterRefactoring.descriptors(m.key());
+        List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
         int removed = -1;
         String removedType = null;
         for (String k : in.earlierKeys().apply(m.qualifiedName())) {
             if (k.equals(m.key()) || in.index().declaration(k).isPresent()) continue;
-            List<String> old = AddParameterRefactoring.descriptors(k);
+            List<String> old = AddParameterRefactoring.declaredDescriptors(m, k);
             List<Integer> fits = AddParameterRefactoring.insertedPositions(newDescriptors, old);
             if (fits.isEmpty()) continue;
             keys.add(k);
@@ -221,14 +221,13 @@ public final class RemoveParameterRefactoring implements Refactoring {
         }).orElse(-1);
     }
 
-    /** The opening parenthesis of a call's arguments: the last '(' matching the ')' that ends its range. */
+    /** The opening parenthesis of a call's arguments. */
     private static Optional<Integer> callOpen(RefactorInput in, CallSite c) {
         String text = in.text(c.location().path());
         TextRange r = c.location().range();
-        int end = JavaText.offsetOf(text, r.endLine(), r.endColumn());
-        int close = end - 1;
-        while (close > 0 && (Character.isWhitespace(text.charAt(close)) || text.charAt(close) == ';')) close--;
-        if (close < 0 || text.charAt(close) != ')') return Optional.empty();
+        int close = JavaText.argumentsClose(text, JavaText.offsetOf(text, r.startLine(), r.startColumn()),
+                JavaText.offsetOf(text, r.endLine(), r.endColumn()));
+        if (close < 0) return Optional.empty();
         int open = JavaText.matchingOpen(text, close);
         return open < 0 ? Optional.empty() : Optional.of(open);
     }

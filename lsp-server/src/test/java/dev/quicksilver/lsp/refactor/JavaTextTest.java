@@ -33,6 +33,24 @@ class JavaTextTest {
     }
 
     @Test
+    void aCreationsArgumentsCloseBeforeItsClassBody() {
+        String plain = "list.add(f(a), \"x)\")";
+        assertEquals(plain.length() - 1, JavaText.argumentsClose(plain, 0, plain.length()));
+        String statement = "super(name, 3);\n";
+        assertEquals(statement.indexOf(';') - 1, JavaText.argumentsClose(statement, 0, statement.length()));
+        String anonymous = "make().new Shape(\"tri\", new int[] {3}) {\n  // it's not a { brace\n  int x = '{';\n}";
+        assertEquals(anonymous.indexOf(") {"), JavaText.argumentsClose(anonymous, 0, anonymous.length()));
+        String constant = "/** The green one (not {@code RED}). */\n@Deprecated(since = \"2\")\nGREEN(0, \"#0f0\") { }";
+        assertEquals(constant.indexOf(") {"), JavaText.argumentsClose(constant, 0, constant.length()));
+        assertEquals(-1, JavaText.argumentsClose("RED", 0, 3), "an enum constant without arguments");
+        String bare = "/** Not (this). */\n@SuppressWarnings({\"a\", \"b\"}) LOW {\n}";
+        assertEquals(bare.indexOf(" {\n}"), JavaText.bareEnumConstantEnd(bare, 0, bare.length()));
+        assertEquals(3, JavaText.bareEnumConstantEnd("LOW", 0, 3));
+        assertEquals(-1, JavaText.bareEnumConstantEnd("LOW(1)", 0, 6), "it has arguments");
+        assertEquals(-1, JavaText.bareEnumConstantEnd("a.b()", 0, 5), "a call");
+    }
+
+    @Test
     void lineAndColumnAreTheInverseOfOffsetOf() {
         String text = "\nab\ncd";
         for (int offset = 0; offset <= text.length(); offset++) {
