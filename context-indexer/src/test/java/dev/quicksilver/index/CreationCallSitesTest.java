@@ -51,6 +51,7 @@ class CreationCallSitesTest {
                 }
                 Runnable ofAnInterface() { return new Runnable() { public void run() { } }; }
                 ArrayList<String> generic() { return new ArrayList<String>(8) { }; }
+                java.util.function.IntFunction<Shape> maker = Shape::new;
             }
             """;
 
@@ -87,6 +88,8 @@ class CreationCallSitesTest {
                     "Ljava/util/ArrayList;.(I)V", List.of(10)),
                     callLines(index, "Lp/Shape;.(Ljava/lang/String;I)V", "Lp/Shape;.(I)V", "Lp/Color;.(Ljava/lang/String;III)V",
                             "Ljava/util/ArrayList;.(I)V"));
+            // Shape::new refers to the constructor it makes the object with, placed on "new"; the declaration is none.
+            assertEquals(List.of(new TextRange(11, 57, 11, 60)), index.references("Lp/Shape;.(I)V").stream().map(r -> r.location().range()).toList());
             // new Runnable() {...} calls Object(): nothing of the workspace's, and nothing anonymous either.
             assertEquals(List.of(), index.javaFacts(base.resolve("ws/src/main/java/p/Uses.java")).orElseThrow().calls().stream()
                     .filter(c -> c.calleeKey().contains("$")).toList());

@@ -1147,6 +1147,51 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A constructor reference ({@code Tag::new}) is a reference to the constructor: it
+     * becomes a lambda that makes the object with the new argument, or without the removed one, as a method
+     * reference becomes one that calls the method (it was left broken). In an editor and in an index built after
+     * the edit.
+     */
+    @Test
+    void constructorReferencesBecomeLambdas() throws Exception {
+        String tag = "package shop;\n\nclass Tag {\n    Tag(String name, int weight) {\n    }\n}\n";
+        String tags = """
+                package shop;
+
+                import java.util.function.BiFunction;
+
+                class Tags {
+                    final BiFunction<String, Integer, Tag> maker = Tag::new;
+
+                    Tag first() {
+                        return new Tag("new", 1);
+                    }
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("ctor-refs" + live));
+            Path tagFile = SampleWorkspace.shop(ws, "Tag.java");
+            Path tagsFile = SampleWorkspace.shop(ws, "Tags.java");
+            Files.writeString(tagsFile, tags);
+            Files.writeString(tagFile, tag);
+            addParameterAfterEdit(ws, tagFile, tag, tag.replace("Tag(String name, int weight)", "Tag(String name, int weight, boolean bold)"),
+                    live, "Tag(String name", 4, (plan, index) -> {
+                        List<Site> sites = plan.orElseThrow(() -> new AssertionError("live " + live)).sites();
+                        assertEquals(Set.of("return new Tag(\"new\", 1, false);",
+                                        "final BiFunction<String, Integer, Tag> maker = (name, weight) -> new Tag(name, weight, false);"),
+                                sites.stream().map(x -> lineText(x, x.candidates().get().isEmpty() ? "false" : x.candidates().get().getFirst()))
+                                        .collect(Collectors.toSet()), "live " + live);
+                    });
+            Files.writeString(tagFile, tag);
+            planAfterEdit("remove-parameter", ws, tagFile, tag, tag.replace("Tag(String name, int weight)", "Tag(int weight)"), live, "Tag(int weight", 4,
+                    (plan, index) -> assertEquals(Set.of("return new Tag(1);", "final BiFunction<String, Integer, Tag> maker = (unused, weight) -> new Tag(weight);"),
+                            plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream()
+                                    .map(x -> lineText(x, x.candidates().get().isEmpty() ? "" : x.candidates().get().getFirst())).collect(Collectors.toSet()),
+                            "live " + live));
+        }
+    }
+
+    /**
      * In an index built after the edit, JDT binds a call written for the old signature to an overload that takes as
      * many arguments ({@code w.value(c ? "x" : s)} to {@code value(boolean)} once {@code value(String)} took two): such calls
      * are found by compiling the files that call that overload, and its own calls are left alone.

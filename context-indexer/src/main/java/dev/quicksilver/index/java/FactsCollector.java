@@ -17,6 +17,7 @@ import org.eclipse.jdt.core.dom.BodyDeclaration;
 import org.eclipse.jdt.core.dom.ClassInstanceCreation;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.CreationReference;
 import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
 import org.eclipse.jdt.core.dom.EnumDeclaration;
 import org.eclipse.jdt.core.dom.Expression;
@@ -288,9 +289,22 @@ final class FactsCollector extends ASTVisitor {
         return true;
     }
 
+    /** {@code Shape::new}: a reference to the constructor, placed on {@code new} (as a method reference's is on its name). */
+    @Override
+    public boolean visit(CreationReference node) {
+        IMethodBinding constructor = node.resolveMethodBinding();
+        if (constructor != null && constructor.isConstructor()) {
+            int end = end(node);
+            references.add(new Reference(intern(constructor.getMethodDeclaration().getKey()), SymbolKind.CONSTRUCTOR,
+                    new SourceLocation(path, range(end - "new".length(), end))));
+        }
+        return true;
+    }
+
     @Override
     public boolean visit(SimpleName node) {
-        if (node.isDeclaration()) return false;
+        // JDT counts a constructor's name as no declaration (it names the type): it is not a reference either.
+        if (node.isDeclaration() || node.getLocationInParent() == MethodDeclaration.NAME_PROPERTY) return false;
         IBinding binding = node.resolveBinding();
         if (binding == null) return false;
         switch (binding) {

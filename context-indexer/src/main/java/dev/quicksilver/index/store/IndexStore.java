@@ -34,7 +34,7 @@ import java.util.Optional;
  */
 public final class IndexStore {
     private static final int MAGIC = 0x51534958; // "QSIX"
-    private static final int FORMAT_VERSION = 4; // 2: each file's type shapes beside its facts; 3: signatures without comments; 4: creations with a class body call the superclass constructor
+    private static final int FORMAT_VERSION = 4; // 2: each file's type shapes beside its facts; 3: signatures without comments; 4: creations with a class body call the superclass constructor; Shape::new refers to its constructor
     private static final String FILE_NAME = "java-index.bin";
     private static final String ROOTS_FILE = "roots.txt";
 

@@ -211,7 +211,7 @@ public final class AddParameterRefactoring implements Refactoring {
             List<Reference> references = new ArrayList<>(moreReferences);
             for (String k : referenced) references.addAll(in.index().references(k));
             for (Reference r : references) {
-                if (r.targetKind() != SymbolKind.METHOD || !seen.add(r.location().path() + ":" + r.location().range())) continue;
+                if (r.targetKind() != m.kind() || !seen.add(r.location().path() + ":" + r.location().range())) continue;
                 methodReferenceSite(in, m, r, a, sight).ifPresent(sites::add);
             }
         }
@@ -315,7 +315,8 @@ public final class AddParameterRefactoring implements Refactoring {
      * names), where the compiler's complaint names m's type; one compile each.
      */
     static List<Reference> unboundMethodReferences(RefactorInput in, SymbolInfo m) {
-        Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(m.name()) + "\\b");
+        String word = referenceWord(m);
+        Pattern reference = Pattern.compile("::\\s*" + Pattern.quote(word) + "\\b");
         Set<Path> naming = new LinkedHashSet<>();
         for (Path file : in.index().filesMentioning(m.name())) {
             if (file.toString().endsWith(".java") && reference.matcher(in.text(file)).find()) naming.add(file);
@@ -334,10 +335,15 @@ public final class AddParameterRefactoring implements Refactoring {
             if (!mentioningType.contains(c.file()) && !namesType) continue;
             var found = reference.matcher(c.text()).region(e.start(), Math.min(c.text().length(), e.end() + 1));
             if (!found.find()) continue;
-            int nameStart = found.end() - m.name().length();
-            out.add(new Reference(m.key(), SymbolKind.METHOD, new dev.quicksilver.index.SourceLocation(c.file(), range(c.text(), nameStart, found.end()))));
+            int nameStart = found.end() - word.length();
+            out.add(new Reference(m.key(), m.kind(), new dev.quicksilver.index.SourceLocation(c.file(), range(c.text(), nameStart, found.end()))));
         }
         return out;
+    }
+
+    /** What a reference to m says after its {@code ::}: m's name, or {@code new} for a constructor ({@code Shape::new}). */
+    static String referenceWord(SymbolInfo m) {
+        return m.kind() == SymbolKind.CONSTRUCTOR ? "new" : m.name();
     }
 
     /** JDT's IProblem.ParameterMismatch and IProblem.UndefinedConstructor: a call no declaration of its name takes. */
@@ -550,7 +556,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * (the reference's target type takes other parameters than it seems), it is left as it was, with the reason.
      */
     private static Optional<Site> methodReferenceSite(RefactorInput in, SymbolInfo m, Reference r, Arguments a, VariablesInSight sight) {
-        return referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, m.name(), a));
+        return referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, referenceWord(m), a));
     }
 
     /** The text of a lambda that stands for a method reference, from the variables in sight at it, its qualifier, and its receiver's name. */
@@ -576,8 +582,8 @@ public final class AddParameterRefactoring implements Refactoring {
         int qualifierStart = qualifierStart(text, qualifierEnd);
         if (qualifierStart < 0 || qualifierStart >= qualifierEnd) return Optional.empty();
         String qualifier = text.substring(qualifierStart, qualifierEnd);
-        boolean unbound = !m.modifiers().contains("static") && !qualifier.equals("this") && !qualifier.equals("super")
-                && namesAType(qualifier);
+        boolean unbound = m.kind() == SymbolKind.METHOD && !m.modifiers().contains("static") && !qualifier.equals("this")
+                && !qualifier.equals("super") && namesAType(qualifier);
         int at = qualifierStart;
         sight.register(file, text, at);
         String receiver = unbound ? decapitalize(m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll(".*[/$]", "").replaceAll("<.*", ""))
@@ -604,7 +610,8 @@ public final class AddParameterRefactoring implements Refactoring {
     /**
      * A lambda that stands for a method reference: it takes {@code names} (renamed where a variable in sight, or
      * one of {@code reserved}, has the name; the receiver first for a reference through a type) and calls
-     * {@code method} on the qualifier (or the receiver) with {@code arguments} of those parameters.
+     * {@code method} on the qualifier (or the receiver) with {@code arguments} of those parameters; for a
+     * constructor's ({@code method} "new", {@code Shape::new}) it makes a {@code new Shape(...)}.
      */
     static String referenceLambda(List<ScopeVariable> inSight, String qualifier, String receiver, String method, List<String> names,
                                   Set<String> reserved, UnaryOperator<List<String>> arguments) {
@@ -617,7 +624,8 @@ public final class AddParameterRefactoring implements Refactoring {
         params.addAll(own);
         String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
         String target = receiver != null ? params.getFirst() : qualifier;
-        return head + " -> " + target + "." + method + "(" + String.join(", ", arguments.apply(own)) + ")";
+        String callee = method.equals("new") ? "new " + qualifier : target + "." + method;
+        return head + " -> " + callee + "(" + String.join(", ", arguments.apply(own)) + ")";
     }
 
     /**

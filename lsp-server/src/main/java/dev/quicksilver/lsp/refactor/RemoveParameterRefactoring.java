@@ -109,7 +109,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
         for (String k : keys) if (!k.equals(m.key())) references.addAll(in.index().references(k));
         for (SymbolInfo o : overrides) references.addAll(in.index().references(o.key()));
         if (mayCompile) references.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
-        references.removeIf(r -> r.targetKind() != dev.quicksilver.index.SymbolKind.METHOD);
+        references.removeIf(r -> r.targetKind() != m.kind());
         if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty() && references.isEmpty()) return Optional.empty();
         if (removed < 0) {
             Optional<Removed> said = fromComplaint(in, m, params, newDescriptors, calls);
@@ -145,7 +145,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
         oldNames.add(at, removedName(in, overrides, at));
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
         for (dev.quicksilver.index.Reference r : references) {
-            AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, m.name(), oldNames, at))
+            AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) -> lambda(inSight, qualifier, receiver, AddParameterRefactoring.referenceWord(m), oldNames, at))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int referenceCount = sites.size() - declarations - callCount;
