@@ -153,7 +153,7 @@ public final class JavaText {
     }
 
     /**
-     * Where the comment or string or character literal that starts at {@code i} ends (past its last character, at
+     * Where the comment or string, text block or character literal that starts at {@code i} ends (past its last character, at
      * most {@code to}), or {@code i} when none starts there: scans for brackets and commas skip what it spans.
      */
     static int skippedEnd(String text, int i, int to) {
@@ -161,6 +161,11 @@ public final class JavaText {
         if (comment > i) return Math.min(to, comment);
         char quote = text.charAt(i);
         if (quote != '"' && quote != '\'') return i;
+        if (text.startsWith("\"\"\"", i)) { // a text block: to its closing delimiter, over the quotes inside
+            int j = i + 3;
+            while (j < to && !text.startsWith("\"\"\"", j)) j += text.charAt(j) == '\\' ? 2 : 1;
+            return Math.min(to, j + 3);
+        }
         int j = i + 1;
         while (j < to && text.charAt(j) != quote) j += text.charAt(j) == '\\' ? 2 : 1;
         return Math.min(to, j + 1);

@@ -239,14 +239,13 @@ final class Lambdas {
         }
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '(' || c == '[' || c == '{') {
+            int skipped = JavaText.skippedEnd(text, i, text.length());
+            if (skipped > i) {
+                i = skipped;
+            } else if (c == '(' || c == '[' || c == '{') {
                 int close = JavaText.matchingClose(text, i);
                 if (close < 0) return text.length();
                 i = close + 1;
-            } else if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < text.length() && !(text.charAt(j) == c && text.charAt(j - 1) != '\\')) j++;
-                i = j + 1;
             } else if (c == ',' || c == ';' || c == ')' || c == ']' || c == '}') {
                 return i;
             } else {

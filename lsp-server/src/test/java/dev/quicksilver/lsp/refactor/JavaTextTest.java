@@ -30,6 +30,8 @@ class JavaTextTest {
         String body = "{\n  // don't close here: }\n  int x = '}'; /* nor } here */\n  String s = \"}\";\n}";
         assertEquals(body.length() - 1, JavaText.matchingClose(body, 0));
         assertEquals(List.of("a /* , */", "b // ,"), JavaText.splitTopLevel("a /* , */, b // , \n"));
+        String block = "\"\"\"\n  say \"hi, there (one quote)\n  \"\"\"";
+        assertEquals(List.of(block, "2"), JavaText.splitTopLevel(block + ", 2"), "a text block holds quotes and commas");
     }
 
     @Test
