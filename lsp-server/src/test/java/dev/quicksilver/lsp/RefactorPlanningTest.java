@@ -1478,6 +1478,49 @@ class RefactorPlanningTest {
     }
 
     /**
+     * An abstract class's new abstract method is implemented with the access it was declared with (protected stays
+     * protected, package-private stays so: no wider than the class made it), in the concrete subclasses and in an
+     * anonymous one; an abstract subclass gets nothing (its concrete subclasses do).
+     */
+    @Test
+    void anAbstractClassesMethodIsImplementedWithItsAccess() throws Exception {
+        Path ws = tmp.resolve("abstract-access");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path shape = dir.resolve("Shape.java");
+        Files.writeString(shape, """
+                package p;
+
+                public abstract class Shape {
+                    protected abstract String label(int depth);
+
+                    abstract double area();
+                }
+                """);
+        Files.writeString(dir.resolve("Polygon.java"), "package p;\n\nabstract class Polygon extends Shape {\n}\n");
+        Files.writeString(dir.resolve("Square.java"), "package p;\n\nclass Square extends Polygon {\n}\n");
+        Files.writeString(dir.resolve("Shapes.java"), """
+                package p;
+
+                class Shapes {
+                    static Shape dot() {
+                        return new Shape() {
+                        };
+                    }
+                }
+                """);
+        for (String header : List.of("protected String label(int depth) {", "double area() {")) {
+            String declared = header.contains("label") ? "protected abstract String label" : "abstract double area";
+            List<Site> sites = plans(ws, shape, lineOf(shape, declared), declared.length() - 2, Optional.empty()).stream()
+                    .filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow().sites();
+            assertEquals(List.of("Shapes.java", "Square.java"), sites.stream().map(x -> x.file().getFileName().toString()).sorted().toList());
+            for (Site site : sites) {
+                String edited = applied(site, site.finish().apply(""));
+                assertTrue(java.util.regex.Pattern.compile("@Override\\n\\s+" + java.util.regex.Pattern.quote(header) + "\\n").matcher(edited).find(), edited);
+            }
+        }
+    }
+
+    /**
      * A method added to a generic interface is implemented with the types each implementation binds its type
      * variables to: by its clause ({@code Conv<String, Integer>}), through an abstract class between ({@code
      * Base<Y> implements Conv<Y, Long>}, {@code Count extends Base<String>}), by a generic class's own variable, raw (the

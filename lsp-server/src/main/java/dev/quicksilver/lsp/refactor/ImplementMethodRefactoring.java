@@ -136,7 +136,8 @@ public final class ImplementMethodRefactoring implements Refactoring {
         // Insert after the last non-blank character before the closing brace.
         int at = brace;
         while (at > 0 && Character.isWhitespace(text.charAt(at - 1))) at--;
-        String signature = implementationSignature(m.signature());
+        String signature = implementationSignature(m.signature(), in.index().declaration(m.declaringTypeKey())
+                .map(t -> t.kind() == SymbolKind.INTERFACE).orElse(true));
         Set<String> vars = TypeArguments.variablesOf(in, m);
         signature = TypeArguments.bound(signature, vars, binding, m).orElse(signature);
         String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
@@ -160,12 +161,16 @@ public final class ImplementMethodRefactoring implements Refactoring {
         return Optional.empty();
     }
 
-    /** The interface's header as an implementation's: no {@code abstract}, {@code public}, no trailing semicolon. */
-    static String implementationSignature(String signature) {
+    /**
+     * The abstract method's header as an implementation's: no {@code abstract}, no trailing semicolon; an interface's
+     * method is public, an abstract class's keeps its access ({@code protected abstract String label()} is
+     * implemented {@code protected}, as an IDE's "add unimplemented methods" does: no wider than the class made it).
+     */
+    static String implementationSignature(String signature, boolean ofInterface) {
         String s = signature.strip();
         if (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
-        s = s.replaceAll("(^|\\s)@Override\\s+", " ").replaceAll("\\b(abstract|public|protected)\\s+", "").strip();
-        return "public " + s;
+        s = s.replaceAll("(^|\\s)@Override\\s+", " ").replaceAll(ofInterface ? "\\b(abstract|public|protected)\\s+" : "\\babstract\\s+", "").strip();
+        return ofInterface ? "public " + s : s;
     }
 
     /** The model's body cut where it would close the method, or the fallback when that is empty or unbalanced. */
