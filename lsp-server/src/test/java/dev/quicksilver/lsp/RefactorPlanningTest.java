@@ -1189,6 +1189,14 @@ class RefactorPlanningTest {
                                     .map(x -> lineText(x, x.candidates().get().isEmpty() ? "" : x.candidates().get().getFirst())).collect(Collectors.toSet()),
                             "live " + live));
         }
+        // Headless with the reference alone: its complaint ("does not define Tag(String, Integer) that is applicable
+        // here") says which parameter went.
+        Path ws = SampleWorkspace.copy(tmp.resolve("ctor-ref-alone"));
+        Path tagFile = SampleWorkspace.shop(ws, "Tag.java");
+        Files.writeString(SampleWorkspace.shop(ws, "Tags.java"), tags.replace("    Tag first() {\n        return new Tag(\"new\", 1);\n    }\n", ""));
+        planAfterEdit("remove-parameter", ws, tagFile, tag, tag.replace("Tag(String name, int weight)", "Tag(int weight)"), false, "Tag(int weight", 4,
+                (plan, index) -> assertEquals(List.of("final BiFunction<String, Integer, Tag> maker = (unused, weight) -> new Tag(weight);"),
+                        plan.orElseThrow().sites().stream().map(x -> lineText(x, x.candidates().get().getFirst())).toList()));
     }
 
     /**

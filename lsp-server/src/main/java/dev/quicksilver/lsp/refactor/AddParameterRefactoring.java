@@ -1258,6 +1258,8 @@ public final class AddParameterRefactoring implements Refactoring {
 
     private static final Pattern NOT_APPLICABLE = Pattern.compile("(\\S+)\\((.*)\\) in the type .* is not applicable for the arguments \\((.*)\\)");
     private static final Pattern UNDEFINED_CONSTRUCTOR = Pattern.compile("The constructor (\\S+?)(?:<.*>)?\\((.*)\\) is undefined");
+    /** A method or constructor reference's: the types are those of the functional interface's method. */
+    private static final Pattern NO_APPLICABLE_REFERENCE = Pattern.compile("does not define (\\S+?)\\((.*)\\) that is applicable here");
 
     /**
      * The argument types the compiler's complaint about a call of {@code name} gives ("... is not applicable for the
@@ -1268,6 +1270,8 @@ public final class AddParameterRefactoring implements Refactoring {
         if (call.find() && call.group(1).equals(name)) return Optional.of(JavaText.splitTopLevel(call.group(3)));
         var constructor = UNDEFINED_CONSTRUCTOR.matcher(message);
         if (constructor.find() && constructor.group(1).equals(name)) return Optional.of(JavaText.splitTopLevel(constructor.group(2)));
+        var reference = NO_APPLICABLE_REFERENCE.matcher(message);
+        if (reference.find() && reference.group(1).equals(name)) return Optional.of(JavaText.splitTopLevel(reference.group(2)));
         return Optional.empty();
     }
 

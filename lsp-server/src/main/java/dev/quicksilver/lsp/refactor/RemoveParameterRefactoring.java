@@ -112,7 +112,10 @@ public final class RemoveParameterRefactoring implements Refactoring {
         references.removeIf(r -> r.targetKind() != m.kind());
         if (calls.isEmpty() && overrides.isEmpty() && lambdas.isEmpty() && references.isEmpty()) return Optional.empty();
         if (removed < 0) {
-            Optional<Removed> said = fromComplaint(in, m, params, newDescriptors, calls);
+            Set<Path> complaining = new java.util.LinkedHashSet<>();
+            for (CallSite c : calls) complaining.add(c.location().path());
+            for (dev.quicksilver.index.Reference r : references) complaining.add(r.location().path());
+            Optional<Removed> said = fromComplaint(in, m, params, newDescriptors, complaining);
             removed = said.map(Removed::index).orElse(-1);
             removedType = said.map(Removed::argumentType).orElse(removedType);
         }
@@ -183,22 +186,24 @@ public final class RemoveParameterRefactoring implements Refactoring {
                 params -> AddParameterRefactoring.without(params, removed));
     }
 
-    /**
-     * The removed position from the compiler's complaint at a call ("... is not applicable for the arguments
-     * (String, int, boolean)", "The constructor Money(int, String) is undefined"): the one position whose argument
-     * type, left out, leaves the parameter types (else types that pass as them: an int for a long). None
-     * when several fit (equal types): the wrong argument dropped would compile and be wrong.
-     */
     /** The removed position, and the type of the argument the calls pass there. */
     private record Removed(int index, String argumentType) {
     }
 
+    /**
+     * The removed position from the compiler's complaint at a call ("... is not applicable for the arguments
+     * (String, int, boolean)", "The constructor Money(int, String) is undefined") or a method or constructor
+     * reference ("The type Pair does not define Pair(String, Integer) that is applicable here"), in {@code files}:
+     * the one position whose argument type, left out, leaves the parameter types (else types that pass as them: an
+     * int for a long, an Integer for an int). None when several fit (equal types): the wrong argument dropped would
+     * compile and be wrong.
+     */
     private static Optional<Removed> fromComplaint(RefactorInput in, SymbolInfo m, List<String> params, List<String> descriptors,
-                                                   List<CallSite> calls) {
+                                                   Set<Path> files) {
         List<String> types = descriptors.stream().map(AddParameterRefactoring::typeName).map(AddParameterRefactoring::simpleType).toList();
-        for (CallSite c : calls) {
-            for (CompileError e : in.compileErrors(c.location().path())) {
-                if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id())) continue;
+        for (Path file : files) {
+            for (CompileError e : in.compileErrors(file)) {
+                if (!AddParameterRefactoring.MISFIT_CALL.contains(e.id()) && e.id() != AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) continue;
                 Optional<List<String>> args = AddParameterRefactoring.argumentTypes(e.message(), m.name());
                 if (args.isEmpty()) continue;
                 List<String> given = args.get().stream().map(AddParameterRefactoring::simpleType).toList();
