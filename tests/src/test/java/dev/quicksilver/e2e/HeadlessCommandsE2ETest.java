@@ -177,8 +177,15 @@ class HeadlessCommandsE2ETest {
         Path inventory = edit(ws, "Inventory.java", "            return false;\n", "            \n");
         int line = Files.readAllLines(inventory).indexOf("            ") + 1;
         Path out = tmp.resolve("complete.json");
+        // --at, as refactor takes the place (the bare FILE:LINE:COL works too); neither is one sentence and exit 2.
+        Process none = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "complete", "--workspace", ws.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(none.waitFor(120, TimeUnit.SECONDS));
+        String said = new String(none.getInputStream().readAllBytes());
+        assertEquals(2, none.exitValue(), said);
+        assertTrue(said.contains("complete needs one place: FILE:LINE:COL or --at FILE:LINE:COL, not neither"), said);
         Process p = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "complete", "--json", "--workspace", ws.toString(),
-                inventory + ":" + line + ":13").redirectOutput(out.toFile()).redirectError(tmp.resolve("complete.err").toFile()).start();
+                "--at", inventory + ":" + line + ":13").redirectOutput(out.toFile()).redirectError(tmp.resolve("complete.err").toFile()).start();
         assertTrue(p.waitFor(240, TimeUnit.SECONDS), Files.readString(tmp.resolve("complete.err")));
         JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
         assertEquals(line, o.get("line").getAsInt());

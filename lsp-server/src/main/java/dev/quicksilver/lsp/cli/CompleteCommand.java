@@ -13,8 +13,11 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:a completion was printed", "1:no completion here (the server's reason is in --json's \"server\", or with --verbose)",
                 "2:bad input (a file, a position, a sidecar), said in one sentence"})
 public final class CompleteCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE:LINE:COL")
+    @Parameters(paramLabel = "FILE:LINE:COL", arity = "0..1", description = "Where to complete (one-based); or --at, as refactor takes it.")
     String at;
+
+    @Option(names = "--at", paramLabel = "FILE:LINE:COL", description = "The same as the FILE:LINE:COL argument.")
+    String atOption;
 
     @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace folder (default: the file's folder).")
     Path workspace;
@@ -30,7 +33,11 @@ public final class CompleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Headless.Location loc = Headless.Location.parse(at);
+        if ((at == null) == (atOption == null)) {
+            System.err.println("quicksilver: complete needs one place: FILE:LINE:COL or --at FILE:LINE:COL, not " + (at == null ? "neither" : "both"));
+            return 2;
+        }
+        Headless.Location loc = Headless.Location.parse(at != null ? at : atOption);
         Path ws = workspace != null ? workspace.toAbsolutePath().normalize() : loc.file().getParent();
         // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
         System.setProperty("quicksilver.quiet", "true");
