@@ -1486,6 +1486,42 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A body written on one line ({@code record Shout(String name) implements Named {}}, an anonymous class's) gets
+     * the method on lines of its own and its closing brace on the next; an empty body gets no blank line first.
+     */
+    @Test
+    void oneLineBodiesGetTheMethodOnLinesOfTheirOwn() throws Exception {
+        Path ws = tmp.resolve("one-line");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path named = dir.resolve("Named.java");
+        Files.writeString(named, "package p;\n\npublic interface Named {\n    String name();\n\n    int size();\n}\n");
+        Files.writeString(dir.resolve("Shout.java"), "package p;\n\npublic record Shout(String name) implements Named {}\n");
+        Files.writeString(dir.resolve("Quiet.java"), """
+                package p;
+
+                class Quiet {
+                    static Named anon() {
+                        return new Named() { public String name() { return "q"; } };
+                    }
+                }
+                """);
+        List<Site> sites = plans(ws, named, lineOf(named, "int size();"), 8, Optional.empty()).stream()
+                .filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow().sites();
+        String body = "throw new UnsupportedOperationException(\"size is not implemented yet\");";
+        Map<String, String> edited = sites.stream().collect(Collectors.toMap(x -> x.file().getFileName().toString(), x -> {
+            try {
+                return applied(x, x.finish().apply(""));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        assertEquals("package p;\n\npublic record Shout(String name) implements Named {\n    @Override\n    public int size() {\n        " + body
+                + "\n    }\n}\n", edited.get("Shout.java"));
+        assertTrue(edited.get("Quiet.java").contains("return new Named() { public String name() { return \"q\"; }\n\n            @Override\n"
+                + "            public int size() {\n                " + body + "\n            }\n        };\n"), edited.get("Quiet.java"));
+    }
+
+    /**
      * An abstract class's new abstract method is implemented with the access it was declared with (protected stays
      * protected, package-private stays so: no wider than the class made it), in the concrete subclasses and in an
      * anonymous one; an abstract subclass gets nothing (its concrete subclasses do).

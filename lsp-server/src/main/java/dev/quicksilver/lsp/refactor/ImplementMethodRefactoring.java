@@ -140,13 +140,18 @@ public final class ImplementMethodRefactoring implements Refactoring {
                 .map(t -> t.kind() == SymbolKind.INTERFACE).orElse(true));
         Set<String> vars = TypeArguments.variablesOf(in, m);
         signature = TypeArguments.bound(signature, vars, binding, m).orElse(signature);
-        String before = "\n\n" + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
-        String after = "\n" + indent + "}";
+        // An empty body gets the method alone (no blank line after its '{'); a closing brace on the line of the
+        // last member or of the '{' ({@code record Shout(String name) implements Loud {}}) goes to a line of its own.
+        boolean empty = text.charAt(at - 1) == '{' && at - 1 == open;
+        String before = (empty ? "\n" : "\n\n") + indent + "@Override\n" + indent + signature + " {\n" + indent + step;
+        boolean braceOnItsLine = text.substring(at, brace).contains("\n");
+        String after = "\n" + indent + "}" + (braceOnItsLine ? "" : "\n" + closing);
+        int end = braceOnItsLine ? at : brace; // the blanks before a brace that moves to its own line go
         String fallback = "throw new UnsupportedOperationException(\"" + m.name() + " is not implemented yet\");";
         String context = "// " + m.signature() + (m.javadocSummary().isEmpty() ? "" : "  // " + m.javadocSummary()) + "\n";
         String bodyIndent = indent + step;
-        return new Site(file, at, at, before, after, context, 32,
-                modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, at, false));
+        return new Site(file, at, end, before, after, context, 32,
+                modelText -> body(modelText, fallback, bodyIndent), new Site.Fallback(fallback, at, end, false));
     }
 
     /** The indentation of the first line with text inside the body {@code (open, close)}, if it has one. */
