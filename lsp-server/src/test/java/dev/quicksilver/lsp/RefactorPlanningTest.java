@@ -189,6 +189,39 @@ class RefactorPlanningTest {
     }
 
     /**
+     * An interface without {@code @FunctionalInterface} that lambdas implement is offered a default body for its new
+     * method too, where the compiler says those lambdas no longer compile (in an index built after the edit, or on
+     * an edit next to the method); an interface no lambda uses is offered none (implement-method is its refactor).
+     */
+    @Test
+    void anUnannotatedInterfaceWithLambdasIsOfferedADefaultBody() throws Exception {
+        Path ws = tmp.resolve("unannotated");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path named = dir.resolve("Named.java");
+        Path plain = dir.resolve("Plain.java");
+        Files.writeString(named, "package p;\n\npublic interface Named {\n    String name();\n\n    int size();\n}\n");
+        Files.writeString(plain, "package p;\n\npublic interface Plain {\n    String name();\n\n    int size();\n}\n");
+        Files.writeString(dir.resolve("Uses.java"), "package p;\n\nclass Uses {\n    static final Named ANON = () -> \"anon\";\n}\n");
+        Files.writeString(dir.resolve("Both.java"), "package p;\n\nclass Both implements Plain {\n    public String name() {\n        return \"b\";\n    }\n}\n");
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("unannotated-data")).build())) {
+            index.build();
+            RefactorService refactors = new RefactorService(session);
+            // Before the index is known to be built after an edit (an editor, the cursor on an untouched method): nothing.
+            assertTrue(refactors.plans(index, named, new TextPosition(lineOf(named, "int size();"), 8), Optional.empty()).stream()
+                    .noneMatch(p -> p.name().equals("default-body")));
+            session.thoroughRefactors(true);
+            assertEquals(List.of("Give Named.size() a default body (Named has lambdas: its lambdas need it to have one abstract method)"),
+                    refactors.plans(index, named, new TextPosition(lineOf(named, "int size();"), 8), Optional.empty()).stream()
+                            .filter(p -> p.name().equals("default-body")).map(RefactorPlan::title).toList());
+            assertTrue(refactors.plans(index, plain, new TextPosition(lineOf(plain, "int size();"), 8), Optional.empty()).stream()
+                    .noneMatch(p -> p.name().equals("default-body")), "no lambda implements Plain");
+        } finally {
+            session.close();
+        }
+    }
+
+    /**
      * A parameter whose type the interface's file imports ({@code java.util.Locale}) goes into implementations whose
      * files do not: each of those files gets the import too (one site per file, after its imports or its package);
      * a file that imports it already, or the whole package, gets none.

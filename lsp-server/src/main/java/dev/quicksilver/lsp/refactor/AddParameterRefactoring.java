@@ -399,7 +399,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Whether the document's last burst of typing touched the lines of m's header. */
-    private static boolean editedNear(RefactorInput in, SymbolInfo m) {
+    static boolean editedNear(RefactorInput in, SymbolInfo m) {
         if (in.lastEdit().isEmpty() || !in.file().equals(m.location().path())) return false;
         var e = in.lastEdit().get();
         return e.startLine() <= m.nameRange().endLine() + 2 && e.afterEndLine() >= m.nameRange().startLine() - 2;

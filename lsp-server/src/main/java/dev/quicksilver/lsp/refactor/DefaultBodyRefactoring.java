@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * "Give this interface method a default body." Offered on an abstract method of a {@code @FunctionalInterface}
  * that now has more than one abstract method: the annotation no longer compiles, and neither does any lambda or
- * method reference written for the interface. Implementing the method in the classes (implement-method) cannot
+ * method reference written for the interface. Also on an interface without the annotation that has lambdas or
+ * method references the compiler now rejects ("must be a functional interface"; only on signs of an edit, as it
+ * compiles the files that may hold them). Implementing the method in the classes (implement-method) cannot
  * reach the lambdas; a default body keeps every one of them, and every class, as it was. The model writes the
  * body; one that does not balance falls back to throwing {@code UnsupportedOperationException}, as a class's
  * would. One site, in the interface's file.
@@ -36,12 +38,17 @@ public final class DefaultBodyRefactoring implements Refactoring {
         if (at.isEmpty() || at.get().kind() != SymbolKind.METHOD || !isAbstract(at.get())) return Optional.empty();
         SymbolInfo m = at.get();
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
-        if (owner.isEmpty() || !functionalNoMore(in, owner.get())) return Optional.empty();
+        if (owner.isEmpty()) return Optional.empty();
+        boolean annotated = functionalNoMore(in, owner.get());
+        // Not annotated, but used as one: the compiler says its lambdas no longer compile (only on signs of an edit).
+        boolean used = !annotated && owner.get().kind() == SymbolKind.INTERFACE && abstractMethods(in, owner.get()) == 2
+                && (in.thorough() || AddParameterRefactoring.editedNear(in, m)) && Lambdas.functionalNoMore(in, owner.get());
+        if (!annotated && !used) return Optional.empty();
         Optional<Site> site = site(in, m, owner.get());
         if (site.isEmpty()) return Optional.empty();
         String type = owner.get().name();
         String title = "Give " + type + "." + m.name() + "() a default body (" + type
-                + " is a @FunctionalInterface: its lambdas need it to have one abstract method)";
+                + (annotated ? " is a @FunctionalInterface" : " has lambdas") + ": its lambdas need it to have one abstract method)";
         return Optional.of(new RefactorPlan(name(), title, List.of(site.get())));
     }
 

@@ -89,6 +89,20 @@ final class Lambdas {
         return out;
     }
 
+    /** JDT's IProblem.TargetTypeNotAFunctionalInterface: a lambda or method reference whose type has two abstract methods. */
+    private static final int NOT_A_FUNCTIONAL_INTERFACE = 553648781;
+
+    /**
+     * Whether lambdas or method references of the interface {@code owner} no longer compile because it is functional
+     * no more: the compiler says "must be a functional interface" in a file that may hold them (one compile each).
+     */
+    static boolean functionalNoMore(RefactorInput in, SymbolInfo owner) {
+        for (Path file : candidateFiles(in, owner)) {
+            if (in.compileErrors(file).stream().anyMatch(e -> e.id() == NOT_A_FUNCTIONAL_INTERFACE)) return true;
+        }
+        return false;
+    }
+
     /** A lambda's parameter list {@code [start, end)} of its file's text, its parameters, and its body's range. */
     record ParameterList(Path file, int start, int end, List<String> params, int bodyFrom, int bodyTo) {
     }
