@@ -1519,6 +1519,82 @@ class RefactorPlanningTest {
     }
 
     /**
+     * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
+     * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
+     * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's
+     * abstract method reaches the constants' overrides.
+     */
+    @Test
+    void enumConstantBodiesAndQualifiedAnonymousClassesAreImplementations() throws Exception {
+        Path ws = tmp.resolve("constant-bodies");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path op = dir.resolve("Op.java");
+        String opText = """
+                package p;
+
+                enum Op {
+                    PLUS("+") {
+                        @Override
+                        int apply(int a, int b) {
+                            return a + b;
+                        }
+                    },
+                    TIMES("*") {
+                        @Override
+                        int apply(int a, int b) {
+                            return a * b;
+                        }
+                    };
+
+                    final String symbol;
+
+                    Op(String symbol) {
+                        this.symbol = symbol;
+                    }
+
+                    abstract int apply(int a, int b);
+
+                    abstract String describe();
+                }
+                """;
+        Files.writeString(op, opText);
+        Path shapes = dir.resolve("Shapes.java");
+        Files.writeString(shapes, """
+                package p;
+
+                class Shapes {
+                    abstract static class Base {
+                        abstract double area();
+
+                        abstract String name();
+                    }
+
+                    static Base unit() {
+                        return new Shapes.Base() {
+                            @Override
+                            double area() {
+                                return 1;
+                            }
+                        };
+                    }
+                }
+                """);
+        List<Site> sites = plans(ws, op, lineOf(op, "abstract String describe();"), 20, Optional.empty()).stream()
+                .filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow().sites();
+        List<Integer> starts = sites.stream().map(Site::start).sorted().toList();
+        assertEquals(2, starts.size(), "one in each constant's body");
+        assertTrue(starts.get(0) > opText.indexOf("PLUS(") && starts.get(0) < opText.indexOf("TIMES("), starts.toString());
+        assertTrue(starts.get(1) > opText.indexOf("TIMES(") && starts.get(1) < opText.indexOf("final String symbol"), starts.toString());
+        assertEquals(List.of("Shapes.java"), plans(ws, shapes, lineOf(shapes, "abstract String name();"), 20, Optional.empty()).stream()
+                .filter(p -> p.name().equals("implement-method")).findFirst().orElseThrow().sites().stream()
+                .map(x -> x.file().getFileName().toString()).toList());
+        // A parameter added to the enum's abstract method: the constants' overrides take it.
+        addParameterAfterEdit(ws, op, opText, opText.replace("abstract int apply(int a, int b);", "abstract int apply(int a, int b, boolean exact);"),
+                false, "abstract int apply", 17, (plan, index) -> assertEquals(2, plan.orElseThrow().sites().stream()
+                        .filter(x -> lineText(x, "boolean exact").equals("int apply(int a, int b, boolean exact) {")).count()));
+    }
+
+    /**
      * A body written on one line ({@code record Shout(String name) implements Named {}}, an anonymous class's) gets
      * the method on lines of its own and its closing brace on the next; an empty body gets no blank line first.
      */
