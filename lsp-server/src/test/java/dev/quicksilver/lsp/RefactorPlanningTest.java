@@ -1519,6 +1519,89 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A removed parameter's {@code @param} tag goes from the method's Javadoc and from its overrides' (a stale one
+     * fails {@code javadoc -Xdoclint}: "@param name not found"), with its continuation lines; an override whose
+     * body still uses the parameter keeps both; a type parameter's tag stays.
+     */
+    @Test
+    void aRemovedParametersJavadocTagGoesToo() throws Exception {
+        String pricer = """
+                package p;
+
+                public interface Pricer {
+                    /**
+                     * The price of an item.
+                     *
+                     * @param <T> the item's type
+                     * @param item the item
+                     * @param rush whether it ships today,
+                     *     at a surcharge
+                     * @return the price in cents
+                     */
+                    <T> long price(T item, boolean rush);
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = tmp.resolve("javadoc" + live);
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path pricerFile = dir.resolve("Pricer.java");
+            Files.writeString(pricerFile, pricer);
+            Files.writeString(dir.resolve("Flat.java"), """
+                    package p;
+
+                    class Flat implements Pricer {
+                        /**
+                         * Flat.
+                         *
+                         * @param item ignored
+                         * @param rush ignored too
+                         */
+                        @Override
+                        public <T> long price(T item, boolean rush) {
+                            return 100;
+                        }
+
+                        long twice() {
+                            return price("a", false) * 2;
+                        }
+                    }
+                    """);
+            Files.writeString(dir.resolve("Urgent.java"), """
+                    package p;
+
+                    class Urgent implements Pricer {
+                        /**
+                         * @param item the item
+                         * @param rush doubles it
+                         */
+                        @Override
+                        public <T> long price(T item, boolean rush) {
+                            return rush ? 200 : 100;
+                        }
+                    }
+                    """);
+            planAfterEdit("remove-parameter", ws, pricerFile, pricer, pricer.replace("<T> long price(T item, boolean rush);", "<T> long price(T item);"),
+                    live, "<T> long price", 14, (plan, index) -> {
+                        List<Site> sites = plan.orElseThrow(() -> new AssertionError("live " + live)).sites();
+                        Map<String, String> edited = new java.util.TreeMap<>();
+                        for (Site x : sites.stream().sorted(java.util.Comparator.comparingInt(Site::start).reversed()).toList()) {
+                            try {
+                                String text = edited.getOrDefault(x.file().getFileName().toString(), Files.readString(x.file()));
+                                edited.put(x.file().getFileName().toString(), text.substring(0, x.start()) + text.substring(x.end()));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                        assertTrue(edited.get("Pricer.java").contains(" * @param item the item\n     * @return the price in cents\n"), edited.get("Pricer.java"));
+                        assertTrue(edited.get("Pricer.java").contains("@param <T> the item's type"), edited.get("Pricer.java"));
+                        assertTrue(edited.get("Flat.java").contains("     * @param item ignored\n     */\n"), edited.get("Flat.java"));
+                        assertTrue(!edited.containsKey("Urgent.java") || edited.get("Urgent.java").contains("@param rush doubles it"),
+                                "an override that uses the parameter keeps its tag: " + edited.get("Urgent.java"));
+                    });
+        }
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

@@ -122,14 +122,29 @@ public final class RemoveParameterRefactoring implements Refactoring {
         if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        int overrideCount = 0;
         for (SymbolInfo o : overrides) {
             // Checked over the whole override: a body that still uses the parameter keeps it.
             String text = in.text(o.location().path());
             TextRange r = o.location().range();
             int[] body = {JavaText.offsetOf(text, r.startLine(), r.startColumn()), JavaText.offsetOf(text, r.endLine(), r.endColumn())};
-            listItemSite(in, o.location().path(), openParenAfterName(in, o), removed, body, "// " + o.signature() + "\n")
-                    .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+            Optional<Site> list = listItemSite(in, o.location().path(), openParenAfterName(in, o), removed, body, "// " + o.signature() + "\n")
+                    .filter(s -> seen.add(s.file() + ":" + s.start()));
+            if (list.isEmpty()) continue;
+            sites.add(list.get());
+            overrideCount++;
+            // Its Javadoc's @param for the parameter goes too, where the body does not use it (else both stay).
+            List<String> oParams = AddParameterRefactoring.parameters(o, text);
+            if (removed < oParams.size()) {
+                String gone = AddParameterRefactoring.lastWord(oParams.get(removed));
+                int bodyStart = text.indexOf('{', openParenAfterName(in, o));
+                boolean used = bodyStart >= 0 && bodyStart < body[1]
+                        && Pattern.compile("\\b" + Pattern.quote(gone) + "\\b").matcher(text.substring(bodyStart, body[1])).find();
+                if (!used) sites.addAll(Javadocs.dropParamTags(in, o, gone::equals));
+            }
         }
+        // The method's own Javadoc: the tag of a parameter it no longer has.
+        sites.addAll(Javadocs.dropParamTags(in, m, tagged -> !names.contains(tagged)));
         for (Lambdas.ParameterList l : lambdas) {
             // The list without the parameter; left as it was where the body still uses it.
             List<String> kept = AddParameterRefactoring.without(l.params(), removed);
@@ -137,7 +152,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
             sites.add(new Site(l.file(), l.start(), l.end(), "", "", "// " + m.signature() + "\n", 12, modelText -> list,
                     new Site.Fallback(list, l.start(), Math.max(l.end(), l.bodyTo()), true), () -> List.of(list)));
         }
-        int declarations = sites.size();
+        int declarations = sites.size(); // parameter lists and Javadoc tags of declarations
         int at = removed;
         for (CallSite c : calls) {
             callOpen(in, c).flatMap(open -> listItemSite(in, c.location().path(), open, at, null, "// " + m.signature() + "\n"))
@@ -158,7 +173,6 @@ public final class RemoveParameterRefactoring implements Refactoring {
         String what = (removedType != null ? "`" + removedType + "` (#" + (removed + 1) + ")" : "#" + (removed + 1))
                 + (component ? " of record " + m.name() : " of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()");
         long files = sites.stream().map(Site::file).distinct().count();
-        int overrideCount = declarations - lambdas.size();
         String title = "Drop removed " + (component ? "component " : "parameter ") + what + " from its " + callCount + " call site" + (callCount == 1 ? "" : "s")
                 + (overrideCount == 0 ? "" : " and " + overrideCount + " override" + (overrideCount == 1 ? "" : "s"))
                 + (lambdas.isEmpty() ? "" : " and " + lambdas.size() + " lambda" + (lambdas.size() == 1 ? "" : "s"))

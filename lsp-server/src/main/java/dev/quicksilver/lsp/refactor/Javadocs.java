@@ -1,0 +1,62 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A method's Javadoc {@code @param} tags, kept in step with its parameters: a tag for a parameter the method no
+ * longer has fails {@code javadoc -Xdoclint} ("@param name not found"), as an IDE's change-signature knows. The
+ * index's declaration range starts at the Javadoc, when there is one.
+ */
+final class Javadocs {
+    private static final Pattern PARAM_TAG = Pattern.compile("(?m)^[ \\t]*\\*?[ \\t]*@param[ \\t]+(<?[\\w$]+>?)");
+    private static final Pattern ANY_TAG = Pattern.compile("(?m)^[ \\t]*\\*?[ \\t]*@\\w");
+
+    private Javadocs() {
+    }
+
+    /** The Javadoc of {@code d} as offsets {@code [open, close)} into {@code text} ("/**" to past "*&#47;"), if it has one. */
+    private static Optional<int[]> of(SymbolInfo d, String text) {
+        TextRange r = d.location().range();
+        int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());
+        int name = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
+        if (!text.startsWith("/**", start)) return Optional.empty();
+        int close = text.indexOf("*/", start + 3);
+        return close < 0 || close > name ? Optional.empty() : Optional.of(new int[] {start, close + 2});
+    }
+
+    /**
+     * Sites that drop the {@code @param} tags of {@code d}'s Javadoc whose parameter {@code drop} accepts (a type
+     * parameter's {@code <T>} is never dropped): each the tag's lines, down to the next tag or the comment's end.
+     * Decided: nothing goes in their place.
+     */
+    static List<Site> dropParamTags(RefactorInput in, SymbolInfo d, java.util.function.Predicate<String> drop) {
+        Path file = d.location().path();
+        String text = in.text(file);
+        List<Site> out = new ArrayList<>();
+        Optional<int[]> doc = of(d, text);
+        if (doc.isEmpty()) return out;
+        int open = doc.get()[0];
+        int close = doc.get()[1] - 2;
+        Matcher tag = PARAM_TAG.matcher(text).region(open + 3, close);
+        while (tag.find()) {
+            String name = tag.group(1);
+            if (name.startsWith("<") || !drop.test(name)) continue;
+            int from = tag.start();
+            if (from > 0 && text.charAt(from - 1) != '\n') continue; // "@param" not at a line's start: prose
+            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
+            int lastLineEnd = text.lastIndexOf('\n', close) + 1; // the line of "*/"
+            int to = next.find() ? next.start() : Math.max(from, lastLineEnd);
+            if (to <= from) continue; // the tag shares its line with "*/": left for the user
+            out.add(new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> "",
+                    new Site.Fallback("", from, to, false), () -> List.of("")));
+        }
+        return out;
+    }
+}
