@@ -1521,10 +1521,12 @@ class RefactorPlanningTest {
     /**
      * A removed parameter's {@code @param} tag goes from the method's Javadoc and from its overrides' (a stale one
      * fails {@code javadoc -Xdoclint}: "@param name not found"), with its continuation lines; an override whose
-     * body still uses the parameter keeps both; a type parameter's tag stays.
+     * body still uses the parameter keeps both; a type parameter's tag stays. An added parameter gets a tag in the
+     * overrides that document their parameters, before the tag of the one after it, with the description the
+     * method's own Javadoc gives it; an override without tags gets none.
      */
     @Test
-    void aRemovedParametersJavadocTagGoesToo() throws Exception {
+    void aParametersJavadocTagFollowsIt() throws Exception {
         String pricer = """
                 package p;
 
@@ -1598,6 +1600,21 @@ class RefactorPlanningTest {
                         assertTrue(!edited.containsKey("Urgent.java") || edited.get("Urgent.java").contains("@param rush doubles it"),
                                 "an override that uses the parameter keeps its tag: " + edited.get("Urgent.java"));
                     });
+            Files.writeString(dir.resolve("Bare.java"), "package p;\n\nclass Bare implements Pricer {\n    /** Bare. */\n    @Override\n"
+                    + "    public <T> long price(T item, boolean rush) {\n        return 1;\n    }\n}\n");
+            String added = pricer.replace("     * @param item the item\n", "     * @param gift whether it is wrapped, as \"a gift\"\n     * @param item the item\n")
+                    .replace("<T> long price(T item, boolean rush);", "<T> long price(boolean gift, T item, boolean rush);");
+            addParameterAfterEdit(ws, pricerFile, pricer, added, live, "<T> long price", 14, (plan, index) -> {
+                List<Site> tags = plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream()
+                        .filter(x -> x.candidates().get().stream().anyMatch(c -> c.contains("@param"))).sorted(java.util.Comparator.comparing(x -> x.file().toString())).toList();
+                assertEquals(List.of("Flat.java", "Urgent.java"), tags.stream().map(x -> x.file().getFileName().toString()).toList(), "not Bare");
+                try {
+                    String flat = applied(tags.getFirst(), tags.getFirst().candidates().get().getFirst());
+                    assertTrue(flat.contains("     * Flat.\n     *\n     * @param gift whether it is wrapped, as \"a gift\"\n     * @param item ignored\n"), flat);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         }
     }
 

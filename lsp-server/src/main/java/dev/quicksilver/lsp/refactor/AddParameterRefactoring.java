@@ -157,11 +157,15 @@ public final class AddParameterRefactoring implements Refactoring {
         // The parameter lists written elsewhere name the parameter's type, which their files may not import.
         List<Site> all = new ArrayList<>(sites.all());
         all.addAll(Imports.needed(in, m.location().path(), Imports.insertedBy(sites.all().subList(0, declarations)), false));
+        all.addAll(sites.javadoc());
         return Optional.of(new RefactorPlan(name(), title, all, declarations, "the variable named as the parameter, or the only one whose type fits"));
     }
 
-    /** A plan's sites: first the {@code declarations} parameter lists (of overrides, then lambdas), then the calls and references. */
-    private record Sites(List<Site> all, int declarations) {
+    /**
+     * A plan's sites: first the {@code declarations} parameter lists (of overrides, then lambdas), then the calls and
+     * references; and the overrides' {@code @param} tags for the parameter, which go last in the plan.
+     */
+    private record Sites(List<Site> all, int declarations, List<Site> javadoc) {
     }
 
     /**
@@ -171,7 +175,17 @@ public final class AddParameterRefactoring implements Refactoring {
     private Sites sites(RefactorInput in, SymbolInfo m, Set<String> keys, List<SymbolInfo> overriders, Arguments a, List<CallSite> moreCalls,
                         List<Reference> moreReferences, List<Lambdas.Lambda> lambdas) {
         List<Site> sites = new ArrayList<>();
-        for (SymbolInfo o : overriders) declarationSite(in, o, a.inserted(), parameterIn(in, m, a, o)).ifPresent(sites::add);
+        List<Site> javadoc = new ArrayList<>();
+        String description = Javadocs.paramDescription(in, m, a.paramName());
+        for (SymbolInfo o : overriders) {
+            String param = parameterIn(in, m, a, o);
+            Optional<Site> list = declarationSite(in, o, a.inserted(), param);
+            if (list.isEmpty()) continue;
+            sites.add(list.get());
+            // Where the override documents its parameters, the new one too (with the method's description of it).
+            List<String> ownNames = parameters(o, in.text(o.location().path())).stream().map(AddParameterRefactoring::lastWord).toList();
+            Javadocs.addParamTag(in, o, lastWord(param), ownNames, a.inserted(), description).ifPresent(javadoc::add);
+        }
         for (Lambdas.Lambda l : lambdas) sites.add(l.site());
         int declarations = sites.size();
         Gaining gaining = new Gaining(overriders, a.paramName(), lambdas);
@@ -215,7 +229,7 @@ public final class AddParameterRefactoring implements Refactoring {
                 methodReferenceSite(in, m, r, a, sight).ifPresent(sites::add);
             }
         }
-        return new Sites(sites, declarations);
+        return new Sites(sites, declarations, javadoc);
     }
 
     /**

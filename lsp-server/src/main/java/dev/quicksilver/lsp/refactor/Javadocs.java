@@ -31,6 +31,53 @@ final class Javadocs {
         return close < 0 || close > name ? Optional.empty() : Optional.of(new int[] {start, close + 2});
     }
 
+    /** The first line of the description {@code d}'s Javadoc gives the parameter {@code name}, or "". */
+    static String paramDescription(RefactorInput in, SymbolInfo d, String name) {
+        String text = in.text(d.location().path());
+        Optional<int[]> doc = of(d, text);
+        if (doc.isEmpty()) return "";
+        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, doc.get()[1] - 2);
+        while (tag.find()) {
+            if (!tag.group(1).equals(name)) continue;
+            int lineEnd = text.indexOf('\n', tag.end());
+            String rest = text.substring(tag.end(), lineEnd < 0 || lineEnd > doc.get()[1] - 2 ? doc.get()[1] - 2 : lineEnd);
+            return rest.strip();
+        }
+        return "";
+    }
+
+    /**
+     * The site that adds {@code @param name description} to {@code d}'s Javadoc where it documents its parameters
+     * ({@code oldNames}, the new one going to index {@code inserted}): after the tag of the parameter before it,
+     * else before the tag of the one after it, in the tags' indentation. Empty where the Javadoc has no such tag.
+     */
+    static Optional<Site> addParamTag(RefactorInput in, SymbolInfo d, String name, List<String> oldNames, int inserted, String description) {
+        Path file = d.location().path();
+        String text = in.text(file);
+        Optional<int[]> doc = of(d, text);
+        if (doc.isEmpty()) return Optional.empty();
+        int close = doc.get()[1] - 2;
+        java.util.Map<String, int[]> tags = new java.util.HashMap<>(); // name -> its tag's line start, and where it ends
+        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, close);
+        while (tag.find()) {
+            int from = tag.start();
+            if (from == 0 || text.charAt(from - 1) != '\n') continue;
+            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
+            tags.put(tag.group(1), new int[] {from, next.find() ? next.start() : text.lastIndexOf('\n', close) + 1});
+        }
+        if (tags.containsKey(name)) return Optional.empty(); // documented already
+        int[] before = inserted > 0 && inserted - 1 < oldNames.size() ? tags.get(oldNames.get(inserted - 1)) : null;
+        int[] after = inserted < oldNames.size() ? tags.get(oldNames.get(inserted)) : null;
+        if (before == null && after == null) return Optional.empty();
+        int at = before != null ? before[1] : after[0];
+        int lineStart = before != null ? before[0] : after[0];
+        String prefix = text.substring(lineStart, text.indexOf('@', lineStart));
+        String line = prefix + "@param " + name + (description.isEmpty() ? "" : " " + description) + "\n";
+        String inserted_ = JavaText.withLineEndsOf(text, line);
+        return Optional.of(new Site(file, at, at, "", "", "// " + d.signature() + "\n", 1, modelText -> inserted_,
+                new Site.Fallback(inserted_, at, at, false), () -> List.of(inserted_)));
+    }
+
     /**
      * Sites that drop the {@code @param} tags of {@code d}'s Javadoc whose parameter {@code drop} accepts (a type
      * parameter's {@code <T>} is never dropped): each the tag's lines, down to the next tag or the comment's end.
