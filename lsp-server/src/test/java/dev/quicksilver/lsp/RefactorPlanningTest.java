@@ -1977,6 +1977,44 @@ class RefactorPlanningTest {
     }
 
     /** The apply-similar-edit plan after {@code from} was replaced by {@code to} on line {@code line} of {@code file}. */
+    /**
+     * An expression replaced whole ({@code chars.length() == 0} -> {@code chars.isEmpty()}) is offered wherever it
+     * stands as it did, whatever the line around it looks like and wherever the expression ends there (a condition,
+     * a return, an argument); not where it is part of a larger expression ({@code s.length() == 0 ? 1 : 2}).
+     */
+    @Test
+    void aReplacedExpressionIsOfferedWhereverItEndsAnExpression() throws Exception {
+        Path ws = tmp.resolve("expression");
+        Path pkg = Files.createDirectories(ws.resolve("src/main/java/demo"));
+        Path checks = pkg.resolve("Checks.java");
+        Files.writeString(checks, """
+                package demo;
+
+                class Checks {
+                    static void require(CharSequence chars) {
+                        if (chars.length() == 0) {
+                            throw new IllegalArgumentException();
+                        }
+                    }
+
+                    static boolean blank(CharSequence cs) {
+                        return cs == null || cs.length() == 0;
+                    }
+
+                    static int weight(String s) {
+                        return s.length() == 0 ? 1 : 2;
+                    }
+
+                    static boolean both(String a, String b) {
+                        return java.util.Objects.equals(a.length() == 0, b.isEmpty());
+                    }
+                }
+                """);
+        RefactorPlan plan = similarEdit(ws, checks, lineOf(checks, "if (chars.length() == 0) {"), "length() == 0", "isEmpty()").orElseThrow();
+        assertEquals(List.of("return cs == null || cs.isEmpty();", "return java.util.Objects.equals(a.isEmpty(), b.isEmpty());"),
+                plan.sites().stream().map(x -> lineText(x, "isEmpty()")).toList());
+    }
+
     private Optional<RefactorPlan> similarEdit(Path ws, Path file, int line, String from, String to) throws Exception {
         String before = Files.readAllLines(file).get(line);
         var edit = new EditHistory.Edit(before, before.replace(from, to), line, line);

@@ -66,6 +66,11 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         String before = edit.before().strip();
         Set<String> beforeTerms = new HashSet<>(CodeTokenizer.terms(before));
         int height = (int) Math.max(1, before.lines().count());
+        // An expression replaced whole (s.length() == 0 -> s.isEmpty()) says by itself that a place is the same
+        // code, wherever it stands as it did in the edit; a lone word or an insertion's anchor needs lines like the
+        // edited ones around it too.
+        String core = oldCore.strip();
+        boolean distinctive = !insertion && core.length() >= 6 && !isWordPart(core) && core.chars().anyMatch(c -> "()=<>!+-*/&|?".indexOf(c) >= 0);
         List<Site> sites = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         for (Path file : candidateFiles(in, edit, coreStart)) {
@@ -74,13 +79,13 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
             for (int occ = text.indexOf(oldCore); occ >= 0; occ = text.indexOf(oldCore, occ + oldCore.length())) {
                 // The text must stand where it did in the edit: after the same kind of text and before the same
                 // character ("String name)" is not "+ name;", "@throws Failure" is not "new Failure(").
-                if (!sameSurroundings(edit.before(), coreStart, coreStart + oldCore.length(), text, occ, occ + oldCore.length())) continue;
+                if (!sameSurroundings(edit.before(), coreStart, coreStart + oldCore.length(), text, occ, occ + oldCore.length(), !insertion)) continue;
                 if (editedFile) {
                     int occLine = JavaText.lineOf(text, occ);
                     if (occLine >= edit.startLine() && occLine <= edit.afterEndLine()) continue;
                 }
                 double score = bestWindowScore(text, occ, height, beforeTerms);
-                if (score < MIN_SCORE) continue;
+                if (score < MIN_SCORE && !distinctive) continue;
                 int at = occ;
                 int tokens = Math.max(8, Math.min(64, newCore.length() / 2 + 4));
                 // The site's lines: a changed call's errors are reported on its name, before the hole.
@@ -181,9 +186,12 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
      * {@code example} does, each widened to whole words (the parts of the word outside it the same on both sides):
      * the same character after it, and before it the same
      * character, or a word before both that is the same keyword or no keyword on either side (a declaration's
-     * type, a receiver; primitive types count as names), whitespace skipped on both sides.
+     * type, a receiver; primitive types count as names), whitespace skipped on both sides. A {@code replaced}
+     * expression that balances its brackets may end where the example's ends or where another expression does:
+     * {@code )}, {@code ;} and {@code ,} are one there ({@code if (s.length() == 0)} and {@code return s.length() ==
+     * 0;}); an insertion's anchor is not (a parameter added after the last one does not go after the first).
      */
-    static boolean sameSurroundings(String example, int exampleStart, int exampleEnd, String text, int start, int end) {
+    static boolean sameSurroundings(String example, int exampleStart, int exampleEnd, String text, int start, int end, boolean replaced) {
         int es = wordStart(example, exampleStart);
         int ts = wordStart(text, start);
         int ee = wordEnd(example, exampleEnd);
@@ -201,8 +209,14 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
                 || Character.isJavaIdentifierPart(before) && Character.isJavaIdentifierPart(siteBefore)
                 && keywordOrName(wordBefore(example, es)).equals(keywordOrName(wordBefore(text, ts)));
         char after = nonBlankFrom(example, ee);
-        return sameBefore && (after == 0 || after == nonBlankFrom(text, te));
+        char siteAfter = nonBlankFrom(text, te);
+        boolean expressionEnds = replaced && EXPRESSION_END.indexOf(after) >= 0 && EXPRESSION_END.indexOf(siteAfter) >= 0
+                && JavaText.balanced(example.substring(exampleStart, exampleEnd));
+        return sameBefore && (after == 0 || after == siteAfter || expressionEnds);
     }
+
+    /** Characters after which an expression has ended: a condition's or call's parenthesis, a statement, an argument. */
+    private static final String EXPRESSION_END = ");,";
 
     /**
      * Whether the occurrence at {@code at} of {@code text} is the example's replaced text inside the same word at
