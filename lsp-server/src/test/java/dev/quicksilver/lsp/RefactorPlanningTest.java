@@ -804,6 +804,14 @@ class RefactorPlanningTest {
                         // The instance field named as the parameter is not in sight in a constant's arguments.
                         assertEquals(List.of(), sites.getFirst().candidates().get());
                     });
+            // The constructor's only parameter removed: the constants lose their parentheses too.
+            String size = "package shop;\n\nenum Size {\n    SMALL(1),\n    LARGE(2) {\n        @Override\n        public String toString() {\n"
+                    + "            return \"L\";\n        }\n    };\n\n    Size(int weight) {\n    }\n}\n";
+            Path sizeFile = SampleWorkspace.shop(ws, "Size.java");
+            Files.writeString(sizeFile, size);
+            planAfterEdit("remove-parameter", ws, sizeFile, size, size.replace("Size(int weight)", "Size()"), live, "Size()", 4,
+                    (plan, index) -> assertEquals(List.of("SMALL,", "LARGE {"),
+                            plan.orElseThrow(() -> new AssertionError("live " + live)).sites().stream().map(x -> lineText(x, "")).toList()));
             Files.writeString(colorFile, color);
             planAfterEdit("remove-parameter", ws, colorFile, color, color.replace("Color(int r, String hex)", "Color(int r)"), live, "Color(int r", 4,
                     (plan, index) -> assertEquals(List.of("RED(255),", "GREEN(0) {"),

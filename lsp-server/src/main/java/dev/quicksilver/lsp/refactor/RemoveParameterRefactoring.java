@@ -155,7 +155,8 @@ public final class RemoveParameterRefactoring implements Refactoring {
         int declarations = sites.size(); // parameter lists and Javadoc tags of declarations
         int at = removed;
         for (CallSite c : calls) {
-            callOpen(in, c).flatMap(open -> listItemSite(in, c.location().path(), open, at, null, "// " + m.signature() + "\n"))
+            callOpen(in, c).flatMap(open -> enumConstantSite(in, m, c, open, params.size())
+                            .or(() -> listItemSite(in, c.location().path(), open, at, null, "// " + m.signature() + "\n")))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int callCount = sites.size() - declarations;
@@ -249,6 +250,26 @@ public final class RemoveParameterRefactoring implements Refactoring {
         if (close < 0) return Optional.empty();
         int open = JavaText.matchingOpen(text, close);
         return open < 0 ? Optional.empty() : Optional.of(open);
+    }
+
+    /**
+     * An enum constant that passed the constructor's only argument ({@code SMALL(1)} once {@code Size(int weight)}
+     * became {@code Size()}) loses its parentheses too: {@code SMALL}, as it would be written. Decided.
+     */
+    private static Optional<Site> enumConstantSite(RefactorInput in, SymbolInfo m, CallSite c, int open, int paramsNow) {
+        if (m.kind() != dev.quicksilver.index.SymbolKind.CONSTRUCTOR || paramsNow != 0 || !c.callerKey().equals(m.declaringTypeKey())) {
+            return Optional.empty();
+        }
+        Path file = c.location().path();
+        String text = in.text(file);
+        TextRange r = c.location().range();
+        int nameEnd = JavaText.bareEnumConstantEnd(text, JavaText.offsetOf(text, r.startLine(), r.startColumn()), open);
+        if (nameEnd < 0 || JavaText.wordEndsAt(text, nameEnd, "this") || JavaText.wordEndsAt(text, nameEnd, "super")) return Optional.empty();
+        int close = JavaText.matchingClose(text, open);
+        if (close < 0) return Optional.empty();
+        int lineStart = text.lastIndexOf('\n', Math.max(0, open - 1)) + 1;
+        return Optional.of(new Site(file, nameEnd, close + 1, "", "", "// " + m.signature() + "\n", 1, modelText -> "",
+                new Site.Fallback("", Math.min(lineStart, nameEnd), close + 1, false), () -> List.of("")));
     }
 
     private static int openParenAfterName(RefactorInput in, SymbolInfo d) {
