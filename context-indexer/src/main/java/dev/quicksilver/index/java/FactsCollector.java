@@ -357,7 +357,7 @@ final class FactsCollector extends ASTVisitor {
      * parameter was just added or removed) JDT binds nothing; {@link #nearConstructor} says which it was.
      */
     private void addCreation(IMethodBinding binding, AnonymousClassDeclaration body, ITypeBinding created, List<?> arguments, ASTNode node) {
-        if (body == null) addCall(binding, node);
+        if (body == null || binding != null && !binding.getDeclaringClass().isAnonymous()) addCall(binding, node);
         else if (binding != null) addCall(superConstructor(binding), node);
         else if (created != null && !created.isInterface()) addCall(nearConstructor(created, argumentTypes(arguments)), node);
     }

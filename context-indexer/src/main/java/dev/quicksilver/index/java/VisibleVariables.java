@@ -33,7 +33,8 @@ import java.util.Set;
  * The variables a resolved compilation unit has in sight at an offset: locals and parameters whose scope holds
  * the offset (declared before it, in a block, for, catch, lambda or method that contains it), then the fields of
  * the enclosing types and of their supertypes (not private ones of a supertype; only static ones in a static
- * context: a static member, an enum constant, a this(...) or super(...)'s arguments, a static nested type). An inner declaration hides an outer one of the same name. Pattern variables are not collected.
+ * context: a static member, an enum constant, a this(...) or super(...)'s arguments, a static nested type). An
+ * inner declaration hides an outer one of the same name. Pattern variables are not collected.
  */
 final class VisibleVariables {
     private static final Map<String, List<String>> WIDENING = Map.of(

@@ -73,9 +73,9 @@ final class Javadocs {
         int lineStart = before != null ? before[0] : after[0];
         String prefix = text.substring(lineStart, text.indexOf('@', lineStart));
         String line = prefix + "@param " + name + (description.isEmpty() ? "" : " " + description) + "\n";
-        String inserted_ = JavaText.withLineEndsOf(text, line);
-        return Optional.of(new Site(file, at, at, "", "", "// " + d.signature() + "\n", 1, modelText -> inserted_,
-                new Site.Fallback(inserted_, at, at, false), () -> List.of(inserted_)));
+        String tagLine = JavaText.withLineEndsOf(text, line);
+        return Optional.of(new Site(file, at, at, "", "", "// " + d.signature() + "\n", 1, modelText -> tagLine,
+                new Site.Fallback(tagLine, at, at, false), () -> List.of(tagLine)));
     }
 
     /**
