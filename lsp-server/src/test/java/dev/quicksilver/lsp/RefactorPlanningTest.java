@@ -1627,6 +1627,52 @@ class RefactorPlanningTest {
     }
 
     /**
+     * Between parameters of one type, in an index built after the edit, the Javadoc's tags (left as they were by the
+     * edit) say which parameter went or came: {@code check(int start, int end, int size)} -> {@code check(int start,
+     * int size)} drops the middle argument; {@code area(int w)} -> {@code area(int h, int w)} puts the new one first.
+     */
+    @Test
+    void theJavadocSaysWhichOfEqualTypesWentOrCame() throws Exception {
+        String check = """
+                package p;
+
+                final class Checks {
+                    /**
+                     * @param start the first
+                     * @param end past the last
+                     * @param size the length
+                     */
+                    static void check(int start, int end, int size) {
+                    }
+
+                    /**
+                     * @param w the width
+                     * @return the area
+                     */
+                    static int area(int w) {
+                        return w * w;
+                    }
+
+                    static void use(int[] a) {
+                        check(0, 2, a.length);
+                        area(a.length);
+                    }
+                }
+                """;
+        Path ws = tmp.resolve("javadoc-position");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path file = dir.resolve("Checks.java");
+        Files.writeString(file, check);
+        planAfterEdit("remove-parameter", ws, file, check, check.replace("check(int start, int end, int size)", "check(int start, int size)"),
+                false, "static void check(", 16, (plan, index) -> assertEquals(List.of("check(0, a.length);"),
+                        plan.orElseThrow().sites().stream().filter(x -> x.start() > check.indexOf("void use")).map(x -> lineText(x, "")).toList()));
+        Files.writeString(file, check);
+        addParameterAfterEdit(ws, file, check, check.replace("area(int w)", "area(int h, int w)").replace("return w * w;", "return h * w;"),
+                false, "static int area(", 16, (plan, index) -> assertEquals(List.of("area(H, a.length);"),
+                        plan.orElseThrow().sites().stream().map(x -> lineText(x, "H")).toList()));
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

@@ -1184,12 +1184,15 @@ public final class AddParameterRefactoring implements Refactoring {
     /**
      * Which of {@code fits} (positions the types allow) is the added parameter, or the removed one ({@code added}
      * false; {@code names} are then the parameters now, one fewer): as the header read before the last edit names
-     * them, if the edit touched it; for an addition, the only one the method's body does not use yet; else the last
-     * ({@code -1} for a removal: better nothing than the wrong argument dropped).
+     * them, if the edit touched it, or as the Javadoc's {@code @param} tags still do; for an addition, the only one
+     * the method's body does not use yet; else the last ({@code -1} for a removal: better nothing than the wrong
+     * argument dropped).
      */
     static int choosePosition(RefactorInput in, SymbolInfo m, List<String> names, List<Integer> fits, boolean added) {
         if (fits.size() == 1) return fits.getFirst();
-        Optional<List<String>> before = namesBeforeEdit(in, m);
+        // The header as it read before the edit, else the Javadoc's tags if the edit left them as they were.
+        Optional<List<String>> before = namesBeforeEdit(in, m)
+                .or(() -> Optional.of(Javadocs.paramNames(in, m)).filter(documented -> !documented.isEmpty() && !documented.equals(names)));
         if (before.isPresent()) {
             List<Integer> agree = new ArrayList<>();
             for (int i : fits) {

@@ -31,6 +31,22 @@ final class Javadocs {
         return close < 0 || close > name ? Optional.empty() : Optional.of(new int[] {start, close + 2});
     }
 
+    /**
+     * The names {@code d}'s Javadoc gives its parameters, in order (a type parameter's {@code <T>} left out); empty
+     * without tags. Right after an edit of the header they may still be the old ones: what the method was.
+     */
+    static List<String> paramNames(RefactorInput in, SymbolInfo d) {
+        String text = in.text(d.location().path());
+        List<String> names = new ArrayList<>();
+        Optional<int[]> doc = of(d, text);
+        if (doc.isEmpty()) return names;
+        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, doc.get()[1] - 2);
+        while (tag.find()) {
+            if (!tag.group(1).startsWith("<") && tag.start() > 0 && text.charAt(tag.start() - 1) == '\n') names.add(tag.group(1));
+        }
+        return names;
+    }
+
     /** The first line of the description {@code d}'s Javadoc gives the parameter {@code name}, or "". */
     static String paramDescription(RefactorInput in, SymbolInfo d, String name) {
         String text = in.text(d.location().path());

@@ -119,6 +119,13 @@ public final class RemoveParameterRefactoring implements Refactoring {
             removed = said.map(Removed::index).orElse(-1);
             removedType = said.map(Removed::argumentType).orElse(removedType);
         }
+        if (removed < 0) {
+            // Equal types side by side ((int start, int end, int size) -> (int start, int size)): the Javadoc's
+            // tags, if the edit left them, name the parameters as they were.
+            List<Integer> fits = new ArrayList<>();
+            for (int i = 0; i <= names.size(); i++) fits.add(i);
+            removed = AddParameterRefactoring.choosePosition(in, m, names, fits, false);
+        }
         if (removed < 0) return Optional.empty(); // which argument is not known: better nothing than the wrong one
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
