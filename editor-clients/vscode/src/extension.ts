@@ -34,6 +34,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.applySimilarEdit": "apply-similar-edit",
   "quicksilver.defaultBody": "default-body",
   "quicksilver.removeParameter": "remove-parameter",
+  "quicksilver.reorderParameters": "reorder-parameters",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

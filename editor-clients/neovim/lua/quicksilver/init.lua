@@ -267,7 +267,8 @@ function M.refactor()
   end
 end
 
---- Runs one named refactor (add-parameter, implement-method, apply-similar-edit, default-body, remove-parameter) at the cursor through
+--- Runs one named refactor (add-parameter, implement-method, apply-similar-edit, default-body, remove-parameter,
+--- reorder-parameters) at the cursor through
 --- workspace/executeCommand; the server applies it with workspace/applyEdit.
 function M.run_refactor(name)
   local c = M.client()

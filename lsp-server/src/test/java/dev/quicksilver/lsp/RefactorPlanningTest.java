@@ -1673,6 +1673,89 @@ class RefactorPlanningTest {
     }
 
     /**
+     * Parameters reordered in a declaration ({@code area(int width, int height)} -> {@code area(int height, int
+     * width)}: of one type, so every old call still compiles and now means something else): every call's arguments
+     * are reordered the same way, keeping their line breaks; an override's parameters (named otherwise) and the
+     * calls in it too; a method reference becomes a lambda that takes the old order; the Javadoc's tags follow. In an
+     * editor (the header before the edit says the old order) and headless (the Javadoc's tags, left by the edit, do).
+     * A method whose Javadoc merely lists its parameters in another order is offered nothing without an edit.
+     */
+    @Test
+    void reorderedParametersReorderTheArgumentsEverywhere() throws Exception {
+        String box = """
+                package p;
+
+                import java.util.function.IntBinaryOperator;
+
+                public class Box {
+                    /**
+                     * @param width the width
+                     * @param height the height,
+                     *     in cells
+                     * @return the area
+                     */
+                    public int area(int width, int height) {
+                        return width * height;
+                    }
+
+                    int use() {
+                        IntBinaryOperator op = this::area;
+                        return area(2,
+                                3) + op.applyAsInt(4, 5);
+                    }
+                }
+                """;
+        String crate = """
+                package p;
+
+                class Crate extends Box {
+                    @Override
+                    public int area(int w, int h) {
+                        return super.area(w, h) + 1;
+                    }
+                }
+                """;
+        String after = box.replace("public int area(int width, int height)", "public int area(int height, int width)");
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = tmp.resolve("reorder" + live);
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path boxFile = dir.resolve("Box.java");
+            Files.writeString(boxFile, box);
+            Files.writeString(dir.resolve("Crate.java"), crate);
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("reorder-data" + live)).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, boxFile, box, after, live);
+                Optional<EditHistory.Edit> edit = live ? Optional.of(EditHistory.between(box, after)) : Optional.empty();
+                RefactorPlan plan = refactors.plans(index, boxFile, new TextPosition(lineOf(boxFile, "public int area("), 16), edit).stream()
+                        .filter(p -> p.name().equals("reorder-parameters")).findFirst().orElseThrow(() -> new AssertionError("live " + live));
+                assertEquals("Reorder the arguments of Box.area() to (height, width) at its 2 call sites and 1 override and 1 method reference in 2 files",
+                        plan.title());
+                Map<String, String> edited = new java.util.TreeMap<>();
+                for (Site x : plan.sites().stream().sorted(java.util.Comparator.comparingInt(Site::start).reversed()).toList()) {
+                    String name = x.file().getFileName().toString();
+                    String text = edited.containsKey(name) ? edited.get(name) : Files.readString(x.file());
+                    edited.put(name, text.substring(0, x.start()) + x.candidates().get().getFirst() + text.substring(x.end()));
+                }
+                assertEquals(after.replace("     * @param width the width\n     * @param height the height,\n     *     in cells\n",
+                                "     * @param height the height,\n     *     in cells\n     * @param width the width\n")
+                        .replace("IntBinaryOperator op = this::area;", "IntBinaryOperator op = (width, height) -> this.area(height, width);")
+                        .replace("return area(2,\n                3)", "return area(3,\n                2)"), edited.get("Box.java"), "live " + live);
+                assertEquals(crate.replace("area(int w, int h)", "area(int h, int w)").replace("super.area(w, h)", "super.area(h, w)"),
+                        edited.get("Crate.java"), "live " + live);
+            } finally {
+                session.close();
+            }
+        }
+        // Tags in another order than the parameters, and no edit: nothing.
+        Path ws = tmp.resolve("reorder-none");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path boxFile = dir.resolve("Box.java");
+        Files.writeString(boxFile, after);
+        assertTrue(plans(ws, boxFile, lineOf(boxFile, "public int area("), 16, Optional.empty()).stream().noneMatch(p -> p.name().equals("reorder-parameters")));
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

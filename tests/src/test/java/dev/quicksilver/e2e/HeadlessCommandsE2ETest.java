@@ -171,6 +171,33 @@ class HeadlessCommandsE2ETest {
         assertTrue(stderr.contains("the edit is StampA.java's change since git HEAD"), stderr);
     }
 
+    /**
+     * reorder-parameters headless in a git checkout: the header as committed says the old order, so every call's
+     * arguments follow the new one (the sample's calls pass {@code (sku, quantity)}; the edit makes it {@code
+     * (int quantity, String sku)}), decided without the model, and the workspace compiles as before.
+     */
+    @Test
+    void aHeadlessReorderTakesTheOldOrderFromGitHead() throws Exception {
+        Path ws = sample();
+        Process git = new ProcessBuilder("bash", "-c", "git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base")
+                .directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        Path inventory = edit(ws, "Inventory.java", "public boolean reserve(String sku, int quantity)", "public boolean reserve(int quantity, String sku)");
+        int line = Files.readAllLines(inventory).indexOf("    public boolean reserve(int quantity, String sku) {") + 1;
+        Path out = tmp.resolve("reorder.json");
+        Path err = tmp.resolve("reorder.err");
+        Process p = new ProcessBuilder(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "reorder-parameters", "--workspace", ws.toString(),
+                "--at", inventory + ":" + line + ":20", "--apply").redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        String stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        assertTrue(stderr.contains("the edit is Inventory.java's change since git HEAD"), stderr);
+        assertFalse(stderr.contains("[server] model: "), "no model process was started: " + stderr);
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.reserve(quantity, sku)) {"));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Checkout.java")).contains("return inventory.reserve(item.quantity(), item.sku());"));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/OrderService.java")).contains("if (!inventory.reserve(item.quantity(), item.sku())) {"));
+    }
+
     @Test
     void aHeadlessCompletionAsJsonSaysWhatTheServerDid() throws Exception {
         Path ws = sample();

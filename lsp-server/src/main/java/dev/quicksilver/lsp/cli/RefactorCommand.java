@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 "2:bad input (a file, a position, a sidecar), said in one sentence",
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, implement-method, apply-similar-edit or default-body.")
+    @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, implement-method, apply-similar-edit or default-body.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",
@@ -37,8 +37,8 @@ public final class RefactorCommand implements Callable<Integer> {
     @Option(names = "--at", required = true, paramLabel = "FILE:LINE:COL", description = "Where the refactor starts (one-based).")
     String at;
 
-    @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit; "
-            + "default: the file as committed at git HEAD, in a git checkout).")
+    @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit, "
+            + "reorder-parameters; default: the file as committed at git HEAD, in a git checkout).")
     Path previous;
 
     static final class Output {
@@ -85,6 +85,13 @@ public final class RefactorCommand implements Callable<Integer> {
                         + "give --previous FILE with its earlier text");
             }
             System.err.println("quicksilver: the edit is " + loc.file().getFileName() + "'s change since git HEAD (--previous FILE compares with another text)");
+        } else if (previousText == null && name.equals("reorder-parameters")) {
+            // The header as committed says the old order, where the Javadoc and the overrides do not.
+            String current = Headless.read(loc.file());
+            previousText = committedText(loc.file()).filter(committed -> !committed.equals(current)).orElse(null);
+            if (previousText != null) {
+                System.err.println("quicksilver: the edit is " + loc.file().getFileName() + "'s change since git HEAD (--previous FILE compares with another text)");
+            }
         }
         Outcome outcome = run(ws, loc, name, previousText, verbose, sidecar.addTo(HeadlessClient.batchSettings()));
         // Files whose every place was left as it was are in the edit only for their notes.

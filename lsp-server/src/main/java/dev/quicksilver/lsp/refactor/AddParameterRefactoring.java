@@ -1213,7 +1213,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** The parameter names of m's header as it read before the last edit, where that edit touched the header. */
-    private static Optional<List<String>> namesBeforeEdit(RefactorInput in, SymbolInfo m) {
+    static Optional<List<String>> namesBeforeEdit(RefactorInput in, SymbolInfo m) {
         if (!editedNear(in, m)) return Optional.empty();
         String before = in.lastEdit().get().before();
         var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before);

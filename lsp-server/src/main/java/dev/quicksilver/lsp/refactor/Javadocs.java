@@ -47,6 +47,42 @@ final class Javadocs {
         return names;
     }
 
+    /**
+     * The site that puts {@code d}'s Javadoc {@code @param} tags in the order of {@code names}, where they stand one
+     * after another and name exactly those parameters (each tag with its continuation lines). Decided.
+     */
+    static Optional<Site> reorderParamTags(RefactorInput in, SymbolInfo d, List<String> names) {
+        Path file = d.location().path();
+        String text = in.text(file);
+        Optional<int[]> doc = of(d, text);
+        if (doc.isEmpty()) return Optional.empty();
+        int close = doc.get()[1] - 2;
+        List<String> tagged = new ArrayList<>();
+        List<int[]> blocks = new ArrayList<>();
+        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, close);
+        while (tag.find()) {
+            if (tag.group(1).startsWith("<") || tag.start() == 0 || text.charAt(tag.start() - 1) != '\n') continue;
+            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
+            tagged.add(tag.group(1));
+            blocks.add(new int[] {tag.start(), next.find() ? next.start() : text.lastIndexOf('\n', close) + 1});
+        }
+        if (tagged.equals(names) || !new java.util.HashSet<>(tagged).equals(new java.util.HashSet<>(names)) || tagged.size() != names.size()) {
+            return Optional.empty();
+        }
+        for (int i = 1; i < blocks.size(); i++) if (blocks.get(i)[0] != blocks.get(i - 1)[1]) return Optional.empty(); // other text between
+        int from = blocks.getFirst()[0];
+        int to = blocks.getLast()[1];
+        if (to <= from || !text.substring(from, to).endsWith("\n")) return Optional.empty(); // the last tag on the line of "*/"
+        StringBuilder ordered = new StringBuilder();
+        for (String name : names) {
+            int[] b = blocks.get(tagged.indexOf(name));
+            ordered.append(text, b[0], b[1]);
+        }
+        String tags = ordered.toString();
+        return Optional.of(new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> tags,
+                new Site.Fallback(tags, from, to, false), () -> List.of(tags)));
+    }
+
     /** The first line of the description {@code d}'s Javadoc gives the parameter {@code name}, or "". */
     static String paramDescription(RefactorInput in, SymbolInfo d, String name) {
         String text = in.text(d.location().path());

@@ -14,7 +14,7 @@ public interface Refactoring {
 
     static List<Refactoring> all() {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
-                new DefaultBodyRefactoring(), new RemoveParameterRefactoring());
+                new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {
