@@ -183,8 +183,7 @@ public final class AddParameterRefactoring implements Refactoring {
             if (list.isEmpty()) continue;
             sites.add(list.get());
             // Where the override documents its parameters, the new one too (with the method's description of it).
-            List<String> ownNames = parameters(o, in.text(o.location().path())).stream().map(AddParameterRefactoring::lastWord).toList();
-            Javadocs.addParamTag(in, o, lastWord(param), ownNames, a.inserted(), description).ifPresent(javadoc::add);
+            Javadocs.addParamTag(in, o, lastWord(param), parameterNames(in, o), a.inserted(), description).ifPresent(javadoc::add);
         }
         for (Lambdas.Lambda l : lambdas) sites.add(l.site());
         int declarations = sites.size();
@@ -456,6 +455,11 @@ public final class AddParameterRefactoring implements Refactoring {
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return List.of();
         return JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
+    }
+
+    /** The names of d's parameters, as its header in its file says them now. */
+    static List<String> parameterNames(RefactorInput in, SymbolInfo d) {
+        return parameters(d, in.text(d.location().path())).stream().map(AddParameterRefactoring::lastWord).toList();
     }
 
     /**
@@ -847,7 +851,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /** Whether the parameter names of {@code override} are {@code newNames} without the one at {@code inserted}. */
     private static boolean namesAgree(RefactorInput in, SymbolInfo override, List<String> newNames, int inserted) {
-        return parameters(override, in.text(override.location().path())).stream().map(AddParameterRefactoring::lastWord).toList()
+        return parameterNames(in, override)
                 .equals(without(newNames, inserted));
     }
 

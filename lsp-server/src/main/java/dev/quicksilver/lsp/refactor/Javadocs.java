@@ -4,8 +4,10 @@ import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.TextRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,14 +23,43 @@ final class Javadocs {
     private Javadocs() {
     }
 
-    /** The Javadoc of {@code d} as offsets {@code [open, close)} into {@code text} ("/**" to past "*&#47;"), if it has one. */
-    private static Optional<int[]> of(SymbolInfo d, String text) {
+    /**
+     * One {@code @param} tag that starts a line: the parameter it names ({@code <T>} for a type parameter), where its
+     * line starts, where the name ends, and where the tag ends (the next tag's line, else the line of the comment's
+     * end).
+     */
+    private record Tag(String name, int from, int nameEnd, int to) {
+        boolean ofTypeParameter() {
+            return name.startsWith("<");
+        }
+    }
+
+    /** The Javadoc of {@code d} in its file's {@code text}, and its {@code @param} tags. */
+    private record Doc(String text, int open, int close, List<Tag> tags) {
+        /** The tags of the method's parameters (not its type parameters'), in their order. */
+        List<Tag> parameterTags() {
+            return tags.stream().filter(t -> !t.ofTypeParameter()).toList();
+        }
+    }
+
+    /** The Javadoc of {@code d} ("/**" to "*&#47;", exclusive), if it has one. */
+    private static Optional<Doc> of(RefactorInput in, SymbolInfo d) {
+        String text = in.text(d.location().path());
         TextRange r = d.location().range();
         int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());
         int name = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
         if (!text.startsWith("/**", start)) return Optional.empty();
         int close = text.indexOf("*/", start + 3);
-        return close < 0 || close > name ? Optional.empty() : Optional.of(new int[] {start, close + 2});
+        if (close < 0 || close > name) return Optional.empty();
+        List<Tag> tags = new ArrayList<>();
+        Matcher tag = PARAM_TAG.matcher(text).region(start + 3, close);
+        while (tag.find()) {
+            if (tag.start() == 0 || text.charAt(tag.start() - 1) != '\n') continue; // "@param" in prose, or on the "/**" line
+            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
+            int to = next.find() ? next.start() : text.lastIndexOf('\n', close) + 1;
+            tags.add(new Tag(tag.group(1), tag.start(), tag.end(), to));
+        }
+        return Optional.of(new Doc(text, start, close, tags));
     }
 
     /**
@@ -36,15 +67,15 @@ final class Javadocs {
      * without tags. Right after an edit of the header they may still be the old ones: what the method was.
      */
     static List<String> paramNames(RefactorInput in, SymbolInfo d) {
-        String text = in.text(d.location().path());
-        List<String> names = new ArrayList<>();
-        Optional<int[]> doc = of(d, text);
-        if (doc.isEmpty()) return names;
-        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, doc.get()[1] - 2);
-        while (tag.find()) {
-            if (!tag.group(1).startsWith("<") && tag.start() > 0 && text.charAt(tag.start() - 1) == '\n') names.add(tag.group(1));
-        }
-        return names;
+        return of(in, d).map(doc -> doc.parameterTags().stream().map(Tag::name).toList()).orElse(List.of());
+    }
+
+    /** The first line of the description {@code d}'s Javadoc gives the parameter {@code name}, or "". */
+    static String paramDescription(RefactorInput in, SymbolInfo d, String name) {
+        return of(in, d).flatMap(doc -> doc.parameterTags().stream().filter(t -> t.name().equals(name)).findFirst().map(t -> {
+            int lineEnd = doc.text().indexOf('\n', t.nameEnd());
+            return doc.text().substring(t.nameEnd(), lineEnd < 0 || lineEnd > doc.close() ? doc.close() : lineEnd).strip();
+        })).orElse("");
     }
 
     /**
@@ -52,50 +83,22 @@ final class Javadocs {
      * after another and name exactly those parameters (each tag with its continuation lines). Decided.
      */
     static Optional<Site> reorderParamTags(RefactorInput in, SymbolInfo d, List<String> names) {
-        Path file = d.location().path();
-        String text = in.text(file);
-        Optional<int[]> doc = of(d, text);
+        Optional<Doc> doc = of(in, d);
         if (doc.isEmpty()) return Optional.empty();
-        int close = doc.get()[1] - 2;
-        List<String> tagged = new ArrayList<>();
-        List<int[]> blocks = new ArrayList<>();
-        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, close);
-        while (tag.find()) {
-            if (tag.group(1).startsWith("<") || tag.start() == 0 || text.charAt(tag.start() - 1) != '\n') continue;
-            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
-            tagged.add(tag.group(1));
-            blocks.add(new int[] {tag.start(), next.find() ? next.start() : text.lastIndexOf('\n', close) + 1});
-        }
-        if (tagged.equals(names) || !new java.util.HashSet<>(tagged).equals(new java.util.HashSet<>(names)) || tagged.size() != names.size()) {
-            return Optional.empty();
-        }
-        for (int i = 1; i < blocks.size(); i++) if (blocks.get(i)[0] != blocks.get(i - 1)[1]) return Optional.empty(); // other text between
-        int from = blocks.getFirst()[0];
-        int to = blocks.getLast()[1];
+        String text = doc.get().text();
+        List<Tag> tags = doc.get().parameterTags();
+        List<String> tagged = tags.stream().map(Tag::name).toList();
+        if (tagged.equals(names) || tagged.size() != names.size() || !new HashSet<>(tagged).equals(new HashSet<>(names))) return Optional.empty();
+        for (int i = 1; i < tags.size(); i++) if (tags.get(i).from() != tags.get(i - 1).to()) return Optional.empty(); // other text between
+        int from = tags.getFirst().from();
+        int to = tags.getLast().to();
         if (to <= from || !text.substring(from, to).endsWith("\n")) return Optional.empty(); // the last tag on the line of "*/"
         StringBuilder ordered = new StringBuilder();
         for (String name : names) {
-            int[] b = blocks.get(tagged.indexOf(name));
-            ordered.append(text, b[0], b[1]);
+            Tag t = tags.get(tagged.indexOf(name));
+            ordered.append(text, t.from(), t.to());
         }
-        String tags = ordered.toString();
-        return Optional.of(new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> tags,
-                new Site.Fallback(tags, from, to, false), () -> List.of(tags)));
-    }
-
-    /** The first line of the description {@code d}'s Javadoc gives the parameter {@code name}, or "". */
-    static String paramDescription(RefactorInput in, SymbolInfo d, String name) {
-        String text = in.text(d.location().path());
-        Optional<int[]> doc = of(d, text);
-        if (doc.isEmpty()) return "";
-        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, doc.get()[1] - 2);
-        while (tag.find()) {
-            if (!tag.group(1).equals(name)) continue;
-            int lineEnd = text.indexOf('\n', tag.end());
-            String rest = text.substring(tag.end(), lineEnd < 0 || lineEnd > doc.get()[1] - 2 ? doc.get()[1] - 2 : lineEnd);
-            return rest.strip();
-        }
-        return "";
+        return Optional.of(decided(d, from, to, ordered.toString()));
     }
 
     /**
@@ -104,30 +107,21 @@ final class Javadocs {
      * else before the tag of the one after it, in the tags' indentation. Empty where the Javadoc has no such tag.
      */
     static Optional<Site> addParamTag(RefactorInput in, SymbolInfo d, String name, List<String> oldNames, int inserted, String description) {
-        Path file = d.location().path();
-        String text = in.text(file);
-        Optional<int[]> doc = of(d, text);
-        if (doc.isEmpty()) return Optional.empty();
-        int close = doc.get()[1] - 2;
-        java.util.Map<String, int[]> tags = new java.util.HashMap<>(); // name -> its tag's line start, and where it ends
-        Matcher tag = PARAM_TAG.matcher(text).region(doc.get()[0] + 3, close);
-        while (tag.find()) {
-            int from = tag.start();
-            if (from == 0 || text.charAt(from - 1) != '\n') continue;
-            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
-            tags.put(tag.group(1), new int[] {from, next.find() ? next.start() : text.lastIndexOf('\n', close) + 1});
-        }
-        if (tags.containsKey(name)) return Optional.empty(); // documented already
-        int[] before = inserted > 0 && inserted - 1 < oldNames.size() ? tags.get(oldNames.get(inserted - 1)) : null;
-        int[] after = inserted < oldNames.size() ? tags.get(oldNames.get(inserted)) : null;
-        if (before == null && after == null) return Optional.empty();
-        int at = before != null ? before[1] : after[0];
-        int lineStart = before != null ? before[0] : after[0];
+        Optional<Doc> doc = of(in, d);
+        if (doc.isEmpty() || doc.get().parameterTags().stream().anyMatch(t -> t.name().equals(name))) return Optional.empty(); // documented already
+        String text = doc.get().text();
+        Optional<Tag> before = inserted > 0 && inserted - 1 < oldNames.size() ? tagOf(doc.get(), oldNames.get(inserted - 1)) : Optional.empty();
+        Optional<Tag> after = inserted < oldNames.size() ? tagOf(doc.get(), oldNames.get(inserted)) : Optional.empty();
+        if (before.isEmpty() && after.isEmpty()) return Optional.empty();
+        int at = before.map(Tag::to).orElseGet(() -> after.get().from());
+        int lineStart = before.orElseGet(after::get).from();
         String prefix = text.substring(lineStart, text.indexOf('@', lineStart));
         String line = prefix + "@param " + name + (description.isEmpty() ? "" : " " + description) + "\n";
-        String tagLine = JavaText.withLineEndsOf(text, line);
-        return Optional.of(new Site(file, at, at, "", "", "// " + d.signature() + "\n", 1, modelText -> tagLine,
-                new Site.Fallback(tagLine, at, at, false), () -> List.of(tagLine)));
+        return Optional.of(decided(d, at, at, JavaText.withLineEndsOf(text, line)));
+    }
+
+    private static Optional<Tag> tagOf(Doc doc, String name) {
+        return doc.parameterTags().stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
     /**
@@ -135,27 +129,19 @@ final class Javadocs {
      * parameter's {@code <T>} is never dropped): each the tag's lines, down to the next tag or the comment's end.
      * Decided: nothing goes in their place.
      */
-    static List<Site> dropParamTags(RefactorInput in, SymbolInfo d, java.util.function.Predicate<String> drop) {
-        Path file = d.location().path();
-        String text = in.text(file);
+    static List<Site> dropParamTags(RefactorInput in, SymbolInfo d, Predicate<String> drop) {
         List<Site> out = new ArrayList<>();
-        Optional<int[]> doc = of(d, text);
-        if (doc.isEmpty()) return out;
-        int open = doc.get()[0];
-        int close = doc.get()[1] - 2;
-        Matcher tag = PARAM_TAG.matcher(text).region(open + 3, close);
-        while (tag.find()) {
-            String name = tag.group(1);
-            if (name.startsWith("<") || !drop.test(name)) continue;
-            int from = tag.start();
-            if (from > 0 && text.charAt(from - 1) != '\n') continue; // "@param" not at a line's start: prose
-            Matcher next = ANY_TAG.matcher(text).region(tag.end(), close);
-            int lastLineEnd = text.lastIndexOf('\n', close) + 1; // the line of "*/"
-            int to = next.find() ? next.start() : Math.max(from, lastLineEnd);
-            if (to <= from) continue; // the tag shares its line with "*/": left for the user
-            out.add(new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> "",
-                    new Site.Fallback("", from, to, false), () -> List.of("")));
+        for (Tag t : of(in, d).map(Doc::parameterTags).orElse(List.of())) {
+            // A tag that shares its line with "*/" is left for the user.
+            if (drop.test(t.name()) && t.to() > t.from()) out.add(decided(d, t.from(), t.to(), ""));
         }
         return out;
+    }
+
+    /** A site of {@code d}'s file that puts {@code text} in place of {@code [from, to)}, decided. */
+    private static Site decided(SymbolInfo d, int from, int to, String text) {
+        Path file = d.location().path();
+        return new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> text,
+                new Site.Fallback(text, from, to, false), () -> List.of(text));
     }
 }

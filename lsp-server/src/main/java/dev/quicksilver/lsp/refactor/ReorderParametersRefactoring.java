@@ -70,7 +70,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
         }
         List<SymbolInfo> overrides = new ArrayList<>();
         for (SymbolInfo o : candidates) {
-            List<String> oNames = AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(AddParameterRefactoring::lastWord).toList();
+            List<String> oNames = AddParameterRefactoring.parameterNames(in, o);
             if (oNames.size() == names.size() && !oNames.equals(names)) overrides.add(o);
         }
         List<Site> sites = new ArrayList<>();
@@ -99,10 +99,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
         List<Site> tags = new ArrayList<>();
         Javadocs.reorderParamTags(in, m, names).ifPresent(tags::add);
         for (SymbolInfo o : overrides) {
-            List<String> oNames = AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(AddParameterRefactoring::lastWord).toList();
-            List<String> reorderedNames = new ArrayList<>();
-            for (int j : from) reorderedNames.add(oNames.get(j));
-            Javadocs.reorderParamTags(in, o, reorderedNames).ifPresent(tags::add);
+            Javadocs.reorderParamTags(in, o, inNewOrder(AddParameterRefactoring.parameterNames(in, o), from)).ifPresent(tags::add);
         }
         // Method references pass the functional interface's arguments in its order, the old one: lambdas now.
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
@@ -114,11 +111,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
             if (r.targetKind() != m.kind()) continue;
             AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) ->
                             AddParameterRefactoring.referenceLambda(inSight, qualifier, receiver, AddParameterRefactoring.referenceWord(m),
-                                    old.get(), Set.of(), own -> {
-                                        List<String> args = new ArrayList<>();
-                                        for (int j : from) args.add(own.get(j));
-                                        return args;
-                                    }))
+                                    old.get(), Set.of(), own -> inNewOrder(own, from)))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int references = sites.size() - declarations - calls;
@@ -146,10 +139,17 @@ public final class ReorderParametersRefactoring implements Refactoring {
         if (said.isEmpty()) said = Optional.of(Javadocs.paramNames(in, m)).filter(o -> reorders(o, names));
         for (SymbolInfo o : namesakes) {
             if (said.isPresent()) break;
-            said = Optional.of(AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(AddParameterRefactoring::lastWord).toList())
+            said = Optional.of(AddParameterRefactoring.parameterNames(in, o))
                     .filter(o2 -> reorders(o2, names));
         }
         return said;
+    }
+
+    /** The items of {@code old} (in the old order) in the new one: item i is the one that was at {@code from[i]}. */
+    private static <T> List<T> inNewOrder(List<T> old, int[] from) {
+        List<T> out = new ArrayList<>();
+        for (int j : from) out.add(old.get(j));
+        return out;
     }
 
     /** Whether {@code old} holds the names of {@code now} in another order. */
