@@ -35,6 +35,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.defaultBody": "default-body",
   "quicksilver.removeParameter": "remove-parameter",
   "quicksilver.reorderParameters": "reorder-parameters",
+  "quicksilver.changeSignature": "change-signature",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -1731,12 +1731,7 @@ class RefactorPlanningTest {
                         .filter(p -> p.name().equals("reorder-parameters")).findFirst().orElseThrow(() -> new AssertionError("live " + live));
                 assertEquals("Reorder the arguments of Box.area() to (height, width) at its 2 call sites and 1 override and 1 method reference in 2 files",
                         plan.title());
-                Map<String, String> edited = new java.util.TreeMap<>();
-                for (Site x : plan.sites().stream().sorted(java.util.Comparator.comparingInt(Site::start).reversed()).toList()) {
-                    String name = x.file().getFileName().toString();
-                    String text = edited.containsKey(name) ? edited.get(name) : Files.readString(x.file());
-                    edited.put(name, text.substring(0, x.start()) + x.candidates().get().getFirst() + text.substring(x.end()));
-                }
+                Map<String, String> edited = editedFiles(plan);
                 assertEquals(after.replace("     * @param width the width\n     * @param height the height,\n     *     in cells\n",
                                 "     * @param height the height,\n     *     in cells\n     * @param width the width\n")
                         .replace("IntBinaryOperator op = this::area;", "IntBinaryOperator op = (width, height) -> this.area(height, width);")
@@ -1753,6 +1748,112 @@ class RefactorPlanningTest {
         Path boxFile = dir.resolve("Box.java");
         Files.writeString(boxFile, after);
         assertTrue(plans(ws, boxFile, lineOf(boxFile, "public int area("), 16, Optional.empty()).stream().noneMatch(p -> p.name().equals("reorder-parameters")));
+    }
+
+    /**
+     * A header changed in several ways at once ({@code price(String sku, int quantity, boolean rush)} ->
+     * {@code price(int quantity, String item, double discount)}: reordered, {@code sku} renamed, {@code rush}
+     * removed, {@code discount} added): every call passes its arguments the new way (line breaks kept, the new
+     * argument from the variables in sight, passed on inside an override); the overrides' parameters change the same
+     * way (their own names kept), one that still uses the removed parameter only if it compiles; a method reference
+     * becomes a lambda that takes the old parameters; the Javadoc's tags follow. In an editor and in an index built
+     * after the edit (headless, with the earlier text). A change of one kind is another refactor's: nothing here.
+     */
+    @Test
+    void aHeaderChangedInSeveralWaysAtOncePassesTheArgumentsTheNewWay() throws Exception {
+        String shop = """
+                package p;
+
+                public class Shop {
+                    /**
+                     * @param sku the item
+                     * @param quantity how many
+                     * @param rush whether to hurry
+                     * @return the price
+                     */
+                    public double price(String sku, int quantity, boolean rush) {
+                        return quantity * (sku.isEmpty() ? 1.0 : 2.0); // sku: the item
+                    }
+
+                    double order(double discount) {
+                        Pricer pricer = this::price;
+                        return price("apple",
+                                3, true) + pricer.quote("pear", 1, false);
+                    }
+                }
+                """;
+        String pricer = """
+                package p;
+
+                interface Pricer {
+                    double quote(String sku, int quantity, boolean rush);
+                }
+                """;
+        String outlet = """
+                package p;
+
+                class Outlet extends Shop {
+                    @Override
+                    public double price(String s, int q, boolean r) {
+                        return super.price(s, q, r) / 2;
+                    }
+                }
+                """;
+        String express = """
+                package p;
+
+                class Express extends Shop {
+                    @Override
+                    public double price(String s, int q, boolean r) {
+                        return r ? 9.0 : 1.0;
+                    }
+                }
+                """;
+        String after = shop.replace("public double price(String sku, int quantity, boolean rush)", "public double price(int quantity, String item, double discount)");
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = tmp.resolve("signature" + live);
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path shopFile = dir.resolve("Shop.java");
+            Files.writeString(shopFile, shop);
+            Files.writeString(dir.resolve("Pricer.java"), pricer);
+            Files.writeString(dir.resolve("Outlet.java"), outlet);
+            Files.writeString(dir.resolve("Express.java"), express);
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("signature-data" + live)).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, shopFile, shop, after, live);
+                List<RefactorPlan> plans = refactors.plans(index, shopFile, new TextPosition(lineOf(shopFile, "public double price("), 20),
+                        Optional.of(EditHistory.between(shop, after)));
+                RefactorPlan plan = plans.stream().filter(p -> p.name().equals("change-signature")).findFirst()
+                        .orElseThrow(() -> new AssertionError("live " + live + ": " + plans));
+                assertEquals("Change the arguments of Shop.price() to (quantity, item, discount), dropping rush, filling new discount, reordering,"
+                        + " at its 2 call sites and 2 overrides and 1 method reference in 3 files", plan.title(), "live " + live);
+                Map<String, String> edited = editedFiles(plan);
+                assertEquals(after.replace("(sku.isEmpty()", "(item.isEmpty()").replace("     * @param sku the item\n     * @param quantity how many\n     * @param rush whether to hurry\n",
+                                "     * @param quantity how many\n     * @param item the item\n")
+                        .replace("Pricer pricer = this::price;", "Pricer pricer = (sku, quantity, rush) -> this.price(quantity, sku, discount);")
+                        .replace("return price(\"apple\",\n                3, true)", "return price(3,\n                \"apple\", discount)"),
+                        edited.get("Shop.java"), "live " + live);
+                assertEquals(outlet.replace("price(String s, int q, boolean r)", "price(int q, String s, double discount)")
+                        .replace("super.price(s, q, r)", "super.price(q, s, discount)"), edited.get("Outlet.java"), "live " + live);
+                // Express still reads r: its list changes only where that compiles (the compile check), so the site says so.
+                Site expressList = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Express.java")).findFirst().orElseThrow();
+                assertTrue(expressList.fallback().optional(), "live " + live);
+                assertEquals(express.replace("price(String s, int q, boolean r)", "price(int q, String s, double discount)"), edited.get("Express.java"));
+                assertTrue(plans.stream().noneMatch(p -> p.name().equals("reorder-parameters") || p.name().equals("remove-parameter")), plans.toString());
+            } finally {
+                session.close();
+            }
+        }
+        // One kind of change (a parameter removed): remove-parameter's, not this one's.
+        Path ws = tmp.resolve("signature-one");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path shopFile = dir.resolve("Shop.java");
+        String removed = shop.replace("public double price(String sku, int quantity, boolean rush)", "public double price(String sku, int quantity)");
+        Files.writeString(shopFile, removed);
+        Files.writeString(dir.resolve("Pricer.java"), pricer);
+        assertTrue(plans(ws, shopFile, lineOf(shopFile, "public double price("), 20, Optional.of(EditHistory.between(shop, removed))).stream()
+                .noneMatch(p -> p.name().equals("change-signature")));
     }
 
     /**
@@ -2156,6 +2257,22 @@ class RefactorPlanningTest {
         String before = Files.readAllLines(file).get(line);
         var edit = new EditHistory.Edit(before, before.replace(from, to), line, line);
         return plans(ws, file, line, 20, Optional.of(edit)).stream().filter(p -> p.name().equals("apply-similar-edit")).findFirst();
+    }
+
+    /**
+     * The plan's files, by name, with every site given its first candidate (its fallback where it has none), the
+     * last site of a file first.
+     */
+    private static Map<String, String> editedFiles(RefactorPlan plan) throws java.io.IOException {
+        Map<String, String> edited = new java.util.TreeMap<>();
+        for (Site x : plan.sites().stream().sorted(java.util.Comparator.comparingInt(Site::start).reversed()).toList()) {
+            String name = x.file().getFileName().toString();
+            String text = edited.containsKey(name) ? edited.get(name) : Files.readString(x.file());
+            List<String> choices = x.candidates().get();
+            String answer = choices.isEmpty() ? x.fallback().text() : choices.getFirst();
+            edited.put(name, text.substring(0, x.start()) + x.before() + answer + x.after() + text.substring(x.end()));
+        }
+        return edited;
     }
 
     /** {@code text} (of the sites' one file) with every site given {@code answer}'s text, the last site first. */

@@ -59,6 +59,13 @@ class HeadlessCommandsE2ETest {
         return path;
     }
 
+    /** Makes the workspace a git checkout with everything in it committed. */
+    static void commitAll(Path ws) throws Exception {
+        Process git = new ProcessBuilder("bash", "-c", "git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base")
+                .directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+    }
+
     static Map<Path, String> javaFiles(Path ws) throws Exception {
         Map<Path, String> texts = new TreeMap<>();
         try (var files = Files.walk(ws)) {
@@ -153,9 +160,7 @@ class HeadlessCommandsE2ETest {
         Files.writeString(ws.resolve("src/main/java/shop/StampB.java"), stamped.formatted("StampB", "Object"));
         Files.writeString(ws.resolve("src/main/java/shop/StampC.java"), stamped.formatted("StampC", "Date"));
         // Without --previous, in a git checkout: the edit is the file's change since HEAD.
-        Process git = new ProcessBuilder("bash", "-c", "git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base")
-                .directory(ws.toFile()).redirectErrorStream(true).start();
-        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        commitAll(ws);
         edit(ws, "StampA.java", "import java.util.Date;", "import java.time.Instant;\nimport java.util.Date;");
         edit(ws, "StampA.java", "return new Date();", "return Instant.now();");
         List<String> stamp = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "apply-similar-edit",
@@ -179,9 +184,7 @@ class HeadlessCommandsE2ETest {
     @Test
     void aHeadlessReorderTakesTheOldOrderFromGitHead() throws Exception {
         Path ws = sample();
-        Process git = new ProcessBuilder("bash", "-c", "git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base")
-                .directory(ws.toFile()).redirectErrorStream(true).start();
-        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        commitAll(ws);
         Path inventory = edit(ws, "Inventory.java", "public boolean reserve(String sku, int quantity)", "public boolean reserve(int quantity, String sku)");
         int line = Files.readAllLines(inventory).indexOf("    public boolean reserve(int quantity, String sku) {") + 1;
         Path out = tmp.resolve("reorder.json");
@@ -196,6 +199,40 @@ class HeadlessCommandsE2ETest {
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.reserve(quantity, sku)) {"));
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Checkout.java")).contains("return inventory.reserve(item.quantity(), item.sku());"));
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/OrderService.java")).contains("if (!inventory.reserve(item.quantity(), item.sku())) {"));
+    }
+
+    /**
+     * change-signature headless in a git checkout: the header as committed is the old one, so a header changed in
+     * two ways at once ({@code reserve(String sku, int quantity)} -> {@code reserve(int quantity, String sku, String
+     * customerId)}) has every call pass its arguments in the new order with the new one (the variable of its name
+     * in sight at each call: decided, no model); without git or --previous, one sentence says what is missing.
+     */
+    @Test
+    void aHeadlessChangeSignatureTakesTheOldHeaderFromGitHead() throws Exception {
+        Path ws = sample();
+        Path inventory = ws.resolve("src/main/java/shop/Inventory.java");
+        Path out = tmp.resolve("signature.json");
+        Path err = tmp.resolve("signature.err");
+        List<String> command = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "change-signature", "--workspace", ws.toString(),
+                "--at", inventory + ":15:20", "--apply");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(2, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("change-signature needs the edited file's earlier text: give --previous FILE"), Files.readString(err));
+
+        commitAll(ws);
+        edit(ws, "Inventory.java", "public boolean reserve(String sku, int quantity)", "public boolean reserve(int quantity, String sku, String customerId)");
+        assertEquals("    public boolean reserve(int quantity, String sku, String customerId) {", Files.readAllLines(inventory).get(14));
+        p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        String stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        assertTrue(stderr.contains("the edit is Inventory.java's change since git HEAD"), stderr);
+        assertFalse(stderr.contains("[server] model: "), "no model process was started: " + stderr);
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.reserve(quantity, sku, customerId)) {"));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Checkout.java"))
+                .contains("return inventory.reserve(first.quantity(), first.sku(), customerId)\n"
+                        + "                && inventory.reserve(second.quantity(), second.sku(), customerId);"));
     }
 
     @Test

@@ -238,7 +238,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * {@code super(name)} is bound to {@code Base()} once {@code Base(String name)} became {@code Base(String name,
      * boolean flag)}). Not an overload that takes that many arguments (its calls are its own), nor a varargs one.
      */
-    private static List<SymbolInfo> brokenOverloads(WorkspaceIndex index, SymbolInfo m, int oldCount) {
+    static List<SymbolInfo> brokenOverloads(WorkspaceIndex index, SymbolInfo m, int oldCount) {
         return overloads(index, m).stream().filter(o -> !o.signature().contains("...") && declaredDescriptors(o, o.key()).size() != oldCount).toList();
     }
 
@@ -257,7 +257,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * Calls bound to an overload of m that takes {@code oldCount} arguments, as m did, where the compiler says that
      * overload does not take them (one compile of each file that has such a call).
      */
-    private static List<CallSite> misboundCalls(RefactorInput in, SymbolInfo m, int oldCount) {
+    static List<CallSite> misboundCalls(RefactorInput in, SymbolInfo m, int oldCount) {
         Map<Path, List<CallSite>> byFile = new java.util.LinkedHashMap<>();
         for (SymbolInfo o : overloads(in.index(), m)) {
             if (o.signature().contains("...") || declaredDescriptors(o, o.key()).size() != oldCount) continue;
@@ -745,12 +745,17 @@ public final class AddParameterRefactoring implements Refactoring {
      * written where it stays open.
      */
     private static String parameterIn(RefactorInput in, SymbolInfo m, Arguments a, SymbolInfo o) {
+        return parameterIn(in, m, a.param(), oldParameters(in, m, a), o);
+    }
+
+    /** {@code param}, new in m (whose parameters were {@code oldParams}), as the override {@code o} declares it. */
+    static String parameterIn(RefactorInput in, SymbolInfo m, String param, List<String> oldParams, SymbolInfo o) {
         Set<String> vars = TypeArguments.variablesOf(in, m);
         // A parameterized type needs a look too: a raw subtype erases it.
-        if (!TypeArguments.mentions(a.param(), vars) && !a.param().contains("<")) return a.param();
+        if (!TypeArguments.mentions(param, vars) && !param.contains("<")) return param;
         Map<String, String> binding = new java.util.LinkedHashMap<>();
         String text = in.text(o.location().path());
-        TypeArguments.unifyParameters(oldParameters(in, m, a), parameters(o, text), vars, binding);
+        TypeArguments.unifyParameters(oldParams, parameters(o, text), vars, binding);
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
         Optional<SymbolInfo> type = in.index().declaration(o.declaringTypeKey());
         if (owner.isPresent() && type.isPresent()) {
@@ -763,7 +768,7 @@ public final class AddParameterRefactoring implements Refactoring {
         }
         // Last, as a return type may be narrower than the binding (Double read() in a TypeAdapter<Number>).
         TypeArguments.unify(TypeArguments.returnType(m), TypeArguments.returnType(o), vars, binding);
-        return TypeArguments.bound(a.param(), vars, binding, m).orElse(a.param());
+        return TypeArguments.bound(param, vars, binding, m).orElse(param);
     }
 
     /** m's parameters as declared before the new one (as written: "T value"). */
@@ -831,7 +836,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * Methods of anonymous classes of m's type, or of an override's type, with m's name and old parameters, that
      * override nothing now (asked once the edit is known to have broken something, so they were overrides).
      */
-    private static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, List<String> oldDescriptors, List<SymbolInfo> overriders) {
+    static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, List<String> oldDescriptors, List<SymbolInfo> overriders) {
         Set<String> types = new LinkedHashSet<>();
         types.add(m.declaringTypeKey());
         for (SymbolInfo o : overriders) types.add(o.declaringTypeKey());
@@ -918,14 +923,15 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /**
      * Whether an override's parameters are the overridden method's: the same types, compared by erasure, where a
-     * type variable of the overridden one stands for any reference type (a subtype may bind it).
+     * type variable of the overridden one stands for any reference type (a subtype may bind it), and
+     * {@link #ANY_TYPE} for any type.
      */
     static boolean sameParameters(List<String> overridden, List<String> override) {
         if (overridden.size() != override.size()) return false;
         for (int i = 0; i < overridden.size(); i++) {
             String a = overridden.get(i);
             String b = override.get(i);
-            if (a.equals(b)) continue;
+            if (a.equals(b) || a.equals(ANY_TYPE)) continue;
             String ta = typeName(a);
             String tb = typeName(b);
             boolean typeVariable = ta == null && a.replaceFirst("^\\[*", "").startsWith("T");
@@ -937,6 +943,9 @@ public final class AddParameterRefactoring implements Refactoring {
         }
         return true;
     }
+
+    /** A parameter descriptor that {@link #sameParameters} takes for any type: one known only by its name as written. */
+    static final String ANY_TYPE = "*";
 
     /**
      * The methods and lambdas whose bodies get the parameter (the overrides, the lambdas of a functional
@@ -985,7 +994,7 @@ public final class AddParameterRefactoring implements Refactoring {
      * and gave the argument back at 5%, against 65% without it ({@code bench arguments}, docs/benchmarks.md). The
      * cost is a plausible variable where none fits; every refactor edit asks for confirmation.
      */
-    private static List<String> candidates(List<ScopeVariable> inSight, String paramType, String paramName) {
+    static List<String> candidates(List<ScopeVariable> inSight, String paramType, String paramName) {
         return candidates(inSight, v -> v.assignableTo().contains(paramType), paramName);
     }
 
@@ -1218,13 +1227,21 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /** The parameter names of m's header as it read before the last edit, where that edit touched the header. */
     static Optional<List<String>> namesBeforeEdit(RefactorInput in, SymbolInfo m) {
+        return parametersBeforeEdit(in, m).map(params -> params.stream().map(AddParameterRefactoring::lastWord).toList());
+    }
+
+    /**
+     * The parameters of m's header as written before the last edit ("int quantity", blanks made single), where
+     * that edit touched the header.
+     */
+    static Optional<List<String>> parametersBeforeEdit(RefactorInput in, SymbolInfo m) {
         if (!editedNear(in, m)) return Optional.empty();
         String before = in.lastEdit().get().before();
         var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before);
         if (!header.find()) return Optional.empty();
         int close = JavaText.matchingClose(before, header.end() - 1);
         if (close < 0) return Optional.empty();
-        return Optional.of(JavaText.splitTopLevel(before.substring(header.end(), close)).stream().map(AddParameterRefactoring::lastWord).toList());
+        return Optional.of(JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " ")));
     }
 
     /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */

@@ -106,6 +106,26 @@ public final class JavaText {
     }
 
     /**
+     * Where the top-level items of the list between the brackets at {@code open} and {@code close} start and end
+     * (blanks around each left out); none for a blank list.
+     */
+    static List<int[]> itemRanges(String text, int open, int close) {
+        List<int[]> items = new ArrayList<>();
+        if (text.substring(open + 1, close).isBlank()) return items;
+        int start = open + 1;
+        while (true) {
+            int comma = topLevelComma(text, start, close);
+            int a = start;
+            int b = comma;
+            while (a < b && Character.isWhitespace(text.charAt(a))) a++;
+            while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
+            items.add(new int[] {a, b});
+            if (comma >= close) return items;
+            start = comma + 1;
+        }
+    }
+
+    /**
      * The first comma of {@code [from, to)} outside brackets, type arguments and literals, or {@code to}. A '<'
      * opens type arguments only where {@link #opensTypeArguments} says so: in an argument list it is more often a
      * comparison ({@code f(i < n, x)}), and a '>' closes only what such a '<' opened (not a lambda's arrow).

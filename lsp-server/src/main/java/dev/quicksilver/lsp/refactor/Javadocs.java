@@ -102,6 +102,43 @@ final class Javadocs {
     }
 
     /**
+     * The site that rewrites {@code d}'s {@code @param} tags for a change of its parameters from {@code oldNames} to
+     * {@code newNames} ({@code from[i]} the old position of the parameter now at i, -1 for a new one): in the new
+     * order, a renamed parameter's tag renamed, a removed one's dropped, and a new one's added with
+     * {@code description} (none without one) where the Javadoc documented every old parameter. Decided; empty where the tags do not
+     * stand one after another, or name a parameter the method did not have.
+     */
+    static Optional<Site> rewriteParamTags(RefactorInput in, SymbolInfo d, List<String> oldNames, List<String> newNames, int[] from,
+                                           String description) {
+        Optional<Doc> doc = of(in, d);
+        if (doc.isEmpty() || doc.get().parameterTags().isEmpty()) return Optional.empty();
+        String text = doc.get().text();
+        List<Tag> tags = doc.get().parameterTags();
+        if (!oldNames.containsAll(tags.stream().map(Tag::name).toList())) return Optional.empty();
+        for (int i = 1; i < tags.size(); i++) if (tags.get(i).from() != tags.get(i - 1).to()) return Optional.empty(); // other text between
+        int start = tags.getFirst().from();
+        int end = tags.getLast().to();
+        if (end <= start || !text.substring(start, end).endsWith("\n")) return Optional.empty(); // the last tag on the line of "*/"
+        boolean allDocumented = tags.size() == oldNames.size();
+        String prefix = text.substring(start, text.indexOf('@', start));
+        StringBuilder block = new StringBuilder();
+        for (int i = 0; i < newNames.size(); i++) {
+            if (from[i] < 0) {
+                if (allDocumented && !description.isEmpty()) {
+                    block.append(JavaText.withLineEndsOf(text, prefix + "@param " + newNames.get(i) + " " + description + "\n"));
+                }
+                continue;
+            }
+            Optional<Tag> t = tagOf(doc.get(), oldNames.get(from[i]));
+            if (t.isEmpty()) continue;
+            int nameStart = t.get().nameEnd() - t.get().name().length();
+            block.append(text, t.get().from(), nameStart).append(newNames.get(i)).append(text, t.get().nameEnd(), t.get().to());
+        }
+        if (block.toString().equals(text.substring(start, end))) return Optional.empty();
+        return Optional.of(decided(d, start, end, block.toString()));
+    }
+
+    /**
      * The site that adds {@code @param name description} to {@code d}'s Javadoc where it documents its parameters
      * ({@code oldNames}, the new one going to index {@code inserted}): after the tag of the parameter before it,
      * else before the tag of the one after it, in the tags' indentation. Empty where the Javadoc has no such tag.

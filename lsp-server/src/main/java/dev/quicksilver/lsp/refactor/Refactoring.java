@@ -14,7 +14,8 @@ public interface Refactoring {
 
     static List<Refactoring> all() {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
-                new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring());
+                new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring(),
+                new ChangeSignatureRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

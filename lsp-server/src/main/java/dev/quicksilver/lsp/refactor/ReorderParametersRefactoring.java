@@ -166,18 +166,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
         if (open < 0) return Optional.empty();
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        List<int[]> items = new ArrayList<>();
-        int start = open + 1;
-        while (true) {
-            int comma = JavaText.topLevelComma(text, start, close);
-            int a = start;
-            int b = comma;
-            while (a < b && Character.isWhitespace(text.charAt(a))) a++;
-            while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
-            items.add(new int[] {a, b});
-            if (comma >= close) break;
-            start = comma + 1;
-        }
+        List<int[]> items = JavaText.itemRanges(text, open, close);
         if (items.size() != from.length) return Optional.empty();
         StringBuilder list = new StringBuilder();
         int at = open + 1;

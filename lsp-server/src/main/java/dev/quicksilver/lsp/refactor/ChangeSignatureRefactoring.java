@@ -1,0 +1,441 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * "The user changed a method's parameters in more than one way at once: pass the arguments the new way at every
+ * call site, and change the overrides' parameters the same way." What an IDE's change-signature dialog does, read
+ * from the header as it was before the edit and as it is now: parameters matched by name (a renamed one by its
+ * type, where only one old and one new parameter of that type are unmatched), so any mix of removed, reordered and
+ * renamed parameters, with at most one added (whose argument the model writes, as for add-parameter). A change of
+ * one kind alone is {@link AddParameterRefactoring}'s, {@link RemoveParameterRefactoring}'s or
+ * {@link ReorderParametersRefactoring}'s, which also work without the earlier header. Calls are those of the
+ * method's keys (and its overrides') that pass as many arguments as it took; a method reference becomes a lambda
+ * that takes the old parameters; the Javadoc's {@code @param} tags follow, and a renamed parameter's uses in the
+ * method's body. Lambdas of a functional interface are left to the compiler's complaints; a varargs method is not
+ * taken (its calls have no one length).
+ */
+public final class ChangeSignatureRefactoring implements Refactoring {
+    @Override
+    public String name() {
+        return "change-signature";
+    }
+
+    @Override
+    public String description() {
+        return "pass the arguments as a declaration's parameters now are, after several changes at once (removed, reordered, renamed,"
+                + " one added), at every call site, and change the overrides' parameters the same way";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<SymbolInfo> method = in.methodAt();
+        if (method.isEmpty()) return Optional.empty();
+        SymbolInfo m = method.get();
+        List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
+        Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
+        if (found.isEmpty() || found.get().ofOneKind()) return Optional.empty();
+        Change change = found.get();
+        // A varargs method takes calls of any length: the old number of arguments does not tell its calls.
+        if (java.util.stream.Stream.concat(change.oldParams().stream(), params.stream()).anyMatch(p -> p.contains("..."))) return Optional.empty();
+        int oldCount = change.oldParams().size();
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(m.key());
+        for (String k : in.earlierKeys().apply(m.qualifiedName())) {
+            if (in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).size() == oldCount) keys.add(k);
+        }
+        List<SymbolInfo> overrides = overrides(in, m, keys, change);
+        Added added = change.added() < 0 ? null : Added.of(change, AddParameterRefactoring.declaredDescriptors(m, m.key()));
+        List<String> oldNames = change.oldParams().stream().map(AddParameterRefactoring::lastWord).toList();
+        List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
+
+        List<Site> sites = new ArrayList<>();
+        List<Site> tags = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Map<Path, List<String>> importsFor = new LinkedHashMap<>();
+        // An override's Javadoc documents the new parameter as the method's does, if it does (else the user will).
+        String description = added == null ? "" : Javadocs.paramDescription(in, m, added.name());
+        Map<Path, List<int[]>> gaining = new LinkedHashMap<>();
+        for (SymbolInfo o : overrides) {
+            // The new parameter as o declares it: a type variable of m's type as o's class binds it.
+            String param = added == null ? "" : AddParameterRefactoring.parameterIn(in, m, added.param(), change.oldParams(), o);
+            Optional<Site> list = declarationSite(in, o, change, param).filter(s -> seen.add(s.file() + ":" + s.start()));
+            if (list.isEmpty()) continue;
+            sites.add(list.get());
+            String text = in.text(o.location().path());
+            TextRange r = o.location().range();
+            gaining.computeIfAbsent(o.location().path(), f -> new ArrayList<>())
+                    .add(new int[] {JavaText.offsetOf(text, r.startLine(), r.startColumn()), JavaText.offsetOf(text, r.endLine(), r.endColumn())});
+            if (added != null) importsFor.computeIfAbsent(o.location().path(), f -> new ArrayList<>()).add(param);
+            List<String> own = AddParameterRefactoring.parameterNames(in, o);
+            List<String> ownNew = new ArrayList<>();
+            for (int i = 0; i < change.from().length; i++) ownNew.add(change.from()[i] < 0 ? added.name() : own.get(change.from()[i]));
+            Javadocs.rewriteParamTags(in, o, own, ownNew, change.from(), description).ifPresent(tags::add);
+        }
+        int declarations = sites.size();
+        Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), "").ifPresent(tags::add);
+        tags.addAll(renamedInBody(in, m, change, oldNames, newNames));
+
+        var sight = new AddParameterRefactoring.VariablesInSight(in.index());
+        List<String> calleeKeys = new ArrayList<>(keys);
+        overrides.forEach(o -> calleeKeys.add(o.key()));
+        List<CallSite> callsFound = new ArrayList<>();
+        for (String k : calleeKeys) callsFound.addAll(in.index().callSites(k));
+        // In an index built after the edit, JDT binds a call that fits no overload any more to the closest one:
+        // those of another length are ours, and of the old length where the compiler says they do not fit.
+        for (SymbolInfo o : AddParameterRefactoring.brokenOverloads(in.index(), m, oldCount)) callsFound.addAll(in.index().callSites(o.key()));
+        callsFound.addAll(AddParameterRefactoring.misboundCalls(in, m, oldCount));
+        for (CallSite c : callsFound) {
+            callSite(in, m, c, change, added, sight, gaining).filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        int calls = sites.size() - declarations;
+        List<Reference> refs = new ArrayList<>();
+        for (String k : calleeKeys) refs.addAll(in.index().references(k));
+        refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
+        Set<String> reserved = added == null ? Set.of() : Set.of(added.name());
+        for (Reference r : refs) {
+            if (r.targetKind() != m.kind()) continue;
+            AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) ->
+                            AddParameterRefactoring.referenceLambda(inSight, qualifier, receiver, AddParameterRefactoring.referenceWord(m), oldNames,
+                                    reserved, own -> change.arrange(own, () -> added.fallback(inSight))))
+                    .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        int references = sites.size() - declarations - calls;
+        if (sites.isEmpty()) return Optional.empty();
+        sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
+        sites.addAll(tags);
+        return Optional.of(new RefactorPlan(name(), title(m, change, newNames, oldNames, calls, declarations, references, sites), sites, declarations,
+                "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
+    }
+
+    /**
+     * The methods written to override m as it was (the add-parameter search, with m's old parameter types): those
+     * still linked to one of its keys, the namesakes of the old parameter types in subtypes that override nothing
+     * now, what overrides those, and anonymous classes' methods; not one whose names are already m's new ones.
+     */
+    private static List<SymbolInfo> overrides(RefactorInput in, SymbolInfo m, Set<String> keys, Change change) {
+        int oldCount = change.oldParams().size();
+        List<String> oldDescriptors = oldDescriptors(in, m, keys, change);
+        List<SymbolInfo> found = new ArrayList<>(AddParameterRefactoring.overriders(in.index(), m, keys, oldDescriptors,
+                AddParameterRefactoring.namesakesInSubtypes(in.index(), m, oldCount), true));
+        if (m.kind() == dev.quicksilver.index.SymbolKind.METHOD && !m.modifiers().contains("static") && !m.modifiers().contains("private")) {
+            found.addAll(AddParameterRefactoring.anonymousOverriders(in, m, oldDescriptors, found));
+        }
+        List<String> newNames = change.newParams().stream().map(AddParameterRefactoring::lastWord).toList();
+        List<SymbolInfo> out = new ArrayList<>();
+        for (SymbolInfo o : found) {
+            List<String> names = AddParameterRefactoring.parameterNames(in, o);
+            if (names.size() == oldCount && !(oldCount == newNames.size() && names.equals(newNames)) && !out.contains(o)) out.add(o);
+        }
+        return out;
+    }
+
+    /**
+     * m's parameter types before the edit, as descriptors: an earlier key's of the old length, else the kept
+     * parameters' from m's key, a removed one's from its type as written where that is a primitive or a type
+     * variable, else {@link AddParameterRefactoring#ANY_TYPE}.
+     */
+    private static List<String> oldDescriptors(RefactorInput in, SymbolInfo m, Set<String> keys, Change change) {
+        int oldCount = change.oldParams().size();
+        for (String k : keys) {
+            if (!k.equals(m.key()) && AddParameterRefactoring.declaredDescriptors(m, k).size() == oldCount) {
+                return AddParameterRefactoring.declaredDescriptors(m, k);
+            }
+        }
+        List<String> now = AddParameterRefactoring.declaredDescriptors(m, m.key());
+        Set<String> variables = new HashSet<>(TypeArguments.variablesOf(in, m));
+        variables.addAll(TypeArguments.methodVariables(m));
+        List<String> out = new ArrayList<>();
+        for (int j = 0; j < oldCount; j++) {
+            String written = Change.typeOf(change.oldParams().get(j));
+            String descriptor = PRIMITIVES.get(written);
+            if (variables.contains(written)) descriptor = "T" + written + ";";
+            out.add(descriptor != null ? descriptor : AddParameterRefactoring.ANY_TYPE);
+        }
+        for (int i = 0; i < change.from().length; i++) {
+            if (change.from()[i] >= 0 && i < now.size()) out.set(change.from()[i], now.get(i));
+        }
+        return out;
+    }
+
+    private static final Map<String, String> PRIMITIVES = Map.of("int", "I", "long", "J", "short", "S", "byte", "B", "char", "C",
+            "double", "D", "float", "F", "boolean", "Z");
+
+    /**
+     * An override's parameter list the new way: its own parameters (its names) where the method's went, the new
+     * one ({@code addedParam}, "" for none) as the override declares it. Decided; where a removed parameter is still used in its body, the list is
+     * left as it was if the change adds a compile error in the override.
+     */
+    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, Change change, String addedParam) {
+        Path file = o.location().path();
+        String text = in.text(file);
+        int open = text.indexOf('(', JavaText.offsetOf(text, o.nameRange().endLine(), o.nameRange().endColumn()));
+        int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+        if (close < 0) return Optional.empty();
+        Optional<String[]> parts = rebuilt(text, open, close, change);
+        if (parts.isEmpty()) return Optional.empty();
+        String list = parts.get()[0] + addedParam + parts.get()[1];
+        TextRange r = o.location().range();
+        int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
+        int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
+        String body = text.substring(close, Math.max(close, to));
+        List<String> own = AddParameterRefactoring.parameterNames(in, o);
+        boolean usesRemoved = change.removed().stream()
+                .anyMatch(i -> Pattern.compile("\\b" + Pattern.quote(own.get(i)) + "\\b").matcher(body).find());
+        return Optional.of(new Site(file, open + 1, close, "", "", "// " + o.signature() + "\n", 1, modelText -> list,
+                new Site.Fallback(list, Math.min(from, open + 1), Math.max(to, close + 1), usesRemoved), () -> List.of(list)));
+    }
+
+    /**
+     * A call's arguments the new way: those it passed, where their parameters went, and the new one's (the model
+     * writes it, choosing among the variables in sight of its type; inside an override that gets the parameter,
+     * the parameter). Empty where the call does not pass as many arguments as the method took.
+     */
+    private static Optional<Site> callSite(RefactorInput in, SymbolInfo m, CallSite c, Change change, Added added,
+                                           AddParameterRefactoring.VariablesInSight sight, Map<Path, List<int[]>> gaining) {
+        Path file = c.location().path();
+        String text = in.text(file);
+        TextRange r = c.location().range();
+        int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());
+        int close = JavaText.argumentsClose(text, start, JavaText.offsetOf(text, r.endLine(), r.endColumn()));
+        int open = close < 0 ? -1 : JavaText.matchingOpen(text, close);
+        if (open < 0) return Optional.empty();
+        Optional<String[]> parts = rebuilt(text, open, close, change);
+        if (parts.isEmpty()) return Optional.empty();
+        String context = "// " + m.signature() + "\n";
+        int lineStart = text.lastIndexOf('\n', Math.max(0, open - 1)) + 1;
+        int checkFrom = Math.min(lineStart, Math.min(start, open + 1));
+        if (added == null) {
+            String list = parts.get()[0];
+            if (list.equals(text.substring(open + 1, close))) return Optional.empty();
+            return Optional.of(new Site(file, open + 1, close, "", "", context, 1, modelText -> list,
+                    new Site.Fallback(list, checkFrom, close + 1, false), () -> List.of(list)));
+        }
+        int at = open + 1;
+        boolean passedOn = gaining.getOrDefault(file, List.of()).stream().anyMatch(range -> range[0] <= start && start < range[1]);
+        sight.register(file, text, at);
+        String scope = text.substring(Math.max(0, at - 1500), at);
+        // Passed on where that compiles (a call on another receiver may want another type), else the fallback.
+        Supplier<String> fallback = () -> added.fallback(sight.at(file, at));
+        Supplier<List<String>> candidates = passedOn ? () -> List.of(added.name())
+                : added.type() == null ? List::of : () -> AddParameterRefactoring.candidates(sight.at(file, at), added.type(), added.name());
+        UnaryOperator<String> finish = modelText -> passedOn && modelText.strip().equals(added.name())
+                ? added.name() : AddParameterRefactoring.expression(modelText, fallback.get(), scope);
+        return Optional.of(new Site(file, open + 1, close, parts.get()[0], parts.get()[1], context, 12, finish,
+                new Site.Fallback(fallback, checkFrom, close + 1, false), candidates));
+    }
+
+    /**
+     * Sites that rename a renamed parameter where m's body uses it (the header says the new name; the body, written
+     * before, the old): each use as a name of its own, not a member of that name ({@code other.sku}), nor in a
+     * comment or a literal. Decided.
+     */
+    private static List<Site> renamedInBody(RefactorInput in, SymbolInfo m, Change change, List<String> oldNames, List<String> newNames) {
+        Map<String, String> renamed = new java.util.HashMap<>();
+        for (int i = 0; i < change.from().length; i++) {
+            int j = change.from()[i];
+            if (j >= 0 && !oldNames.get(j).equals(newNames.get(i))) renamed.put(oldNames.get(j), newNames.get(i));
+        }
+        if (renamed.isEmpty()) return List.of();
+        Path file = m.location().path();
+        String text = in.text(file);
+        int open = text.indexOf('(', JavaText.offsetOf(text, m.nameRange().endLine(), m.nameRange().endColumn()));
+        int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+        int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
+        int body = close < 0 ? -1 : text.indexOf('{', close);
+        if (body < 0 || body >= end) return List.of();
+        List<Site> out = new ArrayList<>();
+        String context = "// " + m.signature() + "\n";
+        int i = body;
+        while (i < end) {
+            int skipped = JavaText.skippedEnd(text, i, end);
+            if (skipped > i) {
+                i = skipped;
+                continue;
+            }
+            if (!Character.isJavaIdentifierStart(text.charAt(i)) || i > 0 && Character.isJavaIdentifierPart(text.charAt(i - 1))) {
+                i++;
+                continue;
+            }
+            int wordEnd = i;
+            while (wordEnd < end && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
+            String now = renamed.get(text.substring(i, wordEnd));
+            int before = JavaText.skipBlankBack(text, i);
+            if (now != null && (before == 0 || text.charAt(before - 1) != '.')) {
+                out.add(new Site(file, i, wordEnd, "", "", context, 1, modelText -> now, new Site.Fallback(now, i, wordEnd, false), () -> List.of(now)));
+            }
+            i = wordEnd;
+        }
+        return out;
+    }
+
+    /**
+     * The list between the brackets at {@code open} and {@code close} the new way, split where the new parameter
+     * goes (all of it in the first part when none is added): each kept item moved to its new place, the blanks and
+     * line breaks between places staying where they were. Empty where the list does not have the old number of
+     * items.
+     */
+    static Optional<String[]> rebuilt(String text, int open, int close, Change change) {
+        List<int[]> items = JavaText.itemRanges(text, open, close);
+        if (items.size() != change.oldParams().size()) return Optional.empty();
+        int n = change.from().length;
+        if (n == 0) return Optional.of(new String[] {"", ""});
+        StringBuilder before = new StringBuilder();
+        StringBuilder after = new StringBuilder();
+        StringBuilder out = before;
+        if (!items.isEmpty()) out.append(text, open + 1, items.getFirst()[0]);
+        for (int i = 0; i < n; i++) {
+            if (i > 0) out.append(i < items.size() ? text.substring(items.get(i - 1)[1], items.get(i)[0]) : ", ");
+            int j = change.from()[i];
+            if (j < 0) out = after;
+            else out.append(text, items.get(j)[0], items.get(j)[1]);
+        }
+        if (!items.isEmpty()) out.append(text, items.getLast()[1], close);
+        return Optional.of(new String[] {before.toString(), after.toString()});
+    }
+
+    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, int calls, int declarations,
+                                int references, List<Site> sites) {
+        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
+        List<String> how = new ArrayList<>();
+        List<String> dropped = change.removed().stream().map(oldNames::get).toList();
+        if (!dropped.isEmpty()) how.add("dropping " + String.join(" and ", dropped));
+        if (change.added() >= 0) how.add("filling new " + newNames.get(change.added()));
+        if (change.reordered()) how.add("reordering");
+        long files = sites.stream().map(Site::file).distinct().count();
+        return "Change the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to (" + String.join(", ", newNames)
+                + "), " + String.join(", ", how) + ", at its " + calls + " call site" + (calls == 1 ? "" : "s")
+                + (declarations == 0 ? "" : " and " + declarations + " override" + (declarations == 1 ? "" : "s"))
+                + (references == 0 ? "" : " and " + references + " method reference" + (references == 1 ? "" : "s"))
+                + " in " + files + " file" + (files == 1 ? "" : "s");
+    }
+
+    /**
+     * The new parameter: as written ("int scale"), its name, its type as written and its erasure (null for a type
+     * variable), for its argument's fallback: the variable of its name in sight, else the type's default value.
+     */
+    private record Added(String param, String name, String declaredType, String type) {
+        static Added of(Change change, List<String> newDescriptors) {
+            String param = change.newParams().get(change.added());
+            String name = AddParameterRefactoring.lastWord(param);
+            String type = change.added() < newDescriptors.size() ? AddParameterRefactoring.typeName(newDescriptors.get(change.added())) : null;
+            return new Added(param, name, param.substring(0, param.length() - name.length()).strip(), type);
+        }
+
+        String fallback(List<dev.quicksilver.index.ScopeVariable> inSight) {
+            return AddParameterRefactoring.fallback(inSight, name, type, declaredType);
+        }
+    }
+
+    /**
+     * A change of a parameter list from {@code oldParams} to {@code newParams} (as written): {@code from[i]} is the
+     * old position of the parameter now at i (renamed or not), -1 for the one added at {@code added} (-1 for none).
+     */
+    record Change(List<String> oldParams, List<String> newParams, int[] from, int added) {
+        private static final Pattern ANNOTATION = Pattern.compile("@[\\w.]+(\\s*\\([^)]*\\))?");
+
+        /**
+         * The change, parameters matched by name, then a renamed one by its type (where just one old and one new
+         * parameter of that type are left unmatched); empty where names repeat or more than one parameter is new.
+         */
+        static Optional<Change> between(List<String> oldParams, List<String> newParams) {
+            List<String> oldNames = oldParams.stream().map(AddParameterRefactoring::lastWord).toList();
+            List<String> newNames = newParams.stream().map(AddParameterRefactoring::lastWord).toList();
+            if (new HashSet<>(oldNames).size() != oldNames.size() || new HashSet<>(newNames).size() != newNames.size()) return Optional.empty();
+            int[] from = new int[newNames.size()];
+            Set<Integer> unmatchedOld = new LinkedHashSet<>();
+            for (int j = 0; j < oldNames.size(); j++) if (!newNames.contains(oldNames.get(j))) unmatchedOld.add(j);
+            List<Integer> unmatchedNew = new ArrayList<>();
+            for (int i = 0; i < from.length; i++) {
+                from[i] = oldNames.indexOf(newNames.get(i));
+                if (from[i] < 0) unmatchedNew.add(i);
+            }
+            for (int i : unmatchedNew) {
+                String type = typeOf(newParams.get(i));
+                List<Integer> olds = unmatchedOld.stream().filter(j -> typeOf(oldParams.get(j)).equals(type)).toList();
+                long news = unmatchedNew.stream().filter(k -> typeOf(newParams.get(k)).equals(type)).count();
+                if (olds.size() == 1 && news == 1) {
+                    from[i] = olds.getFirst();
+                    unmatchedOld.remove(olds.getFirst());
+                }
+            }
+            int added = -1;
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] >= 0) continue;
+                if (added >= 0) return Optional.empty(); // two new parameters: more than one argument to write
+                added = i;
+            }
+            return Optional.of(new Change(List.copyOf(oldParams), List.copyOf(newParams), from, added));
+        }
+
+        /** The old positions of the parameters removed, in order. */
+        List<Integer> removed() {
+            List<Integer> out = new ArrayList<>();
+            for (int j = 0; j < oldParams.size(); j++) {
+                int old = j;
+                if (java.util.Arrays.stream(from).noneMatch(f -> f == old)) out.add(j);
+            }
+            return out;
+        }
+
+        /** Whether the parameters kept are in another order. */
+        boolean reordered() {
+            int last = -1;
+            for (int f : from) {
+                if (f < 0) continue;
+                if (f < last) return true;
+                last = f;
+            }
+            return false;
+        }
+
+        /**
+         * Whether it is a change of one kind (one parameter added, or one removed, or the order) or none but renames:
+         * another refactor's, or nobody's (a renamed parameter changes no call). A rename with another change is
+         * this one's: reorder-parameters goes by the names, and the body's uses of a renamed parameter follow here.
+         */
+        boolean ofOneKind() {
+            int kinds = (added >= 0 ? 1 : 0) + (removed().isEmpty() ? 0 : 1) + (reordered() ? 1 : 0);
+            return kinds == 0 || kinds == 1 && removed().size() <= 1 && !renames();
+        }
+
+        /** Whether a parameter kept has another name now. */
+        boolean renames() {
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] >= 0 && !AddParameterRefactoring.lastWord(oldParams.get(from[i])).equals(AddParameterRefactoring.lastWord(newParams.get(i)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The items of {@code old} (in the old order) the new way, {@code added} where the new parameter goes. */
+        <T> List<T> arrange(List<T> old, Supplier<T> added) {
+            List<T> out = new ArrayList<>();
+            for (int f : from) out.add(f < 0 ? added.get() : old.get(f));
+            return out;
+        }
+
+        /** A parameter's type as written, without annotations, modifiers and blanks ("final @Nullable String s": "String"). */
+        static String typeOf(String param) {
+            String name = AddParameterRefactoring.lastWord(param);
+            String type = ANNOTATION.matcher(param.strip().substring(0, param.strip().length() - name.length())).replaceAll(" ");
+            return type.replaceAll("\\bfinal\\b", " ").replaceAll("\\s+", "");
+        }
+    }
+}

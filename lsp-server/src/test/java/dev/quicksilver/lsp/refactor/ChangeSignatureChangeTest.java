@@ -1,0 +1,70 @@
+package dev.quicksilver.lsp.refactor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quicksilver.lsp.refactor.ChangeSignatureRefactoring.Change;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** How change-signature reads a change of parameter list, and how it rebuilds a list the new way. */
+class ChangeSignatureChangeTest {
+    private static Change change(List<String> old, List<String> now) {
+        return Change.between(old, now).orElseThrow();
+    }
+
+    @Test
+    void parametersAreMatchedByNameThenARenamedOneByItsType() {
+        Change c = change(List.of("String sku", "int quantity", "boolean rush"), List.of("int quantity", "final String item", "double discount"));
+        assertArrayEquals(new int[] {1, 0, -1}, c.from());
+        assertEquals(2, c.added());
+        assertEquals(List.of(2), c.removed());
+        assertTrue(c.reordered());
+        assertFalse(c.ofOneKind());
+        assertEquals(List.of("q", "s", "new"), c.arrange(List.of("s", "q", "r"), () -> "new"));
+    }
+
+    @Test
+    void twoUnmatchedOfOneTypeAreNoRenameAndTwoNewParametersAreNotTaken() {
+        // (int a, int b) -> (int c): which of a and b became c is not known, so c is new and both are dropped.
+        Change c = change(List.of("int a", "int b"), List.of("int c"));
+        assertArrayEquals(new int[] {-1}, c.from());
+        assertEquals(List.of(0, 1), c.removed());
+        assertEquals(Optional.empty(), Change.between(List.of("int a"), List.of("int a", "int b", "String c")));
+        assertEquals(Optional.empty(), Change.between(List.of("int a", "int a"), List.of("int a")), "names repeat");
+    }
+
+    @Test
+    void changesOfOneKindAreLeftToTheOtherRefactors() {
+        assertTrue(change(List.of("int a", "int b"), List.of("int a", "int b", "int c")).ofOneKind(), "one added");
+        assertTrue(change(List.of("int a", "int b"), List.of("int b")).ofOneKind(), "one removed");
+        assertTrue(change(List.of("int a", "String b"), List.of("String b", "int a")).ofOneKind(), "reordered");
+        assertTrue(change(List.of("int a", "String b"), List.of("int x", "String b")).ofOneKind(), "renamed");
+        assertFalse(change(List.of("int a", "String b"), List.of("String c", "int a")).ofOneKind(), "renamed and reordered");
+        assertFalse(change(List.of("int a", "String b"), List.of("int a", "String c", "long d")).ofOneKind(), "renamed and one added");
+        assertFalse(change(List.of("int a", "String b", "long c"), List.of("int a")).ofOneKind(), "two removed");
+        assertFalse(change(List.of("int a", "String b"), List.of("String b", "int a", "long c")).ofOneKind(), "reordered and one added");
+    }
+
+    @Test
+    void aTypeIsReadWithoutAnnotationsModifiersAndBlanks() {
+        assertEquals("String", Change.typeOf("final @Nullable String s"));
+        assertEquals("Map<String,List<Integer>>", Change.typeOf("@Deprecated(since = \"1\") Map<String, List<Integer>> m"));
+        assertEquals("int...", Change.typeOf("int... values"));
+    }
+
+    @Test
+    void aListIsRebuiltWithItsLineBreaksByPlace() {
+        String call = "f(a,\n  b, c)";
+        Change c = change(List.of("int a", "int b", "int c"), List.of("int c", "long d", "int a"));
+        String[] parts = ChangeSignatureRefactoring.rebuilt(call, 1, call.length() - 1, c).orElseThrow();
+        assertEquals("c,\n  ", parts[0]);
+        assertEquals(", a", parts[1]);
+        assertEquals(Optional.empty(), ChangeSignatureRefactoring.rebuilt("f(a, b)", 1, 6, c), "not the old number of arguments");
+        Change dropAll = change(List.of("int a", "String b"), List.of());
+        assertArrayEquals(new String[] {"", ""}, ChangeSignatureRefactoring.rebuilt("f(1, \"x\")", 1, 8, dropAll).orElseThrow());
+    }
+}
