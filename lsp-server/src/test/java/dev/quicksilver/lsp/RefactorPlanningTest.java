@@ -1857,6 +1857,65 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A functional interface's method changed in two ways that change its length ({@code apply(String sku, int
+     * quantity, boolean rush)} -> {@code apply(int quantity, String sku)}): its lambdas, which no longer compile,
+     * take their parameters the new way (their own names); one whose body still uses the removed parameter is left
+     * to the compile check (an optional site), and the calls pass their arguments the new way.
+     */
+    @Test
+    void lambdasOfAFunctionalInterfaceTakeTheirParametersTheNewWay() throws Exception {
+        String rule = """
+                package p;
+
+                @FunctionalInterface
+                interface Rule {
+                    double apply(String sku, int quantity, boolean rush);
+                }
+                """;
+        String rules = """
+                package p;
+
+                class Rules {
+                    static final Rule BULK = (s, q, r) -> q * 2.0;
+                    static final Rule TYPED = (String s, int q, boolean r) -> s.length() + q;
+                    static final Rule HURRY = (s, q, r) -> r ? 9.0 : q;
+
+                    double price(Rule rule) {
+                        return rule.apply("apple", 3, true);
+                    }
+                }
+                """;
+        String after = rule.replace("double apply(String sku, int quantity, boolean rush);", "double apply(int quantity, String sku);");
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = tmp.resolve("signature-lambdas" + live);
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path ruleFile = dir.resolve("Rule.java");
+            Files.writeString(ruleFile, rule);
+            Files.writeString(dir.resolve("Rules.java"), rules);
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("signature-lambdas-data" + live)).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, ruleFile, rule, after, live);
+                List<RefactorPlan> plans = refactors.plans(index, ruleFile, new TextPosition(lineOf(ruleFile, "double apply("), 12),
+                        Optional.of(EditHistory.between(rule, after)));
+                RefactorPlan plan = plans.stream().filter(p -> p.name().equals("change-signature")).findFirst()
+                        .orElseThrow(() -> new AssertionError("live " + live + ": " + plans));
+                assertEquals("Change the arguments of Rule.apply() to (quantity, sku), dropping rush, reordering, at its 1 call site and 3 lambdas in 1 file",
+                        plan.title(), "live " + live);
+                assertEquals(rules.replace("(s, q, r) -> q * 2.0", "(q, s) -> q * 2.0").replace("(String s, int q, boolean r)", "(int q, String s)")
+                        .replace("(s, q, r) -> r ? 9.0 : q", "(q, s) -> r ? 9.0 : q").replace("rule.apply(\"apple\", 3, true)", "rule.apply(3, \"apple\")"),
+                        editedFiles(plan).get("Rules.java"), "live " + live);
+                String rulesText = Files.readString(dir.resolve("Rules.java"));
+                List<Site> lambdaLists = plan.sites().stream().filter(x -> rulesText.startsWith(" ->", x.end())).toList();
+                assertEquals(3, lambdaLists.size());
+                assertTrue(lambdaLists.stream().allMatch(x -> x.fallback().optional()), "lambda lists are left to the compile check");
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

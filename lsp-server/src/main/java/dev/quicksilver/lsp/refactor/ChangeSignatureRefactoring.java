@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * {@link ReorderParametersRefactoring}'s, which also work without the earlier header. Calls are those of the
  * method's keys (and its overrides') that pass as many arguments as it took; a method reference becomes a lambda
  * that takes the old parameters; the Javadoc's {@code @param} tags follow, and a renamed parameter's uses in the
- * method's body. Lambdas of a functional interface are left to the compiler's complaints; a varargs method is not
- * taken (its calls have no one length).
+ * method's body. Lambdas of a functional interface change too where the method's length changed (the compiler finds
+ * them; of the same length they still compile, and are not found); a varargs method is not taken (its calls have
+ * no one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
@@ -87,6 +88,19 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             for (int i = 0; i < change.from().length; i++) ownNew.add(change.from()[i] < 0 ? added.name() : own.get(change.from()[i]));
             Javadocs.rewriteParamTags(in, o, own, ownNew, change.from(), description).ifPresent(tags::add);
         }
+        int overrideCount = sites.size();
+        // Lambdas of a functional interface whose method changed length no longer compile (the compiler finds
+        // them): their parameters change the same way, their own names kept, the new one named as the method
+        // names it (typed where theirs are). One that no longer compiles so (a body still using a removed
+        // parameter, the new name taken around it) is left as it was, with the reason.
+        List<Lambdas.ParameterList> lambdas = oldCount != params.size() && Lambdas.implementsFunctionalMethod(in, m)
+                ? Lambdas.mismatched(in, m).stream().filter(l -> l.params().size() == oldCount).toList() : List.of();
+        for (Lambdas.ParameterList l : lambdas) {
+            boolean typed = l.params().stream().anyMatch(p -> p.strip().contains(" "));
+            String list = "(" + String.join(", ", change.arrange(l.params(), () -> typed ? added.param() : added.name())) + ")";
+            sites.add(new Site(l.file(), l.start(), l.end(), "", "", "// " + m.signature() + "\n", 1, modelText -> list,
+                    new Site.Fallback(list, l.start(), Math.max(l.end(), l.bodyTo()), true), () -> List.of(list)));
+        }
         int declarations = sites.size();
         Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), "").ifPresent(tags::add);
         tags.addAll(renamedInBody(in, m, change, oldNames, newNames));
@@ -119,7 +133,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (sites.isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
-        return Optional.of(new RefactorPlan(name(), title(m, change, newNames, oldNames, calls, declarations, references, sites), sites, declarations,
+        return Optional.of(new RefactorPlan(name(), title(m, change, newNames, oldNames, calls, overrideCount, lambdas.size(), references, sites), sites, declarations,
                 "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
     }
 
@@ -309,8 +323,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         return Optional.of(new String[] {before.toString(), after.toString()});
     }
 
-    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, int calls, int declarations,
-                                int references, List<Site> sites) {
+    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, int calls, int overrides,
+                                int lambdas, int references, List<Site> sites) {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         List<String> how = new ArrayList<>();
         List<String> dropped = change.removed().stream().map(oldNames::get).toList();
@@ -320,7 +334,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         long files = sites.stream().map(Site::file).distinct().count();
         return "Change the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to (" + String.join(", ", newNames)
                 + "), " + String.join(", ", how) + ", at its " + calls + " call site" + (calls == 1 ? "" : "s")
-                + (declarations == 0 ? "" : " and " + declarations + " override" + (declarations == 1 ? "" : "s"))
+                + (overrides == 0 ? "" : " and " + overrides + " override" + (overrides == 1 ? "" : "s"))
+                + (lambdas == 0 ? "" : " and " + lambdas + " lambda" + (lambdas == 1 ? "" : "s"))
                 + (references == 0 ? "" : " and " + references + " method reference" + (references == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
     }
