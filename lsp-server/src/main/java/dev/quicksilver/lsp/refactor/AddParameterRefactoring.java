@@ -56,7 +56,9 @@ public final class AddParameterRefactoring implements Refactoring {
         SymbolInfo m = method.get();
         String declText = in.text(m.location().path());
         List<String> params = parameters(m, declText);
-        if (params.isEmpty()) return Optional.empty();
+        if (params.isEmpty() || ChangeSignatureRefactoring.changedOtherwiseThan(in, m, params, ChangeSignatureRefactoring.Kind.ONE_ADDED)) {
+            return Optional.empty();
+        }
         List<String> newDescriptors = declaredDescriptors(m, m.key());
         // The keys this method had before (calls in other files may still be bound to one of them); not those still
         // declared: an overload of the same name is another method. The one that is this key less one parameter
@@ -1241,8 +1243,17 @@ public final class AddParameterRefactoring implements Refactoring {
         if (!header.find()) return Optional.empty();
         int close = JavaText.matchingClose(before, header.end() - 1);
         if (close < 0) return Optional.empty();
-        return Optional.of(JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " ")));
+        List<String> params = JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " "));
+        // A call of m near its header (recursion) is no header: its arguments are no declarations.
+        if (!params.stream().allMatch(p -> DECLARED_TYPE.matcher(ChangeSignatureRefactoring.Change.typeOf(p)).matches()
+                && LEADING_NAME.matcher(lastWord(p)).matches())) {
+            return Optional.empty();
+        }
+        return Optional.of(params);
     }
+
+    /** A parameter's type as {@link ChangeSignatureRefactoring.Change#typeOf} gives it: names, type arguments, arrays, varargs. */
+    private static final Pattern DECLARED_TYPE = Pattern.compile("[\\w$.<>\\[\\],?&]+(\\.\\.\\.)?");
 
     /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */
     private static String body(RefactorInput in, SymbolInfo m) {

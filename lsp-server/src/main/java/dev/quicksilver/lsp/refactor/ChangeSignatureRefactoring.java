@@ -137,6 +137,29 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
     }
 
+    /** The change a one-kind refactor of the family takes. */
+    enum Kind {
+        ONE_ADDED, ONE_REMOVED
+    }
+
+    /**
+     * Whether the header before the last edit (where the edit touched it) says m's parameters ({@code params} now)
+     * changed, and otherwise than by {@code kind} alone (renames aside): then that refactor must not read the edit
+     * as its own (a parameter added and another removed is no addition to fill at calls of the old length).
+     */
+    static boolean changedOtherwiseThan(RefactorInput in, SymbolInfo m, List<String> params, Kind kind) {
+        Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
+        if (found.isEmpty()) return false;
+        Change c = found.get();
+        boolean added = c.added() >= 0;
+        int removed = c.removed().size();
+        if (!added && removed == 0 && !c.reordered()) return false; // no change of the list (an edit of the body near it)
+        return switch (kind) {
+            case ONE_ADDED -> !(added && removed == 0 && !c.reordered());
+            case ONE_REMOVED -> !(!added && removed == 1 && !c.reordered());
+        };
+    }
+
     /**
      * The methods written to override m as it was (the add-parameter search, with m's old parameter types): those
      * still linked to one of its keys, the namesakes of the old parameter types in subtypes that override nothing

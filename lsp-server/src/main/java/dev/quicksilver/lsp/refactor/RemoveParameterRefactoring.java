@@ -45,6 +45,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         // A varargs method takes calls of any length: one argument more says nothing of a removed parameter.
         if (!params.isEmpty() && params.getLast().contains("...")) return Optional.empty();
+        if (ChangeSignatureRefactoring.changedOtherwiseThan(in, m, params, ChangeSignatureRefactoring.Kind.ONE_REMOVED)) return Optional.empty();
         List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
