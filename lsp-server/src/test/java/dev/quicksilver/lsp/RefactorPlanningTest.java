@@ -1918,6 +1918,57 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A record that declares its canonical constructor compact ({@code public Point { ... }}): its header's
+     * components are that constructor's parameters, so a header changed there is followed at every
+     * {@code new Point(...)} (the index lists the constructor at its compact declaration, not on the header).
+     */
+    @Test
+    void aRecordWithACompactConstructorIsRefactoredFromItsHeader() throws Exception {
+        String point = """
+                package p;
+
+                public record Point(int x, int y, String label) {
+                    public Point {
+                        if (label == null) label = "";
+                    }
+
+                    Point moved() {
+                        return new Point(x + 1, y, label);
+                    }
+                }
+                """;
+        String after = point.replace("record Point(int x, int y, String label)", "record Point(String label, int x)");
+        for (boolean live : new boolean[] {true, false}) {
+            Path ws = tmp.resolve("compact" + live);
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path pointFile = dir.resolve("Point.java");
+            Files.writeString(dir.resolve("Use.java"), "package p;\n\nclass Use {\n    Point origin() {\n        return new Point(0, 0, \"o\");\n    }\n}\n");
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("compact-data" + live)).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, pointFile, point, after, live);
+                RefactorPlan plan = refactors.plans(index, pointFile, new TextPosition(2, 16), Optional.of(EditHistory.between(point, after))).stream()
+                        .filter(p -> p.name().equals("change-signature")).findFirst().orElseThrow(() -> new AssertionError("live " + live));
+                Map<String, String> edited = editedFiles(plan);
+                assertEquals(after.replace("new Point(x + 1, y, label)", "new Point(label, x + 1)"), edited.get("Point.java"), "live " + live);
+                assertTrue(edited.get("Use.java").contains("return new Point(\"o\", 0);"), edited.get("Use.java"));
+            } finally {
+                session.close();
+            }
+        }
+        // One component removed, headless without the earlier text: remove-parameter, the compiler's complaint
+        // telling which (a String where an int is no more).
+        Path ws = tmp.resolve("compact-removed");
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path pointFile = dir.resolve("Point.java");
+        Files.writeString(pointFile, point.replace("record Point(int x, int y, String label)", "record Point(int x, int y)").replace(", y, label)", ", y)")
+                .replace("if (label == null) label = \"\";", "x = Math.max(x, 0);"));
+        Files.writeString(dir.resolve("Use.java"), "package p;\n\nclass Use {\n    Point origin() {\n        return new Point(0, 0, \"o\");\n    }\n}\n");
+        RefactorPlan removal = plans(ws, pointFile, 2, 16, Optional.empty()).stream().filter(p -> p.name().equals("remove-parameter")).findFirst().orElseThrow();
+        assertTrue(removal.title().startsWith("Drop removed component `String` (#3) of record Point from its 1 call site"), removal.title());
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

@@ -56,9 +56,7 @@ public final class AddParameterRefactoring implements Refactoring {
         SymbolInfo m = method.get();
         String declText = in.text(m.location().path());
         List<String> params = parameters(m, declText);
-        if (params.isEmpty() || ChangeSignatureRefactoring.changedOtherwiseThan(in, m, params, ChangeSignatureRefactoring.Kind.ONE_ADDED)) {
-            return Optional.empty();
-        }
+        if (params.isEmpty()) return Optional.empty();
         List<String> newDescriptors = declaredDescriptors(m, m.key());
         // The keys this method had before (calls in other files may still be bound to one of them); not those still
         // declared: an overload of the same name is another method. The one that is this key less one parameter
@@ -450,13 +448,35 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /** The declared parameters, as written ("int quantity"), from the declaration's text. */
     static List<String> parameters(SymbolInfo m, String text) {
-        TextRange name = m.nameRange();
-        int from = JavaText.offsetOf(text, name.endLine(), name.endColumn());
-        int open = text.indexOf('(', from);
+        int open = parameterListOpen(text, m);
         if (open < 0) return List.of();
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return List.of();
         return JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
+    }
+
+    /**
+     * Where the parameter list of the method or constructor {@code d} opens in its file's {@code text}: the
+     * parenthesis after its name; for a record's compact canonical constructor ({@code Point { ... }}), the record
+     * header's, whose components are its parameters. -1 where there is none.
+     */
+    static int parameterListOpen(String text, SymbolInfo d) {
+        int nameStart = JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn());
+        int after = JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn());
+        while (after < text.length() && Character.isWhitespace(text.charAt(after))) after++;
+        if (after < text.length() && text.charAt(after) == '(') return after;
+        if (d.kind() != SymbolKind.CONSTRUCTOR || after >= text.length() || text.charAt(after) != '{') return text.indexOf('(', after);
+        // A compact constructor: the header of the record of its name before it.
+        java.util.regex.Matcher header = Pattern.compile("\\brecord\\s+" + Pattern.quote(d.name()) + "\\b").matcher(text).region(0, nameStart);
+        int open = -1;
+        while (header.find()) {
+            int i = header.end();
+            while (i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
+            if (i < nameStart && text.charAt(i) == '<') i = JavaText.typeArgumentsEnd(text, i);
+            while (i >= 0 && i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
+            if (i >= 0 && i < nameStart && text.charAt(i) == '(') open = i;
+        }
+        return open;
     }
 
     /** The names of d's parameters, as its header in its file says them now. */
@@ -783,8 +803,7 @@ public final class AddParameterRefactoring implements Refactoring {
     private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, int inserted, String param) {
         Path file = o.location().path();
         String text = in.text(file);
-        TextRange name = o.nameRange();
-        int open = text.indexOf('(', JavaText.offsetOf(text, name.endLine(), name.endColumn()));
+        int open = parameterListOpen(text, o);
         if (open < 0) return Optional.empty();
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
@@ -862,10 +881,17 @@ public final class AddParameterRefactoring implements Refactoring {
                 .equals(without(newNames, inserted));
     }
 
-    /** Whether m is a record's implicit canonical constructor: the index lists it on the record's header. */
+    /**
+     * Whether m is a record's canonical constructor with the header's components for parameters: implicit (the
+     * index lists it on the record's header) or compact.
+     */
     static boolean isRecordHeader(RefactorInput in, SymbolInfo m) {
-        return m.kind() == SymbolKind.CONSTRUCTOR && in.index().declaration(m.declaringTypeKey())
-                .map(t -> t.kind() == SymbolKind.RECORD && t.nameRange().equals(m.nameRange())).orElse(false);
+        if (m.kind() != SymbolKind.CONSTRUCTOR) return false;
+        String text = in.text(m.location().path());
+        int open = parameterListOpen(text, m);
+        boolean compact = open >= 0 && open < JavaText.offsetOf(text, m.nameRange().startLine(), m.nameRange().startColumn());
+        return in.index().declaration(m.declaringTypeKey())
+                .map(t -> t.kind() == SymbolKind.RECORD && (compact || t.nameRange().equals(m.nameRange()))).orElse(false);
     }
 
     /** Static and private methods and constructors are not overridden. */
@@ -1258,7 +1284,7 @@ public final class AddParameterRefactoring implements Refactoring {
     /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */
     private static String body(RefactorInput in, SymbolInfo m) {
         String text = in.text(m.location().path());
-        int open = text.indexOf('(', JavaText.offsetOf(text, m.nameRange().endLine(), m.nameRange().endColumn()));
+        int open = parameterListOpen(text, m);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
         if (close < 0 || close >= end) return "";

@@ -137,29 +137,6 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
     }
 
-    /** The change a one-kind refactor of the family takes. */
-    enum Kind {
-        ONE_ADDED, ONE_REMOVED
-    }
-
-    /**
-     * Whether the header before the last edit (where the edit touched it) says m's parameters ({@code params} now)
-     * changed, and otherwise than by {@code kind} alone (renames aside): then that refactor must not read the edit
-     * as its own (a parameter added and another removed is no addition to fill at calls of the old length).
-     */
-    static boolean changedOtherwiseThan(RefactorInput in, SymbolInfo m, List<String> params, Kind kind) {
-        Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
-        if (found.isEmpty()) return false;
-        Change c = found.get();
-        boolean added = c.added() >= 0;
-        int removed = c.removed().size();
-        if (!added && removed == 0 && !c.reordered()) return false; // no change of the list (an edit of the body near it)
-        return switch (kind) {
-            case ONE_ADDED -> !(added && removed == 0 && !c.reordered());
-            case ONE_REMOVED -> !(!added && removed == 1 && !c.reordered());
-        };
-    }
-
     /**
      * The methods written to override m as it was (the add-parameter search, with m's old parameter types): those
      * still linked to one of its keys, the namesakes of the old parameter types in subtypes that override nothing
@@ -221,7 +198,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, Change change, String addedParam) {
         Path file = o.location().path();
         String text = in.text(file);
-        int open = text.indexOf('(', JavaText.offsetOf(text, o.nameRange().endLine(), o.nameRange().endColumn()));
+        int open = AddParameterRefactoring.parameterListOpen(text, o);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
         Optional<String[]> parts = rebuilt(text, open, close, change);
@@ -291,7 +268,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (renamed.isEmpty()) return List.of();
         Path file = m.location().path();
         String text = in.text(file);
-        int open = text.indexOf('(', JavaText.offsetOf(text, m.nameRange().endLine(), m.nameRange().endColumn()));
+        int open = AddParameterRefactoring.parameterListOpen(text, m);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
         int body = close < 0 ? -1 : text.indexOf('{', close);

@@ -44,9 +44,28 @@ public record RefactorInput(WorkspaceIndex index, Path file, TextPosition positi
     public Optional<SymbolInfo> methodAt() {
         Optional<SymbolInfo> at = index.symbolAt(file, position);
         if (at.isPresent() && isMethod(at.get())) return at;
-        for (SymbolInfo s : index.declarationsIn(file)) {
+        List<SymbolInfo> declared = index.declarationsIn(file);
+        for (SymbolInfo s : declared) {
             if (isMethod(s) && s.location().range().contains(position) && position.line() <= s.nameRange().startLine() + 2) {
                 return Optional.of(s);
+            }
+        }
+        // A record's header, when the record declares its canonical constructor compact (Point { ... }): the
+        // components are that constructor's parameters.
+        for (SymbolInfo r : declared) {
+            if (r.kind() != SymbolKind.RECORD || position.line() < r.nameRange().startLine() || position.line() > r.nameRange().startLine() + 2
+                    || !r.location().range().contains(position)) {
+                continue;
+            }
+            String text = text(file);
+            int headerOpen = text.indexOf('(', JavaText.offsetOf(text, r.nameRange().endLine(), r.nameRange().endColumn()));
+            int headerClose = headerOpen < 0 ? -1 : JavaText.matchingClose(text, headerOpen);
+            if (headerClose < 0 || JavaText.offsetOf(text, position.line(), position.column()) > headerClose + 1) continue;
+            for (SymbolInfo c : declared) {
+                if (c.kind() == SymbolKind.CONSTRUCTOR && c.declaringTypeKey().equals(r.key())
+                        && AddParameterRefactoring.parameterListOpen(text, c) == headerOpen) {
+                    return Optional.of(c);
+                }
             }
         }
         return Optional.empty();

@@ -38,6 +38,7 @@ import org.eclipse.lsp4j.MessageType;
  */
 public final class RefactorService {
     private static final int PREFIX_CHARS = 1500;
+    private static final Set<String> ONE_KIND = Set.of("add-parameter", "remove-parameter", "reorder-parameters");
     private static final int SUFFIX_CHARS = 600;
     private final ServerSession session;
     private final Map<String, Set<String>> earlierKeys = new ConcurrentHashMap<>();
@@ -88,6 +89,9 @@ public final class RefactorService {
                 session.log(MessageType.Warning, "refactor " + r.name() + " could not plan at " + file + ":" + (position.line() + 1) + ": " + e);
             }
         }
+        // A header changed in several ways at once, with calls written for it as it was: the one-kind refactors'
+        // readings of it (the last parameter taken as the one added, say) are not what happened.
+        if (plans.stream().anyMatch(p -> p.name().equals("change-signature"))) plans.removeIf(p -> ONE_KIND.contains(p.name()));
         return plans;
     }
 

@@ -45,7 +45,6 @@ public final class RemoveParameterRefactoring implements Refactoring {
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         // A varargs method takes calls of any length: one argument more says nothing of a removed parameter.
         if (!params.isEmpty() && params.getLast().contains("...")) return Optional.empty();
-        if (ChangeSignatureRefactoring.changedOtherwiseThan(in, m, params, ChangeSignatureRefactoring.Kind.ONE_REMOVED)) return Optional.empty();
         List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         Set<String> keys = new LinkedHashSet<>();
         keys.add(m.key());
@@ -282,7 +281,7 @@ public final class RemoveParameterRefactoring implements Refactoring {
 
     private static int openParenAfterName(RefactorInput in, SymbolInfo d) {
         String text = in.text(d.location().path());
-        return text.indexOf('(', JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn()));
+        return AddParameterRefactoring.parameterListOpen(text, d);
     }
 
     /**

@@ -77,7 +77,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
         Set<String> seen = new HashSet<>();
         for (SymbolInfo o : overrides) {
             String text = in.text(o.location().path());
-            int open = text.indexOf('(', JavaText.offsetOf(text, o.nameRange().endLine(), o.nameRange().endColumn()));
+            int open = AddParameterRefactoring.parameterListOpen(text, o);
             reordered(o.location().path(), text, open, from, "// " + o.signature() + "\n").filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int declarations = sites.size();
