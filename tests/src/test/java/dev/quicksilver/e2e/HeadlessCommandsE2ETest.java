@@ -210,6 +210,7 @@ class HeadlessCommandsE2ETest {
     @Test
     void aHeadlessChangeSignatureTakesTheOldHeaderFromGitHead() throws Exception {
         Path ws = sample();
+        List<String> sampleErrors = compileErrors(ws); // the sample leaves a body for the completion demo to write
         Path inventory = ws.resolve("src/main/java/shop/Inventory.java");
         Path out = tmp.resolve("signature.json");
         Path err = tmp.resolve("signature.err");
@@ -233,6 +234,33 @@ class HeadlessCommandsE2ETest {
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Checkout.java"))
                 .contains("return inventory.reserve(first.quantity(), first.sku(), customerId)\n"
                         + "                && inventory.reserve(second.quantity(), second.sku(), customerId);"));
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // Two new parameters at once, and the order changed again: the model writes both arguments at every call
+        // (none of those types' variables is in sight), and the workspace compiles as before.
+        commitAll(ws);
+        edit(ws, "Inventory.java", "public boolean reserve(int quantity, String sku, String customerId)",
+                "public boolean reserve(String customerId, int quantity, String sku, boolean express, int priority)");
+        p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        stderr = Files.readString(err);
+        assertEquals(0, p.exitValue(), stderr);
+        assertTrue(stderr.contains("change-signature changed 3 file(s)"), stderr);
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.reserve(customerId, quantity, sku, "),
+                Files.readString(ws.resolve("src/main/java/shop/Restock.java")));
+        assertEquals(sampleErrors, compileErrors(ws));
+    }
+
+    /** javac's errors over the workspace's sources. */
+    static List<String> compileErrors(Path ws) throws Exception {
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        javax.tools.DiagnosticCollector<javax.tools.JavaFileObject> diagnostics = new javax.tools.DiagnosticCollector<>();
+        try (javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+            List<java.io.File> sources = javaFiles(ws).keySet().stream().map(Path::toFile).toList();
+            Path classes = Files.createTempDirectory("classes");
+            javac.getTask(null, files, diagnostics, List.of("-d", classes.toString(), "-proc:none"), null, files.getJavaFileObjectsFromFiles(sources)).call();
+        }
+        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR).map(Object::toString).toList();
     }
 
     @Test

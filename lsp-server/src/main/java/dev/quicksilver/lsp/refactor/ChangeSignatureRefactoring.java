@@ -21,15 +21,15 @@ import java.util.regex.Pattern;
  * "The user changed a method's parameters in more than one way at once: pass the arguments the new way at every
  * call site, and change the overrides' parameters the same way." What an IDE's change-signature dialog does, read
  * from the header as it was before the edit and as it is now: parameters matched by name (a renamed one by its
- * type, where only one old and one new parameter of that type are unmatched), so any mix of removed, reordered and
- * renamed parameters, with at most one added (whose argument the model writes, as for add-parameter). A change of
- * one kind alone is {@link AddParameterRefactoring}'s, {@link RemoveParameterRefactoring}'s or
- * {@link ReorderParametersRefactoring}'s, which also work without the earlier header. Calls are those of the
- * method's keys (and its overrides') that pass as many arguments as it took; a method reference becomes a lambda
- * that takes the old parameters; the Javadoc's {@code @param} tags follow, and a renamed parameter's uses in the
- * method's body. Lambdas of a functional interface change too where the method's length changed (the compiler finds
- * them; of the same length they still compile, and are not found); a varargs method is not taken (its calls have
- * no one length).
+ * type, where only one old and one new parameter of that type are unmatched), so any mix of removed, reordered,
+ * renamed and added parameters (each new argument written as add-parameter writes one). A change of one kind alone
+ * (one parameter added, or one removed, or the order) is {@link AddParameterRefactoring}'s,
+ * {@link RemoveParameterRefactoring}'s or {@link ReorderParametersRefactoring}'s, which also work without the
+ * earlier header. Calls are those of the method's keys (and its overrides') that pass as many arguments as it took;
+ * a method reference becomes a lambda that takes the old parameters; the Javadoc's {@code @param} tags follow, and
+ * a renamed parameter's uses in the method's body. Lambdas of a functional interface change too where the method's
+ * length changed (the compiler finds them; of the same length they still compile, and are not found); a varargs
+ * method is not taken (its calls have no one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
@@ -40,7 +40,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
     public String description() {
         return "pass the arguments as a declaration's parameters now are, after several changes at once (removed, reordered, renamed,"
-                + " one added), at every call site, and change the overrides' parameters the same way";
+                + " added), at every call site, and change the overrides' parameters the same way";
     }
 
     @Override
@@ -61,7 +61,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             if (in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).size() == oldCount) keys.add(k);
         }
         List<SymbolInfo> overrides = overrides(in, m, keys, change);
-        Added added = change.added() < 0 ? null : Added.of(change, AddParameterRefactoring.declaredDescriptors(m, m.key()));
+        Map<Integer, Added> added = new java.util.TreeMap<>();
+        List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
+        for (int i : change.added()) added.put(i, Added.of(change, i, newDescriptors));
         List<String> oldNames = change.oldParams().stream().map(AddParameterRefactoring::lastWord).toList();
         List<String> newNames = params.stream().map(AddParameterRefactoring::lastWord).toList();
 
@@ -69,23 +71,23 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         List<Site> tags = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Map<Path, List<String>> importsFor = new LinkedHashMap<>();
-        // An override's Javadoc documents the new parameter as the method's does, if it does (else the user will).
-        String description = added == null ? "" : Javadocs.paramDescription(in, m, added.name());
+        // An override's Javadoc documents a new parameter as the method's does, if it does (else the user will).
+        java.util.function.UnaryOperator<String> description = name -> Javadocs.paramDescription(in, m, name);
         Map<Path, List<int[]>> gaining = new LinkedHashMap<>();
         for (SymbolInfo o : overrides) {
-            // The new parameter as o declares it: a type variable of m's type as o's class binds it.
-            String param = added == null ? "" : AddParameterRefactoring.parameterIn(in, m, added.param(), change.oldParams(), o);
-            Optional<Site> list = declarationSite(in, o, change, param).filter(s -> seen.add(s.file() + ":" + s.start()));
+            // The new parameters as o declares them: a type variable of m's type as o's class binds it.
+            Map<Integer, String> declared = new java.util.TreeMap<>();
+            added.forEach((i, a) -> declared.put(i, AddParameterRefactoring.parameterIn(in, m, a.param(), change.oldParams(), o)));
+            Optional<Site> list = declarationSite(in, o, change, declared).filter(s -> seen.add(s.file() + ":" + s.start()));
             if (list.isEmpty()) continue;
             sites.add(list.get());
             String text = in.text(o.location().path());
             TextRange r = o.location().range();
             gaining.computeIfAbsent(o.location().path(), f -> new ArrayList<>())
                     .add(new int[] {JavaText.offsetOf(text, r.startLine(), r.startColumn()), JavaText.offsetOf(text, r.endLine(), r.endColumn())});
-            if (added != null) importsFor.computeIfAbsent(o.location().path(), f -> new ArrayList<>()).add(param);
+            if (!declared.isEmpty()) importsFor.computeIfAbsent(o.location().path(), f -> new ArrayList<>()).addAll(declared.values());
             List<String> own = AddParameterRefactoring.parameterNames(in, o);
-            List<String> ownNew = new ArrayList<>();
-            for (int i = 0; i < change.from().length; i++) ownNew.add(change.from()[i] < 0 ? added.name() : own.get(change.from()[i]));
+            List<String> ownNew = change.arrange(own, i -> added.get(i).name());
             Javadocs.rewriteParamTags(in, o, own, ownNew, change.from(), description).ifPresent(tags::add);
         }
         int overrideCount = sites.size();
@@ -97,12 +99,12 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 ? Lambdas.mismatched(in, m).stream().filter(l -> l.params().size() == oldCount).toList() : List.of();
         for (Lambdas.ParameterList l : lambdas) {
             boolean typed = l.params().stream().anyMatch(p -> p.strip().contains(" "));
-            String list = "(" + String.join(", ", change.arrange(l.params(), () -> typed ? added.param() : added.name())) + ")";
+            String list = "(" + String.join(", ", change.arrange(l.params(), i -> typed ? added.get(i).param() : added.get(i).name())) + ")";
             sites.add(new Site(l.file(), l.start(), l.end(), "", "", "// " + m.signature() + "\n", 1, modelText -> list,
                     new Site.Fallback(list, l.start(), Math.max(l.end(), l.bodyTo()), true), () -> List.of(list)));
         }
         int declarations = sites.size();
-        Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), "").ifPresent(tags::add);
+        Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), name -> "").ifPresent(tags::add);
         tags.addAll(renamedInBody(in, m, change, oldNames, newNames));
 
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
@@ -114,22 +116,27 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // those of another length are ours, and of the old length where the compiler says they do not fit.
         for (SymbolInfo o : AddParameterRefactoring.brokenOverloads(in.index(), m, oldCount)) callsFound.addAll(in.index().callSites(o.key()));
         callsFound.addAll(AddParameterRefactoring.misboundCalls(in, m, oldCount));
+        int calls = 0;
         for (CallSite c : callsFound) {
-            callSite(in, m, c, change, added, sight, gaining).filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+            List<Site> call = callSites(in, m, c, change, added, sight, gaining);
+            if (!call.isEmpty() && seen.add(call.getFirst().file() + ":" + call.getFirst().start())) {
+                sites.addAll(call);
+                calls++;
+            }
         }
-        int calls = sites.size() - declarations;
+        int callSites = sites.size() - declarations;
         List<Reference> refs = new ArrayList<>();
         for (String k : calleeKeys) refs.addAll(in.index().references(k));
         refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
-        Set<String> reserved = added == null ? Set.of() : Set.of(added.name());
+        Set<String> reserved = added.values().stream().map(Added::name).collect(java.util.stream.Collectors.toSet());
         for (Reference r : refs) {
             if (r.targetKind() != m.kind()) continue;
             AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) ->
                             AddParameterRefactoring.referenceLambda(inSight, qualifier, receiver, AddParameterRefactoring.referenceWord(m), oldNames,
-                                    reserved, own -> change.arrange(own, () -> added.fallback(inSight))))
+                                    reserved, own -> change.arrange(own, i -> added.get(i).fallback(inSight))))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
-        int references = sites.size() - declarations - calls;
+        int references = sites.size() - declarations - callSites;
         if (sites.isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
@@ -192,18 +199,21 @@ public final class ChangeSignatureRefactoring implements Refactoring {
 
     /**
      * An override's parameter list the new way: its own parameters (its names) where the method's went, the new
-     * one ({@code addedParam}, "" for none) as the override declares it. Decided; where a removed parameter is still used in its body, the list is
-     * left as it was if the change adds a compile error in the override.
+     * ones ({@code addedParams}, by their place) as the override declares them. Decided; where a removed parameter
+     * is still used in its body, the list is left as it was if the change adds a compile error in the override.
      */
-    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, Change change, String addedParam) {
+    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, Change change, Map<Integer, String> addedParams) {
         Path file = o.location().path();
         String text = in.text(file);
         int open = AddParameterRefactoring.parameterListOpen(text, o);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        Optional<String[]> parts = rebuilt(text, open, close, change);
+        Optional<List<String>> parts = rebuilt(text, open, close, change);
         if (parts.isEmpty()) return Optional.empty();
-        String list = parts.get()[0] + addedParam + parts.get()[1];
+        StringBuilder joined = new StringBuilder(parts.get().getFirst());
+        List<String> inserted = List.copyOf(addedParams.values());
+        for (int k = 0; k < inserted.size(); k++) joined.append(inserted.get(k)).append(parts.get().get(k + 1));
+        String list = joined.toString();
         TextRange r = o.location().range();
         int from = JavaText.offsetOf(text, r.startLine(), r.startColumn());
         int to = JavaText.offsetOf(text, r.endLine(), r.endColumn());
@@ -216,42 +226,50 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     }
 
     /**
-     * A call's arguments the new way: those it passed, where their parameters went, and the new one's (the model
-     * writes it, choosing among the variables in sight of its type; inside an override that gets the parameter,
-     * the parameter). Empty where the call does not pass as many arguments as the method took.
+     * A call's arguments the new way: those it passed, where their parameters went, and the new ones' (the model
+     * writes each, choosing among the variables in sight of its type; inside an override that gets the parameter,
+     * the parameter). The first site takes the list up to the second new argument; each further new argument is a
+     * site of its own at the list's end. None where the call does not pass as many arguments as the method took.
      */
-    private static Optional<Site> callSite(RefactorInput in, SymbolInfo m, CallSite c, Change change, Added added,
-                                           AddParameterRefactoring.VariablesInSight sight, Map<Path, List<int[]>> gaining) {
+    private static List<Site> callSites(RefactorInput in, SymbolInfo m, CallSite c, Change change, Map<Integer, Added> added,
+                                        AddParameterRefactoring.VariablesInSight sight, Map<Path, List<int[]>> gaining) {
         Path file = c.location().path();
         String text = in.text(file);
         TextRange r = c.location().range();
         int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());
         int close = JavaText.argumentsClose(text, start, JavaText.offsetOf(text, r.endLine(), r.endColumn()));
         int open = close < 0 ? -1 : JavaText.matchingOpen(text, close);
-        if (open < 0) return Optional.empty();
-        Optional<String[]> parts = rebuilt(text, open, close, change);
-        if (parts.isEmpty()) return Optional.empty();
+        if (open < 0) return List.of();
+        Optional<List<String>> parts = rebuilt(text, open, close, change);
+        if (parts.isEmpty()) return List.of();
         String context = "// " + m.signature() + "\n";
         int lineStart = text.lastIndexOf('\n', Math.max(0, open - 1)) + 1;
         int checkFrom = Math.min(lineStart, Math.min(start, open + 1));
-        if (added == null) {
-            String list = parts.get()[0];
-            if (list.equals(text.substring(open + 1, close))) return Optional.empty();
-            return Optional.of(new Site(file, open + 1, close, "", "", context, 1, modelText -> list,
+        if (added.isEmpty()) {
+            String list = parts.get().getFirst();
+            if (list.equals(text.substring(open + 1, close))) return List.of();
+            return List.of(new Site(file, open + 1, close, "", "", context, 1, modelText -> list,
                     new Site.Fallback(list, checkFrom, close + 1, false), () -> List.of(list)));
         }
-        int at = open + 1;
         boolean passedOn = gaining.getOrDefault(file, List.of()).stream().anyMatch(range -> range[0] <= start && start < range[1]);
+        int at = open + 1;
         sight.register(file, text, at);
         String scope = text.substring(Math.max(0, at - 1500), at);
-        // Passed on where that compiles (a call on another receiver may want another type), else the fallback.
-        Supplier<String> fallback = () -> added.fallback(sight.at(file, at));
-        Supplier<List<String>> candidates = passedOn ? () -> List.of(added.name())
-                : added.type() == null ? List::of : () -> AddParameterRefactoring.candidates(sight.at(file, at), added.type(), added.name());
-        UnaryOperator<String> finish = modelText -> passedOn && modelText.strip().equals(added.name())
-                ? added.name() : AddParameterRefactoring.expression(modelText, fallback.get(), scope);
-        return Optional.of(new Site(file, open + 1, close, parts.get()[0], parts.get()[1], context, 12, finish,
-                new Site.Fallback(fallback, checkFrom, close + 1, false), candidates));
+        List<Site> out = new ArrayList<>();
+        int k = 0;
+        for (Added a : added.values()) {
+            // Passed on where that compiles (a call on another receiver may want another type), else the fallback.
+            Supplier<String> fallback = () -> a.fallback(sight.at(file, at));
+            Supplier<List<String>> candidates = passedOn ? () -> List.of(a.name())
+                    : a.type() == null ? List::of : () -> AddParameterRefactoring.candidates(sight.at(file, at), a.type(), a.name());
+            UnaryOperator<String> finish = modelText -> passedOn && modelText.strip().equals(a.name())
+                    ? a.name() : AddParameterRefactoring.expression(modelText, fallback.get(), scope);
+            boolean first = k == 0;
+            out.add(new Site(file, first ? open + 1 : close, close, first ? parts.get().getFirst() : "", parts.get().get(k + 1), context, 12, finish,
+                    new Site.Fallback(fallback, checkFrom, close + 1, false), candidates));
+            k++;
+        }
+        return out;
     }
 
     /**
@@ -299,28 +317,30 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     }
 
     /**
-     * The list between the brackets at {@code open} and {@code close} the new way, split where the new parameter
-     * goes (all of it in the first part when none is added): each kept item moved to its new place, the blanks and
-     * line breaks between places staying where they were. Empty where the list does not have the old number of
-     * items.
+     * The list between the brackets at {@code open} and {@code close} the new way, in parts split where the new
+     * parameters go (one part when none is added): each kept item moved to its new place, the blanks and line
+     * breaks between places staying where they were. Empty where the list does not have the old number of items.
      */
-    static Optional<String[]> rebuilt(String text, int open, int close, Change change) {
+    static Optional<List<String>> rebuilt(String text, int open, int close, Change change) {
         List<int[]> items = JavaText.itemRanges(text, open, close);
         if (items.size() != change.oldParams().size()) return Optional.empty();
         int n = change.from().length;
-        if (n == 0) return Optional.of(new String[] {"", ""});
-        StringBuilder before = new StringBuilder();
-        StringBuilder after = new StringBuilder();
-        StringBuilder out = before;
-        if (!items.isEmpty()) out.append(text, open + 1, items.getFirst()[0]);
+        List<String> parts = new ArrayList<>();
+        StringBuilder out = new StringBuilder();
+        if (n > 0 && !items.isEmpty()) out.append(text, open + 1, items.getFirst()[0]);
         for (int i = 0; i < n; i++) {
             if (i > 0) out.append(i < items.size() ? text.substring(items.get(i - 1)[1], items.get(i)[0]) : ", ");
             int j = change.from()[i];
-            if (j < 0) out = after;
-            else out.append(text, items.get(j)[0], items.get(j)[1]);
+            if (j < 0) {
+                parts.add(out.toString());
+                out = new StringBuilder();
+            } else {
+                out.append(text, items.get(j)[0], items.get(j)[1]);
+            }
         }
-        if (!items.isEmpty()) out.append(text, items.getLast()[1], close);
-        return Optional.of(new String[] {before.toString(), after.toString()});
+        if (n > 0 && !items.isEmpty()) out.append(text, items.getLast()[1], close);
+        parts.add(out.toString());
+        return Optional.of(parts);
     }
 
     private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, int calls, int overrides,
@@ -329,7 +349,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         List<String> how = new ArrayList<>();
         List<String> dropped = change.removed().stream().map(oldNames::get).toList();
         if (!dropped.isEmpty()) how.add("dropping " + String.join(" and ", dropped));
-        if (change.added() >= 0) how.add("filling new " + newNames.get(change.added()));
+        if (!change.added().isEmpty()) how.add("filling new " + String.join(" and ", change.added().stream().map(newNames::get).toList()));
         if (change.reordered()) how.add("reordering");
         long files = sites.stream().map(Site::file).distinct().count();
         return "Change the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to (" + String.join(", ", newNames)
@@ -345,10 +365,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
      * variable), for its argument's fallback: the variable of its name in sight, else the type's default value.
      */
     private record Added(String param, String name, String declaredType, String type) {
-        static Added of(Change change, List<String> newDescriptors) {
-            String param = change.newParams().get(change.added());
+        /** The new parameter at {@code index} of the new list. */
+        static Added of(Change change, int index, List<String> newDescriptors) {
+            String param = change.newParams().get(index);
             String name = AddParameterRefactoring.lastWord(param);
-            String type = change.added() < newDescriptors.size() ? AddParameterRefactoring.typeName(newDescriptors.get(change.added())) : null;
+            String type = index < newDescriptors.size() ? AddParameterRefactoring.typeName(newDescriptors.get(index)) : null;
             return new Added(param, name, param.substring(0, param.length() - name.length()).strip(), type);
         }
 
@@ -359,14 +380,14 @@ public final class ChangeSignatureRefactoring implements Refactoring {
 
     /**
      * A change of a parameter list from {@code oldParams} to {@code newParams} (as written): {@code from[i]} is the
-     * old position of the parameter now at i (renamed or not), -1 for the one added at {@code added} (-1 for none).
+     * old position of the parameter now at i (renamed or not), -1 for a new one.
      */
-    record Change(List<String> oldParams, List<String> newParams, int[] from, int added) {
+    record Change(List<String> oldParams, List<String> newParams, int[] from) {
         private static final Pattern ANNOTATION = Pattern.compile("@[\\w.]+(\\s*\\([^)]*\\))?");
 
         /**
          * The change, parameters matched by name, then a renamed one by its type (where just one old and one new
-         * parameter of that type are left unmatched); empty where names repeat or more than one parameter is new.
+         * parameter of that type are left unmatched); empty where names repeat.
          */
         static Optional<Change> between(List<String> oldParams, List<String> newParams) {
             List<String> oldNames = oldParams.stream().map(AddParameterRefactoring::lastWord).toList();
@@ -389,13 +410,14 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                     unmatchedOld.remove(olds.getFirst());
                 }
             }
-            int added = -1;
-            for (int i = 0; i < from.length; i++) {
-                if (from[i] >= 0) continue;
-                if (added >= 0) return Optional.empty(); // two new parameters: more than one argument to write
-                added = i;
-            }
-            return Optional.of(new Change(List.copyOf(oldParams), List.copyOf(newParams), from, added));
+            return Optional.of(new Change(List.copyOf(oldParams), List.copyOf(newParams), from));
+        }
+
+        /** The new positions of the parameters added, in order. */
+        List<Integer> added() {
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < from.length; i++) if (from[i] < 0) out.add(i);
+            return out;
         }
 
         /** The old positions of the parameters removed, in order. */
@@ -425,8 +447,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
          * this one's: reorder-parameters goes by the names, and the body's uses of a renamed parameter follow here.
          */
         boolean ofOneKind() {
-            int kinds = (added >= 0 ? 1 : 0) + (removed().isEmpty() ? 0 : 1) + (reordered() ? 1 : 0);
-            return kinds == 0 || kinds == 1 && removed().size() <= 1 && !renames();
+            int kinds = (added().isEmpty() ? 0 : 1) + (removed().isEmpty() ? 0 : 1) + (reordered() ? 1 : 0);
+            return kinds == 0 || kinds == 1 && removed().size() <= 1 && added().size() <= 1 && !renames();
         }
 
         /** Whether a parameter kept has another name now. */
@@ -439,10 +461,10 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             return false;
         }
 
-        /** The items of {@code old} (in the old order) the new way, {@code added} where the new parameter goes. */
-        <T> List<T> arrange(List<T> old, Supplier<T> added) {
+        /** The items of {@code old} (in the old order) the new way, {@code added} of its place where a new parameter goes. */
+        <T> List<T> arrange(List<T> old, java.util.function.IntFunction<T> added) {
             List<T> out = new ArrayList<>();
-            for (int f : from) out.add(f < 0 ? added.get() : old.get(f));
+            for (int i = 0; i < from.length; i++) out.add(from[i] < 0 ? added.apply(i) : old.get(from[i]));
             return out;
         }
 

@@ -104,12 +104,12 @@ final class Javadocs {
     /**
      * The site that rewrites {@code d}'s {@code @param} tags for a change of its parameters from {@code oldNames} to
      * {@code newNames} ({@code from[i]} the old position of the parameter now at i, -1 for a new one): in the new
-     * order, a renamed parameter's tag renamed, a removed one's dropped, and a new one's added with
-     * {@code description} (none without one) where the Javadoc documented every old parameter. Decided; empty where the tags do not
+     * order, a renamed parameter's tag renamed, a removed one's dropped, and a new one's added with its
+     * {@code descriptionOf} (none without one) where the Javadoc documented every old parameter. Decided; empty where the tags do not
      * stand one after another, or name a parameter the method did not have.
      */
     static Optional<Site> rewriteParamTags(RefactorInput in, SymbolInfo d, List<String> oldNames, List<String> newNames, int[] from,
-                                           String description) {
+                                           java.util.function.UnaryOperator<String> descriptionOf) {
         Optional<Doc> doc = of(in, d);
         if (doc.isEmpty() || doc.get().parameterTags().isEmpty()) return Optional.empty();
         String text = doc.get().text();
@@ -124,6 +124,7 @@ final class Javadocs {
         StringBuilder block = new StringBuilder();
         for (int i = 0; i < newNames.size(); i++) {
             if (from[i] < 0) {
+                String description = descriptionOf.apply(newNames.get(i));
                 if (allDocumented && !description.isEmpty()) {
                     block.append(JavaText.withLineEndsOf(text, prefix + "@param " + newNames.get(i) + " " + description + "\n"));
                 }

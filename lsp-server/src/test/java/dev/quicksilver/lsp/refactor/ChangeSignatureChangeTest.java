@@ -20,20 +20,20 @@ class ChangeSignatureChangeTest {
     void parametersAreMatchedByNameThenARenamedOneByItsType() {
         Change c = change(List.of("String sku", "int quantity", "boolean rush"), List.of("int quantity", "final String item", "double discount"));
         assertArrayEquals(new int[] {1, 0, -1}, c.from());
-        assertEquals(2, c.added());
+        assertEquals(List.of(2), c.added());
         assertEquals(List.of(2), c.removed());
         assertTrue(c.reordered());
         assertFalse(c.ofOneKind());
-        assertEquals(List.of("q", "s", "new"), c.arrange(List.of("s", "q", "r"), () -> "new"));
+        assertEquals(List.of("q", "s", "new2"), c.arrange(List.of("s", "q", "r"), i -> "new" + i));
     }
 
     @Test
-    void twoUnmatchedOfOneTypeAreNoRenameAndTwoNewParametersAreNotTaken() {
+    void twoUnmatchedOfOneTypeAreNoRename() {
         // (int a, int b) -> (int c): which of a and b became c is not known, so c is new and both are dropped.
         Change c = change(List.of("int a", "int b"), List.of("int c"));
         assertArrayEquals(new int[] {-1}, c.from());
         assertEquals(List.of(0, 1), c.removed());
-        assertEquals(Optional.empty(), Change.between(List.of("int a"), List.of("int a", "int b", "String c")));
+        assertEquals(List.of(1, 2), change(List.of("int a"), List.of("int a", "int b", "String c")).added());
         assertEquals(Optional.empty(), Change.between(List.of("int a", "int a"), List.of("int a")), "names repeat");
     }
 
@@ -47,6 +47,7 @@ class ChangeSignatureChangeTest {
         assertFalse(change(List.of("int a", "String b"), List.of("int a", "String c", "long d")).ofOneKind(), "renamed and one added");
         assertFalse(change(List.of("int a", "String b", "long c"), List.of("int a")).ofOneKind(), "two removed");
         assertFalse(change(List.of("int a", "String b"), List.of("String b", "int a", "long c")).ofOneKind(), "reordered and one added");
+        assertFalse(change(List.of("int a"), List.of("int a", "long b", "String c")).ofOneKind(), "two added");
     }
 
     @Test
@@ -60,11 +61,12 @@ class ChangeSignatureChangeTest {
     void aListIsRebuiltWithItsLineBreaksByPlace() {
         String call = "f(a,\n  b, c)";
         Change c = change(List.of("int a", "int b", "int c"), List.of("int c", "long d", "int a"));
-        String[] parts = ChangeSignatureRefactoring.rebuilt(call, 1, call.length() - 1, c).orElseThrow();
-        assertEquals("c,\n  ", parts[0]);
-        assertEquals(", a", parts[1]);
+        assertEquals(List.of("c,\n  ", ", a"), ChangeSignatureRefactoring.rebuilt(call, 1, call.length() - 1, c).orElseThrow());
         assertEquals(Optional.empty(), ChangeSignatureRefactoring.rebuilt("f(a, b)", 1, 6, c), "not the old number of arguments");
         Change dropAll = change(List.of("int a", "String b"), List.of());
-        assertArrayEquals(new String[] {"", ""}, ChangeSignatureRefactoring.rebuilt("f(1, \"x\")", 1, 8, dropAll).orElseThrow());
+        assertEquals(List.of(""), ChangeSignatureRefactoring.rebuilt("f(1, \"x\")", 1, 8, dropAll).orElseThrow());
+        // Two new arguments: three parts around them.
+        Change twoNew = change(List.of("int a", "int b"), List.of("int b", "long x", "int a", "long y"));
+        assertEquals(List.of("b, ", ", a, ", ""), ChangeSignatureRefactoring.rebuilt("f(a, b)", 1, 6, twoNew).orElseThrow());
     }
 }
