@@ -190,6 +190,56 @@ class ServerProtocolTest {
         }
     }
 
+    /**
+     * change-signature through the protocol, as an editor drives it: the user retypes a header in keystrokes
+     * ({@code reserve(String sku, int quantity)} -> {@code reserve(int quantity, String sku, String customerId)}),
+     * the code actions at the header offer "Change the arguments ..." (and neither add-parameter nor
+     * reorder-parameters), and its resolved edit passes every call's arguments the new way: the new argument is the
+     * variable of its name in sight at each call, so no model is asked (none is configured here).
+     */
+    @Test
+    void aHeaderRetypedInAnEditorIsOfferedChangeSignature() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String text = Files.readString(inv);
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            s.initialize(ws, Caps.modern());
+            open(s, inv, text);
+            int line = RefactorPlanningTest.lineOf(inv, "public boolean reserve");
+            String header = Files.readAllLines(inv).get(line);
+            int open = header.indexOf('(') + 1;
+            // Three keystroke bursts on one line: "int quantity, " typed first, ", int quantity" deleted, ", String
+            // customerId" typed at the end.
+            int version = 2;
+            for (String[] change : new String[][] {{"insert", "int quantity, ", String.valueOf(open)},
+                    {"delete", ", int quantity", String.valueOf(open + "int quantity, String sku".length())},
+                    {"insert", ", String customerId", String.valueOf(open + "int quantity, String sku".length())}}) {
+                int at = Integer.parseInt(change[2]);
+                Range range = change[0].equals("insert") ? new Range(new Position(line, at), new Position(line, at))
+                        : new Range(new Position(line, at), new Position(line, at + change[1].length()));
+                s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), version++),
+                        List.of(new TextDocumentContentChangeEvent(range, change[0].equals("insert") ? change[1] : ""))));
+            }
+            Thread.sleep(300);
+            var list = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS);
+            List<String> titles = list.stream().map(e -> e.getRight().getTitle()).toList();
+            CodeAction change = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().startsWith("Change the arguments of Inventory.reserve()"))
+                    .findFirst().orElseThrow(() -> new AssertionError(titles.toString()));
+            assertEquals("Change the arguments of Inventory.reserve() to (quantity, sku, customerId), filling new customerId, reordering,"
+                    + " at its 5 call sites in 3 files", change.getTitle());
+            assertTrue(titles.stream().noneMatch(t -> t.startsWith("Fill new") || t.startsWith("Reorder")), titles.toString());
+            CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(change).get(120, TimeUnit.SECONDS);
+            java.util.Map<String, List<String>> newTexts = new java.util.TreeMap<>();
+            for (var c : resolved.getEdit().getDocumentChanges()) {
+                String file = Path.of(java.net.URI.create(c.getLeft().getTextDocument().getUri())).getFileName().toString();
+                for (var te : c.getLeft().getEdits()) newTexts.computeIfAbsent(file, f -> new java.util.ArrayList<>()).add(te.getLeft().getNewText());
+            }
+            assertEquals(java.util.Map.of("Checkout.java", List.of("item.quantity(), item.sku(), customerId", "first.quantity(), first.sku(), customerId",
+                    "second.quantity(), second.sku(), customerId"), "OrderService.java", List.of("item.quantity(), item.sku(), customerId"),
+                    "Restock.java", List.of("quantity, sku, customerId")), newTexts);
+        }
+    }
+
     @Test
     void listsRefactorsFromTheIndexAfterTheUserAddsAParameterAndSurvivesBadInput() throws Exception {
         Path ws = SampleWorkspace.copy(tmp);
