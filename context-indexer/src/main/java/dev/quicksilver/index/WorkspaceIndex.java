@@ -618,6 +618,22 @@ public final class WorkspaceIndex implements AutoCloseable {
     }
 
     /**
+     * The lambdas in {@code text} as the Java file {@code path} that implement one of the methods {@code methodKeys}
+     * (their target type's functional method is one of them), resolved against the workspace as the index knows it
+     * now; nothing is recorded. Empty for other files.
+     */
+    public List<LambdaSite> lambdasImplementing(Path path, String text, Set<String> methodKeys) {
+        Path file = path.toAbsolutePath().normalize();
+        if (!WorkspaceModel.isJava(file)) return List.of();
+        updateLock.lock();
+        try {
+            return javaIndexer == null ? List.of() : javaIndexer.lambdasImplementing(file, text, methodKeys);
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    /**
      * The variables (locals, parameters, fields) in sight at {@code offset} of {@code text} as the Java file
      * {@code path}, innermost first, with the types each can be passed as. Empty for other files.
      */

@@ -1969,6 +1969,71 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A functional interface's parameters reordered, all of one type ({@code apply(int w, int h)} -> {@code apply(int
+     * h, int w)}): its lambdas still compile and would get their arguments swapped, so their parameters follow, each
+     * name moving with the value it receives ({@code (a, b) -> a * 2 + b} -> {@code (b, a) -> a * 2 + b}); found by
+     * resolving the files that may hold them. The same for change-signature with a list of the same length.
+     */
+    @Test
+    void lambdasOfAReorderedFunctionalInterfaceFollow() throws Exception {
+        String area = """
+                package p;
+
+                @FunctionalInterface
+                interface Area {
+                    int apply(int w, int h);
+                }
+                """;
+        String shapes = """
+                package p;
+
+                class Shapes {
+                    static final Area FRAME = (a, b) -> a * 2 + b;
+                    static final Area TYPED = (int width, int height) -> width - height;
+
+                    int use(Area area) {
+                        return area.apply(3, 4);
+                    }
+                }
+                """;
+        String reordered = area.replace("int apply(int w, int h);", "int apply(int h, int w);");
+        String changed = area.replace("int apply(int w, int h);", "int apply(int h, long scale);");
+        for (boolean live : new boolean[] {true, false}) {
+            for (String after : List.of(reordered, changed)) {
+                boolean reorder = after.equals(reordered);
+                Path ws = tmp.resolve("reordered-lambdas" + live + reorder);
+                Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+                Path areaFile = dir.resolve("Area.java");
+                Files.writeString(areaFile, area);
+                Files.writeString(dir.resolve("Shapes.java"), shapes);
+                ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+                try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("rl-data" + live + reorder)).build())) {
+                    RefactorService refactors = new RefactorService(session);
+                    edit(session, refactors, index, areaFile, area, after, live);
+                    String name = reorder ? "reorder-parameters" : "change-signature";
+                    List<RefactorPlan> plans = refactors.plans(index, areaFile, new TextPosition(lineOf(areaFile, "int apply("), 9),
+                            Optional.of(EditHistory.between(area, after)));
+                    RefactorPlan plan = plans.stream().filter(p -> p.name().equals(name)).findFirst()
+                            .orElseThrow(() -> new AssertionError(name + " live " + live + ": " + plans));
+                    String edited = editedFiles(plan).get("Shapes.java");
+                    if (reorder) {
+                        assertEquals("Reorder the arguments of Area.apply() to (h, w) at its 1 call site and 2 lambdas in 1 file", plan.title());
+                        assertEquals(shapes.replace("(a, b) -> a * 2 + b", "(b, a) -> a * 2 + b").replace("(int width, int height)", "(int height, int width)")
+                                .replace("area.apply(3, 4)", "area.apply(4, 3)"), edited, "live " + live);
+                    } else {
+                        // w dropped (a removed parameter its lambda still uses: left to the compile check), scale new.
+                        assertEquals(shapes.replace("(a, b) -> a * 2 + b", "(b, scale) -> a * 2 + b")
+                                .replace("(int width, int height)", "(int height, long scale)").replace("area.apply(3, 4)", "area.apply(4, 0L)"),
+                                edited.replace("area.apply(4, 0)", "area.apply(4, 0L)"), "live " + live);
+                    }
+                } finally {
+                    session.close();
+                }
+            }
+        }
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

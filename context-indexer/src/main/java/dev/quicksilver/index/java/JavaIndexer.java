@@ -204,6 +204,18 @@ public final class JavaIndexer {
     }
 
     /**
+     * The lambdas of {@code text} as the file {@code path} whose functional method has one of {@code methodKeys}
+     * ({@link ImplementingLambdas}), from one resolve like {@link #compileErrors}'s; none when JDT fails on the text.
+     */
+    public synchronized List<dev.quicksilver.index.LambdaSite> lambdasImplementing(Path path, String text, Set<String> methodKeys) {
+        try {
+            return ImplementingLambdas.in(resolver.resolve(path, text), text, methodKeys);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return List.of();
+        }
+    }
+
+    /**
      * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
      * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.
      */

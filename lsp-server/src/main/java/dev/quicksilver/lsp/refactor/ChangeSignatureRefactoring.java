@@ -27,9 +27,8 @@ import java.util.regex.Pattern;
  * {@link RemoveParameterRefactoring}'s or {@link ReorderParametersRefactoring}'s, which also work without the
  * earlier header. Calls are those of the method's keys (and its overrides') that pass as many arguments as it took;
  * a method reference becomes a lambda that takes the old parameters; the Javadoc's {@code @param} tags follow, and
- * a renamed parameter's uses in the method's body. Lambdas of a functional interface change too where the method's
- * length changed (the compiler finds them; of the same length they still compile, and are not found); a varargs
- * method is not taken (its calls have no one length).
+ * a renamed parameter's uses in the method's body, and the parameters of a functional interface's lambdas. A
+ * varargs method is not taken (its calls have no one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
@@ -91,12 +90,17 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             Javadocs.rewriteParamTags(in, o, own, ownNew, change.from(), description).ifPresent(tags::add);
         }
         int overrideCount = sites.size();
-        // Lambdas of a functional interface whose method changed length no longer compile (the compiler finds
-        // them): their parameters change the same way, their own names kept, the new one named as the method
-        // names it (typed where theirs are). One that no longer compiles so (a body still using a removed
-        // parameter, the new name taken around it) is left as it was, with the reason.
-        List<Lambdas.ParameterList> lambdas = oldCount != params.size() && Lambdas.implementsFunctionalMethod(in, m)
-                ? Lambdas.mismatched(in, m).stream().filter(l -> l.params().size() == oldCount).toList() : List.of();
+        // Lambdas of a functional interface take their parameters the same way, their own names kept, a new one
+        // named as the method names it (typed where theirs are): those the compiler resolves as the method's, and
+        // those that no longer fit it (a length changed). One that no longer compiles so (a body still using a
+        // removed parameter, the new name taken around it) is left as it was, with the reason.
+        List<Lambdas.ParameterList> lambdas = new ArrayList<>();
+        if (Lambdas.implementsFunctionalMethod(in, m)) {
+            Set<String> lambdaAt = new HashSet<>();
+            List<Lambdas.ParameterList> candidates = new ArrayList<>(Lambdas.implementing(in, m, keys));
+            if (oldCount != params.size()) candidates.addAll(Lambdas.mismatched(in, m));
+            for (Lambdas.ParameterList l : candidates) if (l.params().size() == oldCount && lambdaAt.add(l.file() + ":" + l.start())) lambdas.add(l);
+        }
         for (Lambdas.ParameterList l : lambdas) {
             boolean typed = l.params().stream().anyMatch(p -> p.strip().contains(" "));
             String list = "(" + String.join(", ", change.arrange(l.params(), i -> typed ? added.get(i).param() : added.get(i).name())) + ")";

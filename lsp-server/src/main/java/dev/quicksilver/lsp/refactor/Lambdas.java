@@ -126,6 +126,23 @@ final class Lambdas {
         return out;
     }
 
+    /**
+     * The parameter lists of the lambdas that implement m as the compiler resolves them, m being one of
+     * {@code keys} (its keys before and after an edit): those the edit did not break (a reordered list of one
+     * type), which no complaint finds. One resolve of each file that may hold them.
+     */
+    static List<ParameterList> implementing(RefactorInput in, SymbolInfo m, Set<String> keys) {
+        Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
+        if (owner.isEmpty()) return List.of();
+        List<ParameterList> out = new ArrayList<>();
+        for (Path file : candidateFiles(in, owner.get())) {
+            for (dev.quicksilver.index.LambdaSite l : in.index().lambdasImplementing(file, in.text(file), keys)) {
+                out.add(new ParameterList(file, l.paramsStart(), l.paramsEnd(), l.params(), l.bodyStart(), l.bodyEnd()));
+            }
+        }
+        return out;
+    }
+
     /** The parameter list of the lambda the error {@code e} is about. */
     private static Optional<ParameterList> parameterList(Path file, String text, dev.quicksilver.index.CompileError e) {
         // The error covers the lambda, or its parameters: its arrow is the first one from the error's start.

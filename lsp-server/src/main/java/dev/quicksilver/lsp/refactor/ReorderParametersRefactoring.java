@@ -75,10 +75,23 @@ public final class ReorderParametersRefactoring implements Refactoring {
         }
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        int lambdas = 0;
         for (SymbolInfo o : overrides) {
             String text = in.text(o.location().path());
             int open = AddParameterRefactoring.parameterListOpen(text, o);
             reordered(o.location().path(), text, open, from, "// " + o.signature() + "\n").filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
+        }
+        // Lambdas of the method's interface get their arguments in the new order too: their parameters follow,
+        // each name moving with the value it receives ((w, h) -> w * 2 + h becomes (h, w) -> w * 2 + h).
+        if (Lambdas.implementsFunctionalMethod(in, m)) {
+            for (Lambdas.ParameterList l : Lambdas.implementing(in, m, keys)) {
+                if (l.params().size() != from.length) continue;
+                String list = "(" + String.join(", ", inNewOrder(l.params(), from)) + ")";
+                if (list.equals(in.text(l.file()).substring(l.start(), l.end())) || !seen.add(l.file() + ":" + l.start())) continue;
+                sites.add(new Site(l.file(), l.start(), l.end(), "", "", "// " + m.signature() + "\n", 1, modelText -> list,
+                        new Site.Fallback(list, l.start(), Math.max(l.end(), l.bodyTo()), false), () -> List.of(list)));
+                lambdas++;
+            }
         }
         int declarations = sites.size();
         List<String> calleeKeys = new ArrayList<>(keys);
@@ -95,6 +108,7 @@ public final class ReorderParametersRefactoring implements Refactoring {
             }
         }
         int calls = sites.size() - declarations;
+        int overrideCount = declarations - lambdas;
         // The Javadoc's tags follow (the method's own too: left in the old order, they would offer this again).
         List<Site> tags = new ArrayList<>();
         Javadocs.reorderParamTags(in, m, names).ifPresent(tags::add);
@@ -121,7 +135,8 @@ public final class ReorderParametersRefactoring implements Refactoring {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         String title = "Reorder the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to ("
                 + String.join(", ", names) + ") at its " + calls + " call site" + (calls == 1 ? "" : "s")
-                + (declarations == 0 ? "" : " and " + declarations + " override" + (declarations == 1 ? "" : "s"))
+                + (overrideCount == 0 ? "" : " and " + overrideCount + " override" + (overrideCount == 1 ? "" : "s"))
+                + (lambdas == 0 ? "" : " and " + lambdas + " lambda" + (lambdas == 1 ? "" : "s"))
                 + (references == 0 ? "" : " and " + references + " method reference" + (references == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, "the arguments as they were, in the new order"));
