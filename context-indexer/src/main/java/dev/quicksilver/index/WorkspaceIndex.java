@@ -88,22 +88,48 @@ public final class WorkspaceIndex implements AutoCloseable {
      * while the user moves the cursor (code actions), with nothing changed in between.
      */
     private final java.util.concurrent.atomic.AtomicLong javaState = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<CompileKey, CachedCompile> compiles = new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<CompileKey, CachedCompile> eldest) {
-            return size() > MAX_CACHED_COMPILES;
-        }
-    };
     /**
      * Compiles remembered, least recently used out first (a refactor's rounds compile a file with several texts;
      * each entry holds its text: ~15 MB at 30 KB a file).
      */
-    private static final int MAX_CACHED_COMPILES = 512;
+    private final StateCache<CompileKey, List<CompileError>> compiles = new StateCache<>(512);
+    /** The lambdas found in a file for some methods ({@link #lambdasImplementing}), remembered as compiles are. */
+    private final StateCache<LambdaKey, List<LambdaSite>> lambdaSearches = new StateCache<>(256);
 
     private record CompileKey(Path file, String text) {
     }
 
-    private record CachedCompile(long state, List<CompileError> errors) {
+    private record LambdaKey(Path file, String text, Set<String> methodKeys) {
+    }
+
+    /**
+     * Results of resolving a text, each valid in the {@link #javaState} it was computed in; least recently used
+     * out first beyond {@code capacity}. Used under {@code updateLock}.
+     */
+    private static final class StateCache<K, V> {
+        private record Stamped<V>(long state, V value) {
+        }
+
+        private final Map<K, Stamped<V>> entries;
+
+        StateCache(int capacity) {
+            entries = new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, Stamped<V>> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** The value computed in {@code state}, or null. */
+        V get(K key, long state) {
+            Stamped<V> e = entries.get(key);
+            return e != null && e.state() == state ? e.value() : null;
+        }
+
+        void put(K key, long state, V value) {
+            entries.put(key, new Stamped<>(state, value));
+        }
     }
     private final Map<Path, String> openDocuments = new ConcurrentHashMap<>();
     /** Type shapes of the unchanged files of a restart, until their facts are restored (build thread only). */
@@ -607,10 +633,10 @@ public final class WorkspaceIndex implements AutoCloseable {
             if (javaIndexer == null) return List.of();
             long state = javaState.get();
             CompileKey key = new CompileKey(file, text);
-            CachedCompile cached = compiles.get(key);
-            if (cached != null && cached.state() == state) return cached.errors();
+            List<CompileError> cached = compiles.get(key, state);
+            if (cached != null) return cached;
             List<CompileError> errors = List.copyOf(javaIndexer.compileErrors(file, text));
-            if (javaState.get() == state) compiles.put(key, new CachedCompile(state, errors));
+            if (javaState.get() == state) compiles.put(key, state, errors);
             return errors;
         } finally {
             updateLock.unlock();
@@ -620,14 +646,22 @@ public final class WorkspaceIndex implements AutoCloseable {
     /**
      * The lambdas in {@code text} as the Java file {@code path} that implement one of the methods {@code methodKeys}
      * (their target type's functional method is one of them), resolved against the workspace as the index knows it
-     * now; nothing is recorded. Empty for other files.
+     * now; nothing is recorded. Empty for other files. Remembered until the index changes (code actions ask at
+     * every cursor move).
      */
     public List<LambdaSite> lambdasImplementing(Path path, String text, Set<String> methodKeys) {
         Path file = path.toAbsolutePath().normalize();
         if (!WorkspaceModel.isJava(file)) return List.of();
         updateLock.lock();
         try {
-            return javaIndexer == null ? List.of() : javaIndexer.lambdasImplementing(file, text, methodKeys);
+            if (javaIndexer == null) return List.of();
+            long state = javaState.get();
+            LambdaKey key = new LambdaKey(file, text, Set.copyOf(methodKeys));
+            List<LambdaSite> cached = lambdaSearches.get(key, state);
+            if (cached != null) return cached;
+            List<LambdaSite> found = List.copyOf(javaIndexer.lambdasImplementing(file, text, methodKeys));
+            if (javaState.get() == state) lambdaSearches.put(key, state, found);
+            return found;
         } finally {
             updateLock.unlock();
         }
