@@ -104,6 +104,8 @@ public final class AddParameterRefactoring implements Refactoring {
                 if (!fits.isEmpty()) inserted = choosePosition(in, m, newNames, fits, true);
             }
         }
+        // The index ahead of the text (its key has more parameters than the header read): no place to fill.
+        if (inserted >= params.size()) return Optional.empty();
         String param = params.get(inserted);
         String paramType = inserted < newDescriptors.size() ? typeName(newDescriptors.get(inserted)) : null;
         String paramName = lastWord(param);
