@@ -1273,15 +1273,8 @@ public final class AddParameterRefactoring implements Refactoring {
         if (close < 0) return Optional.empty();
         List<String> params = JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " "));
         // A call of m near its header (recursion) is no header: its arguments are no declarations.
-        if (!params.stream().allMatch(p -> DECLARED_TYPE.matcher(ChangeSignatureRefactoring.Change.typeOf(p)).matches()
-                && LEADING_NAME.matcher(lastWord(p)).matches())) {
-            return Optional.empty();
-        }
-        return Optional.of(params);
+        return ChangeSignatureRefactoring.Change.declarations(params) ? Optional.of(params) : Optional.empty();
     }
-
-    /** A parameter's type as {@link ChangeSignatureRefactoring.Change#typeOf} gives it: names, type arguments, arrays, varargs. */
-    private static final Pattern DECLARED_TYPE = Pattern.compile("[\\w$.<>\\[\\],?&]+(\\.\\.\\.)?");
 
     /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */
     private static String body(RefactorInput in, SymbolInfo m) {

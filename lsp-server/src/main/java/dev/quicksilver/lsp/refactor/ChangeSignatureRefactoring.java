@@ -389,11 +389,23 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     record Change(List<String> oldParams, List<String> newParams, int[] from) {
         private static final Pattern ANNOTATION = Pattern.compile("@[\\w.]+(\\s*\\([^)]*\\))?");
 
+        /** A parameter's type as {@link #typeOf} gives it: names, type arguments, arrays, varargs. */
+        private static final Pattern DECLARED_TYPE = Pattern.compile("[\\w$.<>\\[\\],?&]+(\\.\\.\\.)?");
+        private static final Pattern NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
+
+        /** Whether each item reads as a parameter declaration: a type and a name ({@code String} alone, mid-typing, does not). */
+        static boolean declarations(List<String> params) {
+            return params.stream().allMatch(p -> DECLARED_TYPE.matcher(typeOf(p)).matches()
+                    && NAME.matcher(AddParameterRefactoring.lastWord(p)).matches());
+        }
+
         /**
          * The change, parameters matched by name, then a renamed one by its type (where just one old and one new
-         * parameter of that type are left unmatched); empty where names repeat.
+         * parameter of that type are left unmatched); empty where names repeat, or a list does not read as
+         * declarations (a header half typed).
          */
         static Optional<Change> between(List<String> oldParams, List<String> newParams) {
+            if (!declarations(oldParams) || !declarations(newParams)) return Optional.empty();
             List<String> oldNames = oldParams.stream().map(AddParameterRefactoring::lastWord).toList();
             List<String> newNames = newParams.stream().map(AddParameterRefactoring::lastWord).toList();
             if (new HashSet<>(oldNames).size() != oldNames.size() || new HashSet<>(newNames).size() != newNames.size()) return Optional.empty();

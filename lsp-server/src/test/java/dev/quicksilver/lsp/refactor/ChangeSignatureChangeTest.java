@@ -35,6 +35,8 @@ class ChangeSignatureChangeTest {
         assertEquals(List.of(0, 1), c.removed());
         assertEquals(List.of(1, 2), change(List.of("int a"), List.of("int a", "int b", "String c")).added());
         assertEquals(Optional.empty(), Change.between(List.of("int a", "int a"), List.of("int a")), "names repeat");
+        assertEquals(Optional.empty(), Change.between(List.of("int a", "String b"), List.of("String b", "int a", "String")), "half typed");
+        assertEquals(Optional.empty(), Change.between(List.of("int a", "String b"), List.of("b, a + 1")), "a call's arguments");
     }
 
     @Test
