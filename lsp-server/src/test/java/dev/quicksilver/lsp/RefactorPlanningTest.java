@@ -2034,6 +2034,46 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A header on two lines whose parameters' line alone was edited: the edit's lines hold no method name, so the
+     * header before it is read from the whole file as it was (change-signature, and reorder-parameters' old order).
+     */
+    @Test
+    void aHeaderOnTwoLinesIsReadWhereOnlyItsParametersChanged() throws Exception {
+        String util = """
+                package p;
+
+                class Util {
+                    static int pad(
+                            String text, String fill, int width) {
+                        return width;
+                    }
+
+                    int use() {
+                        return pad("a", "-", 3);
+                    }
+                }
+                """;
+        Map<String, String> edits = Map.of("change-signature", "int width, String text)", "reorder-parameters", "String fill, String text, int width)");
+        for (var e : edits.entrySet()) {
+            Path ws = tmp.resolve("two-lines-" + e.getKey());
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path file = dir.resolve("Util.java");
+            String after = util.replace("String text, String fill, int width)", e.getValue());
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("two-lines-data" + e.getKey())).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, file, util, after, true);
+                RefactorPlan plan = refactors.plans(index, file, new TextPosition(lineOf(file, "static int pad("), 16), Optional.of(EditHistory.between(util, after)))
+                        .stream().filter(p -> p.name().equals(e.getKey())).findFirst().orElseThrow(() -> new AssertionError(e.getKey()));
+                assertTrue(editedFiles(plan).get("Util.java").contains(e.getKey().equals("change-signature") ? "return pad(3, \"a\");" : "return pad(\"-\", \"a\", 3);"),
+                        editedFiles(plan).get("Util.java"));
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

@@ -1266,14 +1266,28 @@ public final class AddParameterRefactoring implements Refactoring {
      */
     static Optional<List<String>> parametersBeforeEdit(RefactorInput in, SymbolInfo m) {
         if (!editedNear(in, m)) return Optional.empty();
-        String before = in.lastEdit().get().before();
-        var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before);
+        var edit = in.lastEdit().get();
+        // The whole file as it was: a header on several lines may have had only its parameters' line edited.
+        String before = textBeforeEdit(in.text(in.file()), edit);
+        int from = JavaText.lineStartOffset(before, Math.min(m.nameRange().startLine(), edit.startLine()));
+        var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before).region(Math.max(0, from), before.length());
         if (!header.find()) return Optional.empty();
         int close = JavaText.matchingClose(before, header.end() - 1);
         if (close < 0) return Optional.empty();
         List<String> params = JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " "));
         // A call of m near its header (recursion) is no header: its arguments are no declarations.
         return ChangeSignatureRefactoring.Change.declarations(params) ? Optional.of(params) : Optional.empty();
+    }
+
+    /** A file's text as it read before {@code edit}: its lines as they are now, the edited ones as they were. */
+    static String textBeforeEdit(String current, dev.quicksilver.lsp.documents.EditHistory.Edit edit) {
+        List<String> lines = List.of(current.split("\n", -1));
+        int from = Math.min(edit.startLine(), lines.size());
+        int to = Math.min(Math.max(from, edit.afterEndLine() + 1), lines.size());
+        List<String> out = new ArrayList<>(lines.subList(0, from));
+        out.add(edit.before());
+        out.addAll(lines.subList(to, lines.size()));
+        return String.join("\n", out);
     }
 
     /** m's body as written (from its header's closing parenthesis to its end), empty for an abstract method. */
