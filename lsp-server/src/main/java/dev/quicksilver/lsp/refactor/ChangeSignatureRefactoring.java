@@ -144,7 +144,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (sites.isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
-        return Optional.of(new RefactorPlan(name(), title(m, change, newNames, oldNames, calls, overrideCount, lambdas.size(), references, sites), sites, declarations,
+        String title = title(m, change, newNames, oldNames, calls, overrideCount, lambdas.size(), references, sites);
+        return Optional.of(new RefactorPlan(name(), title, sites, declarations,
                 "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
     }
 
@@ -287,7 +288,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             int j = change.from()[i];
             if (j >= 0 && !oldNames.get(j).equals(newNames.get(i))) renamed.put(oldNames.get(j), newNames.get(i));
         }
-        if (renamed.isEmpty()) return List.of();
+        // A record's component is a field and an accessor too, used all over the record's body and by callers: not
+        // renamed here (that is a rename refactor's), rather than in part.
+        if (renamed.isEmpty() || AddParameterRefactoring.isRecordHeader(in, m)) return List.of();
         Path file = m.location().path();
         String text = in.text(file);
         int open = AddParameterRefactoring.parameterListOpen(text, m);
@@ -313,7 +316,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             String now = renamed.get(text.substring(i, wordEnd));
             int before = JavaText.skipBlankBack(text, i);
             if (now != null && (before == 0 || text.charAt(before - 1) != '.')) {
-                out.add(new Site(file, i, wordEnd, "", "", context, 1, modelText -> now, new Site.Fallback(now, i, wordEnd, false), () -> List.of(now)));
+                out.add(new Site(file, i, wordEnd, "", "", context, 1, modelText -> now, new Site.Fallback(now, i, wordEnd, false),
+                        () -> List.of(now)));
             }
             i = wordEnd;
         }
@@ -470,9 +474,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         /** Whether a parameter kept has another name now. */
         boolean renames() {
             for (int i = 0; i < from.length; i++) {
-                if (from[i] >= 0 && !AddParameterRefactoring.lastWord(oldParams.get(from[i])).equals(AddParameterRefactoring.lastWord(newParams.get(i)))) {
-                    return true;
-                }
+                if (from[i] < 0) continue;
+                if (!AddParameterRefactoring.lastWord(oldParams.get(from[i])).equals(AddParameterRefactoring.lastWord(newParams.get(i)))) return true;
             }
             return false;
         }

@@ -105,8 +105,8 @@ final class Javadocs {
      * The site that rewrites {@code d}'s {@code @param} tags for a change of its parameters from {@code oldNames} to
      * {@code newNames} ({@code from[i]} the old position of the parameter now at i, -1 for a new one): in the new
      * order, a renamed parameter's tag renamed, a removed one's dropped, and a new one's added with its
-     * {@code descriptionOf} (none without one) where the Javadoc documented every old parameter. Decided; empty where the tags do not
-     * stand one after another, or name a parameter the method did not have.
+     * {@code descriptionOf} (none without one) where the Javadoc documented every old parameter. Decided; empty
+     * where the tags do not stand one after another, or name a parameter the method did not have.
      */
     static Optional<Site> rewriteParamTags(RefactorInput in, SymbolInfo d, List<String> oldNames, List<String> newNames, int[] from,
                                            java.util.function.UnaryOperator<String> descriptionOf) {

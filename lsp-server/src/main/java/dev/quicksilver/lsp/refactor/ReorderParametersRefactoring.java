@@ -16,9 +16,11 @@ import java.util.Set;
 /**
  * "The user reordered a method's parameters: reorder the arguments at every call site, and the parameters in the
  * overrides, the same way." The last of the change-signature family with {@link AddParameterRefactoring} and
- * {@link RemoveParameterRefactoring}, decided without the model. Calls written for the old order may still compile
- * (parameters of one type) and then mean something else, so every call of the method is reordered; a method
- * reference becomes a lambda that takes the old order and passes the new one. The old order comes from the header
+ * {@link RemoveParameterRefactoring} ({@link ChangeSignatureRefactoring} takes several kinds at once), decided
+ * without the model. Calls written for the old order may still compile (parameters of one type) and then mean
+ * something else, so every call of the method is reordered; a method reference becomes a lambda that takes the old
+ * order and passes the new one; a lambda of the method's interface gets its parameters reordered (each name moving
+ * with the value it receives). The old order comes from the header
  * as it read before the edit (an editor), else from the Javadoc's {@code @param} tags the edit left, else from an
  * override whose parameters are the method's in another order (the names tell, so they must be distinct).
  */
