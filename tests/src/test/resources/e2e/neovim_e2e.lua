@@ -190,6 +190,38 @@ local ok, err = pcall(function()
   end
   -- The refactor waited for the resolved index; :QuicksilverStatus says so.
   check(qs.status_line():find('index resolved', 1, true) ~= nil, 'the status line shows the index: ' .. qs.status_line())
+
+  -- 3. A header retyped in the buffer in more than one way at once (a parameter removed, the rest reordered, one
+  -- added), saved, then :Quicksilver change-signature: Sizes.java's calls pass their arguments the new way, the new
+  -- one the variable of its name at each call (decided, no model).
+  local scale = shapes .. 'Scale.java'
+  vim.cmd('edit ' .. vim.fn.fnameescape(scale))
+  local scale_buf = vim.api.nvim_get_current_buf()
+  check(vim.wait(60000, function()
+    return qs.client(scale_buf) ~= nil
+  end, 100), 'the same client attached to Scale.java')
+  local header
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(scale_buf, 0, -1, false)) do
+    if l:match('static double scaled%(') then
+      header = i
+    end
+  end
+  check(header ~= nil, 'fixture header "static double scaled(" found')
+  local old_line = vim.api.nvim_buf_get_lines(scale_buf, header - 1, header, false)[1]
+  local new_line = old_line:gsub('double value, double factor, boolean round', 'String unit, double factor, double value')
+  vim.api.nvim_buf_set_lines(scale_buf, header - 1, header, false, { new_line })
+  vim.cmd('silent write')
+  vim.api.nvim_win_set_cursor(0, { header, 20 })
+  qs.run_refactor('change-signature')
+  local sizes = shapes .. 'Sizes.java'
+  check(vim.wait(120000, function()
+    return modified(sizes)
+  end, 200), 'the workspace edit changed Sizes.java')
+  vim.cmd('wall')
+  local sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
+  check(sizes_text:find('return Scale.scaled(unit, 2.0, value);', 1, true) ~= nil, 'a call passes (unit, 2.0, value): ' .. sizes_text)
+  check(sizes_text:find('return Scale.scaled(unit,\n                0.5, value);', 1, true) ~= nil,
+    'a call on two lines keeps its line break: ' .. sizes_text)
   finish(true)
 end)
 if not ok then
