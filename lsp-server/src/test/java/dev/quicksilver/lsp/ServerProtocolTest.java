@@ -237,6 +237,18 @@ class ServerProtocolTest {
             assertEquals(java.util.Map.of("Checkout.java", List.of("item.quantity(), item.sku(), customerId", "first.quantity(), first.sku(), customerId",
                     "second.quantity(), second.sku(), customerId"), "OrderService.java", List.of("item.quantity(), item.sku(), customerId"),
                     "Restock.java", List.of("quantity, sku, customerId")), newTexts);
+
+            // Followed up: the same header's edit is not offered again (calls written the new way would be passed
+            // through the change once more); the header edited again is.
+            List<String> again = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+            assertTrue(again.stream().noneMatch(t -> t.startsWith("Change the arguments") || t.startsWith("Reorder") || t.startsWith("Fill new")), again.toString());
+            int nameAt = open + "int quantity, String sku, String ".length();
+            s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), version),
+                    List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, nameAt), new Position(line, nameAt + "customerId".length())), "client"))));
+            Thread.sleep(300);
+            List<String> edited = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+            assertTrue(edited.contains("Change the arguments of Inventory.reserve() to (quantity, sku, client), filling new client, reordering,"
+                    + " at its 5 call sites in 3 files"), edited.toString());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.quicksilver.lsp.WorkDoneProgress;
 import dev.quicksilver.lsp.refactor.RefactorPlan;
 import dev.quicksilver.lsp.refactor.RefactorService;
 import dev.quicksilver.lsp.refactor.WorkspaceEdits;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.WorkspaceEdit;
@@ -64,6 +65,7 @@ public final class CodeActionResolveHandler {
         RefactorPlan plan = refactors.plans(uri, line, character).stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> Errors.invalidParams("the refactor " + name + " no longer applies at " + uri + ":" + (line + 1)
                         + "; ask for code actions again"));
+        Optional<RefactorService.Header> header = refactors.headerFollowedBy(name, uri, line, character);
         CompletableFuture<WorkspaceEdit> out = new CompletableFuture<>();
         WorkDoneProgress progress = new WorkDoneProgress(session, null, plan.title(), 0, out);
         var run = refactors.run(plan, progress);
@@ -73,6 +75,7 @@ public final class CodeActionResolveHandler {
             else {
                 try {
                     out.complete(WorkspaceEdits.build(session, plan.title(), changes));
+                    header.ifPresent(refactors::followedUp);
                 } catch (RuntimeException x) {
                     out.completeExceptionally(Errors.toResponse(x));
                 }

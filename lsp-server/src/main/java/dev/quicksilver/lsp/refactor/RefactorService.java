@@ -39,9 +39,18 @@ import org.eclipse.lsp4j.MessageType;
 public final class RefactorService {
     private static final int PREFIX_CHARS = 1500;
     private static final Set<String> ONE_KIND = Set.of("add-parameter", "remove-parameter", "reorder-parameters");
+    /** The refactors that follow a header's edit: once one has run, its edit is no longer news. */
+    private static final Set<String> FOLLOWING_A_HEADER = Set.of("add-parameter", "remove-parameter", "reorder-parameters", "change-signature");
     private static final int SUFFIX_CHARS = 600;
     private final ServerSession session;
     private final Map<String, Set<String>> earlierKeys = new ConcurrentHashMap<>();
+    /**
+     * The last header of each method (by qualified name: its key and its parameters as written) whose edit a
+     * parameter refactor has followed up: the edit still reads as one (the burst of typing stays the last edit),
+     * and offering it again would pass calls written the new way through the change once more. Editing the header
+     * again makes it another.
+     */
+    private final Map<String, String> followedUp = new ConcurrentHashMap<>();
 
     public RefactorService(ServerSession session) {
         this.session = session;
@@ -92,7 +101,31 @@ public final class RefactorService {
         // A header changed in several ways at once, with calls written for it as it was: the one-kind refactors'
         // readings of it (the last parameter taken as the one added, say) are not what happened.
         if (plans.stream().anyMatch(p -> p.name().equals("change-signature"))) plans.removeIf(p -> ONE_KIND.contains(p.name()));
+        if (header(input).filter(h -> h.written().equals(followedUp.get(h.method()))).isPresent()) plans.removeIf(p -> FOLLOWING_A_HEADER.contains(p.name()));
         return plans;
+    }
+
+    /** A method's header as {@link #followedUp} knows it: the method, and its key and parameters as written. */
+    public record Header(String method, String written) {
+    }
+
+    private static Optional<Header> header(RefactorInput input) {
+        return input.methodAt().map(m -> new Header(m.qualifiedName(), m.key() + AddParameterRefactoring.parameters(m, input.text(m.location().path()))));
+    }
+
+    /**
+     * What to tell {@link #followedUp(String)} once the refactor {@code name} planned at the position has run: the
+     * header there, for a refactor that follows a header's edit.
+     */
+    public Optional<Header> headerFollowedBy(String name, String uri, int line, int character) {
+        if (!FOLLOWING_A_HEADER.contains(name)) return Optional.empty();
+        return Uris.pathOf(uri).flatMap(file -> header(new RefactorInput(session.resolvedIndex(), file, new TextPosition(line, character),
+                Optional.empty(), n -> Set.of(), this::textOf, false)));
+    }
+
+    /** The header's edit has been followed up: parameter refactors are not offered for it again. */
+    public void followedUp(Header header) {
+        followedUp.put(header.method(), header.written());
     }
 
     /** The open buffer if the file is open, else the file on disk. */
