@@ -1775,6 +1775,7 @@ class RefactorPlanningTest {
                         return quantity * (sku.isEmpty() ? 1.0 : 2.0); // sku: the item
                     }
 
+                    /** Orders at {@link #price(String, int, boolean)}, not {@link #price(String)}. */
                     double order(double discount) {
                         Pricer pricer = this::price;
                         return price("apple",
@@ -1792,6 +1793,7 @@ class RefactorPlanningTest {
         String outlet = """
                 package p;
 
+                /** Half the price. @see Shop#price(String, int, boolean) */
                 class Outlet extends Shop {
                     @Override
                     public double price(String s, int q, boolean r) {
@@ -1832,10 +1834,12 @@ class RefactorPlanningTest {
                 assertEquals(after.replace("(sku.isEmpty()", "(item.isEmpty()").replace("     * @param sku the item\n     * @param quantity how many\n     * @param rush whether to hurry\n",
                                 "     * @param quantity how many\n     * @param item the item\n")
                         .replace("Pricer pricer = this::price;", "Pricer pricer = (sku, quantity, rush) -> this.price(quantity, sku, discount);")
+                        .replace("{@link #price(String, int, boolean)}", "{@link #price(int, String, double)}")
                         .replace("return price(\"apple\",\n                3, true)", "return price(3,\n                \"apple\", discount)"),
                         edited.get("Shop.java"), "live " + live);
                 assertEquals(outlet.replace("price(String s, int q, boolean r)", "price(int q, String s, double discount)")
-                        .replace("super.price(s, q, r)", "super.price(q, s, discount)"), edited.get("Outlet.java"), "live " + live);
+                        .replace("super.price(s, q, r)", "super.price(q, s, discount)").replace("Shop#price(String, int, boolean)", "Shop#price(int, String, double)"),
+                        edited.get("Outlet.java"), "live " + live);
                 // Express still reads r: its list changes only where that compiles (the compile check), so the site says so.
                 Site expressList = plan.sites().stream().filter(x -> x.file().getFileName().toString().equals("Express.java")).findFirst().orElseThrow();
                 assertTrue(expressList.fallback().optional(), "live " + live);

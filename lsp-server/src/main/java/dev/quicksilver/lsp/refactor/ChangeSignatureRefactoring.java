@@ -110,6 +110,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         int declarations = sites.size();
         Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), name -> "").ifPresent(tags::add);
         tags.addAll(renamedInBody(in, m, change, oldNames, newNames));
+        tags.addAll(JavadocLinks.rewritten(in, m, change.oldParams(), params, change.from()));
 
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
         List<String> calleeKeys = new ArrayList<>(keys);

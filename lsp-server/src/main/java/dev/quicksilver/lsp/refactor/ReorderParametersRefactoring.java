@@ -114,6 +114,8 @@ public final class ReorderParametersRefactoring implements Refactoring {
         // The Javadoc's tags follow (the method's own too: left in the old order, they would offer this again).
         List<Site> tags = new ArrayList<>();
         Javadocs.reorderParamTags(in, m, names).ifPresent(tags::add);
+        // References to the method by its types ({@link #area(int, String)}) follow when the types moved.
+        tags.addAll(JavadocLinks.rewritten(in, m, inOldOrder(params, from), params, from));
         for (SymbolInfo o : overrides) {
             Javadocs.reorderParamTags(in, o, inNewOrder(AddParameterRefactoring.parameterNames(in, o), from)).ifPresent(tags::add);
         }
@@ -166,6 +168,13 @@ public final class ReorderParametersRefactoring implements Refactoring {
     private static <T> List<T> inNewOrder(List<T> old, int[] from) {
         List<T> out = new ArrayList<>();
         for (int j : from) out.add(old.get(j));
+        return out;
+    }
+
+    /** The items of {@code now} (in the new order) in the old one: inverse of {@link #inNewOrder}. */
+    private static <T> List<T> inOldOrder(List<T> now, int[] from) {
+        List<T> out = new ArrayList<>(now);
+        for (int i = 0; i < from.length; i++) out.set(from[i], now.get(i));
         return out;
     }
 

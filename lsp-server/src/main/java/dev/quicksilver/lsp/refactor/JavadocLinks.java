@@ -1,0 +1,99 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.SymbolInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Javadoc references to a method by its parameter types ({@code {@link #leftPad(String, int, char)}},
+ * {@code @see StringUtils#leftPad(String, int, char)}), kept in step when the parameters change: a reference to a
+ * signature that no longer exists fails {@code javadoc -Xdoclint} ("reference not found"), and an IDE's
+ * change-signature rewrites it. Found textually in the Javadoc comments of the files that mention the method's
+ * name: in its own file unqualified, elsewhere qualified by its type's name.
+ */
+final class JavadocLinks {
+    private static final Pattern DOC_COMMENT = Pattern.compile("/\\*\\*.*?\\*/", Pattern.DOTALL);
+
+    private JavadocLinks() {
+    }
+
+    /**
+     * Sites that rewrite the references to m whose types are {@code oldTypes} (as written: {@code "final
+     * List<String>"} reads as {@code List}) to the types of its parameters now, {@code newParams}, the one at i being
+     * the old one at {@code from[i]} (-1: new): a kept type as the reference wrote it, a new one by its simple name.
+     * None where m has an overload of the old types (the references are its).
+     */
+    static List<Site> rewritten(RefactorInput in, SymbolInfo m, List<String> oldParams, List<String> newParams, int[] from) {
+        List<String> oldTypes = oldParams.stream().map(JavadocLinks::ofParameter).toList();
+        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
+            if (o != m && o.name().equals(m.name()) && o.kind() == m.kind() && !o.key().equals(m.key())
+                    && AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(JavadocLinks::ofParameter).toList()
+                    .equals(oldTypes)) {
+                return List.of();
+            }
+        }
+        // A type variable is written as its erasure ({@code Object}, or its bound): any reference type matches it.
+        java.util.Set<String> variables = new java.util.HashSet<>(TypeArguments.variablesOf(in, m));
+        variables.addAll(TypeArguments.methodVariables(m));
+        String owner = m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+        Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(m.name()) + "\\s*\\(([^)]*)\\)");
+        List<Site> out = new ArrayList<>();
+        for (Path file : in.index().filesMentioning(m.name())) {
+            String text = in.text(file);
+            boolean ownFile = file.equals(m.location().path());
+            Matcher doc = DOC_COMMENT.matcher(text);
+            while (doc.find()) {
+                Matcher r = reference.matcher(text).region(doc.start(), doc.end());
+                while (r.find()) {
+                    String qualifier = r.group(1);
+                    boolean ours = qualifier.isEmpty() ? ownFile : qualifier.equals(owner) || qualifier.endsWith("." + owner);
+                    if (!ours) continue;
+                    List<String> written = JavaText.splitTopLevel(r.group(3));
+                    if (!matches(written.stream().map(JavadocLinks::ofReference).toList(), oldTypes, variables)) continue;
+                    List<String> types = new ArrayList<>();
+                    for (int i = 0; i < from.length; i++) types.add(from[i] >= 0 ? written.get(from[i]) : ofParameter(newParams.get(i)));
+                    String list = String.join(", ", types);
+                    if (list.equals(r.group(3))) continue;
+                    int start = r.start(3);
+                    int end = r.end(3);
+                    out.add(new Site(file, start, end, "", "", "// " + m.signature() + "\n", 1, modelText -> list,
+                            new Site.Fallback(list, start, end, false), () -> List.of(list)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a reference's types are the parameters' ({@code variables}: type variables among these, which any reference type matches). */
+    private static boolean matches(List<String> written, List<String> types, java.util.Set<String> variables) {
+        if (written.size() != types.size()) return false;
+        for (int i = 0; i < types.size(); i++) {
+            String w = written.get(i);
+            String t = types.get(i);
+            boolean variable = variables.contains(t.replaceAll("\\[\\]|\\.\\.\\.", "")) && !Character.isLowerCase(w.charAt(0));
+            if (!w.equals(t) && !variable) return false;
+        }
+        return true;
+    }
+
+    /** A parameter's type as a Javadoc reference writes it ({@code "final java.util.List<String> names"}: {@code List}). */
+    static String ofParameter(String param) {
+        return simple(ChangeSignatureRefactoring.Change.typeOf(param));
+    }
+
+    /** A type in a Javadoc reference, compared as {@link #ofParameter} gives it ({@code java.lang.String}: {@code String}). */
+    static String ofReference(String type) {
+        return simple(type.replaceAll("\\s+", ""));
+    }
+
+    /** A type without type arguments and package, its array or varargs suffix kept. */
+    private static String simple(String type) {
+        String t = type.replaceAll("<.*>", "");
+        int dims = t.indexOf('[') >= 0 ? t.indexOf('[') : t.indexOf("...");
+        String base = dims >= 0 ? t.substring(0, dims) : t;
+        return base.substring(base.lastIndexOf('.') + 1) + (dims >= 0 ? t.substring(dims) : "");
+    }
+}
