@@ -2078,6 +2078,57 @@ class RefactorPlanningTest {
     }
 
     /**
+     * Javadoc references to a method by its types ({@code {@link #area(int)}}, {@code @see Box#area(int)}) follow a
+     * parameter added or removed, as they follow change-signature and reorder-parameters; a reference to an
+     * overload of other types is left alone.
+     */
+    @Test
+    void javadocReferencesByTypeFollowAnAddedOrRemovedParameter() throws Exception {
+        String box = """
+                package p;
+
+                /** Areas: {@link #area(int)}, and {@link #area(String)} for names. */
+                public class Box {
+                    public int area(int w) {
+                        return w * w;
+                    }
+
+                    public int area(String name) {
+                        return name.length();
+                    }
+
+                    int use() {
+                        return area(2);
+                    }
+                }
+                """;
+        String user = "package p;\n\n/** @see Box#area(int) */\nclass User {\n    int size(Box b, int h) {\n        return b.area(h);\n    }\n}\n";
+        Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("add-parameter", new String[] {"public int area(int w)", "public int area(int w, int h)", "area(int, int)"});
+        cases.put("remove-parameter", new String[] {"public int area(int w)", "public int area()", "area()"});
+        for (var c : cases.entrySet()) {
+            Path ws = tmp.resolve("links-" + c.getKey());
+            Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+            Path boxFile = dir.resolve("Box.java");
+            Files.writeString(dir.resolve("User.java"), user);
+            String after = box.replace(c.getValue()[0], c.getValue()[1]).replace("return w * w;", c.getKey().equals("add-parameter") ? "return w * h;" : "return 1;");
+            ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+            try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("links-data" + c.getKey())).build())) {
+                RefactorService refactors = new RefactorService(session);
+                edit(session, refactors, index, boxFile, box, after, true);
+                RefactorPlan plan = refactors.plans(index, boxFile, new TextPosition(lineOf(boxFile, c.getValue()[1]), 16), Optional.of(EditHistory.between(box, after)))
+                        .stream().filter(p -> p.name().equals(c.getKey())).findFirst().orElseThrow(() -> new AssertionError(c.getKey()));
+                Map<String, String> edited = editedFiles(plan);
+                assertTrue(edited.get("Box.java").contains("/** Areas: {@link #" + c.getValue()[2] + "}, and {@link #area(String)} for names. */"),
+                        edited.get("Box.java"));
+                assertTrue(edited.get("User.java").contains("/** @see Box#" + c.getValue()[2] + " */"), edited.get("User.java"));
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /**
      * An enum constant's body is an anonymous class of its enum: an abstract method added to the enum is implemented
      * in every constant body (the constants without one could not compile, and get none); an anonymous class whose
      * type is written qualified ({@code new Shapes.Base() {...}}) is found too. A parameter added to the enum's

@@ -160,6 +160,10 @@ public final class AddParameterRefactoring implements Refactoring {
         List<Site> all = new ArrayList<>(sites.all());
         all.addAll(Imports.needed(in, m.location().path(), Imports.insertedBy(sites.all().subList(0, declarations)), false));
         all.addAll(sites.javadoc());
+        // Javadoc references to the method by its types ({@link #reserve(String, int)}) take the new one too.
+        int[] from = new int[params.size()];
+        for (int i = 0; i < from.length; i++) from[i] = i < inserted ? i : i == inserted ? -1 : i - 1;
+        if (!arguments.varargs()) all.addAll(JavadocLinks.rewritten(in, m, without(params, inserted), params, from));
         return Optional.of(new RefactorPlan(name(), title, all, declarations, "the variable named as the parameter, or the only one whose type fits"));
     }
 

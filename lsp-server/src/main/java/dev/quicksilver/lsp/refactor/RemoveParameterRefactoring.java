@@ -152,6 +152,17 @@ public final class RemoveParameterRefactoring implements Refactoring {
         }
         // The method's own Javadoc: the tag of a parameter it no longer has.
         sites.addAll(Javadocs.dropParamTags(in, m, tagged -> !names.contains(tagged)));
+        // Javadoc references to the method by its types ({@link #reserve(String, int, String)}) lose the type too,
+        // where the removed parameter's type is known.
+        if (removedType != null) {
+            List<String> oldParams = new ArrayList<>(params);
+            // (An override's parameter as written, "String customerId", or a type.)
+            String type = removedType.strip().contains(" ") ? ChangeSignatureRefactoring.Change.typeOf(removedType) : removedType;
+            oldParams.add(removed, type + " removed");
+            int[] from = new int[params.size()];
+            for (int i = 0; i < from.length; i++) from[i] = i < removed ? i : i + 1;
+            sites.addAll(JavadocLinks.rewritten(in, m, oldParams, params, from));
+        }
         for (Lambdas.ParameterList l : lambdas) {
             // The list without the parameter; left as it was where the body still uses it.
             List<String> kept = AddParameterRefactoring.without(l.params(), removed);
