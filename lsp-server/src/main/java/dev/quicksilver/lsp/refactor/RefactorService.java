@@ -33,20 +33,21 @@ import org.eclipse.lsp4j.MessageType;
  *
  * <p>Concurrency. {@link #plans} runs on a worker thread; it re-indexes the asking document now (its buffer
  * may be newer than the debounced index). Earlier method keys are kept in a concurrent map, filled when a
- * document opens and before each re-index. {@link #run} returns the model's future chained to the edits;
- * cancelling the future it returns cancels the batch in the sidecar.
+ * document opens and before each re-index; the headers whose edit a refactor has followed up in another, written
+ * when a resolve completes (any thread) and read by {@link #plans}. {@link #run} returns the model's future chained
+ * to the edits; cancelling the future it returns cancels the batch in the sidecar.
  */
 public final class RefactorService {
     private static final int PREFIX_CHARS = 1500;
+    private static final int SUFFIX_CHARS = 600;
     private static final Set<String> ONE_KIND = Set.of("add-parameter", "remove-parameter", "reorder-parameters");
     /** The refactors that follow a header's edit: once one has run, its edit is no longer news. */
     private static final Set<String> FOLLOWING_A_HEADER = Set.of("add-parameter", "remove-parameter", "reorder-parameters", "change-signature");
-    private static final int SUFFIX_CHARS = 600;
     private final ServerSession session;
     private final Map<String, Set<String>> earlierKeys = new ConcurrentHashMap<>();
     /**
-     * The last header of each method (by qualified name: its key and its parameters as written) whose edit a
-     * parameter refactor has followed up: the edit still reads as one (the burst of typing stays the last edit),
+     * The last header of each method (by qualified name and line, overloads apart: its key and its parameters as
+     * written) whose edit a parameter refactor has followed up: the edit still reads as one (the burst of typing stays the last edit),
      * and offering it again would pass calls written the new way through the change once more. Editing the header
      * again makes it another.
      */
@@ -105,16 +106,17 @@ public final class RefactorService {
         return plans;
     }
 
-    /** A method's header as {@link #followedUp} knows it: the method, and its key and parameters as written. */
+    /** A method's header as {@link #followedUp} knows it: the method (and its line), and its key and parameters as written. */
     public record Header(String method, String written) {
     }
 
     private static Optional<Header> header(RefactorInput input) {
-        return input.methodAt().map(m -> new Header(m.qualifiedName(), m.key() + AddParameterRefactoring.parameters(m, input.text(m.location().path()))));
+        return input.methodAt().map(m -> new Header(m.qualifiedName() + "@" + m.nameRange().startLine(),
+                m.key() + AddParameterRefactoring.parameters(m, input.text(m.location().path()))));
     }
 
     /**
-     * What to tell {@link #followedUp(String)} once the refactor {@code name} planned at the position has run: the
+     * What to tell {@link #followedUp(Header)} once the refactor {@code name} planned at the position has run: the
      * header there, for a refactor that follows a header's edit.
      */
     public Optional<Header> headerFollowedBy(String name, String uri, int line, int character) {
