@@ -626,21 +626,7 @@ public final class WorkspaceIndex implements AutoCloseable {
      * Remembered until the index changes.
      */
     public List<CompileError> compileErrors(Path path, String text) {
-        Path file = path.toAbsolutePath().normalize();
-        if (!WorkspaceModel.isJava(file)) return List.of();
-        updateLock.lock();
-        try {
-            if (javaIndexer == null) return List.of();
-            long state = javaState.get();
-            CompileKey key = new CompileKey(file, text);
-            List<CompileError> cached = compiles.get(key, state);
-            if (cached != null) return cached;
-            List<CompileError> errors = List.copyOf(javaIndexer.compileErrors(file, text));
-            if (javaState.get() == state) compiles.put(key, state, errors);
-            return errors;
-        } finally {
-            updateLock.unlock();
-        }
+        return remembered(path, compiles, file -> new CompileKey(file, text), file -> javaIndexer.compileErrors(file, text));
     }
 
     /**
@@ -650,17 +636,28 @@ public final class WorkspaceIndex implements AutoCloseable {
      * every cursor move).
      */
     public List<LambdaSite> lambdasImplementing(Path path, String text, Set<String> methodKeys) {
+        return remembered(path, lambdaSearches, file -> new LambdaKey(file, text, Set.copyOf(methodKeys)),
+                file -> javaIndexer.lambdasImplementing(file, text, methodKeys));
+    }
+
+    /**
+     * What {@code resolve} finds in the Java file {@code path} (normalized) under {@code updateLock} (the
+     * compiler's environment is the writers'), remembered in {@code cache} under {@code keyOf} until the index
+     * changes; empty for other files and before the Java index exists.
+     */
+    private <K, V> List<V> remembered(Path path, StateCache<K, List<V>> cache, java.util.function.Function<Path, K> keyOf,
+                                      java.util.function.Function<Path, List<V>> resolve) {
         Path file = path.toAbsolutePath().normalize();
         if (!WorkspaceModel.isJava(file)) return List.of();
         updateLock.lock();
         try {
             if (javaIndexer == null) return List.of();
             long state = javaState.get();
-            LambdaKey key = new LambdaKey(file, text, Set.copyOf(methodKeys));
-            List<LambdaSite> cached = lambdaSearches.get(key, state);
+            K key = keyOf.apply(file);
+            List<V> cached = cache.get(key, state);
             if (cached != null) return cached;
-            List<LambdaSite> found = List.copyOf(javaIndexer.lambdasImplementing(file, text, methodKeys));
-            if (javaState.get() == state) lambdaSearches.put(key, state, found);
+            List<V> found = List.copyOf(resolve.apply(file));
+            if (javaState.get() == state) cache.put(key, state, found);
             return found;
         } finally {
             updateLock.unlock();

@@ -478,7 +478,10 @@ public final class AddParameterRefactoring implements Refactoring {
         while (header.find()) {
             int i = header.end();
             while (i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
-            if (i < nameStart && text.charAt(i) == '<') i = JavaText.typeArgumentsEnd(text, i);
+            if (i < nameStart && text.charAt(i) == '<') {
+                int closing = TypeArguments.matchingAngle(text, i);
+                i = closing < 0 ? -1 : closing + 1;
+            }
             while (i >= 0 && i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
             if (i >= 0 && i < nameStart && text.charAt(i) == '(') open = i;
         }

@@ -200,8 +200,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         return out;
     }
 
-    private static final Map<String, String> PRIMITIVES = Map.of("int", "I", "long", "J", "short", "S", "byte", "B", "char", "C",
-            "double", "D", "float", "F", "boolean", "Z");
+    /** A primitive type's descriptor by its name ("int": "I"), the inverse of {@link AddParameterRefactoring#typeName}'s. */
+    private static final Map<String, String> PRIMITIVES = "BCDFIJSZ".chars().mapToObj(c -> String.valueOf((char) c))
+            .collect(java.util.stream.Collectors.toMap(AddParameterRefactoring::typeName, d -> d));
 
     /**
      * An override's parameter list the new way: its own parameters (its names) where the method's went, the new

@@ -160,18 +160,6 @@ public final class JavaText {
         return -1;
     }
 
-    /** Past the '>' that closes the type parameters or arguments opened by the '<' at {@code open}; -1 if none does. */
-    static int typeArgumentsEnd(String text, int open) {
-        int depth = 0;
-        for (int i = open; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '<') depth++;
-            else if (c == '>' && --depth == 0) return i + 1;
-            else if (c == ';' || c == '{' || c == ')') return -1;
-        }
-        return -1;
-    }
-
     /**
      * Whether the '<' at {@code i} opens type arguments ({@code List<String>}, {@code new HashMap<>()}) rather than
      * compares ({@code i < n}): it closes at once, or follows a capitalised name with no space between, as types are

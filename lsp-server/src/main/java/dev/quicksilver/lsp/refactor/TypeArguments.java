@@ -340,7 +340,7 @@ final class TypeArguments {
     }
 
     /** Index of the '>' that closes the '<' at {@code open}, or -1. */
-    private static int matchingAngle(String text, int open) {
+    static int matchingAngle(String text, int open) {
         int depth = 0;
         for (int i = open; i < text.length(); i++) {
             char c = text.charAt(i);
