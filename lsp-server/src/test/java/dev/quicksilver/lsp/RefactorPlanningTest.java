@@ -1828,7 +1828,7 @@ class RefactorPlanningTest {
                         Optional.of(EditHistory.between(shop, after)));
                 RefactorPlan plan = plans.stream().filter(p -> p.name().equals("change-signature")).findFirst()
                         .orElseThrow(() -> new AssertionError("live " + live + ": " + plans));
-                assertEquals("Change the arguments of Shop.price() to (quantity, item, discount), dropping rush, filling new discount, reordering,"
+                assertEquals("Change the arguments of Shop.price() to (quantity, item, discount), dropping rush, filling new discount, reordering, renaming sku to item,"
                         + " at its 2 call sites and 2 overrides and 1 method reference in 3 files", plan.title(), "live " + live);
                 Map<String, String> edited = editedFiles(plan);
                 assertEquals(after.replace("(sku.isEmpty()", "(item.isEmpty()").replace("     * @param sku the item\n     * @param quantity how many\n     * @param rush whether to hurry\n",
@@ -1970,6 +1970,140 @@ class RefactorPlanningTest {
         Files.writeString(dir.resolve("Use.java"), "package p;\n\nclass Use {\n    Point origin() {\n        return new Point(0, 0, \"o\");\n    }\n}\n");
         RefactorPlan removal = plans(ws, pointFile, 2, 16, Optional.empty()).stream().filter(p -> p.name().equals("remove-parameter")).findFirst().orElseThrow();
         assertTrue(removal.title().startsWith("Drop removed component `String` (#3) of record Point from its 1 call site"), removal.title());
+    }
+
+    /**
+     * A record's component renamed in its header ({@code record Point(int x, int y)} -> {@code (int left, int y)}):
+     * its field and accessor are renamed with it, so every use that no longer compiles follows, the compiler
+     * saying which: in the record's body (a compact constructor's parameter, {@code other.x}, {@code x()}), and the
+     * accessor's calls and method references elsewhere, a file that never names the record included (in an editor's
+     * index); a local of the old name is left alone. A rename alone is offered too (it breaks the callers).
+     */
+    @Test
+    void aRenamedRecordComponentIsRenamedWhereItIsUsed() throws Exception {
+        String point = """
+                package p;
+
+                public record Point(int x, int y) {
+                    public Point {
+                        if (x < 0) x = 0;
+                    }
+
+                    Point moved(Point other) {
+                        return new Point(x + other.x, this.y);
+                    }
+
+                    int sum() {
+                        return x() + y;
+                    }
+                }
+                """;
+        String use = """
+                package p;
+
+                import java.util.List;
+                import java.util.function.ToIntFunction;
+
+                class Use {
+                    Point origin() {
+                        return new Point(0, 0);
+                    }
+
+                    int twice(Point p) {
+                        int x = p.x();
+                        return x * 2;
+                    }
+
+                    ToIntFunction<Point> getter() {
+                        return Point::x;
+                    }
+
+                    int first(List<Point> points) {
+                        var first = points.get(0);
+                        return first.x();
+                    }
+                }
+                """;
+        String far = "package p;\n\nclass Far {\n    int left(Use u) {\n        return u.origin().x();\n    }\n}\n";
+        for (String header : List.of("record Point(int left, int y)", "record Point(int y, int left)")) {
+            String after = point.replace("record Point(int x, int y)", header);
+            for (boolean live : new boolean[] {true, false}) {
+                String label = header + (live ? " live" : " headless");
+                Planned planned = changeSignature("renamed" + header.hashCode(), Map.of("Use.java", use, "Far.java", far), "Point.java", point, after,
+                        new TextPosition(2, 16), live);
+                String body = after.replace("if (x < 0) x = 0;", "if (left < 0) left = 0;")
+                        .replace("x + other.x, this.y", "left + other.left, this.y").replace("return x() + y;", "return left() + y;");
+                if (header.endsWith("(int y, int left)")) body = body.replace("new Point(left + other.left, this.y)", "new Point(this.y, left + other.left)");
+                assertEquals(body, planned.edited().get("Point.java"), label);
+                String used = use.replace("p.x()", "p.left()").replace("Point::x", "Point::left").replace("first.x()", "first.left()");
+                assertEquals(used, planned.edited().get("Use.java"), label);
+                // A file that never names the record: an editor's index still holds its use of the old accessor;
+                // headless, only the lexical index could say where .x( is written, and it holds no one-letter words.
+                assertEquals(live ? far.replace(".x()", ".left()") : null, planned.edited().get("Far.java"), label);
+                assertTrue(planned.plan().title().contains("x to left"), planned.plan().title());
+            }
+        }
+    }
+
+    /**
+     * A record that writes out an accessor: a component renamed in the header renames the accessor (under its old
+     * name it would still compile, as a method of its own) and its calls, its uses of the field, and the record's
+     * {@code @param} tag; the record nested in a class, whose other members may read the private field.
+     */
+    @Test
+    void aRenamedComponentRenamesTheAccessorWrittenOut() throws Exception {
+        String size = """
+                package p;
+
+                public class Shapes {
+                    /**
+                     * A size.
+                     *
+                     * @param width across
+                     * @param height down
+                     */
+                    public record Size(int width, int height) {
+                        public int width() {
+                            return width;
+                        }
+                    }
+
+                    static int widthOf(Size s) {
+                        return s.width;
+                    }
+                }
+                """;
+        String use = "package p;\n\nclass Use {\n    int area(Shapes.Size s) {\n        return s.width() * s.height();\n    }\n}\n";
+        String after = size.replace("record Size(int width, int height)", "record Size(int across, int height)");
+        for (boolean live : new boolean[] {true, false}) {
+            Map<String, String> edited = changeSignature("written", Map.of("Use.java", use), "Shapes.java", size, after, new TextPosition(9, 24), live).edited();
+            assertEquals(after.replace("@param width", "@param across")
+                    .replace("public int width() {\n            return width;", "public int across() {\n            return across;")
+                    .replace("return s.width;", "return s.across;"), edited.get("Shapes.java"), "live " + live);
+            assertEquals(use.replace("s.width()", "s.across()"), edited.get("Use.java"), "live " + live);
+        }
+    }
+
+    /**
+     * A generic record's header, its type parameters between its name and its components ({@code Box<T extends
+     * Comparable<T>> (T value, String label)}), is read as it was before the edit too. Both components renamed: a
+     * use inside a lambda the compiler cannot type until the use around it is renamed ({@code
+     * Optional.ofNullable(label).map(l -> l + value)}) is found as well.
+     */
+    @Test
+    void aGenericRecordsHeaderIsReadAsItWasBeforeTheEdit() throws Exception {
+        String box = "package p;\n\nrecord Box<T extends Comparable<T>> (T value,\n        String label) {\n    boolean above(T other) {\n"
+                + "        return value.compareTo(other) > 0;\n    }\n\n    java.util.Optional<String> shown() {\n"
+                + "        return java.util.Optional.ofNullable(label).map(l -> l + value);\n    }\n}\n";
+        String use = "package p;\n\nclass Use {\n    String show(Box<String> b) {\n        return b.value() + new Box<>(\"x\", \"y\").label();\n    }\n}\n";
+        String after = box.replace("(T value,\n        String label)", "(String name,\n        T item)");
+        for (boolean live : new boolean[] {true, false}) {
+            Map<String, String> edited = changeSignature("generic", Map.of("Use.java", use), "Box.java", box, after, new TextPosition(2, 8), live).edited();
+            assertEquals(after.replace("return value.compareTo", "return item.compareTo").replace("ofNullable(label).map(l -> l + value)",
+                    "ofNullable(name).map(l -> l + item)"), edited.get("Box.java"), "live " + live);
+            assertEquals(use.replace("b.value()", "b.item()").replace("new Box<>(\"x\", \"y\").label()", "new Box<>(\"y\", \"x\").name()"),
+                    edited.get("Use.java"), "live " + live);
+        }
     }
 
     /**
@@ -2523,6 +2657,33 @@ class RefactorPlanningTest {
         RefactorPlan plan = similarEdit(ws, checks, lineOf(checks, "if (chars.length() == 0) {"), "length() == 0", "isEmpty()").orElseThrow();
         assertEquals(List.of("return cs == null || cs.isEmpty();", "return java.util.Objects.equals(a.isEmpty(), b.isEmpty());"),
                 plan.sites().stream().map(x -> lineText(x, "isEmpty()")).toList());
+    }
+
+    /** A plan and the files it edits, by name (each site given its first candidate). */
+    private record Planned(RefactorPlan plan, Map<String, String> edited) {
+    }
+
+    /**
+     * The change-signature plan at {@code at} once {@code file} (in package p, beside the {@code others}: file name to
+     * text) went from {@code before} to {@code after}, in an editor session or in an index built after the edit
+     * ({@code live}), and the files it edits.
+     */
+    private Planned changeSignature(String name, Map<String, String> others, String file, String before, String after, TextPosition at,
+                                    boolean live) throws Exception {
+        Path ws = tmp.resolve(name + live);
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
+        for (Map.Entry<String, String> other : others.entrySet()) Files.writeString(dir.resolve(other.getKey()), other.getValue());
+        Path edited = dir.resolve(file);
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(name + "-data" + live)).build())) {
+            RefactorService refactors = new RefactorService(session);
+            edit(session, refactors, index, edited, before, after, live);
+            RefactorPlan plan = refactors.plans(index, edited, at, Optional.of(EditHistory.between(before, after))).stream()
+                    .filter(p -> p.name().equals("change-signature")).findFirst().orElseThrow(() -> new AssertionError(name + " live " + live));
+            return new Planned(plan, editedFiles(plan));
+        } finally {
+            session.close();
+        }
     }
 
     private Optional<RefactorPlan> similarEdit(Path ws, Path file, int line, String from, String to) throws Exception {

@@ -1277,13 +1277,30 @@ public final class AddParameterRefactoring implements Refactoring {
         // The whole file as it was: a header on several lines may have had only its parameters' line edited.
         String before = textBeforeEdit(in.text(in.file()), edit);
         int from = JavaText.lineStartOffset(before, Math.min(m.nameRange().startLine(), edit.startLine()));
-        var header = Pattern.compile("\\b" + Pattern.quote(m.name()) + "\\s*\\(").matcher(before).region(Math.max(0, from), before.length());
-        if (!header.find()) return Optional.empty();
-        int close = JavaText.matchingClose(before, header.end() - 1);
+        int open = headerOpen(before, m.name(), Math.max(0, from));
+        int close = open < 0 ? -1 : JavaText.matchingClose(before, open);
         if (close < 0) return Optional.empty();
-        List<String> params = JavaText.splitTopLevel(before.substring(header.end(), close).replaceAll("\\s+", " "));
+        List<String> params = JavaText.splitTopLevel(before.substring(open + 1, close).replaceAll("\\s+", " "));
         // A call of m near its header (recursion) is no header: its arguments are no declarations.
         return ChangeSignatureRefactoring.Change.declarations(params) ? Optional.of(params) : Optional.empty();
+    }
+
+    /**
+     * The parenthesis that opens the first parameter list after {@code from} of a declaration named {@code name}: the
+     * name, then a generic record's type parameters if any ({@code Builder<S, T> (...)}), then the list. -1 if none.
+     */
+    private static int headerOpen(String text, String name, int from) {
+        var named = Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(text).region(from, text.length());
+        while (named.find()) {
+            int i = JavaText.skipBlank(text, named.end());
+            if (i < text.length() && text.charAt(i) == '<') {
+                int closing = TypeArguments.matchingAngle(text, i);
+                if (closing < 0) continue;
+                i = JavaText.skipBlank(text, closing + 1);
+            }
+            if (i < text.length() && text.charAt(i) == '(') return i;
+        }
+        return -1;
     }
 
     /** A file's text as it read before {@code edit}: its lines as they are now, the edited ones as they were. */

@@ -77,11 +77,11 @@ final class AnonymousClasses {
     private static Optional<Body> constantBody(SymbolInfo d, String enumKey, String text) {
         if (d.kind() != SymbolKind.FIELD || !d.declaringTypeKey().equals(enumKey) || !d.signature().equals(d.name())) return Optional.empty();
         TextRange name = d.nameRange();
-        int i = skipBlank(text, JavaText.offsetOf(text, name.endLine(), name.endColumn()));
+        int i = JavaText.skipBlank(text, JavaText.offsetOf(text, name.endLine(), name.endColumn()));
         if (i < text.length() && text.charAt(i) == '(') {
             int args = JavaText.matchingClose(text, i);
             if (args < 0) return Optional.empty();
-            i = skipBlank(text, args + 1);
+            i = JavaText.skipBlank(text, args + 1);
         }
         if (i >= text.length() || text.charAt(i) != '{') return Optional.empty();
         int close = JavaText.matchingClose(text, i);
@@ -103,27 +103,22 @@ final class AnonymousClasses {
             newEnd = JavaText.skipBlankBack(text, qualifierStart);
         }
         if (!JavaText.wordEndsAt(text, newEnd, "new")) return Optional.empty();
-        int i = skipBlank(text, JavaText.offsetOf(text, range.endLine(), range.endColumn()));
+        int i = JavaText.skipBlank(text, JavaText.offsetOf(text, range.endLine(), range.endColumn()));
         if (i < text.length() && text.charAt(i) == '<') { // type arguments, or the diamond
             int depth = 0;
             for (; i < text.length(); i++) {
                 if (text.charAt(i) == '<') depth++;
                 else if (text.charAt(i) == '>' && --depth == 0) break;
             }
-            i = skipBlank(text, i + 1);
+            i = JavaText.skipBlank(text, i + 1);
         }
         if (i >= text.length() || text.charAt(i) != '(') return Optional.empty();
         int args = JavaText.matchingClose(text, i);
         if (args < 0) return Optional.empty();
-        int open = skipBlank(text, args + 1);
+        int open = JavaText.skipBlank(text, args + 1);
         if (open >= text.length() || text.charAt(open) != '{') return Optional.empty(); // a plain instantiation
         int close = JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
         return Optional.of(new Body(r.location().path(), text, r.targetKey(), nameStart, open, close));
-    }
-
-    private static int skipBlank(String text, int i) {
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-        return i;
     }
 }

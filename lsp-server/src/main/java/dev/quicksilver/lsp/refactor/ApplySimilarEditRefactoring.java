@@ -269,8 +269,7 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
     }
 
     private static char nonBlankFrom(String text, int index) {
-        int i = index;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        int i = JavaText.skipBlank(text, index);
         return i < text.length() ? text.charAt(i) : 0;
     }
 

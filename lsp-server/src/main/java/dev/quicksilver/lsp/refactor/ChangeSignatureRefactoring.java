@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * earlier header. Calls are those of the method's keys (and its overrides') that pass as many arguments as it took;
  * a method reference becomes a lambda that takes the old parameters; the Javadoc's {@code @param} tags follow, and
  * a renamed parameter's uses in the method's body, and the parameters of a functional interface's lambdas. A
- * varargs method is not taken (its calls have no one length).
+ * record's renamed component is also its field and accessor: their uses follow ({@link RenamedComponents}), and a
+ * rename alone is offered there (it breaks the accessor's callers). A varargs method is not taken (its calls have no
+ * one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
@@ -49,8 +51,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         SymbolInfo m = method.get();
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
-        if (found.isEmpty() || found.get().ofOneKind()) return Optional.empty();
+        if (found.isEmpty()) return Optional.empty();
         Change change = found.get();
+        // A record's component renamed alone breaks its uses (a field and an accessor by that name): this one's.
+        boolean record = AddParameterRefactoring.isRecordHeader(in, m);
+        if (change.ofOneKind() && !(record && change.renames())) return Optional.empty();
         // A varargs method takes calls of any length: the old number of arguments does not tell its calls.
         if (java.util.stream.Stream.concat(change.oldParams().stream(), params.stream()).anyMatch(p -> p.contains("..."))) return Optional.empty();
         int oldCount = change.oldParams().size();
@@ -109,8 +114,12 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         }
         int declarations = sites.size();
         Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), name -> "").ifPresent(tags::add);
-        tags.addAll(renamedInBody(in, m, change, oldNames, newNames));
         tags.addAll(JavadocLinks.rewritten(in, m, change.oldParams(), params, change.from()));
+        Map<String, String> renamed = change.renamed();
+        // Renames go in first: a call whose arguments move takes the renamed names inside it with it.
+        Map<String, String> renamedDescriptors = new java.util.HashMap<>();
+        for (int i = 0; i < params.size() && i < newDescriptors.size(); i++) renamedDescriptors.put(newNames.get(i), newDescriptors.get(i));
+        List<Site> renames = record ? RenamedComponents.sites(in, m, renamed, renamedDescriptors) : renamedInBody(in, m, renamed);
 
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
         List<String> calleeKeys = new ArrayList<>(keys);
@@ -123,31 +132,39 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         callsFound.addAll(AddParameterRefactoring.misboundCalls(in, m, oldCount));
         int calls = 0;
         for (CallSite c : callsFound) {
-            List<Site> call = callSites(in, m, c, change, added, sight, gaining);
+            List<Site> call = callSites(in, m, c, change, added, sight, gaining, renames);
             if (!call.isEmpty() && seen.add(call.getFirst().file() + ":" + call.getFirst().start())) {
                 sites.addAll(call);
                 calls++;
             }
         }
         int callSites = sites.size() - declarations;
+        List<Site> callLists = sites.subList(declarations, sites.size());
+        for (Site rename : renames) {
+            if (callLists.stream().noneMatch(c -> c.file().equals(rename.file()) && c.start() <= rename.start() && rename.end() <= c.end())) tags.add(rename);
+        }
         List<Reference> refs = new ArrayList<>();
         for (String k : calleeKeys) refs.addAll(in.index().references(k));
         refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
         Set<String> reserved = added.values().stream().map(Added::name).collect(java.util.stream.Collectors.toSet());
         for (Reference r : refs) {
-            if (r.targetKind() != m.kind()) continue;
+            // A rename alone changes no call: a method reference still fits.
+            if (r.targetKind() != m.kind() || !change.changesCalls()) continue;
             AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) ->
                             AddParameterRefactoring.referenceLambda(inSight, qualifier, receiver, AddParameterRefactoring.referenceWord(m), oldNames,
                                     reserved, own -> change.arrange(own, i -> added.get(i).fallback(inSight))))
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int references = sites.size() - declarations - callSites;
-        if (sites.isEmpty()) return Optional.empty();
+        if (sites.isEmpty() && renames.isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
-        String title = title(m, change, newNames, oldNames, calls, overrideCount, lambdas.size(), references, sites);
-        return Optional.of(new RefactorPlan(name(), title, sites, declarations,
-                "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"));
+        String title = record && !change.changesCalls()
+                ? renameTitle(m, renamed, sites)
+                : title(m, change, newNames, oldNames, renamed, calls, overrideCount, lambdas.size(), references, sites);
+        return Optional.of(new RefactorPlan(name(), title, sites, declarations, change.changesCalls()
+                ? "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"
+                : "each use of a renamed component under its new name, where the compiler no longer finds the old one"));
     }
 
     /**
@@ -239,7 +256,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
      * site of its own at the list's end. None where the call does not pass as many arguments as the method took.
      */
     private static List<Site> callSites(RefactorInput in, SymbolInfo m, CallSite c, Change change, Map<Integer, Added> added,
-                                        AddParameterRefactoring.VariablesInSight sight, Map<Path, List<int[]>> gaining) {
+                                        AddParameterRefactoring.VariablesInSight sight, Map<Path, List<int[]>> gaining, List<Site> renames) {
         Path file = c.location().path();
         String text = in.text(file);
         TextRange r = c.location().range();
@@ -247,14 +264,15 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         int close = JavaText.argumentsClose(text, start, JavaText.offsetOf(text, r.endLine(), r.endColumn()));
         int open = close < 0 ? -1 : JavaText.matchingOpen(text, close);
         if (open < 0) return List.of();
-        Optional<List<String>> parts = rebuilt(text, open, close, change);
+        Slicer renamed = renamedSlicer(text, renames.stream().filter(s -> s.file().equals(file)).toList());
+        Optional<List<String>> parts = rebuilt(text, open, close, change, renamed);
         if (parts.isEmpty()) return List.of();
         String context = "// " + m.signature() + "\n";
         int lineStart = text.lastIndexOf('\n', Math.max(0, open - 1)) + 1;
         int checkFrom = Math.min(lineStart, Math.min(start, open + 1));
         if (added.isEmpty()) {
             String list = parts.get().getFirst();
-            if (list.equals(text.substring(open + 1, close))) return List.of();
+            if (list.equals(renamed.slice(open + 1, close))) return List.of();
             return List.of(new Site(file, open + 1, close, "", "", context, 1, modelText -> list,
                     new Site.Fallback(list, checkFrom, close + 1, false), () -> List.of(list)));
         }
@@ -284,15 +302,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
      * before, the old): each use as a name of its own, not a member of that name ({@code other.sku}), nor in a
      * comment or a literal. Decided.
      */
-    private static List<Site> renamedInBody(RefactorInput in, SymbolInfo m, Change change, List<String> oldNames, List<String> newNames) {
-        Map<String, String> renamed = new java.util.HashMap<>();
-        for (int i = 0; i < change.from().length; i++) {
-            int j = change.from()[i];
-            if (j >= 0 && !oldNames.get(j).equals(newNames.get(i))) renamed.put(oldNames.get(j), newNames.get(i));
-        }
-        // A record's component is a field and an accessor too, used all over the record's body and by callers: not
-        // renamed here (that is a rename refactor's), rather than in part.
-        if (renamed.isEmpty() || AddParameterRefactoring.isRecordHeader(in, m)) return List.of();
+    private static List<Site> renamedInBody(RefactorInput in, SymbolInfo m, Map<String, String> renamed) {
+        if (renamed.isEmpty()) return List.of();
         Path file = m.location().path();
         String text = in.text(file);
         int open = AddParameterRefactoring.parameterListOpen(text, m);
@@ -326,12 +337,42 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         return out;
     }
 
+    /** The text between two offsets of a file, as it is to be: {@code text.substring} with some sites' edits made in it. */
+    @FunctionalInterface
+    interface Slicer {
+        String slice(int from, int to);
+    }
+
+    /**
+     * {@code text}'s slices with the {@code renames} (decided sites: one text each) that lie wholly inside a slice
+     * made in them: a call's arguments moved to their new places take a renamed parameter's new name along.
+     */
+    static Slicer renamedSlicer(String text, List<Site> renames) {
+        List<Site> sorted = renames.stream().sorted(java.util.Comparator.comparingInt(Site::start)).toList();
+        return (from, to) -> {
+            StringBuilder out = new StringBuilder();
+            int at = from;
+            for (Site r : sorted) {
+                if (r.start() < at || r.end() > to) continue;
+                out.append(text, at, r.start()).append(r.fallback().text());
+                at = r.end();
+            }
+            return out.append(text, at, to).toString();
+        };
+    }
+
+    /** {@link #rebuilt(String, int, int, Change, Slicer)} of the text as it is. */
+    static Optional<List<String>> rebuilt(String text, int open, int close, Change change) {
+        return rebuilt(text, open, close, change, text::substring);
+    }
+
     /**
      * The list between the brackets at {@code open} and {@code close} the new way, in parts split where the new
-     * parameters go (one part when none is added): each kept item moved to its new place, the blanks and line
-     * breaks between places staying where they were. Empty where the list does not have the old number of items.
+     * parameters go (one part when none is added): each kept item moved to its new place (as {@code slicer} gives
+     * it), the blanks and line breaks between places staying where they were. Empty where the list does not have
+     * the old number of items.
      */
-    static Optional<List<String>> rebuilt(String text, int open, int close, Change change) {
+    static Optional<List<String>> rebuilt(String text, int open, int close, Change change, Slicer slicer) {
         List<int[]> items = JavaText.itemRanges(text, open, close);
         if (items.size() != change.oldParams().size()) return Optional.empty();
         int n = change.from().length;
@@ -345,7 +386,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 parts.add(out.toString());
                 out = new StringBuilder();
             } else {
-                out.append(text, items.get(j)[0], items.get(j)[1]);
+                out.append(slicer.slice(items.get(j)[0], items.get(j)[1]));
             }
         }
         if (n > 0 && !items.isEmpty()) out.append(text, items.getLast()[1], close);
@@ -353,14 +394,15 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         return Optional.of(parts);
     }
 
-    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, int calls, int overrides,
-                                int lambdas, int references, List<Site> sites) {
+    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, Map<String, String> renamed,
+                                int calls, int overrides, int lambdas, int references, List<Site> sites) {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         List<String> how = new ArrayList<>();
         List<String> dropped = change.removed().stream().map(oldNames::get).toList();
         if (!dropped.isEmpty()) how.add("dropping " + String.join(" and ", dropped));
         if (!change.added().isEmpty()) how.add("filling new " + String.join(" and ", change.added().stream().map(newNames::get).toList()));
         if (change.reordered()) how.add("reordering");
+        if (!renamed.isEmpty()) how.add("renaming " + renames(renamed));
         long files = sites.stream().map(Site::file).distinct().count();
         return "Change the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to (" + String.join(", ", newNames)
                 + "), " + String.join(", ", how) + ", at its " + calls + " call site" + (calls == 1 ? "" : "s")
@@ -368,6 +410,18 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 + (lambdas == 0 ? "" : " and " + lambdas + " lambda" + (lambdas == 1 ? "" : "s"))
                 + (references == 0 ? "" : " and " + references + " method reference" + (references == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
+    }
+
+    /** A record's components renamed, nothing else: "Rename component x of record Point to left, at its 5 uses in 3 files". */
+    private static String renameTitle(SymbolInfo m, Map<String, String> renamed, List<Site> sites) {
+        long files = sites.stream().map(Site::file).distinct().count();
+        return "Rename component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record " + m.name() + ", at "
+                + (sites.size() == 1 ? "its 1 use" : "its " + sites.size() + " uses") + " in " + files + " file" + (files == 1 ? "" : "s");
+    }
+
+    /** "x to left and y to top". */
+    private static String renames(Map<String, String> renamed) {
+        return String.join(" and ", renamed.entrySet().stream().map(e -> e.getKey() + " to " + e.getValue()).toList());
     }
 
     /**
@@ -475,11 +529,24 @@ public final class ChangeSignatureRefactoring implements Refactoring {
 
         /** Whether a parameter kept has another name now. */
         boolean renames() {
+            return !renamed().isEmpty();
+        }
+
+        /** The parameters kept under another name: old name to new, in the new order. */
+        Map<String, String> renamed() {
+            Map<String, String> out = new LinkedHashMap<>();
             for (int i = 0; i < from.length; i++) {
                 if (from[i] < 0) continue;
-                if (!AddParameterRefactoring.lastWord(oldParams.get(from[i])).equals(AddParameterRefactoring.lastWord(newParams.get(i)))) return true;
+                String old = AddParameterRefactoring.lastWord(oldParams.get(from[i]));
+                String now = AddParameterRefactoring.lastWord(newParams.get(i));
+                if (!old.equals(now)) out.put(old, now);
             }
-            return false;
+            return out;
+        }
+
+        /** Whether the calls change: a parameter added or removed, or the order changed (a rename alone changes none). */
+        boolean changesCalls() {
+            return !added().isEmpty() || !removed().isEmpty() || reordered();
         }
 
         /** The items of {@code old} (in the old order) the new way, {@code added} of its place where a new parameter goes. */

@@ -205,6 +205,12 @@ public final class JavaText {
         return i;
     }
 
+    /** Where the blanks that start at {@code i} end ({@code i} when there are none). */
+    static int skipBlank(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        return i;
+    }
+
     /** Where the blanks that end right before {@code i} start ({@code i} when there are none). */
     static int skipBlankBack(String text, int i) {
         while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) i--;

@@ -44,6 +44,11 @@ final class Javadocs {
 
     /** The Javadoc of {@code d} ("/**" to "*&#47;", exclusive), if it has one. */
     private static Optional<Doc> of(RefactorInput in, SymbolInfo d) {
+        // A record's components are documented in the record's Javadoc, its canonical constructor's parameters.
+        if (AddParameterRefactoring.isRecordHeader(in, d)) {
+            Optional<SymbolInfo> record = in.index().declaration(d.declaringTypeKey());
+            if (record.isPresent()) d = record.get();
+        }
         String text = in.text(d.location().path());
         TextRange r = d.location().range();
         int start = JavaText.offsetOf(text, r.startLine(), r.startColumn());

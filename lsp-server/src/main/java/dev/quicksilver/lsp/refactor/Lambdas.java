@@ -262,8 +262,7 @@ final class Lambdas {
 
     /** Where the body of a lambda that starts at {@code from} (after its arrow) ends: its block's brace, or its expression's end. */
     private static int lambdaBodyEnd(String text, int from) {
-        int i = from;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        int i = JavaText.skipBlank(text, from);
         if (i < text.length() && text.charAt(i) == '{') {
             int close = JavaText.matchingClose(text, i);
             return close < 0 ? text.length() : close + 1;
