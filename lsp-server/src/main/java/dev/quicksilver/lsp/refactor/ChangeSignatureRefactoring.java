@@ -460,9 +460,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         }
 
         /**
-         * The change, parameters matched by name, then a renamed one by its type (where just one old and one new
-         * parameter of that type are left unmatched); empty where names repeat, or a list does not read as
-         * declarations (a header half typed).
+         * The change, parameters matched by name, then renamed ones by their type (where as many old as new
+         * parameters of that type are left unmatched: in their order); empty where names repeat, or a list does not
+         * read as declarations (a header half typed).
          */
         static Optional<Change> between(List<String> oldParams, List<String> newParams) {
             if (!declarations(oldParams) || !declarations(newParams)) return Optional.empty();
@@ -477,15 +477,17 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 from[i] = oldNames.indexOf(newNames.get(i));
                 if (from[i] < 0) unmatchedNew.add(i);
             }
-            for (int i : unmatchedNew) {
-                String type = typeOf(newParams.get(i));
-                List<Integer> olds = unmatchedOld.stream().filter(j -> typeOf(oldParams.get(j)).equals(type)).toList();
-                long news = unmatchedNew.stream().filter(k -> typeOf(newParams.get(k)).equals(type)).count();
-                if (olds.size() == 1 && news == 1) {
-                    from[i] = olds.getFirst();
-                    unmatchedOld.remove(olds.getFirst());
-                }
-            }
+            // Of one type, as many unmatched on each side: renamed, in their order ((int lo, int hi) -> (int start, int
+            // end)); a different count leaves it open which went, so those are removed and added.
+            Map<String, List<Integer>> oldsOfType = new LinkedHashMap<>();
+            for (int j : unmatchedOld) oldsOfType.computeIfAbsent(typeOf(oldParams.get(j)), t -> new ArrayList<>()).add(j);
+            Map<String, List<Integer>> newsOfType = new LinkedHashMap<>();
+            for (int i : unmatchedNew) newsOfType.computeIfAbsent(typeOf(newParams.get(i)), t -> new ArrayList<>()).add(i);
+            newsOfType.forEach((type, news) -> {
+                List<Integer> olds = oldsOfType.getOrDefault(type, List.of());
+                if (olds.size() != news.size()) return;
+                for (int k = 0; k < news.size(); k++) from[news.get(k)] = olds.get(k);
+            });
             return Optional.of(new Change(List.copyOf(oldParams), List.copyOf(newParams), from));
         }
 

@@ -34,6 +34,11 @@ class ChangeSignatureChangeTest {
         assertArrayEquals(new int[] {-1}, c.from());
         assertEquals(List.of(0, 1), c.removed());
         assertEquals(List.of(1, 2), change(List.of("int a"), List.of("int a", "int b", "String c")).added());
+        // (int lo, int hi) -> (int start, int end): as many of the type on each side, renamed in their order.
+        Change both = change(List.of("int lo", "int hi", "String s"), List.of("int start", "int end", "String s"));
+        assertArrayEquals(new int[] {0, 1, 2}, both.from());
+        assertEquals(java.util.Map.of("lo", "start", "hi", "end"), both.renamed());
+        assertArrayEquals(new int[] {2, 0, 1}, change(List.of("int lo", "int hi", "String s"), List.of("String s", "int end", "int start")).from());
         assertEquals(Optional.empty(), Change.between(List.of("int a", "int a"), List.of("int a")), "names repeat");
         assertEquals(Optional.empty(), Change.between(List.of("int a", "String b"), List.of("String b", "int a", "String")), "half typed");
         assertEquals(Optional.empty(), Change.between(List.of("int a", "String b"), List.of("b, a + 1")), "a call's arguments");
