@@ -2085,6 +2085,43 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A method's parameter renamed in its header, and nothing else: its body still says the old name, so the rename
+     * is offered there (as an IDE offers to rename the uses of a name just retyped); the Javadoc's tag follows; calls,
+     * and an override with names of its own, are left as they are.
+     */
+    @Test
+    void aParameterRenamedAloneIsRenamedInTheBody() throws Exception {
+        String shop = """
+                package p;
+
+                class Shop {
+                    /**
+                     * The price.
+                     *
+                     * @param sku the item
+                     * @param quantity how many
+                     */
+                    int price(String sku, int quantity) {
+                        return sku.length() * quantity + count(sku);
+                    }
+
+                    int count(String s) {
+                        return s.isEmpty() ? 0 : price(s, 1);
+                    }
+                }
+                """;
+        String special = "package p;\n\nclass Special extends Shop {\n    @Override\n    int price(String code, int n) {\n        return 0;\n    }\n}\n";
+        String after = shop.replace("int price(String sku, int quantity)", "int price(String item, int quantity)");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = changeSignature("renamedAlone", Map.of("Special.java", special), "Shop.java", shop, after, new TextPosition(9, 10), live);
+            assertEquals("Rename parameter sku to item of Shop.price(), at its 2 uses in 1 file", planned.plan().title(), "live " + live);
+            assertEquals(after.replace("@param sku", "@param item").replace("return sku.length() * quantity + count(sku);",
+                    "return item.length() * quantity + count(item);"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(Set.of("Shop.java"), planned.edited().keySet(), "live " + live);
+        }
+    }
+
+    /**
      * A generic record's header, its type parameters between its name and its components ({@code Box<T extends
      * Comparable<T>> (T value, String label)}), is read as it was before the edit too. Both components renamed: a
      * use inside a lambda the compiler cannot type until the use around it is renamed ({@code

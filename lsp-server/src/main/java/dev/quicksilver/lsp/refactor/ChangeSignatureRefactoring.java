@@ -53,9 +53,10 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
         if (found.isEmpty()) return Optional.empty();
         Change change = found.get();
-        // A record's component renamed alone breaks its uses (a field and an accessor by that name): this one's.
+        // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
+        // one's, changing no call.
         boolean record = AddParameterRefactoring.isRecordHeader(in, m);
-        if (change.ofOneKind() && !(record && change.renames())) return Optional.empty();
+        if (change.ofOneKind() && !change.renames()) return Optional.empty();
         // A varargs method takes calls of any length: the old number of arguments does not tell its calls.
         if (java.util.stream.Stream.concat(change.oldParams().stream(), params.stream()).anyMatch(p -> p.contains("..."))) return Optional.empty();
         int oldCount = change.oldParams().size();
@@ -64,7 +65,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         for (String k : in.earlierKeys().apply(m.qualifiedName())) {
             if (in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).size() == oldCount) keys.add(k);
         }
-        List<SymbolInfo> overrides = overrides(in, m, keys, change);
+        // Overrides and lambdas keep their own names: a rename alone leaves them as they are.
+        List<SymbolInfo> overrides = change.changesCalls() ? overrides(in, m, keys, change) : List.of();
         Map<Integer, Added> added = new java.util.TreeMap<>();
         List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         for (int i : change.added()) added.put(i, Added.of(change, i, newDescriptors));
@@ -100,7 +102,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // those that no longer fit it (a length changed). One that no longer compiles so (a body still using a
         // removed parameter, the new name taken around it) is left as it was, with the reason.
         List<Lambdas.ParameterList> lambdas = new ArrayList<>();
-        if (Lambdas.implementsFunctionalMethod(in, m)) {
+        if (change.changesCalls() && Lambdas.implementsFunctionalMethod(in, m)) {
             Set<String> lambdaAt = new HashSet<>();
             List<Lambdas.ParameterList> candidates = new ArrayList<>(Lambdas.implementing(in, m, keys));
             if (oldCount != params.size()) candidates.addAll(Lambdas.mismatched(in, m));
@@ -159,12 +161,13 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (sites.isEmpty() && renames.isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
-        String title = record && !change.changesCalls()
-                ? renameTitle(m, renamed, sites)
+        String title = !change.changesCalls()
+                ? renameTitle(m, record, renamed, renames.size(), sites)
                 : title(m, change, newNames, oldNames, renamed, calls, overrideCount, lambdas.size(), references, sites);
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, change.changesCalls()
                 ? "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"
-                : "each use of a renamed component under its new name, where the compiler no longer finds the old one"));
+                : record ? "each use of a renamed component under its new name, where the compiler no longer finds the old one"
+                : "each use of a renamed parameter in the method's body under its new name"));
     }
 
     /**
@@ -396,7 +399,6 @@ public final class ChangeSignatureRefactoring implements Refactoring {
 
     private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, Map<String, String> renamed,
                                 int calls, int overrides, int lambdas, int references, List<Site> sites) {
-        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         List<String> how = new ArrayList<>();
         List<String> dropped = change.removed().stream().map(oldNames::get).toList();
         if (!dropped.isEmpty()) how.add("dropping " + String.join(" and ", dropped));
@@ -404,7 +406,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (change.reordered()) how.add("reordering");
         if (!renamed.isEmpty()) how.add("renaming " + renames(renamed));
         long files = sites.stream().map(Site::file).distinct().count();
-        return "Change the arguments of " + owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "() to (" + String.join(", ", newNames)
+        return "Change the arguments of " + ownerName(m) + "." + m.name() + "() to (" + String.join(", ", newNames)
                 + "), " + String.join(", ", how) + ", at its " + calls + " call site" + (calls == 1 ? "" : "s")
                 + (overrides == 0 ? "" : " and " + overrides + " override" + (overrides == 1 ? "" : "s"))
                 + (lambdas == 0 ? "" : " and " + lambdas + " lambda" + (lambdas == 1 ? "" : "s"))
@@ -412,11 +414,21 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 + " in " + files + " file" + (files == 1 ? "" : "s");
     }
 
-    /** A record's components renamed, nothing else: "Rename component x of record Point to left, at its 5 uses in 3 files". */
-    private static String renameTitle(SymbolInfo m, Map<String, String> renamed, List<Site> sites) {
+    /** The simple name of the type that declares m ("Shop" for "p.Shop.price"). */
+    private static String ownerName(SymbolInfo m) {
+        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
+        return owner.substring(owner.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * Parameters renamed, nothing else: "Rename component x to left of record Point, at its 5 uses in 3 files", or
+     * "Rename parameter sku to item of Shop.price(), at its 2 uses in 1 file".
+     */
+    private static String renameTitle(SymbolInfo m, boolean record, Map<String, String> renamed, int uses, List<Site> sites) {
         long files = sites.stream().map(Site::file).distinct().count();
-        return "Rename component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record " + m.name() + ", at "
-                + (sites.size() == 1 ? "its 1 use" : "its " + sites.size() + " uses") + " in " + files + " file" + (files == 1 ? "" : "s");
+        String what = record ? "component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record " + m.name()
+                : "parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of " + ownerName(m) + "." + m.name() + "()";
+        return "Rename " + what + ", at " + (uses == 1 ? "its 1 use" : "its " + uses + " uses") + " in " + files + " file" + (files == 1 ? "" : "s");
     }
 
     /** "x to left and y to top". */

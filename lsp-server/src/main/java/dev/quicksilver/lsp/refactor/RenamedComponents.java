@@ -100,8 +100,10 @@ final class RenamedComponents {
 
         Map<Path, Map<Integer, String>> found = new java.util.LinkedHashMap<>();
         Set<Path> files = new LinkedHashSet<>();
+        // The accessor's key names the record's type as the constructor's does (without type parameters).
+        String owner = m.key().contains(".(") ? m.key().substring(0, m.key().indexOf(".(")) : record.get().key();
         for (Map.Entry<String, String> e : renamed.entrySet()) {
-            String oldAccessor = record.get().key() + "." + e.getKey() + "()" + descriptors.getOrDefault(e.getValue(), "");
+            String oldAccessor = owner + "." + e.getKey() + "()" + descriptors.getOrDefault(e.getValue(), "");
             files.addAll(filesToCompile(in, record.get(), e.getKey(), oldAccessor));
         }
         Complaints complaints = new Complaints(recordFile, recordFrom, recordTo, namesRecord);
@@ -144,17 +146,19 @@ final class RenamedComponents {
     }
 
     /**
-     * The record's file, the files that mention it, those the index still holds a use of the old accessor in (an
-     * editor's index, where only the record's file has been read again since the edit), and (up to a limit) the
-     * other files that say the member (the lexical index holds no one-letter words).
+     * The files to compile: the record's file, and those the index still holds a use of the old accessor in (an
+     * editor's index, where only the record's file has been read again since the edit: what an editor asks at each
+     * keystroke in the header is kept to these); in an index built after the edit (headless), the files that mention
+     * the record and (up to a limit) the other files that say the member (the lexical index holds no one-letter words).
      */
     private static Set<Path> filesToCompile(RefactorInput in, SymbolInfo record, String name, String oldAccessor) {
-        Pattern member = Pattern.compile("(\\.|::)\\s*" + Pattern.quote(name) + "(?![\\w$])");
         Set<Path> files = new LinkedHashSet<>();
         files.add(record.location().path());
-        for (Reference ref : in.index().references(record.key())) files.add(ref.location().path());
         for (Reference ref : in.index().references(oldAccessor)) files.add(ref.location().path());
         for (CallSite call : in.index().callSites(oldAccessor)) files.add(call.location().path());
+        if (!in.thorough()) return files;
+        Pattern member = Pattern.compile("(\\.|::)\\s*" + Pattern.quote(name) + "(?![\\w$])");
+        for (Reference ref : in.index().references(record.key())) files.add(ref.location().path());
         Set<Path> saying = new LinkedHashSet<>();
         for (Path file : in.index().filesMentioning(name)) {
             if (file.toString().endsWith(".java") && !files.contains(file) && member.matcher(in.text(file)).find()) saying.add(file);
