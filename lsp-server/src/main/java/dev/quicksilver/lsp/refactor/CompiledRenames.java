@@ -1,0 +1,169 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CallSite;
+import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SourceLocation;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.TextRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renames after a declaration's name was retyped: where the compiler no longer finds the old name (what the index
+ * cannot say once it has read the edit), and where the index still binds a use to a declaration that is renamed too
+ * (an override, an accessor written out). Each rename is a decided site: the old name's place, the new name as text.
+ */
+final class CompiledRenames {
+    private CompiledRenames() {
+    }
+
+    /** Compiles of one file, each with the renames found so far made, before its renames are taken as found. */
+    private static final int MAX_ROUNDS = 3;
+
+    /** Files that say a renamed name, besides those searched anyway: past this many, none of them (a common name). */
+    private static final int MAX_FILES_SAYING_THE_NAME = 100;
+
+    /** Which of the compiler's complaints are about a renamed name. */
+    @FunctionalInterface
+    interface Complaint {
+        /**
+         * Where in {@code text} (of {@code file}, with the renames found so far made) {@code error} says the name
+         * {@code old} is not found, or -1; {@code start} is where the error starts in the file as it is.
+         */
+        int renamedAt(Path file, String text, CompileError error, int start, String old);
+    }
+
+    /**
+     * The offsets (into each file as it is) of the old names ({@code renamed}: old name to new) the compiler no longer
+     * finds in {@code files}, as {@code complaint} reads its errors. The compiler does not look into a lambda whose
+     * target it cannot type ({@code reading.map(it -> ... convertiblePair ...)}): the uses it hides show once the ones
+     * around them are renamed, so a file is compiled again with its renames made, until no new one shows (a few
+     * rounds at most). Files that say none of the old names are not compiled.
+     */
+    static Map<Path, Map<Integer, String>> find(RefactorInput in, Collection<Path> files, Map<String, String> renamed, Complaint complaint) {
+        Map<Path, Map<Integer, String>> found = new LinkedHashMap<>();
+        if (renamed.isEmpty()) return found;
+        Pattern anyOld = Pattern.compile("(?<![\\w$])(" + String.join("|", renamed.keySet().stream().map(Pattern::quote).toList()) + ")(?![\\w$])");
+        for (Path file : files) {
+            String text = in.text(file);
+            if (!anyOld.matcher(text).find()) continue;
+            Map<Integer, String> renames = new TreeMap<>();
+            List<CompileError> errors = in.compileErrors(file);
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                Map<Integer, String> made = new TreeMap<>(renames);
+                String current = renamedText(text, made, renamed);
+                for (CompileError error : errors) {
+                    int inOriginal = originalOffset(error.start(), made, renamed);
+                    for (String old : renamed.keySet()) {
+                        int at = complaint.renamedAt(file, current, error, inOriginal, old);
+                        if (at >= 0) renames.putIfAbsent(originalOffset(at, made, renamed), old);
+                    }
+                }
+                if (renames.size() == made.size()) break;
+                errors = in.index().compileErrors(file, renamedText(text, renames, renamed));
+            }
+            if (!renames.isEmpty()) found.put(file, renames);
+        }
+        return found;
+    }
+
+    /** {@code text} with the old names at {@code renames}' offsets (into {@code text}) replaced by their new names. */
+    private static String renamedText(String text, Map<Integer, String> renames, Map<String, String> renamed) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (Map.Entry<Integer, String> r : renames.entrySet()) {
+            out.append(text, from, r.getKey()).append(renamed.get(r.getValue()));
+            from = r.getKey() + r.getValue().length();
+        }
+        return out.append(text, from, text.length()).toString();
+    }
+
+    /** The offset in the original text of {@code at}, an offset in its {@link #renamedText} (outside the renamed names). */
+    private static int originalOffset(int at, Map<Integer, String> renames, Map<String, String> renamed) {
+        int shift = 0;
+        for (Map.Entry<Integer, String> r : renames.entrySet()) {
+            int renamedStart = r.getKey() + shift;
+            if (renamedStart >= at) break;
+            shift += renamed.get(r.getValue()).length() - r.getValue().length();
+        }
+        return at - shift;
+    }
+
+    /** The start of the last whole word {@code old} within the error's range of {@code text}, or -1. */
+    static int nameIn(String text, CompileError error, String old) {
+        Matcher found = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$])").matcher(text)
+                .region(Math.min(error.start(), text.length()), Math.min(text.length(), Math.max(error.end(), error.start() + old.length())));
+        int at = -1;
+        while (found.find()) at = found.start();
+        return at;
+    }
+
+    /** Whether the name at {@code at} follows a {@code .} or {@code ::} (blanks between allowed). */
+    static boolean isMember(String text, int at) {
+        int before = JavaText.skipBlankBack(text, at);
+        return before > 0 && text.charAt(before - 1) == '.' || before > 1 && text.startsWith("::", before - 2);
+    }
+
+    /**
+     * The Java files that say {@code name} as {@code pattern} matches it, from the lexical index (which holds no
+     * one-letter words), none of {@code except}; none at all past {@link #MAX_FILES_SAYING_THE_NAME}.
+     */
+    static Set<Path> filesSaying(RefactorInput in, String name, Pattern pattern, Set<Path> except) {
+        Set<Path> saying = new LinkedHashSet<>();
+        for (Path file : in.index().filesMentioning(name)) {
+            if (file.toString().endsWith(".java") && !except.contains(file) && pattern.matcher(in.text(file)).find()) saying.add(file);
+        }
+        return saying.size() <= MAX_FILES_SAYING_THE_NAME ? saying : Set.of();
+    }
+
+    /**
+     * A method the index still knows by its old name, renamed: its name where declared, at its calls (the name before
+     * the call's arguments) and in its method references; none twice ({@code seen}: "file:offset").
+     */
+    static List<Site> methodSites(RefactorInput in, SymbolInfo method, String now, String context, Set<String> seen) {
+        List<Site> out = new ArrayList<>();
+        String old = method.name();
+        Path file = method.location().path();
+        String text = in.text(file);
+        TextRange n = method.nameRange();
+        int nameAt = JavaText.offsetOf(text, n.startLine(), n.startColumn());
+        if (text.startsWith(old, nameAt) && seen.add(file + ":" + nameAt)) out.add(renaming(file, nameAt, old.length(), now, context));
+        for (CallSite c : in.index().callSites(method.key())) {
+            String useText = in.text(c.location().path());
+            TextRange u = c.location().range();
+            int start = JavaText.offsetOf(useText, u.startLine(), u.startColumn());
+            // A call's range is the whole call (a.b().x(y)): its name is the word before its own argument list.
+            int close = JavaText.argumentsClose(useText, start, JavaText.offsetOf(useText, u.endLine(), u.endColumn()));
+            int open = close < 0 ? -1 : JavaText.matchingOpen(useText, close);
+            int nameEnd = open < 0 ? -1 : JavaText.skipBlankBack(useText, open);
+            if (nameEnd >= 0 && JavaText.wordEndsAt(useText, nameEnd, old)) add(out, seen, c.location(), nameEnd - old.length(), old, now, context);
+        }
+        for (Reference r : in.index().references(method.key())) {
+            String useText = in.text(r.location().path());
+            TextRange u = r.location().range();
+            int at = JavaText.offsetOf(useText, u.startLine(), u.startColumn());
+            if (JavaText.wordEndsAt(useText, at + old.length(), old)) add(out, seen, r.location(), at, old, now, context);
+        }
+        return out;
+    }
+
+    private static void add(List<Site> out, Set<String> seen, SourceLocation use, int at, String old, String now, String context) {
+        if (seen.add(use.path() + ":" + at)) out.add(renaming(use.path(), at, old.length(), now, context));
+    }
+
+    /** The decided site that puts {@code now} in place of the {@code length} characters at {@code at}. */
+    static Site renaming(Path file, int at, int length, String now, String context) {
+        return new Site(file, at, at + length, "", "", context, 1, modelText -> now, new Site.Fallback(now, at, at + length, false),
+                () -> List.of(now));
+    }
+}
