@@ -2122,6 +2122,37 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A method renamed by retyping its name in its header: its calls (in its own file too, where the compiler no
+     * longer finds the old name), its method references, its overrides (with {@code @Override}, and without it: they
+     * would silently stop overriding it; an anonymous class's) and their calls, {@code super.price(...)} included; a
+     * call through an override's type is renamed with the override; Javadoc references to it (by its types, or by its
+     * name alone where no method keeps the old one).
+     */
+    @Test
+    void aMethodRenamedInItsHeaderIsRenamedAtItsUsesAndOverrides() throws Exception {
+        String shop = "package p;\n\nclass Shop {\n    int price(String sku) {\n        return sku.length();\n    }\n\n"
+                + "    /** Twice {@link #price(String)}. */\n    int twice(String sku) {\n        return price(sku) * 2;\n    }\n}\n";
+        String special = "package p;\n\nclass Special extends Shop {\n    @Override\n    int price(String sku) {\n        return super.price(sku) + 1;\n    }\n}\n";
+        String plain = "package p;\n\nclass Plain extends Shop {\n    int price(String code) {\n        return 0;\n    }\n}\n";
+        String use = "package p;\n\n/** See {@link Shop#price} and {@link Shop#price(String) price}. */\nclass Use {\n    int total(Shop s, Special t) {\n        java.util.function.ToIntFunction<String> f = s::price;\n"
+                + "        return s.price(\"a\") + t.price(\"b\") + f.applyAsInt(\"c\");\n    }\n\n"
+                + "    Shop free() {\n        return new Shop() {\n            @Override\n            int price(String sku) {\n                return 0;\n            }\n"
+                + "        };\n    }\n}\n";
+        String after = shop.replace("int price(String sku) {", "int cost(String sku) {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = changeSignature("renamedMethod", Map.of("Special.java", special, "Plain.java", plain, "Use.java", use), "Shop.java", shop,
+                    after, new TextPosition(3, 8), live);
+            assertEquals("Rename method Shop.price() to cost(), at its 5 uses and 3 overrides and 3 Javadoc references in 4 files",
+                    planned.plan().title(), "live " + live);
+            assertEquals(after.replace("return price(sku)", "return cost(sku)").replace("#price(", "#cost("), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(special.replace("price", "cost"), planned.edited().get("Special.java"), "live " + live);
+            assertEquals(plain.replace("price", "cost"), planned.edited().get("Plain.java"), "live " + live);
+            assertEquals(use.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
+                    "live " + live);
+        }
+    }
+
+    /**
      * A generic record's header, its type parameters between its name and its components ({@code Box<T extends
      * Comparable<T>> (T value, String label)}), is read as it was before the edit too. Both components renamed: a
      * use inside a lambda the compiler cannot type until the use around it is renamed ({@code

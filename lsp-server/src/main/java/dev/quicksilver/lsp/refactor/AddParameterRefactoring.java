@@ -867,6 +867,16 @@ public final class AddParameterRefactoring implements Refactoring {
      * override nothing now (asked once the edit is known to have broken something, so they were overrides).
      */
     static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, List<String> oldDescriptors, List<SymbolInfo> overriders) {
+        return anonymousOverriders(in, m, m.name(), oldDescriptors, overriders, true);
+    }
+
+    /**
+     * {@link #anonymousOverriders(RefactorInput, SymbolInfo, List, List)} by another name (m's before it was renamed),
+     * those that still override something too unless {@code overridingNothingNow} (a renamed method's overrides,
+     * not renamed yet, are still overridden by the anonymous classes of their types).
+     */
+    static List<SymbolInfo> anonymousOverriders(RefactorInput in, SymbolInfo m, String name, List<String> oldDescriptors, List<SymbolInfo> overriders,
+                                                boolean overridingNothingNow) {
         Set<String> types = new LinkedHashSet<>();
         types.add(m.declaringTypeKey());
         for (SymbolInfo o : overriders) types.add(o.declaringTypeKey());
@@ -874,7 +884,7 @@ public final class AddParameterRefactoring implements Refactoring {
         for (String type : types) {
             for (AnonymousClasses.Body body : AnonymousClasses.of(in.index(), type, in::text)) {
                 for (SymbolInfo d : body.methods(in.index())) {
-                    if (d.name().equals(m.name()) && d.supertypeKeys().isEmpty() && !d.modifiers().contains("private")
+                    if (d.name().equals(name) && (!overridingNothingNow || d.supertypeKeys().isEmpty()) && !d.modifiers().contains("private")
                             && sameParameters(oldDescriptors, descriptors(d.key()))) {
                         out.add(d);
                     }
@@ -914,10 +924,15 @@ public final class AddParameterRefactoring implements Refactoring {
      * like {@code Object} has every class of a workspace below it.
      */
     static List<SymbolInfo> namesakesInSubtypes(WorkspaceIndex index, SymbolInfo m, int count) {
+        return namesakesInSubtypes(index, m, m.name(), count);
+    }
+
+    /** {@link #namesakesInSubtypes(WorkspaceIndex, SymbolInfo, int)} of another name (m's before it was renamed). */
+    static List<SymbolInfo> namesakesInSubtypes(WorkspaceIndex index, SymbolInfo m, String name, int count) {
         if (!overridable(m)) return List.of();
         List<SymbolInfo> out = new ArrayList<>();
         Map<String, Boolean> below = new HashMap<>();
-        for (SymbolInfo o : index.declarationsNamed(m.name())) {
+        for (SymbolInfo o : index.declarationsNamed(name)) {
             if (o.kind() == SymbolKind.METHOD && !o.modifiers().contains("static") && descriptors(o.key()).size() == count
                     && isSubtype(index, o.declaringTypeKey(), m.declaringTypeKey(), below)) {
                 out.add(o);

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * a method reference becomes a lambda that takes the old parameters; the Javadoc's {@code @param} tags follow, and
  * a renamed parameter's uses in the method's body, and the parameters of a functional interface's lambdas. A
  * record's renamed component is also its field and accessor: their uses follow ({@link RenamedComponents}), and a
- * rename alone is offered there (it breaks the accessor's callers). A varargs method is not taken (its calls have no
+ * rename alone is offered there (it breaks the accessor's callers). A method whose name was retyped, its parameters
+ * as they were, is renamed at its uses and overrides ({@link RenamedMethods}). A varargs method is not taken (its calls have no
  * one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
@@ -51,7 +52,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         SymbolInfo m = method.get();
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
-        if (found.isEmpty()) return Optional.empty();
+        // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name.
+        if (found.isEmpty()) return RenamedMethods.oldName(in, m).flatMap(old -> RenamedMethods.plan(in, m, old, name()));
         Change change = found.get();
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
         // one's, changing no call.

@@ -138,7 +138,17 @@ final class CompiledRenames {
         TextRange n = method.nameRange();
         int nameAt = JavaText.offsetOf(text, n.startLine(), n.startColumn());
         if (text.startsWith(old, nameAt) && seen.add(file + ":" + nameAt)) out.add(renaming(file, nameAt, old.length(), now, context));
-        for (CallSite c : in.index().callSites(method.key())) {
+        out.addAll(useSites(in, method.key(), old, now, context, seen));
+        return out;
+    }
+
+    /**
+     * The calls (the name before the call's arguments) and method references the index binds to the method with
+     * {@code key}, named {@code old}, renamed to {@code now}; none twice ({@code seen}: "file:offset").
+     */
+    static List<Site> useSites(RefactorInput in, String key, String old, String now, String context, Set<String> seen) {
+        List<Site> out = new ArrayList<>();
+        for (CallSite c : in.index().callSites(key)) {
             String useText = in.text(c.location().path());
             TextRange u = c.location().range();
             int start = JavaText.offsetOf(useText, u.startLine(), u.startColumn());
@@ -148,7 +158,7 @@ final class CompiledRenames {
             int nameEnd = open < 0 ? -1 : JavaText.skipBlankBack(useText, open);
             if (nameEnd >= 0 && JavaText.wordEndsAt(useText, nameEnd, old)) add(out, seen, c.location(), nameEnd - old.length(), old, now, context);
         }
-        for (Reference r : in.index().references(method.key())) {
+        for (Reference r : in.index().references(key)) {
             String useText = in.text(r.location().path());
             TextRange u = r.location().range();
             int at = JavaText.offsetOf(useText, u.startLine(), u.startColumn());

@@ -35,13 +35,55 @@ final class JavadocLinks {
                 return List.of();
             }
         }
-        // A type variable is written as its erasure ({@code Object}, or its bound): any reference type matches it.
-        java.util.Set<String> variables = new java.util.HashSet<>(TypeArguments.variablesOf(in, m));
-        variables.addAll(TypeArguments.methodVariables(m));
-        String owner = m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+        java.util.Set<String> variables = variables(in, m);
         Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(m.name()) + "\\s*\\(([^)]*)\\)");
         List<Site> out = new ArrayList<>();
-        for (Path file : in.index().filesMentioning(m.name())) {
+        forEachReference(in, m, m.name(), reference, (file, r) -> {
+            List<String> written = JavaText.splitTopLevel(r.group(3));
+            if (!matches(written.stream().map(JavadocLinks::ofReference).toList(), oldTypes, variables)) return;
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < from.length; i++) types.add(from[i] >= 0 ? written.get(from[i]) : ofParameter(newParams.get(i)));
+            String list = String.join(", ", types);
+            if (!list.equals(r.group(3))) out.add(decided(m, file, r.start(3), r.end(3), list));
+        });
+        return out;
+    }
+
+    /**
+     * Sites that rename the references to m by its old name, {@code old} ({@code {@link #price(String)}} once
+     * {@code price} is {@code cost}): those whose types are m's parameters', and those without types where no method
+     * of m's type keeps the old name.
+     */
+    static List<Site> renamed(RefactorInput in, SymbolInfo m, String old) {
+        List<String> types = AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList();
+        boolean oldRemains = in.index().declarationsIn(m.location().path()).stream()
+                .anyMatch(o -> o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey()));
+        java.util.Set<String> variables = variables(in, m);
+        Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(old) + "(?![\\w$])(\\s*\\(([^)]*)\\))?");
+        List<Site> out = new ArrayList<>();
+        forEachReference(in, m, old, reference, (file, r) -> {
+            boolean typed = r.group(3) != null;
+            if (typed ? !matches(JavaText.splitTopLevel(r.group(4)).stream().map(JavadocLinks::ofReference).toList(), types, variables) : oldRemains) return;
+            int nameStart = r.start() + r.group(1).length() + 1;
+            out.add(decided(m, file, nameStart, nameStart + old.length(), m.name()));
+        });
+        return out;
+    }
+
+    /** A type variable is written as its erasure ({@code Object}, or its bound): any reference type matches it. */
+    private static java.util.Set<String> variables(RefactorInput in, SymbolInfo m) {
+        java.util.Set<String> variables = new java.util.HashSet<>(TypeArguments.variablesOf(in, m));
+        variables.addAll(TypeArguments.methodVariables(m));
+        return variables;
+    }
+
+    /**
+     * Each match of {@code reference} (its first group the qualifier, empty for none) in the Javadoc comments of the
+     * files that say {@code name} that refers to m's type: unqualified in m's own file, else by its type's name.
+     */
+    private static void forEachReference(RefactorInput in, SymbolInfo m, String name, Pattern reference, java.util.function.BiConsumer<Path, Matcher> each) {
+        String owner = m.declaringTypeKey().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+        for (Path file : in.index().filesMentioning(name)) {
             String text = in.text(file);
             boolean ownFile = file.equals(m.location().path());
             Matcher doc = DOC_COMMENT.matcher(text);
@@ -49,22 +91,15 @@ final class JavadocLinks {
                 Matcher r = reference.matcher(text).region(doc.start(), doc.end());
                 while (r.find()) {
                     String qualifier = r.group(1);
-                    boolean ours = qualifier.isEmpty() ? ownFile : qualifier.equals(owner) || qualifier.endsWith("." + owner);
-                    if (!ours) continue;
-                    List<String> written = JavaText.splitTopLevel(r.group(3));
-                    if (!matches(written.stream().map(JavadocLinks::ofReference).toList(), oldTypes, variables)) continue;
-                    List<String> types = new ArrayList<>();
-                    for (int i = 0; i < from.length; i++) types.add(from[i] >= 0 ? written.get(from[i]) : ofParameter(newParams.get(i)));
-                    String list = String.join(", ", types);
-                    if (list.equals(r.group(3))) continue;
-                    int start = r.start(3);
-                    int end = r.end(3);
-                    out.add(new Site(file, start, end, "", "", "// " + m.signature() + "\n", 1, modelText -> list,
-                            new Site.Fallback(list, start, end, false), () -> List.of(list)));
+                    if (qualifier.isEmpty() ? ownFile : qualifier.equals(owner) || qualifier.endsWith("." + owner)) each.accept(file, r);
                 }
             }
         }
-        return out;
+    }
+
+    private static Site decided(SymbolInfo m, Path file, int start, int end, String text) {
+        return new Site(file, start, end, "", "", "// " + m.signature() + "\n", 1, modelText -> text,
+                new Site.Fallback(text, start, end, false), () -> List.of(text));
     }
 
     /** Whether a reference's types are the parameters' ({@code variables}: type variables among these, which any reference type matches). */

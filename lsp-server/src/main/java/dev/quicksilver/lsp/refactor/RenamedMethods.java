@@ -1,0 +1,153 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A method renamed by retyping its name in its header ({@code int price(String sku)} -> {@code int cost(String sku)},
+ * its parameters as they were): every call and method reference takes the new name, and so do the methods that
+ * override it (else they would stop overriding it: an {@code @Override} no longer compiles, one without it is
+ * silently no longer called through the base type) with their own calls. What an IDE's rename does, offered after
+ * the edit, as change-signature is. The uses come from the index where it still binds them to the old method (an
+ * editor's index, read before the edit but for the edited file) or to an override, and from the compiler where it no
+ * longer finds the old name ("The method price(String) is undefined for the type Shop"): in the edited file, and
+ * headless in the files that mention the method's type or say the name. A method that itself overrides another is
+ * not taken (renaming it alone would leave what it overrode). All decided, without the model.
+ */
+final class RenamedMethods {
+    private RenamedMethods() {
+    }
+
+    private static final Pattern OVERRIDE = Pattern.compile("@(java\\.lang\\.)?Override\\b");
+
+    /** JDT's IProblem.MethodMustOverrideOrImplement: an {@code @Override} method that overrides nothing (an anonymous class's). */
+    private static final int MUST_OVERRIDE = 67109498;
+
+    /** The name m had before the edit, where the edit renamed it and changed nothing else in its header. */
+    static Optional<String> oldName(RefactorInput in, SymbolInfo m) {
+        if (m.kind() != SymbolKind.METHOD || !AddParameterRefactoring.editedNear(in, m)) return Optional.empty();
+        var edit = in.lastEdit().get();
+        if (edit.before().split("\n", -1).length != edit.after().split("\n", -1).length) return Optional.empty();
+        String now = in.text(m.location().path());
+        String before = AddParameterRefactoring.textBeforeEdit(now, edit);
+        int line = m.nameRange().startLine();
+        int nameNow = JavaText.offsetOf(now, line, m.nameRange().startColumn());
+        int nameBefore = JavaText.offsetOf(before, line, m.nameRange().startColumn());
+        int lineNow = JavaText.lineStartOffset(now, line);
+        int lineBefore = JavaText.lineStartOffset(before, line);
+        if (nameBefore < 0 || lineBefore < 0 || !now.substring(lineNow, nameNow).equals(before.substring(lineBefore, nameBefore))) {
+            return Optional.empty();
+        }
+        int end = nameBefore;
+        while (end < before.length() && Character.isJavaIdentifierPart(before.charAt(end))) end++;
+        String old = before.substring(nameBefore, end);
+        if (old.isEmpty() || !Character.isJavaIdentifierStart(old.charAt(0)) || old.equals(m.name())) return Optional.empty();
+        // The rest of the header as it was: its parameters unchanged (else it is another change, or half typed).
+        int openBefore = JavaText.skipBlank(before, end);
+        int openNow = AddParameterRefactoring.parameterListOpen(now, m);
+        if (openBefore >= before.length() || before.charAt(openBefore) != '(' || openNow < 0) return Optional.empty();
+        int closeBefore = JavaText.matchingClose(before, openBefore);
+        int closeNow = JavaText.matchingClose(now, openNow);
+        if (closeBefore < 0 || closeNow < 0) return Optional.empty();
+        String paramsBefore = before.substring(openBefore, closeBefore).replaceAll("\\s+", " ");
+        return paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " ")) ? Optional.of(old) : Optional.empty();
+    }
+
+    /** The plan that renames m's uses and overrides from {@code old} to m's name now, under {@code refactor}'s name. */
+    static Optional<RefactorPlan> plan(RefactorInput in, SymbolInfo m, String old, String refactor) {
+        Path file = m.location().path();
+        String text = in.text(file);
+        int nameAt = JavaText.offsetOf(text, m.nameRange().startLine(), m.nameRange().startColumn());
+        int from = JavaText.offsetOf(text, m.location().range().startLine(), m.location().range().startColumn());
+        if (OVERRIDE.matcher(text).region(Math.max(0, from), Math.max(from, nameAt)).find()) return Optional.empty();
+        String now = m.name();
+        String context = "// " + m.signature() + "\n";
+        List<String> descriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
+        String qualifiedOld = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length()) + old;
+        List<String> oldKeys = in.earlierKeys().apply(qualifiedOld).stream()
+                .filter(k -> in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).equals(descriptors))
+                .toList();
+
+        // Overrides: those the index links to the old method, and the namesakes in subtypes with the same parameters.
+        Set<SymbolInfo> overrides = new LinkedHashSet<>();
+        for (String k : oldKeys) overrides.addAll(in.index().implementations(k));
+        for (SymbolInfo o : AddParameterRefactoring.namesakesInSubtypes(in.index(), m, old, descriptors.size())) {
+            if (AddParameterRefactoring.declaredDescriptors(o, o.key()).equals(descriptors)) overrides.add(o);
+        }
+        overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
+        if (!m.modifiers().contains("static") && !m.modifiers().contains("private")) {
+            overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, m, old, descriptors, List.copyOf(overrides), false));
+        }
+
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (SymbolInfo o : overrides) sites.addAll(CompiledRenames.methodSites(in, o, now, context, seen));
+        int declarations = (int) sites.stream().filter(s -> overrides.stream().anyMatch(o -> isNameOf(in, o, s))).count();
+        for (String k : oldKeys) sites.addAll(CompiledRenames.useSites(in, k, old, now, context, seen));
+
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(file);
+        if (in.thorough()) {
+            for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
+            // An override's class may be used where m's never is named (new ForwardingSet<E>() {...}).
+            for (SymbolInfo o : overrides) {
+                files.add(o.location().path());
+                for (Reference r : in.index().references(o.declaringTypeKey())) files.add(r.location().path());
+            }
+            files.addAll(CompiledRenames.filesSaying(in, old, Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "\\s*\\(|::\\s*" + Pattern.quote(old) + "\\b"), files));
+        }
+        String method = "method " + old + "(";
+        CompiledRenames.Complaint complaint = (f, t, error, start, name) -> complaintAbout(t, error, name, method);
+        CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((f, renames) -> renames.keySet().forEach(at -> {
+            if (seen.add(f + ":" + at)) sites.add(CompiledRenames.renaming(f, at, old.length(), now, context));
+        }));
+        if (sites.isEmpty()) return Optional.empty();
+        for (Site link : JavadocLinks.renamed(in, m, old)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        long fileCount = sites.stream().map(Site::file).distinct().count();
+        int links = (int) sites.stream().filter(s -> isInJavadoc(in, s)).count();
+        int uses = sites.size() - declarations - links;
+        String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length() - 1);
+        String title = "Rename method " + owner.substring(owner.lastIndexOf('.') + 1) + "." + old + "() to " + now + "(), at its " + uses
+                + (uses == 1 ? " use" : " uses") + (overrides.isEmpty() ? "" : " and " + overrides.size() + (overrides.size() == 1 ? " override" : " overrides"))
+                + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
+                + " in " + fileCount + (fileCount == 1 ? " file" : " files");
+        return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
+    }
+
+    /** Whether the site lies in a Javadoc comment (a reference to the method by its name). */
+    private static boolean isInJavadoc(RefactorInput in, Site s) {
+        String text = in.text(s.file());
+        int open = text.lastIndexOf("/**", s.start());
+        return open >= 0 && text.indexOf("*/", open) > s.start();
+    }
+
+    /** Whether the site renames o's own name where o is declared. */
+    private static boolean isNameOf(RefactorInput in, SymbolInfo o, Site s) {
+        String text = in.text(o.location().path());
+        return s.file().equals(o.location().path()) && s.start() == JavaText.offsetOf(text, o.nameRange().startLine(), o.nameRange().startColumn());
+    }
+
+    /**
+     * Where the error says the method {@code old} is not found: "The method old(...) is undefined for the type T" at
+     * a call ("... is not applicable for the arguments ..." where an overload of the old name is left), "The type T
+     * does not define old(...) that is applicable here" at a method reference, "The method old(...) of type T must
+     * override or implement a supertype method" at an override found otherwise.
+     */
+    private static int complaintAbout(String text, CompileError error, String old, String method) {
+        boolean about = (error.unknownName() || error.id() == MUST_OVERRIDE || AddParameterRefactoring.MISFIT_CALL.contains(error.id()))
+                && error.message().contains(method)
+                || error.id() == AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD && error.message().contains(" " + old + "(");
+        return about ? CompiledRenames.nameIn(text, error, old) : -1;
+    }
+}
