@@ -36,6 +36,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.removeParameter": "remove-parameter",
   "quicksilver.reorderParameters": "reorder-parameters",
   "quicksilver.changeSignature": "change-signature",
+  "quicksilver.renameField": "rename-field",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

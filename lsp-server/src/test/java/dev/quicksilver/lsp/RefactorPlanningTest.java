@@ -2153,6 +2153,50 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A field whose name was retyped where it is declared: rename-field renames every use the compiler no longer
+     * finds ({@code this.count}, {@code other.count}, a subclass's, another class's) and the Javadoc reference; a
+     * parameter and a local of the old name are left alone. A constant's static import follows too.
+     */
+    @Test
+    void aFieldRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {
+        String shop = """
+                package p;
+
+                /** Keeps {@link #count}. */
+                public class Shop {
+                    public static final int LIMIT = 10;
+                    protected int count;
+
+                    void add(int count) {
+                        this.count += count;
+                    }
+
+                    boolean same(Shop other) {
+                        return count == other.count && LIMIT > 0;
+                    }
+                }
+                """;
+        String special = "package p;\n\nclass Special extends Shop {\n    int twice() {\n        return count * 2;\n    }\n}\n";
+        String use = "package p;\n\nclass Use {\n    int of(Shop s) {\n        int count = 1;\n        return s.count + count;\n    }\n}\n";
+        String far = "package p;\n\nimport static p.Shop.LIMIT;\n\nclass Far {\n    int limit() {\n        return LIMIT;\n    }\n}\n";
+        Map<String, String> others = Map.of("Special.java", special, "Use.java", use, "Far.java", far);
+        String renamed = shop.replace("protected int count;", "protected int total;");
+        String constant = shop.replace("int LIMIT = 10;", "int MAX = 10;");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-field", "renamedField", others, "Shop.java", shop, renamed, new TextPosition(5, 23), live);
+            assertEquals("Rename field Shop.count to total, at its 5 uses and 1 Javadoc reference in 3 files", planned.plan().title(), "live " + live);
+            assertEquals(renamed.replace("{@link #count}", "{@link #total}").replace("this.count += count;", "this.total += count;")
+                    .replace("count == other.count", "total == other.total"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(special.replace("count * 2", "total * 2"), planned.edited().get("Special.java"), "live " + live);
+            assertEquals(use.replace("s.count", "s.total"), planned.edited().get("Use.java"), "live " + live);
+
+            planned = planned("rename-field", "renamedConstant", others, "Shop.java", shop, constant, new TextPosition(4, 30), live);
+            assertEquals(constant.replace("LIMIT > 0", "MAX > 0"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(far.replace("LIMIT", "MAX"), planned.edited().get("Far.java"), "live " + live);
+        }
+    }
+
+    /**
      * A generic record's header, its type parameters between its name and its components ({@code Box<T extends
      * Comparable<T>> (T value, String label)}), is read as it was before the edit too. Both components renamed: a
      * use inside a lambda the compiler cannot type until the use around it is renamed ({@code
@@ -2738,6 +2782,12 @@ class RefactorPlanningTest {
      */
     private Planned changeSignature(String name, Map<String, String> others, String file, String before, String after, TextPosition at,
                                     boolean live) throws Exception {
+        return planned("change-signature", name, others, file, before, after, at, live);
+    }
+
+    /** {@link #changeSignature} for the refactor {@code refactor}. */
+    private Planned planned(String refactor, String name, Map<String, String> others, String file, String before, String after, TextPosition at,
+                            boolean live) throws Exception {
         Path ws = tmp.resolve(name + live);
         Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
         for (Map.Entry<String, String> other : others.entrySet()) Files.writeString(dir.resolve(other.getKey()), other.getValue());
@@ -2747,7 +2797,7 @@ class RefactorPlanningTest {
             RefactorService refactors = new RefactorService(session);
             edit(session, refactors, index, edited, before, after, live);
             RefactorPlan plan = refactors.plans(index, edited, at, Optional.of(EditHistory.between(before, after))).stream()
-                    .filter(p -> p.name().equals("change-signature")).findFirst().orElseThrow(() -> new AssertionError(name + " live " + live));
+                    .filter(p -> p.name().equals(refactor)).findFirst().orElseThrow(() -> new AssertionError(refactor + " " + name + " live " + live));
             return new Planned(plan, editedFiles(plan));
         } finally {
             session.close();

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
- * or for {@code apply-similar-edit} and {@code change-signature} the change from {@code --previous} (default: FILE as
- * committed at git HEAD) to FILE.
+ * or for {@code apply-similar-edit}, {@code change-signature} and {@code rename-field} the change from {@code
+ * --previous} (default: FILE as committed at git HEAD) to FILE.
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
                 "2:bad input (a file, a position, a sidecar), said in one sentence",
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit or default-body.")
+    @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit, "
+            + "default-body or rename-field.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",
@@ -39,7 +40,7 @@ public final class RefactorCommand implements Callable<Integer> {
     String at;
 
     @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit, "
-            + "reorder-parameters, change-signature; default: the file as committed at git HEAD, in a git checkout).")
+            + "reorder-parameters, change-signature, rename-field; default: the file as committed at git HEAD, in a git checkout).")
     Path previous;
 
     static final class Output {
@@ -77,13 +78,13 @@ public final class RefactorCommand implements Callable<Integer> {
         // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
         System.setProperty("quicksilver.quiet", "true");
         String previousText = previous != null ? Headless.read(previous) : null;
-        if (previousText == null && (name.equals("apply-similar-edit") || name.equals("change-signature"))) {
+        if (previousText == null && (name.equals("apply-similar-edit") || name.equals("change-signature") || name.equals("rename-field"))) {
             // The edit is the file's change since its last commit, where it is in a git checkout.
             previousText = committedText(loc.file()).orElseThrow(() -> new IllegalArgumentException(name + " needs the edited file's "
                     + "earlier text: give --previous FILE (in a git checkout, " + loc.file().getFileName() + " as committed at HEAD is used)"));
             if (previousText.equals(Headless.read(loc.file()))) {
                 throw new IllegalArgumentException(loc.file() + " is as committed at HEAD, so there is no edit to "
-                        + (name.equals("change-signature") ? "follow" : "apply elsewhere") + "; give --previous FILE with its earlier text");
+                        + (name.equals("apply-similar-edit") ? "apply elsewhere" : "follow") + "; give --previous FILE with its earlier text");
             }
             System.err.println("quicksilver: the edit is " + loc.file().getFileName() + "'s change since git HEAD (--previous FILE compares with another text)");
         } else if (previousText == null && name.equals("reorder-parameters")) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -97,6 +98,39 @@ final class CompiledRenames {
             shift += renamed.get(r.getValue()).length() - r.getValue().length();
         }
         return at - shift;
+    }
+
+    /**
+     * A declaration's name as it was before the last edit: {@code old}, ending at {@code oldEnd} in {@code before}
+     * (the file as it was), its place in {@code now} (the file as it is) ending at {@code nowEnd}.
+     */
+    record Retyped(String old, String before, int oldEnd, String now, int nowEnd) {
+    }
+
+    /**
+     * The name d had before the last edit, where the edit (near d, on as many lines as it replaced) retyped d's name
+     * and left the start of its line as it was; empty where the name is the same, or was no name.
+     */
+    static Optional<Retyped> retypedName(RefactorInput in, SymbolInfo d) {
+        if (!AddParameterRefactoring.editedNear(in, d)) return Optional.empty();
+        var edit = in.lastEdit().get();
+        if (edit.before().split("\n", -1).length != edit.after().split("\n", -1).length) return Optional.empty();
+        String now = in.text(d.location().path());
+        String before = AddParameterRefactoring.textBeforeEdit(now, edit);
+        TextRange name = d.nameRange();
+        int nameNow = JavaText.offsetOf(now, name.startLine(), name.startColumn());
+        int nameBefore = JavaText.offsetOf(before, name.startLine(), name.startColumn());
+        int lineNow = JavaText.lineStartOffset(now, name.startLine());
+        int lineBefore = JavaText.lineStartOffset(before, name.startLine());
+        if (nameNow < 0 || nameBefore < 0 || lineNow < 0 || lineBefore < 0
+                || !now.substring(lineNow, nameNow).equals(before.substring(lineBefore, nameBefore))) {
+            return Optional.empty();
+        }
+        int end = nameBefore;
+        while (end < before.length() && Character.isJavaIdentifierPart(before.charAt(end))) end++;
+        String old = before.substring(nameBefore, end);
+        if (old.isEmpty() || !Character.isJavaIdentifierStart(old.charAt(0)) || old.equals(d.name())) return Optional.empty();
+        return Optional.of(new Retyped(old, before, end, now, nameNow + d.name().length()));
     }
 
     /** The start of the last whole word {@code old} within the error's range of {@code text}, or -1. */

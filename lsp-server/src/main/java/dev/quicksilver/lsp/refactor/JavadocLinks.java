@@ -50,12 +50,14 @@ final class JavadocLinks {
     }
 
     /**
-     * Sites that rename the references to m by its old name, {@code old} ({@code {@link #price(String)}} once
-     * {@code price} is {@code cost}): those whose types are m's parameters', and those without types where no method
-     * of m's type keeps the old name.
+     * Sites that rename the references to m (a method, or a field) by its old name, {@code old} ({@code {@link
+     * #price(String)}} once {@code price} is {@code cost}): a method's whose types are its parameters', and those
+     * without types where no member of m's type keeps the old name.
      */
     static List<Site> renamed(RefactorInput in, SymbolInfo m, String old) {
-        List<String> types = AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList();
+        boolean method = m.kind() == dev.quicksilver.index.SymbolKind.METHOD;
+        List<String> types = method
+                ? AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList() : List.of();
         boolean oldRemains = in.index().declarationsIn(m.location().path()).stream()
                 .anyMatch(o -> o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey()));
         java.util.Set<String> variables = variables(in, m);
@@ -63,6 +65,7 @@ final class JavadocLinks {
         List<Site> out = new ArrayList<>();
         forEachReference(in, m, old, reference, (file, r) -> {
             boolean typed = r.group(3) != null;
+            if (typed && !method) return;
             if (typed ? !matches(JavaText.splitTopLevel(r.group(4)).stream().map(JavadocLinks::ofReference).toList(), types, variables) : oldRemains) return;
             int nameStart = r.start() + r.group(1).length() + 1;
             out.add(decided(m, file, nameStart, nameStart + old.length(), m.name()));

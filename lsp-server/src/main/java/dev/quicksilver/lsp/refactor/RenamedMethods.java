@@ -36,23 +36,12 @@ final class RenamedMethods {
 
     /** The name m had before the edit, where the edit renamed it and changed nothing else in its header. */
     static Optional<String> oldName(RefactorInput in, SymbolInfo m) {
-        if (m.kind() != SymbolKind.METHOD || !AddParameterRefactoring.editedNear(in, m)) return Optional.empty();
-        var edit = in.lastEdit().get();
-        if (edit.before().split("\n", -1).length != edit.after().split("\n", -1).length) return Optional.empty();
-        String now = in.text(m.location().path());
-        String before = AddParameterRefactoring.textBeforeEdit(now, edit);
-        int line = m.nameRange().startLine();
-        int nameNow = JavaText.offsetOf(now, line, m.nameRange().startColumn());
-        int nameBefore = JavaText.offsetOf(before, line, m.nameRange().startColumn());
-        int lineNow = JavaText.lineStartOffset(now, line);
-        int lineBefore = JavaText.lineStartOffset(before, line);
-        if (nameBefore < 0 || lineBefore < 0 || !now.substring(lineNow, nameNow).equals(before.substring(lineBefore, nameBefore))) {
-            return Optional.empty();
-        }
-        int end = nameBefore;
-        while (end < before.length() && Character.isJavaIdentifierPart(before.charAt(end))) end++;
-        String old = before.substring(nameBefore, end);
-        if (old.isEmpty() || !Character.isJavaIdentifierStart(old.charAt(0)) || old.equals(m.name())) return Optional.empty();
+        if (m.kind() != SymbolKind.METHOD) return Optional.empty();
+        Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, m);
+        if (retyped.isEmpty()) return Optional.empty();
+        String before = retyped.get().before();
+        String now = retyped.get().now();
+        int end = retyped.get().oldEnd();
         // The rest of the header as it was: its parameters unchanged (else it is another change, or half typed).
         int openBefore = JavaText.skipBlank(before, end);
         int openNow = AddParameterRefactoring.parameterListOpen(now, m);
@@ -61,7 +50,7 @@ final class RenamedMethods {
         int closeNow = JavaText.matchingClose(now, openNow);
         if (closeBefore < 0 || closeNow < 0) return Optional.empty();
         String paramsBefore = before.substring(openBefore, closeBefore).replaceAll("\\s+", " ");
-        return paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " ")) ? Optional.of(old) : Optional.empty();
+        return paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " ")) ? Optional.of(retyped.get().old()) : Optional.empty();
     }
 
     /** The plan that renames m's uses and overrides from {@code old} to m's name now, under {@code refactor}'s name. */

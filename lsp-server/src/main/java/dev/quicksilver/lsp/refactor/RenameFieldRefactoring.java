@@ -1,0 +1,116 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CompileError;
+import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * "The user retyped a field's name where it is declared: rename its uses." What an IDE's rename does, offered after
+ * the edit (as IntelliJ suggests renaming the usages of a name just retyped): every use the compiler no longer finds
+ * ({@code count}, {@code this.count}, {@code other.count}, a subclass's, a static import's) takes the new name, and
+ * the Javadoc references to it ({@code {@link #count}}). The files: the field's own, those the index still holds a
+ * use of the old field in (an editor's index, read before the edit but for the edited file), and headless (an
+ * index built after the edit) those that mention the field's type or say the old name. A local variable or
+ * parameter of the old name compiles and is left alone. Decided, without the model.
+ */
+public final class RenameFieldRefactoring implements Refactoring {
+    @Override
+    public String name() {
+        return "rename-field";
+    }
+
+    @Override
+    public String description() {
+        return "rename a field's uses after its name was retyped where it is declared";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        // The field whose name is on the position's line, the position in it or right after it (where typing ends).
+        Optional<SymbolInfo> field = in.index().declarationsIn(in.file()).stream()
+                .filter(s -> s.kind() == SymbolKind.FIELD && s.nameRange().startLine() == in.position().line()
+                        && s.nameRange().startColumn() <= in.position().column() && in.position().column() <= s.nameRange().endColumn())
+                .findFirst();
+        if (field.isEmpty()) return Optional.empty();
+        SymbolInfo f = field.get();
+        Optional<String> retyped = oldName(in, f);
+        if (retyped.isEmpty()) return Optional.empty();
+        String old = retyped.get();
+        String now = f.name();
+        String context = "// " + f.signature() + "\n";
+        // A field's key is its type's, its name and its type ("Lp/Shop;.count)I"): the old one says the old name.
+        String oldKey = f.key().replace("." + now + ")", "." + old + ")");
+
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(f.location().path());
+        for (Reference r : in.index().references(oldKey)) files.add(r.location().path());
+        if (in.thorough()) {
+            for (Reference r : in.index().references(f.declaringTypeKey())) files.add(r.location().path());
+            files.addAll(CompiledRenames.filesSaying(in, old, Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])"), files));
+        }
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        CompiledRenames.Complaint complaint = (file, text, error, start, name) -> complaintAbout(text, error, name);
+        CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((file, renames) -> renames.keySet().forEach(at -> {
+            if (seen.add(file + ":" + at)) sites.add(CompiledRenames.renaming(file, at, old.length(), now, context));
+        }));
+        if (sites.isEmpty()) return Optional.empty();
+        int uses = sites.size();
+        for (Site link : JavadocLinks.renamed(in, f, old)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        int links = sites.size() - uses;
+        long fileCount = sites.stream().map(Site::file).distinct().count();
+        String owner = in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::name).orElse("");
+        String title = "Rename field " + (owner.isEmpty() ? "" : owner + ".") + old + " to " + now + ", at its " + uses + (uses == 1 ? " use" : " uses")
+                + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
+                + " in " + fileCount + (fileCount == 1 ? " file" : " files");
+        return Optional.of(new RefactorPlan(name(), title, sites, "each use of the field the compiler no longer finds, under the new name"));
+    }
+
+    /**
+     * The name the field had before the edit, where the edit retyped it and changed nothing else on its line (a
+     * declaration of one field: {@code int a, b;} is not taken).
+     */
+    static Optional<String> oldName(RefactorInput in, SymbolInfo f) {
+        Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, f);
+        if (retyped.isEmpty()) return Optional.empty();
+        String now = retyped.get().now();
+        String before = retyped.get().before();
+        int end = retyped.get().oldEnd();
+        int restNow = retyped.get().nowEnd();
+        // The rest of the line as it was, and it declares one field.
+        String tailNow = now.substring(restNow, lineEnd(now, restNow));
+        String tailBefore = before.substring(end, lineEnd(before, end));
+        if (!tailNow.equals(tailBefore) || !tailNow.strip().startsWith(";") && !tailNow.strip().startsWith("=")) return Optional.empty();
+        return Optional.of(retyped.get().old());
+    }
+
+    private static int lineEnd(String text, int from) {
+        int end = text.indexOf('\n', from);
+        return end < 0 ? text.length() : end;
+    }
+
+    /**
+     * Where the error says the name {@code old} is not found: "old cannot be resolved" (to a variable, or "or is not a
+     * field" after a dot), or a static import of it that no longer resolves.
+     */
+    private static int complaintAbout(String text, CompileError error, String old) {
+        boolean about = error.unknownName() && !error.message().startsWith("The method ") || error.id() == IMPORT_NOT_FOUND;
+        if (!about) return -1;
+        int at = CompiledRenames.nameIn(text, error, old);
+        // A call of that name is a method's ("count()"), not the field's.
+        return at >= 0 && !text.startsWith("(", JavaText.skipBlank(text, at + old.length())) ? at : -1;
+    }
+
+    /** JDT's IProblem.ImportNotFound: "The import p.Shop.COUNT cannot be resolved". */
+    private static final int IMPORT_NOT_FOUND = 268435846;
+}
