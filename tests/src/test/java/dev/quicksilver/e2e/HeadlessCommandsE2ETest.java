@@ -205,7 +205,8 @@ class HeadlessCommandsE2ETest {
      * change-signature headless in a git checkout: the header as committed is the old one, so a header changed in
      * two ways at once ({@code reserve(String sku, int quantity)} -> {@code reserve(int quantity, String sku, String
      * customerId)}) has every call pass its arguments in the new order with the new one (the variable of its name
-     * in sight at each call: decided, no model); without git or --previous, one sentence says what is missing.
+     * in sight at each call: decided, no model); without git or --previous, one sentence says what is missing. Then
+     * the method renamed in its header, and rename-field on a field renamed where it is declared.
      */
     @Test
     void aHeadlessChangeSignatureTakesTheOldHeaderFromGitHead() throws Exception {
@@ -248,6 +249,27 @@ class HeadlessCommandsE2ETest {
         assertTrue(stderr.contains("change-signature changed 3 file(s)"), stderr);
         assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.reserve(customerId, quantity, sku, "),
                 Files.readString(ws.resolve("src/main/java/shop/Restock.java")));
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // The method renamed in its header: every call takes the new name (the compiler's complaints find them).
+        commitAll(ws);
+        edit(ws, "Inventory.java", "public boolean reserve(String customerId,", "public boolean hold(String customerId,");
+        p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(ws.resolve("src/main/java/shop/Restock.java")).contains("if (!from.hold(customerId, quantity, sku, "),
+                Files.readString(ws.resolve("src/main/java/shop/Restock.java")));
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // A field renamed where it is declared: rename-field, its uses in the class follow.
+        commitAll(ws);
+        edit(ws, "Inventory.java", "Map<String, Integer> stock = ", "Map<String, Integer> levels = ");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-field", "--workspace", ws.toString(),
+                "--at", inventory + ":8:40", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        String renamed = Files.readString(inventory);
+        assertTrue(renamed.contains("levels.merge(sku, quantity, Integer::sum);") && !renamed.contains("stock.get"), renamed);
         assertEquals(sampleErrors, compileErrors(ws));
     }
 
