@@ -1,6 +1,7 @@
 package dev.quicksilver.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.index.DocumentSnapshot;
@@ -2149,6 +2150,14 @@ class RefactorPlanningTest {
             assertEquals(plain.replace("price", "cost"), planned.edited().get("Plain.java"), "live " + live);
             assertEquals(use.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
                     "live " + live);
+
+            // An interface's method renamed is no new abstract method: its implementation is renamed, not written again.
+            String priced = "package p;\n\ninterface Priced {\n    int price(String sku);\n}\n";
+            String tag = "package p;\n\nclass Tag implements Priced {\n    @Override\n    public int price(String sku) {\n        return 1;\n    }\n}\n";
+            planned = changeSignature("renamedAbstract", Map.of("Tag.java", tag), "Priced.java", priced, priced.replace("int price(", "int cost("),
+                    new TextPosition(3, 10), live);
+            assertEquals(tag.replace("price", "cost"), planned.edited().get("Tag.java"), "live " + live);
+            assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
         }
     }
 
@@ -2772,7 +2781,7 @@ class RefactorPlanningTest {
     }
 
     /** A plan and the files it edits, by name (each site given its first candidate). */
-    private record Planned(RefactorPlan plan, Map<String, String> edited) {
+    private record Planned(RefactorPlan plan, Map<String, String> edited, List<String> offered) {
     }
 
     /**
@@ -2796,9 +2805,10 @@ class RefactorPlanningTest {
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(name + "-data" + live)).build())) {
             RefactorService refactors = new RefactorService(session);
             edit(session, refactors, index, edited, before, after, live);
-            RefactorPlan plan = refactors.plans(index, edited, at, Optional.of(EditHistory.between(before, after))).stream()
-                    .filter(p -> p.name().equals(refactor)).findFirst().orElseThrow(() -> new AssertionError(refactor + " " + name + " live " + live));
-            return new Planned(plan, editedFiles(plan));
+            List<RefactorPlan> plans = refactors.plans(index, edited, at, Optional.of(EditHistory.between(before, after)));
+            RefactorPlan plan = plans.stream().filter(p -> p.name().equals(refactor)).findFirst()
+                    .orElseThrow(() -> new AssertionError(refactor + " " + name + " live " + live + ": " + plans));
+            return new Planned(plan, editedFiles(plan), plans.stream().map(RefactorPlan::name).toList());
         } finally {
             session.close();
         }

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * "The user retyped a field's name where it is declared: rename its uses." What an IDE's rename does, offered after
  * the edit (as IntelliJ suggests renaming the usages of a name just retyped): every use the compiler no longer finds
  * ({@code count}, {@code this.count}, {@code other.count}, a subclass's, a static import's) takes the new name, and
- * the Javadoc references to it ({@code {@link #count}}). The files: the field's own, those the index still holds a
- * use of the old field in (an editor's index, read before the edit but for the edited file), and headless (an
- * index built after the edit) those that mention the field's type or say the old name. A local variable or
+ * the Javadoc references to it ({@code {@link #count}}). Where: the compiler's complaints in the field's own file;
+ * in an editor, the uses the index still binds to the old field in the other files (read before the edit); headless
+ * (an index built after the edit), the complaints in the files that mention the field's type or say the old name. A local variable or
  * parameter of the old name compiles and is left alone. Decided, without the model.
  */
 public final class RenameFieldRefactoring implements Refactoring {
@@ -51,15 +51,25 @@ public final class RenameFieldRefactoring implements Refactoring {
         // A field's key is its type's, its name and its type ("Lp/Shop;.count)I"): the old one says the old name.
         String oldKey = f.key().replace("." + now + ")", "." + old + ")");
 
+        // The field's file is compiled (the index has read it since the edit); in an editor the other files' uses are
+        // where the index still puts them (read before the edit: one per name, no compile at each keystroke), and
+        // headless (an index built after the edit) the files that may hold one are compiled.
         Set<Path> files = new LinkedHashSet<>();
         files.add(f.location().path());
-        for (Reference r : in.index().references(oldKey)) files.add(r.location().path());
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Reference r : in.index().references(oldKey)) {
+            if (files.contains(r.location().path())) continue;
+            String text = in.text(r.location().path());
+            int at = JavaText.offsetOf(text, r.location().range().startLine(), r.location().range().startColumn());
+            if (JavaText.wordEndsAt(text, at + old.length(), old) && seen.add(r.location().path() + ":" + at)) {
+                sites.add(CompiledRenames.renaming(r.location().path(), at, old.length(), now, context));
+            }
+        }
         if (in.thorough()) {
             for (Reference r : in.index().references(f.declaringTypeKey())) files.add(r.location().path());
             files.addAll(CompiledRenames.filesSaying(in, old, Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])"), files));
         }
-        List<Site> sites = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         CompiledRenames.Complaint complaint = (file, text, error, start, name) -> complaintAbout(text, error, name);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((file, renames) -> renames.keySet().forEach(at -> {
             if (seen.add(file + ":" + at)) sites.add(CompiledRenames.renaming(file, at, old.length(), now, context));

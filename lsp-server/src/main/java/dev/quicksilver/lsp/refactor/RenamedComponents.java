@@ -1,6 +1,5 @@
 package dev.quicksilver.lsp.refactor;
 
-import dev.quicksilver.index.CallSite;
 import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SymbolInfo;
@@ -22,9 +21,11 @@ import java.util.regex.Pattern;
  * {@code (int left, int y)}) breaks every {@code x} in the record's body (a compact constructor's parameter, the
  * field, {@code other.x}) and every call {@code p.x()} or reference {@code Point::x} of the accessor elsewhere. Which
  * uses those are, the compiler says (the workspace as indexed knows the new header): its "cannot be resolved" and
- * "undefined for the type Point" complaints on the old name, in the record's file, the files that mention the record
- * and those that say {@code .x(} or {@code ::x} (a call through a variable whose type the file never names,
- * {@code u.origin().x()}); a local variable of the old name compiles and is left alone. An accessor the record
+ * "undefined for the type Point" complaints on the old name in the record's file, and headless (an index built after
+ * the edit) in the files that mention the record and those that say {@code .x(} or {@code ::x} (a call through a
+ * variable whose type the file never names, {@code u.origin().x()}); in an editor the index, read before the edit
+ * but for the record's file, still binds the other files' uses to the old accessor. A local variable of the old name
+ * compiles and is left alone. An accessor the record
  * declares itself ({@code public int x() {...}}) still compiles under its old name, so it is renamed by the index:
  * its declaration's name, its calls and its method references. All decided, without the model.
  */
@@ -69,12 +70,10 @@ final class RenamedComponents {
         String context = "// " + m.signature() + "\n";
 
         Set<Path> files = new LinkedHashSet<>();
+        files.add(recordFile);
         // The accessor's key names the record's type as the constructor's does (without type parameters).
         String owner = m.key().contains(".(") ? m.key().substring(0, m.key().indexOf(".(")) : record.get().key();
-        for (Map.Entry<String, String> e : renamed.entrySet()) {
-            String oldAccessor = owner + "." + e.getKey() + "()" + descriptors.getOrDefault(e.getValue(), "");
-            files.addAll(filesToCompile(in, record.get(), e.getKey(), oldAccessor));
-        }
+        if (in.thorough()) for (String old : renamed.keySet()) files.addAll(filesToCompile(in, record.get(), old));
         Map<Path, Map<Integer, String>> found = CompiledRenames.find(in, files, renamed, new Complaints(recordFile, recordFrom, recordTo, namesRecord));
         List<Site> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -86,22 +85,21 @@ final class RenamedComponents {
             for (SymbolInfo accessor : declaredAccessors(in, record.get(), e.getKey())) {
                 out.addAll(CompiledRenames.methodSites(in, accessor, e.getValue(), context, seen));
             }
+            // An editor's index, read before the edit in the other files, still binds their uses to the old accessor.
+            String oldAccessor = owner + "." + e.getKey() + "()" + descriptors.getOrDefault(e.getValue(), "");
+            out.addAll(CompiledRenames.useSites(in, oldAccessor, e.getKey(), e.getValue(), context, seen));
         }
         return out;
     }
 
     /**
-     * The files to compile: the record's file, and those the index still holds a use of the old accessor in (an
-     * editor's index, where only the record's file has been read again since the edit: what an editor asks at each
-     * keystroke in the header is kept to these); in an index built after the edit (headless), the files that mention
-     * the record and (up to a limit) the other files that say the member (the lexical index holds no one-letter words).
+     * The files to compile besides the record's in an index built after the edit (headless): those that mention the
+     * record, and (up to a limit) the other files that say the member (the lexical index holds no one-letter words).
+     * An editor's index has read only the record's file since the edit: the uses in the others are where it puts them.
      */
-    private static Set<Path> filesToCompile(RefactorInput in, SymbolInfo record, String name, String oldAccessor) {
+    private static Set<Path> filesToCompile(RefactorInput in, SymbolInfo record, String name) {
         Set<Path> files = new LinkedHashSet<>();
         files.add(record.location().path());
-        for (Reference ref : in.index().references(oldAccessor)) files.add(ref.location().path());
-        for (CallSite call : in.index().callSites(oldAccessor)) files.add(call.location().path());
-        if (!in.thorough()) return files;
         for (Reference ref : in.index().references(record.key())) files.add(ref.location().path());
         files.addAll(CompiledRenames.filesSaying(in, name, Pattern.compile("(\\.|::)\\s*" + Pattern.quote(name) + "(?![\\w$])"), files));
         return files;
