@@ -2151,6 +2151,18 @@ class RefactorPlanningTest {
             assertEquals(use.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
                     "live " + live);
 
+            // An override renamed: the method it overrode is renamed, with the rest of its family.
+            String specialAfter = special.replace("int price(String sku) {", "int cost(String sku) {");
+            planned = changeSignature("renamedOverride", Map.of("Shop.java", shop, "Plain.java", plain, "Use.java", use), "Special.java", special,
+                    specialAfter, new TextPosition(4, 8), live);
+            assertEquals("Rename method Shop.price() (which Special.price() overrides) to cost(), at its 5 uses and 2 overrides and 3 Javadoc references"
+                    + " in 4 files", planned.plan().title(), "live " + live);
+            assertEquals(shop.replace("price(", "cost("), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(special.replace("price", "cost"), planned.edited().get("Special.java"), "live " + live);
+            assertEquals(plain.replace("price", "cost"), planned.edited().get("Plain.java"), "live " + live);
+            assertEquals(use.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
+                    "live " + live);
+
             // An interface's method renamed is no new abstract method: its implementation is renamed, not written again.
             String priced = "package p;\n\ninterface Priced {\n    int price(String sku);\n}\n";
             String tag = "package p;\n\nclass Tag implements Priced {\n    @Override\n    public int price(String sku) {\n        return 1;\n    }\n}\n";

@@ -50,16 +50,17 @@ final class JavadocLinks {
     }
 
     /**
-     * Sites that rename the references to m (a method, or a field) by its old name, {@code old} ({@code {@link
-     * #price(String)}} once {@code price} is {@code cost}): a method's whose types are its parameters', and those
-     * without types where no member of m's type keeps the old name.
+     * Sites that rename to {@code now} the references to m (a method, or a field) by its old name, {@code old}
+     * ({@code {@link #price(String)}} once {@code price} is {@code cost}; m may still be named so, an overridden method
+     * renamed with its override): a method's whose types are its parameters', and those without types where no other
+     * member of m's type keeps the old name.
      */
-    static List<Site> renamed(RefactorInput in, SymbolInfo m, String old) {
+    static List<Site> renamed(RefactorInput in, SymbolInfo m, String old, String now) {
         boolean method = m.kind() == dev.quicksilver.index.SymbolKind.METHOD;
         List<String> types = method
                 ? AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList() : List.of();
         boolean oldRemains = in.index().declarationsIn(m.location().path()).stream()
-                .anyMatch(o -> o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey()));
+                .anyMatch(o -> o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey()) && !o.key().equals(m.key()));
         java.util.Set<String> variables = variables(in, m);
         Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(old) + "(?![\\w$])(\\s*\\(([^)]*)\\))?");
         List<Site> out = new ArrayList<>();
@@ -68,7 +69,7 @@ final class JavadocLinks {
             if (typed && !method) return;
             if (typed ? !matches(JavaText.splitTopLevel(r.group(4)).stream().map(JavadocLinks::ofReference).toList(), types, variables) : oldRemains) return;
             int nameStart = r.start() + r.group(1).length() + 1;
-            out.add(decided(m, file, nameStart, nameStart + old.length(), m.name()));
+            out.add(decided(m, file, nameStart, nameStart + old.length(), now));
         });
         return out;
     }

@@ -76,7 +76,7 @@ public final class RenameFieldRefactoring implements Refactoring {
         }));
         if (sites.isEmpty()) return Optional.empty();
         int uses = sites.size();
-        for (Site link : JavadocLinks.renamed(in, f, old)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        for (Site link : JavadocLinks.renamed(in, f, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
         int links = sites.size() - uses;
         long fileCount = sites.stream().map(Site::file).distinct().count();
         String owner = in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::name).orElse("");

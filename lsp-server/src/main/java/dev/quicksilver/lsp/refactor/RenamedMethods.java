@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * the edit, as change-signature is. The uses come from the index where it still binds them to the old method (an
  * editor's index, read before the edit but for the edited file) or to an override, and from the compiler where it no
  * longer finds the old name ("The method price(String) is undefined for the type Shop"): in the edited file, and
- * headless in the files that mention the method's type or say the name. A method that itself overrides another is
- * not taken (renaming it alone would leave what it overrode). All decided, without the model.
+ * headless in the files that mention the method's type or say the name. An override renamed renames the method it
+ * overrode and that method's whole family with it (renaming it alone would leave it overriding nothing); one that
+ * overrides a method of the JDK's is not taken. All decided, without the model.
  */
 final class RenamedMethods {
     private RenamedMethods() {
@@ -59,24 +60,33 @@ final class RenamedMethods {
         String text = in.text(file);
         int nameAt = JavaText.offsetOf(text, m.nameRange().startLine(), m.nameRange().startColumn());
         int from = JavaText.offsetOf(text, m.location().range().startLine(), m.location().range().startColumn());
-        if (OVERRIDE.matcher(text).region(Math.max(0, from), Math.max(from, nameAt)).find()) return Optional.empty();
         String now = m.name();
         String context = "// " + m.signature() + "\n";
         List<String> descriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         String qualifiedOld = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length()) + old;
-        List<String> oldKeys = in.earlierKeys().apply(qualifiedOld).stream()
+        List<String> oldKeys = new ArrayList<>(in.earlierKeys().apply(qualifiedOld).stream()
                 .filter(k -> in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).equals(descriptors))
-                .toList();
+                .toList());
+        // An override renamed: the method it overrode is renamed with the whole family (else it would override
+        // nothing); the topmost of the workspace's, where the family starts. One of the JDK's is not taken.
+        SymbolInfo root = m;
+        if (OVERRIDE.matcher(text).region(Math.max(0, from), Math.max(from, nameAt)).find()) {
+            Optional<SymbolInfo> overridden = topmostOverridden(in, m.declaringTypeKey(), old, descriptors);
+            if (overridden.isEmpty()) return Optional.empty();
+            root = overridden.get();
+            oldKeys.add(root.key());
+        }
 
         // Overrides: those the index links to the old method, and the namesakes in subtypes with the same parameters.
         Set<SymbolInfo> overrides = new LinkedHashSet<>();
+        if (root != m) overrides.add(root);
         for (String k : oldKeys) overrides.addAll(in.index().implementations(k));
-        for (SymbolInfo o : AddParameterRefactoring.namesakesInSubtypes(in.index(), m, old, descriptors.size())) {
+        for (SymbolInfo o : AddParameterRefactoring.namesakesInSubtypes(in.index(), root, old, descriptors.size())) {
             if (AddParameterRefactoring.declaredDescriptors(o, o.key()).equals(descriptors)) overrides.add(o);
         }
         overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
-        if (!m.modifiers().contains("static") && !m.modifiers().contains("private")) {
-            overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, m, old, descriptors, List.copyOf(overrides), false));
+        if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
+            overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, descriptors, List.copyOf(overrides), false));
         }
 
         List<Site> sites = new ArrayList<>();
@@ -89,6 +99,7 @@ final class RenamedMethods {
         files.add(file);
         if (in.thorough()) {
             for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
+            for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
             // An override's class may be used where m's never is named (new ForwardingSet<E>() {...}).
             for (SymbolInfo o : overrides) {
                 files.add(o.location().path());
@@ -102,16 +113,49 @@ final class RenamedMethods {
             if (seen.add(f + ":" + at)) sites.add(CompiledRenames.renaming(f, at, old.length(), now, context));
         }));
         if (sites.isEmpty()) return Optional.empty();
-        for (Site link : JavadocLinks.renamed(in, m, old)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        for (Site link : JavadocLinks.renamed(in, root, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
         long fileCount = sites.stream().map(Site::file).distinct().count();
         int links = (int) sites.stream().filter(s -> isInJavadoc(in, s)).count();
         int uses = sites.size() - declarations - links;
-        String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length() - 1);
-        String title = "Rename method " + owner.substring(owner.lastIndexOf('.') + 1) + "." + old + "() to " + now + "(), at its " + uses
-                + (uses == 1 ? " use" : " uses") + (overrides.isEmpty() ? "" : " and " + overrides.size() + (overrides.size() == 1 ? " override" : " overrides"))
+        String owner = ownerName(m);
+        String what = root == m ? owner + "." + old + "()" : ownerName(root) + "." + old + "() (which " + owner + "." + old + "() overrides)";
+        int overriding = overrides.size() - (root == m ? 0 : 1);
+        String title = "Rename method " + what + " to " + now + "(), at its " + uses
+                + (uses == 1 ? " use" : " uses") + (overriding == 0 ? "" : " and " + overriding + (overriding == 1 ? " override" : " overrides"))
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
+    }
+
+    /** The simple name of the type that declares m. */
+    private static String ownerName(SymbolInfo m) {
+        String owner = m.qualifiedName().substring(0, Math.max(0, m.qualifiedName().lastIndexOf('.')));
+        return owner.substring(owner.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The workspace's topmost method of the name {@code old} and parameter types {@code descriptors} in the supertypes
+     * of {@code type} (through the index's supertypes), not private nor static: the method an override of that name
+     * overrode, at the top of its family. Empty where none is the workspace's (an override of the JDK's).
+     */
+    private static Optional<SymbolInfo> topmostOverridden(RefactorInput in, String type, String old, List<String> descriptors) {
+        Optional<SymbolInfo> found = Optional.empty();
+        Set<String> visited = new HashSet<>();
+        List<String> queue = new ArrayList<>(in.index().declaration(type).map(SymbolInfo::supertypeKeys).orElse(List.of()));
+        while (!queue.isEmpty()) {
+            String t = queue.removeFirst();
+            if (!visited.add(t)) continue;
+            Optional<SymbolInfo> declared = in.index().declaration(t);
+            if (declared.isEmpty()) continue;
+            for (SymbolInfo d : in.index().declarationsIn(declared.get().location().path())) {
+                if (d.kind() == SymbolKind.METHOD && d.name().equals(old) && t.equals(d.declaringTypeKey()) && !d.modifiers().contains("private")
+                        && !d.modifiers().contains("static") && AddParameterRefactoring.declaredDescriptors(d, d.key()).equals(descriptors)) {
+                    found = Optional.of(d);
+                }
+            }
+            queue.addAll(declared.get().supertypeKeys());
+        }
+        return found;
     }
 
     /** Whether the site lies in a Javadoc comment (a reference to the method by its name). */
