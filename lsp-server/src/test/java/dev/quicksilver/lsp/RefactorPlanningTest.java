@@ -2146,6 +2146,7 @@ class RefactorPlanningTest {
             assertEquals("Rename method Shop.price() to cost(), at its 5 uses and 3 overrides and 3 Javadoc references in 4 files",
                     planned.plan().title(), "live " + live);
             assertEquals(after.replace("return price(sku)", "return cost(sku)").replace("#price(", "#cost("), planned.edited().get("Shop.java"), "live " + live);
+            assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
             assertEquals(special.replace("price", "cost"), planned.edited().get("Special.java"), "live " + live);
             assertEquals(plain.replace("price", "cost"), planned.edited().get("Plain.java"), "live " + live);
             assertEquals(use.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
@@ -2170,6 +2171,7 @@ class RefactorPlanningTest {
                     new TextPosition(3, 10), live);
             assertEquals(tag.replace("price", "cost"), planned.edited().get("Tag.java"), "live " + live);
             assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
+            assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
         }
     }
 

@@ -46,6 +46,8 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         EditHistory.Edit edit = in.lastEdit().get();
         int line = in.position().line();
         if (line < edit.startLine() - 1 || line > edit.afterEndLine() + 1) return Optional.empty();
+        // A declaration's name retyped is a rename (change-signature, rename-field), not an edit to copy elsewhere.
+        if (CompiledRenames.retypesADeclaration(in)) return Optional.empty();
         String oldCore = edit.oldCore();
         String newCore = edit.newCore();
         int coreStart = edit.commonPrefix(); // where oldCore starts in edit.before()

@@ -133,6 +133,16 @@ final class CompiledRenames {
         return Optional.of(new Retyped(old, before, end, now, nameNow + d.name().length()));
     }
 
+    /** Whether the last edit retyped the name of a method or field declared on the lines it changed in the asking file. */
+    static boolean retypesADeclaration(RefactorInput in) {
+        if (in.lastEdit().isEmpty()) return false;
+        var edit = in.lastEdit().get();
+        return in.index().declarationsIn(in.file()).stream()
+                .filter(d -> d.kind() == dev.quicksilver.index.SymbolKind.METHOD || d.kind() == dev.quicksilver.index.SymbolKind.FIELD)
+                .filter(d -> d.nameRange().startLine() >= edit.startLine() && d.nameRange().startLine() <= edit.afterEndLine())
+                .anyMatch(d -> retypedName(in, d).isPresent());
+    }
+
     /** The start of the last whole word {@code old} within the error's range of {@code text}, or -1. */
     static int nameIn(String text, CompileError error, String old) {
         Matcher found = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$])").matcher(text)
