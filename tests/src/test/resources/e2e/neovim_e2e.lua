@@ -222,6 +222,21 @@ local ok, err = pcall(function()
   check(sizes_text:find('return Scale.scaled(unit, 2.0, value);', 1, true) ~= nil, 'a call passes (unit, 2.0, value): ' .. sizes_text)
   check(sizes_text:find('return Scale.scaled(unit,\n                0.5, value);', 1, true) ~= nil,
     'a call on two lines keeps its line break: ' .. sizes_text)
+
+  -- 4. The method's name retyped in the buffer, then :Quicksilver change-signature: the calls take the new name
+  -- (the index still binds them to the method as it was named).
+  local renamed_line = vim.api.nvim_buf_get_lines(scale_buf, header - 1, header, false)[1]:gsub('scaled%(', 'resized(')
+  vim.api.nvim_buf_set_lines(scale_buf, header - 1, header, false, { renamed_line })
+  vim.cmd('silent write')
+  vim.api.nvim_win_set_cursor(0, { header, 20 })
+  qs.run_refactor('change-signature')
+  check(vim.wait(120000, function()
+    return modified(sizes)
+  end, 200), 'the rename changed Sizes.java')
+  vim.cmd('wall')
+  sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
+  check(sizes_text:find('return Scale.resized(unit, 2.0, value);', 1, true) ~= nil, 'a call takes the new name: ' .. sizes_text)
+  check(sizes_text:find('Scale.scaled', 1, true) == nil, 'no call keeps the old name: ' .. sizes_text)
   finish(true)
 end)
 if not ok then

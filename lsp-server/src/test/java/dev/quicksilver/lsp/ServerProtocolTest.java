@@ -239,17 +239,47 @@ class ServerProtocolTest {
                     "Restock.java", List.of("quantity, sku, customerId")), newTexts);
 
             // Followed up: the same header's edit is not offered again (calls written the new way would be passed
-            // through the change once more); the header edited again is.
+            // through the change once more); the header edited again is a new edit. Here the calls are written the
+            // new way (on disk, as the client applies them), then the method's name retyped: renamed at its calls.
             List<String> again = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
             assertTrue(again.stream().noneMatch(t -> t.startsWith("Change the arguments") || t.startsWith("Reorder") || t.startsWith("Fill new")), again.toString());
-            int nameAt = open + "int quantity, String sku, String ".length();
+            applyOnDisk(resolved.getEdit());
+            s.server.getWorkspaceService().didChangeWatchedFiles(new org.eclipse.lsp4j.DidChangeWatchedFilesParams(resolved.getEdit().getDocumentChanges()
+                    .stream().map(c -> new org.eclipse.lsp4j.FileEvent(c.getLeft().getTextDocument().getUri(), org.eclipse.lsp4j.FileChangeType.Changed)).toList()));
+            int nameAt = header.indexOf("reserve(");
             s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), version),
-                    List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, nameAt), new Position(line, nameAt + "customerId".length())), "client"))));
-            Thread.sleep(300);
-            List<String> edited = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
-            assertTrue(edited.contains("Change the arguments of Inventory.reserve() to (quantity, sku, client), filling new client, reordering,"
-                    + " at its 5 call sites in 3 files"), edited.toString());
+                    List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, nameAt), new Position(line, nameAt + "reserve".length())), "hold"))));
+            // (The watched-file events are handled on a worker: the other files are read again shortly.)
+            String expected = "Rename method Inventory.reserve() to hold(), at its 5 uses in 3 files";
+            List<String> renamed = List.of();
+            for (int tries = 0; tries < 40 && !renamed.contains(expected); tries++) {
+                Thread.sleep(250);
+                renamed = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+            }
+            assertTrue(renamed.contains(expected), renamed.toString());
         }
+    }
+
+    /** Writes a workspace edit's text edits into its files on disk, as a client applies them (files not open). */
+    private static void applyOnDisk(org.eclipse.lsp4j.WorkspaceEdit edit) throws java.io.IOException {
+        for (var change : edit.getDocumentChanges()) {
+            Path file = Path.of(java.net.URI.create(change.getLeft().getTextDocument().getUri()));
+            String text = Files.readString(file);
+            List<org.eclipse.lsp4j.TextEdit> edits = change.getLeft().getEdits().stream().map(e -> e.getLeft())
+                    .sorted(java.util.Comparator.comparingInt((org.eclipse.lsp4j.TextEdit e) -> e.getRange().getStart().getLine())
+                            .thenComparingInt(e -> e.getRange().getStart().getCharacter()).reversed()).toList();
+            for (org.eclipse.lsp4j.TextEdit e : edits) {
+                int from = offsetOf(text, e.getRange().getStart());
+                text = text.substring(0, from) + e.getNewText() + text.substring(offsetOf(text, e.getRange().getEnd()));
+            }
+            Files.writeString(file, text);
+        }
+    }
+
+    private static int offsetOf(String text, Position p) {
+        int offset = 0;
+        for (int l = 0; l < p.getLine(); l++) offset = text.indexOf('\n', offset) + 1;
+        return offset + p.getCharacter();
     }
 
     @Test

@@ -78,6 +78,19 @@ public final class DocumentStore {
         return e == null ? Optional.empty() : Optional.of(e.document);
     }
 
+    /**
+     * The document's last edit has been followed up (a refactor ran for it): the next keystroke starts a new edit,
+     * rather than extending that one (a header's parameters changed and followed, then its name retyped, read as
+     * one edit of both, is neither refactor's).
+     */
+    public void settle(String uri) {
+        Entry e = documents.get(uri);
+        if (e == null) return;
+        synchronized (e) {
+            e.history.reset(e.document.text());
+        }
+    }
+
     public Optional<EditHistory.Edit> lastEdit(String uri) {
         Entry e = documents.get(uri);
         if (e == null) return Optional.empty();

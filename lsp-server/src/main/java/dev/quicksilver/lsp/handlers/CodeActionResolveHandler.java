@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.quicksilver.lsp.Errors;
 import dev.quicksilver.lsp.ResponseFutures;
 import dev.quicksilver.lsp.ServerSession;
+import dev.quicksilver.lsp.Uris;
 import dev.quicksilver.lsp.WorkDoneProgress;
 import dev.quicksilver.lsp.refactor.RefactorPlan;
 import dev.quicksilver.lsp.refactor.RefactorService;
@@ -76,6 +77,7 @@ public final class CodeActionResolveHandler {
                 try {
                     out.complete(WorkspaceEdits.build(session, plan.title(), changes));
                     header.ifPresent(refactors::followedUp);
+                    session.documents().settle(Uris.normalize(uri));
                 } catch (RuntimeException x) {
                     out.completeExceptionally(Errors.toResponse(x));
                 }

@@ -31,8 +31,8 @@ import org.eclipse.lsp4j.MessageType;
  * Finds refactors at a position (index only) and runs one (one batch to the model). Shared by codeAction,
  * codeAction/resolve, executeCommand and the headless {@code refactor} command.
  *
- * <p>Concurrency. {@link #plans} runs on a worker thread; it re-indexes the asking document now (its buffer
- * may be newer than the debounced index). Earlier method keys are kept in a concurrent map, filled when a
+ * <p>Concurrency. {@link #plans} runs on a worker thread; it runs the index's pending updates and re-indexes the
+ * asking document now (its buffer, and files a refactor's edit just changed, may be newer than the debounced index). Earlier method keys are kept in a concurrent map, filled when a
  * document opens and before each re-index; the headers whose edit a refactor has followed up in another, written
  * when a resolve completes (any thread) and read by {@link #plans}. {@link #run} returns the model's future chained
  * to the edits; cancelling the future it returns cancels the batch in the sidecar.
@@ -79,9 +79,14 @@ public final class RefactorService {
                 throw Errors.invalidParams("position " + line + ":" + character + " is outside " + uri + " (" + open.get().lineCount() + " lines)");
             }
             rememberKeys(index, file);
+            // Other files' pending updates too (a refactor's edit just applied to them): a use found where the index
+            // last put it must be there still.
+            index.flush();
             index.reindexNow(new DocumentSnapshot(file, open.get().text()));
         } else if (!Files.isRegularFile(file)) {
             throw Errors.invalidParams(uri + " is neither open nor a file on disk");
+        } else {
+            index.flush();
         }
         Optional<EditHistory.Edit> edit = session.documents().lastEdit(Uris.normalize(uri));
         return plans(index, file, new TextPosition(line, character), edit);

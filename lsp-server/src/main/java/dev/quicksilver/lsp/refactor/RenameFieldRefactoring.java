@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * the edit (as IntelliJ suggests renaming the usages of a name just retyped): every use the compiler no longer finds
  * ({@code count}, {@code this.count}, {@code other.count}, a subclass's, a static import's) takes the new name, and
  * the Javadoc references to it ({@code {@link #count}}). Where: the compiler's complaints in the field's own file;
- * in an editor, the uses the index still binds to the old field in the other files (read before the edit); headless
+ * in an editor, the uses the index still binds to the old field in the other files (read before the edit; one read
+ * again since binds them to nothing, and is compiled if it mentions the field's type and says the name); headless
  * (an index built after the edit), the complaints in the files that mention the field's type or say the old name. A local variable or
  * parameter of the old name compiles and is left alone. Decided, without the model.
  */
@@ -66,9 +67,18 @@ public final class RenameFieldRefactoring implements Refactoring {
                 sites.add(CompiledRenames.renaming(r.location().path(), at, old.length(), now, context));
             }
         }
+        Pattern saysOld = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])");
         if (in.thorough()) {
             for (Reference r : in.index().references(f.declaringTypeKey())) files.add(r.location().path());
-            files.addAll(CompiledRenames.filesSaying(in, old, Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])"), files));
+            files.addAll(CompiledRenames.filesSaying(in, old, saysOld, files));
+        } else {
+            // A file the index has read again since the edit binds its uses to nothing: compiled, if it says the name.
+            Set<Path> bound = new HashSet<>();
+            sites.forEach(s -> bound.add(s.file()));
+            for (Reference r : in.index().references(f.declaringTypeKey())) {
+                Path p = r.location().path();
+                if (!bound.contains(p) && saysOld.matcher(in.text(p)).find()) files.add(p);
+            }
         }
         CompiledRenames.Complaint complaint = (file, text, error, start, name) -> complaintAbout(text, error, name);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((file, renames) -> renames.keySet().forEach(at -> {

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * "undefined for the type Point" complaints on the old name in the record's file, and headless (an index built after
  * the edit) in the files that mention the record and those that say {@code .x(} or {@code ::x} (a call through a
  * variable whose type the file never names, {@code u.origin().x()}); in an editor the index, read before the edit
- * but for the record's file, still binds the other files' uses to the old accessor. A local variable of the old name
- * compiles and is left alone. An accessor the record
+ * but for the record's file, still binds the other files' uses to the old accessor (a file read again since, whose
+ * uses are bound to nothing, is compiled). A local variable of the old name compiles and is left alone. An accessor the record
  * declares itself ({@code public int x() {...}}) still compiles under its old name, so it is renamed by the index:
  * its declaration's name, its calls and its method references. All decided, without the model.
  */
@@ -73,14 +73,8 @@ final class RenamedComponents {
         files.add(recordFile);
         // The accessor's key names the record's type as the constructor's does (without type parameters).
         String owner = m.key().contains(".(") ? m.key().substring(0, m.key().indexOf(".(")) : record.get().key();
-        if (in.thorough()) for (String old : renamed.keySet()) files.addAll(filesToCompile(in, record.get(), old));
-        Map<Path, Map<Integer, String>> found = CompiledRenames.find(in, files, renamed, new Complaints(recordFile, recordFrom, recordTo, namesRecord));
         List<Site> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        found.forEach((file, renames) -> renames.forEach((at, old) -> {
-            seen.add(file + ":" + at);
-            out.add(CompiledRenames.renaming(file, at, old.length(), renamed.get(old), context));
-        }));
         for (Map.Entry<String, String> e : renamed.entrySet()) {
             for (SymbolInfo accessor : declaredAccessors(in, record.get(), e.getKey())) {
                 out.addAll(CompiledRenames.methodSites(in, accessor, e.getValue(), context, seen));
@@ -89,6 +83,22 @@ final class RenamedComponents {
             String oldAccessor = owner + "." + e.getKey() + "()" + descriptors.getOrDefault(e.getValue(), "");
             out.addAll(CompiledRenames.useSites(in, oldAccessor, e.getKey(), e.getValue(), context, seen));
         }
+        if (in.thorough()) {
+            for (String old : renamed.keySet()) files.addAll(filesToCompile(in, record.get(), old));
+        } else {
+            // A file the index has read again since the edit binds its uses to nothing: compiled, if it says a member.
+            Set<Path> bound = new HashSet<>();
+            out.forEach(s -> bound.add(s.file()));
+            Pattern member = Pattern.compile("(\\.|::)\\s*(" + String.join("|", renamed.keySet().stream().map(Pattern::quote).toList()) + ")(?![\\w$])");
+            for (Reference ref : in.index().references(record.get().key())) {
+                Path p = ref.location().path();
+                if (!bound.contains(p) && member.matcher(in.text(p)).find()) files.add(p);
+            }
+        }
+        Map<Path, Map<Integer, String>> found = CompiledRenames.find(in, files, renamed, new Complaints(recordFile, recordFrom, recordTo, namesRecord));
+        found.forEach((file, renames) -> renames.forEach((at, old) -> {
+            if (seen.add(file + ":" + at)) out.add(CompiledRenames.renaming(file, at, old.length(), renamed.get(old), context));
+        }));
         return out;
     }
 

@@ -95,17 +95,27 @@ final class RenamedMethods {
         int declarations = (int) sites.stream().filter(s -> overrides.stream().anyMatch(o -> isNameOf(in, o, s))).count();
         for (String k : oldKeys) sites.addAll(CompiledRenames.useSites(in, k, old, now, context, seen));
 
+        // The files the compiler searches: m's own (read again since the edit); headless, every file that mentions the
+        // family's types (an override's class may be used where m's never is named: new ForwardingSet<E>() {...})
+        // or says the name; in an editor, of those that mention the types and say the name, the ones where the
+        // index binds no use to the old method (read again after the edit, so that their uses are bound to nothing).
+        Pattern saysOld = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "\\s*\\(|::\\s*" + Pattern.quote(old) + "\\b");
+        Set<Path> mentioning = new LinkedHashSet<>();
+        for (Reference r : in.index().references(m.declaringTypeKey())) mentioning.add(r.location().path());
+        for (Reference r : in.index().references(root.declaringTypeKey())) mentioning.add(r.location().path());
+        for (SymbolInfo o : overrides) {
+            mentioning.add(o.location().path());
+            for (Reference r : in.index().references(o.declaringTypeKey())) mentioning.add(r.location().path());
+        }
         Set<Path> files = new LinkedHashSet<>();
         files.add(file);
         if (in.thorough()) {
-            for (Reference r : in.index().references(m.declaringTypeKey())) files.add(r.location().path());
-            for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
-            // An override's class may be used where m's never is named (new ForwardingSet<E>() {...}).
-            for (SymbolInfo o : overrides) {
-                files.add(o.location().path());
-                for (Reference r : in.index().references(o.declaringTypeKey())) files.add(r.location().path());
-            }
-            files.addAll(CompiledRenames.filesSaying(in, old, Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "\\s*\\(|::\\s*" + Pattern.quote(old) + "\\b"), files));
+            files.addAll(mentioning);
+            files.addAll(CompiledRenames.filesSaying(in, old, saysOld, files));
+        } else {
+            Set<Path> bound = new HashSet<>();
+            sites.forEach(s -> bound.add(s.file()));
+            for (Path f : mentioning) if (!bound.contains(f) && saysOld.matcher(in.text(f)).find()) files.add(f);
         }
         String method = "method " + old + "(";
         CompiledRenames.Complaint complaint = (f, t, error, start, name) -> complaintAbout(t, error, name, method);
