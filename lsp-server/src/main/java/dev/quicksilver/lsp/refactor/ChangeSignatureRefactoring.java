@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * a renamed parameter's uses in the method's body, and the parameters of a functional interface's lambdas. A
  * record's renamed component is also its field and accessor: their uses follow ({@link RenamedComponents}), and a
  * rename alone is offered there (it breaks the accessor's callers). A method whose name was retyped, its parameters
- * as they were, is renamed at its uses and overrides ({@link RenamedMethods}). A varargs method is not taken (its calls have no
- * one length).
+ * as they were, is renamed at its uses and overrides ({@link RenamedMethods}). A varargs method is not taken (its
+ * calls have no one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override

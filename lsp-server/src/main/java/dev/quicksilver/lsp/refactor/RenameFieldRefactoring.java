@@ -53,8 +53,8 @@ public final class RenameFieldRefactoring implements Refactoring {
         String oldKey = f.key().replace("." + now + ")", "." + old + ")");
 
         // The field's file is compiled (the index has read it since the edit); in an editor the other files' uses are
-        // where the index still puts them (read before the edit: one per name, no compile at each keystroke), and
-        // headless (an index built after the edit) the files that may hold one are compiled.
+        // where the index still puts them (read before the edit: no compile of them at each keystroke), and headless
+        // (an index built after the edit) the files that may hold one are compiled.
         Set<Path> files = new LinkedHashSet<>();
         files.add(f.location().path());
         List<Site> sites = new ArrayList<>();
