@@ -2717,6 +2717,8 @@ class RefactorPlanningTest {
         RefactorPlan plan = similarEdit(ws, edited, line, "NullPointer", "IllegalArgument").orElseThrow();
         assertEquals(89, plan.sites().size(), plan.title());
         assertTrue(plan.title().contains("89 similar places in 45 file(s)"), plan.title());
+        // The title shows whole words, not the changed core (`NullPointer` -> `IllegalArgument`).
+        assertTrue(plan.title().startsWith("Apply this edit (`NullPointerException` -> `IllegalArgumentException`)"), plan.title());
         for (Site s : plan.sites()) {
             assertTrue(lineText(s).startsWith("throw new NullPointerException("), lineText(s));
             // The same word changed the same way: decided without the model.
