@@ -2219,6 +2219,37 @@ class RefactorPlanningTest {
         }
     }
 
+    /** An enum constant renamed where it is declared: qualified uses, a switch's case labels and the enum's own. */
+    @Test
+    void anEnumConstantRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {
+        String color = "package p;\n\npublic enum Color {\n    RED,\n    GREEN,\n    BLUE;\n\n    boolean warm() {\n        return this == RED;\n    }\n}\n";
+        String paint = """
+                package p;
+
+                class Paint {
+                    String name(Color c) {
+                        switch (c) {
+                            case RED:
+                                return "red";
+                            default:
+                                return c == Color.GREEN ? "green" : "other";
+                        }
+                    }
+
+                    Color first() {
+                        return Color.RED;
+                    }
+                }
+                """;
+        String after = color.replace("    RED,", "    CRIMSON,");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-field", "renamedEnum", Map.of("Paint.java", paint), "Color.java", color, after, new TextPosition(3, 11), live);
+            assertEquals("Rename field Color.RED to CRIMSON, at its 3 uses in 2 files", planned.plan().title(), "live " + live);
+            assertEquals(after.replace("this == RED", "this == CRIMSON"), planned.edited().get("Color.java"), "live " + live);
+            assertEquals(paint.replace("case RED:", "case CRIMSON:").replace("Color.RED;", "Color.CRIMSON;"), planned.edited().get("Paint.java"), "live " + live);
+        }
+    }
+
     /**
      * A generic record's header, its type parameters between its name and its components ({@code Box<T extends
      * Comparable<T>> (T value, String label)}), is read as it was before the edit too. Both components renamed: a

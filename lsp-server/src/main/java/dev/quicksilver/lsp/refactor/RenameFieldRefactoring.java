@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * "The user retyped a field's name where it is declared: rename its uses." What an IDE's rename does, offered after
+ * "The user retyped a field's name (or an enum constant's) where it is declared: rename its uses." What an IDE's
+ * rename does, offered after
  * the edit (as IntelliJ suggests renaming the usages of a name just retyped): every use the compiler no longer finds
  * ({@code count}, {@code this.count}, {@code other.count}, a subclass's, a static import's) takes the new name, and
  * the Javadoc references to it ({@code {@link #count}}). Where: the compiler's complaints in the field's own file;
@@ -107,11 +108,17 @@ public final class RenameFieldRefactoring implements Refactoring {
         String before = retyped.get().before();
         int end = retyped.get().oldEnd();
         int restNow = retyped.get().nowEnd();
-        // The rest of the line as it was, and it declares one field.
+        // The rest of the line as it was, and it declares one field: "= ..." or ";" follows the name; after an enum
+        // constant, its arguments, its body, the next constant, or nothing (the last one, on a line of its own).
         String tailNow = now.substring(restNow, lineEnd(now, restNow));
         String tailBefore = before.substring(end, lineEnd(before, end));
-        if (!tailNow.equals(tailBefore) || !tailNow.strip().startsWith(";") && !tailNow.strip().startsWith("=")) return Optional.empty();
-        return Optional.of(retyped.get().old());
+        if (!tailNow.equals(tailBefore)) return Optional.empty();
+        String tail = tailNow.strip();
+        boolean constant = in.index().declaration(f.declaringTypeKey()).map(t -> t.kind() == SymbolKind.ENUM).orElse(false)
+                && f.signature().equals(f.name());
+        boolean declares = tail.startsWith(";") || tail.startsWith("=")
+                || constant && (tail.isEmpty() || tail.startsWith(",") || tail.startsWith("(") || tail.startsWith("{") || tail.startsWith("//"));
+        return declares ? Optional.of(retyped.get().old()) : Optional.empty();
     }
 
     private static int lineEnd(String text, int from) {
