@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * the edit) in the files that mention the record and those that say {@code .x(} or {@code ::x} (a call through a
  * variable whose type the file never names, {@code u.origin().x()}); in an editor the index, read before the edit
  * but for the record's file, still binds the other files' uses to the old accessor (a file read again since, whose
- * uses are bound to nothing, is compiled). A local variable of the old name compiles and is left alone. An accessor the record
- * declares itself ({@code public int x() {...}}) still compiles under its old name, so it is renamed by the index:
- * its declaration's name, its calls and its method references. All decided, without the model.
+ * uses are bound to nothing, is compiled). A local variable of the old name compiles and is left alone. An accessor
+ * the record declares itself ({@code public int x() {...}}) still compiles under its old name, so it is renamed by
+ * the index: its declaration's name, its calls and its method references. All decided, without the model.
  */
 final class RenamedComponents {
     private RenamedComponents() {
