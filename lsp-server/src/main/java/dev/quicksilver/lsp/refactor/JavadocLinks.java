@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
 
 /**
  * Javadoc references to a method by its parameter types ({@code {@link #leftPad(String, int, char)}},
- * {@code @see StringUtils#leftPad(String, int, char)}), kept in step when the parameters change: a reference to a
- * signature that no longer exists fails {@code javadoc -Xdoclint} ("reference not found"), and an IDE's
- * change-signature rewrites it. Found textually in the Javadoc comments of the files that mention the method's
- * name: in its own file unqualified, elsewhere qualified by its type's name.
+ * {@code @see StringUtils#leftPad(String, int, char)}), kept in step when the parameters change, and references to
+ * a method or field by its name when it is renamed: a reference to a signature that no longer exists fails {@code
+ * javadoc -Xdoclint} ("reference not found"), and an IDE's change-signature and rename rewrite it. Found textually
+ * in the Javadoc comments of the files that mention the name: in its own file unqualified, elsewhere qualified by
+ * its type's name.
  */
 final class JavadocLinks {
     private static final Pattern DOC_COMMENT = Pattern.compile("/\\*\\*.*?\\*/", Pattern.DOTALL);
