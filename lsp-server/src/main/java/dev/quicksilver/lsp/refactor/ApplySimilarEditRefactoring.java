@@ -116,15 +116,14 @@ public final class ApplySimilarEditRefactoring implements Refactoring {
         if (sites.isEmpty()) return Optional.empty();
         // Shown in whole words: the core of `NullPointerException` -> `IllegalArgumentException` is `NullPointer`.
         String b = edit.before();
-        int coreEnd = Math.min(b.length(), coreStart + oldCore.length());
-        int wordStart = Math.max(0, Math.min(coreStart, b.length()));
+        int coreEnd = coreStart + oldCore.length();
+        int wordStart = coreStart;
         while (wordStart > 0 && Character.isJavaIdentifierPart(b.charAt(wordStart - 1))) wordStart--;
         int wordEnd = coreEnd;
         while (wordEnd < b.length() && Character.isJavaIdentifierPart(b.charAt(wordEnd))) wordEnd++;
         String oldWords = b.substring(wordStart, wordEnd);
-        String newWords = b.substring(wordStart, Math.max(wordStart, Math.min(coreStart, b.length()))) + newCore + b.substring(coreEnd, wordEnd);
-        String shown = abbreviate(oldWords.strip());
-        String title = "Apply this edit (`" + shown + "` -> `" + abbreviate(newWords.strip()) + "`) to " + sites.size()
+        String newWords = b.substring(wordStart, coreStart) + newCore + b.substring(coreEnd, wordEnd);
+        String title = "Apply this edit (`" + abbreviate(oldWords.strip()) + "` -> `" + abbreviate(newWords.strip()) + "`) to " + sites.size()
                 + " similar place" + (sites.size() == 1 ? "" : "s") + " in " + sites.stream().map(Site::file).distinct().count() + " file(s)"
                 + (found > sites.size() ? " (the most similar of " + found + ")" : "");
         // What the edit brought in may name a type the edited file imports and the places' files do not.

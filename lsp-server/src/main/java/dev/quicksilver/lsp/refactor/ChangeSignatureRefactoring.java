@@ -334,8 +334,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             String now = renamed.get(text.substring(i, wordEnd));
             int before = JavaText.skipBlankBack(text, i);
             if (now != null && (before == 0 || text.charAt(before - 1) != '.')) {
-                out.add(new Site(file, i, wordEnd, "", "", context, 1, modelText -> now, new Site.Fallback(now, i, wordEnd, false),
-                        () -> List.of(now)));
+                out.add(Site.decided(file, i, wordEnd, now, context));
             }
             i = wordEnd;
         }
@@ -417,7 +416,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     }
 
     /** The simple name of the type that declares m ("Shop" for "p.Shop.price"). */
-    private static String ownerName(SymbolInfo m) {
+    static String ownerName(SymbolInfo m) {
         String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
         return owner.substring(owner.lastIndexOf('.') + 1);
     }

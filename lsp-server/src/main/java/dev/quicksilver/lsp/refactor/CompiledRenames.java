@@ -5,6 +5,7 @@ import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SourceLocation;
 import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,7 +139,7 @@ final class CompiledRenames {
         if (in.lastEdit().isEmpty()) return false;
         var edit = in.lastEdit().get();
         return in.index().declarationsIn(in.file()).stream()
-                .filter(d -> d.kind() == dev.quicksilver.index.SymbolKind.METHOD || d.kind() == dev.quicksilver.index.SymbolKind.FIELD)
+                .filter(d -> d.kind() == SymbolKind.METHOD || d.kind() == SymbolKind.FIELD)
                 .filter(d -> d.nameRange().startLine() >= edit.startLine() && d.nameRange().startLine() <= edit.afterEndLine())
                 .anyMatch(d -> retypedName(in, d).isPresent());
     }
@@ -171,6 +172,19 @@ final class CompiledRenames {
     }
 
     /**
+     * Of the files that mention what was renamed ({@code mentioning}), those an editor's index has read again since
+     * the edit, so that their uses of the old name are bound to nothing: the ones that say it ({@code saysOld}) and
+     * hold none of the uses found through the index ({@code found}). The compiler finds those uses.
+     */
+    static Set<Path> unboundFiles(RefactorInput in, Collection<Path> mentioning, List<Site> found, Pattern saysOld) {
+        Set<Path> bound = new java.util.HashSet<>();
+        found.forEach(s -> bound.add(s.file()));
+        Set<Path> out = new LinkedHashSet<>();
+        for (Path f : mentioning) if (!bound.contains(f) && saysOld.matcher(in.text(f)).find()) out.add(f);
+        return out;
+    }
+
+    /**
      * A method the index still knows by its old name, renamed: its name where declared, at its calls (the name before
      * the call's arguments) and in its method references; none twice ({@code seen}: "file:offset").
      */
@@ -181,14 +195,15 @@ final class CompiledRenames {
         String text = in.text(file);
         TextRange n = method.nameRange();
         int nameAt = JavaText.offsetOf(text, n.startLine(), n.startColumn());
-        if (text.startsWith(old, nameAt) && seen.add(file + ":" + nameAt)) out.add(renaming(file, nameAt, old.length(), now, context));
+        if (text.startsWith(old, nameAt) && seen.add(file + ":" + nameAt)) out.add(Site.decided(file, nameAt, nameAt + old.length(), now, context));
         out.addAll(useSites(in, method.key(), old, now, context, seen));
         return out;
     }
 
     /**
-     * The calls (the name before the call's arguments) and method references the index binds to the method with
-     * {@code key}, named {@code old}, renamed to {@code now}; none twice ({@code seen}: "file:offset").
+     * The calls (the name before the call's arguments) and references (a method reference's, a field's use) the index
+     * binds to the method or field with {@code key}, named {@code old}, renamed to {@code now}; none twice ({@code
+     * seen}: "file:offset").
      */
     static List<Site> useSites(RefactorInput in, String key, String old, String now, String context, Set<String> seen) {
         List<Site> out = new ArrayList<>();
@@ -212,12 +227,6 @@ final class CompiledRenames {
     }
 
     private static void add(List<Site> out, Set<String> seen, SourceLocation use, int at, String old, String now, String context) {
-        if (seen.add(use.path() + ":" + at)) out.add(renaming(use.path(), at, old.length(), now, context));
-    }
-
-    /** The decided site that puts {@code now} in place of the {@code length} characters at {@code at}. */
-    static Site renaming(Path file, int at, int length, String now, String context) {
-        return new Site(file, at, at + length, "", "", context, 1, modelText -> now, new Site.Fallback(now, at, at + length, false),
-                () -> List.of(now));
+        if (seen.add(use.path() + ":" + at)) out.add(Site.decided(use.path(), at, at + old.length(), now, context));
     }
 }

@@ -45,7 +45,7 @@ final class JavadocLinks {
             List<String> types = new ArrayList<>();
             for (int i = 0; i < from.length; i++) types.add(from[i] >= 0 ? written.get(from[i]) : ofParameter(newParams.get(i)));
             String list = String.join(", ", types);
-            if (!list.equals(r.group(3))) out.add(decided(m, file, r.start(3), r.end(3), list));
+            if (!list.equals(r.group(3))) out.add(Site.decided(file, r.start(3), r.end(3), list, "// " + m.signature() + "\n"));
         });
         return out;
     }
@@ -70,7 +70,7 @@ final class JavadocLinks {
             if (typed && !method) return;
             if (typed ? !matches(JavaText.splitTopLevel(r.group(4)).stream().map(JavadocLinks::ofReference).toList(), types, variables) : oldRemains) return;
             int nameStart = r.start() + r.group(1).length() + 1;
-            out.add(decided(m, file, nameStart, nameStart + old.length(), now));
+            out.add(Site.decided(file, nameStart, nameStart + old.length(), now, "// " + m.signature() + "\n"));
         });
         return out;
     }
@@ -100,11 +100,6 @@ final class JavadocLinks {
                 }
             }
         }
-    }
-
-    private static Site decided(SymbolInfo m, Path file, int start, int end, String text) {
-        return new Site(file, start, end, "", "", "// " + m.signature() + "\n", 1, modelText -> text,
-                new Site.Fallback(text, start, end, false), () -> List.of(text));
     }
 
     /** Whether a reference's types are the parameters' ({@code variables}: type variables among these, which any reference type matches). */

@@ -2,7 +2,6 @@ package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.TextRange;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -183,8 +182,6 @@ final class Javadocs {
 
     /** A site of {@code d}'s file that puts {@code text} in place of {@code [from, to)}, decided. */
     private static Site decided(SymbolInfo d, int from, int to, String text) {
-        Path file = d.location().path();
-        return new Site(file, from, to, "", "", "// " + d.signature() + "\n", 1, modelText -> text,
-                new Site.Fallback(text, from, to, false), () -> List.of(text));
+        return Site.decided(d.location().path(), from, to, text, "// " + d.signature() + "\n");
     }
 }

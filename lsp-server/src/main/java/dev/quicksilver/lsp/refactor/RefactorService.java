@@ -79,15 +79,13 @@ public final class RefactorService {
                 throw Errors.invalidParams("position " + line + ":" + character + " is outside " + uri + " (" + open.get().lineCount() + " lines)");
             }
             rememberKeys(index, file);
-            // Other files' pending updates too (a refactor's edit just applied to them): a use found where the index
-            // last put it must be there still.
-            index.flush();
-            index.reindexNow(new DocumentSnapshot(file, open.get().text()));
         } else if (!Files.isRegularFile(file)) {
             throw Errors.invalidParams(uri + " is neither open nor a file on disk");
-        } else {
-            index.flush();
         }
+        // Other files' pending updates too (a refactor's edit just applied to them): a use found where the index last
+        // put it must be there still.
+        index.flush();
+        open.ifPresent(doc -> index.reindexNow(new DocumentSnapshot(file, doc.text())));
         Optional<EditHistory.Edit> edit = session.documents().lastEdit(Uris.normalize(uri));
         return plans(index, file, new TextPosition(line, character), edit);
     }

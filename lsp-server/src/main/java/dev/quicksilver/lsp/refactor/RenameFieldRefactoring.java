@@ -1,7 +1,6 @@
 package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.CompileError;
-import dev.quicksilver.index.Reference;
 import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import java.nio.file.Path;
@@ -58,32 +57,19 @@ public final class RenameFieldRefactoring implements Refactoring {
         // (an index built after the edit) the files that may hold one are compiled.
         Set<Path> files = new LinkedHashSet<>();
         files.add(f.location().path());
-        List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Reference r : in.index().references(oldKey)) {
-            if (files.contains(r.location().path())) continue;
-            String text = in.text(r.location().path());
-            int at = JavaText.offsetOf(text, r.location().range().startLine(), r.location().range().startColumn());
-            if (JavaText.wordEndsAt(text, at + old.length(), old) && seen.add(r.location().path() + ":" + at)) {
-                sites.add(CompiledRenames.renaming(r.location().path(), at, old.length(), now, context));
-            }
-        }
+        List<Site> sites = new ArrayList<>(CompiledRenames.useSites(in, oldKey, old, now, context, seen));
         Pattern saysOld = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])");
+        List<Path> mentioning = in.index().references(f.declaringTypeKey()).stream().map(r -> r.location().path()).toList();
         if (in.thorough()) {
-            for (Reference r : in.index().references(f.declaringTypeKey())) files.add(r.location().path());
+            files.addAll(mentioning);
             files.addAll(CompiledRenames.filesSaying(in, old, saysOld, files));
         } else {
-            // A file the index has read again since the edit binds its uses to nothing: compiled, if it says the name.
-            Set<Path> bound = new HashSet<>();
-            sites.forEach(s -> bound.add(s.file()));
-            for (Reference r : in.index().references(f.declaringTypeKey())) {
-                Path p = r.location().path();
-                if (!bound.contains(p) && saysOld.matcher(in.text(p)).find()) files.add(p);
-            }
+            files.addAll(CompiledRenames.unboundFiles(in, mentioning, sites, saysOld));
         }
         CompiledRenames.Complaint complaint = (file, text, error, start, name) -> complaintAbout(text, error, name);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((file, renames) -> renames.keySet().forEach(at -> {
-            if (seen.add(file + ":" + at)) sites.add(CompiledRenames.renaming(file, at, old.length(), now, context));
+            if (seen.add(file + ":" + at)) sites.add(Site.decided(file, at, at + old.length(), now, context));
         }));
         if (sites.isEmpty()) return Optional.empty();
         int uses = sites.size();

@@ -86,18 +86,13 @@ final class RenamedComponents {
         if (in.thorough()) {
             for (String old : renamed.keySet()) files.addAll(filesToCompile(in, record.get(), old));
         } else {
-            // A file the index has read again since the edit binds its uses to nothing: compiled, if it says a member.
-            Set<Path> bound = new HashSet<>();
-            out.forEach(s -> bound.add(s.file()));
             Pattern member = Pattern.compile("(\\.|::)\\s*(" + String.join("|", renamed.keySet().stream().map(Pattern::quote).toList()) + ")(?![\\w$])");
-            for (Reference ref : in.index().references(record.get().key())) {
-                Path p = ref.location().path();
-                if (!bound.contains(p) && member.matcher(in.text(p)).find()) files.add(p);
-            }
+            List<Path> mentioning = in.index().references(record.get().key()).stream().map(ref -> ref.location().path()).toList();
+            files.addAll(CompiledRenames.unboundFiles(in, mentioning, out, member));
         }
         Map<Path, Map<Integer, String>> found = CompiledRenames.find(in, files, renamed, new Complaints(recordFile, recordFrom, recordTo, namesRecord));
         found.forEach((file, renames) -> renames.forEach((at, old) -> {
-            if (seen.add(file + ":" + at)) out.add(CompiledRenames.renaming(file, at, old.length(), renamed.get(old), context));
+            if (seen.add(file + ":" + at)) out.add(Site.decided(file, at, at + old.length(), renamed.get(old), context));
         }));
         return out;
     }

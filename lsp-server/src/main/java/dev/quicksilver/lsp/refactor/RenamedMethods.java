@@ -113,34 +113,26 @@ final class RenamedMethods {
             files.addAll(mentioning);
             files.addAll(CompiledRenames.filesSaying(in, old, saysOld, files));
         } else {
-            Set<Path> bound = new HashSet<>();
-            sites.forEach(s -> bound.add(s.file()));
-            for (Path f : mentioning) if (!bound.contains(f) && saysOld.matcher(in.text(f)).find()) files.add(f);
+            files.addAll(CompiledRenames.unboundFiles(in, mentioning, sites, saysOld));
         }
         String method = "method " + old + "(";
         CompiledRenames.Complaint complaint = (f, t, error, start, name) -> complaintAbout(t, error, name, method);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((f, renames) -> renames.keySet().forEach(at -> {
-            if (seen.add(f + ":" + at)) sites.add(CompiledRenames.renaming(f, at, old.length(), now, context));
+            if (seen.add(f + ":" + at)) sites.add(Site.decided(f, at, at + old.length(), now, context));
         }));
         if (sites.isEmpty()) return Optional.empty();
+        int uses = sites.size() - declarations;
         for (Site link : JavadocLinks.renamed(in, root, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        int links = sites.size() - uses - declarations;
         long fileCount = sites.stream().map(Site::file).distinct().count();
-        int links = (int) sites.stream().filter(s -> isInJavadoc(in, s)).count();
-        int uses = sites.size() - declarations - links;
-        String owner = ownerName(m);
-        String what = root == m ? owner + "." + old + "()" : ownerName(root) + "." + old + "() (which " + owner + "." + old + "() overrides)";
+        String owner = ChangeSignatureRefactoring.ownerName(m);
+        String what = root == m ? owner + "." + old + "()" : ChangeSignatureRefactoring.ownerName(root) + "." + old + "() (which " + owner + "." + old + "() overrides)";
         int overriding = overrides.size() - (root == m ? 0 : 1);
         String title = "Rename method " + what + " to " + now + "(), at its " + uses
                 + (uses == 1 ? " use" : " uses") + (overriding == 0 ? "" : " and " + overriding + (overriding == 1 ? " override" : " overrides"))
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
-    }
-
-    /** The simple name of the type that declares m. */
-    private static String ownerName(SymbolInfo m) {
-        String owner = m.qualifiedName().substring(0, Math.max(0, m.qualifiedName().lastIndexOf('.')));
-        return owner.substring(owner.lastIndexOf('.') + 1);
     }
 
     /**
@@ -166,13 +158,6 @@ final class RenamedMethods {
             queue.addAll(declared.get().supertypeKeys());
         }
         return found;
-    }
-
-    /** Whether the site lies in a Javadoc comment (a reference to the method by its name). */
-    private static boolean isInJavadoc(RefactorInput in, Site s) {
-        String text = in.text(s.file());
-        int open = text.lastIndexOf("/**", s.start());
-        return open >= 0 && text.indexOf("*/", open) > s.start();
     }
 
     /** Whether the site renames o's own name where o is declared. */

@@ -52,6 +52,14 @@ public record Site(Path file, int start, int end, String before, String after, S
         this(file, start, end, before, after, context, maxTokens, finish, fallback, List::of);
     }
 
+    /**
+     * A site decided without the model: {@code text} in place of {@code [start, end)} (a renamed name, a rewritten
+     * Javadoc tag), checked there alone.
+     */
+    public static Site decided(Path file, int start, int end, String text, String context) {
+        return new Site(file, start, end, "", "", context, 1, modelText -> text, new Fallback(text, start, end, false), () -> List.of(text));
+    }
+
     public Site {
         if (fallback.checkFrom() > start || fallback.checkTo() < end || start > end) {
             throw new IllegalArgumentException("a site's check region [" + fallback.checkFrom() + ", " + fallback.checkTo()
