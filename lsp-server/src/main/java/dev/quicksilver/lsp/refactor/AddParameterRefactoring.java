@@ -476,14 +476,8 @@ public final class AddParameterRefactoring implements Refactoring {
         java.util.regex.Matcher header = Pattern.compile("\\brecord\\s+" + Pattern.quote(d.name()) + "\\b").matcher(text).region(0, nameStart);
         int open = -1;
         while (header.find()) {
-            int i = header.end();
-            while (i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
-            if (i < nameStart && text.charAt(i) == '<') {
-                int closing = TypeArguments.matchingAngle(text, i);
-                i = closing < 0 ? -1 : closing + 1;
-            }
-            while (i >= 0 && i < nameStart && Character.isWhitespace(text.charAt(i))) i++;
-            if (i >= 0 && i < nameStart && text.charAt(i) == '(') open = i;
+            int i = listAfterName(text, header.end());
+            if (i >= 0 && i < nameStart) open = i;
         }
         return open;
     }
@@ -1307,15 +1301,24 @@ public final class AddParameterRefactoring implements Refactoring {
     private static int headerOpen(String text, String name, int from) {
         var named = Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(text).region(from, text.length());
         while (named.find()) {
-            int i = JavaText.skipBlank(text, named.end());
-            if (i < text.length() && text.charAt(i) == '<') {
-                int closing = TypeArguments.matchingAngle(text, i);
-                if (closing < 0) continue;
-                i = JavaText.skipBlank(text, closing + 1);
-            }
-            if (i < text.length() && text.charAt(i) == '(') return i;
+            int i = listAfterName(text, named.end());
+            if (i >= 0) return i;
         }
         return -1;
+    }
+
+    /**
+     * The parenthesis that opens a parameter list right after a declared name ending at {@code nameEnd}, a generic
+     * record's type parameters between ({@code Box<T extends Comparable<T>> (}), or -1.
+     */
+    private static int listAfterName(String text, int nameEnd) {
+        int i = JavaText.skipBlank(text, nameEnd);
+        if (i < text.length() && text.charAt(i) == '<') {
+            int closing = TypeArguments.matchingAngle(text, i);
+            if (closing < 0) return -1;
+            i = JavaText.skipBlank(text, closing + 1);
+        }
+        return i < text.length() && text.charAt(i) == '(' ? i : -1;
     }
 
     /** A file's text as it read before {@code edit}: its lines as they are now, the edited ones as they were. */
