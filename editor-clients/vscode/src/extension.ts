@@ -37,6 +37,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.reorderParameters": "reorder-parameters",
   "quicksilver.changeSignature": "change-signature",
   "quicksilver.renameField": "rename-field",
+  "quicksilver.renameType": "rename-type",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -237,6 +237,30 @@ local ok, err = pcall(function()
   sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
   check(sizes_text:find('return Scale.resized(unit, 2.0, value);', 1, true) ~= nil, 'a call takes the new name: ' .. sizes_text)
   check(sizes_text:find('Scale.scaled', 1, true) == nil, 'no call keeps the old name: ' .. sizes_text)
+
+  -- 5. The class's name retyped in the buffer, then :Quicksilver rename-type: its uses take the new name, so does
+  -- its constructor, and Neovim moves its file (the edit's RenameFile) and shows the moved buffer.
+  local class_row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(scale_buf, 0, -1, false)) do
+    if l:match('^public final class Scale {') then
+      class_row = i
+    end
+  end
+  check(class_row ~= nil, 'fixture declaration "public final class Scale {" found')
+  vim.api.nvim_buf_set_lines(scale_buf, class_row - 1, class_row, false, { 'public final class Sizing {' })
+  vim.cmd('silent write')
+  vim.api.nvim_win_set_cursor(0, { class_row, #'public final class Sizing' })
+  qs.run_refactor('rename-type')
+  local sizing = shapes .. 'Sizing.java'
+  check(vim.wait(120000, function()
+    return vim.loop.fs_stat(sizing) ~= nil and vim.loop.fs_stat(scale) == nil
+  end, 200), 'Scale.java was moved to Sizing.java')
+  vim.cmd('wall')
+  sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
+  check(sizes_text:find('return Sizing.resized(unit, 2.0, value);', 1, true) ~= nil, 'a use takes the new name: ' .. sizes_text)
+  local sizing_text = table.concat(vim.fn.readfile(sizing), '\n')
+  check(sizing_text:find('private Sizing() {', 1, true) ~= nil, 'the constructor takes the new name: ' .. sizing_text)
+  check(vim.api.nvim_buf_get_name(0):sub(-#'Sizing.java') == 'Sizing.java', 'the window shows the moved file: ' .. vim.api.nvim_buf_get_name(0))
   finish(true)
 end)
 if not ok then

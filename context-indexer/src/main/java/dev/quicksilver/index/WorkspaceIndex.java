@@ -589,6 +589,8 @@ public final class WorkspaceIndex implements AutoCloseable {
             Optional<String> text;
             if (open != null) {
                 text = settings.roots().stream().anyMatch(file::startsWith) ? Optional.of(open) : Optional.empty();
+            } else if (Files.notExists(file)) {
+                text = Optional.empty(); // gone (renamed, deleted) since it was scheduled: out, and no problem to report
             } else {
                 text = scanner.accepts(settings.roots(), file) ? readIndexable(file) : Optional.empty();
             }

@@ -2219,6 +2219,146 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A class whose name was retyped where it is declared: rename-type renames every use the compiler no longer finds
+     * (its constructors, {@code Shop.MAX}, {@code new Shop.Inner()}, {@code Shop::new}, the import, {@code p.Shop}, a
+     * subclass's {@code extends}), the Javadoc references (a link broken over two lines, code that is the name alone;
+     * not other code), and moves its file to the new name. A type of the old name in another package, and its uses,
+     * are left alone.
+     */
+    @Test
+    void aClassRenamedWhereItIsDeclaredIsRenamedAtItsUsesAndItsFileMoves() throws Exception {
+        String shop = """
+                package p;
+
+                /** A shop; see {@link Shop#price()} and {@link #copy(Shop)}. */
+                public class Shop {
+                    public static final int MAX = 3;
+                    private final int count;
+
+                    public Shop(int count) {
+                        this.count = count;
+                    }
+
+                    public Shop() {
+                        this(0);
+                    }
+
+                    public int price() {
+                        return Shop.MAX + count;
+                    }
+
+                    Shop copy(Shop other) {
+                        return new Shop(other.count);
+                    }
+
+                    public static class Inner {
+                        Shop owner;
+                    }
+                }
+                """;
+        String special = "package p;\n\nclass Special extends Shop {\n    Special() {\n        super(1);\n    }\n}\n";
+        String user = """
+                package q;
+
+                import java.util.function.Supplier;
+                import p.Shop;
+
+                /**
+                 * Uses a {@link
+                 * Shop}, a {@code Shop}; {@code new Shop()} is code.
+                 */
+                public class User {
+                    Shop s = new Shop(2);
+                    Supplier<Shop> f = Shop::new;
+                    int m = Shop.MAX;
+                    Shop.Inner i = new Shop.Inner();
+                    java.util.List<p.Shop> list;
+                    Object o = Shop.class;
+
+                    boolean b(Object x) {
+                        return x instanceof Shop;
+                    }
+                }
+                """;
+        String farShop = "package r;\n\n/** Another {@link Shop}. */\npublic class Shop {\n}\n";
+        String far = "package r;\n\nclass Far {\n    Shop s = new Shop();\n}\n";
+        Map<String, String> others = Map.of("Special.java", special, "q/User.java", user, "r/Shop.java", farShop, "r/Far.java", far);
+        String renamed = shop.replace("public class Shop {", "public class Store {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type", "renamedClass", others, "Shop.java", shop, renamed, new TextPosition(3, 18), live);
+            assertEquals("Rename class Shop to Store, at its 19 uses and 4 Javadoc references in 3 files, and its file to Store.java",
+                    planned.plan().title(), "live " + live);
+            assertEquals(shop.replace("Shop", "Store"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(special.replace("Shop", "Store"), planned.edited().get("Special.java"), "live " + live);
+            assertEquals(user.replace("Shop", "Store").replace("{@code new Store()}", "{@code new Shop()}"), planned.edited().get("User.java"), "live " + live);
+            assertEquals(Set.of("Shop.java", "Special.java", "User.java"), planned.edited().keySet(), "live " + live);
+            Map.Entry<Path, Path> move = planned.plan().fileRenames().entrySet().iterator().next();
+            assertEquals(List.of("p/Shop.java", "p/Store.java"), List.of(move.getKey().getParent().getFileName() + "/" + move.getKey().getFileName(),
+                    move.getValue().getParent().getFileName() + "/" + move.getValue().getFileName()), "live " + live);
+            assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
+
+            // A nested type keeps its file; its uses are qualified by the outer type.
+            String nested = shop.replace("public static class Inner {", "public static class Part {");
+            planned = planned("rename-type", "renamedNested", others, "Shop.java", shop, nested, new TextPosition(23, 28), live);
+            assertEquals("Rename class Inner to Part, at its 2 uses in 1 file", planned.plan().title(), "live " + live);
+            assertEquals(user.replace("Shop.Inner", "Shop.Part"), planned.edited().get("User.java"), "live " + live);
+            assertTrue(planned.plan().fileRenames().isEmpty(), "live " + live);
+        }
+    }
+
+    /**
+     * A file the compiler gives up on: headless, the index read {@code AbstractShop} after the edit, so its shape
+     * implements a {@code Shop} that is no more, and JDT stops compiling {@code User} at that ("The type Shop.Entry
+     * cannot be resolved. It is indirectly referenced from required type p.AbstractShop") without a complaint at
+     * any of its uses; nor inside a lambda it cannot type. They are renamed all the same: the old name's words in
+     * code, where renaming them draws no complaint.
+     */
+    @Test
+    void aFileTheCompilerGaveUpOnHasItsUsesRenamedToo() throws Exception {
+        String shop = "package p;\n\npublic interface Shop {\n    String NAME = \"shop\";\n\n    interface Entry {\n        int count();\n    }\n\n    Entry first();\n}\n";
+        String abstractShop = "package p;\n\nabstract class AbstractShop implements Shop {\n    public Shop.Entry first() {\n        return null;\n    }\n}\n";
+        String user = "package p;\n\nclass User {\n    Shop.Entry of(AbstractShop s) {\n        Shop shop = s; // a Shop\n        return shop.first();\n    }\n}\n";
+        // A lambda JDT cannot type (two overloads of Lazy.of fit it), so it reports nothing inside it.
+        String lazy = """
+                package p;
+
+                class Lazy {
+                    static <T> Lazy of(T value) {
+                        return new Lazy();
+                    }
+
+                    static <T> Lazy of(java.util.function.Supplier<T> supplier) {
+                        return new Lazy();
+                    }
+
+                    static Lazy name() {
+                        return Lazy.of(() -> Shop.NAME + "s");
+                    }
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type", "gaveUp", Map.of("AbstractShop.java", abstractShop, "User.java", user, "Lazy.java", lazy), "Shop.java", shop,
+                    shop.replace("interface Shop", "interface Store"), new TextPosition(2, 22), live);
+            assertEquals(abstractShop.replace("Shop.", "Store.").replace("implements Shop", "implements Store"), planned.edited().get("AbstractShop.java"), "live " + live);
+            assertEquals(user.replace("Shop.Entry", "Store.Entry").replace("Shop shop", "Store shop"), planned.edited().get("User.java"), "live " + live);
+            assertEquals(lazy.replace("Shop.NAME", "Store.NAME"), planned.edited().get("Lazy.java"), "live " + live);
+        }
+    }
+
+    /** A class without uses whose name was retyped: its file alone moves to the new name. */
+    @Test
+    void aClassWithoutUsesRenamedMovesItsFile() throws Exception {
+        String lone = "package p;\n\npublic record Lone(int size) {\n}\n";
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type", "renamedLone", Map.of(), "Lone.java", lone, lone.replace("Lone(", "Single("),
+                    new TextPosition(2, 20), live);
+            assertEquals("Rename record Lone to Single, and its file to Single.java", planned.plan().title(), "live " + live);
+            assertTrue(planned.plan().sites().isEmpty(), "live " + live);
+            assertEquals("Single.java", planned.plan().fileRenames().values().iterator().next().getFileName().toString(), "live " + live);
+        }
+    }
+
     /** An enum constant renamed where it is declared: qualified uses, a switch's case labels and the enum's own. */
     @Test
     void anEnumConstantRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {
@@ -2841,12 +2981,19 @@ class RefactorPlanningTest {
         return planned("change-signature", name, others, file, before, after, at, live);
     }
 
-    /** {@link #changeSignature} for the refactor {@code refactor}. */
+    /**
+     * {@link #changeSignature} for the refactor {@code refactor}; an other file's name with a folder ({@code
+     * "q/User.java"}) is in that package instead.
+     */
     private Planned planned(String refactor, String name, Map<String, String> others, String file, String before, String after, TextPosition at,
                             boolean live) throws Exception {
         Path ws = tmp.resolve(name + live);
         Path dir = Files.createDirectories(ws.resolve("src/main/java/p"));
-        for (Map.Entry<String, String> other : others.entrySet()) Files.writeString(dir.resolve(other.getKey()), other.getValue());
+        for (Map.Entry<String, String> other : others.entrySet()) {
+            Path to = other.getKey().contains("/") ? ws.resolve("src/main/java").resolve(other.getKey()) : dir.resolve(other.getKey());
+            Files.createDirectories(to.getParent());
+            Files.writeString(to, other.getValue());
+        }
         Path edited = dir.resolve(file);
         ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(name + "-data" + live)).build())) {

@@ -260,9 +260,96 @@ class ServerProtocolTest {
         }
     }
 
-    /** Writes a workspace edit's text edits into its files on disk, as a client applies them (files not open). */
+    /**
+     * A class renamed in an editor: retyped in its declaration ({@code class Inventory} -> {@code class Stock}), the
+     * code actions offer rename-type, whose resolved edit renames its uses in the other files and then moves its file
+     * ({@code RenameFile} after the file's edits), for a client that can rename files. Applied as a client does (the
+     * edits written, the file moved, the old document closed and the new one opened), the workspace compiles, and the
+     * rename is not offered again. A client that cannot rename files gets the uses renamed and a note to rename the
+     * file itself.
+     */
+    @Test
+    void aClassRenamedInAnEditorRenamesItsUsesAndMovesItsFile() throws Exception {
+        for (boolean canRename : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("rename-" + canRename));
+            Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+            String text = Files.readString(inv);
+            List<String> errorsBefore = javacErrors(ws); // the sample leaves a method for default-body to write
+            try (ServerProcess s = new ServerProcess(tmp.resolve("server-" + canRename + ".log"))) {
+                org.eclipse.lsp4j.ClientCapabilities caps = Caps.modern();
+                if (canRename) caps.getWorkspace().getWorkspaceEdit().setResourceOperations(List.of("rename"));
+                s.initialize(ws, caps);
+                open(s, inv, text);
+                int line = RefactorPlanningTest.lineOf(inv, "public class Inventory {");
+                int at = "public class ".length();
+                s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), 2),
+                        List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, at), new Position(line, at + "Inventory".length())), "Stock"))));
+                Thread.sleep(300);
+                var list = actions(s, inv, line, at + "Stock".length()).get(60, TimeUnit.SECONDS);
+                List<String> titles = list.stream().map(e -> e.getRight().getTitle()).toList();
+                CodeAction rename = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().startsWith("Rename class Inventory"))
+                        .findFirst().orElseThrow(() -> new AssertionError(titles.toString()));
+                assertEquals("Rename class Inventory to Stock, at its 6 uses in 3 files, and its file to Stock.java", rename.getTitle());
+                CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(rename).get(120, TimeUnit.SECONDS);
+                var changes = resolved.getEdit().getDocumentChanges();
+                List<String> moves = changes.stream().filter(c -> c.isRight()).map(c -> (org.eclipse.lsp4j.RenameFile) c.getRight())
+                        .map(m -> Path.of(java.net.URI.create(m.getOldUri())).getFileName() + " -> " + Path.of(java.net.URI.create(m.getNewUri())).getFileName()).toList();
+                assertEquals(canRename ? List.of("Inventory.java -> Stock.java") : List.of(), moves);
+                if (canRename) {
+                    // The move comes after the moved file's edits, which name it as it is.
+                    assertTrue(changes.getLast().isRight() && changes.get(changes.size() - 2).getLeft().getTextDocument().getUri().equals(uri(inv)),
+                            changes.toString());
+                } else {
+                    assertTrue(resolved.getEdit().getChangeAnnotations().values().stream()
+                            .anyMatch(a -> a.getDescription().endsWith("rename the file to Stock.java yourself (this editor does not let a language server rename files)")),
+                            resolved.getEdit().getChangeAnnotations().toString());
+                    continue;
+                }
+                // Applied as the client does: the buffer's text is the document's, the file moves, the editor closes
+                // the old document and opens the new one, and the watcher reports the files.
+                Files.writeString(inv, text.replace("public class Inventory {", "public class Stock {"));
+                applyOnDisk(resolved.getEdit());
+                Path stock = inv.resolveSibling("Stock.java");
+                s.server.getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(new TextDocumentIdentifier(uri(inv))));
+                open(s, stock, Files.readString(stock));
+                List<FileEvent> events = new java.util.ArrayList<>(List.of(new FileEvent(uri(inv), FileChangeType.Deleted), new FileEvent(uri(stock), FileChangeType.Created)));
+                for (String other : List.of("Checkout.java", "OrderService.java", "Restock.java")) {
+                    events.add(new FileEvent(uri(SampleWorkspace.shop(ws, other)), FileChangeType.Changed));
+                }
+                s.server.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(events));
+                Thread.sleep(300);
+                List<String> after = actions(s, stock, line, at + "Stock".length()).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+                assertTrue(after.stream().noneMatch(t -> t.startsWith("Rename class")), after.toString());
+                assertEquals(errorsBefore, javacErrors(ws), "the workspace compiles as it did once the rename is applied");
+            }
+        }
+    }
+
+    /** javac's errors over the workspace's Java files, each without its path's folders (none: it compiles). */
+    private List<String> javacErrors(Path ws) throws java.io.IOException {
+        List<Path> sources;
+        try (var files = Files.walk(ws.resolve("src"))) {
+            sources = files.filter(f -> f.toString().endsWith(".java")).toList();
+        }
+        var err = new java.io.ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("-d", tmp.resolve("classes-" + System.nanoTime()).toString(), "-nowarn"));
+        sources.forEach(f -> args.add(f.toString()));
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, java.io.OutputStream.nullOutputStream(), err, args.toArray(String[]::new));
+        return rc == 0 ? List.of() : err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("error:"))
+                .map(l -> l.replace(ws.resolve("src/main/java/shop") + java.io.File.separator, "")).toList();
+    }
+
+    /**
+     * Writes a workspace edit's text edits into its files on disk, as a client applies them (files not open), and
+     * makes its file renames.
+     */
     private static void applyOnDisk(org.eclipse.lsp4j.WorkspaceEdit edit) throws java.io.IOException {
         for (var change : edit.getDocumentChanges()) {
+            if (change.isRight()) {
+                var move = (org.eclipse.lsp4j.RenameFile) change.getRight();
+                Files.move(Path.of(java.net.URI.create(move.getOldUri())), Path.of(java.net.URI.create(move.getNewUri())));
+                continue;
+            }
             Path file = Path.of(java.net.URI.create(change.getLeft().getTextDocument().getUri()));
             String text = Files.readString(file);
             List<org.eclipse.lsp4j.TextEdit> edits = change.getLeft().getEdits().stream().map(e -> e.getLeft())

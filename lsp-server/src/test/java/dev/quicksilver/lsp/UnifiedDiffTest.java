@@ -65,6 +65,45 @@ class UnifiedDiffTest {
                 UnifiedDiff.of("F", "a\nb", "a\nb\n"));
     }
 
+    /**
+     * A file that moves is written as git writes a rename: {@code diff --git}, {@code rename from}/{@code rename to},
+     * hunks labelled with both paths; a move without edits says its similarity is whole. {@code git apply} makes both.
+     */
+    @Test
+    void aMovedFileIsWrittenAsGitWritesARename() throws Exception {
+        Path file = tmp.resolve("src/Shop.java");
+        FileChange edited = new FileChange(file, "class Shop {\n}\n", List.of(new FileChange.Replacement(6, 10, "Store")), tmp.resolve("src/Store.java"));
+        assertEquals("diff --git a/src/Shop.java b/src/Store.java\nrename from src/Shop.java\nrename to src/Store.java\n"
+                + "--- a/src/Shop.java\n+++ b/src/Store.java\n@@ -1,2 +1,2 @@\n-class Shop {\n+class Store {\n }\n",
+                UnifiedDiff.of("src/Shop.java", "src/Store.java", edited));
+        FileChange moved = new FileChange(file, "class Store {\n}\n", List.of(), tmp.resolve("src/Store.java"));
+        assertEquals("diff --git a/src/Shop.java b/src/Store.java\nsimilarity index 100%\nrename from src/Shop.java\nrename to src/Store.java\n",
+                UnifiedDiff.of("src/Shop.java", "src/Store.java", moved));
+        assertEquals(UnifiedDiff.of("src/Shop.java", edited), UnifiedDiff.of("src/Shop.java", null, edited), "a file that stays: a plain diff");
+
+        Assumptions.assumeTrue(hasGit(), "git is not installed");
+        for (FileChange c : List.of(edited, moved)) {
+            Path repo = Files.createDirectories(tmp.resolve("repo" + c.replacements().size()));
+            Files.createDirectories(repo.resolve("src"));
+            Files.writeString(repo.resolve("src/Shop.java"), c.original());
+            Files.writeString(repo.resolve("change.diff"), UnifiedDiff.of("src/Shop.java", "src/Store.java", c));
+            run(repo, "git", "init", "-q");
+            run(repo, "git", "apply", "change.diff");
+            assertTrue(Files.notExists(repo.resolve("src/Shop.java")), "git apply moved the file");
+            assertEquals(c.apply(), Files.readString(repo.resolve("src/Store.java")));
+        }
+    }
+
+    private static boolean hasGit() {
+        try {
+            Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     @Test
     void theScriptIsAShortestOneOnRandomSequences() {
         Random random = new Random(1986);

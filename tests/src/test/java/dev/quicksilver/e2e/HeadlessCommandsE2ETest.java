@@ -273,6 +273,51 @@ class HeadlessCommandsE2ETest {
         assertEquals(sampleErrors, compileErrors(ws));
     }
 
+    /**
+     * rename-type headless in a git checkout: a class renamed in its declaration ({@code class Inventory} -> {@code
+     * class Stock}) has its uses renamed and its file moved. {@code --diff} writes the move as git does ({@code
+     * rename from}/{@code rename to}), so {@code git apply} makes it; {@code --apply} moves the file itself. Either
+     * way the workspace compiles as it did.
+     */
+    @Test
+    void aHeadlessRenameTypeMovesItsFileAndGitAppliesItsDiff() throws Exception {
+        Path ws = sample();
+        List<String> sampleErrors = compileErrors(ws);
+        commitAll(ws);
+        Path inventory = edit(ws, "Inventory.java", "public class Inventory {", "public class Stock {");
+        Path stock = inventory.resolveSibling("Stock.java");
+        Path out = tmp.resolve("rename.diff");
+        Path err = tmp.resolve("rename.err");
+        List<String> command = List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-type", "--workspace", ws.toString(),
+                "--at", inventory + ":7:18", "--diff");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        String diff = Files.readString(out);
+        assertTrue(diff.contains("diff --git a/src/main/java/shop/Inventory.java b/src/main/java/shop/Stock.java\nsimilarity index 100%\n"
+                + "rename from src/main/java/shop/Inventory.java\nrename to src/main/java/shop/Stock.java\n"), diff);
+        assertTrue(diff.contains("+    public Checkout(Stock inventory) {"), diff);
+        Process git = new ProcessBuilder("git", "apply", out.toString()).directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, git.exitValue(), new String(git.getInputStream().readAllBytes()));
+        assertTrue(Files.exists(stock) && !Files.exists(inventory), "git apply moved the file");
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // --apply: the same, written and moved by the command.
+        git = new ProcessBuilder("bash", "-c", "git reset -q --hard && git clean -q -fd").directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        edit(ws, "Inventory.java", "public class Inventory {", "public class Stock {");
+        List<String> applying = new java.util.ArrayList<>(command.subList(0, command.size() - 1));
+        applying.add("--apply");
+        p = new ProcessBuilder(applying).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("rename-type changed 4 file(s)"), Files.readString(err));
+        assertTrue(Files.exists(stock) && !Files.exists(inventory), "the command moved the file");
+        assertTrue(Files.readString(stock).contains("public class Stock {"));
+        assertEquals(sampleErrors, compileErrors(ws));
+    }
+
     /** javac's errors over the workspace's sources. */
     static List<String> compileErrors(Path ws) throws Exception {
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();

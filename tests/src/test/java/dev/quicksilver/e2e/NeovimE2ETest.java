@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
  * sidecar and embedded model: a completion through the plugin's LSP-completion/ghost-text path inserts non-empty
  * model text at the cursor (its next word first, then the rest), "Implement Shape.name() in its 2 implementations" from the code-action menu edits
  * Circle.java and Square.java, which are saved, and {@code :Quicksilver change-signature} after a header retyped in
- * the buffer passes Sizes.java's arguments the new way, and again after the method's name was retyped renames its calls.
- * The checks are in {@code e2e/neovim_e2e.lua}.
+ * the buffer passes Sizes.java's arguments the new way, and again after the method's name was retyped renames its calls;
+ * {@code :Quicksilver rename-type} after the class's name was retyped renames its uses and moves its file. The checks are in {@code e2e/neovim_e2e.lua}.
  */
 class NeovimE2ETest {
     @Test

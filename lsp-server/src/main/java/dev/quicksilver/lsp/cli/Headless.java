@@ -82,7 +82,16 @@ final class Headless {
         List<FileChange> out = new ArrayList<>();
         if (edit.getDocumentChanges() != null) {
             for (var dc : edit.getDocumentChanges()) {
-                if (!dc.isLeft()) continue;
+                if (dc.isRight()) {
+                    // A file renamed after its edits (a renamed public type's): its change moves it.
+                    if (dc.getRight() instanceof org.eclipse.lsp4j.RenameFile move) {
+                        Path from = Uris.toPath(move.getOldUri());
+                        int i = indexOf(out, from);
+                        if (i < 0) out.add(change(from, List.of()).movedTo(Uris.toPath(move.getNewUri())));
+                        else out.set(i, out.get(i).movedTo(Uris.toPath(move.getNewUri())));
+                    }
+                    continue;
+                }
                 TextDocumentEdit tde = dc.getLeft();
                 List<TextEdit> edits = tde.getEdits().stream().map(e -> e.isLeft() ? e.getLeft() : null).filter(e -> e != null).toList();
                 out.add(change(Uris.toPath(tde.getTextDocument().getUri()), edits));
@@ -102,6 +111,11 @@ final class Headless {
         return edit.getChangeAnnotations().entrySet().stream().filter(e -> e.getKey().startsWith(WorkspaceEdits.FALLBACK_ANNOTATION + "."))
                 .sorted(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.getKey().substring(WorkspaceEdits.FALLBACK_ANNOTATION.length() + 1))))
                 .map(e -> e.getValue().getDescription()).toList();
+    }
+
+    private static int indexOf(List<FileChange> changes, Path file) {
+        for (int i = 0; i < changes.size(); i++) if (changes.get(i).file().equals(file)) return i;
+        return -1;
     }
 
     private static FileChange change(Path file, List<TextEdit> edits) {

@@ -119,7 +119,7 @@ public final class HeadlessClient implements AutoCloseable {
 
     /**
      * initialize + initialized for one workspace folder, as a capable client (inline completion, resolve,
-     * documentChanges); null options mean {@link #batchSettings()}.
+     * documentChanges, file renames); null options mean {@link #batchSettings()}.
      */
     public void initialize(Path workspace, Object initializationOptions) {
         InitializeParams p = new InitializeParams();
@@ -138,6 +138,8 @@ public final class HeadlessClient implements AutoCloseable {
         we.setDocumentChanges(true);
         // Annotations carry why a site got its fallback; the refactor command prints them.
         we.setChangeAnnotationSupport(new org.eclipse.lsp4j.WorkspaceEditChangeAnnotationSupportCapabilities(true));
+        // A renamed public type moves its file: the refactor command writes the text there.
+        we.setResourceOperations(List.of("rename"));
         ws.setWorkspaceEdit(we);
         caps.setWorkspace(ws);
         p.setCapabilities(caps);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
- * or for {@code apply-similar-edit}, {@code change-signature} and {@code rename-field} the change from {@code
+ * or for {@code apply-similar-edit}, {@code change-signature}, {@code rename-field} and {@code rename-type} the change from {@code
  * --previous} (default: FILE as committed at git HEAD) to FILE.
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit, "
-            + "default-body or rename-field.")
+            + "default-body, rename-field or rename-type.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",
@@ -40,14 +40,14 @@ public final class RefactorCommand implements Callable<Integer> {
     String at;
 
     @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit, "
-            + "reorder-parameters, change-signature, rename-field; default: the file as committed at git HEAD, in a git checkout).")
+            + "reorder-parameters, change-signature, rename-field, rename-type; default: the file as committed at git HEAD, in a git checkout).")
     Path previous;
 
     static final class Output {
         @Option(names = "--diff", required = true, description = "Print a unified diff (the default).")
         boolean diff;
 
-        @Option(names = "--apply", required = true, description = "Write the changed files in place.")
+        @Option(names = "--apply", required = true, description = "Write the changed files in place (a file whose public type was renamed moves to the new name).")
         boolean apply;
     }
 
@@ -67,6 +67,9 @@ public final class RefactorCommand implements Callable<Integer> {
             + "(the model's text did not compile there): for CI jobs that must not land a partial refactor.")
     boolean strict;
 
+    /** The refactors that follow an edit of the file at --at: without --previous, its change since git HEAD. */
+    private static final java.util.Set<String> FOLLOWING_AN_EDIT = java.util.Set.of("apply-similar-edit", "change-signature", "rename-field", "rename-type");
+
     @Override
     public Integer call() throws Exception {
         if (Refactoring.named(name).isEmpty()) {
@@ -78,7 +81,7 @@ public final class RefactorCommand implements Callable<Integer> {
         // The server runs in this process: its log reaches stderr once, through the client ("[server] ..." with --verbose).
         System.setProperty("quicksilver.quiet", "true");
         String previousText = previous != null ? Headless.read(previous) : null;
-        if (previousText == null && (name.equals("apply-similar-edit") || name.equals("change-signature") || name.equals("rename-field"))) {
+        if (previousText == null && FOLLOWING_AN_EDIT.contains(name)) {
             // The edit is the file's change since its last commit, where it is in a git checkout.
             previousText = committedText(loc.file()).orElseThrow(() -> new IllegalArgumentException(name + " needs the edited file's "
                     + "earlier text: give --previous FILE (in a git checkout, " + loc.file().getFileName() + " as committed at HEAD is used)"));
@@ -97,7 +100,7 @@ public final class RefactorCommand implements Callable<Integer> {
         }
         Outcome outcome = run(ws, loc, name, previousText, verbose, sidecar.addTo(HeadlessClient.batchSettings()));
         // Files whose every place was left as it was are in the edit only for their notes.
-        List<FileChange> changes = outcome.changes().stream().filter(c -> !c.apply().equals(c.original())).toList();
+        List<FileChange> changes = outcome.changes().stream().filter(FileChange::changesSomething).toList();
         if (outcome.changes().isEmpty()) {
             // What the refactor is for, so the user can see why it found nothing to do here.
             String purpose = Refactoring.named(name).map(r -> " (it is there to " + r.description() + ")").orElse("");
@@ -107,12 +110,22 @@ public final class RefactorCommand implements Callable<Integer> {
         boolean apply = output != null && output.apply;
         boolean refused = strict && !outcome.fallbackNotes().isEmpty();
         if (apply && !refused) {
-            for (FileChange c : changes) write(c.file(), c.apply());
+            for (FileChange c : changes) {
+                // Checked before anything is written: a move must not overwrite a file, nor leave the rest half done.
+                if (c.renamedTo() != null && Files.exists(c.renamedTo())) {
+                    throw new IllegalArgumentException(c.renamedTo() + " already exists, so " + c.file().getFileName() + " cannot be renamed to it; "
+                            + "nothing was written (move or remove " + c.renamedTo().getFileName() + " first)");
+                }
+            }
+            for (FileChange c : changes) {
+                write(c.file(), c.apply());
+                if (c.renamedTo() != null) Files.move(c.file(), c.renamedTo());
+            }
         }
         if (json) {
             System.out.println(json(ws, outcome, apply && !refused, refused));
         } else if (!apply) {
-            for (FileChange c : changes) System.out.print(UnifiedDiff.of(relative(ws, c.file()), c));
+            for (FileChange c : changes) System.out.print(diff(ws, c));
         }
         if (!outcome.summary().isEmpty()) System.err.println("quicksilver: " + outcome.summary());
         for (String note : outcome.fallbackNotes()) System.err.println("quicksilver: " + note);
@@ -155,6 +168,11 @@ public final class RefactorCommand implements Callable<Integer> {
     /** A fallback's note as its change annotation describes it: {@code path:line: why}. */
     private static final java.util.regex.Pattern FALLBACK_NOTE = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$", java.util.regex.Pattern.DOTALL);
 
+    /** A change's diff, a moved file's as git writes a rename. */
+    private static String diff(Path ws, FileChange c) {
+        return UnifiedDiff.of(relative(ws, c.file()), c.renamedTo() == null ? null : relative(ws, c.renamedTo()), c);
+    }
+
     private static String relative(Path ws, Path file) {
         return ws.relativize(file).toString().replace('\\', '/');
     }
@@ -168,10 +186,11 @@ public final class RefactorCommand implements Callable<Integer> {
         o.addProperty("strictRefused", refused);
         com.google.gson.JsonArray files = new com.google.gson.JsonArray();
         for (FileChange c : outcome.changes()) {
-            if (c.apply().equals(c.original())) continue; // only notes: they are in "fallbacks"
+            if (!c.changesSomething()) continue; // only notes: they are in "fallbacks"
             JsonObject f = new JsonObject();
             f.addProperty("path", relative(ws, c.file()));
-            f.addProperty("diff", UnifiedDiff.of(relative(ws, c.file()), c));
+            if (c.renamedTo() != null) f.addProperty("renamedTo", relative(ws, c.renamedTo()));
+            f.addProperty("diff", diff(ws, c));
             files.add(f);
         }
         o.add("files", files);

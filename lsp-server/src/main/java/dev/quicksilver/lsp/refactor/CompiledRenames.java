@@ -106,6 +106,20 @@ final class CompiledRenames {
      * (the file as it was), its place in {@code now} (the file as it is) ending at {@code nowEnd}.
      */
     record Retyped(String old, String before, int oldEnd, String now, int nowEnd) {
+        /** Whether the rest of the name's line is as it was: the edit retyped the name and nothing after it. */
+        boolean restOfLineKept() {
+            return restOfLine(now, nowEnd).equals(restOfLine(before, oldEnd));
+        }
+
+        /** The rest of the name's line in the file as it is. */
+        String restOfLineNow() {
+            return restOfLine(now, nowEnd);
+        }
+
+        private static String restOfLine(String text, int from) {
+            int end = text.indexOf('\n', from);
+            return text.substring(from, end < 0 ? text.length() : end);
+        }
     }
 
     /**
@@ -134,12 +148,23 @@ final class CompiledRenames {
         return Optional.of(new Retyped(old, before, end, now, nameNow + d.name().length()));
     }
 
-    /** Whether the last edit retyped the name of a method or field declared on the lines it changed in the asking file. */
+    /**
+     * The declaration of a kind {@code kinds} takes in the asking file whose name is at the position: on its line,
+     * the position in the name or right after it (where typing ends).
+     */
+    static Optional<SymbolInfo> declarationNamedAt(RefactorInput in, java.util.function.Predicate<SymbolKind> kinds) {
+        return in.index().declarationsIn(in.file()).stream()
+                .filter(s -> kinds.test(s.kind()) && s.nameRange().startLine() == in.position().line()
+                        && s.nameRange().startColumn() <= in.position().column() && in.position().column() <= s.nameRange().endColumn())
+                .findFirst();
+    }
+
+    /** Whether the last edit retyped the name of a type, method or field declared on the lines it changed in the asking file. */
     static boolean retypesADeclaration(RefactorInput in) {
         if (in.lastEdit().isEmpty()) return false;
         var edit = in.lastEdit().get();
         return in.index().declarationsIn(in.file()).stream()
-                .filter(d -> d.kind() == SymbolKind.METHOD || d.kind() == SymbolKind.FIELD)
+                .filter(d -> d.kind() == SymbolKind.METHOD || d.kind() == SymbolKind.FIELD || d.kind().isType())
                 .filter(d -> d.nameRange().startLine() >= edit.startLine() && d.nameRange().startLine() <= edit.afterEndLine())
                 .anyMatch(d -> retypedName(in, d).isPresent());
     }
@@ -164,11 +189,17 @@ final class CompiledRenames {
      * one-letter words), none of {@code except}; none at all past {@link #MAX_FILES_SAYING_THE_NAME}.
      */
     static Set<Path> filesSaying(RefactorInput in, String name, Pattern pattern, Set<Path> except) {
+        Set<Path> saying = filesSaying(in, name, pattern, except, f -> true);
+        return saying.size() <= MAX_FILES_SAYING_THE_NAME ? saying : Set.of();
+    }
+
+    /** {@link #filesSaying} of the files {@code taken} keeps, however many. */
+    static Set<Path> filesSaying(RefactorInput in, String name, Pattern pattern, Set<Path> except, java.util.function.Predicate<Path> taken) {
         Set<Path> saying = new LinkedHashSet<>();
         for (Path file : in.index().filesMentioning(name)) {
-            if (file.toString().endsWith(".java") && !except.contains(file) && pattern.matcher(in.text(file)).find()) saying.add(file);
+            if (file.toString().endsWith(".java") && !except.contains(file) && taken.test(file) && pattern.matcher(in.text(file)).find()) saying.add(file);
         }
-        return saying.size() <= MAX_FILES_SAYING_THE_NAME ? saying : Set.of();
+        return saying;
     }
 
     /**

@@ -4,8 +4,25 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 
-/** The edits a refactor makes in one file, as offsets into {@code original} (non-overlapping). */
-public record FileChange(Path file, String original, List<Replacement> replacements) {
+/**
+ * The edits a refactor makes in one file, as offsets into {@code original} (non-overlapping), and the path the file
+ * moves to once edited ({@code renamedTo}; null where it stays).
+ */
+public record FileChange(Path file, String original, List<Replacement> replacements, Path renamedTo) {
+    public FileChange(Path file, String original, List<Replacement> replacements) {
+        this(file, original, replacements, null);
+    }
+
+    /** Whether applying the change alters anything: its text, or where the file is. */
+    public boolean changesSomething() {
+        return renamedTo != null || !apply().equals(original);
+    }
+
+    /** The same edits, the file moving to {@code target}. */
+    public FileChange movedTo(Path target) {
+        return new FileChange(file, original, replacements, target);
+    }
+
     /**
      * {@code note} is null where the model's text went in, else why a fallback did (the model's answer did not
      * compile there, say) or why the place was left as it was: shown to the user, who should look there first.

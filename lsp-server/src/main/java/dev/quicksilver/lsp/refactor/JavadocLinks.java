@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * a method or field by its name when it is renamed: a reference to a signature that no longer exists fails {@code
  * javadoc -Xdoclint} ("reference not found"), and an IDE's change-signature and rename rewrite it. Found textually
  * in the Javadoc comments of the files that mention the name: in its own file unqualified, elsewhere qualified by
- * its type's name.
+ * its type's name. A renamed type's references too ({@link #typeRenamed}), in the files where it is seen.
  */
 final class JavadocLinks {
     private static final Pattern DOC_COMMENT = Pattern.compile("/\\*\\*.*?\\*/", Pattern.DOTALL);
@@ -72,6 +72,40 @@ final class JavadocLinks {
             int nameStart = r.start() + r.group(1).length() + 1;
             out.add(Site.decided(file, nameStart, nameStart + old.length(), now, "// " + m.signature() + "\n"));
         });
+        return out;
+    }
+
+    /**
+     * Sites that rename to {@code now} the Javadoc references to a type by its old name, {@code old}, in {@code files}
+     * (where it is seen): a tag's reference ({@code {@link Shop}}, {@code {@linkplain p.Shop#price() price}}, {@code
+     * @see Shop}, {@code @throws ShopException}), qualified or not, code that is its name ({@code {@code Shop}}), and
+     * a type among a method reference's parameters ({@code {@link #copy(Shop)}}). Other code ({@code {@code new
+     * Shop()}}) and prose are left as they are.
+     */
+    static List<Site> typeRenamed(RefactorInput in, java.util.Collection<Path> files, String old, String now, String context) {
+        // A tag's reference may start on the comment's next line ("{@link\n * Shop}"); code that is the type's name
+        // alone ({@code Shop}) names it too.
+        Pattern tag = Pattern.compile("(?:\\{@(?:link|linkplain|value)|@(?:see|throws|exception))[\\s*]+(?:[\\w$]+\\.)*(" + Pattern.quote(old) + ")(?![\\w$])"
+                + "|\\{@code[\\s*]+(?:[\\w$]+\\.)*(" + Pattern.quote(old) + ")\\s*}");
+        Pattern parameters = Pattern.compile("#[\\w$]+\\s*\\(([^)]*)\\)");
+        Pattern name = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$])");
+        List<Site> out = new ArrayList<>();
+        for (Path file : files) {
+            String text = in.text(file);
+            if (!text.contains(old)) continue;
+            java.util.Set<Integer> at = new java.util.TreeSet<>();
+            Matcher doc = DOC_COMMENT.matcher(text);
+            while (doc.find()) {
+                Matcher r = tag.matcher(text).region(doc.start(), doc.end());
+                while (r.find()) at.add(r.start(1) >= 0 ? r.start(1) : r.start(2));
+                Matcher p = parameters.matcher(text).region(doc.start(), doc.end());
+                while (p.find()) {
+                    Matcher n = name.matcher(text).region(p.start(1), p.end(1));
+                    while (n.find()) at.add(n.start());
+                }
+            }
+            for (int start : at) out.add(Site.decided(file, start, start + old.length(), now, context));
+        }
         return out;
     }
 

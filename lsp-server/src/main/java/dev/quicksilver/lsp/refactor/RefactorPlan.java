@@ -1,16 +1,24 @@
 package dev.quicksilver.lsp.refactor;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A refactor found from the index alone: what it does (the title the user sees) and where. The first
  * {@code declarations} of the sites are declarations the refactor changes along with the sites it is about (an
  * override's or a lambda's parameter list, for add-parameter), decided without the model. {@code decidedBecause} says, for the log, why the sites
- * with one candidate needed no model.
+ * with one candidate needed no model. {@code fileRenames} are the files the refactor moves, each to its new path
+ * (a public type renamed: its file takes the type's new name), their text edited as the sites say.
  */
-public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause) {
+public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause, Map<Path, Path> fileRenames) {
     public RefactorPlan {
         sites = List.copyOf(sites);
+        fileRenames = Map.copyOf(fileRenames);
+    }
+
+    public RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause) {
+        this(name, title, sites, declarations, decidedBecause, Map.of());
     }
 
     public RefactorPlan(String name, String title, List<Site> sites, String decidedBecause) {

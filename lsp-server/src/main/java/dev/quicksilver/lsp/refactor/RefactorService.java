@@ -147,6 +147,10 @@ public final class RefactorService {
     /** Denoises every site of the plan as one batch and returns the changes, file by file. */
     public CompletableFuture<List<FileChange>> run(RefactorPlan plan, WorkDoneProgress progress) {
         for (Site s : plan.sites()) session.roots().requireInside(s.file());
+        plan.fileRenames().forEach((from, to) -> {
+            session.roots().requireInside(from);
+            session.roots().requireInside(to);
+        });
         Map<Path, String> texts = new LinkedHashMap<>();
         List<ModelService.InfillRequest> requests = new ArrayList<>();
         // A site with one candidate is decided here: its answer is that candidate, and the model is not asked.
@@ -220,7 +224,9 @@ public final class RefactorService {
         WorkspaceIndex index = session.resolvedIndex();
         List<FileChange> changes = new ArrayList<>();
         byFile.forEach((file, answers) -> {
-            List<CompileCheck.Choice> choices = CompileCheck.choose(file, texts.get(file), answers, index::compileErrors);
+            // A file that moves is compiled where it goes: a public type is checked against its file's name.
+            Path compiledAs = plan.fileRenames().getOrDefault(file, file);
+            List<CompileCheck.Choice> choices = CompileCheck.choose(compiledAs, texts.get(file), answers, index::compileErrors);
             List<FileChange.Replacement> reps = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {
                 Site s = answers.get(i).site();
@@ -232,7 +238,13 @@ public final class RefactorService {
                 String note = c.note() == null && c.text() != null ? s.caveat() : c.note();
                 reps.add(new FileChange.Replacement(s.start(), s.end(), text, note));
             }
-            changes.add(new FileChange(file, texts.get(file), withUsedImports(texts.get(file), answers, reps)));
+            changes.add(new FileChange(file, texts.get(file), withUsedImports(texts.get(file), answers, reps), plan.fileRenames().get(file)));
+        });
+        // A file that moves with no edit of its own (its type's name was all there was to rename, and the user did).
+        plan.fileRenames().forEach((from, to) -> {
+            if (!byFile.containsKey(from)) {
+                changes.add(new FileChange(from, textOf(from).orElseThrow(() -> Errors.invalidParams(from + " cannot be read")), List.of(), to));
+            }
         });
         // Clients without change annotations (Neovim, Eglot, lsp-mode) see the notes in their log.
         for (FileChange c : changes) {

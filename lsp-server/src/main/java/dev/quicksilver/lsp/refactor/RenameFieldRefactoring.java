@@ -37,11 +37,7 @@ public final class RenameFieldRefactoring implements Refactoring {
 
     @Override
     public Optional<RefactorPlan> plan(RefactorInput in) {
-        // The field whose name is on the position's line, the position in it or right after it (where typing ends).
-        Optional<SymbolInfo> field = in.index().declarationsIn(in.file()).stream()
-                .filter(s -> s.kind() == SymbolKind.FIELD && s.nameRange().startLine() == in.position().line()
-                        && s.nameRange().startColumn() <= in.position().column() && in.position().column() <= s.nameRange().endColumn())
-                .findFirst();
+        Optional<SymbolInfo> field = CompiledRenames.declarationNamedAt(in, kind -> kind == SymbolKind.FIELD);
         if (field.isEmpty()) return Optional.empty();
         SymbolInfo f = field.get();
         Optional<String> retyped = oldName(in, f);
@@ -89,27 +85,15 @@ public final class RenameFieldRefactoring implements Refactoring {
      */
     static Optional<String> oldName(RefactorInput in, SymbolInfo f) {
         Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, f);
-        if (retyped.isEmpty()) return Optional.empty();
-        String now = retyped.get().now();
-        String before = retyped.get().before();
-        int end = retyped.get().oldEnd();
-        int restNow = retyped.get().nowEnd();
         // The rest of the line as it was, and it declares one field: "= ..." or ";" follows the name; after an enum
         // constant, its arguments, its body, the next constant, or nothing (the last one, on a line of its own).
-        String tailNow = now.substring(restNow, lineEnd(now, restNow));
-        String tailBefore = before.substring(end, lineEnd(before, end));
-        if (!tailNow.equals(tailBefore)) return Optional.empty();
-        String tail = tailNow.strip();
+        if (retyped.isEmpty() || !retyped.get().restOfLineKept()) return Optional.empty();
+        String tail = retyped.get().restOfLineNow().strip();
         boolean constant = in.index().declaration(f.declaringTypeKey()).map(t -> t.kind() == SymbolKind.ENUM).orElse(false)
                 && f.signature().equals(f.name());
         boolean declares = tail.startsWith(";") || tail.startsWith("=")
                 || constant && (tail.isEmpty() || tail.startsWith(",") || tail.startsWith("(") || tail.startsWith("{") || tail.startsWith("//"));
         return declares ? Optional.of(retyped.get().old()) : Optional.empty();
-    }
-
-    private static int lineEnd(String text, int from) {
-        int end = text.indexOf('\n', from);
-        return end < 0 ? text.length() : end;
     }
 
     /**

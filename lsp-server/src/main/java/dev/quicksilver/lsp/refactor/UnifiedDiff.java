@@ -21,14 +21,30 @@ public final class UnifiedDiff {
         return of(path, change.original(), change.apply());
     }
 
+    /**
+     * The diff of a change whose file moves from {@code path} to {@code renamedPath}, as git writes a rename ({@code
+     * diff --git}, {@code rename from}, {@code rename to}: what {@code git apply} needs to move the file), its hunks
+     * labelled {@code a/path} and {@code b/renamedPath}; a plain diff where {@code renamedPath} is null.
+     */
+    public static String of(String path, String renamedPath, FileChange change) {
+        if (renamedPath == null) return of(path, change);
+        String hunks = labelled(path, renamedPath, change.original(), change.apply());
+        return "diff --git a/" + path + " b/" + renamedPath + "\n" + (hunks.isEmpty() ? "similarity index 100%\n" : "")
+                + "rename from " + path + "\nrename to " + renamedPath + "\n" + hunks;
+    }
+
     /** The diff from {@code before} to {@code after} labelled {@code a/path} and {@code b/path}; empty when equal. */
     public static String of(String path, String before, String after) {
+        return labelled(path, path, before, after);
+    }
+
+    private static String labelled(String oldPath, String newPath, String before, String after) {
         List<String> oldLines = lines(before);
         List<String> newLines = lines(after);
         LineDiff.Script script = LineDiff.of(oldLines, newLines);
         List<Change> changes = changes(script, oldLines.size(), newLines.size());
         if (changes.isEmpty()) return "";
-        StringBuilder out = new StringBuilder("--- a/" + path + "\n+++ b/" + path + "\n");
+        StringBuilder out = new StringBuilder("--- a/" + oldPath + "\n+++ b/" + newPath + "\n");
         int first = 0;
         while (first < changes.size()) {
             // A hunk takes the following changes while the unchanged lines between them are at most twice the context.

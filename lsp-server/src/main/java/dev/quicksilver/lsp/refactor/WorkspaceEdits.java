@@ -12,6 +12,8 @@ import org.eclipse.lsp4j.AnnotatedTextEdit;
 import org.eclipse.lsp4j.ChangeAnnotation;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.RenameFile;
+import org.eclipse.lsp4j.RenameFileOptions;
 import org.eclipse.lsp4j.ResourceOperation;
 import org.eclipse.lsp4j.TextDocumentEdit;
 import org.eclipse.lsp4j.TextEdit;
@@ -24,7 +26,10 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
  * (the open document's version, null for files not open) with every edit carrying a change annotation that
  * needs confirmation, when the client supports them; plain {@code changes} otherwise. A site that got its fallback
  * or was left as it was (see {@link CompileCheck}) has an annotation of its own, whose description says where and
- * why (a site left as it was has no edit: only its annotation).
+ * why (a site left as it was has no edit: only its annotation). A file that moves ({@link FileChange#renamedTo()})
+ * is a {@code RenameFile} operation after its text edits, where the client can rename files
+ * ({@code resourceOperations} has {@code rename}); elsewhere its edits land in place and a note (the annotation's, and
+ * the log's) tells the user to rename the file.
  */
 public final class WorkspaceEdits {
     public static final String ANNOTATION = "quicksilver.refactor";
@@ -38,8 +43,21 @@ public final class WorkspaceEdits {
     public static WorkspaceEdit build(ServerSession session, String label, List<FileChange> changes) {
         ClientCapabilities caps = session.capabilities();
         var we = caps.getWorkspace() == null ? null : caps.getWorkspace().getWorkspaceEdit();
-        boolean documentChanges = we != null && Boolean.TRUE.equals(we.getDocumentChanges());
+        boolean canRename = we != null && we.getResourceOperations() != null && we.getResourceOperations().contains("rename");
+        boolean moves = changes.stream().anyMatch(c -> c.renamedTo() != null);
+        // A file rename exists only among documentChanges: a client that can rename files takes them (Neovim 0.7
+        // declares resourceOperations and not documentChanges, and applies both).
+        boolean documentChanges = we != null && (Boolean.TRUE.equals(we.getDocumentChanges()) || moves && canRename);
         boolean annotations = documentChanges && we.getChangeAnnotationSupport() != null;
+        boolean renames = documentChanges && canRename;
+        for (FileChange c : changes) {
+            if (c.renamedTo() == null) continue;
+            session.roots().requireInside(c.renamedTo());
+            if (!renames) {
+                session.log(org.eclipse.lsp4j.MessageType.Warning, label + ": rename " + c.file() + " to " + c.renamedTo().getFileName()
+                        + " yourself: this editor does not let a language server rename files");
+            }
+        }
         WorkspaceEdit edit = new WorkspaceEdit();
         if (documentChanges) {
             List<Either<TextDocumentEdit, ResourceOperation>> list = new ArrayList<>();
@@ -61,7 +79,19 @@ public final class WorkspaceEdits {
                     if (c.unchanged(r)) continue; // left as it was: its annotation alone says so
                     edits.add(Either.forLeft(annotations ? new AnnotatedTextEdit(e.getRange(), e.getNewText(), id) : e));
                 }
+                if (c.renamedTo() != null && !renames) {
+                    // Where the client cannot move the file, the note says to, on the type's own place.
+                    String id = FALLBACK_ANNOTATION + "." + notes.size();
+                    notes.put(id, where(session, c, null) + "rename the file to " + c.renamedTo().getFileName()
+                            + " yourself (this editor does not let a language server rename files)");
+                }
                 list.add(Either.forLeft(new TextDocumentEdit(new VersionedTextDocumentIdentifier(uri, version), edits)));
+                if (c.renamedTo() != null && renames) {
+                    // After its edits, which name the file as it is: the client moves the edited text.
+                    RenameFile move = new RenameFile(uri, Uris.toUri(c.renamedTo()), new RenameFileOptions(false, false));
+                    if (annotations) move.setAnnotationId(ANNOTATION);
+                    list.add(Either.forRight(move));
+                }
             }
             edit.setDocumentChanges(list);
             if (annotations) {
@@ -92,11 +122,11 @@ public final class WorkspaceEdits {
         return edit;
     }
 
-    /** {@code path:line: } of a replacement, the path relative to its workspace folder. */
+    /** {@code path:line: } of a replacement (null: the file's first line), the path relative to its workspace folder. */
     static String where(ServerSession session, FileChange c, FileChange.Replacement r) {
         Path file = c.file();
         Path shown = session.roots().roots().stream().filter(file::startsWith).findFirst().map(root -> root.relativize(file)).orElse(file);
-        return shown.toString().replace('\\', '/') + ":" + c.lineOf(r) + ": ";
+        return shown.toString().replace('\\', '/') + ":" + (r == null ? 1 : c.lineOf(r)) + ": ";
     }
 
     static List<TextEdit> textEdits(FileChange c) {
