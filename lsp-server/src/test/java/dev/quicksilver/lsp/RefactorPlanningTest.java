@@ -2354,6 +2354,7 @@ class RefactorPlanningTest {
             Planned planned = planned("rename-type", "renamedLone", Map.of(), "Lone.java", lone, lone.replace("Lone(", "Single("),
                     new TextPosition(2, 20), live);
             assertEquals("Rename record Lone to Single, and its file to Single.java", planned.plan().title(), "live " + live);
+            assertEquals(List.of("rename-type"), planned.offered(), "a record's header with its name retyped is no other change: live " + live);
             assertTrue(planned.plan().sites().isEmpty(), "live " + live);
             assertEquals("Single.java", planned.plan().fileRenames().values().iterator().next().getFileName().toString(), "live " + live);
         }
