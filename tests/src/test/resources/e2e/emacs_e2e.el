@@ -5,7 +5,8 @@
 ;; with QS_CLIENT (eglot or lsp-mode), QS_PLUGIN (editor-clients/emacs), QS_LAUNCHER, QS_WORKSPACE,
 ;; QS_SERVER_LOG, QS_EDITOR_LOG, QS_RESULT and QS_COMPLETE_AT (see `qs-spots') in the environment.
 ;; The real server and the embedded model on the fixture workspace: a completion inserts non-empty model text at
-;; point; a multi-file code action edits two files, which are then saved.  The exit status is the verdict.
+;; point; a multi-file code action edits two files, which are then saved; a class renamed in its declaration has its
+;; uses renamed and (lsp-mode) its file moved.  The exit status is the verdict.
 
 ;;; Code:
 
@@ -251,7 +252,42 @@
       (dolist (f (list circle square))
         (qs-check (not (buffer-modified-p (find-buffer-visiting f))) (format "%s was saved" (file-name-nondirectory f)))
         (qs-check (with-temp-buffer (insert-file-contents f) (re-search-forward "name\\s-*()\\s-*{" nil t))
-                  (format "%s on disk has name() implemented" (file-name-nondirectory f)))))))
+                  (format "%s on disk has name() implemented" (file-name-nondirectory f)))))
+
+    ;; 3. A class's name retyped and saved, then "Rename class Scale ..." from the menu: its uses and constructor
+    ;; take the new name; lsp-mode moves the file (the edit's RenameFile), Eglot (no resource operations) keeps it.
+    (let ((scale (expand-file-name "Scale.java" qs-shapes))
+          (sizing (expand-file-name "Sizing.java" qs-shapes))
+          (sizes (expand-file-name "Sizes.java" qs-shapes))
+          (titles nil))
+      (find-file scale)
+      (qs-wait #'qs-managed-p 60 "the client manages Scale.java")
+      (goto-char (point-min))
+      (qs-check (re-search-forward "public final class \\(Scale\\) {" nil t) "declaration \"public final class Scale {\" found")
+      (replace-match "Sizing" t t nil 1)
+      (save-buffer)
+      (goto-char (point-min))
+      (re-search-forward "public final class Sizing")
+      (cl-letf (((symbol-function 'completing-read)
+                 (lambda (_prompt collection &rest _)
+                   (let ((names (mapcar (lambda (c) (if (consp c) (car c) c))
+                                        (if (functionp collection) (all-completions "" collection) collection))))
+                     (setq titles names)
+                     (or (cl-find-if (lambda (n) (string-prefix-p "Rename class Scale to Sizing" n)) names) ""))))
+                ((symbol-function 'y-or-n-p) (lambda (&rest _) t))
+                ((symbol-function 'yes-or-no-p) (lambda (&rest _) t)))
+        (quicksilver-refactor))
+      (qs-note "code-action menu: %S" titles)
+      (qs-wait (lambda () (let ((b (find-buffer-visiting sizes))) (and b (buffer-modified-p b)))) 120
+               "the workspace edit changed Sizes.java")
+      (save-some-buffers t)
+      (qs-check (with-temp-buffer (insert-file-contents sizes) (search-forward "return Sizing.scaled(" nil t))
+                "Sizes.java on disk calls Sizing.scaled(...)")
+      (let ((moved (equal qs-client "lsp-mode")))
+        (qs-check (eq (file-exists-p sizing) moved)
+                  (if moved "lsp-mode moved Scale.java to Sizing.java" "Eglot kept Scale.java (it cannot rename files)"))
+        (qs-check (with-temp-buffer (insert-file-contents (if moved sizing scale)) (search-forward "private Sizing() {" nil t))
+                  "the constructor takes the new name")))))
 
 (condition-case err
     (progn (qs-test) (qs-finish t))
