@@ -277,7 +277,8 @@ class HeadlessCommandsE2ETest {
      * rename-type headless in a git checkout: a class renamed in its declaration ({@code class Inventory} -> {@code
      * class Stock}) has its uses renamed and its file moved. {@code --diff} writes the move as git does ({@code
      * rename from}/{@code rename to}), so {@code git apply} makes it; {@code --apply} moves the file itself. Either
-     * way the workspace compiles as it did.
+     * way the workspace compiles as it did. A file moved with {@code git mv} before its class was renamed: the
+     * earlier text is the file it was moved from.
      */
     @Test
     void aHeadlessRenameTypeMovesItsFileAndGitAppliesItsDiff() throws Exception {
@@ -315,6 +316,19 @@ class HeadlessCommandsE2ETest {
         assertTrue(Files.readString(err).contains("rename-type changed 4 file(s)"), Files.readString(err));
         assertTrue(Files.exists(stock) && !Files.exists(inventory), "the command moved the file");
         assertTrue(Files.readString(stock).contains("public class Stock {"));
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // The file moved first with git mv, then the class renamed in it: the earlier text is the file it was moved
+        // from, as committed; the uses are renamed and the file stays where it is.
+        git = new ProcessBuilder("bash", "-c", "git reset -q --hard && git clean -q -fd && git mv src/main/java/shop/Inventory.java src/main/java/shop/Stock.java")
+                .directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        edit(ws, "Stock.java", "public class Inventory {", "public class Stock {");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-type", "--workspace", ws.toString(),
+                "--at", stock + ":7:18", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("rename-type changed 3 file(s)"), Files.readString(err));
         assertEquals(sampleErrors, compileErrors(ws));
     }
 

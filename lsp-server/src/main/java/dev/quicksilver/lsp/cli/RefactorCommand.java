@@ -84,7 +84,8 @@ public final class RefactorCommand implements Callable<Integer> {
         if (previousText == null && FOLLOWING_AN_EDIT.contains(name)) {
             // The edit is the file's change since its last commit, where it is in a git checkout.
             previousText = committedText(loc.file()).orElseThrow(() -> new IllegalArgumentException(name + " needs the edited file's "
-                    + "earlier text: give --previous FILE (in a git checkout, " + loc.file().getFileName() + " as committed at HEAD is used)"));
+                    + "earlier text: give --previous FILE (in a git checkout, " + loc.file().getFileName() + " as committed at HEAD is used, "
+                    + "or the file it was moved from with git mv)"));
             if (previousText.equals(Headless.read(loc.file()))) {
                 throw new IllegalArgumentException(loc.file() + " is as committed at HEAD, so there is no edit to "
                         + (name.equals("apply-similar-edit") ? "apply elsewhere" : "follow") + "; give --previous FILE with its earlier text");
@@ -144,13 +145,32 @@ public final class RefactorCommand implements Callable<Integer> {
 
     /**
      * {@code file} as committed at HEAD of the git checkout it is in ({@code git show HEAD:./NAME}, run in its
-     * folder); empty where git is missing, the folder is no checkout, or the file is not committed.
+     * folder), or, for a file moved there with {@code git mv} (a class renamed with its file), the file it was
+     * moved from as committed; empty where git is missing, the folder is no checkout, or the file is not committed.
      */
     static java.util.Optional<String> committedText(Path file) {
         Path dir = file.toAbsolutePath().getParent();
+        java.util.Optional<String> committed = git(dir, "show", "HEAD:./" + file.getFileName());
+        if (committed.isPresent()) return committed;
+        // A staged move: "R100\told/path\tnew/path", paths from the checkout's top.
+        java.util.Optional<String> top = git(dir, "rev-parse", "--show-toplevel").map(String::strip);
+        java.util.Optional<String> moves = git(dir, "diff", "--cached", "-M", "--name-status", "HEAD");
+        if (top.isEmpty() || moves.isEmpty()) return java.util.Optional.empty();
+        for (String line : moves.get().split("\n")) {
+            String[] fields = line.split("\t");
+            if (fields.length == 3 && fields[0].startsWith("R") && Path.of(top.get(), fields[2]).equals(file.toAbsolutePath().normalize())) {
+                return git(dir, "show", "HEAD:" + fields[1]);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** What {@code git ARGS}, run in {@code dir}, prints, where it exits 0; empty where git fails or is missing. */
+    private static java.util.Optional<String> git(Path dir, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
         try {
-            Process git = new ProcessBuilder("git", "show", "HEAD:./" + file.getFileName()).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = git.getInputStream().readAllBytes();
             if (!git.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 git.destroyForcibly();
