@@ -122,6 +122,57 @@ final class CompileCheck {
     }
 
     /**
+     * An answer that adds the imports the model's answers in {@code file} need: the types they name that the compiler
+     * cannot find ("ArrayList cannot be resolved to a type", "Objects cannot be resolved" before a dot) and that
+     * {@code importable} knows one type for, where the file imports no type of that name. What an IDE adds with a
+     * completion: without it a model's {@code new ArrayList<>(items)} falls back for want of a line the model cannot
+     * write at its site. Put among the answers, it is kept or dropped line by line as the code still uses its
+     * types ({@code Imports.used}); empty where no import is needed.
+     */
+    static java.util.Optional<Answer> importsFor(Path file, String original, List<Answer> answers, BiFunction<Path, String, List<CompileError>> compile,
+                                                 java.util.function.Function<String, java.util.Optional<String>> importable) {
+        List<Integer> written = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Answer a = answers.get(i);
+            if (a.byModel() && !a.finished().equals(a.site().fallback().text())) written.add(i);
+        }
+        if (compile == null || written.isEmpty()) return java.util.Optional.empty();
+        List<String> current = answers.stream().map(Answer::finished).toList();
+        String text = apply(original, answers, current);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (CompileError e : compile.apply(file, text)) {
+            String name = unresolvedTypeName(text, e);
+            if (name == null) continue;
+            for (int i : written) {
+                int[] region = region(answers, current, i);
+                if (e.startsWithin(region[0], region[1])) names.add(name);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (String name : names) {
+            importable.apply(name).filter(q -> Imports.lacks(original, q, name)).ifPresent(q -> lines.add("import " + q + ";"));
+        }
+        if (lines.isEmpty()) return java.util.Optional.empty();
+        Site site = Imports.site(file, original, lines, false);
+        return java.util.Optional.of(new Answer(site, site.fallback().text(), site.fallback().text(), false));
+    }
+
+    private static final java.util.regex.Pattern UNRESOLVED = java.util.regex.Pattern.compile("([A-Z][\\w$]*) cannot be resolved( to a type| to a variable)?");
+
+    /**
+     * The simple name a type an error cannot find: "X cannot be resolved to a type", or "X cannot be resolved" (to
+     * a variable) where a dot follows it ({@code Objects.equals(...)}); null for any other error.
+     */
+    static String unresolvedTypeName(String text, CompileError e) {
+        if (!e.unknownName()) return null;
+        java.util.regex.Matcher m = UNRESOLVED.matcher(e.message());
+        if (!m.matches() || e.end() > text.length() || !text.substring(e.start(), e.end()).equals(m.group(1))) return null;
+        boolean type = " to a type".equals(m.group(2));
+        int next = JavaText.skipBlank(text, e.end());
+        return type || next < text.length() && text.charAt(next) == '.' ? m.group(1) : null;
+    }
+
+    /**
      * Optional sites whose choice adds an error in their region that the unchanged file does not have are left
      * as they were: a similar place where the example edit, and the model's version of it, do not compile (the
      * same variable passed to a method of another arity, say) is not a place for this edit.

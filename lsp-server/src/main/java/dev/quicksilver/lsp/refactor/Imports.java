@@ -106,7 +106,7 @@ final class Imports {
      * Whether {@code text} needs an import of {@code qualified} to use {@code name}: it does not import it (nor its
      * package), is not in its package, and names no other type so (an import or a declaration of that name).
      */
-    private static boolean lacks(String text, String qualified, String name) {
+    static boolean lacks(String text, String qualified, String name) {
         String pkg = qualified.substring(0, qualified.lastIndexOf('.'));
         Matcher p = PACKAGE.matcher(text);
         if (p.find() && p.group(1).equals(pkg)) return false;
@@ -124,7 +124,7 @@ final class Imports {
      * The imports, sorted, before the file's first non-static import that sorts after the first of them (so an
      * alphabetical list stays so), else after its last import, else after its package declaration.
      */
-    private static Site site(Path file, String text, List<String> lines, boolean optional) {
+    static Site site(Path file, String text, List<String> lines, boolean optional) {
         List<String> sorted = lines.stream().sorted().toList();
         int at = 0;
         String block = String.join("\n", sorted) + "\n";

@@ -226,6 +226,9 @@ public final class RefactorService {
         byFile.forEach((file, answers) -> {
             // A file that moves is compiled where it goes: a public type is checked against its file's name.
             Path compiledAs = plan.fileRenames().getOrDefault(file, file);
+            // The imports the model's text needs there, kept where that text stays (withUsedImports).
+            CompileCheck.importsFor(compiledAs, texts.get(file), answers, index::compileErrors, name -> ImportableTypes.of(index, name))
+                    .ifPresent(answers::add);
             List<CompileCheck.Choice> choices = CompileCheck.choose(compiledAs, texts.get(file), answers, index::compileErrors);
             List<FileChange.Replacement> reps = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {

@@ -288,6 +288,70 @@ class CompileCheckTest {
         }
     }
 
+    /**
+     * A model's answer that names types its file does not import ({@code new ArrayList<>(...)}, {@code
+     * Objects.requireNonNull}, a workspace type of another package) compiles once the imports are added: one import
+     * answer is put among the file's answers, and only the types the kept answers use stay in it. A type of a name
+     * two packages declare is not guessed, and an answer that fails for another reason still falls back.
+     */
+    @Test
+    void importsTheModelsAnswersNeedAreAdded() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path dir = Files.createDirectories(ws.resolve("src/main/java/shop/util"));
+        Files.writeString(dir.resolve("Ledger.java"), "package shop.util;\n\npublic class Ledger {\n    public static int count() {\n        return 1;\n    }\n}\n");
+        Files.writeString(dir.resolve("Date.java"), "package shop.util;\n\npublic class Date {\n}\n");
+        Path file = SampleWorkspace.shop(ws, "Counts.java");
+        String text = """
+                package shop;
+
+                import java.util.Map;
+
+                class Counts {
+                    int a(Map<String, Integer> m) {
+                        return 0;
+                    }
+
+                    int b() {
+                        return 0;
+                    }
+
+                    int c() {
+                        return 0;
+                    }
+
+                    int d() {
+                        return 0;
+                    }
+                }
+                """;
+        Files.writeString(file, text);
+        try (WorkspaceIndex index = index(ws)) {
+            List<String> raw = List.of("new ArrayList<>(m.keySet()).size()", "Objects.requireNonNull(Ledger.count())", "new Date().hashCode()",
+                    "new LinkedList<String>().size() + nope");
+            List<CompileCheck.Answer> answers = new ArrayList<>();
+            int from = 0;
+            for (String answer : raw) {
+                int at = text.indexOf("return 0;", from) + "return ".length();
+                from = at;
+                Site site = new Site(file, at, at + 1, "", "", "", 16, t -> t, new Site.Fallback("0", at, at + 1, false));
+                answers.add(new CompileCheck.Answer(site, answer, answer));
+            }
+            CompileCheck.Answer imports = CompileCheck.importsFor(file, text, answers, index::compileErrors, n -> ImportableTypes.of(index, n)).orElseThrow();
+            // Date: java.util's and shop.util's, not guessed; nope is no type.
+            assertEquals("import java.util.ArrayList;\nimport java.util.LinkedList;\nimport java.util.Objects;\nimport shop.util.Ledger;\n", imports.finished());
+            answers.add(imports);
+            List<CompileCheck.Choice> choices = CompileCheck.choose(file, text, answers, index::compileErrors);
+            assertNull(choices.get(0).note(), choices.get(0).note());
+            assertNull(choices.get(1).note(), choices.get(1).note());
+            assertEquals("0", choices.get(2).text(), "Date is not imported: " + choices.get(2).note());
+            assertEquals("0", choices.get(3).text(), "nope is unknown: " + choices.get(3).note());
+            String result = CompileCheck.apply(text, answers, choices.stream().map(CompileCheck.Choice::text).toList());
+            assertEquals(List.of(), index.compileErrors(file, result).stream().map(e -> e.message()).toList(), result);
+            // The refactor keeps the lines the code still uses (LinkedList's answer fell back).
+            assertEquals("import java.util.ArrayList;\nimport java.util.Objects;\nimport shop.util.Ledger;\n", Imports.used(imports.finished(), result));
+        }
+    }
+
     private WorkspaceIndex index(Path ws) {
         WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve("data")).build());
         index.build();

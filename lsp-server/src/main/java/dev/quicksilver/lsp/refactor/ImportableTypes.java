@@ -1,0 +1,57 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.WorkspaceIndex;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The type a simple name can be imported as, where there is one: the public top-level types of the workspace of
+ * that name, and the public types of that name in the JDK's packages code imports most. A name two of them share
+ * ({@code List}: {@code java.util.List}, and a workspace's own {@code List}) is nobody's: which one the model meant is
+ * a guess. What an IDE's auto-import proposes when it has one answer.
+ *
+ * <p>Concurrency: the JDK's answers are cached in a concurrent map (a class lookup without initialization, once per
+ * name); the workspace's are read from the index at each call.
+ */
+final class ImportableTypes {
+    /** The JDK packages whose types model-written code uses without qualifying them; java.lang needs no import. */
+    static final List<String> JDK_PACKAGES = List.of("java.util", "java.util.function", "java.util.stream", "java.util.concurrent",
+            "java.util.concurrent.atomic", "java.util.regex", "java.io", "java.nio.file", "java.nio.charset", "java.math", "java.net",
+            "java.time", "java.time.format");
+
+    private static final Map<String, List<String>> JDK_TYPES = new ConcurrentHashMap<>();
+
+    private ImportableTypes() {
+    }
+
+    /** The one type {@code name} can be imported as, or empty (none, or more than one). */
+    static Optional<String> of(WorkspaceIndex index, String name) {
+        if (name.isEmpty() || !Character.isUpperCase(name.charAt(0)) || javaLang(name)) return Optional.empty();
+        TreeSet<String> found = new TreeSet<>(inJdk(name));
+        index.declarationsNamed(name).stream()
+                .filter(d -> d.kind().isType() && d.declaringTypeKey().isEmpty() && d.modifiers().contains("public"))
+                .forEach(d -> found.add(d.qualifiedName()));
+        return found.size() == 1 ? Optional.of(found.first()) : Optional.empty();
+    }
+
+    private static List<String> inJdk(String name) {
+        return JDK_TYPES.computeIfAbsent(name, n -> JDK_PACKAGES.stream().map(p -> p + "." + n).filter(ImportableTypes::publicJdkType).toList());
+    }
+
+    private static boolean javaLang(String name) {
+        return publicJdkType("java.lang." + name);
+    }
+
+    private static boolean publicJdkType(String qualified) {
+        try {
+            Class<?> c = Class.forName(qualified, false, ClassLoader.getPlatformClassLoader());
+            return Modifier.isPublic(c.getModifiers()) && c.getEnclosingClass() == null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}
