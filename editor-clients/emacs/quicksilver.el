@@ -182,6 +182,10 @@ This is a workspace/didChangeConfiguration notification."
     map)
   "Keys active while ghost text shows.")
 
+(defvar-local quicksilver--ghost-imports nil
+  "The additional edits of the completion on show: the imports it needs.
+Applied once all of its text is in.")
+
 (defvar-local quicksilver--ghost nil
   "The ghost text on show, or nil.
 A plist (:text REST :overlay OV :tick TICK :point POS).")
@@ -253,6 +257,7 @@ Only if BUFFER is still at TICK with point at POS."
                                      (and edit (not (string-empty-p (or (quicksilver--get edit :newText) ""))))))
                                  (append items nil))))
           (when item
+            (setq quicksilver--ghost-imports (quicksilver--get item :additionalTextEdits))
             (let* ((edit (quicksilver--get item :textEdit))
                    (new-text (quicksilver--get edit :newText))
                    (start (quicksilver--get (quicksilver--get edit :range) :start))
@@ -284,12 +289,28 @@ Only if BUFFER is still at TICK with point at POS."
                            :mode 'alive))))))
 
 (defun quicksilver--ghost-insert (part)
-  "Insert PART of the ghost text at point; what follows it stays on show."
+  "Insert PART of the ghost text at point; what follows it stays on show.
+Once the whole text is in, the imports it needs go in too."
   (let ((rest (substring (plist-get quicksilver--ghost :text) (length part))))
     (quicksilver-ghost-clear)
     (insert part)
+    (when (and (string-empty-p rest) quicksilver--ghost-imports)
+      (quicksilver--apply-imports quicksilver--ghost-imports)
+      (setq quicksilver--ghost-imports nil))
     (setq quicksilver--ghost-seen-tick (buffer-chars-modified-tick))
     (quicksilver--ghost-show rest)))
+
+(defun quicksilver--apply-imports (edits)
+  "Insert the text EDITS, import lines above point, the last first.
+Point stays on its text."
+  (save-excursion
+    (dolist (edit (reverse (append edits nil)))
+      (let ((start (quicksilver--get (quicksilver--get edit :range) :start)))
+        ;; Import lines go in at a line's start: no column to convert.
+        (goto-char (point-min))
+        (forward-line (quicksilver--get start :line))
+        (forward-char (min (quicksilver--get start :character) (- (line-end-position) (point))))
+        (insert (quicksilver--get edit :newText))))))
 
 (defun quicksilver-ghost-accept ()
   "Insert the whole ghost text."

@@ -154,7 +154,26 @@ function M.accept(bufnr)
   local row = start.line + #lines
   local col = #lines == 1 and (start_byte + #lines[1]) or #lines[#lines]
   pcall(vim.api.nvim_win_set_cursor, 0, { row, col })
+  M.apply_imports(bufnr, item, s.encoding)
   return true
+end
+
+--- Applies the item's additional edits (the imports its text needs, above it) with the cursor kept on the text
+--- it is on: a mark at the cursor moves with the lines they insert.
+function M.apply_imports(bufnr, item, encoding)
+  local extra = item.additionalTextEdits
+  if not extra or #extra == 0 then
+    return
+  end
+  local marks = vim.api.nvim_create_namespace('quicksilver.imports')
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  local mark = vim.api.nvim_buf_set_extmark(bufnr, marks, cursor[1] - 1, cursor[2], {})
+  vim.lsp.util.apply_text_edits(extra, bufnr, encoding)
+  local at = vim.api.nvim_buf_get_extmark_by_id(bufnr, marks, mark, {})
+  vim.api.nvim_buf_del_extmark(bufnr, marks, mark)
+  if at and at[1] then
+    pcall(vim.api.nvim_win_set_cursor, 0, { at[1] + 1, at[2] })
+  end
 end
 
 --- The start of text that accept_part takes: a word (with the blank before it, newlines included), else one

@@ -287,7 +287,24 @@
         (qs-check (eq (file-exists-p sizing) moved)
                   (if moved "lsp-mode moved Scale.java to Sizing.java" "Eglot kept Scale.java (it cannot rename files)"))
         (qs-check (with-temp-buffer (insert-file-contents (if moved sizing scale)) (search-forward "private Sizing() {" nil t))
-                  "the constructor takes the new name")))))
+                  "the constructor takes the new name")))
+
+    ;; 4. A completion's additional edits (the imports its text needs) go in above point; point stays on its text.
+    (find-file (expand-file-name "Sizes.java" qs-shapes))
+    (goto-char (point-min))
+    (forward-line 3)
+    (forward-char 3)
+    (let ((line (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+          (column (current-column)))
+      (quicksilver--apply-imports
+       (vector (list :range (list :start (list :line 1 :character 0) :end (list :line 1 :character 0))
+                     :newText "import java.util.List;\nimport java.util.Set;\n")))
+      (qs-check (save-excursion (goto-char (point-min)) (forward-line 1)
+                                (looking-at "import java.util.List;\nimport java.util.Set;\n"))
+                "the imports went in above point")
+      (qs-check (and (equal line (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+                     (= column (current-column)))
+                "point stayed on its text"))))
 
 (condition-case err
     (progn (qs-test) (qs-finish t))

@@ -261,6 +261,21 @@ local ok, err = pcall(function()
   local sizing_text = table.concat(vim.fn.readfile(sizing), '\n')
   check(sizing_text:find('private Sizing() {', 1, true) ~= nil, 'the constructor takes the new name: ' .. sizing_text)
   check(vim.api.nvim_buf_get_name(0):sub(-#'Sizing.java') == 'Sizing.java', 'the window shows the moved file: ' .. vim.api.nvim_buf_get_name(0))
+
+  -- 6. A completion item's additional edits (the imports its text needs) go in above it with the accept, and the
+  -- cursor stays on the text it was on.
+  local sizing_buf = vim.api.nvim_get_current_buf()
+  local before_import = vim.api.nvim_buf_get_lines(sizing_buf, 0, -1, false)
+  vim.api.nvim_win_set_cursor(0, { 4, 3 })
+  ghost.apply_imports(sizing_buf, { additionalTextEdits = { {
+    range = { start = { line = 1, character = 0 }, ['end'] = { line = 1, character = 0 } },
+    newText = 'import java.util.List;\nimport java.util.Set;\n',
+  } } }, 'utf-16')
+  local after_import = vim.api.nvim_buf_get_lines(sizing_buf, 0, -1, false)
+  check(after_import[2] == 'import java.util.List;' and after_import[3] == 'import java.util.Set;' and #after_import == #before_import + 2,
+    'the imports went in above: ' .. vim.inspect(vim.list_slice(after_import, 1, 4)))
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  check(cursor[1] == 6 and cursor[2] == 3 and after_import[6] == before_import[4], 'the cursor stayed on its text: ' .. vim.inspect(cursor))
   finish(true)
 end)
 if not ok then

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,6 +323,40 @@ class ServerProtocolTest {
                 assertTrue(after.stream().noneMatch(t -> t.startsWith("Rename class")), after.toString());
                 assertEquals(errorsBefore, javacErrors(ws), "the workspace compiles as it did once the rename is applied");
             }
+        }
+    }
+
+    /**
+     * {@code quicksilver.addImports}, the command an inline completion that needs imports carries: it inserts the
+     * import lines the document does not have by then, through {@code workspace/applyEdit}; anything but import
+     * lines, or a file outside the workspace, is refused with one sentence. The command itself is what the inline
+     * item carries for a completion's import edit.
+     */
+    @Test
+    void anAcceptedCompletionsImportsAreAddedByItsCommand() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path cart = SampleWorkspace.shop(ws, "Cart.java");
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            InitializeResult init = s.initialize(ws, Caps.modern());
+            assertTrue(init.getCapabilities().getExecuteCommandProvider().getCommands().contains("quicksilver.addImports"));
+            open(s, cart, Files.readString(cart));
+            org.eclipse.lsp4j.TextEdit imports = new org.eclipse.lsp4j.TextEdit(new Range(new Position(4, 0), new Position(4, 0)),
+                    "import java.util.List;\nimport java.util.Set;\n");
+            org.eclipse.lsp4j.Command command = dev.quicksilver.lsp.handlers.InlineCompletionHandler.importsCommand(uri(cart), imports);
+            assertEquals("Add 2 imports", command.getTitle());
+            s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams(command.getCommand(), command.getArguments())).get(60, TimeUnit.SECONDS);
+            var edits = s.applied.getLast().getEdit().getChanges().get(uri(cart));
+            assertEquals("import java.util.Set;\n", edits.getFirst().getNewText(), "java.util.List is imported already");
+            assertEquals(new Position(4, 0), edits.getFirst().getRange().getStart());
+
+            JsonObject code = new Gson().fromJson(new Gson().toJson(command.getArguments().getFirst()), JsonObject.class);
+            code.addProperty("text", "class Evil {}\n");
+            var refused = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("quicksilver.addImports", List.of(code))));
+            assertTrue(refused.getMessage().contains("inserts import lines only"), refused.getMessage());
+            JsonObject outside = new Gson().fromJson(new Gson().toJson(command.getArguments().getFirst()), JsonObject.class);
+            outside.addProperty("uri", uri(tmp.resolve("elsewhere/A.java")));
+            var away = error(s.server.getWorkspaceService().executeCommand(new ExecuteCommandParams("quicksilver.addImports", List.of(outside))));
+            assertTrue(away.getMessage().contains("outside"), away.getMessage());
         }
     }
 

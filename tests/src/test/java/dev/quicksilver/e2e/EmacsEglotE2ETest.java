@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Timeout;
  * and embedded model: completion-at-point inserts non-empty model text at point, quicksilver-ghost-mode shows a
  * completion as ghost text whose next word and then rest are accepted, and the refactor code action
  * (resolved with codeAction/resolve) edits Circle.java and Square.java, which are saved; a class renamed in its
- * declaration has its uses and constructor renamed, its file kept (Eglot cannot rename files). The checks are in
+ * declaration has its uses and constructor renamed, its file kept (Eglot cannot rename files); a completion's
+ * imports go in above point. The checks are in
  * {@code e2e/emacs_e2e.el}.
  */
 class EmacsEglotE2ETest {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * registers the server as an add-on client (beside jdtls): completion-at-point inserts non-empty model text at point,
  * quicksilver-ghost-mode shows a completion as ghost text whose next word and then rest are accepted, and the
  * refactor code action edits Circle.java and Square.java, which are saved; a class renamed in its declaration has
- * its uses and constructor renamed and its file moved (the edit's RenameFile). The checks are in
+ * its uses and constructor renamed and its file moved (the edit's RenameFile); a completion's imports go in above
+ * point. The checks are in
  * {@code e2e/emacs_e2e.el}.
  */
 class EmacsLspModeE2ETest {

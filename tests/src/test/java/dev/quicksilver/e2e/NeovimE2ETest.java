@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * model text at the cursor (its next word first, then the rest), "Implement Shape.name() in its 2 implementations" from the code-action menu edits
  * Circle.java and Square.java, which are saved, and {@code :Quicksilver change-signature} after a header retyped in
  * the buffer passes Sizes.java's arguments the new way, and again after the method's name was retyped renames its calls;
- * {@code :Quicksilver rename-type} after the class's name was retyped renames its uses and moves its file. The checks are in {@code e2e/neovim_e2e.lua}.
+ * {@code :Quicksilver rename-type} after the class's name was retyped renames its uses and moves its file, and a
+ * completion item's imports go in above it with the cursor kept on its text. The checks are in {@code e2e/neovim_e2e.lua}.
  */
 class NeovimE2ETest {
     @Test

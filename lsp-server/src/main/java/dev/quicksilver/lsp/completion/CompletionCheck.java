@@ -2,6 +2,7 @@ package dev.quicksilver.lsp.completion;
 
 import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.WorkspaceIndex;
+import dev.quicksilver.lsp.refactor.ImportableTypes;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
@@ -34,6 +35,28 @@ final class CompletionCheck {
                 .filter(e -> e.unknownName() && e.start() >= offset && e.start() < end)
                 .min(Comparator.comparingInt(CompileError::start))
                 .map(e -> new CompileError(e.start() - offset, Math.min(e.end(), end) - offset, e.id(), e.message(), true));
+    }
+
+    /**
+     * The imports a completion needs: the types it names that the buffer does not import ({@code new
+     * ArrayList<>()}), where one type of each name is importable ({@link ImportableTypes}), as one insertion into the
+     * buffer before the completion; empty where it needs none, where the imports would go after the cursor, or where
+     * the completion has an unknown name with them too. What an IDE adds when a completion is accepted.
+     */
+    static Optional<ImportableTypes.Insertion> imports(WorkspaceIndex index, Path path, String buffer, int offset, String completion) {
+        String text = buffer.substring(0, offset) + completion + buffer.substring(offset);
+        int end = offset + completion.length();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (CompileError e : index.compileErrors(path, text)) {
+            String name = e.start() >= offset && e.start() < end ? ImportableTypes.unresolvedTypeName(text, e) : null;
+            if (name != null) names.add(name);
+        }
+        if (names.isEmpty()) return Optional.empty();
+        Optional<ImportableTypes.Insertion> insertion = ImportableTypes.insertion(path, buffer, names, n -> ImportableTypes.of(index, n));
+        if (insertion.isEmpty() || insertion.get().offset() > offset) return Optional.empty();
+        ImportableTypes.Insertion i = insertion.get();
+        String imported = buffer.substring(0, i.offset()) + i.text() + buffer.substring(i.offset());
+        return unknownName(index, path, imported, offset + i.text().length(), completion).isEmpty() ? insertion : Optional.empty();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.quicksilver.lsp.Uris;
 import dev.quicksilver.lsp.WorkDoneProgress;
 import dev.quicksilver.lsp.documents.TextDocument;
 import dev.quicksilver.lsp.model.ModelService;
+import dev.quicksilver.lsp.refactor.ImportableTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,7 +42,11 @@ public final class CompletionService {
     static final TokenCounter TOKENS = text -> (int) Math.ceil(text.length() / (double) CHARS_PER_TOKEN);
 
     /** A completion ready to show: insert {@code text}, replacing {@code [start, end)} of version {@code version}. */
-    public record Suggestion(String text, Position start, Position end, int version, boolean healed) {
+    /** {@code imports}: the edit that adds the imports the text needs (null: none), for the client to apply with it. */
+    public record Suggestion(String text, Position start, Position end, int version, boolean healed, org.eclipse.lsp4j.TextEdit imports) {
+        public Suggestion(String text, Position start, Position end, int version, boolean healed) {
+            this(text, start, end, version, healed, null);
+        }
     }
 
     private final ServerSession session;
@@ -85,11 +90,11 @@ public final class CompletionService {
         ShownCompletion last = session.shownCompletions().get(uri);
         Optional<String> rest = last == null ? Optional.empty() : last.rest(doc.text(), offset);
         if (rest.isPresent()) {
-            session.shownCompletions().put(uri, new ShownCompletion(doc.text(), offset, rest.get()));
+            session.shownCompletions().put(uri, new ShownCompletion(doc.text(), offset, rest.get(), last.imports()));
             session.log(org.eclipse.lsp4j.MessageType.Log, "completion " + uri + ":" + (at.getLine() + 1) + " typed through: "
                     + quote(last.text().substring(0, last.text().length() - rest.get().length())) + " of " + quote(last.text())
                     + " -> " + quote(rest.get()) + " (no model call)");
-            result.complete(Optional.of(new Suggestion(rest.get(), at, at, doc.version(), false)));
+            result.complete(Optional.of(new Suggestion(rest.get(), at, at, doc.version(), false, last.imports())));
             return;
         }
         ServerSettings settings = session.settings();
@@ -159,6 +164,15 @@ public final class CompletionService {
             show(p, text, log);
             return;
         }
+        // Names of types the buffer does not import: the completion stands, with the imports it needs.
+        Optional<ImportableTypes.Insertion> imports = CompletionCheck.imports(index, p.path(), p.buffer(), p.offset(), text);
+        if (imports.isPresent()) {
+            TextDocument buffer = TextDocument.of("", 0, p.buffer());
+            Position at = dev.quicksilver.lsp.documents.DocumentStore.position(buffer, imports.get().offset());
+            show(p, text, log + "; with " + String.join(" ", imports.get().lines()),
+                    new org.eclipse.lsp4j.TextEdit(new org.eclipse.lsp4j.Range(at, at), imports.get().text()));
+            return;
+        }
         int from = unknown.get().start();
         int to = unknown.get().end();
         String before = text.substring(0, from);
@@ -188,12 +202,16 @@ public final class CompletionService {
     }
 
     private void show(Pending p, String text, String log) {
+        show(p, text, log, null);
+    }
+
+    private void show(Pending p, String text, String log, org.eclipse.lsp4j.TextEdit imports) {
         session.log(org.eclipse.lsp4j.MessageType.Log, log);
         boolean answered = p.result().complete(text.isBlank() ? Optional.empty()
-                : Optional.of(new Suggestion(text, p.at(), p.at(), p.version(), p.plan().healed())));
+                : Optional.of(new Suggestion(text, p.at(), p.at(), p.version(), p.plan().healed(), imports)));
         if (!answered) return; // cancelled meanwhile: the client never sees this one
         if (text.isBlank()) session.shownCompletions().remove(p.uri());
-        else session.shownCompletions().put(p.uri(), new ShownCompletion(p.buffer(), p.offset(), text));
+        else session.shownCompletions().put(p.uri(), new ShownCompletion(p.buffer(), p.offset(), text, imports));
     }
 
     private static String quote(String s) {

@@ -3,14 +3,19 @@ package dev.quicksilver.lsp.completion;
 import java.util.Optional;
 
 /**
- * The last completion shown for a document: the buffer it was computed for, where, and the text shown. When the
+ * The last completion shown for a document: the buffer it was computed for, where, the text shown, and the edit
+ * that adds the imports it needs (null: none; above the completion, so typing it through leaves it valid). When the
  * user then types the start of that text, the rest of it is the next answer, without asking the model again (as
  * Copilot and Tabby keep a suggestion while it is typed through): the answer comes at once, and it does not change
  * its mind halfway through a line it got right.
  *
  * <p>Immutable; the session keeps one per open document.
  */
-public record ShownCompletion(String buffer, int offset, String text) {
+public record ShownCompletion(String buffer, int offset, String text, org.eclipse.lsp4j.TextEdit imports) {
+    public ShownCompletion(String buffer, int offset, String text) {
+        this(buffer, offset, text, null);
+    }
+
     /**
      * What is left of this completion in {@code now} with the cursor at {@code cursor}: present only when the one
      * change since is the insertion, at the completion's offset, of a proper start of its text, and the rest is

@@ -71,19 +71,22 @@ public final class CodeActionHandler {
             CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).whenComplete((v, x) -> {
                 if (x != null) result.completeExceptionally(Errors.toResponse(x));
                 // An action whose every place was left as it was (nothing compiles there) would change nothing: not offered.
-                else result.complete(resolved.stream().map(CompletableFuture::join).filter(a -> changesText(a.getEdit()))
+                else result.complete(resolved.stream().map(CompletableFuture::join).filter(a -> changesSomething(a.getEdit()))
                         .map(Either::<Command, CodeAction>forRight).toList());
             });
         });
         return result;
     }
 
-    /** Whether applying {@code edit} changes any text (a text edit in a document change or in the changes map). */
-    static boolean changesText(org.eclipse.lsp4j.WorkspaceEdit edit) {
+    /**
+     * Whether applying {@code edit} changes anything: a text edit in a document change or in the changes map, or a
+     * file operation (a renamed type's file moved, its text unchanged).
+     */
+    static boolean changesSomething(org.eclipse.lsp4j.WorkspaceEdit edit) {
         if (edit == null) return false;
         if (edit.getDocumentChanges() != null) {
             for (var change : edit.getDocumentChanges()) {
-                if (change.isLeft() && !change.getLeft().getEdits().isEmpty()) return true;
+                if (change.isRight() || !change.getLeft().getEdits().isEmpty()) return true;
             }
         }
         return edit.getChanges() != null && edit.getChanges().values().stream().anyMatch(edits -> !edits.isEmpty());

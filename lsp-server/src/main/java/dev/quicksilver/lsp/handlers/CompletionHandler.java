@@ -42,7 +42,7 @@ public final class CompletionHandler {
     }
 
     /** The one model item: its textEdit replaces the identifier part before the cursor, so filtering keeps it. */
-    private CompletionItem item(CompletionParams params, CompletionService.Suggestion x) {
+    CompletionItem item(CompletionParams params, CompletionService.Suggestion x) {
         String word = "";
         var doc = session.documents().get(Uris.normalize(params.getTextDocument().getUri()));
         if (doc.isPresent() && doc.get().version() == x.version() && !x.healed()) {
@@ -61,6 +61,8 @@ public final class CompletionHandler {
         item.setFilterText(firstLine);
         item.setInsertTextFormat(InsertTextFormat.PlainText);
         item.setTextEdit(Either.forLeft(new TextEdit(new Range(start, x.end()), newText)));
+        // The imports the text needs, above it: the client applies them with the item.
+        if (x.imports() != null) item.setAdditionalTextEdits(List.of(x.imports()));
         item.setSortText("0");
         return item;
     }

@@ -35,6 +35,8 @@ import org.eclipse.lsp4j.MessageType;
  */
 public final class InitializeHandler {
     public static final String REFACTOR_COMMAND = "quicksilver.refactor";
+    /** Adds the imports an accepted inline completion needs: {@code {uri, line, character, text}} (import lines only). */
+    public static final String IMPORTS_COMMAND = "quicksilver.addImports";
     private final ServerSession session;
 
     public InitializeHandler(ServerSession session) {
@@ -74,7 +76,7 @@ public final class InitializeHandler {
         CodeActionOptions actions = new CodeActionOptions(List.of(CodeActionKind.RefactorRewrite));
         actions.setResolveProvider(true);
         caps.setCodeActionProvider(actions);
-        caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(REFACTOR_COMMAND)));
+        caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(REFACTOR_COMMAND, IMPORTS_COMMAND)));
         // Folders may come and go (multi-root workspaces): workspace/didChangeWorkspaceFolders re-indexes.
         WorkspaceFoldersOptions folders = new WorkspaceFoldersOptions();
         folders.setSupported(true);

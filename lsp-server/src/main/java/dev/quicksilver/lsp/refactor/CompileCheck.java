@@ -141,35 +141,15 @@ final class CompileCheck {
         String text = apply(original, answers, current);
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (CompileError e : compile.apply(file, text)) {
-            String name = unresolvedTypeName(text, e);
+            String name = ImportableTypes.unresolvedTypeName(text, e);
             if (name == null) continue;
             for (int i : written) {
                 int[] region = region(answers, current, i);
                 if (e.startsWithin(region[0], region[1])) names.add(name);
             }
         }
-        List<String> lines = new ArrayList<>();
-        for (String name : names) {
-            importable.apply(name).filter(q -> Imports.lacks(original, q, name)).ifPresent(q -> lines.add("import " + q + ";"));
-        }
-        if (lines.isEmpty()) return java.util.Optional.empty();
-        Site site = Imports.site(file, original, lines, false);
-        return java.util.Optional.of(new Answer(site, site.fallback().text(), site.fallback().text(), false));
-    }
-
-    private static final java.util.regex.Pattern UNRESOLVED = java.util.regex.Pattern.compile("([A-Z][\\w$]*) cannot be resolved( to a type| to a variable)?");
-
-    /**
-     * The simple name a type an error cannot find: "X cannot be resolved to a type", or "X cannot be resolved" (to
-     * a variable) where a dot follows it ({@code Objects.equals(...)}); null for any other error.
-     */
-    static String unresolvedTypeName(String text, CompileError e) {
-        if (!e.unknownName()) return null;
-        java.util.regex.Matcher m = UNRESOLVED.matcher(e.message());
-        if (!m.matches() || e.end() > text.length() || !text.substring(e.start(), e.end()).equals(m.group(1))) return null;
-        boolean type = " to a type".equals(m.group(2));
-        int next = JavaText.skipBlank(text, e.end());
-        return type || next < text.length() && text.charAt(next) == '.' ? m.group(1) : null;
+        return ImportableTypes.insertion(file, original, names, importable)
+                .map(i -> new Answer(Imports.site(file, original, i.lines(), false), i.text(), i.text(), false));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.quicksilver.lsp.refactor;
 
+import dev.quicksilver.index.CompileError;
 import dev.quicksilver.index.WorkspaceIndex;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Concurrency: the JDK's answers are cached in a concurrent map (a class lookup without initialization, once per
  * name); the workspace's are read from the index at each call.
  */
-final class ImportableTypes {
+public final class ImportableTypes {
     /** The JDK packages whose types model-written code uses without qualifying them; java.lang needs no import. */
     static final List<String> JDK_PACKAGES = List.of("java.util", "java.util.function", "java.util.stream", "java.util.concurrent",
             "java.util.concurrent.atomic", "java.util.regex", "java.io", "java.nio.file", "java.nio.charset", "java.math", "java.net",
@@ -28,8 +29,45 @@ final class ImportableTypes {
     private ImportableTypes() {
     }
 
+    /** Import lines to put into a file: where ({@code offset}), the block ({@code text}), and its lines. */
+    public record Insertion(int offset, String text, List<String> lines) {
+    }
+
+    /**
+     * The insertion into {@code text} (of {@code file}) of the imports of those {@code names} that {@code importable}
+     * knows one type for and the text does not import (nor names another type so); empty where there is none.
+     */
+    public static Optional<Insertion> insertion(java.nio.file.Path file, String text, java.util.Collection<String> names,
+                                                java.util.function.Function<String, Optional<String>> importable) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String name : names) importable.apply(name).filter(q -> Imports.lacks(text, q, name)).ifPresent(q -> lines.add("import " + q + ";"));
+        if (lines.isEmpty()) return Optional.empty();
+        Site site = Imports.site(file, text, lines, false);
+        return Optional.of(new Insertion(site.start(), site.fallback().text(), lines));
+    }
+
+    private static final java.util.regex.Pattern UNRESOLVED = java.util.regex.Pattern.compile("([A-Z][\\w$]*) cannot be resolved( to a type| to a variable)?");
+
+    /**
+     * The simple name a type an error cannot find: "X cannot be resolved to a type", or "X cannot be resolved" (to
+     * a variable) where a dot follows it ({@code Objects.equals(...)}); null for any other error.
+     */
+    public static String unresolvedTypeName(String text, CompileError e) {
+        if (!e.unknownName()) return null;
+        java.util.regex.Matcher m = UNRESOLVED.matcher(e.message());
+        if (!m.matches() || e.end() > text.length() || !text.substring(e.start(), e.end()).equals(m.group(1))) return null;
+        boolean type = " to a type".equals(m.group(2));
+        int next = JavaText.skipBlank(text, e.end());
+        return type || next < text.length() && text.charAt(next) == '.' ? m.group(1) : null;
+    }
+
+    /** Whether {@code text} is import lines (and blanks) only. */
+    public static boolean onlyImports(String text) {
+        return Imports.onlyImports(text);
+    }
+
     /** The one type {@code name} can be imported as, or empty (none, or more than one). */
-    static Optional<String> of(WorkspaceIndex index, String name) {
+    public static Optional<String> of(WorkspaceIndex index, String name) {
         if (name.isEmpty() || !Character.isUpperCase(name.charAt(0)) || javaLang(name)) return Optional.empty();
         TreeSet<String> found = new TreeSet<>(inJdk(name));
         index.declarationsNamed(name).stream()

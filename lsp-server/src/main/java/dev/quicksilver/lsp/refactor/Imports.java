@@ -66,6 +66,11 @@ final class Imports {
 
     private static final Pattern ONLY_IMPORTS = Pattern.compile("\\s*(import\\s+[\\w.]+\\s*;\\s*)+");
 
+    /** Whether a text is import lines and blanks only. */
+    static boolean onlyImports(String text) {
+        return ONLY_IMPORTS.matcher(text).matches();
+    }
+
     /** Whether a site is one that adds imports. */
     static boolean isImportSite(Site s) {
         return s.start() == s.end() && ONLY_IMPORTS.matcher(s.fallback().text()).matches();

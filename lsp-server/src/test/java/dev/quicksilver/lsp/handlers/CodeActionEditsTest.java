@@ -15,18 +15,24 @@ import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.junit.jupiter.api.Test;
 
-/** An action offered with its edit must change some text: one whose every place was left as it was is not offered. */
+/**
+ * An action offered with its edit must change something (some text, or a file's place): one whose every place was
+ * left as it was is not offered.
+ */
 class CodeActionEditsTest {
     static final TextEdit EDIT = new TextEdit(new Range(new Position(1, 0), new Position(1, 0)), "x");
 
     @Test
     void anEditChangesTextOnlyWithATextEditSomewhere() {
-        assertFalse(CodeActionHandler.changesText(null));
-        assertFalse(CodeActionHandler.changesText(new WorkspaceEdit(Map.of("file:///a.java", List.<TextEdit>of()))), "a file left as it was");
-        assertTrue(CodeActionHandler.changesText(new WorkspaceEdit(Map.of("file:///a.java", List.<TextEdit>of(), "file:///b.java", List.of(EDIT)))));
+        assertFalse(CodeActionHandler.changesSomething(null));
+        assertFalse(CodeActionHandler.changesSomething(new WorkspaceEdit(Map.of("file:///a.java", List.<TextEdit>of()))), "a file left as it was");
+        assertTrue(CodeActionHandler.changesSomething(new WorkspaceEdit(Map.of("file:///a.java", List.<TextEdit>of(), "file:///b.java", List.of(EDIT)))));
         var unchanged = new TextDocumentEdit(new VersionedTextDocumentIdentifier("file:///a.java", 3), List.of());
         var changed = new TextDocumentEdit(new VersionedTextDocumentIdentifier("file:///b.java", 1), List.of(Either.forLeft(EDIT)));
-        assertFalse(CodeActionHandler.changesText(new WorkspaceEdit(List.<Either<TextDocumentEdit, ResourceOperation>>of(Either.forLeft(unchanged)))), "only annotations left");
-        assertTrue(CodeActionHandler.changesText(new WorkspaceEdit(List.<Either<TextDocumentEdit, ResourceOperation>>of(Either.forLeft(unchanged), Either.forLeft(changed)))));
+        assertFalse(CodeActionHandler.changesSomething(new WorkspaceEdit(List.<Either<TextDocumentEdit, ResourceOperation>>of(Either.forLeft(unchanged)))), "only annotations left");
+        assertTrue(CodeActionHandler.changesSomething(new WorkspaceEdit(List.<Either<TextDocumentEdit, ResourceOperation>>of(Either.forLeft(unchanged), Either.forLeft(changed)))));
+        var move = new org.eclipse.lsp4j.RenameFile("file:///Shop.java", "file:///Store.java");
+        assertTrue(CodeActionHandler.changesSomething(new WorkspaceEdit(List.<Either<TextDocumentEdit, ResourceOperation>>of(Either.forLeft(unchanged), Either.forRight(move)))),
+                "a file moved, its text as it was");
     }
 }
