@@ -99,6 +99,12 @@ public final class WorkspaceIndex implements AutoCloseable {
     private record CompileKey(Path file, String text) {
     }
 
+    /** A variable's uses ({@link #variableUses}), remembered as compiles are: asked again at every cursor move. */
+    private final StateCache<VariableKey, List<VariableUses>> variableSearches = new StateCache<>(64);
+
+    private record VariableKey(Path file, String text, int nameOffset, String newName) {
+    }
+
     private record LambdaKey(Path file, String text, Set<String> methodKeys) {
     }
 
@@ -664,6 +670,17 @@ public final class WorkspaceIndex implements AutoCloseable {
         } finally {
             updateLock.unlock();
         }
+    }
+
+    /**
+     * The uses of the local variable or parameter declared by the name at {@code nameOffset} of {@code text} (the
+     * Java file {@code path} as it may have been before an edit), found through the compiler's bindings, and whether
+     * {@code newName} would clash with another variable in its scope; empty where no local variable or parameter is
+     * declared there.
+     */
+    public Optional<VariableUses> variableUses(Path path, String text, int nameOffset, String newName) {
+        return remembered(path, variableSearches, file -> new VariableKey(file, text, nameOffset, newName),
+                file -> javaIndexer.variableUses(file, text, nameOffset, newName).stream().toList()).stream().findFirst();
     }
 
     /**

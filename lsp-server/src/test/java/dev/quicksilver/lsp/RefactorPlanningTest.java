@@ -2360,6 +2360,100 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A local variable whose name was retyped where it is declared: rename-variable renames the uses the compiler
+     * bound to it before the edit (not the field of that name, nor another method's local), and so for a for-each
+     * variable, a catch clause's and a lambda's parameters. Not offered where the new name is another variable's in
+     * the scope (a field used there), nor for a method's parameter (change-signature's), and apply-similar-edit is
+     * not offered beside it.
+     */
+    @Test
+    void aLocalVariableRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {
+        String tally = """
+                package p;
+
+                import java.util.List;
+                import java.util.function.BinaryOperator;
+
+                class Tally {
+                    int count;
+                    int limit;
+
+                    int sum(List<Integer> items) {
+                        int count = 0;
+                        for (int item : items) {
+                            count += item;
+                        }
+                        this.count = count;
+                        return count;
+                    }
+
+                    int other() {
+                        int count = 2;
+                        return count + this.count;
+                    }
+
+                    BinaryOperator<Integer> add() {
+                        return (a, b) -> a + b;
+                    }
+
+                    int parse(String s) {
+                        try {
+                            return Integer.parseInt(s);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+
+                    int over(List<Integer> items) {
+                        int total = 0;
+                        for (int item : items) {
+                            total += item + limit;
+                        }
+                        return total;
+                    }
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            String after = tally.replace("        int count = 0;", "        int total = 0;");
+            Planned planned = planned("rename-variable", "renamedLocal", Map.of(), "Tally.java", tally, after, new TextPosition(10, 17), live);
+            assertEquals("Rename variable count to total, at its 3 uses", planned.plan().title(), "live " + live);
+            assertEquals(after.replace("count += item;", "total += item;").replace("this.count = count;", "this.count = total;")
+                    .replace("return count;", "return total;"), planned.edited().get("Tally.java"), "live " + live);
+            assertFalse(planned.offered().contains("apply-similar-edit"), planned.offered().toString());
+
+            after = tally.replace("for (int item : items) {\n            count", "for (int value : items) {\n            count");
+            planned = planned("rename-variable", "renamedForEach", Map.of(), "Tally.java", tally, after, new TextPosition(11, 22), live);
+            assertEquals(after.replace("count += item;", "count += value;"), planned.edited().get("Tally.java"), "live " + live);
+            after = tally.replace("return (a, b) -> a + b;", "return (a, c) -> a + b;");
+            planned = planned("rename-variable", "renamedLambda", Map.of(), "Tally.java", tally, after, new TextPosition(24, 20), live);
+            assertEquals(tally.replace("return (a, b) -> a + b;", "return (a, c) -> a + c;"), planned.edited().get("Tally.java"), "live " + live);
+            after = tally.replace("(NumberFormatException e) {", "(NumberFormatException cause) {");
+            planned = planned("rename-variable", "renamedCatch", Map.of(), "Tally.java", tally, after, new TextPosition(30, 44), live);
+            assertEquals(after.replace("IllegalStateException(e)", "IllegalStateException(cause)"), planned.edited().get("Tally.java"), "live " + live);
+
+            // total -> limit: the field limit is used in the variable's scope; renaming would change what it means.
+            String clash = tally.replace("        int total = 0;", "        int limit = 0;");
+            assertFalse(offered("renamedClash" + live, tally, clash, new TextPosition(36, 17), live).contains("rename-variable"));
+            String parameter = tally.replace("int parse(String s) {", "int parse(String text) {");
+            assertFalse(offered("renamedParameter" + live, tally, parameter, new TextPosition(27, 25), live).contains("rename-variable"));
+        }
+    }
+
+    /** The refactors offered at {@code at} once Tally.java went from {@code before} to {@code after}. */
+    private List<String> offered(String name, String before, String after, TextPosition at, boolean live) throws Exception {
+        Path ws = tmp.resolve(name);
+        Path file = Files.createDirectories(ws.resolve("src/main/java/p")).resolve("Tally.java");
+        ServerSession session = new ServerSession(x -> { throw new AssertionError("no model call while planning"); });
+        try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(name + "-data")).build())) {
+            RefactorService refactors = new RefactorService(session);
+            edit(session, refactors, index, file, before, after, live);
+            return refactors.plans(index, file, at, Optional.of(EditHistory.between(before, after))).stream().map(RefactorPlan::name).toList();
+        } finally {
+            session.close();
+        }
+    }
+
     /** An enum constant renamed where it is declared: qualified uses, a switch's case labels and the enum's own. */
     @Test
     void anEnumConstantRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {

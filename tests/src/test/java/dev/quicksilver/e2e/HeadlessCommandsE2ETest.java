@@ -206,7 +206,8 @@ class HeadlessCommandsE2ETest {
      * two ways at once ({@code reserve(String sku, int quantity)} -> {@code reserve(int quantity, String sku, String
      * customerId)}) has every call pass its arguments in the new order with the new one (the variable of its name
      * in sight at each call: decided, no model); without git or --previous, one sentence says what is missing. Then
-     * the method renamed in its header, and rename-field on a field renamed where it is declared.
+     * the method renamed in its header, rename-field on a field renamed where it is declared, and rename-variable on
+     * a local variable renamed so.
      */
     @Test
     void aHeadlessChangeSignatureTakesTheOldHeaderFromGitHead() throws Exception {
@@ -270,6 +271,17 @@ class HeadlessCommandsE2ETest {
         assertEquals(0, p.exitValue(), Files.readString(err));
         String renamed = Files.readString(inventory);
         assertTrue(renamed.contains("levels.merge(sku, quantity, Integer::sum);") && !renamed.contains("stock.get"), renamed);
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        // A local variable renamed where it is declared: rename-variable, its uses in the method follow.
+        commitAll(ws);
+        edit(ws, "Inventory.java", "int available = ", "int left = ");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-variable", "--workspace", ws.toString(),
+                "--at", inventory + ":16:17", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        renamed = Files.readString(inventory);
+        assertTrue(renamed.contains("if (left < quantity) {") && renamed.contains("levels.put(sku, left - quantity);"), renamed);
         assertEquals(sampleErrors, compileErrors(ws));
     }
 

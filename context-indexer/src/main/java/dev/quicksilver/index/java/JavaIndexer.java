@@ -216,6 +216,19 @@ public final class JavaIndexer {
     }
 
     /**
+     * The uses of the local variable or parameter declared by the name at {@code nameOffset} of {@code text} as the
+     * file {@code path} ({@link LocalVariableUses}), and whether {@code newName} would clash; empty where no such
+     * variable is declared there or JDT fails on the text.
+     */
+    public synchronized java.util.Optional<dev.quicksilver.index.VariableUses> variableUses(Path path, String text, int nameOffset, String newName) {
+        try {
+            return LocalVariableUses.of(resolver.resolve(path, text), nameOffset, newName);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
      * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.
      */

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
- * or for {@code apply-similar-edit}, {@code change-signature}, {@code rename-field} and {@code rename-type} the change from {@code
+ * or for {@code apply-similar-edit}, {@code change-signature} and the renames ({@code rename-field}, {@code rename-type},
+ * {@code rename-variable}) the change from {@code
  * --previous} (default: FILE as committed at git HEAD) to FILE.
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit, "
-            + "default-body, rename-field or rename-type.")
+            + "default-body, rename-field, rename-type or rename-variable.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",
@@ -40,7 +41,7 @@ public final class RefactorCommand implements Callable<Integer> {
     String at;
 
     @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit, "
-            + "reorder-parameters, change-signature, rename-field, rename-type; default: the file as committed at git HEAD, in a git checkout).")
+            + "reorder-parameters, change-signature, rename-field, rename-type, rename-variable; default: the file as committed at git HEAD, in a git checkout).")
     Path previous;
 
     static final class Output {
@@ -68,7 +69,8 @@ public final class RefactorCommand implements Callable<Integer> {
     boolean strict;
 
     /** The refactors that follow an edit of the file at --at: without --previous, its change since git HEAD. */
-    private static final java.util.Set<String> FOLLOWING_AN_EDIT = java.util.Set.of("apply-similar-edit", "change-signature", "rename-field", "rename-type");
+    private static final java.util.Set<String> FOLLOWING_AN_EDIT = java.util.Set.of("apply-similar-edit", "change-signature", "rename-field", "rename-type",
+            "rename-variable");
 
     @Override
     public Integer call() throws Exception {

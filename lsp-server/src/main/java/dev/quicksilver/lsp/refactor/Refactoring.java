@@ -15,7 +15,8 @@ public interface Refactoring {
     static List<Refactoring> all() {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
                 new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring(),
-                new ChangeSignatureRefactoring(), new RenameFieldRefactoring(), new RenameTypeRefactoring());
+                new ChangeSignatureRefactoring(), new RenameFieldRefactoring(), new RenameTypeRefactoring(),
+                new RenameVariableRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

@@ -1,0 +1,63 @@
+package dev.quicksilver.index.java;
+
+import dev.quicksilver.index.VariableUses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.IBinding;
+import org.eclipse.jdt.core.dom.IVariableBinding;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.NodeFinder;
+import org.eclipse.jdt.core.dom.SimpleName;
+import org.eclipse.jdt.core.dom.VariableDeclaration;
+
+/**
+ * The uses of the local variable or parameter declared by the name at an offset of a resolved unit: every simple
+ * name bound to the same variable (by binding key, which is unique within a unit), and whether another name would
+ * clash in the variable's scope (the innermost body or block around its declaration, from the declaration on).
+ */
+final class LocalVariableUses {
+    private LocalVariableUses() {
+    }
+
+    static Optional<VariableUses> of(CompilationUnit unit, int nameOffset, String newName) {
+        ASTNode found = NodeFinder.perform(unit, nameOffset, 0);
+        if (!(found instanceof SimpleName name) || !(name.getParent() instanceof VariableDeclaration declaration)
+                || declaration.getName() != name) {
+            return Optional.empty();
+        }
+        IVariableBinding variable = declaration.resolveBinding();
+        if (variable == null || variable.isField()) return Optional.empty();
+        String key = variable.getKey();
+        boolean methodParameter = variable.isParameter() && declaration.getParent() instanceof MethodDeclaration;
+        ASTNode scope = declaration.getParent();
+        while (scope.getParent() != null && !(scope instanceof org.eclipse.jdt.core.dom.Block) && !(scope instanceof MethodDeclaration)
+                && !(scope instanceof org.eclipse.jdt.core.dom.LambdaExpression) && !(scope instanceof org.eclipse.jdt.core.dom.CatchClause)
+                && !(scope instanceof org.eclipse.jdt.core.dom.ForStatement) && !(scope instanceof org.eclipse.jdt.core.dom.EnhancedForStatement)
+                && !(scope instanceof org.eclipse.jdt.core.dom.TryStatement)) {
+            scope = scope.getParent();
+        }
+        int from = declaration.getStartPosition();
+        int to = scope.getStartPosition() + scope.getLength();
+        List<Integer> uses = new ArrayList<>();
+        boolean[] clashes = {false};
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(SimpleName n) {
+                IBinding b = n.resolveBinding();
+                if (b instanceof IVariableBinding v) {
+                    if (key.equals(v.getKey())) {
+                        if (n != name) uses.add(n.getStartPosition());
+                    } else if (n.getIdentifier().equals(newName) && n.getStartPosition() >= from && n.getStartPosition() < to) {
+                        clashes[0] = true;
+                    }
+                }
+                return false;
+            }
+        });
+        return Optional.of(new VariableUses(uses, methodParameter, clashes[0]));
+    }
+}
