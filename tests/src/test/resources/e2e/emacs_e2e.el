@@ -286,6 +286,10 @@
       (let ((moved (equal qs-client "lsp-mode")))
         (qs-check (eq (file-exists-p sizing) moved)
                   (if moved "lsp-mode moved Scale.java to Sizing.java" "Eglot kept Scale.java (it cannot rename files)"))
+        (unless moved
+          (qs-check (with-current-buffer "*Messages*"
+                      (save-excursion (goto-char (point-min)) (search-forward "to Sizing.java yourself" nil t)))
+                    "Eglot showed the message to rename the file"))
         (qs-check (with-temp-buffer (insert-file-contents (if moved sizing scale)) (search-forward "private Sizing() {" nil t))
                   "the constructor takes the new name")))
 

@@ -383,9 +383,14 @@ public final class ServerSession implements AutoCloseable {
 
     /** A problem the user should see: logged every time, shown (window/showMessage) once per distinct problem. */
     public void problem(String key, String sentence) {
-        log(MessageType.Error, sentence);
+        problem(key, sentence, MessageType.Error);
+    }
+
+    /** {@link #problem(String, String)} of another severity (a warning: something the user has to do). */
+    public void problem(String key, String sentence, MessageType type) {
+        log(type, sentence);
         LanguageClient c = client;
-        if (c != null && shownProblems.add(key + "|" + sentence)) c.showMessage(new MessageParams(MessageType.Error, sentence));
+        if (c != null && shownProblems.add(key + "|" + sentence)) c.showMessage(new MessageParams(type, sentence));
     }
 
     @Override

@@ -304,6 +304,9 @@ class ServerProtocolTest {
                     assertTrue(resolved.getEdit().getChangeAnnotations().values().stream()
                             .anyMatch(a -> a.getDescription().endsWith("rename the file to Stock.java yourself (this editor does not let a language server rename files)")),
                             resolved.getEdit().getChangeAnnotations().toString());
+                    // Shown too: a client without annotations (Eglot) would otherwise say nothing of the file's name.
+                    assertTrue(s.shown.stream().anyMatch(m -> m.getType() == org.eclipse.lsp4j.MessageType.Warning
+                            && m.getMessage().contains("Inventory.java to Stock.java yourself")), s.shown.toString());
                     continue;
                 }
                 // Applied as the client does: the buffer's text is the document's, the file moves, the editor closes

@@ -54,8 +54,9 @@ public final class WorkspaceEdits {
             if (c.renamedTo() == null) continue;
             session.roots().requireInside(c.renamedTo());
             if (!renames) {
-                session.log(org.eclipse.lsp4j.MessageType.Warning, label + ": rename " + c.file() + " to " + c.renamedTo().getFileName()
-                        + " yourself: this editor does not let a language server rename files");
+                // Shown, not only logged (Eglot keeps the log out of sight): else the file keeps a name javac refuses.
+                session.problem("rename-file", label + ": rename " + c.file() + " to " + c.renamedTo().getFileName()
+                        + " yourself: this editor does not let a language server rename files", org.eclipse.lsp4j.MessageType.Warning);
             }
         }
         WorkspaceEdit edit = new WorkspaceEdit();
