@@ -91,10 +91,15 @@ public final class RefactorService {
     }
 
     public List<RefactorPlan> plans(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> edit) {
+        return plans(Refactoring.all(), index, file, position, edit);
+    }
+
+    /** {@link #plans(WorkspaceIndex, Path, TextPosition, Optional)} of the given refactorings. */
+    List<RefactorPlan> plans(List<Refactoring> refactorings, WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> edit) {
         RefactorInput input = new RefactorInput(index, file, position, edit,
                 name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf, session.thoroughRefactors());
         List<RefactorPlan> plans = new ArrayList<>();
-        for (Refactoring r : Refactoring.all()) {
+        for (Refactoring r : refactorings) {
             try {
                 r.plan(input).ifPresent(plans::add);
             } catch (RuntimeException e) {
