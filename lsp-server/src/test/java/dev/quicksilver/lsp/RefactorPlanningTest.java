@@ -2363,7 +2363,7 @@ class RefactorPlanningTest {
     /**
      * A local variable whose name was retyped where it is declared: rename-variable renames the uses the compiler
      * bound to it before the edit (not the field of that name, nor another method's local), and so for a for-each
-     * variable, a catch clause's and a lambda's parameters. Not offered where the new name is another variable's in
+     * variable, a catch clause's and a lambda's parameters, and a pattern's variable ({@code o instanceof String s}). Not offered where the new name is another variable's in
      * the scope (a field used there), nor for a method's parameter (change-signature's), and apply-similar-edit is
      * not offered beside it.
      */
@@ -2412,9 +2412,21 @@ class RefactorPlanningTest {
                         }
                         return total;
                     }
+
+                    String describe(Object o) {
+                        if (o instanceof String s) {
+                            return s.trim() + s.length();
+                        }
+                        return "";
+                    }
                 }
                 """;
         for (boolean live : new boolean[] {true, false}) {
+            String pattern = tally.replace("(o instanceof String s)", "(o instanceof String text)");
+            Planned matched = planned("rename-variable", "renamedPattern", Map.of(), "Tally.java", tally, pattern, new TextPosition(44, 36), live);
+            assertEquals(pattern.replace("return s.trim() + s.length();", "return text.trim() + text.length();"), matched.edited().get("Tally.java"),
+                    "a pattern variable, live " + live);
+
             String after = tally.replace("        int count = 0;", "        int total = 0;");
             Planned planned = planned("rename-variable", "renamedLocal", Map.of(), "Tally.java", tally, after, new TextPosition(10, 17), live);
             assertEquals("Rename variable count to total, at its 3 uses", planned.plan().title(), "live " + live);
