@@ -2346,6 +2346,38 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A class's qualified name in text javac does not check: a string literal ({@code Class.forName("p.Shop")}, a
+     * nested type's binary name {@code "p.Shop$Inner"}) and a resource that lists it (a {@code META-INF/services}
+     * file); a comment, another name that starts so ({@code "p.Shopping"}) and a string elsewhere are left.
+     */
+    @Test
+    void aClassesQualifiedNameInStringsAndResourcesIsRenamed() throws Exception {
+        String shop = "package p;\n\npublic class Shop {\n    public static class Inner {\n    }\n}\n";
+        String loader = """
+                package q;
+
+                class Loader {
+                    // p.Shop is loaded by name
+                    Object load() throws Exception {
+                        Class.forName("p.Shopping");
+                        Class.forName("p.Shop$Inner");
+                        return Class.forName("p.Shop").getDeclaredConstructor().newInstance();
+                    }
+                }
+                """;
+        Map<String, String> others = Map.of("q/Loader.java", loader, "../resources/META-INF/services/p.Api", "# the shops\np.Shop\n");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type", "renamedInText", others, "Shop.java", shop, shop.replace("class Shop {", "class Store {"),
+                    new TextPosition(2, 18), live);
+            assertEquals("Rename class Shop to Store, at its 3 qualified names in strings and resources in 2 files, and its file to Store.java",
+                    planned.plan().title(), "live " + live);
+            assertEquals(loader.replace("\"p.Shop$Inner\"", "\"p.Store$Inner\"").replace("forName(\"p.Shop\")", "forName(\"p.Store\")"),
+                    planned.edited().get("Loader.java"), "live " + live);
+            assertEquals("# the shops\np.Store\n", planned.edited().get("p.Api"), "live " + live);
+        }
+    }
+
     /** A class without uses whose name was retyped: its file alone moves to the new name. */
     @Test
     void aClassWithoutUsesRenamedMovesItsFile() throws Exception {

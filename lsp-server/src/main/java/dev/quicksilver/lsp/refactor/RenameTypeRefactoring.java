@@ -82,6 +82,10 @@ public final class RenameTypeRefactoring implements Refactoring {
         sites.forEach(s -> docFiles.add(s.file()));
         for (Site link : JavadocLinks.typeRenamed(in, docFiles, old, now, context)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
         int links = sites.size() - uses;
+        if (t.declaringTypeKey().isEmpty()) {
+            for (Site named : qualifiedNamesInText(in, pkg, old, now, context)) if (seen.add(named.file() + ":" + named.start())) sites.add(named);
+        }
+        int texts = sites.size() - uses - links;
 
         // A top-level type's file named after it takes its new name, unless a file of that name is there already.
         Path target = own.resolveSibling(now + ".java");
@@ -90,13 +94,58 @@ public final class RenameTypeRefactoring implements Refactoring {
         if (sites.isEmpty() && !moves) return Optional.empty();
 
         long fileCount = sites.stream().map(Site::file).distinct().count();
+        List<String> counts = new ArrayList<>();
+        if (uses > 0) counts.add(uses + (uses == 1 ? " use" : " uses"));
+        if (links > 0) counts.add(links + (links == 1 ? " Javadoc reference" : " Javadoc references"));
+        if (texts > 0) counts.add(texts + (texts == 1 ? " qualified name" : " qualified names") + " in strings and resources");
+        String at = counts.size() < 2 ? String.join("", counts)
+                : String.join(", ", counts.subList(0, counts.size() - 1)) + " and " + counts.getLast();
         String title = "Rename " + kindWord(t.kind()) + " " + old + " to " + now
-                + (uses == 0 ? "" : ", at its " + uses + (uses == 1 ? " use" : " uses"))
-                + (links == 0 ? "" : (uses == 0 ? ", at its " : " and ") + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
-                + (sites.isEmpty() ? "" : " in " + fileCount + (fileCount == 1 ? " file" : " files"))
+                + (sites.isEmpty() ? "" : ", at its " + at + " in " + fileCount + (fileCount == 1 ? " file" : " files"))
                 + (moves ? ", and its file to " + target.getFileName() : namedAfter ? " (" + target.getFileName() + " exists: the file keeps its name)" : "");
         return Optional.of(new RefactorPlan(name(), title, sites, 0, "each use of the type the compiler no longer finds, under the new name",
                 moves ? Map.of(own, target) : Map.of()));
+    }
+
+    /**
+     * The type's qualified name where code names it as text, which javac checks nowhere: a Java string literal that
+     * says it ({@code Class.forName("p.Shop")}, a framework's configuration), and any other text file of the
+     * workspace that says it as a word (a {@code META-INF/services} file, whose ServiceLoader would no longer find the
+     * class, an XML configuration, a build file's main class, documentation). Followed by {@code $} it is a nested
+     * type's binary name, renamed too. Not for a type of the default package (its simple name says too little).
+     */
+    static List<Site> qualifiedNamesInText(RefactorInput in, String pkg, String old, String now, String context) {
+        if (pkg.isEmpty()) return List.of();
+        String qualified = pkg + "." + old;
+        Pattern named = Pattern.compile("(?<![\\w$.])" + Pattern.quote(qualified) + "(?![\\w])");
+        List<Site> out = new ArrayList<>();
+        for (Path file : in.index().filesMentioning(old)) {
+            String text = in.text(file);
+            if (!text.contains(qualified)) continue;
+            boolean java = file.toString().endsWith(".java");
+            java.util.regex.Matcher m = named.matcher(text);
+            while (m.find()) {
+                if (java && !inStringLiteral(text, m.start())) continue;
+                int at = m.start() + pkg.length() + 1;
+                out.add(Site.decided(file, at, at + old.length(), now, context));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code offset} of Java code lies inside a string literal (or text block). */
+    private static boolean inStringLiteral(String text, int offset) {
+        int i = 0;
+        while (i < offset) {
+            int skipped = JavaText.skippedEnd(text, i, text.length());
+            if (skipped > i) {
+                if (offset < skipped) return text.charAt(i) == '"';
+                i = skipped;
+            } else {
+                i++;
+            }
+        }
+        return false;
     }
 
     /**
