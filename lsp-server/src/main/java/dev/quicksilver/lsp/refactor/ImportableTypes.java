@@ -24,6 +24,7 @@ public final class ImportableTypes {
             "java.util.concurrent.atomic", "java.util.regex", "java.io", "java.nio.file", "java.nio.charset", "java.math", "java.net",
             "java.time", "java.time.format");
 
+    /** Simple name to the JDK's public types of that name ({@link #inJdk}), looked up once each. */
     private static final Map<String, List<String>> JDK_TYPES = new ConcurrentHashMap<>();
 
     private ImportableTypes() {
@@ -49,8 +50,9 @@ public final class ImportableTypes {
     private static final java.util.regex.Pattern UNRESOLVED = java.util.regex.Pattern.compile("([A-Z][\\w$]*) cannot be resolved( to a type| to a variable)?");
 
     /**
-     * The simple name a type an error cannot find: "X cannot be resolved to a type", or "X cannot be resolved" (to
-     * a variable) where a dot follows it ({@code Objects.equals(...)}); null for any other error.
+     * The simple name of the type an error says the compiler cannot find: "X cannot be resolved to a type", or "X
+     * cannot be resolved" (to a variable) where a dot follows it ({@code Objects.equals(...)}); null for any other
+     * error.
      */
     public static String unresolvedTypeName(String text, CompileError e) {
         if (!e.unknownName()) return null;
@@ -66,22 +68,22 @@ public final class ImportableTypes {
         return Imports.onlyImports(text);
     }
 
-    /** The one type {@code name} can be imported as, or empty (none, or more than one). */
+    /** The one type {@code name} can be imported as, or empty (none, or more than one; a java.lang type needs none). */
     public static Optional<String> of(WorkspaceIndex index, String name) {
-        if (name.isEmpty() || !Character.isUpperCase(name.charAt(0)) || javaLang(name)) return Optional.empty();
-        TreeSet<String> found = new TreeSet<>(inJdk(name));
+        if (name.isEmpty() || !Character.isUpperCase(name.charAt(0))) return Optional.empty();
+        List<String> jdk = inJdk(name);
+        if (jdk.contains("java.lang." + name)) return Optional.empty();
+        TreeSet<String> found = new TreeSet<>(jdk);
         index.declarationsNamed(name).stream()
                 .filter(d -> d.kind().isType() && d.declaringTypeKey().isEmpty() && d.modifiers().contains("public"))
                 .forEach(d -> found.add(d.qualifiedName()));
         return found.size() == 1 ? Optional.of(found.first()) : Optional.empty();
     }
 
+    /** The JDK's public types of the name: java.lang's alone where it has one, else those of {@link #JDK_PACKAGES}. */
     private static List<String> inJdk(String name) {
-        return JDK_TYPES.computeIfAbsent(name, n -> JDK_PACKAGES.stream().map(p -> p + "." + n).filter(ImportableTypes::publicJdkType).toList());
-    }
-
-    private static boolean javaLang(String name) {
-        return publicJdkType("java.lang." + name);
+        return JDK_TYPES.computeIfAbsent(name, n -> publicJdkType("java.lang." + n) ? List.of("java.lang." + n)
+                : JDK_PACKAGES.stream().map(p -> p + "." + n).filter(ImportableTypes::publicJdkType).toList());
     }
 
     private static boolean publicJdkType(String qualified) {
