@@ -23,6 +23,12 @@ final class LocalVariableUses {
     private LocalVariableUses() {
     }
 
+    /** The nodes a variable declared in them is in scope within (the innermost one around a declaration). */
+    private static final java.util.Set<Class<? extends ASTNode>> SCOPES = java.util.Set.of(org.eclipse.jdt.core.dom.Block.class,
+            MethodDeclaration.class, org.eclipse.jdt.core.dom.LambdaExpression.class, org.eclipse.jdt.core.dom.CatchClause.class,
+            org.eclipse.jdt.core.dom.ForStatement.class, org.eclipse.jdt.core.dom.EnhancedForStatement.class,
+            org.eclipse.jdt.core.dom.TryStatement.class);
+
     static Optional<VariableUses> of(CompilationUnit unit, int nameOffset, String newName) {
         ASTNode found = NodeFinder.perform(unit, nameOffset, 0);
         if (!(found instanceof SimpleName name) || !(name.getParent() instanceof VariableDeclaration declaration)
@@ -34,12 +40,7 @@ final class LocalVariableUses {
         String key = variable.getKey();
         boolean methodParameter = variable.isParameter() && declaration.getParent() instanceof MethodDeclaration;
         ASTNode scope = declaration.getParent();
-        while (scope.getParent() != null && !(scope instanceof org.eclipse.jdt.core.dom.Block) && !(scope instanceof MethodDeclaration)
-                && !(scope instanceof org.eclipse.jdt.core.dom.LambdaExpression) && !(scope instanceof org.eclipse.jdt.core.dom.CatchClause)
-                && !(scope instanceof org.eclipse.jdt.core.dom.ForStatement) && !(scope instanceof org.eclipse.jdt.core.dom.EnhancedForStatement)
-                && !(scope instanceof org.eclipse.jdt.core.dom.TryStatement)) {
-            scope = scope.getParent();
-        }
+        while (scope.getParent() != null && !SCOPES.contains(scope.getClass())) scope = scope.getParent();
         int from = declaration.getStartPosition();
         int to = scope.getStartPosition() + scope.getLength();
         List<Integer> uses = new ArrayList<>();

@@ -80,7 +80,7 @@ final class CompiledRenames {
     }
 
     /** {@code text} with the old names at {@code renames}' offsets (into {@code text}) replaced by their new names. */
-    private static String renamedText(String text, Map<Integer, String> renames, Map<String, String> renamed) {
+    static String renamedText(String text, Map<Integer, String> renames, Map<String, String> renamed) {
         StringBuilder out = new StringBuilder();
         int from = 0;
         for (Map.Entry<Integer, String> r : renames.entrySet()) {

@@ -122,10 +122,12 @@ public final class RenameTypeRefactoring implements Refactoring {
         for (Path file : in.index().filesMentioning(old)) {
             String text = in.text(file);
             if (!text.contains(qualified)) continue;
-            boolean java = file.toString().endsWith(".java");
+            // In Java code, only inside string literals (found once per file).
+            List<int[]> literals = file.toString().endsWith(".java") ? stringLiterals(text) : null;
             java.util.regex.Matcher m = named.matcher(text);
             while (m.find()) {
-                if (java && !inStringLiteral(text, m.start())) continue;
+                int start = m.start();
+                if (literals != null && literals.stream().noneMatch(l -> l[0] < start && start < l[1])) continue;
                 int at = m.start() + pkg.length() + 1;
                 out.add(Site.decided(file, at, at + old.length(), now, context));
             }
@@ -133,19 +135,16 @@ public final class RenameTypeRefactoring implements Refactoring {
         return out;
     }
 
-    /** Whether {@code offset} of Java code lies inside a string literal (or text block). */
-    private static boolean inStringLiteral(String text, int offset) {
+    /** The string literals (and text blocks) of Java code, as {@code [start, end)} with their quotes. */
+    private static List<int[]> stringLiterals(String text) {
+        List<int[]> out = new ArrayList<>();
         int i = 0;
-        while (i < offset) {
+        while (i < text.length()) {
             int skipped = JavaText.skippedEnd(text, i, text.length());
-            if (skipped > i) {
-                if (offset < skipped) return text.charAt(i) == '"';
-                i = skipped;
-            } else {
-                i++;
-            }
+            if (skipped > i && text.charAt(i) == '"') out.add(new int[] {i, skipped});
+            i = Math.max(i + 1, skipped);
         }
-        return false;
+        return out;
     }
 
     /**
@@ -165,13 +164,9 @@ public final class RenameTypeRefactoring implements Refactoring {
         for (int round = 0; round < UNREACHED_ROUNDS && !words.isEmpty(); round++) {
             java.util.TreeSet<Integer> all = new java.util.TreeSet<>(found);
             all.addAll(words);
-            StringBuilder renamed = new StringBuilder();
-            int from = 0;
-            for (int at : all) {
-                renamed.append(text, from, at).append(now);
-                from = at + old.length();
-            }
-            List<CompileError> errors = in.index().compileErrors(file, renamed.append(text, from, text.length()).toString());
+            Map<Integer, String> renames = new java.util.TreeMap<>();
+            for (int at : all) renames.put(at, old);
+            List<CompileError> errors = in.index().compileErrors(file, CompiledRenames.renamedText(text, renames, Map.of(old, now)));
             // A complaint about a renamed word ends where it ends ("Store cannot be resolved", "x.Store ...").
             List<Integer> kept = words.stream().filter(at -> {
                 int start = at + (now.length() - old.length()) * all.headSet(at).size();
