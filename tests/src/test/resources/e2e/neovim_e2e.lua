@@ -250,6 +250,9 @@ local ok, err = pcall(function()
   vim.api.nvim_buf_set_lines(scale_buf, class_row - 1, class_row, false, { 'public final class Sizing {' })
   vim.cmd('silent write')
   vim.api.nvim_win_set_cursor(0, { class_row, #'public final class Sizing' })
+  -- Neovim sends a buffer's changes after a debounce: step 4's edit of Sizes.java reaches the server first, else
+  -- the rename's versioned edit of Sizes.java (older than the buffer) is refused, as it should be.
+  vim.wait(1000, function() return false end, 50)
   qs.run_refactor('rename-type')
   local sizing = shapes .. 'Sizing.java'
   check(vim.wait(120000, function()
