@@ -44,6 +44,9 @@ local defaults = {
     trigger = '<M-g>', -- ask now
   },
   on_attach = nil, -- function(client, bufnr)
+  -- How long Neovim gathers a buffer's edits before sending them (didChange); Quicksilver's refactors send every
+  -- buffer's pending edits first, whatever this is.
+  debounce_text_changes = 80,
 }
 
 M.config = vim.deepcopy(defaults)
@@ -224,7 +227,7 @@ function M.attach(bufnr)
       M.status.state = 'exited (' .. tostring(code) .. ')'
       clients_by_root[root] = nil
     end,
-    flags = { debounce_text_changes = 80 },
+    flags = { debounce_text_changes = M.config.debounce_text_changes },
   }
   M.status.state = 'starting'
   if vim.lsp.start then -- 0.8+: reuses the client with this name and root_dir
@@ -252,8 +255,21 @@ function M.set_settings(settings)
   end
 end
 
+--- Sends every buffer's pending (debounced) changes to client now. Neovim flushes only the requesting buffer's
+--- changes before a request, but a refactor's versioned edits span files: a buffer the last workspace edit changed
+--- a moment ago would otherwise reach the server after the request, and Neovim would refuse the refactor's edit of
+--- it as older than the buffer. Neovim flushes all buffers before any notification but didChange, so an empty
+--- didChangeWatchedFiles (no events: nothing for the server to do) carries the flush.
+local function flush_changes(client)
+  client.notify('workspace/didChangeWatchedFiles', { changes = {} })
+end
+
 --- The standard code-action menu, narrowed to Quicksilver's refactors (kind refactor.rewrite).
 function M.refactor()
+  local c = M.client()
+  if c then
+    flush_changes(c)
+  end
   if has('0.8') then
     local me = M.client()
     vim.lsp.buf.code_action({
@@ -279,6 +295,7 @@ function M.run_refactor(name)
   local pos = vim.api.nvim_win_get_cursor(0)
   local line = vim.api.nvim_get_current_line()
   local character = vim.str_utfindex(line, pos[2])
+  flush_changes(c)
   c.request('workspace/executeCommand', {
     command = 'quicksilver.refactor',
     arguments = { { refactor = name, uri = vim.uri_from_bufnr(0), line = pos[1] - 1, character = character } },

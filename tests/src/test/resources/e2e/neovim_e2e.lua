@@ -51,6 +51,9 @@ local ok, err = pcall(function()
     cmd = { 'sh', '-c', 'exec "$0" serve --stdio 2>>"$1"', env.QS_LAUNCHER, env.QS_SERVER_LOG },
     -- A shared 2-core CI machine is slow; the deadlines are the server's, raised for the test.
     settings = { completionTimeoutMs = 240000, refactorTimeoutMs = 480000 },
+    -- Long, so a refactor asked for right after another's workspace edit finds that edit still held back
+    -- (step 5): the plugin must send it first.
+    debounce_text_changes = 3000,
   })
 
   local shapes = env.QS_WORKSPACE .. '/src/main/java/shapes/'
@@ -222,6 +225,9 @@ local ok, err = pcall(function()
   check(sizes_text:find('return Scale.scaled(unit, 2.0, value);', 1, true) ~= nil, 'a call passes (unit, 2.0, value): ' .. sizes_text)
   check(sizes_text:find('return Scale.scaled(unit,\n                0.5, value);', 1, true) ~= nil,
     'a call on two lines keeps its line break: ' .. sizes_text)
+  -- The user pauses: Neovim sends the edit of Sizes.java (its debounce passes), so the server's version of it is
+  -- no longer the one it opened with (version 0, which Neovim 0.7 never checks).
+  vim.wait(3500, function() return false end, 100)
 
   -- 4. The method's name retyped in the buffer, then :Quicksilver change-signature: the calls take the new name
   -- (the index still binds them to the method as it was named).
@@ -250,9 +256,8 @@ local ok, err = pcall(function()
   vim.api.nvim_buf_set_lines(scale_buf, class_row - 1, class_row, false, { 'public final class Sizing {' })
   vim.cmd('silent write')
   vim.api.nvim_win_set_cursor(0, { class_row, #'public final class Sizing' })
-  -- Neovim sends a buffer's changes after a debounce: step 4's edit of Sizes.java reaches the server first, else
-  -- the rename's versioned edit of Sizes.java (older than the buffer) is refused, as it should be.
-  vim.wait(1000, function() return false end, 50)
+  -- Asked for at once: step 4's edit of Sizes.java is still in Neovim's debounce; run_refactor sends it first, else
+  -- the rename's versioned edit of Sizes.java (older than the buffer) would be refused, as it should be.
   qs.run_refactor('rename-type')
   local sizing = shapes .. 'Sizing.java'
   check(vim.wait(120000, function()
