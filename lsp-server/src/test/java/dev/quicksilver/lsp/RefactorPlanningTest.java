@@ -2378,6 +2378,71 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A class renamed to a name that already means another type where it is used: the uses there are written
+     * qualified ({@code p.List}; a single-type import of the class dropped), so each file keeps both meanings and
+     * compiles. Refused, with a sentence that names the file, where the name is another type of the class's package
+     * ({@code Store}), or where a file that sees the class by its simple name uses the name for another type the class
+     * would hide ({@code String} from java.lang, {@code List} from two on-demand imports).
+     */
+    @Test
+    void aClassRenamedToANameThatMeansAnotherTypeIsQualifiedOrRefused() throws Exception {
+        String shop = "package p;\n\npublic class Shop {\n    public int size() {\n        return 1;\n    }\n}\n";
+        String use = """
+                package p;
+
+                import java.util.List;
+
+                class Use {
+                    int total(Shop shop, List<Integer> sizes) {
+                        return shop.size() + sizes.size();
+                    }
+                }
+                """;
+        String client = """
+                package q;
+
+                import java.util.*;
+                import p.Shop;
+
+                class Client {
+                    List<String> names = new ArrayList<>();
+                    Shop shop = new Shop();
+                    Object type = p.Shop.class;
+                }
+                """;
+        Map<String, String> others = Map.of("Use.java", use, "q/Client.java", client);
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type", "renamedShopToList", others, "Shop.java", shop, shop.replace("class Shop", "class List"),
+                    new TextPosition(2, 17), live);
+            assertFalse(planned.plan().isRefused(), planned.plan().refusal());
+            assertEquals(use.replace("(Shop shop", "(p.List shop"), planned.edited().get("Use.java"), "live " + live);
+            assertEquals(client.replace("import p.Shop;\n", "").replace("    Shop shop = new Shop();", "    p.List shop = new p.List();")
+                    .replace("p.Shop.class", "p.List.class"), planned.edited().get("Client.java"), "live " + live);
+            assertEquals("List.java", planned.plan().fileRenames().values().iterator().next().getFileName().toString(), "live " + live);
+
+            String store = "package p;\n\npublic class Store {\n}\n";
+            Planned clash = planned("rename-type", "renamedShopToStore", Map.of("Use.java", use, "Store.java", store), "Shop.java", shop,
+                    shop.replace("class Shop", "class Store"), new TextPosition(2, 17), live);
+            assertTrue(clash.plan().isRefused(), "live " + live);
+            assertTrue(clash.plan().sites().isEmpty());
+            assertEquals("package p already has a type Store (src/main/java/p/Store.java), so Shop cannot be renamed to it: choose another "
+                    + "name, or rename that type first", clash.plan().refusal(), "live " + live);
+
+            String named = use.replace("List<Integer> sizes", "String name").replace("sizes.size()", "name.length()");
+            Planned hidden = planned("rename-type", "renamedShopToString", Map.of("Use.java", named), "Shop.java", shop,
+                    shop.replace("class Shop", "class String"), new TextPosition(2, 17), live);
+            assertEquals("src/main/java/p/Use.java (line 6) uses String for another type, which Shop renamed to String would hide there: "
+                    + "choose another name", hidden.plan().refusal(), "live " + live);
+
+            String both = "package q;\n\nimport java.util.*;\nimport p.*;\n\nclass Both {\n    List<String> names;\n    Shop shop;\n}\n";
+            Planned ambiguous = planned("rename-type", "renamedShopToListBeside", Map.of("q/Both.java", both), "Shop.java", shop,
+                    shop.replace("class Shop", "class List"), new TextPosition(2, 17), live);
+            assertTrue(ambiguous.plan().isRefused(), "two on-demand imports of a List: live " + live);
+            assertTrue(ambiguous.plan().refusal().startsWith("src/main/java/q/Both.java (line 7) uses List"), ambiguous.plan().refusal());
+        }
+    }
+
     /** A class without uses whose name was retyped: its file alone moves to the new name. */
     @Test
     void aClassWithoutUsesRenamedMovesItsFile() throws Exception {

@@ -330,6 +330,52 @@ class ServerProtocolTest {
     }
 
     /**
+     * A class renamed in an editor to the name of another class of its package ({@code class Inventory} -> {@code
+     * class Cart}): rename-type applies there but must not run. A client that shows disabled code actions lists it
+     * greyed, with the reason; one that does not is offered nothing of it; asked to run it by name
+     * ({@code quicksilver.refactor}), the server answers the reason as the error, and nothing is applied.
+     */
+    @Test
+    void aClassRenamedToAnotherClasssNameIsRefusedWithTheReason() throws Exception {
+        for (boolean showsDisabled : new boolean[] {true, false}) {
+            Path ws = SampleWorkspace.copy(tmp.resolve("clash-" + showsDisabled));
+            Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+            try (ServerProcess s = new ServerProcess(tmp.resolve("server-clash-" + showsDisabled + ".log"))) {
+                org.eclipse.lsp4j.ClientCapabilities caps = Caps.modern();
+                caps.getTextDocument().getCodeAction().setDisabledSupport(showsDisabled);
+                s.initialize(ws, caps);
+                open(s, inv, Files.readString(inv));
+                int line = RefactorPlanningTest.lineOf(inv, "public class Inventory {");
+                int at = "public class ".length();
+                s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), 2),
+                        List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, at), new Position(line, at + "Inventory".length())), "Cart"))));
+                Thread.sleep(300);
+                var listed = actions(s, inv, line, at + "Cart".length()).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight())
+                        .filter(a -> a.getTitle().startsWith("Rename class Inventory")).toList();
+                String reason = "package shop already has a type Cart (src/main/java/shop/Cart.java), so Inventory cannot be renamed to it: "
+                        + "choose another name, or rename that type first";
+                if (showsDisabled) {
+                    assertEquals(1, listed.size(), listed.toString());
+                    assertEquals("Rename class Inventory to Cart", listed.getFirst().getTitle());
+                    assertEquals(reason, listed.getFirst().getDisabled().getReason());
+                    assertNull(listed.getFirst().getEdit());
+                } else {
+                    assertEquals(List.of(), listed, "a client that cannot show a refused refactor is not offered it");
+                }
+                com.google.gson.JsonObject args = new com.google.gson.JsonObject();
+                args.addProperty("refactor", "rename-type");
+                args.addProperty("uri", uri(inv));
+                args.addProperty("line", line);
+                args.addProperty("character", at + "Cart".length());
+                ResponseErrorException refused = error(s.server.getWorkspaceService().executeCommand(
+                        new org.eclipse.lsp4j.ExecuteCommandParams("quicksilver.refactor", List.of(args))));
+                assertEquals(reason, refused.getResponseError().getMessage());
+                assertEquals(List.of(), s.applied);
+            }
+        }
+    }
+
+    /**
      * {@code quicksilver.addImports}, the command an inline completion that needs imports carries: it inserts the
      * import lines the document does not have by then, through {@code workspace/applyEdit}; anything but import
      * lines, or a file outside the workspace, is refused with one sentence. The command itself is what the inline

@@ -342,6 +342,22 @@ class HeadlessCommandsE2ETest {
         assertEquals(0, p.exitValue(), Files.readString(err));
         assertTrue(Files.readString(err).contains("rename-type changed 3 file(s)"), Files.readString(err));
         assertEquals(sampleErrors, compileErrors(ws));
+
+        // Renamed to another class's name in its package: refused in one sentence (exit 1), nothing written.
+        git = new ProcessBuilder("bash", "-c", "git reset -q --hard && git clean -q -fd").directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        edit(ws, "Inventory.java", "public class Inventory {", "public class Cart {");
+        String retyped = Files.readString(inventory);
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-type", "--workspace", ws.toString(),
+                "--at", inventory + ":7:17", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(1, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("quicksilver: rename-type does not run at " + inventory + ":7:17: package shop already has a "
+                + "type Cart (src/main/java/shop/Cart.java), so Inventory cannot be renamed to it: choose another name"), Files.readString(err));
+        assertEquals(retyped, Files.readString(inventory));
+        git = new ProcessBuilder("git", "status", "--porcelain").directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(" M src/main/java/shop/Inventory.java\n", new String(git.getInputStream().readAllBytes()), "only the user's edit");
     }
 
     /** javac's errors over the workspace's sources. */

@@ -71,6 +71,7 @@ final class Headless {
         var actions = c.server().getTextDocumentService().codeAction(p).get(120, TimeUnit.SECONDS);
         for (var a : actions) {
             if (a.isRight() && a.getRight().getData() instanceof com.google.gson.JsonObject d && refactor.equals(d.get("refactor").getAsString())) {
+                if (a.getRight().getDisabled() != null) return Optional.of(a.getRight());
                 return Optional.of(c.server().getTextDocumentService().resolveCodeAction(a.getRight()).get(300, TimeUnit.SECONDS));
             }
         }

@@ -131,6 +131,8 @@ public final class HeadlessClient implements AutoCloseable {
         td.setInlineCompletion(new InlineCompletionCapabilities());
         CodeActionCapabilities ca = new CodeActionCapabilities();
         ca.setResolveSupport(new CodeActionResolveSupportCapabilities(List.of("edit")));
+        // A refactor that applies but must not run comes disabled, with the reason the CLI prints.
+        ca.setDisabledSupport(true);
         td.setCodeAction(ca);
         caps.setTextDocument(td);
         WorkspaceClientCapabilities ws = new WorkspaceClientCapabilities();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the refactor's changes were printed or applied", "1:the refactor does not apply at --at",
+        exitCodeList = {"0:the refactor's changes were printed or applied", "1:the refactor does not apply at --at, or must not run there (the message says why)",
                 "2:bad input (a file, a position, a sidecar), said in one sentence",
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
@@ -104,6 +104,10 @@ public final class RefactorCommand implements Callable<Integer> {
         Outcome outcome = run(ws, loc, name, previousText, verbose, sidecar.addTo(HeadlessClient.batchSettings()));
         // Files whose every place was left as it was are in the edit only for their notes.
         List<FileChange> changes = outcome.changes().stream().filter(FileChange::changesSomething).toList();
+        if (outcome.refusal() != null) {
+            System.err.println("quicksilver: " + name + " does not run at " + at + ": " + outcome.refusal());
+            return 1;
+        }
         if (outcome.changes().isEmpty()) {
             // What the refactor is for, so the user can see why it found nothing to do here.
             String purpose = Refactoring.named(name).map(r -> " (it is there to " + r.description() + ")").orElse("");
@@ -238,7 +242,11 @@ public final class RefactorCommand implements Callable<Integer> {
      * A refactor's changes (against the files on disk), the notes of its fallbacks ({@code path:line: why}) and
      * the server's line on how its sites were filled.
      */
-    record Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary) {
+    /** What the refactor changed; {@code refusal} (else null) why it applies at the place and must not run. */
+    record Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary, String refusal) {
+        Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary) {
+            this(changes, fallbackNotes, summary, null);
+        }
     }
 
     /** Runs the refactor through the in-process server. */
@@ -257,6 +265,7 @@ public final class RefactorCommand implements Callable<Integer> {
                 Headless.open(client, loc.file(), current);
             }
             var action = Headless.refactor(client, loc.file(), line, loc.column(), name);
+            if (action.isPresent() && action.get().getDisabled() != null) return new Outcome(List.of(), List.of(), "", action.get().getDisabled().getReason());
             if (action.isEmpty() || action.get().getEdit() == null) return new Outcome(List.of(), List.of(), "");
             return new Outcome(Headless.changes(action.get().getEdit()), Headless.fallbackNotes(action.get().getEdit()),
                     client.lastRefactorLog());

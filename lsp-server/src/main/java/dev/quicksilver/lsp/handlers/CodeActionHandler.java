@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionDisabled;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.Command;
@@ -43,8 +44,11 @@ public final class CodeActionHandler {
             List<CodeAction> actions = new ArrayList<>();
             for (RefactorPlan plan : refactors.plans(uri, range.getStart().getLine(), range.getStart().getCharacter())) {
                 cancel.checkCanceled();
+                // A refused refactor is shown greyed with its reason where the client can show that, else left out.
+                if (plan.isRefused() && !clientShowsDisabled()) continue;
                 CodeAction a = new CodeAction(plan.title());
                 a.setKind(CodeActionKind.RefactorRewrite);
+                if (plan.isRefused()) a.setDisabled(new CodeActionDisabled(plan.refusal()));
                 JsonObject data = new JsonObject();
                 data.addProperty("refactor", plan.name());
                 data.addProperty("uri", uri);
@@ -64,14 +68,16 @@ public final class CodeActionHandler {
                 result.completeExceptionally(Errors.toResponse(e));
                 return;
             }
-            List<CompletableFuture<CodeAction>> resolved = list.stream().map(resolver::resolveCodeAction).toList();
+            // A disabled action has no edit to resolve: it stays as listed.
+            List<CompletableFuture<CodeAction>> resolved = list.stream()
+                    .map(a -> a.getDisabled() != null ? CompletableFuture.completedFuture(a) : resolver.resolveCodeAction(a)).toList();
             result.whenComplete((r, x) -> {
                 if (result.isCancelled()) resolved.forEach(f -> f.cancel(true));
             });
             CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).whenComplete((v, x) -> {
                 if (x != null) result.completeExceptionally(Errors.toResponse(x));
                 // An action whose every place was left as it was (nothing compiles there) would change nothing: not offered.
-                else result.complete(resolved.stream().map(CompletableFuture::join).filter(a -> changesSomething(a.getEdit()))
+                else result.complete(resolved.stream().map(CompletableFuture::join).filter(a -> a.getDisabled() != null || changesSomething(a.getEdit()))
                         .map(Either::<Command, CodeAction>forRight).toList());
             });
         });
@@ -90,6 +96,12 @@ public final class CodeActionHandler {
             }
         }
         return edit.getChanges() != null && edit.getChanges().values().stream().anyMatch(edits -> !edits.isEmpty());
+    }
+
+    /** Whether the client said it shows disabled code actions (with their reasons). */
+    private boolean clientShowsDisabled() {
+        var td = session.capabilities().getTextDocument();
+        return td != null && td.getCodeAction() != null && Boolean.TRUE.equals(td.getCodeAction().getDisabledSupport());
     }
 
     /** Whether the client said it can resolve a code action's {@code edit} property lazily. */

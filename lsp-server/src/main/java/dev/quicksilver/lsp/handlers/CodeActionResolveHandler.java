@@ -66,6 +66,7 @@ public final class CodeActionResolveHandler {
         RefactorPlan plan = refactors.plans(uri, line, character).stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> Errors.invalidParams("the refactor " + name + " no longer applies at " + uri + ":" + (line + 1)
                         + "; ask for code actions again"));
+        if (plan.isRefused()) throw Errors.invalidParams(plan.refusal());
         Optional<RefactorService.Header> header = refactors.headerFollowedBy(name, uri, line, character);
         CompletableFuture<WorkspaceEdit> out = new CompletableFuture<>();
         WorkDoneProgress progress = new WorkDoneProgress(session, null, plan.title(), 0, out);

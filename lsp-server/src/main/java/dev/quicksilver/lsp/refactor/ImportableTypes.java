@@ -86,7 +86,8 @@ public final class ImportableTypes {
                 : JDK_PACKAGES.stream().map(p -> p + "." + n).filter(ImportableTypes::publicJdkType).toList());
     }
 
-    private static boolean publicJdkType(String qualified) {
+    /** Whether the JDK has a public top-level type of this qualified name. */
+    static boolean publicJdkType(String qualified) {
         try {
             Class<?> c = Class.forName(qualified, false, ClassLoader.getPlatformClassLoader());
             return Modifier.isPublic(c.getModifiers()) && c.getEnclosingClass() == null;

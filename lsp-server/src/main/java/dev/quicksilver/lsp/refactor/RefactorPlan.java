@@ -10,11 +10,30 @@ import java.util.Map;
  * override's or a lambda's parameter list, for add-parameter), decided without the model. {@code decidedBecause} says, for the log, why the sites
  * with one candidate needed no model. {@code fileRenames} are the files the refactor moves, each to its new path
  * (a public type renamed: its file takes the type's new name), their text edited as the sites say.
+ *
+ * <p>A plan with a {@code refusal} is a refactor that applies here but must not run, and says why in one sentence
+ * (a type renamed to a name another type of its package has): listed as a disabled code action where the client
+ * shows those, an error where it is asked to run. It has no sites.
  */
-public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause, Map<Path, Path> fileRenames) {
+public record RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause, Map<Path, Path> fileRenames,
+                           String refusal) {
     public RefactorPlan {
         sites = List.copyOf(sites);
         fileRenames = Map.copyOf(fileRenames);
+        if (refusal != null && !sites.isEmpty()) throw new IllegalArgumentException("a refused plan has no sites");
+    }
+
+    public RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause, Map<Path, Path> fileRenames) {
+        this(name, title, sites, declarations, decidedBecause, fileRenames, null);
+    }
+
+    /** The refactor {@code name} applies here, and must not run: {@code reason} says why and what to do instead. */
+    public static RefactorPlan refused(String name, String title, String reason) {
+        return new RefactorPlan(name, title, List.of(), 0, "", Map.of(), reason);
+    }
+
+    public boolean isRefused() {
+        return refusal != null;
     }
 
     public RefactorPlan(String name, String title, List<Site> sites, int declarations, String decidedBecause) {

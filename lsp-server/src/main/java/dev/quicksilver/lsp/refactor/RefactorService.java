@@ -109,9 +109,9 @@ public final class RefactorService {
         }
         // A header changed in several ways at once, with calls written for it as it was: the one-kind refactors'
         // readings of it (the last parameter taken as the one added, say) are not what happened.
-        if (plans.stream().anyMatch(p -> p.name().equals("change-signature"))) plans.removeIf(p -> ONE_KIND.contains(p.name()));
+        if (plans.stream().anyMatch(p -> !p.isRefused() && p.name().equals("change-signature"))) plans.removeIf(p -> ONE_KIND.contains(p.name()));
         // A variable's name retyped is a rename, not an edit to copy to similar places elsewhere.
-        if (plans.stream().anyMatch(p -> p.name().equals("rename-variable"))) plans.removeIf(p -> p.name().equals("apply-similar-edit"));
+        if (plans.stream().anyMatch(p -> !p.isRefused() && p.name().equals("rename-variable"))) plans.removeIf(p -> p.name().equals("apply-similar-edit"));
         if (header(input).filter(h -> h.written().equals(followedUp.get(h.method()))).isPresent()) plans.removeIf(p -> FOLLOWING_A_HEADER.contains(p.name()));
         return plans;
     }

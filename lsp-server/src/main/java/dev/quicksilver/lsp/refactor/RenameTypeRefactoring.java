@@ -50,6 +50,10 @@ public final class RenameTypeRefactoring implements Refactoring {
         String now = t.name();
         Path own = t.location().path();
         String context = "// " + t.signature() + "\n";
+        String proposed = "Rename " + kindWord(t.kind()) + " " + old + " to " + now;
+        // Before the keys: JDT binds neither of two types of one name, and the index keys the retyped one by its place.
+        Optional<String> clash = clash(in, t, old, now, packageDeclared(in.text(own)));
+        if (clash.isPresent()) return Optional.of(RefactorPlan.refused(name(), proposed, clash.get()));
         Optional<String> oldKey = oldKey(t.key(), now, old);
         if (oldKey.isEmpty()) return Optional.empty();
         String pkg = packageOf(t.key());
@@ -87,6 +91,12 @@ public final class RenameTypeRefactoring implements Refactoring {
         }
         int texts = sites.size() - uses - links;
 
+        // Where the new name already means another type (an import, a nested type, java.lang's), the uses are written
+        // qualified, or, where the renamed type would take the name's other meaning from a file, the rename refused.
+        Shadowing shadowing = shadowing(in, t, own, old, now, pkg, sites);
+        if (shadowing.refusal() != null) return Optional.of(RefactorPlan.refused(name(), proposed, shadowing.refusal()));
+        sites = qualified(in, sites, shadowing.qualifying(), old, pkg + "." + now);
+
         // A top-level type's file named after it takes its new name, unless a file of that name is there already.
         Path target = own.resolveSibling(now + ".java");
         boolean namedAfter = t.declaringTypeKey().isEmpty() && own.getFileName().toString().equals(old + ".java");
@@ -100,11 +110,186 @@ public final class RenameTypeRefactoring implements Refactoring {
         if (texts > 0) counts.add(texts + (texts == 1 ? " qualified name" : " qualified names") + " in strings and resources");
         String at = counts.size() < 2 ? String.join("", counts)
                 : String.join(", ", counts.subList(0, counts.size() - 1)) + " and " + counts.getLast();
-        String title = "Rename " + kindWord(t.kind()) + " " + old + " to " + now
+        String title = proposed
                 + (sites.isEmpty() ? "" : ", at its " + at + " in " + fileCount + (fileCount == 1 ? " file" : " files"))
                 + (moves ? ", and its file to " + target.getFileName() : namedAfter ? " (" + target.getFileName() + " exists: the file keeps its name)" : "");
         return Optional.of(new RefactorPlan(name(), title, sites, 0, "each use of the type the compiler no longer finds, under the new name",
                 moves ? Map.of(own, target) : Map.of()));
+    }
+
+    /**
+     * Why the type cannot take its new name where it is declared: another type of its package (a top-level type) or
+     * of its outer type (a nested one) has it, or an outer type does (javac: "The type Store is already defined",
+     * "The nested type Store cannot hide an enclosing type").
+     */
+    static Optional<String> clash(RefactorInput in, SymbolInfo t, String old, String now, String pkg) {
+        List<SymbolInfo> others = new ArrayList<>(in.index().declarationsNamed(now));
+        // The retyped type may have taken the other's key in the index (the same key, from a file that does not name
+        // it): that one is still declared in its own file.
+        if (t.declaringTypeKey().isEmpty()) others.addAll(in.index().declarationsIn(t.location().path().resolveSibling(now + ".java")));
+        for (SymbolInfo other : others) {
+            if (!other.name().equals(now)) continue;
+            // Compared by place, not key: JDT keys the retyped type as the other one when its file's name says nothing.
+            if (!other.kind().isType() || sameDeclaration(other, t) || !other.declaringTypeKey().equals(t.declaringTypeKey())) continue;
+            // By its file's package: a declaration read before its file was resolved has no package in its key.
+            if (!inPackage(in.text(other.location().path()), pkg)) continue;
+            String where = t.declaringTypeKey().isEmpty() ? (pkg.isEmpty() ? "the default package" : "package " + pkg)
+                    : in.index().declaration(t.declaringTypeKey()).map(SymbolInfo::name).orElse("its outer type");
+            return Optional.of(where + " already has a type " + now + " (" + shown(in, other.location().path()) + "), so " + old
+                    + " cannot be renamed to it: choose another name, or rename that type first");
+        }
+        for (String outer = t.declaringTypeKey(); !outer.isEmpty(); ) {
+            Optional<SymbolInfo> enclosing = in.index().declaration(outer);
+            if (enclosing.isEmpty()) break;
+            if (enclosing.get().name().equals(now)) {
+                return Optional.of(old + " is nested in a type named " + now + ", and a nested type cannot have its outer type's name: choose another name");
+            }
+            outer = enclosing.get().declaringTypeKey();
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameDeclaration(SymbolInfo a, SymbolInfo b) {
+        return a.location().path().equals(b.location().path()) && a.nameRange().equals(b.nameRange());
+    }
+
+    /** A file as the user knows it: relative to its workspace folder. */
+    private static String shown(RefactorInput in, Path file) {
+        for (Path root : in.index().settings().roots()) if (file.startsWith(root)) return root.relativize(file).toString();
+        return file.toString();
+    }
+
+    /**
+     * What the new name already means in the files the rename touches or that see the type by its simple name:
+     * {@code qualifying}, the files whose uses must be written qualified ({@code p.Store}) since the name there is
+     * another type's (imported one by one, or declared: that wins over the renamed type), or since the renamed
+     * type, imported by its simple name, would take the name from the file's own use of it (java.lang's, an on-demand
+     * import's); {@code refusal}, why the rename must not run: a file of the type's package (or that imports it on
+     * demand) uses the name for another type that the renamed one would take it from, which no qualification of the
+     * renamed type's uses undoes.
+     */
+    record Shadowing(Set<Path> qualifying, String refusal) {
+    }
+
+    static Shadowing shadowing(RefactorInput in, SymbolInfo t, Path own, String old, String now, String pkg, List<Site> sites) {
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(own);
+        sites.forEach(s -> files.add(s.file()));
+        boolean topLevel = t.declaringTypeKey().isEmpty();
+        // A top-level type is seen by its simple name in its package's files and in those importing the package.
+        Pattern onDemand = Pattern.compile("(?m)^\\s*import\\s+" + Pattern.quote(pkg).replace(".", "\\E\\s*\\.\\s*\\Q") + "\\s*\\.\\s*\\*\\s*;");
+        if (topLevel) {
+            for (Path f : in.index().filesMentioning(now)) {
+                if (f.toString().endsWith(".java") && (inPackage(in.text(f), pkg) || !pkg.isEmpty() && onDemand.matcher(in.text(f)).find())) files.add(f);
+            }
+        }
+        String qualifier = topLevel ? pkg : in.index().declaration(t.declaringTypeKey()).map(SymbolInfo::name).orElse("");
+        Set<Path> qualifying = new LinkedHashSet<>();
+        for (Path f : files) {
+            if (!f.toString().endsWith(".java")) continue;
+            String text = in.text(f);
+            boolean ownFile = f.equals(own);
+            // The declaration's own name (retyped by the user) is no other use of it.
+            List<Integer> bare = wordsInCode(text, now, "").stream().filter(at -> !(ownFile && declaresTypeAt(text, at))).toList();
+            boolean another = ownFile ? importsAnother(text, now, qualifier) : namesAnotherType(text, now, qualifier);
+            // A bare word that can mean no other type (a use written under the new name already) is no other meaning.
+            if (!another && (bare.isEmpty() || !mayMeanAnotherType(in, t, text, now))) continue;
+            boolean seesBySimpleName = inPackage(text, pkg) || !pkg.isEmpty() && onDemand.matcher(text).find();
+            if (ownFile || !another && (!topLevel || seesBySimpleName)) {
+                java.util.regex.Matcher imported = Pattern.compile("(?m)^\\s*import\\b[^;]*\\b" + Pattern.quote(now) + "\\s*;").matcher(text);
+                int at = !bare.isEmpty() ? bare.getFirst() : imported.find() ? imported.start() : 0;
+                return new Shadowing(Set.of(), shown(in, f) + " (line " + lineOf(text, at) + ") uses " + now + " for another type, which "
+                        + old + " renamed to " + now + " would hide there: choose another name");
+            }
+            // The uses there written qualified: a top-level type of a named package only.
+            if (!topLevel || pkg.isEmpty()) {
+                return new Shadowing(Set.of(), shown(in, f) + " uses " + now + " for another type, and " + old
+                        + " (a nested type, or of the default package) cannot be written qualified there: choose another name");
+            }
+            if (sites.stream().anyMatch(s -> s.file().equals(f))) qualifying.add(f);
+        }
+        return new Shadowing(qualifying, null);
+    }
+
+    /**
+     * The sites in {@code qualifying} files that rename a bare use of the type ({@code Shop x}) written with its
+     * qualified name ({@code p.Store x}); a single-type import of it ({@code import p.Shop;}) is dropped, since the
+     * new name is another type's there. Other sites as they are.
+     */
+    static List<Site> qualified(RefactorInput in, List<Site> sites, Set<Path> qualifying, String old, String qualifiedName) {
+        if (qualifying.isEmpty()) return sites;
+        List<Site> out = new ArrayList<>();
+        for (Site s : sites) {
+            String text = in.text(s.file());
+            if (!qualifying.contains(s.file()) || !text.startsWith(old, s.start()) || s.end() != s.start() + old.length()) {
+                out.add(s);
+                continue;
+            }
+            int lineStart = text.lastIndexOf('\n', s.start()) + 1;
+            int lineEnd = text.indexOf('\n', s.start());
+            lineEnd = lineEnd < 0 ? text.length() : lineEnd + 1;
+            if (IMPORT_OF_TYPE.matcher(text.substring(lineStart, lineEnd)).matches() && text.substring(s.end(), lineEnd).strip().equals(";")) {
+                out.add(Site.decided(s.file(), lineStart, lineEnd, "", s.context()));
+            } else {
+                int before = JavaText.skipBlankBack(text, s.start());
+                boolean member = before > 0 && text.charAt(before - 1) == '.';
+                out.add(member ? s : Site.decided(s.file(), s.start(), s.end(), qualifiedName, s.context()));
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern IMPORT_OF_TYPE = Pattern.compile("\\s*import\\s+[\\w.\\s]+;\\s*");
+
+    private static boolean inPackage(String text, String pkg) {
+        return packageDeclared(text).equals(pkg);
+    }
+
+    /** The package a Java file says it is in, empty for the default package. */
+    private static String packageDeclared(String text) {
+        java.util.regex.Matcher declared = PACKAGE.matcher(text);
+        return declared.find() ? declared.group(1).replaceAll("\\s+", "") : "";
+    }
+
+    /**
+     * Whether {@code now}, said bare in a file that neither imports nor declares a type of that name, can mean one
+     * there: java.lang's, one of a package the file imports on demand (the JDK's or the workspace's), or another
+     * workspace type of the file's package. (An inherited member type is not looked for.)
+     */
+    private static boolean mayMeanAnotherType(RefactorInput in, SymbolInfo t, String text, String now) {
+        if (ImportableTypes.publicJdkType("java.lang." + now)) return true;
+        Set<String> packages = new HashSet<>();
+        packages.add(packageDeclared(text));
+        java.util.regex.Matcher onDemand = ON_DEMAND.matcher(text);
+        while (onDemand.find()) {
+            String pkg = onDemand.group(1).replaceAll("\\s+", "");
+            if (ImportableTypes.publicJdkType(pkg + "." + now)) return true;
+            packages.add(pkg);
+        }
+        return in.index().declarationsNamed(now).stream().anyMatch(d -> d.kind().isType() && !sameDeclaration(d, t)
+                && d.declaringTypeKey().isEmpty() && packages.contains(packageDeclared(in.text(d.location().path()))));
+    }
+
+    private static final Pattern ON_DEMAND = Pattern.compile("(?m)^\\s*import\\s+([\\w.\\s]+?)\\s*\\.\\s*\\*\\s*;");
+
+    /** Whether the word at {@code at} is a type's name where it is declared ({@code class Store}). */
+    private static boolean declaresTypeAt(String text, int at) {
+        int before = JavaText.skipBlankBack(text, at);
+        int start = before;
+        while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
+        return Set.of("class", "interface", "enum", "record").contains(text.substring(start, before))
+                || before > 0 && text.startsWith("@interface", Math.max(0, before - "@interface".length()));
+    }
+
+    /** Whether a file imports a type {@code now} from elsewhere than {@code qualifier} (its own declaration aside). */
+    private static boolean importsAnother(String text, String now, String qualifier) {
+        return namesAnotherType(text.replaceAll("(?:\\b(?:class|interface|enum|record)|@interface)\\s+" + Pattern.quote(now) + "(?![\\w$])", ""), now, qualifier);
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
+        return line;
     }
 
     /**
@@ -273,9 +458,7 @@ public final class RenameTypeRefactoring implements Refactoring {
      * qualified name). A file that says the name and sees none of that means another type.
      */
     private static boolean canSee(String text, String pkg) {
-        java.util.regex.Matcher declared = PACKAGE.matcher(text);
-        String filePackage = declared.find() ? declared.group(1).replaceAll("\\s+", "") : "";
-        return filePackage.equals(pkg) || !pkg.isEmpty() && text.contains(pkg + ".");
+        return inPackage(text, pkg) || !pkg.isEmpty() && text.contains(pkg + ".");
     }
 
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.\\s]+?)\\s*;");
