@@ -2563,6 +2563,59 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A field renamed to the name of a local variable or parameter in sight of some of its uses: those uses are
+     * written qualified so they still read the field ({@code this.total}, {@code Counter.this.total} from a nested
+     * class, {@code Counter.LIMIT} for a static field), the others bare; a use through a reference ({@code c.count})
+     * is left as it is.
+     */
+    @Test
+    void aFieldRenamedToANameALocalHasIsQualifiedWhereTheLocalWouldHideIt() throws Exception {
+        String counter = """
+                package p;
+
+                import java.util.function.IntUnaryOperator;
+
+                public class Counter {
+                    int count;
+                    static int max = 9;
+
+                    int bump(int total) {
+                        count += total;
+                        return count;
+                    }
+
+                    int twice() {
+                        int limit = max;
+                        IntUnaryOperator times = total -> count * total;
+                        return times.applyAsInt(limit) + count;
+                    }
+
+                    class View {
+                        int shown(int total) {
+                            return count + total;
+                        }
+                    }
+                }
+                """;
+        String other = "package p;\n\nclass Other {\n    int read(Counter c) {\n        int total = 1;\n        return c.count + total;\n    }\n}\n";
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-field", "renamedCountToTotal", Map.of("Other.java", other), "Counter.java", counter,
+                    counter.replace("    int count;", "    int total;"), new TextPosition(5, 10), live);
+            String expected = counter.replace("    int count;", "    int total;")
+                    .replace("count += total;\n        return count;", "this.total += total;\n        return this.total;")
+                    .replace("total -> count * total;", "total -> this.total * total;")
+                    .replace("times.applyAsInt(limit) + count;", "times.applyAsInt(limit) + total;")
+                    .replace("return count + total;", "return Counter.this.total + total;");
+            assertEquals(expected, planned.edited().get("Counter.java"), "live " + live);
+            assertEquals(other.replace("c.count", "c.total"), planned.edited().get("Other.java"), "live " + live);
+
+            Planned statics = planned("rename-field", "renamedMaxToLimit", Map.of(), "Counter.java", counter,
+                    counter.replace("static int max = 9;", "static int limit = 9;"), new TextPosition(6, 20), live);
+            assertTrue(statics.edited().get("Counter.java").contains("int limit = Counter.limit;"), statics.edited().get("Counter.java"));
+        }
+    }
+
     /** An enum constant renamed where it is declared: qualified uses, a switch's case labels and the enum's own. */
     @Test
     void anEnumConstantRenamedWhereItIsDeclaredIsRenamedAtItsUses() throws Exception {

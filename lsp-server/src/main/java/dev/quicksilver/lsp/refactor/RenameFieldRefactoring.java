@@ -54,20 +54,21 @@ public final class RenameFieldRefactoring implements Refactoring {
         Set<Path> files = new LinkedHashSet<>();
         files.add(f.location().path());
         Set<String> seen = new HashSet<>();
-        List<Site> sites = new ArrayList<>(CompiledRenames.useSites(in, oldKey, old, now, context, seen));
+        List<Site> found = new ArrayList<>(CompiledRenames.useSites(in, oldKey, old, now, context, seen));
         Pattern saysOld = Pattern.compile("(?<![\\w$])" + Pattern.quote(old) + "(?![\\w$(])");
         List<Path> mentioning = in.index().references(f.declaringTypeKey()).stream().map(r -> r.location().path()).toList();
         if (in.thorough()) {
             files.addAll(mentioning);
             files.addAll(CompiledRenames.filesSaying(in, old, saysOld, files));
         } else {
-            files.addAll(CompiledRenames.unboundFiles(in, mentioning, sites, saysOld));
+            files.addAll(CompiledRenames.unboundFiles(in, mentioning, found, saysOld));
         }
         CompiledRenames.Complaint complaint = (file, text, error, start, name) -> complaintAbout(text, error, name);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((file, renames) -> renames.keySet().forEach(at -> {
-            if (seen.add(file + ":" + at)) sites.add(Site.decided(file, at, at + old.length(), now, context));
+            if (seen.add(file + ":" + at)) found.add(Site.decided(file, at, at + old.length(), now, context));
         }));
-        if (sites.isEmpty()) return Optional.empty();
+        if (found.isEmpty()) return Optional.empty();
+        List<Site> sites = new ArrayList<>(unshadowed(in, f, old, now, found));
         int uses = sites.size();
         for (Site link : JavadocLinks.renamed(in, f, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
         int links = sites.size() - uses;
@@ -77,6 +78,62 @@ public final class RenameFieldRefactoring implements Refactoring {
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(name(), title, sites, "each use of the field the compiler no longer finds, under the new name"));
+    }
+
+    /**
+     * The renamed uses, with each bare one ({@code count}, not {@code x.count}) where a local variable or parameter
+     * of the new name is in sight written qualified, so that it reads the field still and not the variable:
+     * {@code this.total}; {@code Owner.this.total} from a type nested in the field's; {@code Owner.total} for a
+     * static field (as IntelliJ's rename qualifies a use a local would hide). (A use in an anonymous class of the
+     * field's type gets {@code this.}, which names the anonymous object: not handled.)
+     */
+    static List<Site> unshadowed(RefactorInput in, SymbolInfo f, String old, String now, List<Site> sites) {
+        Optional<SymbolInfo> owner = in.index().declaration(f.declaringTypeKey());
+        if (owner.isEmpty()) return sites;
+        Map<Path, List<Site>> bareByFile = new java.util.LinkedHashMap<>();
+        for (Site s : sites) {
+            String text = in.text(s.file());
+            if (s.end() != s.start() + old.length() || !text.startsWith(old, s.start())) continue;
+            int before = JavaText.skipBlankBack(text, s.start());
+            if (before > 0 && text.charAt(before - 1) == '.') continue;
+            bareByFile.computeIfAbsent(s.file(), x -> new ArrayList<>()).add(s);
+        }
+        Map<Site, Site> qualified = new java.util.IdentityHashMap<>();
+        for (Map.Entry<Path, List<Site>> file : bareByFile.entrySet()) {
+            String text = in.text(file.getKey());
+            List<Site> bare = file.getValue();
+            List<List<dev.quicksilver.index.ScopeVariable>> scopes = in.index().variablesInScope(file.getKey(), text, bare.stream().map(Site::start).toList());
+            for (int i = 0; i < bare.size(); i++) {
+                Site s = bare.get(i);
+                boolean hidden = scopes.get(i).stream().anyMatch(v -> v.name().equals(now) && !v.field()) || inOwnInitializer(text, s.start(), now);
+                if (!hidden) continue;
+                String by = f.modifiers().contains("static") ? owner.get().name() + "."
+                        : nestedIn(in, s.file(), s.start(), owner.get()) ? owner.get().name() + ".this." : "this.";
+                qualified.put(s, Site.decided(s.file(), s.start(), s.end(), by + now, s.context()));
+            }
+        }
+        return sites.stream().map(s -> qualified.getOrDefault(s, s)).toList();
+    }
+
+    /**
+     * Whether {@code offset} is in the initializer of a local variable named {@code now} ({@code int limit = max;}):
+     * its scope starts there (JLS 6.3), though the index counts it in sight only after its declaration.
+     */
+    static boolean inOwnInitializer(String text, int offset, String now) {
+        int statement = offset;
+        while (statement > 0 && ";{}".indexOf(text.charAt(statement - 1)) < 0) statement--;
+        return Pattern.compile("[\\w>\\]]\\s+" + Pattern.quote(now) + "\\s*=(?!=)").matcher(text).region(statement, offset).find();
+    }
+
+    /** Whether the innermost named type around {@code offset} of {@code file} is nested in {@code owner}. */
+    private static boolean nestedIn(RefactorInput in, Path file, int offset, SymbolInfo owner) {
+        String text = in.text(file);
+        int line = (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
+        return in.index().declarationsIn(file).stream()
+                .filter(d -> d.kind().isType() && d.location().range().startLine() <= line && line <= d.location().range().endLine())
+                .max(java.util.Comparator.comparingInt(d -> d.location().range().startLine()))
+                .filter(d -> !d.key().equals(owner.key()) && d.key().startsWith(owner.key().substring(0, owner.key().length() - 1) + "$"))
+                .isPresent();
     }
 
     /**
