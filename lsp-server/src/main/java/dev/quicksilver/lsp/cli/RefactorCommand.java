@@ -240,9 +240,9 @@ public final class RefactorCommand implements Callable<Integer> {
 
     /**
      * A refactor's changes (against the files on disk), the notes of its fallbacks ({@code path:line: why}) and
-     * the server's line on how its sites were filled.
+     * the server's line on how its sites were filled; {@code refusal} (else null), why the refactor applies at the
+     * place and must not run.
      */
-    /** What the refactor changed; {@code refusal} (else null) why it applies at the place and must not run. */
     record Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary, String refusal) {
         Outcome(List<FileChange> changes, List<String> fallbackNotes, String summary) {
             this(changes, fallbackNotes, summary, null);

@@ -85,7 +85,8 @@ public final class RenameFieldRefactoring implements Refactoring {
      * of the new name is in sight written qualified, so that it reads the field still and not the variable:
      * {@code this.total}; {@code Owner.this.total} from a type nested in the field's; {@code Owner.total} for a
      * static field (as IntelliJ's rename qualifies a use a local would hide). (A use in an anonymous class of the
-     * field's type gets {@code this.}, which names the anonymous object: not handled.)
+     * field's type gets {@code this.}, which names the anonymous object, and a nested class's own field of the new
+     * name hides the renamed one unseen: neither handled.)
      */
     static List<Site> unshadowed(RefactorInput in, SymbolInfo f, String old, String now, List<Site> sites) {
         Optional<SymbolInfo> owner = in.index().declaration(f.declaringTypeKey());
