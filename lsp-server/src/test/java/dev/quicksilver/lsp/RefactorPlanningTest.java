@@ -2544,6 +2544,9 @@ class RefactorPlanningTest {
             // total -> limit: the field limit is used in the variable's scope; renaming would change what it means.
             String clash = tally.replace("        int total = 0;", "        int limit = 0;");
             assertFalse(offered("renamedClash" + live, tally, clash, new TextPosition(36, 17), live).contains("rename-variable"));
+            Planned refused = planned("rename-variable", "renamedClashReason", Map.of(), "Tally.java", tally, clash, new TextPosition(36, 17), live);
+            assertEquals("limit on line 39 is another variable (a field, or a local) in total's scope, so total cannot take its name: "
+                    + "choose another name", refused.plan().refusal(), "live " + live);
             String parameter = tally.replace("int parse(String s) {", "int parse(String text) {");
             assertFalse(offered("renamedParameter" + live, tally, parameter, new TextPosition(27, 25), live).contains("rename-variable"));
         }
@@ -2557,7 +2560,8 @@ class RefactorPlanningTest {
         try (WorkspaceIndex index = WorkspaceIndex.create(IndexSettings.builder(ws).dataDirectory(tmp.resolve(name + "-data")).build())) {
             RefactorService refactors = new RefactorService(session);
             edit(session, refactors, index, file, before, after, live);
-            return refactors.plans(index, file, at, Optional.of(EditHistory.between(before, after))).stream().map(RefactorPlan::name).toList();
+            return refactors.plans(index, file, at, Optional.of(EditHistory.between(before, after))).stream().filter(p -> !p.isRefused())
+                    .map(RefactorPlan::name).toList();
         } finally {
             session.close();
         }
@@ -2609,6 +2613,12 @@ class RefactorPlanningTest {
                     .replace("return count + total;", "return Counter.this.total + total;");
             assertEquals(expected, planned.edited().get("Counter.java"), "live " + live);
             assertEquals(other.replace("c.count", "c.total"), planned.edited().get("Other.java"), "live " + live);
+
+            // count -> max: the type has a field max already.
+            Planned twin = planned("rename-field", "renamedCountToMax", Map.of(), "Counter.java", counter,
+                    counter.replace("    int count;", "    int max;"), new TextPosition(5, 10), live);
+            assertEquals("Counter already has a field max (line 7), so count cannot take its name: choose another name, or rename that "
+                    + "field first", twin.plan().refusal(), "live " + live);
 
             Planned statics = planned("rename-field", "renamedMaxToLimit", Map.of(), "Counter.java", counter,
                     counter.replace("static int max = 9;", "static int limit = 9;"), new TextPosition(6, 20), live);

@@ -44,7 +44,7 @@ final class LocalVariableUses {
         int from = declaration.getStartPosition();
         int to = scope.getStartPosition() + scope.getLength();
         List<Integer> uses = new ArrayList<>();
-        boolean[] clashes = {false};
+        int[] clashAt = {-1};
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(SimpleName n) {
@@ -53,12 +53,12 @@ final class LocalVariableUses {
                     if (key.equals(v.getKey())) {
                         if (n != name) uses.add(n.getStartPosition());
                     } else if (n.getIdentifier().equals(newName) && n.getStartPosition() >= from && n.getStartPosition() < to) {
-                        clashes[0] = true;
+                        if (clashAt[0] < 0) clashAt[0] = n.getStartPosition();
                     }
                 }
                 return false;
             }
         });
-        return Optional.of(new VariableUses(uses, methodParameter, clashes[0]));
+        return Optional.of(new VariableUses(uses, methodParameter, clashAt[0]));
     }
 }

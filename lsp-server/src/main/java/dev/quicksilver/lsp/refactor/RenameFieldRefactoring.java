@@ -45,6 +45,17 @@ public final class RenameFieldRefactoring implements Refactoring {
         String old = retyped.get();
         String now = f.name();
         String context = "// " + f.signature() + "\n";
+        String owner = in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::name).orElse("");
+        // Another field of the new name in the same type: javac's "Duplicate field", and its uses would merge.
+        Optional<SymbolInfo> twin = in.index().declarationsIn(f.location().path()).stream()
+                .filter(d -> d.kind() == SymbolKind.FIELD && d.name().equals(now) && d.declaringTypeKey().equals(f.declaringTypeKey())
+                        && !d.nameRange().equals(f.nameRange()))
+                .findFirst();
+        if (twin.isPresent()) {
+            return Optional.of(RefactorPlan.refused(name(), "Rename field " + (owner.isEmpty() ? "" : owner + ".") + old + " to " + now,
+                    (owner.isEmpty() ? "The type" : owner) + " already has a field " + now + " (line " + (twin.get().nameRange().startLine() + 1)
+                            + "), so " + old + " cannot take its name: choose another name, or rename that field first"));
+        }
         // A field's key is its type's, its name and its type ("Lp/Shop;.count)I"): the old one says the old name.
         String oldKey = f.key().replace("." + now + ")", "." + old + ")");
 
@@ -73,7 +84,6 @@ public final class RenameFieldRefactoring implements Refactoring {
         for (Site link : JavadocLinks.renamed(in, f, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
         int links = sites.size() - uses;
         long fileCount = sites.stream().map(Site::file).distinct().count();
-        String owner = in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::name).orElse("");
         String title = "Rename field " + (owner.isEmpty() ? "" : owner + ".") + old + " to " + now + ", at its " + uses + (uses == 1 ? " use" : " uses")
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");

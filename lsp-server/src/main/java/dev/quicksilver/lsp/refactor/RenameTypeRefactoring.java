@@ -198,7 +198,7 @@ public final class RenameTypeRefactoring implements Refactoring {
             if (ownFile || !another && (!topLevel || seesBySimpleName)) {
                 java.util.regex.Matcher imported = Pattern.compile("(?m)^\\s*import\\b[^;]*\\b" + Pattern.quote(now) + "\\s*;").matcher(text);
                 int at = !bare.isEmpty() ? bare.getFirst() : imported.find() ? imported.start() : 0;
-                return new Shadowing(Set.of(), shown(in, f) + " (line " + lineOf(text, at) + ") uses " + now + " for another type, which "
+                return new Shadowing(Set.of(), shown(in, f) + " (line " + (JavaText.lineOf(text, at) + 1) + ") uses " + now + " for another type, which "
                         + old + " renamed to " + now + " would hide there: choose another name");
             }
             // The uses there written qualified: a top-level type of a named package only.
@@ -284,12 +284,6 @@ public final class RenameTypeRefactoring implements Refactoring {
     /** Whether a file imports a type {@code now} from elsewhere than {@code qualifier} (its own declaration aside). */
     private static boolean importsAnother(String text, String now, String qualifier) {
         return namesAnotherType(text.replaceAll("(?:\\b(?:class|interface|enum|record)|@interface)\\s+" + Pattern.quote(now) + "(?![\\w$])", ""), now, qualifier);
-    }
-
-    private static int lineOf(String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
-        return line;
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Optional;
  * it, or worse, leaves them meaning a field of that name. The uses are found as the compiler bound them before the
  * edit (the file as it was, resolved: a field or another variable of the name is not taken), so they are exactly the
  * variable's. A lambda's, a catch clause's or a for loop's variable too; a method's parameter is change-signature's
- * (its Javadoc's {@code @param} follows). Not offered where the new name would clash with another variable used or
+ * (its Javadoc's {@code @param} follows). Refused, with the line, where the new name is another variable's used or
  * declared in the variable's scope (renaming would change what that name means). One file, decided, without the
  * model.
  */
@@ -54,8 +54,14 @@ public final class RenameVariableRefactoring implements Refactoring {
             return Optional.empty();
         }
         Optional<VariableUses> found = in.index().variableUses(file, before, start, renamed);
-        if (found.isEmpty() || found.get().methodParameter() || found.get().clashes() || found.get().uses().isEmpty()) return Optional.empty();
+        if (found.isEmpty() || found.get().methodParameter() || found.get().uses().isEmpty()) return Optional.empty();
         int shift = renamed.length() - old.length();
+        if (found.get().clashes()) {
+            int clash = found.get().clashAt();
+            int line = JavaText.lineOf(before, clash) + 1;
+            return Optional.of(RefactorPlan.refused(name(), "Rename variable " + old + " to " + renamed, renamed + " on line " + line
+                    + " is another variable (a field, or a local) in " + old + "'s scope, so " + old + " cannot take its name: choose another name"));
+        }
         String context = "// the variable " + old + ", renamed " + renamed + "\n";
         List<Site> sites = new ArrayList<>();
         for (int use : found.get().uses()) {
