@@ -2172,6 +2172,14 @@ class RefactorPlanningTest {
             assertEquals(tag.replace("price", "cost"), planned.edited().get("Tag.java"), "live " + live);
             assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
             assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
+
+            // Renamed and re-parametered in one edit: refused with the way through, nothing else offered for it.
+            String both = shop.replace("int price(String sku) {", "int cost(String code, int count) {");
+            planned = changeSignature("renamedAndReparametered", Map.of("Use.java", use), "Shop.java", shop, both, new TextPosition(3, 8), live);
+            assertEquals("Change the signature of Shop.price()", planned.plan().title());
+            assertEquals("the name and the parameters of price() changed in one edit, and change-signature takes one at a time: put the old "
+                    + "name back, run change-signature for the parameters, then retype the name and run it again", planned.plan().refusal(), "live " + live);
+            assertTrue(planned.offered().stream().noneMatch(n -> n.endsWith("-parameter") || n.equals("reorder-parameters")), planned.offered().toString());
         }
     }
 

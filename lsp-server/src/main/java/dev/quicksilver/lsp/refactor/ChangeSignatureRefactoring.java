@@ -53,7 +53,15 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
         // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name.
-        if (found.isEmpty()) return RenamedMethods.oldName(in, m).flatMap(old -> RenamedMethods.plan(in, m, old, name()));
+        if (found.isEmpty()) {
+            Optional<RefactorPlan> renamed = RenamedMethods.oldName(in, m).flatMap(old -> RenamedMethods.plan(in, m, old, name()));
+            if (renamed.isPresent()) return renamed;
+            // Renamed and re-parametered in one edit: said, with the way through, rather than nothing offered.
+            return RenamedMethods.oldNameWithOtherParameters(in, m).map(old -> RefactorPlan.refused(name(),
+                    "Change the signature of " + ownerName(m) + "." + old + "()", "the name and the parameters of " + old + "() changed in one "
+                            + "edit, and change-signature takes one at a time: put the old name back, run change-signature for the parameters, "
+                            + "then retype the name and run it again"));
+        }
         Change change = found.get();
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
         // one's, changing no call.

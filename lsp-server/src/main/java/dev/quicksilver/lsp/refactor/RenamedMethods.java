@@ -37,6 +37,22 @@ final class RenamedMethods {
 
     /** The name m had before the edit, where the edit renamed it and changed nothing else in its header. */
     static Optional<String> oldName(RefactorInput in, SymbolInfo m) {
+        return renamed(in, m).filter(r -> r.parametersKept()).map(Renamed::old);
+    }
+
+    /**
+     * The name m had before the edit, where the edit renamed it and changed its parameters too: no refactor takes
+     * both at once (the calls are found by the method as it was named and typed, and an override renamed and
+     * re-typed in one step is not told from a new method).
+     */
+    static Optional<String> oldNameWithOtherParameters(RefactorInput in, SymbolInfo m) {
+        return renamed(in, m).filter(r -> !r.parametersKept()).map(Renamed::old);
+    }
+
+    private record Renamed(String old, boolean parametersKept) {
+    }
+
+    private static Optional<Renamed> renamed(RefactorInput in, SymbolInfo m) {
         if (m.kind() != SymbolKind.METHOD) return Optional.empty();
         Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, m);
         if (retyped.isEmpty()) return Optional.empty();
@@ -51,7 +67,7 @@ final class RenamedMethods {
         int closeNow = JavaText.matchingClose(now, openNow);
         if (closeBefore < 0 || closeNow < 0) return Optional.empty();
         String paramsBefore = before.substring(openBefore, closeBefore).replaceAll("\\s+", " ");
-        return paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " ")) ? Optional.of(retyped.get().old()) : Optional.empty();
+        return Optional.of(new Renamed(retyped.get().old(), paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " "))));
     }
 
     /** The plan that renames m's uses and overrides from {@code old} to m's name now, under {@code refactor}'s name. */
