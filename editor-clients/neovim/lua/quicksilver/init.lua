@@ -150,6 +150,10 @@ local function capabilities()
   if ok and cmp_lsp.default_capabilities then
     caps = vim.tbl_deep_extend('force', caps, cmp_lsp.default_capabilities())
   end
+  -- A refactor that applies but must not run (a class renamed to a name its package has) comes as a disabled code
+  -- action with the reason: Neovim 0.10+ shows the reason when it is chosen; 0.7-0.9 list it, and choosing it
+  -- asks the server to resolve it, whose error (the reason) Neovim shows.
+  caps.textDocument.codeAction.disabledSupport = true
   return caps
 end
 

@@ -284,6 +284,50 @@ local ok, err = pcall(function()
     'the imports went in above: ' .. vim.inspect(vim.list_slice(after_import, 1, 4)))
   local cursor = vim.api.nvim_win_get_cursor(0)
   check(cursor[1] == 6 and cursor[2] == 3 and after_import[6] == before_import[4], 'the cursor stayed on its text: ' .. vim.inspect(cursor))
+
+  -- 7. A class renamed to the name of another class of its package (Sizes -> Sizing, which step 5 made): the menu
+  -- lists the rename, refused; chosen, Neovim shows the reason, and nothing changes but the user's edit.
+  vim.cmd('edit ' .. vim.fn.fnameescape(sizes))
+  local sizes_buf = vim.api.nvim_get_current_buf()
+  local sizes_row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(sizes_buf, 0, -1, false)) do
+    if l:match('^class Sizes {') then
+      sizes_row = i
+    end
+  end
+  check(sizes_row ~= nil, 'fixture declaration "class Sizes {" found')
+  vim.api.nvim_buf_set_lines(sizes_buf, sizes_row - 1, sizes_row, false, { 'class Sizing {' })
+  vim.cmd('silent write')
+  vim.api.nvim_win_set_cursor(0, { sizes_row, #'class Sizing' })
+  local listed, said = nil, {}
+  vim.ui.select = function(items, opts, on_choice)
+    for _, item in ipairs(items) do
+      local title = (item[2] or item.action or item).title or ''
+      if title:find('Rename class Sizes to Sizing', 1, true) then
+        listed = title
+        on_choice(item)
+        return
+      end
+    end
+    on_choice(nil)
+  end
+  local notify = vim.notify
+  vim.notify = function(msg, level)
+    table.insert(said, tostring(msg))
+    notify(msg, level)
+  end
+  qs.refactor()
+  check(vim.wait(120000, function()
+    for _, m in ipairs(said) do
+      if m:find('package shapes already has a type Sizing', 1, true) then
+        return true
+      end
+    end
+    return false
+  end, 200), 'Neovim showed why the rename is refused: ' .. vim.inspect(said) .. ', listed ' .. tostring(listed))
+  vim.notify = notify
+  check(listed == 'Rename class Sizes to Sizing', 'the menu listed the refused rename: ' .. tostring(listed))
+  check(vim.loop.fs_stat(sizes) ~= nil and not vim.bo[sizes_buf].modified, 'Sizes.java stays, with only the user\'s edit')
   finish(true)
 end)
 if not ok then
