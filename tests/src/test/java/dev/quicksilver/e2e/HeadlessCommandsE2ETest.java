@@ -86,6 +86,8 @@ class HeadlessCommandsE2ETest {
         List<String> implementations = List.of("src/main/java/shop/BulkDiscount.java", "src/main/java/shop/FixedOff.java",
                 "src/main/java/shop/PercentOff.java");
         int fallbacks = strict.json().getAsJsonArray("fallbacks").size();
+        assertTrue(strict.json().get("applies").getAsBoolean(), strict.json().toString());
+        assertFalse(strict.json().has("refusal"), strict.json().toString());
         if (strict.exit() == 3) {
             // The embedded model's bodies do not compile here (it writes `return this.get...`): fallbacks, so --strict refuses.
             assertTrue(strict.json().get("strictRefused").getAsBoolean());
@@ -358,6 +360,15 @@ class HeadlessCommandsE2ETest {
         git = new ProcessBuilder("git", "status", "--porcelain").directory(ws.toFile()).redirectErrorStream(true).start();
         assertTrue(git.waitFor(60, TimeUnit.SECONDS));
         assertEquals(" M src/main/java/shop/Inventory.java\n", new String(git.getInputStream().readAllBytes()), "only the user's edit");
+        // --json says the same on stdout, for a pipeline.
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-type", "--workspace", ws.toString(),
+                "--at", inventory + ":7:17", "--json")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(1, p.exitValue(), Files.readString(err));
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertFalse(json.get("applies").getAsBoolean(), json.toString());
+        assertTrue(json.get("refusal").getAsString().startsWith("package shop already has a type Cart"), json.toString());
+        assertEquals(0, json.getAsJsonArray("files").size(), json.toString());
     }
 
     /** javac's errors over the workspace's sources. */

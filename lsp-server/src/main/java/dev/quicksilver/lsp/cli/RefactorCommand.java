@@ -105,10 +105,12 @@ public final class RefactorCommand implements Callable<Integer> {
         // Files whose every place was left as it was are in the edit only for their notes.
         List<FileChange> changes = outcome.changes().stream().filter(FileChange::changesSomething).toList();
         if (outcome.refusal() != null) {
+            if (json) System.out.println(json(ws, outcome, false, false));
             System.err.println("quicksilver: " + name + " does not run at " + at + ": " + outcome.refusal());
             return 1;
         }
         if (outcome.changes().isEmpty()) {
+            if (json) System.out.println(json(ws, outcome, false, false));
             // What the refactor is for, so the user can see why it found nothing to do here.
             String purpose = Refactoring.named(name).map(r -> " (it is there to " + r.description() + ")").orElse("");
             System.err.println("quicksilver: " + name + " does not apply at " + at + purpose);
@@ -210,6 +212,9 @@ public final class RefactorCommand implements Callable<Integer> {
         o.addProperty("workspace", ws.toString());
         o.addProperty("applied", applied);
         o.addProperty("strictRefused", refused);
+        // Whether the refactor applies at --at, and where it does but must not run, why (exit 1 either way).
+        o.addProperty("applies", outcome.refusal() == null && !outcome.changes().isEmpty());
+        if (outcome.refusal() != null) o.addProperty("refusal", outcome.refusal());
         com.google.gson.JsonArray files = new com.google.gson.JsonArray();
         for (FileChange c : outcome.changes()) {
             if (!c.changesSomething()) continue; // only notes: they are in "fallbacks"
