@@ -30,6 +30,7 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+(require 'eieio) ; `quicksilver-eglot-server', once Eglot is loaded
 
 (defgroup quicksilver nil
   "Quicksilver: completions and multi-file refactors from a diffusion language model."
@@ -90,9 +91,32 @@ Eglot then asks which to start when both programs are installed."
 (declare-function eglot--code-action-bounds "eglot")
 
 (defun quicksilver--eglot-contact (&optional _interactive)
-  "The Eglot contact: the command and its initializationOptions."
+  "The Eglot contact: the command and its initializationOptions.
+Its connection is a `quicksilver-eglot-server', which declares
+disabled code actions."
+  (cons 'quicksilver-eglot-server (quicksilver--eglot-command)))
+
+(defun quicksilver--eglot-command ()
+  "The command and its initializationOptions, as `eglot-alternatives' takes one."
   (append (quicksilver--command)
           (list :initializationOptions (quicksilver--settings-object))))
+
+(defun quicksilver--with-disabled-support (capabilities)
+  "CAPABILITIES (Eglot's) with textDocument.codeAction.disabledSupport.
+A refactor that applies but must not run (a class renamed to a name
+its package has) then comes listed, disabled, with its reason:
+chosen, Eglot asks the server to resolve it, and the server's error
+says that reason.  Eglot's own lists are left as they are."
+  (let* ((document (copy-sequence (plist-get capabilities :textDocument)))
+         (actions (copy-sequence (plist-get document :codeAction))))
+    (plist-put (copy-sequence capabilities) :textDocument
+               (plist-put document :codeAction (plist-put actions :disabledSupport t)))))
+
+(with-eval-after-load 'eglot
+  (defclass quicksilver-eglot-server (eglot-lsp-server) ()
+    :documentation "Eglot's connection to a Quicksilver server.")
+  (cl-defmethod eglot-client-capabilities :around ((_server quicksilver-eglot-server))
+    (quicksilver--with-disabled-support (cl-call-next-method))))
 
 ;;;###autoload
 (defun quicksilver-eglot-setup ()
@@ -100,7 +124,14 @@ Eglot then asks which to start when both programs are installed."
   (interactive)
   (require 'eglot)
   (let ((contact (if (and quicksilver-eglot-alongside-jdtls (fboundp 'eglot-alternatives))
-                     (eglot-alternatives (list (quicksilver--eglot-contact) '("jdtls")))
+                     (let ((alternatives (eglot-alternatives (list (quicksilver--eglot-command) '("jdtls")))))
+                       ;; Quicksilver, where it is the one chosen (not jdtls), gets its own connection class.
+                       (lambda (&optional interactive)
+                         (let ((chosen (funcall alternatives interactive)))
+                           (if (and (stringp (car-safe chosen))
+                                    (not (equal (file-name-nondirectory (car chosen)) "jdtls")))
+                               (cons 'quicksilver-eglot-server chosen)
+                             chosen))))
                    #'quicksilver--eglot-contact)))
     (add-to-list 'eglot-server-programs (cons quicksilver-major-modes contact)))
   ;; workspace/didChangeConfiguration and workspace/configuration get the same settings.
@@ -381,7 +412,11 @@ These are the code actions of kind refactor.rewrite."
   (interactive)
   (cond
    ((and (bound-and-true-p eglot--managed-mode) (fboundp 'eglot-code-actions))
-    (apply #'eglot-code-actions (append (eglot--code-action-bounds) (list "refactor.rewrite" t))))
+    ;; A refused refactor, chosen, is answered with an error whose message is the reason: said as such.
+    (condition-case err
+        (apply #'eglot-code-actions (append (eglot--code-action-bounds) (list "refactor.rewrite" t)))
+      (jsonrpc-error
+       (user-error "Quicksilver: %s" (or (alist-get 'jsonrpc-error-message (cdr err)) (error-message-string err))))))
    ((bound-and-true-p lsp-mode)
     (lsp-execute-code-action-by-kind "refactor.rewrite"))
    (t (user-error "Quicksilver: start Eglot or lsp-mode in this buffer first"))))
