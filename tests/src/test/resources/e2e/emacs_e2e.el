@@ -208,6 +208,14 @@
         (save-buffer)
         t))))
 
+(defun qs-menu-choice (prefix seen)
+  "A `completing-read' for a code-action menu: it passes the entries to SEEN and picks the one starting with PREFIX."
+  (lambda (_prompt collection &rest _)
+    (let ((names (mapcar (lambda (c) (if (consp c) (car c) c))
+                         (if (functionp collection) (all-completions "" collection) collection))))
+      (funcall seen names)
+      (or (cl-find-if (lambda (n) (string-prefix-p prefix n)) names) ""))))
+
 (defun qs-test ()
   (let ((spots (qs-spots)))
     ;; 1. Completion at point through completion-at-point (textDocument/completion + the item's textEdit).
@@ -232,11 +240,7 @@
       ;; The menu is completing-read; pick the implement entry as a user would, and answer yes to the
       ;; client's confirmation of edits to files not yet visited.
       (cl-letf (((symbol-function 'completing-read)
-                 (lambda (_prompt collection &rest _)
-                   (let ((names (mapcar (lambda (c) (if (consp c) (car c) c))
-                                        (if (functionp collection) (all-completions "" collection) collection))))
-                     (setq titles names)
-                     (or (cl-find-if (lambda (n) (string-prefix-p "Implement Shape.name()" n)) names) ""))))
+                 (qs-menu-choice "Implement Shape.name()" (lambda (names) (setq titles names))))
                 ((symbol-function 'y-or-n-p) (lambda (&rest _) (cl-incf confirmations) t))
                 ((symbol-function 'yes-or-no-p) (lambda (&rest _) (cl-incf confirmations) t)))
         (quicksilver-refactor))
@@ -269,11 +273,7 @@
       (goto-char (point-min))
       (re-search-forward "public final class Sizing")
       (cl-letf (((symbol-function 'completing-read)
-                 (lambda (_prompt collection &rest _)
-                   (let ((names (mapcar (lambda (c) (if (consp c) (car c) c))
-                                        (if (functionp collection) (all-completions "" collection) collection))))
-                     (setq titles names)
-                     (or (cl-find-if (lambda (n) (string-prefix-p "Rename class Scale to Sizing" n)) names) ""))))
+                 (qs-menu-choice "Rename class Scale to Sizing" (lambda (names) (setq titles names))))
                 ((symbol-function 'y-or-n-p) (lambda (&rest _) t))
                 ((symbol-function 'yes-or-no-p) (lambda (&rest _) t)))
         (quicksilver-refactor))
@@ -325,11 +325,7 @@
       (re-search-forward "^class Circle")
       (let ((circle-text (with-temp-buffer (insert-file-contents circle) (buffer-string))))
         (cl-letf (((symbol-function 'completing-read)
-                   (lambda (_prompt collection &rest _)
-                     (let ((names (mapcar (lambda (c) (if (consp c) (car c) c))
-                                          (if (functionp collection) (all-completions "" collection) collection))))
-                       (setq titles names)
-                       (or (cl-find-if (lambda (n) (string-prefix-p "Rename class Sizes to Circle" n)) names) "")))))
+                   (qs-menu-choice "Rename class Sizes to Circle" (lambda (names) (setq titles names)))))
           (condition-case err (quicksilver-refactor)
             (error (setq said (error-message-string err)))))
         (qs-note "code-action menu: %S; said: %S" titles said)
