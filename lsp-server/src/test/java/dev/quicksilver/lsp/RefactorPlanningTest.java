@@ -2173,6 +2173,24 @@ class RefactorPlanningTest {
             assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
             assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
 
+            // Renamed to a name that would change which code runs: a subtype's method of that name and parameters would
+            // override it, or it would override a supertype's; and a name its own class has for those parameters.
+            String deal = "package p;\n\nclass Deal extends Shop {\n    int cost(String sku) {\n        return 1;\n    }\n}\n";
+            planned = changeSignature("renamedOverridden", Map.of("Deal.java", deal), "Shop.java", shop, after, new TextPosition(3, 8), live);
+            assertEquals("Deal.cost(String) (src/main/java/p/Deal.java line 4) would override Shop.price() once that is renamed cost(), and "
+                    + "calls of it on a Deal would run Deal's: choose another name", planned.plan().refusal(), "live " + live);
+            String base = "package p;\n\nclass Base {\n    int cost(String sku) {\n        return 2;\n    }\n}\n";
+            String derived = shop.replace("class Shop {", "class Shop extends Base {");
+            planned = changeSignature("renamedOverriding", Map.of("Base.java", base), "Shop.java", derived,
+                    derived.replace("int price(String sku) {", "int cost(String sku) {"), new TextPosition(3, 8), live);
+            assertEquals("Shop.price() renamed cost() would override Base.cost(String) (src/main/java/p/Base.java line 4), and calls of that "
+                    + "on a Shop would run it: choose another name", planned.plan().refusal(), "live " + live);
+            String twin = shop.replace("    /** Twice", "    int cost(String code) {\n        return 0;\n    }\n\n    /** Twice");
+            planned = changeSignature("renamedTwin", Map.of(), "Shop.java", twin, twin.replace("int price(String sku) {", "int cost(String sku) {"),
+                    new TextPosition(3, 8), live);
+            assertEquals("Shop already has a method cost(String) (src/main/java/p/Shop.java line 8), so price() cannot take its name: "
+                    + "choose another name", planned.plan().refusal(), "live " + live);
+
             // Renamed and re-parametered in one edit: refused with the way through, nothing else offered for it.
             String both = shop.replace("int price(String sku) {", "int cost(String code, int count) {");
             planned = changeSignature("renamedAndReparametered", Map.of("Use.java", use), "Shop.java", shop, both, new TextPosition(3, 8), live);

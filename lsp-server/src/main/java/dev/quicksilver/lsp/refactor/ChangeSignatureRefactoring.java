@@ -51,11 +51,12 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (method.isEmpty()) return Optional.empty();
         SymbolInfo m = method.get();
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
+        // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name. First:
+        // the parameters before the edit are looked up by the name, which may now be another method's of that name.
+        Optional<String> renamedFrom = RenamedMethods.oldName(in, m);
+        if (renamedFrom.isPresent()) return RenamedMethods.plan(in, m, renamedFrom.get(), name());
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
-        // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name.
         if (found.isEmpty()) {
-            Optional<RefactorPlan> renamed = RenamedMethods.oldName(in, m).flatMap(old -> RenamedMethods.plan(in, m, old, name()));
-            if (renamed.isPresent()) return renamed;
             // Renamed and re-parametered in one edit: said, with the way through, rather than nothing offered.
             return RenamedMethods.oldNameWithOtherParameters(in, m).map(old -> RefactorPlan.refused(name(),
                     "Change the signature of " + ownerName(m) + "." + old + "()", "the name and the parameters of " + old + "() changed in one "

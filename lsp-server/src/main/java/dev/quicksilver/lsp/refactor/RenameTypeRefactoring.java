@@ -154,7 +154,7 @@ public final class RenameTypeRefactoring implements Refactoring {
     }
 
     /** A file as the user knows it: relative to its workspace folder. */
-    private static String shown(RefactorInput in, Path file) {
+    static String shown(RefactorInput in, Path file) {
         for (Path root : in.index().settings().roots()) if (file.startsWith(root)) return root.relativize(file).toString();
         return file.toString();
     }

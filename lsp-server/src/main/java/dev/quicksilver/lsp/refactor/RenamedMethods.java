@@ -93,6 +93,12 @@ final class RenamedMethods {
             oldKeys.add(root.key());
         }
 
+        Optional<String> conflict = conflict(in, m, root, old, descriptors);
+        if (conflict.isPresent()) {
+            return Optional.of(RefactorPlan.refused(refactor, "Rename method " + ChangeSignatureRefactoring.ownerName(m) + "." + old + "() to " + now + "()",
+                    conflict.get()));
+        }
+
         // Overrides: those the index links to the old method, and the namesakes in subtypes with the same parameters.
         Set<SymbolInfo> overrides = new LinkedHashSet<>();
         if (root != m) overrides.add(root);
@@ -149,6 +155,53 @@ final class RenamedMethods {
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
+    }
+
+    /**
+     * Why the method cannot take its new name: another method of its type has that name and its parameters (javac's
+     * duplicate method), or a method of that name and parameters in a subtype would override it once renamed, or one
+     * in a supertype would be overridden by it (the calls would then run other code, silently: IntelliJ reports these
+     * as conflicts too). Private methods override nothing and are not counted; the renamed family's own members say
+     * the old name, so none of them is taken.
+     */
+    private static Optional<String> conflict(RefactorInput in, SymbolInfo m, SymbolInfo root, String old, List<String> descriptors) {
+        String now = m.name();
+        List<String> types = parameterTypes(in, m);
+        String signature = now + "(" + String.join(", ", types) + ")";
+        java.util.function.Predicate<SymbolInfo> isM = d -> d.location().path().equals(m.location().path()) && d.nameRange().equals(m.nameRange());
+        // In its own file, by the parameters' types as written: JDT binds neither of two methods of one signature.
+        for (SymbolInfo d : in.index().declarationsIn(m.location().path())) {
+            if (d.kind() != SymbolKind.METHOD || isM.test(d) || !d.name().equals(now) || !d.declaringTypeKey().equals(m.declaringTypeKey())) continue;
+            if (!parameterTypes(in, d).equals(types)) continue;
+            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + " already has a method " + signature + " (" + shown(in, d) + "), so "
+                    + old + "() cannot take its name: choose another name");
+        }
+        if (!root.modifiers().contains("private")) {
+            for (SymbolInfo d : AddParameterRefactoring.namesakesInSubtypes(in.index(), root, now, descriptors.size())) {
+                if (isM.test(d) || d.modifiers().contains("private") || !AddParameterRefactoring.declaredDescriptors(d, d.key()).equals(descriptors)) continue;
+                return Optional.of(ChangeSignatureRefactoring.ownerName(d) + "." + signature + " (" + shown(in, d) + ") would override "
+                        + ChangeSignatureRefactoring.ownerName(root) + "." + old + "() once that is renamed " + now + "(), and calls of it on a "
+                        + ChangeSignatureRefactoring.ownerName(d) + " would run " + ChangeSignatureRefactoring.ownerName(d) + "'s: choose another name");
+            }
+            Optional<SymbolInfo> above = topmostOverridden(in, root.declaringTypeKey(), now, descriptors);
+            if (above.isPresent()) {
+                return Optional.of(ChangeSignatureRefactoring.ownerName(root) + "." + old + "() renamed " + now + "() would override "
+                        + ChangeSignatureRefactoring.ownerName(above.get()) + "." + signature + " (" + shown(in, above.get()) + "), and calls of "
+                        + "that on a " + ChangeSignatureRefactoring.ownerName(root) + " would run it: choose another name");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A method's parameter types as its header writes them ({@code final} and the names left out). */
+    private static List<String> parameterTypes(RefactorInput in, SymbolInfo m) {
+        return AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream()
+                .map(p -> p.strip().replaceFirst("^final\\s+", "").replaceFirst("\\s+[\\w$]+$", "").replaceAll("\\s+", " ")).toList();
+    }
+
+    /** Where a declaration is, as the user knows it: its file relative to its workspace folder, and its line. */
+    private static String shown(RefactorInput in, SymbolInfo d) {
+        return RenameTypeRefactoring.shown(in, d.location().path()) + " line " + (d.nameRange().startLine() + 1);
     }
 
     /**
