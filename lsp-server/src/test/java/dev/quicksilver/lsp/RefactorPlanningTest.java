@@ -2640,6 +2640,19 @@ class RefactorPlanningTest {
             assertEquals(expected, planned.edited().get("Counter.java"), "live " + live);
             assertEquals(other.replace("c.count", "c.total"), planned.edited().get("Other.java"), "live " + live);
 
+            // count -> total beside a supertype's or a subtype's field total: one would hide the other.
+            String base = "package p;\n\nclass Base {\n    protected int total;\n}\n";
+            String derived = counter.replace("public class Counter {", "public class Counter extends Base {");
+            Planned hides = planned("rename-field", "renamedHidingBase", Map.of("Base.java", base), "Counter.java", derived,
+                    derived.replace("    int count;", "    int total;"), new TextPosition(5, 10), live);
+            assertEquals("Counter.count renamed total would hide Base.total (src/main/java/p/Base.java line 4) in Counter, and Counter's code "
+                    + "that reads that field would read this one: choose another name", hides.plan().refusal(), "live " + live);
+            String extra = "package p;\n\nclass Extra extends Counter {\n    int total;\n}\n";
+            Planned hidden = planned("rename-field", "renamedHiddenByExtra", Map.of("Extra.java", extra), "Counter.java", counter,
+                    counter.replace("    int count;", "    int total;"), new TextPosition(5, 10), live);
+            assertEquals("Extra.total (src/main/java/p/Extra.java line 4) would hide Counter.count in Extra once it is renamed total, and "
+                    + "Extra's code that reads it would read Extra's: choose another name", hidden.plan().refusal(), "live " + live);
+
             // count -> max: the type has a field max already.
             Planned twin = planned("rename-field", "renamedCountToMax", Map.of(), "Counter.java", counter,
                     counter.replace("    int count;", "    int max;"), new TextPosition(5, 10), live);

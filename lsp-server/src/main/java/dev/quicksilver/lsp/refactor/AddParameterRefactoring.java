@@ -936,7 +936,7 @@ public final class AddParameterRefactoring implements Refactoring {
     }
 
     /** Whether {@code type} is a proper subtype of {@code of}, through the index's supertypes ({@code known}: answers so far). */
-    private static boolean isSubtype(WorkspaceIndex index, String type, String of, Map<String, Boolean> known) {
+    static boolean isSubtype(WorkspaceIndex index, String type, String of, Map<String, Boolean> known) {
         Boolean answer = known.get(type);
         if (answer != null) return answer;
         known.put(type, false); // a cycle (broken code) answers no

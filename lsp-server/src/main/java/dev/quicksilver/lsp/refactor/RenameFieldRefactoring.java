@@ -51,11 +51,14 @@ public final class RenameFieldRefactoring implements Refactoring {
                 .filter(d -> d.kind() == SymbolKind.FIELD && d.name().equals(now) && d.declaringTypeKey().equals(f.declaringTypeKey())
                         && !d.nameRange().equals(f.nameRange()))
                 .findFirst();
+        String proposed = "Rename field " + (owner.isEmpty() ? "" : owner + ".") + old + " to " + now;
         if (twin.isPresent()) {
-            return Optional.of(RefactorPlan.refused(name(), "Rename field " + (owner.isEmpty() ? "" : owner + ".") + old + " to " + now,
-                    (owner.isEmpty() ? "The type" : owner) + " already has a field " + now + " (line " + (twin.get().nameRange().startLine() + 1)
-                            + "), so " + old + " cannot take its name: choose another name, or rename that field first"));
+            return Optional.of(RefactorPlan.refused(name(), proposed, (owner.isEmpty() ? "The type" : owner) + " already has a field " + now
+                    + " (line " + (twin.get().nameRange().startLine() + 1) + "), so " + old + " cannot take its name: choose another name, or "
+                    + "rename that field first"));
         }
+        Optional<String> hiding = hiding(in, f, owner, old, now);
+        if (hiding.isPresent()) return Optional.of(RefactorPlan.refused(name(), proposed, hiding.get()));
         // A field's key is its type's, its name and its type ("Lp/Shop;.count)I"): the old one says the old name.
         String oldKey = f.key().replace("." + now + ")", "." + old + ")");
 
@@ -88,6 +91,36 @@ public final class RenameFieldRefactoring implements Refactoring {
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(name(), title, sites, "each use of the field the compiler no longer finds, under the new name"));
+    }
+
+    /**
+     * Why the field cannot take its new name for the fields of its type's family: a subtype's field of that name
+     * would hide it there (the subtype's code that read the renamed field would read its own), or it would hide a
+     * supertype's visible field of that name (its type's and its subtypes' code that read that field would read the
+     * renamed one). IntelliJ reports both as conflicts of a rename.
+     */
+    private static Optional<String> hiding(RefactorInput in, SymbolInfo f, String owner, String old, String now) {
+        Map<String, Boolean> below = new java.util.HashMap<>();
+        Set<String> above = new HashSet<>();
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::supertypeKeys).orElse(List.of()));
+        while (!queue.isEmpty()) {
+            String t = queue.poll();
+            if (above.add(t)) queue.addAll(in.index().declaration(t).map(SymbolInfo::supertypeKeys).orElse(List.of()));
+        }
+        for (SymbolInfo d : in.index().declarationsNamed(now)) {
+            if (d.kind() != SymbolKind.FIELD || d.declaringTypeKey().equals(f.declaringTypeKey())) continue;
+            String type = in.index().declaration(d.declaringTypeKey()).map(SymbolInfo::name).orElse("");
+            String where = " (" + RenameTypeRefactoring.shown(in, d.location().path()) + " line " + (d.nameRange().startLine() + 1) + ")";
+            if (AddParameterRefactoring.isSubtype(in.index(), d.declaringTypeKey(), f.declaringTypeKey(), below)) {
+                return Optional.of(type + "." + now + where + " would hide " + owner + "." + old + " in " + type + " once it is renamed " + now
+                        + ", and " + type + "'s code that reads it would read " + type + "'s: choose another name");
+            }
+            if (above.contains(d.declaringTypeKey()) && !d.modifiers().contains("private")) {
+                return Optional.of(owner + "." + old + " renamed " + now + " would hide " + type + "." + now + where + " in " + owner
+                        + ", and " + owner + "'s code that reads that field would read this one: choose another name");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
