@@ -2119,6 +2119,20 @@ class RefactorPlanningTest {
             assertEquals(after.replace("@param sku", "@param item").replace("return sku.length() * quantity + count(sku);",
                     "return item.length() * quantity + count(item);"), planned.edited().get("Shop.java"), "live " + live);
             assertEquals(Set.of("Shop.java"), planned.edited().keySet(), "live " + live);
+
+            // Renamed to a field's name the body reads: that use is written this.stock, so it still reads the field
+            // (the method count(...) of that name is no variable); to a local's name: refused, with the line.
+            String stocked = shop.replace("class Shop {\n", "class Shop {\n    int stock = 4;\n    int count = 1;\n\n")
+                    .replace("return sku.length() * quantity + count(sku);", "int total = stock;\n        return sku.length() * quantity + count(sku) + total;");
+            String toField = stocked.replace("int price(String sku, int quantity)", "int price(String stock, int quantity)");
+            planned = changeSignature("renamedToField", Map.of(), "Shop.java", stocked, toField, new TextPosition(12, 10), live);
+            assertEquals(toField.replace("@param sku", "@param stock").replace("int total = stock;", "int total = this.stock;")
+                    .replace("return sku.length() * quantity + count(sku) + total;", "return stock.length() * quantity + count(stock) + total;"),
+                    planned.edited().get("Shop.java"), "live " + live);
+            String toLocal = stocked.replace("int price(String sku, int quantity)", "int price(String total, int quantity)");
+            planned = changeSignature("renamedToLocal", Map.of(), "Shop.java", stocked, toLocal, new TextPosition(12, 10), live);
+            assertEquals("total on line 15 is a local variable of Shop.price(), which the parameter renamed total would clash with: choose "
+                    + "another name", planned.plan().refusal(), "live " + live);
         }
     }
 

@@ -133,6 +133,16 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         Map<String, String> renamedDescriptors = new java.util.HashMap<>();
         for (int i = 0; i < params.size() && i < newDescriptors.size(); i++) renamedDescriptors.put(newNames.get(i), newDescriptors.get(i));
         List<Site> renames = record ? RenamedComponents.sites(in, m, renamed, renamedDescriptors) : renamedInBody(in, m, renamed);
+        if (!record && !renamed.isEmpty()) {
+            // The new names where the body already says them: a field's use is written this.count; a local is refused.
+            BodyClash clash = bodyClash(in, m, renamed);
+            if (clash.refusal() != null) {
+                return Optional.of(RefactorPlan.refused(name(), "Rename parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of "
+                        + ownerName(m) + "." + m.name() + "()", clash.refusal()));
+            }
+            renames = new ArrayList<>(renames);
+            renames.addAll(clash.qualified());
+        }
 
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
         List<String> calleeKeys = new ArrayList<>(keys);
@@ -320,13 +330,24 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (renamed.isEmpty()) return List.of();
         Path file = m.location().path();
         String text = in.text(file);
+        List<Site> out = new ArrayList<>();
+        String context = "// " + m.signature() + "\n";
+        for (int[] word : bodyWords(text, m)) {
+            String now = renamed.get(text.substring(word[0], word[1]));
+            int before = JavaText.skipBlankBack(text, word[0]);
+            if (now != null && (before == 0 || text.charAt(before - 1) != '.')) out.add(Site.decided(file, word[0], word[1], now, context));
+        }
+        return out;
+    }
+
+    /** The words of m's body's code ({@code [start, end)}; comments and literals skipped), in order; none without a body. */
+    private static List<int[]> bodyWords(String text, SymbolInfo m) {
         int open = AddParameterRefactoring.parameterListOpen(text, m);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
         int body = close < 0 ? -1 : text.indexOf('{', close);
         if (body < 0 || body >= end) return List.of();
-        List<Site> out = new ArrayList<>();
-        String context = "// " + m.signature() + "\n";
+        List<int[]> out = new ArrayList<>();
         int i = body;
         while (i < end) {
             int skipped = JavaText.skippedEnd(text, i, end);
@@ -340,14 +361,62 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             }
             int wordEnd = i;
             while (wordEnd < end && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
-            String now = renamed.get(text.substring(i, wordEnd));
-            int before = JavaText.skipBlankBack(text, i);
-            if (now != null && (before == 0 || text.charAt(before - 1) != '.')) {
-                out.add(Site.decided(file, i, wordEnd, now, context));
-            }
+            out.add(new int[] {i, wordEnd});
             i = wordEnd;
         }
         return out;
+    }
+
+    /** What the body says under a parameter's new name: fields' uses to qualify, or why the rename must not run. */
+    record BodyClash(List<Site> qualified, String refusal) {
+    }
+
+    /**
+     * The words of m's body that are a renamed parameter's new name and were something else before the edit (a bare
+     * name, not a member, a method's name or a renamed parameter's old one), read through the variables in sight in
+     * the file as it was: a field's use is written {@code this.count} ({@code Shop.count} for a static one), so it
+     * keeps reading the field once the parameter has its name (as IntelliJ's rename qualifies it); a local variable
+     * or lambda parameter of that name would clash with the parameter, and the rename is refused with its line.
+     */
+    private static BodyClash bodyClash(RefactorInput in, SymbolInfo m, Map<String, String> renamed) {
+        Path file = m.location().path();
+        String text = in.text(file);
+        if (in.lastEdit().isEmpty()) return new BodyClash(List.of(), null);
+        Set<String> newNames = new HashSet<>(renamed.values());
+        newNames.removeAll(renamed.keySet()); // a name passed from one parameter to another is a rename of its own
+        List<Integer> found = new ArrayList<>();
+        for (int[] word : bodyWords(text, m)) {
+            int before = JavaText.skipBlankBack(text, word[0]);
+            int after = JavaText.skipBlank(text, word[1]);
+            if (newNames.contains(text.substring(word[0], word[1])) && (before == 0 || text.charAt(before - 1) != '.')
+                    && (after >= text.length() || text.charAt(after) != '(')) {
+                found.add(word[0]);
+            }
+        }
+        if (found.isEmpty()) return new BodyClash(List.of(), null);
+        // The body as it was: the edit changed the header only, so the body is where it was, shifted.
+        String was = AddParameterRefactoring.textBeforeEdit(text, in.lastEdit().get());
+        int shift = was.length() - text.length();
+        List<List<dev.quicksilver.index.ScopeVariable>> scopes = in.index().variablesInScope(file, was, found.stream().map(at -> at + shift).toList());
+        String owner = ownerName(m);
+        String context = "// " + m.signature() + "\n";
+        List<Site> qualified = new ArrayList<>();
+        for (int k = 0; k < found.size(); k++) {
+            int at = found.get(k);
+            int wordEnd = at;
+            while (wordEnd < text.length() && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
+            String word = text.substring(at, wordEnd);
+            Optional<dev.quicksilver.index.ScopeVariable> meant = scopes.get(k).stream().filter(v -> v.name().equals(word)).findFirst();
+            if (meant.isEmpty()) continue; // no variable (a type's or a label's name): the parameter takes nothing from it
+            if (!meant.get().field()) {
+                return new BodyClash(List.of(), word + " on line " + (JavaText.lineOf(text, at) + 1) + " is a local variable of " + owner + "."
+                        + m.name() + "(), which the parameter renamed " + word + " would clash with: choose another name");
+            }
+            boolean staticField = in.index().declarationsIn(file).stream().anyMatch(d -> d.kind() == dev.quicksilver.index.SymbolKind.FIELD
+                    && d.name().equals(word) && d.declaringTypeKey().equals(m.declaringTypeKey()) && d.modifiers().contains("static"));
+            qualified.add(Site.decided(file, at, at + word.length(), (staticField ? owner : "this") + "." + word, context));
+        }
+        return new BodyClash(qualified, null);
     }
 
     /** The text between two offsets of a file, as it is to be: {@code text.substring} with some sites' edits made in it. */
