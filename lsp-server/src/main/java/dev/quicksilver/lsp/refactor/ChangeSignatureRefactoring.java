@@ -406,6 +406,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             int wordEnd = at;
             while (wordEnd < text.length() && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
             String word = text.substring(at, wordEnd);
+            // Where the edit reached into the body too, the body as it was is not where this word is: nothing is known.
+            if (!was.startsWith(word, at + shift)) continue;
             Optional<dev.quicksilver.index.ScopeVariable> meant = scopes.get(k).stream().filter(v -> v.name().equals(word)).findFirst();
             if (meant.isEmpty()) continue; // no variable (a type's or a label's name): the parameter takes nothing from it
             if (!meant.get().field()) {
