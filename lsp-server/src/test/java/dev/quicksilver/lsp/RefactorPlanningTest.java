@@ -2187,6 +2187,20 @@ class RefactorPlanningTest {
             assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
             assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
 
+            // An overload keeps the old name: a call the renamed method took (the more specific) follows it, headless too,
+            // and in its own file in an editor, where the index binds it to the overload left; the overload's calls stay.
+            String overloaded = "package p;\n\nclass Shop {\n    int price(String sku) {\n        return sku.length();\n    }\n\n"
+                    + "    int price(Object any) {\n        return -1;\n    }\n\n    int both() {\n        return price(\"x\") + price(2);\n    }\n}\n";
+            String caller = "package p;\n\nclass Use {\n    int go(Shop s) {\n        return s.price(\"abc\") + s.price(Integer.valueOf(2));\n    }\n}\n";
+            planned = changeSignature("renamedBesideOverload", Map.of("Use.java", caller), "Shop.java", overloaded,
+                    overloaded.replace("int price(String sku)", "int cost(String sku)"), new TextPosition(3, 8), live);
+            assertEquals(caller.replace("s.price(\"abc\")", "s.cost(\"abc\")"), planned.edited().get("Use.java"), "live " + live);
+            assertEquals(overloaded.replace("int price(String sku)", "int cost(String sku)").replace("price(\"x\")", "cost(\"x\")"),
+                    planned.edited().get("Shop.java"), "live " + live);
+            planned = changeSignature("renamedOverloadLeft", Map.of("Use.java", caller), "Shop.java", overloaded,
+                    overloaded.replace("int price(Object any)", "int cost(Object any)"), new TextPosition(7, 8), live);
+            assertEquals(caller.replace("s.price(Integer.valueOf(2))", "s.cost(Integer.valueOf(2))"), planned.edited().get("Use.java"), "live " + live);
+
             // Renamed to a name that would change which code runs: a subtype's method of that name and parameters would
             // override it, or it would override a supertype's; and a name its own class has for those parameters.
             String deal = "package p;\n\nclass Deal extends Shop {\n    int cost(String sku) {\n        return 1;\n    }\n}\n";

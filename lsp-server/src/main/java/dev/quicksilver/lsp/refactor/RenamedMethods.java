@@ -116,6 +116,13 @@ final class RenamedMethods {
         for (SymbolInfo o : overrides) sites.addAll(CompiledRenames.methodSites(in, o, now, context, seen));
         int declarations = (int) sites.stream().filter(s -> overrides.stream().anyMatch(o -> isNameOf(in, o, s))).count();
         for (String k : oldKeys) sites.addAll(CompiledRenames.useSites(in, k, old, now, context, seen));
+        // A call resolved since the edit (headless, every file's; in an editor, m's own file's and those read again)
+        // that fits an overload left with the old name is bound to it: those the renamed method also takes, and took
+        // before (it is the more specific), are its own. A file the index still binds to the old method has none.
+        Set<Path> boundBefore = new HashSet<>();
+        if (!in.thorough()) sites.forEach(s -> boundBefore.add(s.file()));
+        boundBefore.remove(file);
+        for (Site s : takenFromOverloads(in, m, old, descriptors, context, boundBefore)) if (seen.add(s.file() + ":" + s.start())) sites.add(s);
 
         // The files the compiler searches: m's own (read again since the edit); headless, every file that mentions the
         // family's types (an override's class may be used where m's never is named: new ForwardingSet<E>() {...})
@@ -191,6 +198,65 @@ final class RenamedMethods {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The uses (calls, method references) the index binds to an overload of the old name that m's type keeps, which
+     * were m's before it was renamed: in a file resolved after the edit (every file headless, m's own in an editor)
+     * JDT binds {@code price("abc")} to {@code price(Object)} once {@code price(String)} is {@code cost}, with no
+     * complaint. Files in {@code boundBefore} are not looked at. Such a use was m's where m
+     * is the more specific of the two (each of m's parameter types assignable to the overload's) and takes the use
+     * under its new name (the file compiles with it renamed there, no error on it).
+     */
+    private static List<Site> takenFromOverloads(RefactorInput in, SymbolInfo m, String old, List<String> descriptors, String context,
+                                                 Set<Path> boundBefore) {
+        Map<Path, List<Site>> candidates = new java.util.LinkedHashMap<>();
+        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
+            if (o.kind() != SymbolKind.METHOD || !o.name().equals(old) || !o.declaringTypeKey().equals(m.declaringTypeKey())) continue;
+            List<String> theirs = AddParameterRefactoring.declaredDescriptors(o, o.key());
+            if (theirs.size() != descriptors.size() || theirs.equals(descriptors) || !moreSpecific(in, descriptors, theirs)) continue;
+            for (Site s : CompiledRenames.useSites(in, o.key(), old, m.name(), context, new HashSet<>())) {
+                if (!boundBefore.contains(s.file())) candidates.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(s);
+            }
+        }
+        List<Site> out = new ArrayList<>();
+        String now = m.name();
+        for (Map.Entry<Path, List<Site>> file : candidates.entrySet()) {
+            String text = in.text(file.getKey());
+            List<Site> uses = file.getValue().stream().sorted(java.util.Comparator.comparingInt(Site::start)).toList();
+            Map<Integer, String> renames = new java.util.TreeMap<>();
+            for (Site s : uses) renames.put(s.start(), old);
+            List<CompileError> errors = in.index().compileErrors(file.getKey(), CompiledRenames.renamedText(text, renames, Map.of(old, now)));
+            for (int i = 0; i < uses.size(); i++) {
+                int at = uses.get(i).start() + i * (now.length() - old.length());
+                if (errors.stream().noneMatch(e -> e.start() < at + now.length() && e.end() > at)) out.add(uses.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Whether each of {@code mine} (parameter descriptors) is assignable to the one of {@code theirs} at its place. */
+    private static boolean moreSpecific(RefactorInput in, List<String> mine, List<String> theirs) {
+        for (int i = 0; i < mine.size(); i++) if (!assignable(in, mine.get(i), theirs.get(i))) return false;
+        return true;
+    }
+
+    /** Primitive widening (JLS 5.1.2), by descriptor. */
+    private static final Map<String, String> WIDER = Map.of("B", "SIJFD", "S", "IJFD", "C", "IJFD", "I", "JFD", "J", "FD", "F", "D");
+
+    private static boolean assignable(RefactorInput in, String from, String to) {
+        if (from.equals(to)) return true;
+        if (from.length() == 1 || to.length() == 1) return from.length() == 1 && to.length() == 1 && WIDER.getOrDefault(from, "").contains(to);
+        if (to.equals("Ljava/lang/Object;")) return true;
+        if (!from.startsWith("L") || !to.startsWith("L")) return false;
+        if (AddParameterRefactoring.isSubtype(in.index(), from, to, new java.util.HashMap<>())) return true;
+        try {
+            ClassLoader jdk = ClassLoader.getPlatformClassLoader();
+            Class<?> a = Class.forName(from.substring(1, from.length() - 1).replace('/', '.'), false, jdk);
+            return Class.forName(to.substring(1, to.length() - 1).replace('/', '.'), false, jdk).isAssignableFrom(a);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // a workspace type the index does not place under the other, or a type variable
+        }
     }
 
     /** A method's parameter types as its header writes them ({@code final} and the names left out). */
