@@ -2133,6 +2133,11 @@ class RefactorPlanningTest {
             planned = changeSignature("renamedToLocal", Map.of(), "Shop.java", stocked, toLocal, new TextPosition(12, 10), live);
             assertEquals("total on line 15 is a local variable of Shop.price(), which the parameter renamed total would clash with: choose "
                     + "another name", planned.plan().refusal(), "live " + live);
+            // In a static method the static field is named by its type (this names nothing there).
+            String rates = "package p;\n\nclass Rates {\n    static int base = 2;\n\n    static int rate(int n) {\n        return n * base;\n    }\n}\n";
+            String toBase = rates.replace("static int rate(int n)", "static int rate(int base)");
+            planned = changeSignature("renamedInStatic", Map.of(), "Rates.java", rates, toBase, new TextPosition(5, 16), live);
+            assertEquals(toBase.replace("return n * base;", "return base * Rates.base;"), planned.edited().get("Rates.java"), "live " + live);
         }
     }
 

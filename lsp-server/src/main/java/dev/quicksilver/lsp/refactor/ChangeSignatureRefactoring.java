@@ -397,7 +397,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // The body as it was: the edit changed the header only, so the body is where it was, shifted.
         String was = AddParameterRefactoring.textBeforeEdit(text, in.lastEdit().get());
         int shift = was.length() - text.length();
-        List<List<dev.quicksilver.index.ScopeVariable>> scopes = in.index().variablesInScope(file, was, found.stream().map(at -> at + shift).toList());
+        List<List<dev.quicksilver.index.ScopeVariable>> scopes = in.index().variablesInScope(file, was,
+                found.stream().map(at -> Math.clamp(at + shift, 0, was.length())).toList());
         String owner = ownerName(m);
         String context = "// " + m.signature() + "\n";
         List<Site> qualified = new ArrayList<>();
@@ -416,7 +417,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             }
             boolean staticField = in.index().declarationsIn(file).stream().anyMatch(d -> d.kind() == dev.quicksilver.index.SymbolKind.FIELD
                     && d.name().equals(word) && d.declaringTypeKey().equals(m.declaringTypeKey()) && d.modifiers().contains("static"));
-            qualified.add(Site.decided(file, at, at + word.length(), (staticField ? owner : "this") + "." + word, context));
+            // In a static method only a static field can be read there, and `this` cannot name it.
+            boolean byType = staticField || m.modifiers().contains("static");
+            qualified.add(Site.decided(file, at, at + word.length(), (byType ? owner : "this") + "." + word, context));
         }
         return new BodyClash(qualified, null);
     }
