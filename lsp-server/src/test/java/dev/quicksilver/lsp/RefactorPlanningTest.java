@@ -2218,6 +2218,13 @@ class RefactorPlanningTest {
                     derived.replace("int price(String sku) {", "int cost(String sku) {"), new TextPosition(3, 8), live);
             assertEquals("Shop.price() renamed cost() would override Base.cost(String) (src/main/java/p/Base.java line 4), and calls of that "
                     + "on a Shop would run it: choose another name", planned.plan().refusal(), "live " + live);
+            // An overload of the new name that the renamed method is more specific than, with calls: they would run it.
+            String general = shop.replace("    /** Twice", "    int cost(Object any) {\n        return 0;\n    }\n\n    int some() {\n"
+                    + "        return cost(\"x\");\n    }\n\n    /** Twice");
+            planned = changeSignature("renamedOverGeneral", Map.of(), "Shop.java", general, general.replace("int price(String sku) {", "int cost(String sku) {"),
+                    new TextPosition(3, 8), live);
+            assertEquals("Shop.cost(Object) (src/main/java/p/Shop.java line 8) has calls that price() renamed cost() would take (its parameters "
+                    + "are the more specific): choose another name", planned.plan().refusal(), "live " + live);
             String twin = shop.replace("    /** Twice", "    int cost(String code) {\n        return 0;\n    }\n\n    /** Twice");
             planned = changeSignature("renamedTwin", Map.of(), "Shop.java", twin, twin.replace("int price(String sku) {", "int cost(String sku) {"),
                     new TextPosition(3, 8), live);

@@ -197,6 +197,20 @@ final class RenamedMethods {
                         + "that on a " + ChangeSignatureRefactoring.ownerName(root) + " would run it: choose another name");
             }
         }
+        // An overload of the new name in m's type that m would be more specific than: its calls that m takes too
+        // would run m once it has the name (cost("x") bound to cost(Object) would bind to cost(String)). Its calls
+        // still bound to it (files not resolved since the edit) are not told apart here: any of them refuses the
+        // rename; in a file resolved since, a call written with the new name that binds to m now was taken already.
+        boolean taken = !CompiledRenames.useSites(in, m.key(), now, now, "", new HashSet<>()).isEmpty();
+        for (SymbolInfo d : in.index().declarationsIn(m.location().path())) {
+            if (d.kind() != SymbolKind.METHOD || isM.test(d) || !d.name().equals(now) || !d.declaringTypeKey().equals(m.declaringTypeKey())) continue;
+            List<String> theirs = AddParameterRefactoring.declaredDescriptors(d, d.key());
+            if (theirs.size() != descriptors.size() || theirs.equals(descriptors) || !moreSpecific(in, descriptors, theirs)) continue;
+            if (!taken && in.index().callSites(d.key()).isEmpty() && in.index().references(d.key()).isEmpty()) continue;
+            String theirSignature = now + "(" + String.join(", ", parameterTypes(in, d)) + ")";
+            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + "." + theirSignature + " (" + shown(in, d) + ") has calls that "
+                    + old + "() renamed " + now + "() would take (its parameters are the more specific): choose another name");
+        }
         return Optional.empty();
     }
 
