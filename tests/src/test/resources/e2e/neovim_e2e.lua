@@ -32,6 +32,17 @@ local function check(cond, msg)
   note('ok: ' .. msg)
 end
 
+-- The (1-based) row of the last line of buf that matches the Lua pattern, or nil.
+local function row_matching(buf, pattern)
+  local row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l:match(pattern) then
+      row = i
+    end
+  end
+  return row
+end
+
 local ok, err = pcall(function()
   vim.opt.rtp:prepend(env.QS_PLUGIN)
   vim.cmd('filetype plugin on')
@@ -151,12 +162,7 @@ local ok, err = pcall(function()
   check(vim.wait(60000, function()
     return qs.client(shape_buf) ~= nil
   end, 100), 'the same client attached to Shape.java')
-  local decl
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(shape_buf, 0, -1, false)) do
-    if l:match('String name%(%);') then
-      decl = i
-    end
-  end
+  local decl = row_matching(shape_buf, 'String name%(%);')
   check(decl ~= nil, 'fixture declaration "String name();" found')
   vim.api.nvim_win_set_cursor(0, { decl, 12 })
   local titles = {}
@@ -203,12 +209,7 @@ local ok, err = pcall(function()
   check(vim.wait(60000, function()
     return qs.client(scale_buf) ~= nil
   end, 100), 'the same client attached to Scale.java')
-  local header
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(scale_buf, 0, -1, false)) do
-    if l:match('static double scaled%(') then
-      header = i
-    end
-  end
+  local header = row_matching(scale_buf, 'static double scaled%(')
   check(header ~= nil, 'fixture header "static double scaled(" found')
   local old_line = vim.api.nvim_buf_get_lines(scale_buf, header - 1, header, false)[1]
   local new_line = old_line:gsub('double value, double factor, boolean round', 'String unit, double factor, double value')
@@ -246,12 +247,7 @@ local ok, err = pcall(function()
 
   -- 5. The class's name retyped in the buffer, then :Quicksilver rename-type: its uses take the new name, so does
   -- its constructor, and Neovim moves its file (the edit's RenameFile) and shows the moved buffer.
-  local class_row
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(scale_buf, 0, -1, false)) do
-    if l:match('^public final class Scale {') then
-      class_row = i
-    end
-  end
+  local class_row = row_matching(scale_buf, '^public final class Scale {')
   check(class_row ~= nil, 'fixture declaration "public final class Scale {" found')
   vim.api.nvim_buf_set_lines(scale_buf, class_row - 1, class_row, false, { 'public final class Sizing {' })
   vim.cmd('silent write')
@@ -289,12 +285,7 @@ local ok, err = pcall(function()
   -- lists the rename, refused; chosen, Neovim shows the reason, and nothing changes but the user's edit.
   vim.cmd('edit ' .. vim.fn.fnameescape(sizes))
   local sizes_buf = vim.api.nvim_get_current_buf()
-  local sizes_row
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(sizes_buf, 0, -1, false)) do
-    if l:match('^class Sizes {') then
-      sizes_row = i
-    end
-  end
+  local sizes_row = row_matching(sizes_buf, '^class Sizes {')
   check(sizes_row ~= nil, 'fixture declaration "class Sizes {" found')
   vim.api.nvim_buf_set_lines(sizes_buf, sizes_row - 1, sizes_row, false, { 'class Sizing {' })
   vim.cmd('silent write')

@@ -260,4 +260,15 @@ final class CompiledRenames {
     private static void add(List<Site> out, Set<String> seen, SourceLocation use, int at, String old, String now, String context) {
         if (seen.add(use.path() + ":" + at)) out.add(Site.decided(use.path(), at, at + old.length(), now, context));
     }
+
+    /** A file as the user knows it, in a refusal: relative to its workspace folder. */
+    static String shown(RefactorInput in, Path file) {
+        for (Path root : in.index().settings().roots()) if (file.startsWith(root)) return root.relativize(file).toString();
+        return file.toString();
+    }
+
+    /** Where a declaration is, as the user knows it: its file relative to its workspace folder, and its line. */
+    static String shown(RefactorInput in, SymbolInfo d) {
+        return shown(in, d.location().path()) + " line " + (d.nameRange().startLine() + 1);
+    }
 }

@@ -101,21 +101,16 @@ public final class RenameFieldRefactoring implements Refactoring {
      */
     private static Optional<String> hiding(RefactorInput in, SymbolInfo f, String owner, String old, String now) {
         Map<String, Boolean> below = new java.util.HashMap<>();
-        Set<String> above = new HashSet<>();
-        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(in.index().declaration(f.declaringTypeKey()).map(SymbolInfo::supertypeKeys).orElse(List.of()));
-        while (!queue.isEmpty()) {
-            String t = queue.poll();
-            if (above.add(t)) queue.addAll(in.index().declaration(t).map(SymbolInfo::supertypeKeys).orElse(List.of()));
-        }
+        Map<String, Boolean> under = new java.util.HashMap<>();
         for (SymbolInfo d : in.index().declarationsNamed(now)) {
             if (d.kind() != SymbolKind.FIELD || d.declaringTypeKey().equals(f.declaringTypeKey())) continue;
             String type = in.index().declaration(d.declaringTypeKey()).map(SymbolInfo::name).orElse("");
-            String where = " (" + RenameTypeRefactoring.shown(in, d.location().path()) + " line " + (d.nameRange().startLine() + 1) + ")";
+            String where = " (" + CompiledRenames.shown(in, d) + ")";
             if (AddParameterRefactoring.isSubtype(in.index(), d.declaringTypeKey(), f.declaringTypeKey(), below)) {
                 return Optional.of(type + "." + now + where + " would hide " + owner + "." + old + " in " + type + " once it is renamed " + now
                         + ", and " + type + "'s code that reads it would read " + type + "'s: choose another name");
             }
-            if (above.contains(d.declaringTypeKey()) && !d.modifiers().contains("private")) {
+            if (!d.modifiers().contains("private") && AddParameterRefactoring.isSubtype(in.index(), f.declaringTypeKey(), d.declaringTypeKey(), under)) {
                 return Optional.of(owner + "." + old + " renamed " + now + " would hide " + type + "." + now + where + " in " + owner
                         + ", and " + owner + "'s code that reads that field would read this one: choose another name");
             }
@@ -171,8 +166,7 @@ public final class RenameFieldRefactoring implements Refactoring {
 
     /** Whether the innermost named type around {@code offset} of {@code file} is nested in {@code owner}. */
     private static boolean nestedIn(RefactorInput in, Path file, int offset, SymbolInfo owner) {
-        String text = in.text(file);
-        int line = (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
+        int line = JavaText.lineOf(in.text(file), offset);
         return in.index().declarationsIn(file).stream()
                 .filter(d -> d.kind().isType() && d.location().range().startLine() <= line && line <= d.location().range().endLine())
                 .max(java.util.Comparator.comparingInt(d -> d.location().range().startLine()))

@@ -135,7 +135,7 @@ public final class RenameTypeRefactoring implements Refactoring {
             if (!inPackage(in.text(other.location().path()), pkg)) continue;
             String where = t.declaringTypeKey().isEmpty() ? (pkg.isEmpty() ? "the default package" : "package " + pkg)
                     : in.index().declaration(t.declaringTypeKey()).map(SymbolInfo::name).orElse("its outer type");
-            return Optional.of(where + " already has a type " + now + " (" + shown(in, other.location().path()) + "), so " + old
+            return Optional.of(where + " already has a type " + now + " (" + CompiledRenames.shown(in, other.location().path()) + "), so " + old
                     + " cannot be renamed to it: choose another name, or rename that type first");
         }
         for (String outer = t.declaringTypeKey(); !outer.isEmpty(); ) {
@@ -151,12 +151,6 @@ public final class RenameTypeRefactoring implements Refactoring {
 
     private static boolean sameDeclaration(SymbolInfo a, SymbolInfo b) {
         return a.location().path().equals(b.location().path()) && a.nameRange().equals(b.nameRange());
-    }
-
-    /** A file as the user knows it: relative to its workspace folder. */
-    static String shown(RefactorInput in, Path file) {
-        for (Path root : in.index().settings().roots()) if (file.startsWith(root)) return root.relativize(file).toString();
-        return file.toString();
     }
 
     /**
@@ -178,10 +172,9 @@ public final class RenameTypeRefactoring implements Refactoring {
         boolean topLevel = t.declaringTypeKey().isEmpty();
         // A top-level type is seen by its simple name in its package's files and in those importing the package.
         Pattern onDemand = Pattern.compile("(?m)^\\s*import\\s+" + Pattern.quote(pkg).replace(".", "\\E\\s*\\.\\s*\\Q") + "\\s*\\.\\s*\\*\\s*;");
+        java.util.function.Predicate<String> seesBySimpleName = text -> inPackage(text, pkg) || !pkg.isEmpty() && onDemand.matcher(text).find();
         if (topLevel) {
-            for (Path f : in.index().filesMentioning(now)) {
-                if (f.toString().endsWith(".java") && (inPackage(in.text(f), pkg) || !pkg.isEmpty() && onDemand.matcher(in.text(f)).find())) files.add(f);
-            }
+            for (Path f : in.index().filesMentioning(now)) if (f.toString().endsWith(".java") && seesBySimpleName.test(in.text(f))) files.add(f);
         }
         String qualifier = topLevel ? pkg : in.index().declaration(t.declaringTypeKey()).map(SymbolInfo::name).orElse("");
         Set<Path> qualifying = new LinkedHashSet<>();
@@ -194,16 +187,15 @@ public final class RenameTypeRefactoring implements Refactoring {
             boolean another = ownFile ? importsAnother(text, now, qualifier) : namesAnotherType(text, now, qualifier);
             // A bare word that can mean no other type (a use written under the new name already) is no other meaning.
             if (!another && (bare.isEmpty() || !mayMeanAnotherType(in, t, text, now))) continue;
-            boolean seesBySimpleName = inPackage(text, pkg) || !pkg.isEmpty() && onDemand.matcher(text).find();
-            if (ownFile || !another && (!topLevel || seesBySimpleName)) {
+            if (ownFile || !another && (!topLevel || seesBySimpleName.test(text))) {
                 java.util.regex.Matcher imported = Pattern.compile("(?m)^\\s*import\\b[^;]*\\b" + Pattern.quote(now) + "\\s*;").matcher(text);
                 int at = !bare.isEmpty() ? bare.getFirst() : imported.find() ? imported.start() : 0;
-                return new Shadowing(Set.of(), shown(in, f) + " (line " + (JavaText.lineOf(text, at) + 1) + ") uses " + now + " for another type, which "
+                return new Shadowing(Set.of(), CompiledRenames.shown(in, f) + " (line " + (JavaText.lineOf(text, at) + 1) + ") uses " + now + " for another type, which "
                         + old + " renamed to " + now + " would hide there: choose another name");
             }
             // The uses there written qualified: a top-level type of a named package only.
             if (!topLevel || pkg.isEmpty()) {
-                return new Shadowing(Set.of(), shown(in, f) + " uses " + now + " for another type, and " + old
+                return new Shadowing(Set.of(), CompiledRenames.shown(in, f) + " uses " + now + " for another type, and " + old
                         + " (a nested type, or of the default package) cannot be written qualified there: choose another name");
             }
             if (sites.stream().anyMatch(s -> s.file().equals(f))) qualifying.add(f);

@@ -180,20 +180,20 @@ final class RenamedMethods {
         for (SymbolInfo d : in.index().declarationsIn(m.location().path())) {
             if (d.kind() != SymbolKind.METHOD || isM.test(d) || !d.name().equals(now) || !d.declaringTypeKey().equals(m.declaringTypeKey())) continue;
             if (!parameterTypes(in, d).equals(types)) continue;
-            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + " already has a method " + signature + " (" + shown(in, d) + "), so "
+            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + " already has a method " + signature + " (" + CompiledRenames.shown(in, d) + "), so "
                     + old + "() cannot take its name: choose another name");
         }
         if (!root.modifiers().contains("private")) {
             for (SymbolInfo d : AddParameterRefactoring.namesakesInSubtypes(in.index(), root, now, descriptors.size())) {
                 if (isM.test(d) || d.modifiers().contains("private") || !AddParameterRefactoring.declaredDescriptors(d, d.key()).equals(descriptors)) continue;
-                return Optional.of(ChangeSignatureRefactoring.ownerName(d) + "." + signature + " (" + shown(in, d) + ") would override "
+                return Optional.of(ChangeSignatureRefactoring.ownerName(d) + "." + signature + " (" + CompiledRenames.shown(in, d) + ") would override "
                         + ChangeSignatureRefactoring.ownerName(root) + "." + old + "() once that is renamed " + now + "(), and calls of it on a "
                         + ChangeSignatureRefactoring.ownerName(d) + " would run " + ChangeSignatureRefactoring.ownerName(d) + "'s: choose another name");
             }
             Optional<SymbolInfo> above = topmostOverridden(in, root.declaringTypeKey(), now, descriptors);
             if (above.isPresent()) {
                 return Optional.of(ChangeSignatureRefactoring.ownerName(root) + "." + old + "() renamed " + now + "() would override "
-                        + ChangeSignatureRefactoring.ownerName(above.get()) + "." + signature + " (" + shown(in, above.get()) + "), and calls of "
+                        + ChangeSignatureRefactoring.ownerName(above.get()) + "." + signature + " (" + CompiledRenames.shown(in, above.get()) + "), and calls of "
                         + "that on a " + ChangeSignatureRefactoring.ownerName(root) + " would run it: choose another name");
             }
         }
@@ -208,7 +208,7 @@ final class RenamedMethods {
             if (theirs.size() != descriptors.size() || theirs.equals(descriptors) || !moreSpecific(in, descriptors, theirs)) continue;
             if (!taken && in.index().callSites(d.key()).isEmpty() && in.index().references(d.key()).isEmpty()) continue;
             String theirSignature = now + "(" + String.join(", ", parameterTypes(in, d)) + ")";
-            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + "." + theirSignature + " (" + shown(in, d) + ") has calls that "
+            return Optional.of(ChangeSignatureRefactoring.ownerName(m) + "." + theirSignature + " (" + CompiledRenames.shown(in, d) + ") has calls that "
                     + old + "() renamed " + now + "() would take (its parameters are the more specific): choose another name");
         }
         return Optional.empty();
@@ -277,11 +277,6 @@ final class RenamedMethods {
     private static List<String> parameterTypes(RefactorInput in, SymbolInfo m) {
         return AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream()
                 .map(p -> p.strip().replaceFirst("^final\\s+", "").replaceFirst("\\s+[\\w$]+$", "").replaceAll("\\s+", " ")).toList();
-    }
-
-    /** Where a declaration is, as the user knows it: its file relative to its workspace folder, and its line. */
-    private static String shown(RefactorInput in, SymbolInfo d) {
-        return RenameTypeRefactoring.shown(in, d.location().path()) + " line " + (d.nameRange().startLine() + 1);
     }
 
     /**
