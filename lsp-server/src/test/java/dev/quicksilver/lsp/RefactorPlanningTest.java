@@ -2148,16 +2148,24 @@ class RefactorPlanningTest {
      * call through an override's type is renamed with the override; Javadoc references to it (by its types, or by its
      * name alone where no method keeps the old one).
      */
+    /** A method with its uses and overrides: a class's, a subclass's with {@code @Override} and without, an anonymous class's, a method reference, Javadoc references. */
+    private static final String SHOP = "package p;\n\nclass Shop {\n    int price(String sku) {\n        return sku.length();\n    }\n\n"
+            + "    /** Twice {@link #price(String)}. */\n    int twice(String sku) {\n        return price(sku) * 2;\n    }\n}\n";
+    private static final String SPECIAL_SHOP = "package p;\n\nclass Special extends Shop {\n    @Override\n    int price(String sku) {\n"
+            + "        return super.price(sku) + 1;\n    }\n}\n";
+    private static final String PLAIN_SHOP = "package p;\n\nclass Plain extends Shop {\n    int price(String code) {\n        return 0;\n    }\n}\n";
+    private static final String SHOP_USE = "package p;\n\n/** See {@link Shop#price} and {@link Shop#price(String) price}. */\nclass Use {\n"
+            + "    int total(Shop s, Special t) {\n        java.util.function.ToIntFunction<String> f = s::price;\n"
+            + "        return s.price(\"a\") + t.price(\"b\") + f.applyAsInt(\"c\");\n    }\n\n"
+            + "    Shop free() {\n        return new Shop() {\n            @Override\n            int price(String sku) {\n                return 0;\n            }\n"
+            + "        };\n    }\n}\n";
+
     @Test
     void aMethodRenamedInItsHeaderIsRenamedAtItsUsesAndOverrides() throws Exception {
-        String shop = "package p;\n\nclass Shop {\n    int price(String sku) {\n        return sku.length();\n    }\n\n"
-                + "    /** Twice {@link #price(String)}. */\n    int twice(String sku) {\n        return price(sku) * 2;\n    }\n}\n";
-        String special = "package p;\n\nclass Special extends Shop {\n    @Override\n    int price(String sku) {\n        return super.price(sku) + 1;\n    }\n}\n";
-        String plain = "package p;\n\nclass Plain extends Shop {\n    int price(String code) {\n        return 0;\n    }\n}\n";
-        String use = "package p;\n\n/** See {@link Shop#price} and {@link Shop#price(String) price}. */\nclass Use {\n    int total(Shop s, Special t) {\n        java.util.function.ToIntFunction<String> f = s::price;\n"
-                + "        return s.price(\"a\") + t.price(\"b\") + f.applyAsInt(\"c\");\n    }\n\n"
-                + "    Shop free() {\n        return new Shop() {\n            @Override\n            int price(String sku) {\n                return 0;\n            }\n"
-                + "        };\n    }\n}\n";
+        String shop = SHOP;
+        String special = SPECIAL_SHOP;
+        String plain = PLAIN_SHOP;
+        String use = SHOP_USE;
         String after = shop.replace("int price(String sku) {", "int cost(String sku) {");
         for (boolean live : new boolean[] {true, false}) {
             Planned planned = changeSignature("renamedMethod", Map.of("Special.java", special, "Plain.java", plain, "Use.java", use), "Shop.java", shop,
@@ -2231,13 +2239,92 @@ class RefactorPlanningTest {
             assertEquals("Shop already has a method cost(String) (src/main/java/p/Shop.java line 8), so price() cannot take its name: "
                     + "choose another name", planned.plan().refusal(), "live " + live);
 
-            // Renamed and re-parametered in one edit: refused with the way through, nothing else offered for it.
-            String both = shop.replace("int price(String sku) {", "int cost(String code, int count) {");
-            planned = changeSignature("renamedAndReparametered", Map.of("Use.java", use), "Shop.java", shop, both, new TextPosition(3, 8), live);
-            assertEquals("Change the signature of Shop.price()", planned.plan().title());
-            assertEquals("the name and the parameters of price() changed in one edit, and change-signature takes one at a time: put the old "
-                    + "name back, run change-signature for the parameters, then retype the name and run it again", planned.plan().refusal(), "live " + live);
+        }
+    }
+
+    /**
+     * A method renamed and re-parametered in one edit, as an IDE's change-signature dialog does both: its calls,
+     * overrides (an anonymous class's, one without {@code @Override}), method references and Javadoc references are
+     * found by the old name and parameters, take the new name, and pass the arguments the new way (an override passes
+     * its new parameter on to {@code super}); a parameter renamed with them is renamed in the body. Refused, with the
+     * way through, where the class keeps an overload of the old name and as many parameters.
+     */
+    @Test
+    void aMethodRenamedAndReparameteredInOneEditIsChangedAtItsUsesAndOverrides() throws Exception {
+        Map<String, String> others = Map.of("Special.java", SPECIAL_SHOP, "Plain.java", PLAIN_SHOP, "Use.java", SHOP_USE);
+        String after = SHOP.replace("int price(String sku) {", "int cost(String item, int count) {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = changeSignature("renamedAndReparametered", others, "Shop.java", SHOP, after, new TextPosition(3, 8), live);
+            assertEquals("Rename Shop.price() to cost() and change its arguments to (item, count), filling new count, renaming sku to item, at its "
+                    + "4 call sites and 3 overrides and 1 method reference in 4 files", planned.plan().title(), "live " + live);
+            assertEquals(after.replace("return sku.length();", "return item.length();").replace("return price(sku) * 2;", "return cost(sku, 0) * 2;")
+                    .replace("#price(String)", "#cost(String, int)"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(SPECIAL_SHOP.replace("int price(String sku)", "int cost(String sku, int count)").replace("super.price(sku)", "super.cost(sku, count)"),
+                    planned.edited().get("Special.java"), "live " + live);
+            assertEquals(PLAIN_SHOP.replace("int price(String code)", "int cost(String code, int count)"), planned.edited().get("Plain.java"), "live " + live);
+            assertEquals(SHOP_USE.replace("{@link Shop#price}", "{@link Shop#cost}").replace("#price(String) price", "#cost(String, int) price")
+                    .replace("s::price", "sku -> s.cost(sku, 0)").replace("s.price(\"a\")", "s.cost(\"a\", 0)").replace("t.price(\"b\")", "t.cost(\"b\", 0)")
+                    .replace("int price(String sku)", "int cost(String sku, int count)"), planned.edited().get("Use.java"), "live " + live);
             assertTrue(planned.offered().stream().noneMatch(n -> n.endsWith("-parameter") || n.equals("reorder-parameters")), planned.offered().toString());
+
+            // An override renamed and re-parametered: the method it overrode changes with the family.
+            String specialAfter = SPECIAL_SHOP.replace("int price(String sku) {", "int cost(int count, String sku) {");
+            planned = changeSignature("reparameteredOverride", Map.of("Shop.java", SHOP, "Plain.java", PLAIN_SHOP, "Use.java", SHOP_USE), "Special.java", SPECIAL_SHOP,
+                    specialAfter, new TextPosition(4, 8), live);
+            assertEquals("Rename Shop.price() (which Special.price() overrides) to cost() and change its arguments to (count, sku), filling new count, "
+                    + "at its 4 call sites and 2 overrides and 1 method reference in 4 files", planned.plan().title(), "live " + live);
+            assertEquals(SHOP.replace("int price(String sku)", "int cost(int count, String sku)").replace("return price(sku) * 2;", "return cost(0, sku) * 2;")
+                    .replace("#price(String)", "#cost(int, String)"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(specialAfter.replace("super.price(sku)", "super.cost(count, sku)"), planned.edited().get("Special.java"), "live " + live);
+
+            // An interface's method: its implementation and its lambdas change with it; no new method to implement.
+            String priced = "package p;\n\ninterface Priced {\n    int price(String sku);\n}\n";
+            String tag = "package p;\n\nclass Tag implements Priced {\n    @Override\n    public int price(String sku) {\n        return 1;\n    }\n\n"
+                    + "    static Priced free() {\n        Priced p = sku -> 0;\n        return p.price(\"x\") > 0 ? p : s -> s.length();\n    }\n}\n";
+            planned = changeSignature("reparameteredAbstract", Map.of("Tag.java", tag), "Priced.java", priced,
+                    priced.replace("int price(String sku);", "int cost(int count, String sku);"), new TextPosition(3, 8), live);
+            assertEquals(tag.replace("int price(String sku)", "int cost(int count, String sku)").replace("p.price(\"x\")", "p.cost(0, \"x\")")
+                    .replace("sku -> 0", "(count, sku) -> 0").replace("s -> s.length()", "(count, s) -> s.length()"), planned.edited().get("Tag.java"),
+                    "live " + live);
+            assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
+            assertFalse(planned.offered().contains("default-body"), planned.offered().toString());
+
+            // A static method imported by its name: the import takes the new name, or, where the type keeps a member of
+            // the old one (the import still resolves), an import of the new name goes beside it. A rename alone too.
+            String rates = "package p;\n\npublic class Rates {\n    public static int price(String sku, int quantity) {\n        return quantity;\n    }\n}\n";
+            String user = "package q;\n\nimport static p.Rates.price;\n\nclass User {\n    int total(String code) {\n        return price(code, 2);\n    }\n}\n";
+            String kept = rates.replace("    public static int price(String", "    public static int price(Object any) {\n        return 0;\n    }\n\n"
+                    + "    public static int price(String");
+            String keptUser = user.replace("return price(code, 2);", "return price(code, 2) + price(code);");
+            for (String header : List.of("int cost(int quantity, String sku)", "int cost(String sku, int quantity)")) {
+                String arguments = header.contains("(int") ? "2, code" : "code, 2";
+                planned = changeSignature("staticImported" + arguments.length(), Map.of("q/User.java", user), "Rates.java", rates,
+                        rates.replace("int price(String sku, int quantity)", header), new TextPosition(3, 23), live);
+                assertEquals(user.replace("import static p.Rates.price;", "import static p.Rates.cost;").replace("price(code, 2)", "cost(" + arguments + ")"),
+                        planned.edited().get("User.java"), header + " live " + live);
+                planned = changeSignature("staticImportKept" + arguments.length(), Map.of("q/User.java", keptUser), "Rates.java", kept,
+                        kept.replace("int price(String sku, int quantity)", header), new TextPosition(7, 23), live);
+                assertEquals(keptUser.replace("import static p.Rates.price;", "import static p.Rates.price;\nimport static p.Rates.cost;")
+                        .replace("price(code, 2)", "cost(" + arguments + ")"), planned.edited().get("User.java"), header + " live " + live);
+            }
+
+            // Parameters renamed only, with the name: the calls are renamed, their arguments kept.
+            String renamedOnly = SHOP.replace("int price(String sku) {", "int cost(String item) {");
+            planned = changeSignature("renamedWithParameterName", others, "Shop.java", SHOP, renamedOnly, new TextPosition(3, 8), live);
+            assertEquals("Rename Shop.price() to cost() and its parameter sku to item, at its 4 call sites and 3 overrides and 1 method reference in 4 "
+                    + "files", planned.plan().title(), "live " + live);
+            assertEquals(renamedOnly.replace("return sku.length();", "return item.length();").replace("return price(sku)", "return cost(sku)")
+                    .replace("#price(", "#cost("), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(SHOP_USE.replace("price", "cost").replace("#cost(String) cost}", "#cost(String) price}"), planned.edited().get("Use.java"),
+                    "live " + live);
+
+            // An overload of the old name with as many parameters stays: calls written for the method may now bind to it.
+            String overloaded = SHOP.replace("    /** Twice", "    int price(Object any) {\n        return -1;\n    }\n\n    /** Twice");
+            planned = changeSignature("reparameteredBesideOverload", others, "Shop.java", overloaded,
+                    overloaded.replace("int price(String sku) {", "int cost(String sku, int count) {"), new TextPosition(3, 8), live);
+            assertEquals("Shop keeps price(Object) (src/main/java/p/Shop.java line 8), to which calls written for price() as it was may now bind "
+                    + "without a word: put the old name back, run change-signature for the parameters, then retype the name and run it again",
+                    planned.plan().refusal(), "live " + live);
         }
     }
 

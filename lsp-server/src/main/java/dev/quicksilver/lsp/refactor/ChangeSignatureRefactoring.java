@@ -2,7 +2,9 @@ package dev.quicksilver.lsp.refactor;
 
 import dev.quicksilver.index.CallSite;
 import dev.quicksilver.index.Reference;
+import dev.quicksilver.index.SourceLocation;
 import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.TextRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,11 +59,9 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (renamedFrom.isPresent()) return RenamedMethods.plan(in, m, renamedFrom.get(), name());
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
         if (found.isEmpty()) {
-            // Renamed and re-parametered in one edit: said, with the way through, rather than nothing offered.
-            return RenamedMethods.oldNameWithOtherParameters(in, m).map(old -> RefactorPlan.refused(name(),
-                    "Change the signature of " + ownerName(m) + "." + old + "()", "the name and the parameters of " + old + "() changed in one "
-                            + "edit, and change-signature takes one at a time: put the old name back, run change-signature for the parameters, "
-                            + "then retype the name and run it again"));
+            // Renamed and re-parametered in one edit: the calls are found by the old name, and take the new one too.
+            Optional<RenamedMethods.Renamed> both = RenamedMethods.renamedWithOtherParameters(in, m);
+            return both.isEmpty() ? Optional.empty() : renamedAndChanged(in, m, both.get(), params);
         }
         Change change = found.get();
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
@@ -78,6 +78,112 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         }
         // Overrides and lambdas keep their own names: a rename alone leaves them as they are.
         List<SymbolInfo> overrides = change.changesCalls() ? overrides(in, m, keys, change) : List.of();
+        List<String> calleeKeys = new ArrayList<>(keys);
+        overrides.forEach(o -> calleeKeys.add(o.key()));
+        List<CallSite> callsFound = new ArrayList<>();
+        for (String k : calleeKeys) callsFound.addAll(in.index().callSites(k));
+        // In an index built after the edit, JDT binds a call that fits no overload any more to the closest one:
+        // those of another length are ours, and of the old length where the compiler says they do not fit.
+        for (SymbolInfo o : AddParameterRefactoring.brokenOverloads(in.index(), m, oldCount)) callsFound.addAll(in.index().callSites(o.key()));
+        callsFound.addAll(AddParameterRefactoring.misboundCalls(in, m, oldCount));
+        List<Reference> refs = new ArrayList<>();
+        for (String k : calleeKeys) refs.addAll(in.index().references(k));
+        refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
+        return build(in, m, change, params, record, new Uses(keys, overrides, callsFound, refs, null, m, List.of()));
+    }
+
+    /**
+     * A method renamed and re-parametered in one edit ({@code price(String sku)} -> {@code cost(String code, int
+     * count)}), as an IDE's change-signature dialog does both: the method's family and uses are found by the old name
+     * and the old parameters ({@link RenamedMethods#renames}), each takes the new name, and each call passes its
+     * arguments the new way, each override takes the new parameters, each method reference becomes a lambda that
+     * calls the new name. Refused, with the way through in two steps, where the class keeps a method of the old name
+     * whose parameters the old ones are (or may be) more specific than (the calls written for the method as it was
+     * now bind to it without a word), and for a varargs method.
+     */
+    private Optional<RefactorPlan> renamedAndChanged(RefactorInput in, SymbolInfo m, RenamedMethods.Renamed before, List<String> params) {
+        String old = before.old();
+        List<String> oldParams = before.parametersBefore();
+        if (!Change.declarations(oldParams) || !Change.declarations(params)) return Optional.empty(); // a header half typed
+        Optional<Change> found = Change.between(oldParams, params);
+        if (found.isEmpty()) return Optional.empty(); // a name said twice: the compiler says so
+        Change change = found.get();
+        String refusalTitle = "Change the signature of " + ownerName(m) + "." + old + "()";
+        String twoSteps = ": put the old name back, run change-signature for the parameters, then retype the name and run it again";
+        if (java.util.stream.Stream.concat(oldParams.stream(), params.stream()).anyMatch(p -> p.contains("..."))) {
+            return Optional.of(RefactorPlan.refused(name(), refusalTitle, "a varargs method's calls have no one length, so its name and "
+                    + "parameters cannot change in one edit" + twoSteps));
+        }
+        // m's parameter types before the edit: the earlier key of the old name that has them, else as the header tells.
+        List<String> guessed = oldDescriptors(in, m, Set.of(m.key()), change);
+        String qualifiedOld = m.qualifiedName().substring(0, m.qualifiedName().length() - m.name().length()) + old;
+        List<String> earlier = in.earlierKeys().apply(qualifiedOld).stream().filter(k -> in.index().declaration(k).isEmpty()
+                && AddParameterRefactoring.sameParameters(guessed, AddParameterRefactoring.declaredDescriptors(m, k))).toList();
+        List<String> oldDescriptors = earlier.size() == 1 ? AddParameterRefactoring.declaredDescriptors(m, earlier.getFirst()) : guessed;
+        // An overload of the old name that m as it was is more specific than (or may be: a type not known) takes
+        // the calls written for m without a word once m is renamed.
+        for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
+            if (o.kind() == SymbolKind.METHOD && o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey())
+                    && RenamedMethods.mayBeMoreSpecific(in, oldDescriptors, AddParameterRefactoring.declaredDescriptors(o, o.key()))) {
+                return Optional.of(RefactorPlan.refused(name(), refusalTitle, ownerName(m) + " keeps " + old + "(" + String.join(", ",
+                        AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(Change::typeOf).toList()) + ") ("
+                        + CompiledRenames.shown(in, o) + "), to which calls written for " + old + "() as it was may now bind without a word"
+                        + twoSteps));
+            }
+        }
+        Optional<RenamedMethods.Renames> family = RenamedMethods.renames(in, m, old, oldDescriptors,
+                ds -> AddParameterRefactoring.sameParameters(oldDescriptors, ds), false);
+        if (family.isEmpty()) return Optional.empty();
+        RenamedMethods.Renames r = family.get();
+        if (r.refusal() != null) return Optional.of(RefactorPlan.refused(name(), refusalTitle, r.refusal()));
+
+        // The old name's places, told apart: an override's name (its list changes as the method's), a method
+        // reference's (it becomes a lambda where the calls change), a call's (its arguments follow).
+        Set<String> overrideNames = new HashSet<>();
+        for (SymbolInfo o : r.overrides()) {
+            String text = in.text(o.location().path());
+            overrideNames.add(o.location().path() + ":" + JavaText.offsetOf(text, o.nameRange().startLine(), o.nameRange().startColumn()));
+        }
+        List<Site> names = new ArrayList<>();
+        List<CallSite> calls = new ArrayList<>();
+        List<Reference> references = new ArrayList<>();
+        for (Site s : r.sites()) {
+            String text = in.text(s.file());
+            int colons = JavaText.skipBlankBack(text, s.start());
+            if (colons > 1 && text.startsWith("::", colons - 2)) {
+                references.add(new Reference(m.key(), m.kind(), new SourceLocation(s.file(), AddParameterRefactoring.range(text, s.start(), s.end()))));
+                if (change.changesCalls()) continue; // the lambda names the method itself
+            }
+            names.add(s);
+            int open = JavaText.skipBlank(text, s.end());
+            int close = open < text.length() && text.charAt(open) == '(' ? JavaText.matchingClose(text, open) : -1;
+            if (close > 0 && !overrideNames.contains(s.file() + ":" + s.start())) {
+                calls.add(new CallSite(m.key(), "", new SourceLocation(s.file(), AddParameterRefactoring.range(text, s.start(), close + 1))));
+            }
+        }
+        List<String> oldTypes = oldParams.stream().map(JavadocLinks::ofParameter).toList();
+        names.addAll(JavadocLinks.renamed(in, r.root(), old, m.name(), oldTypes));
+        Set<String> keys = new LinkedHashSet<>(earlier);
+        keys.add(m.key());
+        return build(in, m, change, params, false, new Uses(keys, r.overrides(), calls, references, old, r.root(), names));
+    }
+
+    /**
+     * What a change of parameters rewrites: the method's keys before the edit and now ({@code keys}), its overrides,
+     * its calls and its references as the index and the compiler found them; for a method renamed in the same edit,
+     * its name before ({@code oldName}) and the renames of that name at the overrides, uses and Javadoc references
+     * ({@code names}, decided). Null {@code oldName}: not renamed. Javadoc references are looked for to {@code linked}
+     * (the method renamed with its family, m where it is not an override).
+     */
+    private record Uses(Set<String> keys, List<SymbolInfo> overrides, List<CallSite> calls, List<Reference> references, String oldName,
+                        SymbolInfo linked, List<Site> names) {
+    }
+
+    /** The plan that passes the arguments as the parameters now are ({@code change}) at {@code uses}. */
+    private Optional<RefactorPlan> build(RefactorInput in, SymbolInfo m, Change change, List<String> params, boolean record, Uses uses) {
+        Set<String> keys = uses.keys();
+        List<SymbolInfo> overrides = uses.overrides();
+        int oldCount = change.oldParams().size();
         Map<Integer, Added> added = new java.util.TreeMap<>();
         List<String> newDescriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         for (int i : change.added()) added.put(i, Added.of(change, i, newDescriptors));
@@ -91,7 +197,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // An override's Javadoc documents a new parameter as the method's does, if it does (else the user will).
         java.util.function.UnaryOperator<String> description = name -> Javadocs.paramDescription(in, m, name);
         Map<Path, List<int[]>> gaining = new LinkedHashMap<>();
-        for (SymbolInfo o : overrides) {
+        // Overrides keep their own parameter names: a rename alone leaves their lists as they are.
+        for (SymbolInfo o : change.changesCalls() ? overrides : List.<SymbolInfo>of()) {
             // The new parameters as o declares them: a type variable of m's type as o's class binds it.
             Map<Integer, String> declared = new java.util.TreeMap<>();
             added.forEach((i, a) -> declared.put(i, AddParameterRefactoring.parameterIn(in, m, a.param(), change.oldParams(), o)));
@@ -127,7 +234,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         }
         int declarations = sites.size();
         Javadocs.rewriteParamTags(in, m, oldNames, newNames, change.from(), name -> "").ifPresent(tags::add);
-        tags.addAll(JavadocLinks.rewritten(in, m, change.oldParams(), params, change.from()));
+        boolean renamedToo = uses.oldName() != null;
+        tags.addAll(JavadocLinks.rewritten(in, uses.linked(), renamedToo ? uses.oldName() : m.name(), change.oldParams(), params, change.from()));
         Map<String, String> renamed = change.renamed();
         // Renames go in first: a call whose arguments move takes the renamed names inside it with it.
         Map<String, String> renamedDescriptors = new java.util.HashMap<>();
@@ -145,16 +253,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         }
 
         var sight = new AddParameterRefactoring.VariablesInSight(in.index());
-        List<String> calleeKeys = new ArrayList<>(keys);
-        overrides.forEach(o -> calleeKeys.add(o.key()));
-        List<CallSite> callsFound = new ArrayList<>();
-        for (String k : calleeKeys) callsFound.addAll(in.index().callSites(k));
-        // In an index built after the edit, JDT binds a call that fits no overload any more to the closest one:
-        // those of another length are ours, and of the old length where the compiler says they do not fit.
-        for (SymbolInfo o : AddParameterRefactoring.brokenOverloads(in.index(), m, oldCount)) callsFound.addAll(in.index().callSites(o.key()));
-        callsFound.addAll(AddParameterRefactoring.misboundCalls(in, m, oldCount));
         int calls = 0;
-        for (CallSite c : callsFound) {
+        for (CallSite c : uses.calls()) {
             List<Site> call = callSites(in, m, c, change, added, sight, gaining, renames);
             if (!call.isEmpty() && seen.add(call.getFirst().file() + ":" + call.getFirst().start())) {
                 sites.addAll(call);
@@ -166,11 +266,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         for (Site rename : renames) {
             if (callLists.stream().noneMatch(c -> c.file().equals(rename.file()) && c.start() <= rename.start() && rename.end() <= c.end())) tags.add(rename);
         }
-        List<Reference> refs = new ArrayList<>();
-        for (String k : calleeKeys) refs.addAll(in.index().references(k));
-        refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
         Set<String> reserved = added.values().stream().map(Added::name).collect(java.util.stream.Collectors.toSet());
-        for (Reference r : refs) {
+        for (Reference r : uses.references()) {
             // A rename alone changes no call: a method reference still fits.
             if (r.targetKind() != m.kind() || !change.changesCalls()) continue;
             AddParameterRefactoring.referenceAsLambda(in, m, r, sight, (inSight, qualifier, receiver) ->
@@ -179,14 +276,34 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                     .filter(s -> seen.add(s.file() + ":" + s.start())).ifPresent(sites::add);
         }
         int references = sites.size() - declarations - callSites;
-        if (sites.isEmpty() && renames.isEmpty()) return Optional.empty();
+        if (sites.isEmpty() && renames.isEmpty() && uses.names().isEmpty()) return Optional.empty();
         sites.addAll(Imports.needed(in, m.location().path(), importsFor, false));
         sites.addAll(tags);
-        String title = !change.changesCalls()
-                ? renameTitle(m, record, renamed, renames.size(), sites)
-                : title(m, change, newNames, oldNames, renamed, calls, overrideCount, lambdas.size(), references, sites);
+        for (Site name : uses.names()) if (seen.add(name.file() + ":" + name.start())) sites.add(name);
+        String title;
+        if (renamedToo) {
+            String head = "Rename " + ownerName(uses.linked()) + "." + uses.oldName() + "()" + (uses.linked() == m ? "" : " (which " + ownerName(m) + "."
+                    + uses.oldName() + "() overrides)") + " to " + m.name() + "() and ";
+            // Every call and override is counted: those whose arguments stay as they were are renamed.
+            int namedCalls = uses.calls().size();
+            int namedReferences = (int) uses.references().stream().filter(r -> r.targetKind() == m.kind()).count();
+            int overriding = uses.overrides().size() - (uses.linked() == m ? 0 : 1);
+            title = change.changesCalls()
+                    ? title(head + "change its arguments", change, newNames, oldNames, renamed, namedCalls, overriding, lambdas.size(),
+                            namedReferences, sites)
+                    : head + "its parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + ", at its " + count(namedCalls, "call site")
+                            + (overriding == 0 ? "" : " and " + count(overriding, "override"))
+                            + (namedReferences == 0 ? "" : " and " + count(namedReferences, "method reference")) + " in " + count(files(sites), "file");
+        } else {
+            title = !change.changesCalls()
+                    ? renameTitle(m, record, renamed, renames.size(), sites)
+                    : title("Change the arguments of " + ownerName(m) + "." + m.name() + "()", change, newNames, oldNames, renamed, calls, overrideCount,
+                            lambdas.size(), references, sites);
+        }
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, change.changesCalls()
                 ? "the arguments as they were, in the new order; the variable named as the new parameter, or the only one whose type fits"
+                        + (renamedToo ? "; each call, method reference and override under the new name" : "")
+                : renamedToo ? "each call, method reference and override under the new name, and each use of a renamed parameter in the method's body"
                 : record ? "each use of a renamed component under its new name, where the compiler no longer finds the old one"
                 : "each use of a renamed parameter in the method's body under its new name"));
     }
@@ -481,7 +598,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         return Optional.of(parts);
     }
 
-    private static String title(SymbolInfo m, Change change, List<String> newNames, List<String> oldNames, Map<String, String> renamed,
+    /** "HEAD to (names), dropping x, filling new y, at its N call sites ... in K files". */
+    private static String title(String head, Change change, List<String> newNames, List<String> oldNames, Map<String, String> renamed,
                                 int calls, int overrides, int lambdas, int references, List<Site> sites) {
         List<String> how = new ArrayList<>();
         List<String> dropped = change.removed().stream().map(oldNames::get).toList();
@@ -489,13 +607,23 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (!change.added().isEmpty()) how.add("filling new " + String.join(" and ", change.added().stream().map(newNames::get).toList()));
         if (change.reordered()) how.add("reordering");
         if (!renamed.isEmpty()) how.add("renaming " + renames(renamed));
-        long files = sites.stream().map(Site::file).distinct().count();
-        return "Change the arguments of " + ownerName(m) + "." + m.name() + "() to (" + String.join(", ", newNames)
+        long files = files(sites);
+        return head + " to (" + String.join(", ", newNames)
                 + "), " + String.join(", ", how) + ", at its " + calls + " call site" + (calls == 1 ? "" : "s")
                 + (overrides == 0 ? "" : " and " + overrides + " override" + (overrides == 1 ? "" : "s"))
                 + (lambdas == 0 ? "" : " and " + lambdas + " lambda" + (lambdas == 1 ? "" : "s"))
                 + (references == 0 ? "" : " and " + references + " method reference" + (references == 1 ? "" : "s"))
                 + " in " + files + " file" + (files == 1 ? "" : "s");
+    }
+
+    /** How many files the sites are in. */
+    private static long files(List<Site> sites) {
+        return sites.stream().map(Site::file).distinct().count();
+    }
+
+    /** "1 call site", "3 call sites". */
+    private static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     /** The simple name of the type that declares m ("Shop" for "p.Shop.price"). */

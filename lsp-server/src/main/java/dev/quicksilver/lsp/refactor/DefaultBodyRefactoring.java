@@ -37,8 +37,9 @@ public final class DefaultBodyRefactoring implements Refactoring {
         Optional<SymbolInfo> at = in.methodAt();
         if (at.isEmpty() || at.get().kind() != SymbolKind.METHOD || !isAbstract(at.get())) return Optional.empty();
         SymbolInfo m = at.get();
-        // A method whose name was just retyped is no second abstract method (change-signature renames its lambdas' uses).
-        if (RenamedMethods.oldName(in, m).isPresent()) return Optional.empty();
+        // A method whose name was just retyped (its parameters changed too or not) is no second abstract method
+        // (change-signature follows it in its lambdas and their uses).
+        if (RenamedMethods.renamedByEdit(in, m)) return Optional.empty();
         Optional<SymbolInfo> owner = in.index().declaration(m.declaringTypeKey());
         if (owner.isEmpty()) return Optional.empty();
         boolean annotated = functionalNoMore(in, owner.get());

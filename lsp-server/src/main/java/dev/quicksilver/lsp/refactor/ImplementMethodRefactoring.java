@@ -39,8 +39,9 @@ public final class ImplementMethodRefactoring implements Refactoring {
         if (owner.isEmpty()) return Optional.empty();
         boolean isAbstract = m.modifiers().contains("abstract")
                 || owner.get().kind() == SymbolKind.INTERFACE && !m.modifiers().contains("default") && !m.modifiers().contains("static");
-        // A method whose name was just retyped is no new method: its implementations are renamed (change-signature).
-        if (!isAbstract || RenamedMethods.oldName(in, m).isPresent()) return Optional.empty();
+        // A method whose name was just retyped (its parameters changed too or not) is no new method: its implementations
+        // are renamed (change-signature).
+        if (!isAbstract || RenamedMethods.renamedByEdit(in, m)) return Optional.empty();
         List<SymbolInfo> implementations = in.index().implementations(m.key());
         Set<String> implemented = implementations.stream().map(SymbolInfo::declaringTypeKey).collect(Collectors.toSet());
         // Interfaces that give the method a body (a default method): what implements them inherits it.

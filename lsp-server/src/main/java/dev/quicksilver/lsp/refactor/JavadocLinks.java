@@ -28,18 +28,26 @@ final class JavadocLinks {
      * None where m has an overload of the old types (the references are its).
      */
     static List<Site> rewritten(RefactorInput in, SymbolInfo m, List<String> oldParams, List<String> newParams, int[] from) {
+        return rewritten(in, m, m.name(), oldParams, newParams, from);
+    }
+
+    /**
+     * {@link #rewritten(RefactorInput, SymbolInfo, List, List, int[])} of the references that say m's name as {@code
+     * name} (its name before the edit, where the edit renamed it too).
+     */
+    static List<Site> rewritten(RefactorInput in, SymbolInfo m, String name, List<String> oldParams, List<String> newParams, int[] from) {
         List<String> oldTypes = oldParams.stream().map(JavadocLinks::ofParameter).toList();
         for (SymbolInfo o : in.index().declarationsIn(m.location().path())) {
-            if (o != m && o.name().equals(m.name()) && o.kind() == m.kind() && !o.key().equals(m.key())
+            if (o != m && o.name().equals(name) && o.kind() == m.kind() && !o.key().equals(m.key()) && o.declaringTypeKey().equals(m.declaringTypeKey())
                     && AddParameterRefactoring.parameters(o, in.text(o.location().path())).stream().map(JavadocLinks::ofParameter).toList()
                     .equals(oldTypes)) {
                 return List.of();
             }
         }
         java.util.Set<String> variables = variables(in, m);
-        Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(m.name()) + "\\s*\\(([^)]*)\\)");
+        Pattern reference = Pattern.compile("(?<![\\w.])(([\\w.]+)?)#" + Pattern.quote(name) + "\\s*\\(([^)]*)\\)");
         List<Site> out = new ArrayList<>();
-        forEachReference(in, m, m.name(), reference, (file, r) -> {
+        forEachReference(in, m, name, reference, (file, r) -> {
             List<String> written = JavaText.splitTopLevel(r.group(3));
             if (!matches(written.stream().map(JavadocLinks::ofReference).toList(), oldTypes, variables)) return;
             List<String> types = new ArrayList<>();
@@ -58,8 +66,16 @@ final class JavadocLinks {
      */
     static List<Site> renamed(RefactorInput in, SymbolInfo m, String old, String now) {
         boolean method = m.kind() == dev.quicksilver.index.SymbolKind.METHOD;
-        List<String> types = method
-                ? AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList() : List.of();
+        return renamed(in, m, old, now, method
+                ? AddParameterRefactoring.parameters(m, in.text(m.location().path())).stream().map(JavadocLinks::ofParameter).toList() : List.of());
+    }
+
+    /**
+     * {@link #renamed(RefactorInput, SymbolInfo, String, String)} of the references whose types are {@code types} (a
+     * method's parameters before the edit, where it changed them too), as {@link #ofParameter} writes them.
+     */
+    static List<Site> renamed(RefactorInput in, SymbolInfo m, String old, String now, List<String> types) {
+        boolean method = m.kind() == dev.quicksilver.index.SymbolKind.METHOD;
         boolean oldRemains = in.index().declarationsIn(m.location().path()).stream()
                 .anyMatch(o -> o.name().equals(old) && o.declaringTypeKey().equals(m.declaringTypeKey()) && !o.key().equals(m.key()));
         java.util.Set<String> variables = variables(in, m);

@@ -41,15 +41,20 @@ final class RenamedMethods {
     }
 
     /**
-     * The name m had before the edit, where the edit renamed it and changed its parameters too: no refactor takes
-     * both at once (the calls are found by the method as it was named and typed, and an override renamed and
-     * re-typed in one step is not told from a new method).
+     * The name and the parameters m had before the edit, where the edit renamed it and changed its parameters too
+     * (change-signature does both: the calls are found by the old name, their arguments passed the new way).
      */
-    static Optional<String> oldNameWithOtherParameters(RefactorInput in, SymbolInfo m) {
-        return renamed(in, m).filter(r -> !r.parametersKept()).map(Renamed::old);
+    static Optional<Renamed> renamedWithOtherParameters(RefactorInput in, SymbolInfo m) {
+        return renamed(in, m).filter(r -> !r.parametersKept());
     }
 
-    private record Renamed(String old, boolean parametersKept) {
+    /** Whether the edit renamed m (its parameters changed or not): no new method, but change-signature's to follow. */
+    static boolean renamedByEdit(RefactorInput in, SymbolInfo m) {
+        return renamed(in, m).isPresent();
+    }
+
+    /** A method's name before the edit, and its parameters then as written (blanks made single). */
+    record Renamed(String old, List<String> parametersBefore, boolean parametersKept) {
     }
 
     private static Optional<Renamed> renamed(RefactorInput in, SymbolInfo m) {
@@ -67,11 +72,64 @@ final class RenamedMethods {
         int closeNow = JavaText.matchingClose(now, openNow);
         if (closeBefore < 0 || closeNow < 0) return Optional.empty();
         String paramsBefore = before.substring(openBefore, closeBefore).replaceAll("\\s+", " ");
-        return Optional.of(new Renamed(retyped.get().old(), paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " "))));
+        return Optional.of(new Renamed(retyped.get().old(), JavaText.splitTopLevel(paramsBefore.substring(1)),
+                paramsBefore.equals(now.substring(openNow, closeNow).replaceAll("\\s+", " "))));
     }
 
     /** The plan that renames m's uses and overrides from {@code old} to m's name now, under {@code refactor}'s name. */
     static Optional<RefactorPlan> plan(RefactorInput in, SymbolInfo m, String old, String refactor) {
+        List<String> descriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
+        Optional<Renames> found = renames(in, m, old, descriptors, descriptors::equals, true);
+        if (found.isEmpty()) return Optional.empty();
+        Renames r = found.get();
+        if (r.refusal() != null) {
+            return Optional.of(RefactorPlan.refused(refactor, "Rename method " + ChangeSignatureRefactoring.ownerName(m) + "." + old + "() to " + m.name() + "()",
+                    r.refusal()));
+        }
+        List<Site> sites = new ArrayList<>(r.sites());
+        if (sites.isEmpty()) return Optional.empty();
+        int uses = sites.size() - r.declarations();
+        Set<String> seen = new HashSet<>();
+        sites.forEach(s -> seen.add(s.file() + ":" + s.start()));
+        for (Site link : JavadocLinks.renamed(in, r.root(), old, m.name())) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
+        int links = sites.size() - uses - r.declarations();
+        long fileCount = sites.stream().map(Site::file).distinct().count();
+        int overriding = r.overrides().size() - (r.root() == m ? 0 : 1);
+        String title = "Rename method " + r.shown(m, old) + " to " + m.name() + "(), at its " + uses
+                + (uses == 1 ? " use" : " uses") + (overriding == 0 ? "" : " and " + overriding + (overriding == 1 ? " override" : " overrides"))
+                + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
+                + " in " + fileCount + (fileCount == 1 ? " file" : " files");
+        return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
+    }
+
+    /**
+     * A renamed method's family and its old name's places: {@code root}, the method whose family is renamed (m, or
+     * the method m overrode); {@code overrides}, the family's other methods that say the old name (root among them
+     * where it is not m); {@code sites}, decided renames of the old name, the overrides' names first
+     * ({@code declarations} of them), then the calls and method references; the old keys the index may still bind
+     * uses to. Or, {@code refusal} set, why m must not take its new name.
+     */
+    record Renames(SymbolInfo root, List<SymbolInfo> overrides, List<Site> sites, int declarations, String refusal) {
+        static Renames refused(String why) {
+            return new Renames(null, List.of(), List.of(), 0, why);
+        }
+
+        /** "Shop.price()", or "Shop.price() (which Special.price() overrides)" for an override renamed. */
+        String shown(SymbolInfo m, String old) {
+            String owner = ChangeSignatureRefactoring.ownerName(m);
+            return root == m ? owner + "." + old + "()" : ChangeSignatureRefactoring.ownerName(root) + "." + old + "() (which " + owner + "." + old + "() overrides)";
+        }
+    }
+
+    /**
+     * The renames of m's old name, {@code old}, in its family and at its uses: the methods of that name whose
+     * parameters {@code wasM} takes for m's before the edit ({@code oldDescriptors}: {@link AddParameterRefactoring#ANY_TYPE}
+     * where not known), m's parameters now being its declared ones. {@code followOverloads}: a call bound since the
+     * edit to an overload left with the old name is looked at (m's parameters kept). Empty where m overrides a method
+     * that is not the workspace's.
+     */
+    static Optional<Renames> renames(RefactorInput in, SymbolInfo m, String old, List<String> oldDescriptors,
+                                     java.util.function.Predicate<List<String>> wasM, boolean followOverloads) {
         Path file = m.location().path();
         String text = in.text(file);
         int nameAt = JavaText.offsetOf(text, m.nameRange().startLine(), m.nameRange().startColumn());
@@ -81,34 +139,31 @@ final class RenamedMethods {
         List<String> descriptors = AddParameterRefactoring.declaredDescriptors(m, m.key());
         String qualifiedOld = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length()) + old;
         List<String> oldKeys = new ArrayList<>(in.earlierKeys().apply(qualifiedOld).stream()
-                .filter(k -> in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).equals(descriptors))
+                .filter(k -> in.index().declaration(k).isEmpty() && wasM.test(AddParameterRefactoring.declaredDescriptors(m, k)))
                 .toList());
         // An override renamed: the method it overrode is renamed with the whole family (else it would override
         // nothing); the topmost of the workspace's, where the family starts. One of the JDK's is not taken.
         SymbolInfo root = m;
         if (OVERRIDE.matcher(text).region(Math.max(0, from), Math.max(from, nameAt)).find()) {
-            Optional<SymbolInfo> overridden = topmostOverridden(in, m.declaringTypeKey(), old, descriptors);
+            Optional<SymbolInfo> overridden = topmostOverridden(in, m.declaringTypeKey(), old, wasM);
             if (overridden.isEmpty()) return Optional.empty();
             root = overridden.get();
             oldKeys.add(root.key());
         }
 
         Optional<String> conflict = conflict(in, m, root, old, descriptors);
-        if (conflict.isPresent()) {
-            return Optional.of(RefactorPlan.refused(refactor, "Rename method " + ChangeSignatureRefactoring.ownerName(m) + "." + old + "() to " + now + "()",
-                    conflict.get()));
-        }
+        if (conflict.isPresent()) return Optional.of(Renames.refused(conflict.get()));
 
         // Overrides: those the index links to the old method, and the namesakes in subtypes with the same parameters.
         Set<SymbolInfo> overrides = new LinkedHashSet<>();
         if (root != m) overrides.add(root);
         for (String k : oldKeys) overrides.addAll(in.index().implementations(k));
-        for (SymbolInfo o : AddParameterRefactoring.namesakesInSubtypes(in.index(), root, old, descriptors.size())) {
-            if (AddParameterRefactoring.declaredDescriptors(o, o.key()).equals(descriptors)) overrides.add(o);
+        for (SymbolInfo o : AddParameterRefactoring.namesakesInSubtypes(in.index(), root, old, oldDescriptors.size())) {
+            if (wasM.test(AddParameterRefactoring.declaredDescriptors(o, o.key()))) overrides.add(o);
         }
         overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
         if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
-            overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, descriptors, List.copyOf(overrides), false));
+            overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, oldDescriptors, List.copyOf(overrides), false));
         }
 
         List<Site> sites = new ArrayList<>();
@@ -119,10 +174,12 @@ final class RenamedMethods {
         // A call resolved since the edit (headless, every file's; in an editor, m's own file's and those read again)
         // that fits an overload left with the old name is bound to it: those the renamed method also takes, and took
         // before (it is the more specific), are its own. A file the index still binds to the old method has none.
-        Set<Path> boundBefore = new HashSet<>();
-        if (!in.thorough()) sites.forEach(s -> boundBefore.add(s.file()));
-        boundBefore.remove(file);
-        for (Site s : takenFromOverloads(in, m, old, descriptors, context, boundBefore)) if (seen.add(s.file() + ":" + s.start())) sites.add(s);
+        if (followOverloads) {
+            Set<Path> boundBefore = new HashSet<>();
+            if (!in.thorough()) sites.forEach(s -> boundBefore.add(s.file()));
+            boundBefore.remove(file);
+            for (Site s : takenFromOverloads(in, m, old, descriptors, context, boundBefore)) if (seen.add(s.file() + ":" + s.start())) sites.add(s);
+        }
 
         // The files the compiler searches: m's own (read again since the edit); headless, every file that mentions the
         // family's types (an override's class may be used where m's never is named: new ForwardingSet<E>() {...})
@@ -145,23 +202,14 @@ final class RenamedMethods {
             files.addAll(CompiledRenames.unboundFiles(in, mentioning, sites, saysOld));
         }
         String method = "method " + old + "(";
-        CompiledRenames.Complaint complaint = (f, t, error, start, name) -> complaintAbout(t, error, name, method);
+        String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - now.length() - 1);
+        Pattern staticImport = Pattern.compile("import\\s+static\\s+" + Pattern.quote(owner) + "\\s*\\.\\s*" + Pattern.quote(old) + "\\s*;");
+        CompiledRenames.Complaint complaint = (f, t, error, start, name) -> complaintAbout(t, error, name, method, staticImport);
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((f, renames) -> renames.keySet().forEach(at -> {
             if (seen.add(f + ":" + at)) sites.add(Site.decided(f, at, at + old.length(), now, context));
         }));
-        if (sites.isEmpty()) return Optional.empty();
-        int uses = sites.size() - declarations;
-        for (Site link : JavadocLinks.renamed(in, root, old, now)) if (seen.add(link.file() + ":" + link.start())) sites.add(link);
-        int links = sites.size() - uses - declarations;
-        long fileCount = sites.stream().map(Site::file).distinct().count();
-        String owner = ChangeSignatureRefactoring.ownerName(m);
-        String what = root == m ? owner + "." + old + "()" : ChangeSignatureRefactoring.ownerName(root) + "." + old + "() (which " + owner + "." + old + "() overrides)";
-        int overriding = overrides.size() - (root == m ? 0 : 1);
-        String title = "Rename method " + what + " to " + now + "(), at its " + uses
-                + (uses == 1 ? " use" : " uses") + (overriding == 0 ? "" : " and " + overriding + (overriding == 1 ? " override" : " overrides"))
-                + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
-                + " in " + fileCount + (fileCount == 1 ? " file" : " files");
-        return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
+        if (m.modifiers().contains("static")) sites.addAll(staticImportsBeside(in, m, old, staticImport, sites, context));
+        return Optional.of(new Renames(root, List.copyOf(overrides), sites, declarations, null));
     }
 
     /**
@@ -255,6 +303,16 @@ final class RenamedMethods {
         return true;
     }
 
+    /**
+     * Whether {@code mine} may be more specific than {@code theirs} (parameter descriptors): as many, and each either
+     * assignable to theirs or not known ({@link AddParameterRefactoring#ANY_TYPE}).
+     */
+    static boolean mayBeMoreSpecific(RefactorInput in, List<String> mine, List<String> theirs) {
+        if (mine.size() != theirs.size()) return false;
+        for (int i = 0; i < mine.size(); i++) if (!mine.get(i).equals(AddParameterRefactoring.ANY_TYPE) && !assignable(in, mine.get(i), theirs.get(i))) return false;
+        return true;
+    }
+
     /** Primitive widening (JLS 5.1.2), by descriptor. */
     private static final Map<String, String> WIDER = Map.of("B", "SIJFD", "S", "IJFD", "C", "IJFD", "I", "JFD", "J", "FD", "F", "D");
 
@@ -285,6 +343,11 @@ final class RenamedMethods {
      * overrode, at the top of its family. Empty where none is the workspace's (an override of the JDK's).
      */
     private static Optional<SymbolInfo> topmostOverridden(RefactorInput in, String type, String old, List<String> descriptors) {
+        return topmostOverridden(in, type, old, descriptors::equals);
+    }
+
+    /** {@link #topmostOverridden(RefactorInput, String, String, List)} of the parameters {@code parameters} takes. */
+    private static Optional<SymbolInfo> topmostOverridden(RefactorInput in, String type, String old, java.util.function.Predicate<List<String>> parameters) {
         Optional<SymbolInfo> found = Optional.empty();
         Set<String> visited = new HashSet<>();
         List<String> queue = new ArrayList<>(in.index().declaration(type).map(SymbolInfo::supertypeKeys).orElse(List.of()));
@@ -295,7 +358,7 @@ final class RenamedMethods {
             if (declared.isEmpty()) continue;
             for (SymbolInfo d : in.index().declarationsIn(declared.get().location().path())) {
                 if (d.kind() == SymbolKind.METHOD && d.name().equals(old) && t.equals(d.declaringTypeKey()) && !d.modifiers().contains("private")
-                        && !d.modifiers().contains("static") && AddParameterRefactoring.declaredDescriptors(d, d.key()).equals(descriptors)) {
+                        && !d.modifiers().contains("static") && parameters.test(AddParameterRefactoring.declaredDescriptors(d, d.key()))) {
                     found = Optional.of(d);
                 }
             }
@@ -316,10 +379,33 @@ final class RenamedMethods {
      * does not define old(...) that is applicable here" at a method reference, "The method old(...) of type T must
      * override or implement a supertype method" at an override found otherwise.
      */
-    private static int complaintAbout(String text, CompileError error, String old, String method) {
+    private static int complaintAbout(String text, CompileError error, String old, String method, Pattern staticImport) {
         boolean about = (error.unknownName() || error.id() == MUST_OVERRIDE || AddParameterRefactoring.MISFIT_CALL.contains(error.id()))
                 && error.message().contains(method)
-                || error.id() == AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD && error.message().contains(" " + old + "(");
+                || error.id() == AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD && error.message().contains(" " + old + "(")
+                || error.id() == IMPORT_NOT_FOUND && staticImport.matcher(text).results().anyMatch(r -> r.start() <= error.start() && error.start() < r.end());
         return about ? CompiledRenames.nameIn(text, error, old) : -1;
+    }
+
+    /** JDT's IProblem.ImportNotFound: "The import p.Shop.price cannot be resolved" (a static import of the old name). */
+    private static final int IMPORT_NOT_FOUND = 268435846;
+
+    /**
+     * A static import of the old name that still resolves (the type keeps a member of that name) where the renamed
+     * method is called by its simple name: an import of the new name beside it (the other member's uses keep theirs).
+     * A static import that no longer resolves is renamed where the compiler says so.
+     */
+    private static List<Site> staticImportsBeside(RefactorInput in, SymbolInfo m, String old, Pattern staticImport, List<Site> renames, String context) {
+        List<Site> out = new ArrayList<>();
+        Set<Path> files = new LinkedHashSet<>();
+        for (Site s : renames) if (!CompiledRenames.isMember(in.text(s.file()), s.start())) files.add(s.file());
+        for (Path f : files) {
+            String text = in.text(f);
+            var imported = staticImport.matcher(text);
+            if (!imported.find() || renames.stream().anyMatch(s -> s.file().equals(f) && s.start() >= imported.start() && s.end() <= imported.end())) continue;
+            String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - m.name().length() - 1);
+            out.add(Site.decided(f, imported.end(), imported.end(), "\nimport static " + owner + "." + m.name() + ";", context));
+        }
+        return out;
     }
 }
