@@ -2290,7 +2290,8 @@ class RefactorPlanningTest {
             assertFalse(planned.offered().contains("default-body"), planned.offered().toString());
 
             // A static method imported by its name: the import takes the new name, or, where the type keeps a member of
-            // the old one (the import still resolves), an import of the new name goes beside it. A rename alone too.
+            // the old one (the import still resolves) and the file uses that, an import of the new name goes beside it. A
+            // rename alone too.
             String rates = "package p;\n\npublic class Rates {\n    public static int price(String sku, int quantity) {\n        return quantity;\n    }\n}\n";
             String user = "package q;\n\nimport static p.Rates.price;\n\nclass User {\n    int total(String code) {\n        return price(code, 2);\n    }\n}\n";
             String kept = rates.replace("    public static int price(String", "    public static int price(Object any) {\n        return 0;\n    }\n\n"
@@ -2306,6 +2307,11 @@ class RefactorPlanningTest {
                         kept.replace("int price(String sku, int quantity)", header), new TextPosition(7, 23), live);
                 assertEquals(keptUser.replace("import static p.Rates.price;", "import static p.Rates.price;\nimport static p.Rates.cost;")
                         .replace("price(code, 2)", "cost(" + arguments + ")"), planned.edited().get("User.java"), header + " live " + live);
+                // Where the file used only the renamed one, its import is renamed (not left unused).
+                planned = changeSignature("staticImportUnused" + arguments.length(), Map.of("q/User.java", user), "Rates.java", kept,
+                        kept.replace("int price(String sku, int quantity)", header), new TextPosition(7, 23), live);
+                assertEquals(user.replace("import static p.Rates.price;", "import static p.Rates.cost;").replace("price(code, 2)", "cost(" + arguments + ")"),
+                        planned.edited().get("User.java"), header + " live " + live);
             }
 
             // Parameters renamed only, with the name: the calls are renamed, their arguments kept.

@@ -464,24 +464,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         int end = JavaText.offsetOf(text, m.location().range().endLine(), m.location().range().endColumn());
         int body = close < 0 ? -1 : text.indexOf('{', close);
         if (body < 0 || body >= end) return List.of();
-        List<int[]> out = new ArrayList<>();
-        int i = body;
-        while (i < end) {
-            int skipped = JavaText.skippedEnd(text, i, end);
-            if (skipped > i) {
-                i = skipped;
-                continue;
-            }
-            if (!Character.isJavaIdentifierStart(text.charAt(i)) || i > 0 && Character.isJavaIdentifierPart(text.charAt(i - 1))) {
-                i++;
-                continue;
-            }
-            int wordEnd = i;
-            while (wordEnd < end && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
-            out.add(new int[] {i, wordEnd});
-            i = wordEnd;
-        }
-        return out;
+        return JavaText.codeWords(text, body, end);
     }
 
     /** What the body says under a parameter's new name: fields' uses to qualify, or why the rename must not run. */

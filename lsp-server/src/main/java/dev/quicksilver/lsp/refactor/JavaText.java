@@ -191,6 +191,28 @@ public final class JavaText {
         return Math.min(to, j + 1);
     }
 
+    /** The words of code in {@code [from, to)} of {@code text} ({@code [start, end)} each; comments and literals skipped), in order. */
+    static List<int[]> codeWords(String text, int from, int to) {
+        List<int[]> out = new ArrayList<>();
+        int i = from;
+        while (i < to) {
+            int skipped = skippedEnd(text, i, to);
+            if (skipped > i) {
+                i = skipped;
+                continue;
+            }
+            if (!Character.isJavaIdentifierStart(text.charAt(i)) || i > 0 && Character.isJavaIdentifierPart(text.charAt(i - 1))) {
+                i++;
+                continue;
+            }
+            int wordEnd = i;
+            while (wordEnd < to && Character.isJavaIdentifierPart(text.charAt(wordEnd))) wordEnd++;
+            out.add(new int[] {i, wordEnd});
+            i = wordEnd;
+        }
+        return out;
+    }
+
     /** Where a comment that starts at {@code i} ends (past its last character), or {@code i} when none starts there. */
     static int commentEnd(String text, int i) {
         if (i + 1 >= text.length() || text.charAt(i) != '/') return i;

@@ -392,8 +392,9 @@ final class RenamedMethods {
 
     /**
      * A static import of the old name that still resolves (the type keeps a member of that name) where the renamed
-     * method is called by its simple name: an import of the new name beside it (the other member's uses keep theirs).
-     * A static import that no longer resolves is renamed where the compiler says so.
+     * method is called by its simple name: an import of the new name beside it where the file says the old name
+     * otherwise too (the other member's uses keep theirs), else the import renamed. A static import that no longer
+     * resolves is renamed where the compiler says so.
      */
     private static List<Site> staticImportsBeside(RefactorInput in, SymbolInfo m, String old, Pattern staticImport, List<Site> renames, String context) {
         List<Site> out = new ArrayList<>();
@@ -403,6 +404,16 @@ final class RenamedMethods {
             String text = in.text(f);
             var imported = staticImport.matcher(text);
             if (!imported.find() || renames.stream().anyMatch(s -> s.file().equals(f) && s.start() >= imported.start() && s.end() <= imported.end())) continue;
+            // Where every use of the old name is renamed, so is the import (else it would be left unused).
+            Set<Integer> renamed = new HashSet<>();
+            for (Site s : renames) if (s.file().equals(f)) renamed.add(s.start());
+            boolean othersLeft = JavaText.codeWords(text, 0, text.length()).stream().anyMatch(w -> (w[0] < imported.start() || w[0] >= imported.end())
+                    && text.substring(w[0], w[1]).equals(old) && !renamed.contains(w[0]));
+            if (!othersLeft) {
+                int name = text.lastIndexOf(old, imported.end());
+                out.add(Site.decided(f, name, name + old.length(), m.name(), context));
+                continue;
+            }
             String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - m.name().length() - 1);
             out.add(Site.decided(f, imported.end(), imported.end(), "\nimport static " + owner + "." + m.name() + ";", context));
         }
