@@ -230,9 +230,10 @@ local ok, err = pcall(function()
   -- no longer the one it opened with (version 0, which Neovim 0.7 never checks).
   vim.wait(3500, function() return false end, 100)
 
-  -- 4. The method's name retyped in the buffer, then :Quicksilver change-signature: the calls take the new name
-  -- (the index still binds them to the method as it was named).
-  local renamed_line = vim.api.nvim_buf_get_lines(scale_buf, header - 1, header, false)[1]:gsub('scaled%(', 'resized(')
+  -- 4. The method's name retyped and two parameters swapped in one edit, then :Quicksilver change-signature: the
+  -- calls take the new name (the index still binds them to the method as it was named) and the new order.
+  local renamed_line = vim.api.nvim_buf_get_lines(scale_buf, header - 1, header, false)[1]
+    :gsub('scaled%(String unit, double factor, double value%)', 'resized(String unit, double value, double factor)')
   vim.api.nvim_buf_set_lines(scale_buf, header - 1, header, false, { renamed_line })
   vim.cmd('silent write')
   vim.api.nvim_win_set_cursor(0, { header, 20 })
@@ -242,7 +243,9 @@ local ok, err = pcall(function()
   end, 200), 'the rename changed Sizes.java')
   vim.cmd('wall')
   sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
-  check(sizes_text:find('return Scale.resized(unit, 2.0, value);', 1, true) ~= nil, 'a call takes the new name: ' .. sizes_text)
+  check(sizes_text:find('return Scale.resized(unit, value, 2.0);', 1, true) ~= nil, 'a call takes the new name and order: ' .. sizes_text)
+  check(sizes_text:find('return Scale.resized(unit,\n                value, 0.5);', 1, true) ~= nil,
+    'a call on two lines keeps its line break: ' .. sizes_text)
   check(sizes_text:find('Scale.scaled', 1, true) == nil, 'no call keeps the old name: ' .. sizes_text)
 
   -- 5. The class's name retyped in the buffer, then :Quicksilver rename-type: its uses take the new name, so does
@@ -261,7 +264,7 @@ local ok, err = pcall(function()
   end, 200), 'Scale.java was moved to Sizing.java')
   vim.cmd('wall')
   sizes_text = table.concat(vim.fn.readfile(sizes), '\n')
-  check(sizes_text:find('return Sizing.resized(unit, 2.0, value);', 1, true) ~= nil, 'a use takes the new name: ' .. sizes_text)
+  check(sizes_text:find('return Sizing.resized(unit, value, 2.0);', 1, true) ~= nil, 'a use takes the new name: ' .. sizes_text)
   local sizing_text = table.concat(vim.fn.readfile(sizing), '\n')
   check(sizing_text:find('private Sizing() {', 1, true) ~= nil, 'the constructor takes the new name: ' .. sizing_text)
   check(vim.api.nvim_buf_get_name(0):sub(-#'Sizing.java') == 'Sizing.java', 'the window shows the moved file: ' .. vim.api.nvim_buf_get_name(0))
