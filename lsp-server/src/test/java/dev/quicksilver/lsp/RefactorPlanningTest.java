@@ -2129,6 +2129,13 @@ class RefactorPlanningTest {
             assertEquals(toField.replace("@param sku", "@param stock").replace("int total = stock;", "int total = this.stock;")
                     .replace("return sku.length() * quantity + count(sku) + total;", "return stock.length() * quantity + count(stock) + total;"),
                     planned.edited().get("Shop.java"), "live " + live);
+            // In an anonymous class's body `this` is the anonymous object: the field is Shop.this.stock there.
+            String anonymous = stocked.replace("int total = stock;\n", "int total = stock;\n        Runnable log = new Runnable() {\n"
+                    + "            public void run() {\n                System.out.println(stock);\n            }\n        };\n");
+            planned = changeSignature("renamedToFieldInAnonymous", Map.of(), "Shop.java", anonymous,
+                    anonymous.replace("int price(String sku, int quantity)", "int price(String stock, int quantity)"), new TextPosition(12, 10), live);
+            assertTrue(planned.edited().get("Shop.java").contains("int total = this.stock;\n        Runnable log = new Runnable() {\n"
+                    + "            public void run() {\n                System.out.println(Shop.this.stock);"), planned.edited().get("Shop.java"));
             String toLocal = stocked.replace("int price(String sku, int quantity)", "int price(String total, int quantity)");
             planned = changeSignature("renamedToLocal", Map.of(), "Shop.java", stocked, toLocal, new TextPosition(12, 10), live);
             assertEquals("total on line 15 is a local variable of Shop.price(), which the parameter renamed total would clash with: choose "
@@ -2754,6 +2761,15 @@ class RefactorPlanningTest {
                         return times.applyAsInt(limit) + count;
                     }
 
+                    Runnable later(int total) {
+                        return new Runnable() {
+                            @Override
+                            public void run() {
+                                count += total;
+                            }
+                        };
+                    }
+
                     class View {
                         int shown(int total) {
                             return count + total;
@@ -2769,7 +2785,8 @@ class RefactorPlanningTest {
                     .replace("count += total;\n        return count;", "this.total += total;\n        return this.total;")
                     .replace("total -> count * total;", "total -> this.total * total;")
                     .replace("times.applyAsInt(limit) + count;", "times.applyAsInt(limit) + total;")
-                    .replace("return count + total;", "return Counter.this.total + total;");
+                    .replace("return count + total;", "return Counter.this.total + total;")
+                    .replace("            count += total;", "            Counter.this.total += total;");
             assertEquals(expected, planned.edited().get("Counter.java"), "live " + live);
             assertEquals(other.replace("c.count", "c.total"), planned.edited().get("Other.java"), "live " + live);
 

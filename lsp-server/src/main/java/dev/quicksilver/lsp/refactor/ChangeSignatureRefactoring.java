@@ -517,9 +517,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             }
             boolean staticField = in.index().declarationsIn(file).stream().anyMatch(d -> d.kind() == dev.quicksilver.index.SymbolKind.FIELD
                     && d.name().equals(word) && d.declaringTypeKey().equals(m.declaringTypeKey()) && d.modifiers().contains("static"));
-            // In a static method only a static field can be read there, and `this` cannot name it.
+            // In a static method only a static field can be read there, and `this` cannot name it; in an anonymous
+            // class's body `this` is the anonymous object.
             boolean byType = staticField || m.modifiers().contains("static");
-            qualified.add(Site.decided(file, at, at + word.length(), (byType ? owner : "this") + "." + word, context));
+            boolean inner = !byType && in.index().declaration(m.declaringTypeKey()).filter(t -> RenameFieldRefactoring.innerTo(in, file, at, t)).isPresent();
+            qualified.add(Site.decided(file, at, at + word.length(), (byType ? owner : inner ? owner + ".this" : "this") + "." + word, context));
         }
         return new BodyClash(qualified, null);
     }

@@ -213,6 +213,51 @@ public final class JavaText {
         return out;
     }
 
+    /**
+     * Whether {@code offset} lies in the body of an anonymous class ({@code new Shape(1) { ... }}) that opens after
+     * {@code from}: there {@code this} names the anonymous object, not the class around it.
+     */
+    static boolean inAnonymousBody(String text, int from, int offset) {
+        java.util.ArrayDeque<Boolean> open = new java.util.ArrayDeque<>();
+        int i = Math.max(0, from);
+        while (i < offset) {
+            int skipped = skippedEnd(text, i, offset);
+            if (skipped > i) {
+                i = skipped;
+                continue;
+            }
+            char c = text.charAt(i);
+            if (c == '{') open.push(opensAnonymousBody(text, i));
+            else if (c == '}' && !open.isEmpty()) open.pop();
+            i++;
+        }
+        return open.contains(Boolean.TRUE);
+    }
+
+    /** Whether the '{' at {@code brace} opens an anonymous class's body: {@code new} Type(args) or {@code new} Type<A>(args) before it. */
+    private static boolean opensAnonymousBody(String text, int brace) {
+        int close = skipBlankBack(text, brace) - 1;
+        if (close < 0 || text.charAt(close) != ')') return false;
+        int open = matchingOpen(text, close);
+        if (open < 0) return false;
+        int i = skipBlankBack(text, open);
+        if (i > 0 && text.charAt(i - 1) == '>') { // the type's arguments
+            int depth = 0;
+            do {
+                i--;
+                char c = text.charAt(i);
+                if (c == '>') depth++;
+                else if (c == '<') depth--;
+            } while (i > 0 && depth > 0);
+            i = skipBlankBack(text, i);
+        }
+        int nameEnd = i;
+        while (i > 0 && (Character.isJavaIdentifierPart(text.charAt(i - 1)) || text.charAt(i - 1) == '.')) i--;
+        if (i == nameEnd) return false;
+        int newEnd = skipBlankBack(text, i);
+        return newEnd >= 3 && text.startsWith("new", newEnd - 3) && (newEnd == 3 || !Character.isJavaIdentifierPart(text.charAt(newEnd - 4)));
+    }
+
     /** Where a comment that starts at {@code i} ends (past its last character), or {@code i} when none starts there. */
     static int commentEnd(String text, int i) {
         if (i + 1 >= text.length() || text.charAt(i) != '/') return i;

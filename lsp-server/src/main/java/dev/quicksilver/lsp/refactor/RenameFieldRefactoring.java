@@ -122,9 +122,9 @@ public final class RenameFieldRefactoring implements Refactoring {
      * The renamed uses, with each bare one ({@code count}, not {@code x.count}) where a local variable or parameter
      * of the new name is in sight written qualified, so that it reads the field still and not the variable:
      * {@code this.total}; {@code Owner.this.total} from a type nested in the field's; {@code Owner.total} for a
-     * static field (as IntelliJ's rename qualifies a use a local would hide). (A use in an anonymous class of the
-     * field's type gets {@code this.}, which names the anonymous object, and a nested class's own field of the new
-     * name hides the renamed one unseen: neither handled.)
+     * static field (as IntelliJ's rename qualifies a use a local would hide); {@code Owner.this.total} in an
+     * anonymous class's body too, where {@code this} is the anonymous object. (A nested class's own field of the new
+     * name hides the renamed one unseen: not handled.)
      */
     static List<Site> unshadowed(RefactorInput in, SymbolInfo f, String old, String now, List<Site> sites) {
         Optional<SymbolInfo> owner = in.index().declaration(f.declaringTypeKey());
@@ -147,7 +147,7 @@ public final class RenameFieldRefactoring implements Refactoring {
                 boolean hidden = scopes.get(i).stream().anyMatch(v -> v.name().equals(now) && !v.field()) || inOwnInitializer(text, s.start(), now);
                 if (!hidden) continue;
                 String by = f.modifiers().contains("static") ? owner.get().name() + "."
-                        : nestedIn(in, s.file(), s.start(), owner.get()) ? owner.get().name() + ".this." : "this.";
+                        : innerTo(in, s.file(), s.start(), owner.get()) ? owner.get().name() + ".this." : "this.";
                 qualified.put(s, Site.decided(s.file(), s.start(), s.end(), by + now, s.context()));
             }
         }
@@ -164,14 +164,21 @@ public final class RenameFieldRefactoring implements Refactoring {
         return Pattern.compile("[\\w>\\]]\\s+" + Pattern.quote(now) + "\\s*=(?!=)").matcher(text).region(statement, offset).find();
     }
 
-    /** Whether the innermost named type around {@code offset} of {@code file} is nested in {@code owner}. */
-    private static boolean nestedIn(RefactorInput in, Path file, int offset, SymbolInfo owner) {
-        int line = JavaText.lineOf(in.text(file), offset);
-        return in.index().declarationsIn(file).stream()
+    /**
+     * Whether {@code this} at {@code offset} of {@code file} names another object than an {@code owner}: the
+     * innermost named type around it is nested in owner, or it lies in an anonymous class's body within that type.
+     */
+    static boolean innerTo(RefactorInput in, Path file, int offset, SymbolInfo owner) {
+        String text = in.text(file);
+        int line = JavaText.lineOf(text, offset);
+        Optional<SymbolInfo> innermost = in.index().declarationsIn(file).stream()
                 .filter(d -> d.kind().isType() && d.location().range().startLine() <= line && line <= d.location().range().endLine())
-                .max(java.util.Comparator.comparingInt(d -> d.location().range().startLine()))
-                .filter(d -> !d.key().equals(owner.key()) && d.key().startsWith(owner.key().substring(0, owner.key().length() - 1) + "$"))
-                .isPresent();
+                .max(java.util.Comparator.comparingInt(d -> d.location().range().startLine()));
+        if (innermost.isEmpty()) return false;
+        SymbolInfo type = innermost.get();
+        if (!type.key().equals(owner.key())) return type.key().startsWith(owner.key().substring(0, owner.key().length() - 1) + "$");
+        int from = JavaText.offsetOf(text, type.nameRange().startLine(), type.nameRange().startColumn());
+        return JavaText.inAnonymousBody(text, from, offset);
     }
 
     /**
