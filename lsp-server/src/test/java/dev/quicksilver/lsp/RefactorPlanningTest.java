@@ -2775,6 +2775,14 @@ class RefactorPlanningTest {
                             return count + total;
                         }
                     }
+
+                    class Tally {
+                        int total = 2;
+
+                        int sum() {
+                            return count * total;
+                        }
+                    }
                 }
                 """;
         String other = "package p;\n\nclass Other {\n    int read(Counter c) {\n        int total = 1;\n        return c.count + total;\n    }\n}\n";
@@ -2786,7 +2794,8 @@ class RefactorPlanningTest {
                     .replace("total -> count * total;", "total -> this.total * total;")
                     .replace("times.applyAsInt(limit) + count;", "times.applyAsInt(limit) + total;")
                     .replace("return count + total;", "return Counter.this.total + total;")
-                    .replace("            count += total;", "            Counter.this.total += total;");
+                    .replace("            count += total;", "            Counter.this.total += total;")
+                    .replace("return count * total;", "return Counter.this.total * total;");
             assertEquals(expected, planned.edited().get("Counter.java"), "live " + live);
             assertEquals(other.replace("c.count", "c.total"), planned.edited().get("Other.java"), "live " + live);
 

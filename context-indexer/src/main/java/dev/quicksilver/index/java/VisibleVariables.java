@@ -158,7 +158,7 @@ final class VisibleVariables {
             supertypes(type, to);
             to.add("java.lang.Object");
         }
-        return new ScopeVariable(binding.getName(), name(type), to, binding.isField());
+        return new ScopeVariable(binding.getName(), name(type), to, binding.isField(), binding.getVariableDeclaration().getKey());
     }
 
     private static void supertypes(ITypeBinding type, Set<String> into) {

@@ -100,8 +100,9 @@ public final class RenameFieldRefactoring implements Refactoring {
      * renamed one). IntelliJ reports both as conflicts of a rename.
      */
     private static Optional<String> hiding(RefactorInput in, SymbolInfo f, String owner, String old, String now) {
-        Map<String, Boolean> below = new java.util.HashMap<>();
-        Map<String, Boolean> under = new java.util.HashMap<>();
+        Map<String, Boolean> below = new java.util.HashMap<>(); // answers for "below f's type"
+        // Answers for "below d's type", by d's type: isSubtype's answers hold for the one type they were asked about.
+        Map<String, Map<String, Boolean>> under = new java.util.HashMap<>();
         for (SymbolInfo d : in.index().declarationsNamed(now)) {
             if (d.kind() != SymbolKind.FIELD || d.declaringTypeKey().equals(f.declaringTypeKey())) continue;
             String type = in.index().declaration(d.declaringTypeKey()).map(SymbolInfo::name).orElse("");
@@ -110,7 +111,8 @@ public final class RenameFieldRefactoring implements Refactoring {
                 return Optional.of(type + "." + now + where + " would hide " + owner + "." + old + " in " + type + " once it is renamed " + now
                         + ", and " + type + "'s code that reads it would read " + type + "'s: choose another name");
             }
-            if (!d.modifiers().contains("private") && AddParameterRefactoring.isSubtype(in.index(), f.declaringTypeKey(), d.declaringTypeKey(), under)) {
+            if (!d.modifiers().contains("private") && AddParameterRefactoring.isSubtype(in.index(), f.declaringTypeKey(), d.declaringTypeKey(),
+                    under.computeIfAbsent(d.declaringTypeKey(), t -> new java.util.HashMap<>()))) {
                 return Optional.of(owner + "." + old + " renamed " + now + " would hide " + type + "." + now + where + " in " + owner
                         + ", and " + owner + "'s code that reads that field would read this one: choose another name");
             }
@@ -120,11 +122,11 @@ public final class RenameFieldRefactoring implements Refactoring {
 
     /**
      * The renamed uses, with each bare one ({@code count}, not {@code x.count}) where a local variable or parameter
-     * of the new name is in sight written qualified, so that it reads the field still and not the variable:
+     * (or another field) of the new name is in sight written qualified, so that it reads the field still and not the variable:
      * {@code this.total}; {@code Owner.this.total} from a type nested in the field's; {@code Owner.total} for a
      * static field (as IntelliJ's rename qualifies a use a local would hide); {@code Owner.this.total} in an
-     * anonymous class's body too, where {@code this} is the anonymous object. (A nested class's own field of the new
-     * name hides the renamed one unseen: not handled.)
+     * anonymous class's body too, where {@code this} is the anonymous object. So is a use where another field of the
+     * new name is in sight (a nested class's own field {@code total}, which would hide the renamed one).
      */
     static List<Site> unshadowed(RefactorInput in, SymbolInfo f, String old, String now, List<Site> sites) {
         Optional<SymbolInfo> owner = in.index().declaration(f.declaringTypeKey());
@@ -144,7 +146,10 @@ public final class RenameFieldRefactoring implements Refactoring {
             List<List<dev.quicksilver.index.ScopeVariable>> scopes = in.index().variablesInScope(file.getKey(), text, bare.stream().map(Site::start).toList());
             for (int i = 0; i < bare.size(); i++) {
                 Site s = bare.get(i);
-                boolean hidden = scopes.get(i).stream().anyMatch(v -> v.name().equals(now) && !v.field()) || inOwnInitializer(text, s.start(), now);
+                // A local or parameter of the new name, or another field of it (a nested class's own, an anonymous class's
+                // supertype's), is what the bare name would read.
+                boolean hidden = scopes.get(i).stream().anyMatch(v -> v.name().equals(now) && (!v.field() || !v.key().equals(f.key())))
+                        || inOwnInitializer(text, s.start(), now);
                 if (!hidden) continue;
                 String by = f.modifiers().contains("static") ? owner.get().name() + "."
                         : innerTo(in, s.file(), s.start(), owner.get()) ? owner.get().name() + ".this." : "this.";
