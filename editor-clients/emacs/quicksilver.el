@@ -30,6 +30,7 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+(require 'seq)
 (require 'eieio) ; `quicksilver-eglot-server', once Eglot is loaded
 
 (defgroup quicksilver nil
@@ -89,11 +90,13 @@ Eglot then asks which to start when both programs are installed."
 (declare-function eglot-code-actions "eglot")
 (declare-function eglot-current-server "eglot")
 (declare-function eglot--code-action-bounds "eglot")
+(declare-function eglot-uri-to-path "eglot")
+(declare-function eglot--apply-text-edits "eglot")
 
 (defun quicksilver--eglot-contact (&optional _interactive)
   "The Eglot contact: the command and its initializationOptions.
 Its connection is a `quicksilver-eglot-server', which declares
-disabled code actions."
+disabled code actions and file renames."
   (cons 'quicksilver-eglot-server (quicksilver--eglot-command)))
 
 (defun quicksilver--eglot-command ()
@@ -112,11 +115,82 @@ says that reason.  Eglot's own lists are left as they are."
     (plist-put (copy-sequence capabilities) :textDocument
                (plist-put document :codeAction (plist-put actions :disabledSupport t)))))
 
+(defun quicksilver--with-file-renames (capabilities)
+  "CAPABILITIES (Eglot's) with workspace.workspaceEdit.resourceOperations [\"rename\"].
+Eglot applies no file operation, so Quicksilver's connection says it
+renames files and `quicksilver--apply-file-renames' does it: a class
+renamed moves to the file of its new name."
+  (let* ((workspace (copy-sequence (plist-get capabilities :workspace)))
+         (edit (copy-sequence (plist-get workspace :workspaceEdit))))
+    (plist-put (copy-sequence capabilities) :workspace
+               (plist-put workspace :workspaceEdit (plist-put edit :resourceOperations ["rename"])))))
+
+(defvar quicksilver--text-edits-applied nil
+  "Non-nil once Eglot applied a text edit of the workspace edit being applied.")
+
+(defun quicksilver--note-text-edits (&rest _)
+  "Note that Eglot applied text edits (advice around a workspace edit)."
+  (setq quicksilver--text-edits-applied t))
+
+(defun quicksilver--apply-file-renames (apply wedit &rest args)
+  "Around Eglot's APPLY of the workspace edit WEDIT (ARGS: its origin): its file renames too.
+Eglot reads every entry of documentChanges as a text document's
+edits, so the RenameFile operations (Quicksilver's, after the text
+edits of the file they move) are taken out, the rest is applied as
+Eglot does (with its confirmation), and then, if it applied it, each
+file is moved and its buffer visits the new name."
+  (let* ((changes (plist-get wedit :documentChanges))
+         (renames (seq-filter (lambda (c) (equal (plist-get c :kind) "rename")) changes)))
+    (if (null renames)
+        (apply apply wedit args)
+      (let ((quicksilver--text-edits-applied nil)
+            (edits (vconcat (seq-remove (lambda (c) (plist-get c :kind)) changes))))
+        (advice-add 'eglot--apply-text-edits :before #'quicksilver--note-text-edits)
+        (unwind-protect
+            (apply apply (plist-put (copy-sequence wedit) :documentChanges edits) args)
+          (advice-remove 'eglot--apply-text-edits #'quicksilver--note-text-edits))
+        (dolist (rename renames)
+          (if quicksilver--text-edits-applied
+              (quicksilver--rename-file rename)
+            (message "Quicksilver: rename %s to %s yourself once its edits are in"
+                     (eglot-uri-to-path (plist-get rename :oldUri))
+                     (file-name-nondirectory (eglot-uri-to-path (plist-get rename :newUri))))))))))
+
+(defun quicksilver--rename-file (operation)
+  "Do the LSP RenameFile OPERATION: move the file; its buffer, saved, visits the new name.
+The buffer is saved first (it holds the edits that came with the
+move), killed (Eglot tells the server it is closed) and the new file
+visited in its windows, at the same point (Eglot opens it)."
+  (let* ((old (eglot-uri-to-path (plist-get operation :oldUri)))
+         (new (eglot-uri-to-path (plist-get operation :newUri)))
+         (options (plist-get operation :options))
+         (buffer (find-buffer-visiting old)))
+    (cond
+     ((and (file-exists-p new) (not (eq (plist-get options :overwrite) t)))
+      (unless (eq (plist-get options :ignoreIfExists) t)
+        (message "Quicksilver: %s exists, so %s was not moved" new (file-name-nondirectory old))))
+     (t
+      (when buffer
+        (with-current-buffer buffer
+          (when (buffer-modified-p) (save-buffer))))
+      (rename-file old new t)
+      (when buffer
+        (let ((windows (get-buffer-window-list buffer nil t))
+              (at (with-current-buffer buffer (point))))
+          (kill-buffer buffer)
+          (let ((moved (find-file-noselect new)))
+            (with-current-buffer moved (goto-char at))
+            (dolist (window windows)
+              (set-window-buffer window moved)
+              (set-window-point window at)))))
+      (message "Quicksilver: moved %s to %s" (file-name-nondirectory old) (file-name-nondirectory new))))))
+
 (with-eval-after-load 'eglot
   (defclass quicksilver-eglot-server (eglot-lsp-server) ()
     :documentation "Eglot's connection to a Quicksilver server.")
   (cl-defmethod eglot-client-capabilities :around ((_server quicksilver-eglot-server))
-    (quicksilver--with-disabled-support (cl-call-next-method))))
+    (quicksilver--with-file-renames (quicksilver--with-disabled-support (cl-call-next-method))))
+  (advice-add 'eglot--apply-workspace-edit :around #'quicksilver--apply-file-renames))
 
 ;;;###autoload
 (defun quicksilver-eglot-setup ()
