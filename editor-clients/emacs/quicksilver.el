@@ -91,6 +91,8 @@ Eglot then asks which to start when both programs are installed."
 (declare-function eglot-current-server "eglot")
 (declare-function eglot--code-action-bounds "eglot")
 (declare-function eglot-uri-to-path "eglot")
+(declare-function eglot--managed-buffers "eglot")
+(declare-function eglot--signal-textDocument/didChange "eglot")
 (declare-function eglot--apply-text-edits "eglot")
 
 (defun quicksilver--eglot-contact (&optional _interactive)
@@ -480,12 +482,23 @@ When it starts with a newline, up to the end of the next line."
 ;;;; Commands
 
 ;;;###autoload
+(defun quicksilver--eglot-send-changes ()
+  "Send the server every buffer's changes that Eglot holds back.
+Eglot sends a buffer's changes after idle time, or before a request
+from that buffer: a refactor asked for right after another's edit of
+other buffers would be planned on their text as it was (its uses not
+found there, or its edit refused for an old version)."
+  (let ((server (eglot-current-server)))
+    (dolist (buffer (and server (eglot--managed-buffers server)))
+      (with-current-buffer buffer (eglot--signal-textDocument/didChange)))))
+
 (defun quicksilver-refactor ()
   "Offer Quicksilver's multi-file refactors at point.
 These are the code actions of kind refactor.rewrite."
   (interactive)
   (cond
    ((and (bound-and-true-p eglot--managed-mode) (fboundp 'eglot-code-actions))
+    (quicksilver--eglot-send-changes)
     ;; A refused refactor, chosen, is answered with an error whose message is the reason: said as such.
     (condition-case err
         (apply #'eglot-code-actions (append (eglot--code-action-bounds) (list "refactor.rewrite" t)))

@@ -283,12 +283,28 @@
       (qs-note "code-action menu: %S" titles)
       (qs-wait (lambda () (let ((b (find-buffer-visiting sizes))) (and b (buffer-modified-p b)))) 120
                "the workspace edit changed Sizes.java")
-      (save-some-buffers t)
-      (qs-check (with-temp-buffer (insert-file-contents sizes) (search-forward "return Sizing.scaled(" nil t))
-                "Sizes.java on disk calls Sizing.scaled(...)")
       ;; Eglot applies no file operation itself: Quicksilver's connection does (quicksilver--apply-file-renames).
       (qs-wait (lambda () (and (file-exists-p sizing) (not (file-exists-p scale)))) 60
                (format "%s moved Scale.java to Sizing.java" qs-client))
+      ;; 3b. At once, Sizes.java's edit not saved (nor, in Eglot, sent: that waits for idle time), the method's name
+      ;; retyped in Sizing.java and renamed: its edit of Sizes.java must be made on the text the buffer has.
+      (with-current-buffer (find-buffer-visiting sizing)
+        (goto-char (point-min))
+        (qs-check (re-search-forward "static double \\(scaled\\)(" nil t) "declaration \"static double scaled(\" found")
+        (replace-match "resized" t t nil 1)
+        (save-buffer)
+        (cl-letf (((symbol-function 'completing-read)
+                   (qs-menu-choice "Rename method Sizing.scaled() to resized()" (lambda (names) (setq titles names))))
+                  ((symbol-function 'y-or-n-p) (lambda (&rest _) t))
+                  ((symbol-function 'yes-or-no-p) (lambda (&rest _) t)))
+          (quicksilver-refactor)))
+      (qs-note "code-action menu: %S" titles)
+      (qs-wait (lambda () (with-current-buffer (find-buffer-visiting sizes)
+                            (save-excursion (goto-char (point-min)) (search-forward "return Sizing.resized(" nil t))))
+               120 "the method's rename changed Sizes.java as the buffer had it")
+      (save-some-buffers t)
+      (qs-check (with-temp-buffer (insert-file-contents sizes) (search-forward "return Sizing.resized(" nil t))
+                "Sizes.java on disk calls Sizing.resized(...)")
       (qs-check (with-temp-buffer (insert-file-contents sizing) (search-forward "private Sizing() {" nil t))
                 "the constructor takes the new name")
       (qs-check (and (find-buffer-visiting sizing) (not (find-buffer-visiting scale)))
