@@ -2086,6 +2086,53 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A record that declares its canonical constructor in full: a component renamed in the header renames that
+     * constructor's parameter (a canonical constructor's parameters are named as the components), its uses in the
+     * constructor's body ({@code this.x = x}), the Javadoc tags (the record's and the constructor's) and the
+     * component's uses elsewhere; a literal that says the name stays.
+     */
+    @Test
+    void aRenamedComponentRenamesTheCanonicalConstructorWrittenOut() throws Exception {
+        String point = """
+                package p;
+
+                /**
+                 * A point.
+                 *
+                 * @param x across
+                 * @param y down
+                 */
+                public record Point(int x, int y) {
+                    /**
+                     * Checks.
+                     *
+                     * @param x across, not negative
+                     * @param y down
+                     */
+                    public Point(int x, int y) {
+                        if (x < 0) throw new IllegalArgumentException("x");
+                        this.x = x;
+                        this.y = y;
+                    }
+
+                    int sum() {
+                        return x + y();
+                    }
+                }
+                """;
+        String use = "package p;\n\nclass Use {\n    int go(Point p) {\n        return p.x() + p.y();\n    }\n}\n";
+        String after = point.replace("record Point(int x, int y)", "record Point(int left, int y)");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = changeSignature("explicitCanonical", Map.of("Use.java", use), "Point.java", point, after, new TextPosition(8, 24), live);
+            assertEquals("Rename component x to left of record Point, at its 6 uses in 2 files", planned.plan().title(), "live " + live);
+            assertEquals(after.replace("@param x across", "@param left across").replace("public Point(int x, int y)", "public Point(int left, int y)")
+                    .replace("if (x < 0)", "if (left < 0)").replace("this.x = x;", "this.left = left;").replace("return x + y();", "return left + y();"),
+                    planned.edited().get("Point.java"), "live " + live);
+            assertEquals(use.replace("p.x()", "p.left()"), planned.edited().get("Use.java"), "live " + live);
+        }
+    }
+
+    /**
      * A method's parameter renamed in its header, and nothing else: its body still says the old name, so the rename
      * is offered there (as an IDE offers to rename the uses of a name just retyped); the Javadoc's tag follows; calls,
      * and an override with names of its own, are left as they are.
@@ -2273,6 +2320,17 @@ class RefactorPlanningTest {
                     .replace("s::price", "sku -> s.cost(sku, 0)").replace("s.price(\"a\")", "s.cost(\"a\", 0)").replace("t.price(\"b\")", "t.cost(\"b\", 0)")
                     .replace("int price(String sku)", "int cost(String sku, int count)"), planned.edited().get("Use.java"), "live " + live);
             assertTrue(planned.offered().stream().noneMatch(n -> n.endsWith("-parameter") || n.equals("reorder-parameters")), planned.offered().toString());
+
+            // The return type retyped with them: the calls the same (they do not say it), the overrides that wrote the
+            // old one take the new one (an int override of an Integer method does not compile).
+            String typed = SHOP.replace("int price(String sku) {", "Integer cost(String item, int count) {");
+            planned = changeSignature("retypedAndReparametered", others, "Shop.java", SHOP, typed, new TextPosition(3, 12), live);
+            assertEquals(typed.replace("return sku.length();", "return item.length();").replace("return price(sku) * 2;", "return cost(sku, 0) * 2;")
+                    .replace("#price(String)", "#cost(String, int)"), planned.edited().get("Shop.java"), "live " + live);
+            assertEquals(PLAIN_SHOP.replace("int price(String code)", "Integer cost(String code, int count)"), planned.edited().get("Plain.java"),
+                    "live " + live);
+            assertEquals(SPECIAL_SHOP.replace("int price(String sku)", "Integer cost(String sku, int count)")
+                    .replace("super.price(sku)", "super.cost(sku, count)"), planned.edited().get("Special.java"), "live " + live);
 
             // An override renamed and re-parametered: the method it overrode changes with the family.
             String specialAfter = SPECIAL_SHOP.replace("int price(String sku) {", "int cost(int count, String sku) {");

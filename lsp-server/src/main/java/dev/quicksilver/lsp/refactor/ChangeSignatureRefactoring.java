@@ -50,7 +50,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
     public Optional<RefactorPlan> plan(RefactorInput in) {
         Optional<SymbolInfo> method = in.methodAt();
-        if (method.isEmpty()) return Optional.empty();
+        if (method.isEmpty()) return componentsRenamedBeside(in);
         SymbolInfo m = method.get();
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name. First:
@@ -90,6 +90,67 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         for (String k : calleeKeys) refs.addAll(in.index().references(k));
         refs.addAll(AddParameterRefactoring.unboundMethodReferences(in, m));
         return build(in, m, change, params, record, new Uses(keys, overrides, callsFound, refs, null, m, List.of()));
+    }
+
+    /**
+     * A record's components renamed in its header where the record declares its canonical constructor in full
+     * ({@code Point(int x, int y) { this.x = x; ... }}): that constructor's parameters must be named as the
+     * components (else it is no valid canonical constructor), so they are renamed with their uses in its body, as
+     * the components' uses are everywhere ({@link RenamedComponents}) and the Javadoc tags, the record's and the
+     * constructor's. Renames only: a component added, removed or moved changes what the constructor must do.
+     */
+    private Optional<RefactorPlan> componentsRenamedBeside(RefactorInput in) {
+        Optional<SymbolInfo> at = in.index().declarationsIn(in.file()).stream().filter(d -> d.kind() == SymbolKind.RECORD
+                && d.nameRange().startLine() <= in.position().line() && in.position().line() <= d.nameRange().startLine() + 2).findFirst();
+        if (at.isEmpty()) return Optional.empty();
+        SymbolInfo record = at.get();
+        String text = in.text(in.file());
+        int open = text.indexOf('(', JavaText.offsetOf(text, record.nameRange().endLine(), record.nameRange().endColumn()));
+        int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+        if (close < 0 || JavaText.offsetOf(text, in.position().line(), in.position().column()) > close + 1) return Optional.empty();
+        List<String> components = JavaText.splitTopLevel(text.substring(open + 1, close).replaceAll("\\s+", " "));
+        Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, record).flatMap(old -> Change.between(old, components));
+        if (found.isEmpty() || found.get().changesCalls() || !found.get().renames()) return Optional.empty();
+        Change change = found.get();
+        List<String> oldTypes = change.oldParams().stream().map(Change::typeOf).toList();
+        List<String> oldNames = change.oldParams().stream().map(AddParameterRefactoring::lastWord).toList();
+        List<String> newNames = components.stream().map(AddParameterRefactoring::lastWord).toList();
+        // The canonical constructor as it was: the components' types, and their names before the edit.
+        Optional<SymbolInfo> canonical = in.index().declarationsIn(in.file()).stream().filter(c -> c.kind() == SymbolKind.CONSTRUCTOR
+                && c.declaringTypeKey().equals(record.key()) && AddParameterRefactoring.parameterListOpen(text, c) != open
+                && AddParameterRefactoring.parameters(c, text).stream().map(Change::typeOf).toList().equals(oldTypes)
+                && AddParameterRefactoring.parameterNames(in, c).equals(oldNames)).findFirst();
+        if (canonical.isEmpty()) return Optional.empty();
+        SymbolInfo ctor = canonical.get();
+        Map<String, String> renamed = change.renamed();
+        BodyClash clash = bodyClash(in, ctor, renamed);
+        if (clash.refusal() != null) {
+            return Optional.of(RefactorPlan.refused(name(), "Rename component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record "
+                    + record.name(), clash.refusal()));
+        }
+        List<String> descriptors = AddParameterRefactoring.declaredDescriptors(ctor, ctor.key());
+        Map<String, String> renamedDescriptors = new java.util.HashMap<>();
+        for (int i = 0; i < newNames.size() && i < descriptors.size(); i++) renamedDescriptors.put(newNames.get(i), descriptors.get(i));
+        String context = "// " + ctor.signature() + "\n";
+        List<Site> sites = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        // The constructor's own parameters, then their uses in its body, then the components' everywhere.
+        int ctorOpen = AddParameterRefactoring.parameterListOpen(text, ctor);
+        List<int[]> items = JavaText.itemRanges(text, ctorOpen, JavaText.matchingClose(text, ctorOpen));
+        for (int[] item : items) {
+            String name = AddParameterRefactoring.lastWord(text.substring(item[0], item[1]));
+            if (renamed.containsKey(name)) sites.add(Site.decided(in.file(), item[1] - name.length(), item[1], renamed.get(name), context));
+        }
+        sites.addAll(renamedInBody(in, ctor, renamed));
+        sites.addAll(clash.qualified());
+        sites.addAll(RenamedComponents.sites(in, ctor, renamed, renamedDescriptors));
+        List<Site> unique = new ArrayList<>();
+        for (Site site : sites) if (seen.add(site.file() + ":" + site.start())) unique.add(site);
+        int uses = unique.size();
+        Javadocs.rewriteParamTags(in, record, oldNames, newNames, change.from(), name -> "").ifPresent(unique::add);
+        Javadocs.rewriteParamTags(in, ctor, oldNames, newNames, change.from(), name -> "").ifPresent(unique::add);
+        return Optional.of(new RefactorPlan(name(), renameTitle(ctor, true, renamed, uses, unique), unique, 0,
+                "each use of a renamed component under its new name, and the canonical constructor's parameters named as the components"));
     }
 
     /**
@@ -215,6 +276,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             Javadocs.rewriteParamTags(in, o, own, ownNew, change.from(), description).ifPresent(tags::add);
         }
         int overrideCount = sites.size();
+        // An override's return type written as the method's was follows the method's (renamed or not).
+        Optional<ReturnTypes.Change> returnType = ReturnTypes.changed(in, m);
+        if (returnType.isPresent()) {
+            for (SymbolInfo o : overrides) ReturnTypes.followed(in, o, returnType.get(), "// " + m.signature() + "\n").ifPresent(tags::add);
+        }
         // Lambdas of a functional interface take their parameters the same way, their own names kept, a new one
         // named as the method names it (typed where theirs are): those the compiler resolves as the method's, and
         // those that no longer fit it (a length changed). One that no longer compiles so (a body still using a

@@ -137,15 +137,36 @@ final class CompiledRenames {
         int nameBefore = JavaText.offsetOf(before, name.startLine(), name.startColumn());
         int lineNow = JavaText.lineStartOffset(now, name.startLine());
         int lineBefore = JavaText.lineStartOffset(before, name.startLine());
-        if (nameNow < 0 || nameBefore < 0 || lineNow < 0 || lineBefore < 0
-                || !now.substring(lineNow, nameNow).equals(before.substring(lineBefore, nameBefore))) {
-            return Optional.empty();
+        if (nameNow < 0 || nameBefore < 0 || lineNow < 0 || lineBefore < 0) return Optional.empty();
+        if (!now.substring(lineNow, nameNow).equals(before.substring(lineBefore, nameBefore))) {
+            // A method's return type or modifiers retyped with its name (int price( -> long cost(): its name
+            // was the word before the line's first parameter list.
+            return d.kind() == SymbolKind.METHOD ? methodNameBefore(d, before, lineBefore, now, nameNow) : Optional.empty();
         }
         int end = nameBefore;
         while (end < before.length() && Character.isJavaIdentifierPart(before.charAt(end))) end++;
         String old = before.substring(nameBefore, end);
         if (old.isEmpty() || !Character.isJavaIdentifierStart(old.charAt(0)) || old.equals(d.name())) return Optional.empty();
         return Optional.of(new Retyped(old, before, end, now, nameNow + d.name().length()));
+    }
+
+    /** A method's name followed by its parameter list ({@code price (}), not an annotation's ({@code @Deprecated(}). */
+    static final Pattern NAME_AND_LIST = Pattern.compile("(?<![@.\\w$])([A-Za-z_$][\\w$]*)\\s*\\(");
+
+    /**
+     * The method d's name before the edit where the text before its name on its line changed too (its return
+     * type, its modifiers): the first name followed by a parameter list on that line as it was, m's own so now.
+     */
+    private static Optional<Retyped> methodNameBefore(SymbolInfo d, String before, int lineBefore, String now, int nameNow) {
+        int lineEnd = before.indexOf('\n', lineBefore);
+        Matcher was = NAME_AND_LIST.matcher(before).region(lineBefore, lineEnd < 0 ? before.length() : lineEnd);
+        int lineNow = JavaText.lineStartOffset(now, d.nameRange().startLine());
+        int nowEnd = now.indexOf('\n', lineNow);
+        Matcher is = NAME_AND_LIST.matcher(now).region(lineNow, nowEnd < 0 ? now.length() : nowEnd);
+        if (!was.find() || !is.find() || is.start(1) != nameNow) return Optional.empty();
+        String old = was.group(1);
+        if (old.equals(d.name())) return Optional.empty();
+        return Optional.of(new Retyped(old, before, was.end(1), now, nameNow + d.name().length()));
     }
 
     /**
