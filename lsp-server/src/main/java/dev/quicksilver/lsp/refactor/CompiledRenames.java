@@ -224,15 +224,20 @@ final class CompiledRenames {
     }
 
     /**
-     * Of the files that mention what was renamed ({@code mentioning}), those an editor's index has read again since
-     * the edit, so that their uses of the old name are bound to nothing: the ones that say it ({@code saysOld}) and
-     * hold none of the uses found through the index ({@code found}). The compiler finds those uses.
+     * Of the files that mention what was renamed ({@code mentioning}) and the files open in the editor, those an
+     * editor's index has read again since the edit, so that their uses of the old name are bound to nothing: the
+     * ones that say it ({@code saysOld}) and hold none of the uses found through the index ({@code found}). The
+     * compiler finds those uses.
      */
     static Set<Path> unboundFiles(RefactorInput in, Collection<Path> mentioning, List<Site> found, Pattern saysOld) {
         Set<Path> bound = new java.util.HashSet<>();
         found.forEach(s -> bound.add(s.file()));
+        // And the open files: edited lately (a refactor's edit just applied), the index may bind their uses to what
+        // a declaration was before it moved (a type read from the file it was renamed in), not to what it is now.
+        Set<Path> candidates = new LinkedHashSet<>(mentioning);
+        for (Path f : in.openFiles()) if (f.toString().endsWith(".java")) candidates.add(f);
         Set<Path> out = new LinkedHashSet<>();
-        for (Path f : mentioning) if (!bound.contains(f) && saysOld.matcher(in.text(f)).find()) out.add(f);
+        for (Path f : candidates) if (!bound.contains(f) && saysOld.matcher(in.text(f)).find()) out.add(f);
         return out;
     }
 

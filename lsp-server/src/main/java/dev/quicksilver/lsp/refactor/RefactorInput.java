@@ -17,8 +17,9 @@ import java.util.function.Function;
 /**
  * What a refactor looks at: the index, the file and position the user asked about, the edit they just made
  * there (if any), earlier binding keys of methods (to find call sites the index still links to a method's old
- * signature), the current text of any file (the open buffer, else the disk), and whether it may compile files
- * without signs of an edit ({@link dev.quicksilver.lsp.ServerSession#thoroughRefactors()}).
+ * signature), the current text of any file (the open buffer, else the disk), whether it may compile files
+ * without signs of an edit ({@link dev.quicksilver.lsp.ServerSession#thoroughRefactors()}), and the files open in
+ * the editor (edited lately, by the user or by a refactor: where the index's bindings are the least sure).
  *
  * <p>One input serves one listing of the refactors at a position: a file's text is read once, and compiled at
  * most once, however many sites and searches ask for it (a method's call sites often share files). Concurrent
@@ -26,10 +27,15 @@ import java.util.function.Function;
  */
 public record RefactorInput(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> lastEdit,
                             Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough,
-                            Map<Path, Optional<String>> texts, Map<Path, List<CompileError>> compiled) {
+                            Set<Path> openFiles, Map<Path, Optional<String>> texts, Map<Path, List<CompileError>> compiled) {
     public RefactorInput(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> lastEdit,
                          Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough) {
-        this(index, file, position, lastEdit, earlierKeys, textOf, thorough, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        this(index, file, position, lastEdit, earlierKeys, textOf, thorough, Set.of());
+    }
+
+    public RefactorInput(WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> lastEdit,
+                         Function<String, Set<String>> earlierKeys, Function<Path, Optional<String>> textOf, boolean thorough, Set<Path> openFiles) {
+        this(index, file, position, lastEdit, earlierKeys, textOf, thorough, openFiles, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     public String text(Path p) {

@@ -96,8 +96,10 @@ public final class RefactorService {
 
     /** {@link #plans(WorkspaceIndex, Path, TextPosition, Optional)} of the given refactorings. */
     List<RefactorPlan> plans(List<Refactoring> refactorings, WorkspaceIndex index, Path file, TextPosition position, Optional<EditHistory.Edit> edit) {
+        Set<Path> open = new java.util.HashSet<>();
+        for (TextDocument doc : session.documents().all()) Uris.pathOf(doc.uri()).ifPresent(open::add);
         RefactorInput input = new RefactorInput(index, file, position, edit,
-                name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf, session.thoroughRefactors());
+                name -> earlierKeys.getOrDefault(name, Set.of()), this::textOf, session.thoroughRefactors(), open);
         List<RefactorPlan> plans = new ArrayList<>();
         for (Refactoring r : refactorings) {
             try {
