@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * a renamed parameter's uses in the method's body, and the parameters of a functional interface's lambdas. A
  * record's renamed component is also its field and accessor: their uses follow ({@link RenamedComponents}), and a
  * rename alone is offered there (it breaks the accessor's callers). A method whose name was retyped, its parameters
- * as they were, is renamed at its uses and overrides ({@link RenamedMethods}). A varargs method is not taken (its
- * calls have no one length).
+ * as they were, is renamed at its uses and overrides ({@link RenamedMethods}); one renamed and re-parametered in one
+ * edit has both done ({@link #renamedAndChanged}), and an override whose return type was written as the method's
+ * takes its new one ({@link ReturnTypes}). A varargs method is not taken (its calls have no one length).
  */
 public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
@@ -44,7 +45,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     @Override
     public String description() {
         return "pass the arguments as a declaration's parameters now are, after several changes at once (removed, reordered, renamed,"
-                + " added), at every call site, and change the overrides' parameters the same way";
+                + " added; the method's name and return type too), at every call site, and change the overrides the same way";
     }
 
     @Override
