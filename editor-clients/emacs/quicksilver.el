@@ -118,7 +118,8 @@ says that reason.  Eglot's own lists are left as they are."
                (plist-put document :codeAction (plist-put actions :disabledSupport t)))))
 
 (defun quicksilver--with-file-renames (capabilities)
-  "CAPABILITIES (Eglot's) with workspace.workspaceEdit.resourceOperations [\"rename\"].
+  "CAPABILITIES (Eglot's), declaring that file renames are applied.
+That is workspace.workspaceEdit.resourceOperations [\"rename\"].
 Eglot applies no file operation, so Quicksilver's connection says it
 renames files and `quicksilver--apply-file-renames' does it: a class
 renamed moves to the file of its new name."
@@ -135,7 +136,7 @@ renamed moves to the file of its new name."
   (setq quicksilver--text-edits-applied t))
 
 (defun quicksilver--apply-file-renames (apply wedit &rest args)
-  "Around Eglot's APPLY of the workspace edit WEDIT (ARGS: its origin): its file renames too.
+  "Around Eglot's APPLY of workspace edit WEDIT (ARGS: its origin): renames too.
 Eglot reads every entry of documentChanges as a text document's
 edits, so the RenameFile operations (Quicksilver's, after the text
 edits of the file they move) are taken out, the rest is applied as
@@ -153,13 +154,18 @@ file is moved and its buffer visits the new name."
           (advice-remove 'eglot--apply-text-edits #'quicksilver--note-text-edits))
         (dolist (rename renames)
           (if quicksilver--text-edits-applied
-              (quicksilver--rename-file rename)
+              (condition-case err
+                  (quicksilver--rename-file rename)
+                (error (message "Quicksilver: %s was not moved to %s: %s"
+                                (eglot-uri-to-path (plist-get rename :oldUri))
+                                (file-name-nondirectory (eglot-uri-to-path (plist-get rename :newUri)))
+                                (error-message-string err))))
             (message "Quicksilver: rename %s to %s yourself once its edits are in"
                      (eglot-uri-to-path (plist-get rename :oldUri))
                      (file-name-nondirectory (eglot-uri-to-path (plist-get rename :newUri))))))))))
 
 (defun quicksilver--rename-file (operation)
-  "Do the LSP RenameFile OPERATION: move the file; its buffer, saved, visits the new name.
+  "Do the LSP RenameFile OPERATION: move the file, and its buffer with it.
 The buffer is saved first (it holds the edits that came with the
 move), killed (Eglot tells the server it is closed) and the new file
 visited in its windows, at the same point (Eglot opens it)."
