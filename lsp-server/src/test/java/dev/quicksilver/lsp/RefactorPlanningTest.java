@@ -2254,6 +2254,24 @@ class RefactorPlanningTest {
             assertFalse(planned.offered().contains("implement-method"), planned.offered().toString());
             assertFalse(planned.offered().contains("apply-similar-edit"), "a rename is no edit to copy elsewhere: " + planned.offered());
 
+            // A record implements it by a component (its accessor not written out): the component is renamed with it,
+            // and its uses (the field, the compact constructor's parameter, the accessor's calls); with parameters
+            // added too, refused (an accessor takes none).
+            String named = "package p;\n\npublic interface Named {\n    String name();\n}\n";
+            String tagged = "package p;\n\npublic record Tagged(String name, int weight) implements Named {\n    public Tagged {\n"
+                    + "        if (name.isEmpty()) throw new IllegalArgumentException();\n    }\n\n    String shout() {\n"
+                    + "        return name.toUpperCase() + name();\n    }\n}\n";
+            String reader = "package p;\n\nclass Reader {\n    String both(Named n, Tagged t) {\n        return n.name() + t.name();\n    }\n}\n";
+            planned = changeSignature("renamedByComponent", Map.of("Tagged.java", tagged, "Reader.java", reader), "Named.java", named,
+                    named.replace("String name();", "String label();"), new TextPosition(3, 12), live);
+            assertEquals("Rename method Named.name() to label(), at its 5 uses and 1 record component in 2 files", planned.plan().title(), "live " + live);
+            assertEquals(tagged.replace("name", "label"), planned.edited().get("Tagged.java"), "live " + live);
+            assertEquals(reader.replace("name()", "label()"), planned.edited().get("Reader.java"), "live " + live);
+            planned = changeSignature("reparameteredByComponent", Map.of("Tagged.java", tagged, "Reader.java", reader), "Named.java", named,
+                    named.replace("String name();", "String label(boolean upper);"), new TextPosition(3, 12), live);
+            assertEquals("Tagged (src/main/java/p/Tagged.java line 3) implements Named.name() with its component name, and a component's accessor "
+                    + "takes no arguments: declare name() in Tagged first", planned.plan().refusal(), "live " + live);
+
             // An overload keeps the old name: a call the renamed method took (the more specific) follows it, headless too,
             // and in its own file in an editor, where the index binds it to the overload left; the overload's calls stay.
             String overloaded = "package p;\n\nclass Shop {\n    int price(String sku) {\n        return sku.length();\n    }\n\n"

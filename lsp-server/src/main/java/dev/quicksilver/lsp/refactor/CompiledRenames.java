@@ -53,14 +53,25 @@ final class CompiledRenames {
      * rounds at most). Files that say none of the old names are not compiled.
      */
     static Map<Path, Map<Integer, String>> find(RefactorInput in, Collection<Path> files, Map<String, String> renamed, Complaint complaint) {
+        return find(in, files, renamed, complaint, Map.of());
+    }
+
+    /**
+     * {@link #find(RefactorInput, Collection, Map, Complaint)} with some renames made first ({@code seeds}, by file:
+     * offset to old name): a declaration renamed that the files as they are do not say yet (a record's component
+     * renamed with the method it implements), whose uses the compiler then finds. The seeds are among the renames
+     * returned.
+     */
+    static Map<Path, Map<Integer, String>> find(RefactorInput in, Collection<Path> files, Map<String, String> renamed, Complaint complaint,
+                                                Map<Path, Map<Integer, String>> seeds) {
         Map<Path, Map<Integer, String>> found = new LinkedHashMap<>();
         if (renamed.isEmpty()) return found;
         Pattern anyOld = Pattern.compile("(?<![\\w$])(" + String.join("|", renamed.keySet().stream().map(Pattern::quote).toList()) + ")(?![\\w$])");
         for (Path file : files) {
             String text = in.text(file);
             if (!anyOld.matcher(text).find()) continue;
-            Map<Integer, String> renames = new TreeMap<>();
-            List<CompileError> errors = in.compileErrors(file);
+            Map<Integer, String> renames = new TreeMap<>(seeds.getOrDefault(file, Map.of()));
+            List<CompileError> errors = renames.isEmpty() ? in.compileErrors(file) : in.index().compileErrors(file, renamedText(text, renames, renamed));
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 Map<Integer, String> made = new TreeMap<>(renames);
                 String current = renamedText(text, made, renamed);

@@ -52,6 +52,15 @@ final class RenamedComponents {
         }
     }
 
+    /** The complaints about a component of {@code record} renamed (in its file, any use in its body; elsewhere, its accessor's). */
+    static CompiledRenames.Complaint complaints(RefactorInput in, SymbolInfo record) {
+        Path recordFile = record.location().path();
+        String recordText = in.text(recordFile);
+        TextRange r = record.location().range();
+        return new Complaints(recordFile, JavaText.offsetOf(recordText, r.startLine(), r.startColumn()), JavaText.offsetOf(recordText, r.endLine(), r.endColumn()),
+                Pattern.compile("\\btype (\\w+\\.)*" + Pattern.quote(record.name()) + "\\b"));
+    }
+
     /**
      * The sites that rename the uses of the components {@code renamed} (old name to new) of the record whose
      * canonical constructor is {@code m}, each the old name's place with the new name as its text; {@code

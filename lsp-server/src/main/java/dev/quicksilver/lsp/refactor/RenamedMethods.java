@@ -6,6 +6,7 @@ import dev.quicksilver.index.SymbolInfo;
 import dev.quicksilver.index.SymbolKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,6 +98,7 @@ final class RenamedMethods {
         int overriding = r.overrides().size() - (r.root() == m ? 0 : 1);
         String title = "Rename method " + r.shown(m, old) + " to " + m.name() + "(), at its " + uses
                 + (uses == 1 ? " use" : " uses") + (overriding == 0 ? "" : " and " + overriding + (overriding == 1 ? " override" : " overrides"))
+                + (r.components() == 0 ? "" : " and " + r.components() + (r.components() == 1 ? " record component" : " record components"))
                 + (links == 0 ? "" : " and " + links + (links == 1 ? " Javadoc reference" : " Javadoc references"))
                 + " in " + fileCount + (fileCount == 1 ? " file" : " files");
         return Optional.of(new RefactorPlan(refactor, title, sites, 0, "each call, method reference and override under the new name"));
@@ -106,12 +108,13 @@ final class RenamedMethods {
      * A renamed method's family and its old name's places: {@code root}, the method whose family is renamed (m, or
      * the method m overrode); {@code overrides}, the family's other methods that say the old name (root among them
      * where it is not m); {@code sites}, decided renames of the old name, the overrides' names first
-     * ({@code declarations} of them), then the calls and method references; the old keys the index may still bind
-     * uses to. Or, {@code refusal} set, why m must not take its new name.
+     * ({@code declarations} of them), then the calls and method references; {@code components}: records whose
+     * component implements the method, renamed with their uses. Or, {@code refusal} set, why m must not take its new
+     * name.
      */
-    record Renames(SymbolInfo root, List<SymbolInfo> overrides, List<Site> sites, int declarations, String refusal) {
+    record Renames(SymbolInfo root, List<SymbolInfo> overrides, List<Site> sites, int declarations, int components, String refusal) {
         static Renames refused(String why) {
-            return new Renames(null, List.of(), List.of(), 0, why);
+            return new Renames(null, List.of(), List.of(), 0, 0, why);
         }
 
         /** "Shop.price()", or "Shop.price() (which Special.price() overrides)" for an override renamed. */
@@ -166,10 +169,27 @@ final class RenamedMethods {
             overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, oldDescriptors, List.copyOf(overrides), false));
         }
 
+        // Records whose component of the old name implements the method (its accessor not written out): the
+        // component is renamed with it, else the record would no longer implement it.
+        List<Component> components = oldDescriptors.isEmpty() && !root.modifiers().contains("static") && !root.modifiers().contains("private")
+                ? implementingComponents(in, root, old, overrides) : List.of();
+        if (!components.isEmpty() && !descriptors.isEmpty()) {
+            Component c = components.getFirst();
+            return Optional.of(Renames.refused(c.record().name() + " (" + CompiledRenames.shown(in, c.record()) + ") implements "
+                    + ChangeSignatureRefactoring.ownerName(root) + "." + old + "() with its component " + old + ", and a component's accessor takes no "
+                    + "arguments: declare " + old + "() in " + c.record().name() + " first"));
+        }
+
         List<Site> sites = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (SymbolInfo o : overrides) sites.addAll(CompiledRenames.methodSites(in, o, now, context, seen));
         int declarations = (int) sites.stream().filter(s -> overrides.stream().anyMatch(o -> isNameOf(in, o, s))).count();
+        for (Component c : components) {
+            if (seen.add(c.record().location().path() + ":" + c.nameAt())) {
+                sites.add(Site.decided(c.record().location().path(), c.nameAt(), c.nameAt() + old.length(), now, context));
+                declarations++;
+            }
+        }
         for (String k : oldKeys) sites.addAll(CompiledRenames.useSites(in, k, old, now, context, seen));
         // A call resolved since the edit (headless, every file's; in an editor, m's own file's and those read again)
         // that fits an overload left with the old name is bound to it: those the renamed method also takes, and took
@@ -209,7 +229,62 @@ final class RenamedMethods {
             if (seen.add(f + ":" + at)) sites.add(Site.decided(f, at, at + old.length(), now, context));
         }));
         if (m.modifiers().contains("static")) sites.addAll(staticImportsBeside(in, m, old, staticImport, sites, context));
-        return Optional.of(new Renames(root, List.copyOf(overrides), sites, declarations, null));
+        // A component's uses: its accessor's calls where the index binds them, and in its record's file those the
+        // compiler finds once the component has its new name (the field, the compact constructor's parameter).
+        for (Component c : components) {
+            for (Site s : CompiledRenames.useSites(in, c.accessorKey(), old, now, context, seen)) sites.add(s);
+            Path recordFile = c.record().location().path();
+            CompiledRenames.find(in, List.of(recordFile), Map.of(old, now), RenamedComponents.complaints(in, c.record()),
+                            Map.of(recordFile, Map.of(c.nameAt(), old)))
+                    .forEach((f, renames) -> renames.keySet().forEach(at -> {
+                        if (seen.add(f + ":" + at)) sites.add(Site.decided(f, at, at + old.length(), now, context));
+                    }));
+            Javadocs.rewriteParamTags(in, c.record(), c.names(), c.names().stream().map(n -> n.equals(old) ? now : n).toList(),
+                    java.util.stream.IntStream.range(0, c.names().size()).toArray(), n -> "").ifPresent(sites::add);
+        }
+        return Optional.of(new Renames(root, List.copyOf(overrides), sites, declarations, components.size(), null));
+    }
+
+    /** A record's component that implements a method by its implicit accessor: where its name is in the header, the accessor's key, the components' names. */
+    private record Component(SymbolInfo record, int nameAt, String accessorKey, List<String> names) {
+    }
+
+    /**
+     * The records below {@code root}'s type (or an override's) that implement it by a component of the name {@code
+     * old} (no accessor of that name written out): found in the files that name those types.
+     */
+    private static List<Component> implementingComponents(RefactorInput in, SymbolInfo root, String old, Collection<SymbolInfo> overrides) {
+        Set<String> types = new LinkedHashSet<>();
+        types.add(root.declaringTypeKey());
+        overrides.forEach(o -> types.add(o.declaringTypeKey()));
+        Set<Path> files = new LinkedHashSet<>();
+        for (String t : types) for (Reference r : in.index().references(t)) files.add(r.location().path());
+        Map<String, Boolean> below = new java.util.HashMap<>();
+        List<Component> out = new ArrayList<>();
+        for (Path file : files) {
+            List<SymbolInfo> declared = in.index().declarationsIn(file);
+            for (SymbolInfo d : declared) {
+                if (d.kind() != SymbolKind.RECORD || !AddParameterRefactoring.isSubtype(in.index(), d.key(), root.declaringTypeKey(), below)) continue;
+                boolean written = declared.stream().anyMatch(a -> a.kind() == SymbolKind.METHOD && a.name().equals(old) && a.declaringTypeKey().equals(d.key())
+                        && AddParameterRefactoring.declaredDescriptors(a, a.key()).isEmpty());
+                if (written) continue;
+                String text = in.text(file);
+                int open = text.indexOf('(', JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn()));
+                int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+                if (close < 0) continue;
+                List<int[]> items = JavaText.itemRanges(text, open, close);
+                List<String> names = items.stream().map(i -> AddParameterRefactoring.lastWord(text.substring(i[0], i[1]))).toList();
+                int at = names.indexOf(old);
+                Optional<SymbolInfo> canonical = declared.stream().filter(c -> c.kind() == SymbolKind.CONSTRUCTOR && c.declaringTypeKey().equals(d.key())
+                        && AddParameterRefactoring.declaredDescriptors(c, c.key()).size() == names.size()).findFirst();
+                if (at < 0 || canonical.isEmpty()) continue;
+                String ctorKey = canonical.get().key();
+                String owner = ctorKey.contains(".(") ? ctorKey.substring(0, ctorKey.indexOf(".(")) : d.key();
+                String accessorKey = owner + "." + old + "()" + AddParameterRefactoring.declaredDescriptors(canonical.get(), ctorKey).get(at);
+                out.add(new Component(d, items.get(at)[1] - old.length(), accessorKey, names));
+            }
+        }
+        return out;
     }
 
     /**
