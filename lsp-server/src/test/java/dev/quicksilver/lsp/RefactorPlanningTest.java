@@ -2267,6 +2267,12 @@ class RefactorPlanningTest {
             assertEquals("Rename method Named.name() to label(), at its 5 uses and 1 record component in 2 files", planned.plan().title(), "live " + live);
             assertEquals(tagged.replace("name", "label"), planned.edited().get("Tagged.java"), "live " + live);
             assertEquals(reader.replace("name()", "label()"), planned.edited().get("Reader.java"), "live " + live);
+            // The other way round, the component renamed in the record's header: refused, the method is the one to rename.
+            planned = changeSignature("componentImplementing", Map.of("Named.java", named, "Reader.java", reader), "Tagged.java", tagged,
+                    tagged.replace("record Tagged(String name,", "record Tagged(String label,"), new TextPosition(2, 30), live);
+            assertEquals("Rename component name to label of record Tagged", planned.plan().title(), "live " + live);
+            assertEquals("the component name of record Tagged implements Named.name() (src/main/java/p/Named.java line 4), which Tagged would no "
+                    + "longer implement: rename Named.name() to label() instead, and the component follows", planned.plan().refusal(), "live " + live);
             planned = changeSignature("reparameteredByComponent", Map.of("Tagged.java", tagged, "Reader.java", reader), "Named.java", named,
                     named.replace("String name();", "String label(boolean upper);"), new TextPosition(3, 12), live);
             assertEquals("Tagged (src/main/java/p/Tagged.java line 3) implements Named.name() with its component name, and a component's accessor "

@@ -124,10 +124,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         if (canonical.isEmpty()) return Optional.empty();
         SymbolInfo ctor = canonical.get();
         Map<String, String> renamed = change.renamed();
+        Optional<String> implemented = implementedByComponent(in, record.key(), renamed);
+        if (implemented.isPresent()) return Optional.of(RefactorPlan.refused(name(), componentsTitle(record.name(), renamed), implemented.get()));
         BodyClash clash = bodyClash(in, ctor, renamed);
         if (clash.refusal() != null) {
-            return Optional.of(RefactorPlan.refused(name(), "Rename component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record "
-                    + record.name(), clash.refusal()));
+            return Optional.of(RefactorPlan.refused(name(), componentsTitle(record.name(), renamed), clash.refusal()));
         }
         List<String> descriptors = AddParameterRefactoring.declaredDescriptors(ctor, ctor.key());
         Map<String, String> renamedDescriptors = new java.util.HashMap<>();
@@ -152,6 +153,34 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         Javadocs.rewriteParamTags(in, ctor, oldNames, newNames, change.from(), name -> "").ifPresent(unique::add);
         return Optional.of(new RefactorPlan(name(), renameTitle(ctor, true, renamed, uses, unique), unique, 0,
                 "each use of a renamed component under its new name, and the canonical constructor's parameters named as the components"));
+    }
+
+    /**
+     * Why a record's components must not be renamed so ({@code renamed}, old name to new): one's accessor implements
+     * a method of a supertype of the record ({@code record Tag(String name) implements Named}, {@code Named.name()}),
+     * which the record would no longer implement. That method is renamed instead, and the component follows it.
+     */
+    private static Optional<String> implementedByComponent(RefactorInput in, String recordKey, Map<String, String> renamed) {
+        Optional<SymbolInfo> record = in.index().declaration(recordKey);
+        if (record.isEmpty()) return Optional.empty();
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(record.get().supertypeKeys());
+        Set<String> visited = new HashSet<>();
+        while (!queue.isEmpty()) {
+            String t = queue.poll();
+            Optional<SymbolInfo> type = in.index().declaration(t);
+            if (!visited.add(t) || type.isEmpty()) continue;
+            for (SymbolInfo d : in.index().declarationsIn(type.get().location().path())) {
+                if (d.kind() == SymbolKind.METHOD && t.equals(d.declaringTypeKey()) && renamed.containsKey(d.name()) && !d.modifiers().contains("static")
+                        && !d.modifiers().contains("private") && AddParameterRefactoring.declaredDescriptors(d, d.key()).isEmpty()) {
+                    String owner = type.get().name();
+                    return Optional.of("the component " + d.name() + " of record " + record.get().name() + " implements " + owner + "." + d.name() + "() ("
+                            + CompiledRenames.shown(in, d) + "), which " + record.get().name() + " would no longer implement: rename " + owner + "."
+                            + d.name() + "() to " + renamed.get(d.name()) + "() instead, and the component follows");
+                }
+            }
+            queue.addAll(type.get().supertypeKeys());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -307,6 +336,10 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // Renames go in first: a call whose arguments move takes the renamed names inside it with it.
         Map<String, String> renamedDescriptors = new java.util.HashMap<>();
         for (int i = 0; i < params.size() && i < newDescriptors.size(); i++) renamedDescriptors.put(newNames.get(i), newDescriptors.get(i));
+        if (record) {
+            Optional<String> implemented = implementedByComponent(in, m.declaringTypeKey(), renamed);
+            if (implemented.isPresent()) return Optional.of(RefactorPlan.refused(name(), componentsTitle(m.name(), renamed), implemented.get()));
+        }
         List<Site> renames = record ? RenamedComponents.sites(in, m, renamed, renamedDescriptors) : renamedInBody(in, m, renamed);
         if (!record && !renamed.isEmpty()) {
             // The new names where the body already says them: a field's use is written this.count; a local is refused.
@@ -693,6 +726,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         String what = record ? "component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record " + m.name()
                 : "parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of " + ownerName(m) + "." + m.name() + "()";
         return "Rename " + what + ", at " + (uses == 1 ? "its 1 use" : "its " + uses + " uses") + " in " + files + " file" + (files == 1 ? "" : "s");
+    }
+
+    /** "Rename component x to left of record Point". */
+    private static String componentsTitle(String record, Map<String, String> renamed) {
+        return "Rename component" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + " of record " + record;
     }
 
     /** "x to left and y to top". */
