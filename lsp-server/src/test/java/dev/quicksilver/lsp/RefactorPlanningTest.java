@@ -2267,6 +2267,16 @@ class RefactorPlanningTest {
             assertEquals("Rename method Named.name() to label(), at its 5 uses and 1 record component in 2 files", planned.plan().title(), "live " + live);
             assertEquals(tagged.replace("name", "label"), planned.edited().get("Tagged.java"), "live " + live);
             assertEquals(reader.replace("name()", "label()"), planned.edited().get("Reader.java"), "live " + live);
+            // A class implements it by a method it inherits from a class outside the family: that method is renamed too.
+            String nameBase = "package p;\n\nclass Base {\n    public String name() {\n        return \"b\";\n    }\n}\n";
+            String impl = "package p;\n\nclass Impl extends Base implements Named {\n}\n";
+            String user = "package p;\n\nclass User {\n    String go(Named n, Base b) {\n        return n.name() + b.name();\n    }\n}\n";
+            planned = changeSignature("renamedByInheritance", Map.of("Base.java", nameBase, "Impl.java", impl, "User.java", user), "Named.java", named,
+                    named.replace("String name();", "String label();"), new TextPosition(3, 12), live);
+            assertEquals(nameBase.replace("name()", "label()"), planned.edited().get("Base.java"), "live " + live);
+            assertEquals(user.replace("name()", "label()"), planned.edited().get("User.java"), "live " + live);
+            assertEquals("Rename method Named.name() to label(), at its 2 uses and 1 override in 2 files", planned.plan().title(), "live " + live);
+
             // The other way round, the component renamed in the record's header: refused, the method is the one to rename.
             planned = changeSignature("componentImplementing", Map.of("Named.java", named, "Reader.java", reader), "Tagged.java", tagged,
                     tagged.replace("record Tagged(String name,", "record Tagged(String label,"), new TextPosition(2, 30), live);

@@ -165,6 +165,7 @@ final class RenamedMethods {
             if (wasM.test(AddParameterRefactoring.declaredDescriptors(o, o.key()))) overrides.add(o);
         }
         overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
+        if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) overrides.addAll(inheritedImplementations(in, root, old, wasM));
         if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
             overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, oldDescriptors, List.copyOf(overrides), false));
         }
@@ -243,6 +244,50 @@ final class RenamedMethods {
                     java.util.stream.IntStream.range(0, c.names().size()).toArray(), n -> "").ifPresent(sites::add);
         }
         return Optional.of(new Renames(root, List.copyOf(overrides), sites, declarations, components.size(), null));
+    }
+
+    /**
+     * Methods that implement {@code root} for a subtype of its type without overriding it themselves: inherited from
+     * a superclass outside the family ({@code class Impl extends Base implements Named}, {@code Base.name()}). Once
+     * root is renamed, the subtype would implement it no more, so they are renamed with it (as IntelliJ does), with
+     * their calls. Found from the subtypes declared in the files that name root's type.
+     */
+    private static List<SymbolInfo> inheritedImplementations(RefactorInput in, SymbolInfo root, String old, java.util.function.Predicate<List<String>> wasM) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
+        Map<String, Boolean> below = new java.util.HashMap<>();
+        List<SymbolInfo> out = new ArrayList<>();
+        for (Path file : files) {
+            for (SymbolInfo s : in.index().declarationsIn(file)) {
+                if (s.kind() != SymbolKind.CLASS || s.key().equals(root.declaringTypeKey())
+                        || !AddParameterRefactoring.isSubtype(in.index(), s.key(), root.declaringTypeKey(), below)) continue;
+                if (declaredNamed(in, s, old, wasM).isPresent()) continue; // it overrides root itself
+                // Up its superclasses, the first that declares the method, where that class is outside root's family.
+                Set<String> visited = new HashSet<>();
+                List<String> up = new ArrayList<>(s.supertypeKeys());
+                while (!up.isEmpty()) {
+                    String t = up.removeFirst();
+                    Optional<SymbolInfo> type = in.index().declaration(t);
+                    if (!visited.add(t) || type.isEmpty() || type.get().kind() != SymbolKind.CLASS) continue;
+                    Optional<SymbolInfo> declared = declaredNamed(in, type.get(), old, wasM);
+                    if (declared.isPresent()) {
+                        if (!AddParameterRefactoring.isSubtype(in.index(), t, root.declaringTypeKey(), new java.util.HashMap<>()) && !out.contains(declared.get())) {
+                            out.add(declared.get());
+                        }
+                        break;
+                    }
+                    up.addAll(type.get().supertypeKeys());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The instance method of {@code type} named {@code name} whose parameters {@code parameters} takes, if it declares one. */
+    private static Optional<SymbolInfo> declaredNamed(RefactorInput in, SymbolInfo type, String name, java.util.function.Predicate<List<String>> parameters) {
+        return in.index().declarationsIn(type.location().path()).stream().filter(d -> d.kind() == SymbolKind.METHOD && d.name().equals(name)
+                && type.key().equals(d.declaringTypeKey()) && !d.modifiers().contains("static") && !d.modifiers().contains("private")
+                && parameters.test(AddParameterRefactoring.declaredDescriptors(d, d.key()))).findFirst();
     }
 
     /** A record's component that implements a method by its implicit accessor: where its name is in the header, the accessor's key, the components' names. */
