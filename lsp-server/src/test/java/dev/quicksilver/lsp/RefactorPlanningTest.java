@@ -2277,6 +2277,14 @@ class RefactorPlanningTest {
             assertEquals(user.replace("name()", "label()"), planned.edited().get("User.java"), "live " + live);
             assertEquals("Rename method Named.name() to label(), at its 2 uses and 1 override in 2 files", planned.plan().title(), "live " + live);
 
+            // Inherited from a JDK class, which cannot be renamed: refused.
+            String labelled = "package p;\n\npublic interface Labelled {\n    String getName();\n}\n";
+            String worker = "package p;\n\nclass Worker extends Thread implements Labelled {\n}\n";
+            planned = changeSignature("renamedByJdkInheritance", Map.of("Worker.java", worker), "Labelled.java", labelled,
+                    labelled.replace("String getName();", "String label();"), new TextPosition(3, 12), live);
+            assertEquals("Worker (src/main/java/p/Worker.java line 3) implements Labelled.getName() with Thread.getName(), which it inherits from "
+                    + "the JDK and which cannot be renamed, so Worker would no longer implement it: keep the name", planned.plan().refusal(), "live " + live);
+
             // The other way round, the component renamed in the record's header: refused, the method is the one to rename.
             planned = changeSignature("componentImplementing", Map.of("Named.java", named, "Reader.java", reader), "Tagged.java", tagged,
                     tagged.replace("record Tagged(String name,", "record Tagged(String label,"), new TextPosition(2, 30), live);
@@ -2353,12 +2361,14 @@ class RefactorPlanningTest {
             assertEquals(SHOP_USE.replace("{@link Shop#price}", "{@link Shop#cost}").replace("#price(String) price", "#cost(String, int) price")
                     .replace("s::price", "sku -> s.cost(sku, 0)").replace("s.price(\"a\")", "s.cost(\"a\", 0)").replace("t.price(\"b\")", "t.cost(\"b\", 0)")
                     .replace("int price(String sku)", "int cost(String sku, int count)"), planned.edited().get("Use.java"), "live " + live);
-            assertTrue(planned.offered().stream().noneMatch(n -> n.endsWith("-parameter") || n.equals("reorder-parameters")), planned.offered().toString());
+            assertTrue(planned.offered().stream().noneMatch(n -> n.endsWith("-parameter") || n.equals("reorder-parameters")
+                    || n.equals("apply-similar-edit") || n.equals("implement-method")), planned.offered().toString());
 
             // The return type retyped with them: the calls the same (they do not say it), the overrides that wrote the
             // old one take the new one (an int override of an Integer method does not compile).
             String typed = SHOP.replace("int price(String sku) {", "Integer cost(String item, int count) {");
             planned = changeSignature("retypedAndReparametered", others, "Shop.java", SHOP, typed, new TextPosition(3, 12), live);
+            assertFalse(planned.offered().contains("apply-similar-edit"), planned.offered().toString());
             assertEquals(typed.replace("return sku.length();", "return item.length();").replace("return price(sku) * 2;", "return cost(sku, 0) * 2;")
                     .replace("#price(String)", "#cost(String, int)"), planned.edited().get("Shop.java"), "live " + live);
             assertEquals(PLAIN_SHOP.replace("int price(String code)", "Integer cost(String code, int count)"), planned.edited().get("Plain.java"),

@@ -165,7 +165,11 @@ final class RenamedMethods {
             if (wasM.test(AddParameterRefactoring.declaredDescriptors(o, o.key()))) overrides.add(o);
         }
         overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
-        if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) overrides.addAll(inheritedImplementations(in, root, old, wasM));
+        if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
+            Optional<String> jdk = inheritedFromJdk(in, root, old, oldDescriptors);
+            if (jdk.isPresent()) return Optional.of(Renames.refused(jdk.get()));
+            overrides.addAll(inheritedImplementations(in, root, old, wasM));
+        }
         if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
             overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, oldDescriptors, List.copyOf(overrides), false));
         }
@@ -281,6 +285,83 @@ final class RenamedMethods {
             }
         }
         return out;
+    }
+
+    /**
+     * Why root must keep its name where a class of the workspace implements it by a method it inherits from a JDK
+     * class ({@code class Worker extends Thread implements Named}, {@code Named.getName()}): that method cannot be
+     * renamed, so the class would no longer implement root.
+     */
+    private static Optional<String> inheritedFromJdk(RefactorInput in, SymbolInfo root, String old, List<String> oldDescriptors) {
+        Map<String, Boolean> below = new java.util.HashMap<>();
+        for (Reference r : in.index().references(root.declaringTypeKey())) {
+            for (SymbolInfo s : in.index().declarationsIn(r.location().path())) {
+                if (s.kind() != SymbolKind.CLASS || s.key().equals(root.declaringTypeKey())
+                        || !AddParameterRefactoring.isSubtype(in.index(), s.key(), root.declaringTypeKey(), below)) continue;
+                // Up its superclasses in the workspace to the first outside it; none on the way declares the method.
+                String t = s.key();
+                Optional<SymbolInfo> type = Optional.of(s);
+                Set<String> visited = new HashSet<>();
+                while (type.isPresent() && visited.add(t)) {
+                    if (declaredNamed(in, type.get(), old, ds -> ds.size() == oldDescriptors.size()).isPresent()) break;
+                    Optional<String> superclass = type.get().supertypeKeys().stream()
+                            .filter(k -> in.index().declaration(k).map(d -> d.kind() == SymbolKind.CLASS).orElse(!jdkInterface(k))).findFirst();
+                    if (superclass.isEmpty()) break;
+                    t = superclass.get();
+                    type = in.index().declaration(t);
+                    if (type.isEmpty() && jdkDeclares(t, old, oldDescriptors)) {
+                        String jdkName = t.replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+                        return Optional.of(s.name() + " (" + CompiledRenames.shown(in, s) + ") implements " + ChangeSignatureRefactoring.ownerName(root) + "."
+                                + old + "() with " + jdkName + "." + old + "(), which it inherits from the JDK and which cannot be renamed, so "
+                                + s.name() + " would no longer implement it: keep the name");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the JDK type of key {@code key} is an interface (a superinterface, not the superclass, in a supertype list). */
+    private static boolean jdkInterface(String key) {
+        return jdkClass(key).map(Class::isInterface).orElse(true);
+    }
+
+    private static Optional<Class<?>> jdkClass(String key) {
+        String name = key.replaceAll("^L|;$", "").replaceAll("<.*", "").replace('/', '.');
+        try {
+            return Optional.of(Class.forName(name, false, ClassLoader.getPlatformClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            try {
+                int dot = name.lastIndexOf('.'); // a nested class: Outer$Inner
+                return dot < 0 ? Optional.empty()
+                        : Optional.of(Class.forName(name.substring(0, dot) + "$" + name.substring(dot + 1), false, ClassLoader.getPlatformClassLoader()));
+            } catch (ClassNotFoundException | LinkageError nested) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Whether the JDK class of key {@code key} has a public or protected instance method {@code name} with parameters of {@code descriptors}. */
+    private static boolean jdkDeclares(String key, String name, List<String> descriptors) {
+        Optional<Class<?>> type = jdkClass(key);
+        if (type.isEmpty()) return false;
+        for (Class<?> c = type.get(); c != null; c = c.getSuperclass()) {
+            for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                int mod = method.getModifiers();
+                if (!method.getName().equals(name) || java.lang.reflect.Modifier.isStatic(mod)
+                        || !(java.lang.reflect.Modifier.isPublic(mod) || java.lang.reflect.Modifier.isProtected(mod))) continue;
+                Class<?>[] types = method.getParameterTypes();
+                if (types.length != descriptors.size()) continue;
+                boolean same = true;
+                for (int i = 0; i < types.length && same; i++) {
+                    String d = descriptors.get(i);
+                    same = d.equals(AddParameterRefactoring.ANY_TYPE) || d.equals(types[i].descriptorString())
+                            || d.startsWith("T") && !types[i].isPrimitive(); // a type variable: any reference type
+                }
+                if (same) return true;
+            }
+        }
+        return false;
     }
 
     /** The instance method of {@code type} named {@code name} whose parameters {@code parameters} takes, if it declares one. */
