@@ -107,8 +107,8 @@ final class RenamedMethods {
     /**
      * A renamed method's family and its old name's places: {@code root}, the method whose family is renamed (m, or
      * the method m overrode); {@code overrides}, the family's other methods that say the old name (root among them
-     * where it is not m); {@code sites}, decided renames of the old name, the overrides' names first
-     * ({@code declarations} of them), then the calls and method references; {@code components}: records whose
+     * where it is not m); {@code sites}, decided renames of the old name, the overrides' and implementing components'
+     * names first ({@code declarations} of them), then the calls and method references; {@code components}: records whose
      * component implements the method, renamed with their uses. Or, {@code refusal} set, why m must not take its new
      * name.
      */
@@ -166,11 +166,10 @@ final class RenamedMethods {
         }
         overrides.removeIf(o -> o.kind() != SymbolKind.METHOD || !o.name().equals(old));
         if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
-            Optional<String> jdk = inheritedFromJdk(in, root, old, oldDescriptors);
-            if (jdk.isPresent()) return Optional.of(Renames.refused(jdk.get()));
-            overrides.addAll(inheritedImplementations(in, root, old, wasM));
-        }
-        if (!root.modifiers().contains("static") && !root.modifiers().contains("private")) {
+            // Implemented by a method inherited from outside the family: renamed with it, or, the JDK's, refused.
+            Inherited inherited = inheritedImplementations(in, root, old, wasM, oldDescriptors);
+            if (inherited.refusal() != null) return Optional.of(Renames.refused(inherited.refusal()));
+            overrides.addAll(inherited.methods());
             overrides.addAll(AddParameterRefactoring.anonymousOverriders(in, root, old, oldDescriptors, List.copyOf(overrides), false));
         }
 
@@ -254,9 +253,15 @@ final class RenamedMethods {
      * Methods that implement {@code root} for a subtype of its type without overriding it themselves: inherited from
      * a superclass outside the family ({@code class Impl extends Base implements Named}, {@code Base.name()}). Once
      * root is renamed, the subtype would implement it no more, so they are renamed with it (as IntelliJ does), with
-     * their calls. Found from the subtypes declared in the files that name root's type.
+     * their calls; one inherited from a JDK class ({@code class Worker extends Thread implements Labelled}, {@code
+     * getName()}) cannot be, and root must keep its name ({@code refusal}). Found from the subtypes declared in the
+     * files that name root's type, up their superclasses to the first that declares the method.
      */
-    private static List<SymbolInfo> inheritedImplementations(RefactorInput in, SymbolInfo root, String old, java.util.function.Predicate<List<String>> wasM) {
+    private record Inherited(List<SymbolInfo> methods, String refusal) {
+    }
+
+    private static Inherited inheritedImplementations(RefactorInput in, SymbolInfo root, String old, java.util.function.Predicate<List<String>> wasM,
+                                                      List<String> oldDescriptors) {
         Set<Path> files = new LinkedHashSet<>();
         for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
         Map<String, Boolean> below = new java.util.HashMap<>();
@@ -265,60 +270,30 @@ final class RenamedMethods {
             for (SymbolInfo s : in.index().declarationsIn(file)) {
                 if (s.kind() != SymbolKind.CLASS || s.key().equals(root.declaringTypeKey())
                         || !AddParameterRefactoring.isSubtype(in.index(), s.key(), root.declaringTypeKey(), below)) continue;
-                if (declaredNamed(in, s, old, wasM).isPresent()) continue; // it overrides root itself
-                // Up its superclasses, the first that declares the method, where that class is outside root's family.
                 Set<String> visited = new HashSet<>();
-                List<String> up = new ArrayList<>(s.supertypeKeys());
-                while (!up.isEmpty()) {
-                    String t = up.removeFirst();
-                    Optional<SymbolInfo> type = in.index().declaration(t);
-                    if (!visited.add(t) || type.isEmpty() || type.get().kind() != SymbolKind.CLASS) continue;
+                Optional<SymbolInfo> type = Optional.of(s);
+                while (type.isPresent() && visited.add(type.get().key())) {
                     Optional<SymbolInfo> declared = declaredNamed(in, type.get(), old, wasM);
                     if (declared.isPresent()) {
-                        if (!AddParameterRefactoring.isSubtype(in.index(), t, root.declaringTypeKey(), new java.util.HashMap<>()) && !out.contains(declared.get())) {
-                            out.add(declared.get());
-                        }
+                        // s's own (an override of root's), or one of root's family: renamed as such; else inherited.
+                        boolean family = AddParameterRefactoring.isSubtype(in.index(), type.get().key(), root.declaringTypeKey(), new java.util.HashMap<>());
+                        if (!family && !out.contains(declared.get())) out.add(declared.get());
                         break;
                     }
-                    up.addAll(type.get().supertypeKeys());
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Why root must keep its name where a class of the workspace implements it by a method it inherits from a JDK
-     * class ({@code class Worker extends Thread implements Named}, {@code Named.getName()}): that method cannot be
-     * renamed, so the class would no longer implement root.
-     */
-    private static Optional<String> inheritedFromJdk(RefactorInput in, SymbolInfo root, String old, List<String> oldDescriptors) {
-        Map<String, Boolean> below = new java.util.HashMap<>();
-        for (Reference r : in.index().references(root.declaringTypeKey())) {
-            for (SymbolInfo s : in.index().declarationsIn(r.location().path())) {
-                if (s.kind() != SymbolKind.CLASS || s.key().equals(root.declaringTypeKey())
-                        || !AddParameterRefactoring.isSubtype(in.index(), s.key(), root.declaringTypeKey(), below)) continue;
-                // Up its superclasses in the workspace to the first outside it; none on the way declares the method.
-                String t = s.key();
-                Optional<SymbolInfo> type = Optional.of(s);
-                Set<String> visited = new HashSet<>();
-                while (type.isPresent() && visited.add(t)) {
-                    if (declaredNamed(in, type.get(), old, ds -> ds.size() == oldDescriptors.size()).isPresent()) break;
                     Optional<String> superclass = type.get().supertypeKeys().stream()
                             .filter(k -> in.index().declaration(k).map(d -> d.kind() == SymbolKind.CLASS).orElse(!jdkInterface(k))).findFirst();
                     if (superclass.isEmpty()) break;
-                    t = superclass.get();
-                    type = in.index().declaration(t);
-                    if (type.isEmpty() && jdkDeclares(t, old, oldDescriptors)) {
-                        String jdkName = t.replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
-                        return Optional.of(s.name() + " (" + CompiledRenames.shown(in, s) + ") implements " + ChangeSignatureRefactoring.ownerName(root) + "."
-                                + old + "() with " + jdkName + "." + old + "(), which it inherits from the JDK and which cannot be renamed, so "
+                    type = in.index().declaration(superclass.get());
+                    if (type.isEmpty() && jdkDeclares(superclass.get(), old, oldDescriptors)) {
+                        String jdkName = superclass.get().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+                        return new Inherited(List.of(), s.name() + " (" + CompiledRenames.shown(in, s) + ") implements " + ChangeSignatureRefactoring.ownerName(root)
+                                + "." + old + "() with " + jdkName + "." + old + "(), which it inherits from the JDK and which cannot be renamed, so "
                                 + s.name() + " would no longer implement it: keep the name");
                     }
                 }
             }
         }
-        return Optional.empty();
+        return new Inherited(out, null);
     }
 
     /** Whether the JDK type of key {@code key} is an interface (a superinterface, not the superclass, in a supertype list). */
@@ -326,6 +301,7 @@ final class RenamedMethods {
         return jdkClass(key).map(Class::isInterface).orElse(true);
     }
 
+    /** The JDK's class of the type key {@code key} ({@code Ljava/util/Map$Entry;}, type arguments dropped), if it is one. */
     private static Optional<Class<?>> jdkClass(String key) {
         String name = key.replaceAll("^L|;$", "").replaceAll("<.*", "").replace('/', '.');
         try {
@@ -523,13 +499,10 @@ final class RenamedMethods {
         if (to.equals("Ljava/lang/Object;")) return true;
         if (!from.startsWith("L") || !to.startsWith("L")) return false;
         if (AddParameterRefactoring.isSubtype(in.index(), from, to, new java.util.HashMap<>())) return true;
-        try {
-            ClassLoader jdk = ClassLoader.getPlatformClassLoader();
-            Class<?> a = Class.forName(from.substring(1, from.length() - 1).replace('/', '.'), false, jdk);
-            return Class.forName(to.substring(1, to.length() - 1).replace('/', '.'), false, jdk).isAssignableFrom(a);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false; // a workspace type the index does not place under the other, or a type variable
-        }
+        // Else both the JDK's (a workspace type the index does not place under the other, or a type variable: no).
+        Optional<Class<?>> a = jdkClass(from);
+        Optional<Class<?>> b = jdkClass(to);
+        return a.isPresent() && b.isPresent() && b.get().isAssignableFrom(a.get());
     }
 
     /** A method's parameter types as its header writes them ({@code final} and the names left out). */
