@@ -2196,6 +2196,41 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A parameter's type changed in the header ({@code String sku} -> {@code CharSequence sku}): the overrides take the
+     * new type under their own names and modifiers (else one with {@code @Override} no longer compiles, and one
+     * without it silently overloads the method instead), the Javadoc reference's type follows, the calls are left as
+     * they are; with the method's name retyped too, its uses take it.
+     */
+    @Test
+    void aParameterRetypedInTheHeaderIsRetypedInTheOverrides() throws Exception {
+        String shop = "package p;\n\nclass Shop {\n    /** See {@link #price(String, int)}. */\n    int price(String sku, int quantity) {\n"
+                + "        return sku.length() * quantity;\n    }\n}\n";
+        String special = "package p;\n\nclass Special extends Shop {\n    @Override\n    int price(final String code, int n) {\n        return 0;\n    }\n}\n";
+        // Plain's parameters are named as Shop's: only their types tell it is not written the new way yet.
+        String plain = "package p;\n\nclass Plain extends Shop {\n    int price(String sku, int quantity) {\n        return 1;\n    }\n}\n";
+        String use = "package p;\n\nclass Use {\n    int go(Shop s) {\n        return s.price(\"a\", 2);\n    }\n}\n";
+        Map<String, String> others = Map.of("Special.java", special, "Plain.java", plain, "Use.java", use);
+        String after = shop.replace("int price(String sku, int quantity)", "int price(CharSequence sku, int quantity)");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = changeSignature("retyped", others, "Shop.java", shop, after, new TextPosition(4, 10), live);
+            assertEquals("Retype parameter sku to CharSequence of Shop.price(), in its 2 overrides in 3 files", planned.plan().title(), "live " + live);
+            assertEquals(special.replace("final String code", "final CharSequence code"), planned.edited().get("Special.java"), "live " + live);
+            assertEquals(plain.replace("String sku", "CharSequence sku"), planned.edited().get("Plain.java"), "live " + live);
+            assertEquals(after.replace("#price(String, int)", "#price(CharSequence, int)"), planned.edited().get("Shop.java"), "live " + live);
+            assertFalse(planned.edited().containsKey("Use.java"), "live " + live);
+
+            // With the name retyped too: the calls take it, the overrides the name and the type.
+            String renamed = shop.replace("int price(String sku, int quantity)", "int cost(CharSequence sku, int quantity)");
+            planned = changeSignature("retypedRenamed", others, "Shop.java", shop, renamed, new TextPosition(4, 10), live);
+            assertEquals("Rename Shop.price() to cost() and the type of sku to CharSequence, at its 1 call site and 2 overrides in 4 files",
+                    planned.plan().title(), "live " + live);
+            assertEquals(special.replace("int price(final String code", "int cost(final CharSequence code"), planned.edited().get("Special.java"),
+                    "live " + live);
+            assertEquals(use.replace("s.price(", "s.cost("), planned.edited().get("Use.java"), "live " + live);
+        }
+    }
+
+    /**
      * A method renamed by retyping its name in its header: its calls (in its own file too, where the compiler no
      * longer finds the old name), its method references, its overrides (with {@code @Override}, and without it: they
      * would silently stop overriding it; an anonymous class's) and their calls, {@code super.price(...)} included; a

@@ -68,7 +68,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
         // one's, changing no call.
         boolean record = AddParameterRefactoring.isRecordHeader(in, m);
-        if (change.ofOneKind() && !change.renames()) return Optional.empty();
+        if (change.ofOneKind() && !change.renames() && change.retyped().isEmpty()) return Optional.empty();
         // A varargs method takes calls of any length: the old number of arguments does not tell its calls.
         if (java.util.stream.Stream.concat(change.oldParams().stream(), params.stream()).anyMatch(p -> p.contains("..."))) return Optional.empty();
         int oldCount = change.oldParams().size();
@@ -78,7 +78,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             if (in.index().declaration(k).isEmpty() && AddParameterRefactoring.declaredDescriptors(m, k).size() == oldCount) keys.add(k);
         }
         // Overrides and lambdas keep their own names: a rename alone leaves them as they are.
-        List<SymbolInfo> overrides = change.changesCalls() ? overrides(in, m, keys, change) : List.of();
+        List<SymbolInfo> overrides = change.changesDeclarations() ? overrides(in, m, keys, change) : List.of();
         List<String> calleeKeys = new ArrayList<>(keys);
         overrides.forEach(o -> calleeKeys.add(o.key()));
         List<CallSite> callsFound = new ArrayList<>();
@@ -199,6 +199,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         Optional<Change> found = Change.between(oldParams, params);
         if (found.isEmpty()) return Optional.empty(); // a name said twice: the compiler says so
         Change change = found.get();
+        // Only the parameters' modifiers changed (final, an annotation): a rename, the calls as they are.
+        if (!change.changesDeclarations() && !change.renames()) return RenamedMethods.plan(in, m, old, name());
         String refusalTitle = "Change the signature of " + ownerName(m) + "." + old + "()";
         String twoSteps = ": put the old name back, run change-signature for the parameters, then retype the name and run it again";
         if (java.util.stream.Stream.concat(oldParams.stream(), params.stream()).anyMatch(p -> p.contains("..."))) {
@@ -289,11 +291,11 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         java.util.function.UnaryOperator<String> description = name -> Javadocs.paramDescription(in, m, name);
         Map<Path, List<int[]>> gaining = new LinkedHashMap<>();
         // Overrides keep their own parameter names: a rename alone leaves their lists as they are.
-        for (SymbolInfo o : change.changesCalls() ? overrides : List.<SymbolInfo>of()) {
+        for (SymbolInfo o : change.changesDeclarations() ? overrides : List.<SymbolInfo>of()) {
             // The new parameters as o declares them: a type variable of m's type as o's class binds it.
             Map<Integer, String> declared = new java.util.TreeMap<>();
             added.forEach((i, a) -> declared.put(i, AddParameterRefactoring.parameterIn(in, m, a.param(), change.oldParams(), o)));
-            Optional<Site> list = declarationSite(in, o, change, declared).filter(s -> seen.add(s.file() + ":" + s.start()));
+            Optional<Site> list = declarationSite(in, m, o, change, declared).filter(s -> seen.add(s.file() + ":" + s.start()));
             if (list.isEmpty()) continue;
             sites.add(list.get());
             String text = in.text(o.location().path());
@@ -391,9 +393,15 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             title = change.changesCalls()
                     ? title(head + "change its arguments", change, newNames, oldNames, renamed, namedCalls, overriding, lambdas.size(),
                             namedReferences, sites)
-                    : head + "its parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed) + ", at its " + count(namedCalls, "call site")
+                    : head + String.join(" and ", parameterChanges(change, renamed, newNames)) + ", at its " + count(namedCalls, "call site")
                             + (overriding == 0 ? "" : " and " + count(overriding, "override"))
                             + (namedReferences == 0 ? "" : " and " + count(namedReferences, "method reference")) + " in " + count(files(sites), "file");
+        } else if (!change.changesCalls() && !change.retyped().isEmpty()) {
+            List<Integer> retyped = change.retyped();
+            title = "Retype parameter" + (retyped.size() == 1 ? " " : "s ") + String.join(" and ", retyped.stream()
+                    .map(i -> newNames.get(i) + " to " + Change.writtenType(change.newParams().get(i))).toList()) + " of " + ownerName(m) + "." + m.name()
+                    + "()" + (renamed.isEmpty() ? "" : ", renaming " + renames(renamed)) + ", in its " + count(overrideCount, "override")
+                    + " in " + count(files(sites), "file");
         } else {
             title = !change.changesCalls()
                     ? renameTitle(m, record, renamed, renames.size(), sites)
@@ -411,7 +419,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     /**
      * The methods written to override m as it was (the add-parameter search, with m's old parameter types): those
      * still linked to one of its keys, the namesakes of the old parameter types in subtypes that override nothing
-     * now, what overrides those, and anonymous classes' methods; not one whose names are already m's new ones.
+     * now, what overrides those, and anonymous classes' methods; not one whose parameters are already m's new ones.
      */
     private static List<SymbolInfo> overrides(RefactorInput in, SymbolInfo m, Set<String> keys, Change change) {
         int oldCount = change.oldParams().size();
@@ -422,10 +430,14 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             found.addAll(AddParameterRefactoring.anonymousOverriders(in, m, oldDescriptors, found));
         }
         List<String> newNames = change.newParams().stream().map(AddParameterRefactoring::lastWord).toList();
+        List<String> newTypes = change.newParams().stream().map(Change::typeOf).toList();
         List<SymbolInfo> out = new ArrayList<>();
         for (SymbolInfo o : found) {
-            List<String> names = AddParameterRefactoring.parameterNames(in, o);
-            if (names.size() == oldCount && !(oldCount == newNames.size() && names.equals(newNames)) && !out.contains(o)) out.add(o);
+            List<String> params = AddParameterRefactoring.parameters(o, in.text(o.location().path()));
+            List<String> names = params.stream().map(AddParameterRefactoring::lastWord).toList();
+            // One already written the new way (names and types) is left as it is.
+            boolean changed = oldCount == newNames.size() && names.equals(newNames) && params.stream().map(Change::typeOf).toList().equals(newTypes);
+            if (names.size() == oldCount && !changed && !out.contains(o)) out.add(o);
         }
         return out;
     }
@@ -453,7 +465,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             out.add(descriptor != null ? descriptor : AddParameterRefactoring.ANY_TYPE);
         }
         for (int i = 0; i < change.from().length; i++) {
-            if (change.from()[i] >= 0 && i < now.size()) out.set(change.from()[i], now.get(i));
+            // A kept parameter's type from m's key, unless the edit retyped it (then as written before, above).
+            if (change.from()[i] >= 0 && i < now.size() && !change.retyped().contains(i)) out.set(change.from()[i], now.get(i));
         }
         return out;
     }
@@ -463,17 +476,28 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             .collect(java.util.stream.Collectors.toMap(AddParameterRefactoring::typeName, d -> d));
 
     /**
-     * An override's parameter list the new way: its own parameters (its names) where the method's went, the new
-     * ones ({@code addedParams}, by their place) as the override declares them. Decided; where a removed parameter
+     * An override's parameter list the new way: its own parameters (its names) where the method's went (a retyped
+     * one with the new type), the new ones ({@code addedParams}, by their place) as the override declares them. Decided; where a removed parameter
      * is still used in its body, the list is left as it was if the change adds a compile error in the override.
      */
-    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo o, Change change, Map<Integer, String> addedParams) {
+    private static Optional<Site> declarationSite(RefactorInput in, SymbolInfo m, SymbolInfo o, Change change, Map<Integer, String> addedParams) {
         Path file = o.location().path();
         String text = in.text(file);
         int open = AddParameterRefactoring.parameterListOpen(text, o);
         int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
         if (close < 0) return Optional.empty();
-        Optional<List<String>> parts = rebuilt(text, open, close, change);
+        // A parameter whose type the edit changed takes the new type in the override (as o's class binds m's type
+        // variables), under the override's own name and modifiers.
+        List<int[]> items = JavaText.itemRanges(text, open, close);
+        Map<Integer, String> retyped = new java.util.HashMap<>();
+        for (int i : change.retyped()) {
+            int j = change.from()[i];
+            if (j >= items.size()) continue;
+            String item = text.substring(items.get(j)[0], items.get(j)[1]);
+            String inO = AddParameterRefactoring.parameterIn(in, m, change.newParams().get(i), change.oldParams(), o);
+            retyped.put(items.get(j)[0], Change.modifiersOf(item) + Change.writtenType(inO) + " " + AddParameterRefactoring.lastWord(item));
+        }
+        Optional<List<String>> parts = rebuilt(text, open, close, change, (a, b) -> retyped.getOrDefault(a, text.substring(a, b)));
         if (parts.isEmpty()) return Optional.empty();
         StringBuilder joined = new StringBuilder(parts.get().getFirst());
         List<String> inserted = List.copyOf(addedParams.values());
@@ -701,6 +725,21 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                 + " in " + files + " file" + (files == 1 ? "" : "s");
     }
 
+    /**
+     * What a change that keeps the calls does to the parameters: "its parameter sku to item", "the type of sku to
+     * CharSequence".
+     */
+    private static List<String> parameterChanges(Change change, Map<String, String> renamed, List<String> newNames) {
+        List<String> out = new ArrayList<>();
+        if (!renamed.isEmpty()) out.add("its parameter" + (renamed.size() == 1 ? " " : "s ") + renames(renamed));
+        List<Integer> retyped = change.retyped();
+        if (!retyped.isEmpty()) {
+            out.add("the type" + (retyped.size() == 1 ? " of " : "s of ") + String.join(" and ", retyped.stream()
+                    .map(i -> newNames.get(i) + " to " + Change.writtenType(change.newParams().get(i))).toList()));
+        }
+        return out;
+    }
+
     /** How many files the sites are in. */
     private static long files(List<Site> sites) {
         return sites.stream().map(Site::file).distinct().count();
@@ -864,6 +903,37 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         boolean changesCalls() {
             return !added().isEmpty() || !removed().isEmpty() || reordered();
         }
+
+        /** The new positions of the parameters kept with another type ({@code String sku} -> {@code CharSequence sku}). */
+        List<Integer> retyped() {
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] >= 0 && !typeOf(oldParams.get(from[i])).equals(typeOf(newParams.get(i)))) out.add(i);
+            }
+            return out;
+        }
+
+        /** Whether the overrides' parameter lists change: the calls do, or a parameter's type. */
+        boolean changesDeclarations() {
+            return changesCalls() || !retyped().isEmpty();
+        }
+
+        /** The annotations and {@code final} a parameter starts with, as written, with the blank after them ("" for none). */
+        static String modifiersOf(String param) {
+            java.util.regex.Matcher leading = LEADING_MODIFIERS.matcher(param.strip());
+            return leading.lookingAt() ? leading.group() : "";
+        }
+
+        /** A parameter's type as written, its leading annotations, {@code final} and its name left out ("final Map<K, V> m": "Map<K, V>"). */
+        static String writtenType(String param) {
+            String p = param.strip();
+            String name = AddParameterRefactoring.lastWord(p);
+            String rest = p.substring(0, p.length() - name.length()).strip();
+            java.util.regex.Matcher leading = LEADING_MODIFIERS.matcher(rest);
+            return leading.lookingAt() ? rest.substring(leading.end()).strip() : rest;
+        }
+
+        private static final Pattern LEADING_MODIFIERS = Pattern.compile("(?:(?:@[\\w.]+(?:\\s*\\([^)]*\\))?|final)\\s+)+");
 
         /** The items of {@code old} (in the old order) the new way, {@code added} of its place where a new parameter goes. */
         <T> List<T> arrange(List<T> old, java.util.function.IntFunction<T> added) {

@@ -51,7 +51,11 @@ final class JavadocLinks {
             List<String> written = JavaText.splitTopLevel(r.group(3));
             if (!matches(written.stream().map(JavadocLinks::ofReference).toList(), oldTypes, variables)) return;
             List<String> types = new ArrayList<>();
-            for (int i = 0; i < from.length; i++) types.add(from[i] >= 0 ? written.get(from[i]) : ofParameter(newParams.get(i)));
+            // A kept parameter as the reference wrote it, unless its type changed; a new one by its simple name.
+            for (int i = 0; i < from.length; i++) {
+                boolean kept = from[i] >= 0 && ofParameter(oldParams.get(from[i])).equals(ofParameter(newParams.get(i)));
+                types.add(kept ? written.get(from[i]) : ofParameter(newParams.get(i)));
+            }
             String list = String.join(", ", types);
             if (!list.equals(r.group(3))) out.add(Site.decided(file, r.start(3), r.end(3), list, "// " + m.signature() + "\n"));
         });
