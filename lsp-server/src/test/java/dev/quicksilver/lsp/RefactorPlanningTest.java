@@ -2,6 +2,7 @@ package dev.quicksilver.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quicksilver.index.DocumentSnapshot;
@@ -2218,6 +2219,13 @@ class RefactorPlanningTest {
             assertEquals(plain.replace("String sku", "CharSequence sku"), planned.edited().get("Plain.java"), "live " + live);
             assertEquals(after.replace("#price(String, int)", "#price(CharSequence, int)"), planned.edited().get("Shop.java"), "live " + live);
             assertFalse(planned.edited().containsKey("Use.java"), "live " + live);
+
+            // A method without overrides: nothing to follow, nothing offered.
+            String alone = "package p;\n\nclass Alone {\n    static int price(String sku) {\n        return sku.length();\n    }\n}\n";
+            boolean onlyLive = live;
+            AssertionError none = assertThrows(AssertionError.class, () -> changeSignature("retypedAlone" + onlyLive, Map.of(), "Alone.java", alone,
+                    alone.replace("(String sku)", "(CharSequence sku)"), new TextPosition(3, 16), onlyLive));
+            assertTrue(none.getMessage().startsWith("change-signature retypedAlone"), none.getMessage());
 
             // With the name retyped too: the calls take it, the overrides the name and the type.
             String renamed = shop.replace("int price(String sku, int quantity)", "int cost(CharSequence sku, int quantity)");

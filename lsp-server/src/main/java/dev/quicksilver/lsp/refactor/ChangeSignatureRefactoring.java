@@ -68,7 +68,8 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this
         // one's, changing no call.
         boolean record = AddParameterRefactoring.isRecordHeader(in, m);
-        if (change.ofOneKind() && !change.renames() && change.retyped().isEmpty()) return Optional.empty();
+        // A parameter retyped alone is this one's where the method has overrides to follow (a constructor has none).
+        if (change.ofOneKind() && !change.renames() && (change.retyped().isEmpty() || m.kind() != SymbolKind.METHOD)) return Optional.empty();
         // A varargs method takes calls of any length: the old number of arguments does not tell its calls.
         if (java.util.stream.Stream.concat(change.oldParams().stream(), params.stream()).anyMatch(p -> p.contains("..."))) return Optional.empty();
         int oldCount = change.oldParams().size();
@@ -397,6 +398,7 @@ public final class ChangeSignatureRefactoring implements Refactoring {
                             + (overriding == 0 ? "" : " and " + count(overriding, "override"))
                             + (namedReferences == 0 ? "" : " and " + count(namedReferences, "method reference")) + " in " + count(files(sites), "file");
         } else if (!change.changesCalls() && !change.retyped().isEmpty()) {
+            if (overrideCount == 0 && renamed.isEmpty()) return Optional.empty(); // no override to follow: nothing but a Javadoc reference
             List<Integer> retyped = change.retyped();
             title = "Retype parameter" + (retyped.size() == 1 ? " " : "s ") + String.join(" and ", retyped.stream()
                     .map(i -> newNames.get(i) + " to " + Change.writtenType(change.newParams().get(i))).toList()) + " of " + ownerName(m) + "." + m.name()
