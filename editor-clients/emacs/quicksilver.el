@@ -487,7 +487,6 @@ When it starts with a newline, up to the end of the next line."
 
 ;;;; Commands
 
-;;;###autoload
 (defun quicksilver--eglot-send-changes ()
   "Send the server every buffer's changes that Eglot holds back.
 Eglot sends a buffer's changes after idle time, or before a request
@@ -498,6 +497,7 @@ found there, or its edit refused for an old version)."
     (dolist (buffer (and server (eglot--managed-buffers server)))
       (with-current-buffer buffer (eglot--signal-textDocument/didChange)))))
 
+;;;###autoload
 (defun quicksilver-refactor ()
   "Offer Quicksilver's multi-file refactors at point.
 These are the code actions of kind refactor.rewrite."
