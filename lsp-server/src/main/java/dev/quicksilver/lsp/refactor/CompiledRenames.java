@@ -166,7 +166,7 @@ final class CompiledRenames {
 
     /**
      * The method d's name before the edit where the text before its name on its line changed too (its return
-     * type, its modifiers): the first name followed by a parameter list on that line as it was, m's own so now.
+     * type, its modifiers): the first name followed by a parameter list on that line as it was (d's own is the first now).
      */
     private static Optional<Retyped> methodNameBefore(SymbolInfo d, String before, int lineBefore, String now, int nameNow) {
         int lineEnd = before.indexOf('\n', lineBefore);

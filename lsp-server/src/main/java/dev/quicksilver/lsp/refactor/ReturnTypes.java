@@ -15,10 +15,11 @@ final class ReturnTypes {
     private ReturnTypes() {
     }
 
-    /** The return type before and after the edit, as written, where the edit (of as many lines) changed it on m's header line. */
+    /** A return type as written before the edit and now (blanks made single). */
     record Change(String before, String now) {
     }
 
+    /** m's return type before and after the last edit, where that edit (of as many lines) changed it on m's header line. */
     static Optional<Change> changed(RefactorInput in, SymbolInfo m) {
         if (m.kind() != SymbolKind.METHOD || !AddParameterRefactoring.editedNear(in, m)) return Optional.empty();
         var edit = in.lastEdit().get();
