@@ -56,13 +56,12 @@ public final class ChangeSignatureRefactoring implements Refactoring {
         List<String> params = AddParameterRefactoring.parameters(m, in.text(m.location().path()));
         // A header whose name was retyped (its parameters as they were): its uses and overrides take the new name. First:
         // the parameters before the edit are looked up by the name, which may now be another method's of that name.
-        Optional<String> renamedFrom = RenamedMethods.oldName(in, m);
-        if (renamedFrom.isPresent()) return RenamedMethods.plan(in, m, renamedFrom.get(), name());
+        Optional<RenamedMethods.Renamed> renamedFrom = RenamedMethods.renamed(in, m);
+        if (renamedFrom.isPresent() && renamedFrom.get().parametersKept()) return RenamedMethods.plan(in, m, renamedFrom.get().old(), name());
         Optional<Change> found = AddParameterRefactoring.parametersBeforeEdit(in, m).flatMap(old -> Change.between(old, params));
         if (found.isEmpty()) {
             // Renamed and re-parametered in one edit: the calls are found by the old name, and take the new one too.
-            Optional<RenamedMethods.Renamed> both = RenamedMethods.renamedWithOtherParameters(in, m);
-            return both.isEmpty() ? Optional.empty() : renamedAndChanged(in, m, both.get(), params);
+            return renamedFrom.isEmpty() ? Optional.empty() : renamedAndChanged(in, m, renamedFrom.get(), params);
         }
         Change change = found.get();
         // A rename alone breaks the body's uses of the old name (and a record's, its field's and accessor's): this

@@ -36,29 +36,21 @@ final class RenamedMethods {
     /** JDT's IProblem.MethodMustOverrideOrImplement: an {@code @Override} method that overrides nothing (an anonymous class's). */
     private static final int MUST_OVERRIDE = 67109498;
 
-    /** The name m had before the edit, where the edit renamed it and changed nothing else in its header. */
-    static Optional<String> oldName(RefactorInput in, SymbolInfo m) {
-        return renamed(in, m).filter(r -> r.parametersKept()).map(Renamed::old);
-    }
-
-    /**
-     * The name and the parameters m had before the edit, where the edit renamed it and changed its parameters too
-     * (change-signature does both: the calls are found by the old name, their arguments passed the new way).
-     */
-    static Optional<Renamed> renamedWithOtherParameters(RefactorInput in, SymbolInfo m) {
-        return renamed(in, m).filter(r -> !r.parametersKept());
-    }
-
     /** Whether the edit renamed m (its parameters changed or not): no new method, but change-signature's to follow. */
     static boolean renamedByEdit(RefactorInput in, SymbolInfo m) {
         return renamed(in, m).isPresent();
     }
 
-    /** A method's name before the edit, and its parameters then as written (blanks made single). */
+    /**
+     * A method's name before the edit, and its parameters then as written (blanks made single); {@code
+     * parametersKept}: the edit renamed it and changed nothing else in its header (else its parameters changed too,
+     * which change-signature takes with the name).
+     */
     record Renamed(String old, List<String> parametersBefore, boolean parametersKept) {
     }
 
-    private static Optional<Renamed> renamed(RefactorInput in, SymbolInfo m) {
+    /** m's name and parameters before the edit, where the edit renamed it. */
+    static Optional<Renamed> renamed(RefactorInput in, SymbolInfo m) {
         if (m.kind() != SymbolKind.METHOD) return Optional.empty();
         Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, m);
         if (retyped.isEmpty()) return Optional.empty();
@@ -232,7 +224,7 @@ final class RenamedMethods {
         CompiledRenames.find(in, files, Map.of(old, now), complaint).forEach((f, renames) -> renames.keySet().forEach(at -> {
             if (seen.add(f + ":" + at)) sites.add(Site.decided(f, at, at + old.length(), now, context));
         }));
-        if (m.modifiers().contains("static")) sites.addAll(staticImportsBeside(in, m, old, staticImport, sites, context));
+        if (m.modifiers().contains("static")) sites.addAll(staticImportsBeside(in, owner + "." + now, old, staticImport, sites, context));
         // A component's uses: its accessor's calls where the index binds them, and in its record's file those the
         // compiler finds once the component has its new name (the field, the compact constructor's parameter).
         for (Component c : components) {
@@ -262,34 +254,27 @@ final class RenamedMethods {
 
     private static Inherited inheritedImplementations(RefactorInput in, SymbolInfo root, String old, java.util.function.Predicate<List<String>> wasM,
                                                       List<String> oldDescriptors) {
-        Set<Path> files = new LinkedHashSet<>();
-        for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
-        Map<String, Boolean> below = new java.util.HashMap<>();
         List<SymbolInfo> out = new ArrayList<>();
-        for (Path file : files) {
-            for (SymbolInfo s : in.index().declarationsIn(file)) {
-                if (s.kind() != SymbolKind.CLASS || s.key().equals(root.declaringTypeKey())
-                        || !AddParameterRefactoring.isSubtype(in.index(), s.key(), root.declaringTypeKey(), below)) continue;
-                Set<String> visited = new HashSet<>();
-                Optional<SymbolInfo> type = Optional.of(s);
-                while (type.isPresent() && visited.add(type.get().key())) {
-                    Optional<SymbolInfo> declared = declaredNamed(in, type.get(), old, wasM);
-                    if (declared.isPresent()) {
-                        // s's own (an override of root's), or one of root's family: renamed as such; else inherited.
-                        boolean family = AddParameterRefactoring.isSubtype(in.index(), type.get().key(), root.declaringTypeKey(), new java.util.HashMap<>());
-                        if (!family && !out.contains(declared.get())) out.add(declared.get());
-                        break;
-                    }
-                    Optional<String> superclass = type.get().supertypeKeys().stream()
-                            .filter(k -> in.index().declaration(k).map(d -> d.kind() == SymbolKind.CLASS).orElse(!jdkInterface(k))).findFirst();
-                    if (superclass.isEmpty()) break;
-                    type = in.index().declaration(superclass.get());
-                    if (type.isEmpty() && jdkDeclares(superclass.get(), old, oldDescriptors)) {
-                        String jdkName = superclass.get().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
-                        return new Inherited(List.of(), s.name() + " (" + CompiledRenames.shown(in, s) + ") implements " + ChangeSignatureRefactoring.ownerName(root)
-                                + "." + old + "() with " + jdkName + "." + old + "(), which it inherits from the JDK and which cannot be renamed, so "
-                                + s.name() + " would no longer implement it: keep the name");
-                    }
+        for (SymbolInfo s : subtypesDeclared(in, root, SymbolKind.CLASS, List.of())) {
+            Set<String> visited = new HashSet<>();
+            Optional<SymbolInfo> type = Optional.of(s);
+            while (type.isPresent() && visited.add(type.get().key())) {
+                Optional<SymbolInfo> declared = declaredNamed(in, type.get(), old, wasM);
+                if (declared.isPresent()) {
+                    // s's own (an override of root's), or one of root's family: renamed as such; else inherited.
+                    boolean family = AddParameterRefactoring.isSubtype(in.index(), type.get().key(), root.declaringTypeKey(), new java.util.HashMap<>());
+                    if (!family && !out.contains(declared.get())) out.add(declared.get());
+                    break;
+                }
+                Optional<String> superclass = type.get().supertypeKeys().stream()
+                        .filter(k -> in.index().declaration(k).map(d -> d.kind() == SymbolKind.CLASS).orElse(!jdkInterface(k))).findFirst();
+                if (superclass.isEmpty()) break;
+                type = in.index().declaration(superclass.get());
+                if (type.isEmpty() && jdkDeclares(superclass.get(), old, oldDescriptors)) {
+                    String jdkName = superclass.get().replaceAll("^L|;$", "").replaceAll("<.*", "").replaceAll(".*[/$]", "");
+                    return new Inherited(List.of(), s.name() + " (" + CompiledRenames.shown(in, s) + ") implements " + ChangeSignatureRefactoring.ownerName(root)
+                            + "." + old + "() with " + jdkName + "." + old + "(), which it inherits from the JDK and which cannot be renamed, so "
+                            + s.name() + " would no longer implement it: keep the name");
                 }
             }
         }
@@ -340,6 +325,25 @@ final class RenamedMethods {
         return false;
     }
 
+    /**
+     * The types of kind {@code kind} below root's declaring type, declared in the files that name that type or one of
+     * {@code moreTypes} (an implementation names the type it implements, or one below it).
+     */
+    private static List<SymbolInfo> subtypesDeclared(RefactorInput in, SymbolInfo root, SymbolKind kind, List<String> moreTypes) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (Reference r : in.index().references(root.declaringTypeKey())) files.add(r.location().path());
+        for (String t : moreTypes) for (Reference r : in.index().references(t)) files.add(r.location().path());
+        Map<String, Boolean> below = new java.util.HashMap<>();
+        List<SymbolInfo> out = new ArrayList<>();
+        for (Path file : files) {
+            for (SymbolInfo d : in.index().declarationsIn(file)) {
+                if (d.kind() == kind && !d.key().equals(root.declaringTypeKey())
+                        && AddParameterRefactoring.isSubtype(in.index(), d.key(), root.declaringTypeKey(), below)) out.add(d);
+            }
+        }
+        return out;
+    }
+
     /** The instance method of {@code type} named {@code name} whose parameters {@code parameters} takes, if it declares one. */
     private static Optional<SymbolInfo> declaredNamed(RefactorInput in, SymbolInfo type, String name, java.util.function.Predicate<List<String>> parameters) {
         return in.index().declarationsIn(type.location().path()).stream().filter(d -> d.kind() == SymbolKind.METHOD && d.name().equals(name)
@@ -356,35 +360,25 @@ final class RenamedMethods {
      * old} (no accessor of that name written out): found in the files that name those types.
      */
     private static List<Component> implementingComponents(RefactorInput in, SymbolInfo root, String old, Collection<SymbolInfo> overrides) {
-        Set<String> types = new LinkedHashSet<>();
-        types.add(root.declaringTypeKey());
-        overrides.forEach(o -> types.add(o.declaringTypeKey()));
-        Set<Path> files = new LinkedHashSet<>();
-        for (String t : types) for (Reference r : in.index().references(t)) files.add(r.location().path());
-        Map<String, Boolean> below = new java.util.HashMap<>();
         List<Component> out = new ArrayList<>();
-        for (Path file : files) {
+        for (SymbolInfo d : subtypesDeclared(in, root, SymbolKind.RECORD, overrides.stream().map(SymbolInfo::declaringTypeKey).toList())) {
+            if (declaredNamed(in, d, old, List::isEmpty).isPresent()) continue; // an accessor written out: an override as any
+            Path file = d.location().path();
             List<SymbolInfo> declared = in.index().declarationsIn(file);
-            for (SymbolInfo d : declared) {
-                if (d.kind() != SymbolKind.RECORD || !AddParameterRefactoring.isSubtype(in.index(), d.key(), root.declaringTypeKey(), below)) continue;
-                boolean written = declared.stream().anyMatch(a -> a.kind() == SymbolKind.METHOD && a.name().equals(old) && a.declaringTypeKey().equals(d.key())
-                        && AddParameterRefactoring.declaredDescriptors(a, a.key()).isEmpty());
-                if (written) continue;
-                String text = in.text(file);
-                int open = text.indexOf('(', JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn()));
-                int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
-                if (close < 0) continue;
-                List<int[]> items = JavaText.itemRanges(text, open, close);
-                List<String> names = items.stream().map(i -> AddParameterRefactoring.lastWord(text.substring(i[0], i[1]))).toList();
-                int at = names.indexOf(old);
-                Optional<SymbolInfo> canonical = declared.stream().filter(c -> c.kind() == SymbolKind.CONSTRUCTOR && c.declaringTypeKey().equals(d.key())
-                        && AddParameterRefactoring.declaredDescriptors(c, c.key()).size() == names.size()).findFirst();
-                if (at < 0 || canonical.isEmpty()) continue;
-                String ctorKey = canonical.get().key();
-                String owner = ctorKey.contains(".(") ? ctorKey.substring(0, ctorKey.indexOf(".(")) : d.key();
-                String accessorKey = owner + "." + old + "()" + AddParameterRefactoring.declaredDescriptors(canonical.get(), ctorKey).get(at);
-                out.add(new Component(d, items.get(at)[1] - old.length(), accessorKey, names));
-            }
+            String text = in.text(file);
+            int open = text.indexOf('(', JavaText.offsetOf(text, d.nameRange().endLine(), d.nameRange().endColumn()));
+            int close = open < 0 ? -1 : JavaText.matchingClose(text, open);
+            if (close < 0) continue;
+            List<int[]> items = JavaText.itemRanges(text, open, close);
+            List<String> names = items.stream().map(i -> AddParameterRefactoring.lastWord(text.substring(i[0], i[1]))).toList();
+            int at = names.indexOf(old);
+            Optional<SymbolInfo> canonical = declared.stream().filter(c -> c.kind() == SymbolKind.CONSTRUCTOR && c.declaringTypeKey().equals(d.key())
+                    && AddParameterRefactoring.declaredDescriptors(c, c.key()).size() == names.size()).findFirst();
+            if (at < 0 || canonical.isEmpty()) continue;
+            String ctorKey = canonical.get().key();
+            String owner = ctorKey.contains(".(") ? ctorKey.substring(0, ctorKey.indexOf(".(")) : d.key();
+            String accessorKey = owner + "." + old + "()" + AddParameterRefactoring.declaredDescriptors(canonical.get(), ctorKey).get(at);
+            out.add(new Component(d, items.get(at)[1] - old.length(), accessorKey, names));
         }
         return out;
     }
@@ -570,7 +564,7 @@ final class RenamedMethods {
      * otherwise too (the other member's uses keep theirs), else the import renamed. A static import that no longer
      * resolves is renamed where the compiler says so.
      */
-    private static List<Site> staticImportsBeside(RefactorInput in, SymbolInfo m, String old, Pattern staticImport, List<Site> renames, String context) {
+    private static List<Site> staticImportsBeside(RefactorInput in, String renamedTo, String old, Pattern staticImport, List<Site> renames, String context) {
         List<Site> out = new ArrayList<>();
         Set<Path> files = new LinkedHashSet<>();
         for (Site s : renames) if (!CompiledRenames.isMember(in.text(s.file()), s.start())) files.add(s.file());
@@ -585,11 +579,10 @@ final class RenamedMethods {
                     && text.substring(w[0], w[1]).equals(old) && !renamed.contains(w[0]));
             if (!othersLeft) {
                 int name = text.lastIndexOf(old, imported.end());
-                out.add(Site.decided(f, name, name + old.length(), m.name(), context));
+                out.add(Site.decided(f, name, name + old.length(), renamedTo.substring(renamedTo.lastIndexOf('.') + 1), context));
                 continue;
             }
-            String owner = m.qualifiedName().substring(0, m.qualifiedName().length() - m.name().length() - 1);
-            out.add(Site.decided(f, imported.end(), imported.end(), "\nimport static " + owner + "." + m.name() + ";", context));
+            out.add(Site.decided(f, imported.end(), imported.end(), "\nimport static " + renamedTo + ";", context));
         }
         return out;
     }
