@@ -40,7 +40,20 @@ class CompileErrorsTest {
             // An unterminated string starts inside the hole and runs past it.
             String unterminated = FixtureWorkspace.REPORT.replace("return sum;", "return \"sum;");
             int quote = unterminated.indexOf("\"sum;");
-            assertTrue(index.compileErrors(report, unterminated).stream().anyMatch(e -> e.startsWithin(quote, quote + 1) && e.end() > quote + 1));
+            assertTrue(index.compileErrors(report, unterminated).stream().anyMatch(e -> e.startsWithin(quote, quote + 1) && e.end() > quote + 1
+                    && e.kind() == CompileError.Kind.SYNTAX && e.unterminatedString()));
+
+            // What code being written has: a call not yet closed (unfinished syntax), a stray token (syntax), a local
+            // not yet assigned (pending).
+            String halfCall = FixtureWorkspace.REPORT.replace("return sum;", "return Math.abs(sum");
+            assertTrue(index.compileErrors(report, halfCall).stream().allMatch(e -> e.kind() == CompileError.Kind.UNFINISHED_SYNTAX),
+                    index.compileErrors(report, halfCall).toString());
+            String stray = FixtureWorkspace.REPORT.replace("return sum;", "return sum sum;");
+            assertEquals(List.of(CompileError.Kind.SYNTAX), index.compileErrors(report, stray).stream().map(CompileError::kind).toList());
+            String unassigned = FixtureWorkspace.REPORT.replace("return sum;", "double none; return none;");
+            assertEquals(List.of(CompileError.Kind.PENDING), index.compileErrors(report, unassigned).stream().map(CompileError::kind).toList());
+            assertEquals(CompileError.Kind.OTHER, index.compileErrors(report, candidate).stream().filter(e -> !e.unknownName()).findFirst().orElseThrow().kind(),
+                    "arguments the constructor does not take");
 
             assertEquals(before, index.declarationsIn(report), "checking a text changes nothing in the index");
             assertEquals(problemsBefore, index.problems().size());

@@ -182,6 +182,23 @@ public final class JavaIndexer {
     private static final Set<Integer> UNKNOWN_NAMES = Set.of(IProblem.UndefinedName, IProblem.UndefinedMethod, IProblem.UndefinedField,
             IProblem.UnresolvedVariable, IProblem.UndefinedType);
 
+    /** Syntax that stops before it is done: a phrase, scope or file not completed, a comment not closed. */
+    private static final Set<Integer> UNFINISHED_SYNTAX = Set.of(IProblem.ParsingErrorInsertToComplete, IProblem.ParsingErrorInsertToCompleteScope,
+            IProblem.ParsingErrorInsertToCompletePhrase, IProblem.ParsingErrorUnexpectedEOF, IProblem.EndOfSource, IProblem.UnterminatedComment);
+
+    /** What code has while its author is still writing it: exceptions not yet handled, locals not yet assigned, no return yet. */
+    private static final Set<Integer> PENDING = Set.of(IProblem.UnhandledException, IProblem.UnhandledExceptionOnAutoClose,
+            IProblem.UninitializedLocalVariable, IProblem.UninitializedLocalVariableHintMissingDefault, IProblem.ShouldReturnValue,
+            IProblem.ShouldReturnValueHintMissingDefault);
+
+    private static CompileError.Kind kindOf(IProblem p) {
+        int id = p.getID();
+        if (UNKNOWN_NAMES.contains(id)) return CompileError.Kind.UNKNOWN_NAME;
+        if (UNFINISHED_SYNTAX.contains(id)) return CompileError.Kind.UNFINISHED_SYNTAX;
+        if ((id & IProblem.Syntax) != 0) return CompileError.Kind.SYNTAX;
+        return PENDING.contains(id) ? CompileError.Kind.PENDING : CompileError.Kind.OTHER;
+    }
+
     /**
      * The errors the compiler reports for {@code text} as the file {@code path}, resolved like {@link #indexOne}
      * but recording nothing: a refactor checks its candidate edits with it. Warnings are not reported (see
@@ -195,11 +212,11 @@ public final class JavaIndexer {
                 if (!p.isError()) continue;
                 int start = Math.max(0, p.getSourceStart());
                 int end = Math.max(start, Math.min(text.length(), p.getSourceEnd() + 1)); // JDT's end is inclusive
-                errors.add(new CompileError(start, end, p.getID(), p.getMessage(), UNKNOWN_NAMES.contains(p.getID())));
+                errors.add(new CompileError(start, end, p.getID(), p.getMessage(), kindOf(p)));
             }
             return errors;
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return List.of(new CompileError(0, text.length(), -1, "the Java compiler failed: " + describe(e), false));
+            return List.of(new CompileError(0, text.length(), -1, "the Java compiler failed: " + describe(e), CompileError.Kind.OTHER));
         }
     }
 

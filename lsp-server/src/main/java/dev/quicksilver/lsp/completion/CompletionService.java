@@ -26,7 +26,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 /**
  * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, the
  * text rules of {@link CompletionText}, and the compile check of {@link CompletionCheck} (with a second denoise
- * call when it finds an invented name); or, while the user types the start of the completion shown last, the
+ * call when it finds an invented name, and the completion cut before wrong code); or, while the user types the start of the completion shown last, the
  * rest of it ({@link ShownCompletion}) with no model call. The two handlers only shape the answer for their request.
  *
  * <p>Concurrency. {@link #suggest} returns at once with a future that it also registers as the document's
@@ -139,7 +139,7 @@ public final class CompletionService {
 
     /**
      * Compiles the completion in the buffer (see {@link CompletionCheck}); an unknown name is masked again and
-     * denoised once more with the rest of the completion around it. Only once the workspace is resolved: before
+     * denoised once more with the rest of the completion around it, and wrong code cut off. Only once the workspace is resolved: before
      * that the index is busy resolving and a check would wait for it.
      */
     private void check(Pending p, String text, String log) {
@@ -161,16 +161,13 @@ public final class CompletionService {
         WorkspaceIndex index = resolved.join();
         Optional<dev.quicksilver.index.CompileError> unknown = CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), text);
         if (unknown.isEmpty()) {
-            show(p, text, log);
+            showCompiled(p, index, text, null, log);
             return;
         }
         // Names of types the buffer does not import: the completion stands, with the imports it needs.
         Optional<ImportableTypes.Insertion> imports = CompletionCheck.imports(index, p.path(), p.buffer(), p.offset(), text);
         if (imports.isPresent()) {
-            TextDocument buffer = TextDocument.of("", 0, p.buffer());
-            Position at = dev.quicksilver.lsp.documents.DocumentStore.position(buffer, imports.get().offset());
-            show(p, text, log + "; with " + String.join(" ", imports.get().lines()),
-                    new org.eclipse.lsp4j.TextEdit(new org.eclipse.lsp4j.Range(at, at), imports.get().text()));
+            showCompiled(p, index, text, imports.get(), log);
             return;
         }
         int from = unknown.get().start();
@@ -192,13 +189,55 @@ public final class CompletionService {
             try {
                 String name = CompletionCheck.leadingName(fill.text());
                 String repaired = before + name + after;
+                String repair = remasked + ": " + quote(fill.text()) + " -> " + quote(repaired);
                 boolean stillUnknown = name.isEmpty() || CompletionCheck.unknownName(index, p.path(), p.buffer(), p.offset(), repaired).isPresent();
-                show(p, stillUnknown ? "" : repaired, remasked + ": " + quote(fill.text()) + " -> " + quote(repaired)
-                        + (stillUnknown ? ", still unknown: not shown" : ""));
+                if (stillUnknown) show(p, "", repair + ", still unknown: not shown");
+                else showCompiled(p, index, repaired, null, repair);
             } catch (RuntimeException e) {
                 show(p, "", remasked + ", which could not be checked: " + e);
             }
         }));
+    }
+
+    /**
+     * Shows {@code text} (with {@code imports}, null for none) where it is no wrong code ({@link
+     * CompletionCheck#wrongCode}); else what comes before its wrong code, with the imports that part needs, where
+     * that part is no wrong code either; else nothing. Its names are known.
+     */
+    private void showCompiled(Pending p, WorkspaceIndex index, String text, ImportableTypes.Insertion imports, String log) {
+        Optional<dev.quicksilver.index.CompileError> wrong = wrongCode(p, index, text, imports);
+        if (wrong.isEmpty()) {
+            show(p, text, imports == null ? log : log + "; with " + String.join(" ", imports.lines()), importsEdit(p, imports));
+            return;
+        }
+        dev.quicksilver.index.CompileError e = wrong.get();
+        String kept = text.substring(0, e.start()).stripTrailing();
+        String why = log + "; wrong code " + (e.end() > e.start() ? quote(text.substring(e.start(), e.end())) : "of the call before it")
+                + " (" + e.message() + ")";
+        if (kept.chars().noneMatch(Character::isLetterOrDigit)) { // nothing of it but punctuation (" =") is no help
+            show(p, "", why + ": not shown");
+            return;
+        }
+        ImportableTypes.Insertion keptImports = imports == null ? null
+                : CompletionCheck.imports(index, p.path(), p.buffer(), p.offset(), kept).orElse(null);
+        if (wrongCode(p, index, kept, keptImports).isPresent()) {
+            show(p, "", why + ": not shown (" + quote(kept) + " before it is wrong too)");
+            return;
+        }
+        show(p, kept, why + ": cut to " + quote(kept), importsEdit(p, keptImports));
+    }
+
+    /** {@link CompletionCheck#wrongCode} of {@code text} in the buffer with {@code imports} (null: none) inserted. */
+    private static Optional<dev.quicksilver.index.CompileError> wrongCode(Pending p, WorkspaceIndex index, String text, ImportableTypes.Insertion imports) {
+        if (imports == null) return CompletionCheck.wrongCode(index, p.path(), p.buffer(), p.offset(), text);
+        String buffer = p.buffer().substring(0, imports.offset()) + imports.text() + p.buffer().substring(imports.offset());
+        return CompletionCheck.wrongCode(index, p.path(), buffer, p.offset() + imports.text().length(), text);
+    }
+
+    private static org.eclipse.lsp4j.TextEdit importsEdit(Pending p, ImportableTypes.Insertion imports) {
+        if (imports == null) return null;
+        Position at = dev.quicksilver.lsp.documents.DocumentStore.position(TextDocument.of("", 0, p.buffer()), imports.offset());
+        return new org.eclipse.lsp4j.TextEdit(new org.eclipse.lsp4j.Range(at, at), imports.text());
     }
 
     private void show(Pending p, String text, String log) {

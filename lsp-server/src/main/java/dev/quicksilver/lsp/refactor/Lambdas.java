@@ -185,7 +185,7 @@ final class Lambdas {
                 if (!lambda && reported.id() != AddParameterRefactoring.NO_APPLICABLE_REFERENCED_METHOD) continue;
                 // Where it is in the file's own text (the compile was of the text with the edits of the rounds before).
                 var e = new dev.quicksilver.index.CompileError(edits.originalOffset(reported.start()), edits.originalOffset(reported.end()),
-                        reported.id(), reported.message(), reported.unknownName());
+                        reported.id(), reported.message(), reported.kind());
                 // Names in use around it, the new parameters of the lambdas it is in among them.
                 Set<String> taken = identifiers(enclosing(in, file, text, e.start()));
                 for (Lambda l : out) if (e.start() >= l.bodyFrom() && e.start() < l.bodyTo()) taken.add(l.name());
