@@ -38,6 +38,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.changeSignature": "change-signature",
   "quicksilver.renameField": "rename-field",
   "quicksilver.renameType": "rename-type",
+  "quicksilver.renameTypeAndVariables": "rename-type-and-variables",
   "quicksilver.renameVariable": "rename-variable",
 };
 

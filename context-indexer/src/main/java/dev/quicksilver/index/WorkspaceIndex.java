@@ -684,6 +684,39 @@ public final class WorkspaceIndex implements AutoCloseable {
     }
 
     /**
+     * {@link #variableUses(Path, String, int, String)} of several names of one text ({@code nameOffsets[i]} to be
+     * renamed {@code newNames[i]}), which is resolved once for those not remembered.
+     */
+    public List<Optional<VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets, List<String> newNames) {
+        Path file = path.toAbsolutePath().normalize();
+        List<Optional<VariableUses>> out = new ArrayList<>();
+        for (int i = 0; i < nameOffsets.size(); i++) out.add(Optional.empty());
+        if (!WorkspaceModel.isJava(file)) return out;
+        updateLock.lock();
+        try {
+            if (javaIndexer == null) return out;
+            long state = javaState.get();
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < nameOffsets.size(); i++) {
+                List<VariableUses> cached = variableSearches.get(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i)), state);
+                if (cached == null) missing.add(i);
+                else out.set(i, cached.stream().findFirst());
+            }
+            if (missing.isEmpty()) return out;
+            List<Optional<VariableUses>> found = javaIndexer.variableUses(file, text, missing.stream().map(nameOffsets::get).toList(),
+                    missing.stream().map(newNames::get).toList());
+            for (int m = 0; m < missing.size(); m++) {
+                int i = missing.get(m);
+                out.set(i, found.get(m));
+                if (javaState.get() == state) variableSearches.put(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i)), state, found.get(m).stream().toList());
+            }
+            return out;
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    /**
      * The variables (locals, parameters, fields) in sight at {@code offset} of {@code text} as the Java file
      * {@code path}, innermost first, with the types each can be passed as. Empty for other files.
      */

@@ -2619,6 +2619,85 @@ class RefactorPlanningTest {
     }
 
     /**
+     * rename-type-and-variables, beside rename-type: the locals and parameters declared with the type whose names say
+     * its words take the new words ({@code shop} -> {@code store}, {@code bigShop} -> {@code bigStore}, an array's
+     * {@code oldShops} -> {@code oldStores}, varargs, a pattern's and a for loop's variable), at every use the compiler
+     * binds to them, and a parameter's {@code @param} tag. Kept: a field, a record's component (a field and an
+     * accessor), a name without the type's words, a variable of {@code List<Shop>}, and a parameter whose new name
+     * another variable in its scope has.
+     */
+    @Test
+    void aClassRenamedWithItsVariablesRenamesTheVariablesNamedAfterIt() throws Exception {
+        String shop = """
+                package p;
+
+                /** A shop. */
+                public class Shop {
+                    int count;
+
+                    /**
+                     * A copy.
+                     *
+                     * @param shop the shop to copy
+                     * @param shops the others
+                     */
+                    static Shop copy(Shop shop, Shop... shops) {
+                        Shop copy = new Shop();
+                        copy.count = shop.count + shops.length;
+                        return copy;
+                    }
+                }
+                """;
+        String use = """
+                package p;
+
+                import java.util.List;
+
+                class Use {
+                    Shop shop = new Shop();
+
+                    int total(List<Shop> shops, Shop[] oldShops) {
+                        Shop bigShop = shops.get(0);
+                        int sum = bigShop.count + shop.count;
+                        for (Shop shop : shops) {
+                            sum += shop.count;
+                        }
+                        for (Shop each : oldShops) {
+                            sum += each.count;
+                        }
+                        return sum + oldShops.length;
+                    }
+
+                    boolean open(Object o) {
+                        return o instanceof Shop shop && shop.count > 0;
+                    }
+
+                    int taken(Shop shop, int store) {
+                        return shop.count + store;
+                    }
+
+                    record Pair(Shop shop, int n) {
+                    }
+                }
+                """;
+        String renamed = shop.replace("public class Shop {", "public class Store {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("rename-type-and-variables", "renamedWithVariables", Map.of("Use.java", use), "Shop.java", shop, renamed,
+                    new TextPosition(3, 18), live);
+            assertEquals(List.of("rename-type", "rename-type-and-variables"), planned.offered().stream().filter(n -> n.startsWith("rename-type")).toList());
+            assertEquals("Rename class Shop to Store, at its 15 uses in 2 files, and its file to Store.java, and the variables named after it"
+                    + " (shop -> store, shops -> stores, oldShops -> oldStores, and 1 more)", planned.plan().title(), "live " + live);
+            assertEquals(shop.replace("Shop", "Store").replace("Store shop,", "Store store,").replace("shop.count", "store.count")
+                    .replace("@param shop ", "@param store ").replace("shops", "stores"), planned.edited().get("Shop.java"), "live " + live);
+            String expected = use.replace("Shop", "Store").replace("bigShop", "bigStore")
+                    .replace("oldShops", "oldStores")
+                    .replace("for (Store shop : shops) {\n            sum += shop.count;", "for (Store store : shops) {\n            sum += store.count;")
+                    .replace("o instanceof Store shop && shop.count", "o instanceof Store store && store.count");
+            assertEquals(expected, planned.edited().get("Use.java"), "live " + live);
+        }
+    }
+
+    /**
      * A file the compiler gives up on: headless, the index read {@code AbstractShop} after the edit, so its shape
      * implements a {@code Shop} that is no more, and JDT stops compiling {@code User} at that ("The type Shop.Entry
      * cannot be resolved. It is indirectly referenced from required type p.AbstractShop") without a complaint at

@@ -292,7 +292,8 @@ class HeadlessCommandsE2ETest {
      * class Stock}) has its uses renamed and its file moved. {@code --diff} writes the move as git does ({@code
      * rename from}/{@code rename to}), so {@code git apply} makes it; {@code --apply} moves the file itself. Either
      * way the workspace compiles as it did. A file moved with {@code git mv} before its class was renamed: the
-     * earlier text is the file it was moved from.
+     * earlier text is the file it was moved from. rename-type-and-variables renames the parameters named after the
+     * class too.
      */
     @Test
     void aHeadlessRenameTypeMovesItsFileAndGitAppliesItsDiff() throws Exception {
@@ -369,6 +370,22 @@ class HeadlessCommandsE2ETest {
         assertFalse(json.get("applies").getAsBoolean(), json.toString());
         assertTrue(json.get("refusal").getAsString().startsWith("package shop already has a type Cart"), json.toString());
         assertEquals(0, json.getAsJsonArray("files").size(), json.toString());
+
+        // rename-type-and-variables: the same rename, and the constructors' parameters named after the class take
+        // the new name (the fields of that name stay: `this.inventory = stock;`).
+        git = new ProcessBuilder("bash", "-c", "git reset -q --hard && git clean -q -fd").directory(ws.toFile()).redirectErrorStream(true).start();
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
+        edit(ws, "Inventory.java", "public class Inventory {", "public class Stock {");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "rename-type-and-variables", "--workspace", ws.toString(),
+                "--at", inventory + ":7:18", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("rename-type-and-variables changed 4 file(s)"), Files.readString(err));
+        for (String file : List.of("Checkout.java", "OrderService.java")) {
+            String text = Files.readString(stock.resolveSibling(file));
+            assertTrue(text.contains("(Stock stock) {") && text.contains("this.inventory = stock;") && text.contains("private final Stock inventory;"), text);
+        }
+        assertEquals(sampleErrors, compileErrors(ws));
     }
 
     /** javac's errors over the workspace's sources. */

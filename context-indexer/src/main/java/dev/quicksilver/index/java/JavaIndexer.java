@@ -245,6 +245,19 @@ public final class JavaIndexer {
         }
     }
 
+    /** {@link #variableUses(Path, String, int, String)} of several names of one text, from one resolve. */
+    public synchronized List<java.util.Optional<dev.quicksilver.index.VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets,
+                                                                                                   List<String> newNames) {
+        try {
+            CompilationUnit unit = resolver.resolve(path, text);
+            List<java.util.Optional<dev.quicksilver.index.VariableUses>> out = new ArrayList<>();
+            for (int i = 0; i < nameOffsets.size(); i++) out.add(LocalVariableUses.of(unit, nameOffsets.get(i), newNames.get(i)));
+            return out;
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return nameOffsets.stream().map(o -> java.util.Optional.<dev.quicksilver.index.VariableUses>empty()).toList();
+        }
+    }
+
     /**
      * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
      * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.

@@ -35,6 +35,8 @@ final class LocalVariableUses {
                 || declaration.getName() != name) {
             return Optional.empty();
         }
+        // A record's component is no local: it is a field and an accessor too, whose uses reach other files.
+        if (declaration.getParent() instanceof org.eclipse.jdt.core.dom.RecordDeclaration) return Optional.empty();
         IVariableBinding variable = declaration.resolveBinding();
         if (variable == null || variable.isField()) return Optional.empty();
         String key = variable.getKey();

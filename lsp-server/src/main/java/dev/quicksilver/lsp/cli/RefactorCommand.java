@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method}),
  * or for {@code apply-similar-edit}, {@code change-signature} and the renames ({@code rename-field}, {@code rename-type},
- * {@code rename-variable}) the change from {@code
+ * {@code rename-type-and-variables}, {@code rename-variable}) the change from {@code
  * --previous} (default: FILE as committed at git HEAD) to FILE.
  */
 @Command(name = "refactor", mixinStandardHelpOptions = true, description = "Run a multi-file refactor over a workspace and print a unified diff or apply it.",
@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit, "
-            + "default-body, rename-field, rename-type or rename-variable.")
+            + "default-body, rename-field, rename-type, rename-type-and-variables or rename-variable.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",
@@ -41,7 +41,8 @@ public final class RefactorCommand implements Callable<Integer> {
     String at;
 
     @Option(names = "--previous", paramLabel = "FILE", description = "The edited file's earlier text (apply-similar-edit, "
-            + "reorder-parameters, change-signature, rename-field, rename-type, rename-variable; default: the file as committed at git HEAD, in a git checkout).")
+            + "reorder-parameters, change-signature, rename-field, rename-type, rename-type-and-variables, rename-variable; default: the file as committed at git HEAD, "
+            + "in a git checkout).")
     Path previous;
 
     static final class Output {
@@ -70,7 +71,7 @@ public final class RefactorCommand implements Callable<Integer> {
 
     /** The refactors that follow an edit of the file at --at: without --previous, its change since git HEAD. */
     private static final java.util.Set<String> FOLLOWING_AN_EDIT = java.util.Set.of("apply-similar-edit", "change-signature", "rename-field", "rename-type",
-            "rename-variable");
+            "rename-type-and-variables", "rename-variable");
 
     @Override
     public Integer call() throws Exception {

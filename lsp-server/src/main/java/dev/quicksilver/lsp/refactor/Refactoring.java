@@ -16,7 +16,7 @@ public interface Refactoring {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
                 new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring(),
                 new ChangeSignatureRefactoring(), new RenameFieldRefactoring(), new RenameTypeRefactoring(),
-                new RenameVariableRefactoring());
+                new RenameTypeAndVariablesRefactoring(), new RenameVariableRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

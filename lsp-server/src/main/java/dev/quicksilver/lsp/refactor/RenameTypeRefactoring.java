@@ -39,13 +39,23 @@ public final class RenameTypeRefactoring implements Refactoring {
         return "rename a class's (interface's, enum's, record's) uses and file after its name was retyped where it is declared";
     }
 
-    @Override
-    public Optional<RefactorPlan> plan(RefactorInput in) {
+    /** A type whose name the user retyped where it is declared ({@code type}, as the index has it now), and its old name. */
+    record RetypedType(SymbolInfo type, String old) {
+    }
+
+    /** The type declared at the position whose name was retyped there, the rest of its line kept. */
+    static Optional<RetypedType> retypedAt(RefactorInput in) {
         Optional<SymbolInfo> type = CompiledRenames.declarationNamedAt(in, kind -> kind.isType());
         if (type.isEmpty()) return Optional.empty();
-        SymbolInfo t = type.get();
-        Optional<CompiledRenames.Retyped> retyped = CompiledRenames.retypedName(in, t).filter(CompiledRenames.Retyped::restOfLineKept);
+        return CompiledRenames.retypedName(in, type.get()).filter(CompiledRenames.Retyped::restOfLineKept)
+                .map(r -> new RetypedType(type.get(), r.old()));
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<RetypedType> retyped = retypedAt(in);
         if (retyped.isEmpty()) return Optional.empty();
+        SymbolInfo t = retyped.get().type();
         String old = retyped.get().old();
         String now = t.name();
         Path own = t.location().path();

@@ -22,6 +22,50 @@ class RenameTypeTextTest {
     }
 
     /**
+     * rename-type-and-variables' new names: the type's words replaced where they appear together in the variable's
+     * name (the last place), camelCase kept; none where the words are not all there, for a plural of a variable that
+     * holds one, or where the new name is a keyword.
+     */
+    @Test
+    void aVariableNamedAfterTheTypeTakesTheNewWords() {
+        assertEquals("shop", RenameTypeAndVariablesRefactoring.renamedVariable("store", "Store", "Shop", false));
+        assertEquals("shopCopy", RenameTypeAndVariablesRefactoring.renamedVariable("storeCopy", "Store", "Shop", false));
+        assertEquals("oldShop", RenameTypeAndVariablesRefactoring.renamedVariable("oldStore", "Store", "Shop", false));
+        assertEquals("oldPurchaseStore", RenameTypeAndVariablesRefactoring.renamedVariable("oldOrderStore", "OrderStore", "PurchaseStore", false));
+        assertEquals("urlSource", RenameTypeAndVariablesRefactoring.renamedVariable("store", "Store", "URLSource", false));
+        assertEquals("shops", RenameTypeAndVariablesRefactoring.renamedVariable("stores", "Store", "Shop", true), "an array's");
+        assertEquals(null, RenameTypeAndVariablesRefactoring.renamedVariable("stores", "Store", "Shop", false), "a plural for one store");
+        assertEquals(null, RenameTypeAndVariablesRefactoring.renamedVariable("store", "OrderStore", "PurchaseStore", false), "Store did not change");
+        assertEquals("purchaseStores", RenameTypeAndVariablesRefactoring.renamedVariable("orderStores", "OrderStore", "PurchaseStore", true));
+        assertEquals("printer", RenameTypeAndVariablesRefactoring.renamedVariable("writer", "JsonWriter", "JsonPrinter", false), "the changed word");
+        assertEquals("jsonPrinter", RenameTypeAndVariablesRefactoring.renamedVariable("jsonWriter", "JsonWriter", "JsonPrinter", false));
+        assertEquals("printers", RenameTypeAndVariablesRefactoring.renamedVariable("writers", "JsonWriter", "JsonPrinter", true));
+        assertEquals(null, RenameTypeAndVariablesRefactoring.renamedVariable("json", "JsonWriter", "JsonPrinter", false), "the kept word alone");
+        assertEquals("lastTypeAdapter", RenameTypeAndVariablesRefactoring.renamedVariable("lastAdapter", "Adapter", "TypeAdapter", false), "a word added");
+        assertEquals("typeAdapter", RenameTypeAndVariablesRefactoring.renamedVariable("adapter", "Adapter", "TypeAdapter", false));
+        assertEquals("adapter", RenameTypeAndVariablesRefactoring.renamedVariable("typeAdapter", "TypeAdapter", "Adapter", false), "a word dropped");
+        assertEquals(null, RenameTypeAndVariablesRefactoring.renamedVariable("s", "Store", "Shop", false));
+        assertEquals(null, RenameTypeAndVariablesRefactoring.renamedVariable("clazz", "Clazz", "Class", false), "a keyword");
+        assertEquals(List.of("order", "Store"), RenameTypeAndVariablesRefactoring.words("orderStore"));
+        assertEquals(List.of("URL", "Store"), RenameTypeAndVariablesRefactoring.words("URLStore"));
+    }
+
+    /** The declarations of a type's variables: with type arguments, arrays, varargs; not a cast, a method, a type argument. */
+    @Test
+    void theVariablesOfATypeAreItsDeclarations() {
+        String text = """
+                class Use {
+                    Shop a = (Shop) b; Shop<String> c; Shop[] d = {}; List<Shop> e;
+                    Shop f() { return (Shop) g; }
+                    void h(Shop i, final Shop j, Shop... k) { for (Shop l : m) {} if (n instanceof Shop o && o.x) {} }
+                    // Shop p;
+                }
+                """;
+        assertEquals(List.of("a false", "c false", "d true", "i false", "j false", "k true", "l false", "o false"),
+                RenameTypeAndVariablesRefactoring.variablesOf(text, "Shop").stream().map(v -> v.name() + " " + v.array()).toList());
+    }
+
+    /**
      * The words that can name the type, in code: bare, after its package or (nested) its outer type; not in
      * comments, strings or other words, nor after another qualifier ({@code r.Shop}, {@code other.Shop}).
      */
