@@ -2621,9 +2621,9 @@ class RefactorPlanningTest {
     /**
      * rename-type-and-variables, beside rename-type: the locals and parameters declared with the type whose names say
      * its words take the new words ({@code shop} -> {@code store}, {@code bigShop} -> {@code bigStore}, an array's
-     * {@code oldShops} -> {@code oldStores}, varargs, a pattern's and a for loop's variable), at every use the compiler
-     * binds to them, and a parameter's {@code @param} tag. Kept: a field, a record's component (a field and an
-     * accessor), a name without the type's words, a variable of {@code List<Shop>}, and a parameter whose new name
+     * {@code oldShops} -> {@code oldStores}, a {@code List<Shop>}'s {@code shops}, varargs, a pattern's and a for
+     * loop's variable), at every use the compiler binds to them, and a parameter's {@code @param} tag. Kept: a field,
+     * a record's component (a field and an accessor), a name without the type's words, and a parameter whose new name
      * another variable in its scope has.
      */
     @Test
@@ -2692,7 +2692,8 @@ class RefactorPlanningTest {
             String expected = use.replace("Shop", "Store").replace("bigShop", "bigStore")
                     .replace("oldShops", "oldStores")
                     .replace("for (Store shop : shops) {\n            sum += shop.count;", "for (Store store : shops) {\n            sum += store.count;")
-                    .replace("o instanceof Store shop && shop.count", "o instanceof Store store && store.count");
+                    .replace("o instanceof Store shop && shop.count", "o instanceof Store store && store.count")
+                    .replace("shops", "stores");
             assertEquals(expected, planned.edited().get("Use.java"), "live " + live);
         }
     }

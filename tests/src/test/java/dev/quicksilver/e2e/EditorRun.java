@@ -35,10 +35,13 @@ final class EditorRun {
     static final Path ROOT = findRoot();
     /**
      * Completion spots, "FILE\tTEXT" a line: the cursor goes right after the first TEXT in FILE. The embedded model
-     * is tiny and writes nothing at most spots; at these two it wrote text (greedy decoding, so it does again). The
-     * editor scripts try them in order and require model text inserted at the cursor at the first one that answers.
+     * is tiny and writes nothing at most spots, or code the server's compile check does not show; at these it wrote
+     * text (greedy decoding, so it does again): {@code TimeUnit;} after the import Report.java is writing (its line
+     * 5), {@code Map;} before {@code ArrayList;}. The editor scripts try them in order and require model text inserted
+     * at the cursor at the first one that answers. (After {@code return side} it wrote {@code .get(this);}, on a
+     * double: no longer shown.)
      */
-    static final String COMPLETE_AT = "Report.java\timport java.util.\nSquare.java\treturn side";
+    static final String COMPLETE_AT = "Report.java\timport java.util.concurrent.\nReport.java\timport java.util.\nSquare.java\treturn side";
 
     private final String name;
     final Path logs;

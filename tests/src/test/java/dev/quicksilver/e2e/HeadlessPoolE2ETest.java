@@ -79,12 +79,12 @@ class HeadlessPoolE2ETest {
 
     /** Runs the headless completion; returns its exit status (0: a completion came back). */
     int complete(Path ws, String pool, Path tokenFile, String run, String... more) throws Exception {
-        Path file = ws.resolve("src/main/java/shapes/Square.java");
+        Path file = ws.resolve("src/main/java/shapes/Report.java");
         Path out = tmp.resolve(run + ".out");
         List<String> command = new ArrayList<>(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "complete",
                 "--workspace", ws.toString(), "--sidecar", pool, "--sidecar-token-file", tokenFile.toString()));
         command.addAll(List.of(more));
-        command.add(file + ":13:20");
+        command.add(file + ":5:29"); // after "import java.util.concurrent.": the model writes TimeUnit; (EditorRun.COMPLETE_AT)
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         processes.add(p);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), run + " did not finish; output in " + out);

@@ -47,13 +47,14 @@ final class CompletionCheck {
      * completion (what comes before it may still be shown): a syntax error that starts inside it ({@code items ==
      * class.get(}), an error of types or arguments inside it ({@code return (this);} in a method returning {@code
      * long}, {@code contains(this, null)}), but not at its last word, where it simply stops; or, at 0 and empty, an
-     * error of the call begun before it that its arguments bring about ({@code items.add(} + {@code this);}). Not wrong: unknown names ({@link
-     * #unknownName} has those), syntax that is not finished where the completion stops ({@code return rule.apply(},
-     * a block opened), and what finished code has while it is being written (an exception not yet handled). Errors of
-     * types in a completion whose syntax is not finished are not trusted: the compiler's recovery reads
-     * {@code rule.apply(} as a call with no arguments. Nor are errors after the completion held against it: where
-     * the user rewrites lines in the middle of a method the buffer's braces pair up as the compiler guesses, and a
-     * brace that closes a block early and one that closes it where the user will are read alike.
+     * error of the call begun before it that its arguments bring about ({@code items.add(} + {@code this);}). Not
+     * wrong: unknown names ({@link #unknownName} has those), syntax that is not finished where the completion stops
+     * ({@code return rule.apply(}, a block opened), and what finished code has while it is being written (an
+     * exception not yet handled). Errors of types in a completion whose syntax is not finished are not trusted: the
+     * compiler's recovery reads {@code rule.apply(} as a call with no arguments. Nor are errors after the completion
+     * held against it: where the user rewrites lines in the middle of a method the buffer's braces pair up as the
+     * compiler guesses, and a brace that closes a block early and one that closes it where the user will are read
+     * alike.
      */
     static Optional<CompileError> wrongCode(WorkspaceIndex index, Path path, String buffer, int offset, String completion) {
         String text = buffer.substring(0, offset) + completion + buffer.substring(offset);

@@ -26,8 +26,9 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 /**
  * The work behind both completion requests (inline and classic): snapshot, context, one denoise call, the
  * text rules of {@link CompletionText}, and the compile check of {@link CompletionCheck} (with a second denoise
- * call when it finds an invented name, and the completion cut before wrong code); or, while the user types the start of the completion shown last, the
- * rest of it ({@link ShownCompletion}) with no model call. The two handlers only shape the answer for their request.
+ * call when it finds an invented name, and the completion cut before wrong code); or, while the user types the
+ * start of the completion shown last, the rest of it ({@link ShownCompletion}) with no model call. The two handlers
+ * only shape the answer for their request.
  *
  * <p>Concurrency. {@link #suggest} returns at once with a future that it also registers as the document's
  * completion in flight, cancelling the previous one (cancel-previous per document, as the design's step 2
@@ -139,8 +140,8 @@ public final class CompletionService {
 
     /**
      * Compiles the completion in the buffer (see {@link CompletionCheck}); an unknown name is masked again and
-     * denoised once more with the rest of the completion around it, and wrong code cut off. Only once the workspace is resolved: before
-     * that the index is busy resolving and a check would wait for it.
+     * denoised once more with the rest of the completion around it, and wrong code cut off. Only once the workspace
+     * is resolved: before that the index is busy resolving and a check would wait for it.
      */
     private void check(Pending p, String text, String log) {
         if (p.result().isDone()) return;

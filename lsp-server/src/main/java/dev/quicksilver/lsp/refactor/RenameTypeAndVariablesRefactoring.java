@@ -13,14 +13,15 @@ import javax.lang.model.SourceVersion;
 
 /**
  * "Rename the type, and the variables named after it": what IntelliJ offers after a class rename ("Rename
- * variables"), offered beside {@link RenameTypeRefactoring}'s plan as a second code action. With {@code Store}
- * renamed {@code Shop}, a local or parameter declared with the type whose name says the type's words ({@code store},
- * {@code oldStore}, {@code storeCopy}, {@code stores} for a {@code Store[]}) takes the new words ({@code shop},
- * {@code oldShop}, {@code shopCopy}, {@code shops}) at its declaration and every use the compiler binds to it, and a
- * parameter's {@code @param} tag follows. The type's uses are renamed first (in the text the variables are looked for
- * in, so the compiler binds the variables as they will be). A variable whose new name is another variable's in its
- * scope, or a keyword, keeps its name; fields (whose uses reach other files, and whose names a class's API may fix)
- * and methods keep theirs. Decided, without the model.
+ * variables"), offered beside {@link RenameTypeRefactoring}'s plan as a second code action. A local or parameter
+ * declared with the type whose name says the words the type's name changed takes the new ones ({@code Store} ->
+ * {@code Shop}: {@code store}, {@code oldStore}, {@code storeCopy} -> {@code shop}, {@code oldShop}, {@code
+ * shopCopy}, and {@code stores} -> {@code shops} for a {@code Store[]} or a {@code List<Store>}; {@code JsonWriter}
+ * -> {@code JsonPrinter}: {@code writer} -> {@code printer}) at its declaration and every use the compiler binds to
+ * it, and a parameter's {@code @param} tag follows. The type's uses are renamed first (in the text the variables are
+ * looked for in, so the compiler binds the variables as they will be). A variable whose new name is another
+ * variable's in its scope, or a keyword, keeps its name; fields (whose uses reach other files, and whose names a
+ * class's API or a serialized form may fix), record components and methods keep theirs. Decided, without the model.
  */
 public final class RenameTypeAndVariablesRefactoring implements Refactoring {
     @Override
@@ -96,13 +97,14 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                 type.fileRenames()));
     }
 
-    /** A variable declared with the type: its name's offset and name, and whether it holds an array (or varargs) of it. */
+    /** A variable declared with the type: its name's offset and name, and whether it holds several (an array, varargs, a container's last type argument). */
     record Variable(int start, String name, boolean array) {
     }
 
     /**
      * The declarations {@code Type name} in {@code text}'s code where the type is {@code type} (its simple name,
-     * with type arguments, array brackets or varargs): a local's, a parameter's, a for loop's, a catch clause's, a
+     * with type arguments, array brackets or varargs, or the last type argument of a container's: {@code
+     * List<Shop> shops}): a local's, a parameter's, a for loop's, a catch clause's, a
      * pattern's, a typed lambda parameter's, and a field's (which {@link #plan} leaves: the compiler says which is
      * which).
      */
@@ -111,12 +113,31 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
         for (int[] word : JavaText.codeWords(text, 0, text.length())) {
             if (word[1] - word[0] != type.length() || !text.startsWith(type, word[0])) continue;
             int i = JavaText.skipBlank(text, word[1]);
-            if (i < text.length() && text.charAt(i) == '<') {
+            boolean array = false;
+            int before = JavaText.skipBlankBack(text, word[0]);
+            if (i < text.length() && text.charAt(i) == '>' && before > 0 && (text.charAt(before - 1) == '<' || text.charAt(before - 1) == ',')) {
+                // The last type argument of a container's type (List<Shop>, Map<String, Shop>): its variable holds
+                // several, as an array's does. Not one nested in another's (List<List<Shop>>).
+                int open = openingAngle(text, before - 1);
+                if (open < 0 || closingAngle(text, open) != i) continue;
+                int generic = JavaText.skipBlankBack(text, open);
+                int simple = generic; // the container type's simple name, capitalised as types are
+                while (simple > 0 && Character.isJavaIdentifierPart(text.charAt(simple - 1))) simple--;
+                if (simple == generic || !Character.isUpperCase(text.charAt(simple))) continue;
+                int qualified = simple; // back over its package (java.util.List)
+                while (qualified > 1 && text.charAt(qualified - 1) == '.' && Character.isJavaIdentifierPart(text.charAt(qualified - 2))) {
+                    qualified--;
+                    while (qualified > 0 && Character.isJavaIdentifierPart(text.charAt(qualified - 1))) qualified--;
+                }
+                int outer = JavaText.skipBlankBack(text, qualified);
+                if (outer > 0 && (text.charAt(outer - 1) == '<' || text.charAt(outer - 1) == ',')) continue;
+                array = true;
+                i = JavaText.skipBlank(text, i + 1);
+            } else if (i < text.length() && text.charAt(i) == '<') {
                 int close = closingAngle(text, i);
                 if (close < 0) continue;
                 i = JavaText.skipBlank(text, close + 1);
             }
-            boolean array = false;
             while (true) {
                 if (text.startsWith("[", i)) {
                     int close = JavaText.skipBlank(text, i + 1);
@@ -140,6 +161,18 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
     /** A declared variable's name and what may follow it: an initializer, the end, the next one, a for loop's colon, a pattern's condition. */
     private static final Pattern DECLARED_NAME = Pattern.compile("([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\s*(?=[=;,):&|?]|\\[\\s*\\]\\s*[=;,)])");
 
+    /** The offset of the '<' whose type arguments hold {@code inside}, or -1 where none opens before the statement. */
+    private static int openingAngle(String text, int inside) {
+        int depth = 0;
+        for (int i = inside; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == '>') depth++;
+            else if (c == '<' && depth-- == 0) return i;
+            else if (c == ';' || c == '{' || c == '}' || c == '(' || c == '=') return -1;
+        }
+        return -1;
+    }
+
     /** The offset of the '>' closing the type arguments opened at {@code open}, or -1 when they do not close on the type. */
     private static int closingAngle(String text, int open) {
         int depth = 0;
@@ -157,7 +190,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
      * {@code JsonWriter} -> {@code JsonPrinter}; all of {@code Store} -> {@code Shop}) are replaced where the name says
      * the type's last words down to them, the last such place ({@code writer} -> {@code printer}, {@code jsonWriter}
      * -> {@code jsonPrinter}, {@code oldStore} -> {@code oldShop}, {@code storeCopy} -> {@code shopCopy}; {@code
-     * stores} -> {@code shops} for an array), the name's own words kept around them, the first word lower case where
+     * stores} -> {@code shops} for an array or a container), the name's own words kept around them, the first word lower case where
      * it starts the name; null where the name does not say the changed words ({@code store} for an {@code OrderStore}
      * renamed {@code PurchaseStore}), or the new name is no identifier.
      */

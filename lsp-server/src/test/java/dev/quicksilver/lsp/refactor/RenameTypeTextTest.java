@@ -50,18 +50,22 @@ class RenameTypeTextTest {
         assertEquals(List.of("URL", "Store"), RenameTypeAndVariablesRefactoring.words("URLStore"));
     }
 
-    /** The declarations of a type's variables: with type arguments, arrays, varargs; not a cast, a method, a type argument. */
+    /**
+     * The declarations of a type's variables: with type arguments, arrays, varargs, as a container's last type
+     * argument (holding several, as an array); not a cast, a method, a type argument nested in another's, a call's.
+     */
     @Test
     void theVariablesOfATypeAreItsDeclarations() {
         String text = """
                 class Use {
-                    Shop a = (Shop) b; Shop<String> c; Shop[] d = {}; List<Shop> e;
+                    Shop a = (Shop) b; Shop<String> c; Shop[] d = {}; List<Shop> e; java.util.Map<String, Shop> q; List<List<Shop>> r;
+                    Object s = List.<Shop>of(), t = new ArrayList<Shop>(), u = (List<Shop>) v;
                     Shop f() { return (Shop) g; }
                     void h(Shop i, final Shop j, Shop... k) { for (Shop l : m) {} if (n instanceof Shop o && o.x) {} }
                     // Shop p;
                 }
                 """;
-        assertEquals(List.of("a false", "c false", "d true", "i false", "j false", "k true", "l false", "o false"),
+        assertEquals(List.of("a false", "c false", "d true", "e true", "q true", "i false", "j false", "k true", "l false", "o false"),
                 RenameTypeAndVariablesRefactoring.variablesOf(text, "Shop").stream().map(v -> v.name() + " " + v.array()).toList());
     }
 

@@ -2,6 +2,7 @@ package shapes;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.
 
 /** Sums areas of shapes. */
 public class Report {
