@@ -679,8 +679,7 @@ public final class WorkspaceIndex implements AutoCloseable {
      * declared there.
      */
     public Optional<VariableUses> variableUses(Path path, String text, int nameOffset, String newName) {
-        return remembered(path, variableSearches, file -> new VariableKey(file, text, nameOffset, newName),
-                file -> javaIndexer.variableUses(file, text, nameOffset, newName).stream().toList()).stream().findFirst();
+        return variableUses(path, text, List.of(nameOffset), List.of(newName)).getFirst();
     }
 
     /**

@@ -232,20 +232,12 @@ public final class JavaIndexer {
         }
     }
 
-    /**
-     * The uses of the local variable or parameter declared by the name at {@code nameOffset} of {@code text} as the
-     * file {@code path} ({@link LocalVariableUses}), and whether {@code newName} would clash; empty where no such
-     * variable is declared there or JDT fails on the text.
-     */
-    public synchronized java.util.Optional<dev.quicksilver.index.VariableUses> variableUses(Path path, String text, int nameOffset, String newName) {
-        try {
-            return LocalVariableUses.of(resolver.resolve(path, text), nameOffset, newName);
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return java.util.Optional.empty();
-        }
-    }
 
-    /** {@link #variableUses(Path, String, int, String)} of several names of one text, from one resolve. */
+    /**
+     * The uses of the local variables or parameters declared by the names at {@code nameOffsets} of {@code text} as
+     * the file {@code path} ({@link LocalVariableUses}), and whether {@code newNames} would clash, from one resolve;
+     * empty where no such variable is declared there or JDT fails on the text.
+     */
     public synchronized List<java.util.Optional<dev.quicksilver.index.VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets,
                                                                                                    List<String> newNames) {
         try {
