@@ -102,7 +102,7 @@ public final class WorkspaceIndex implements AutoCloseable {
     /** A variable's uses ({@link #variableUses}), remembered as compiles are: asked again at every cursor move. */
     private final StateCache<VariableKey, List<VariableUses>> variableSearches = new StateCache<>(64);
 
-    private record VariableKey(Path file, String text, int nameOffset, String newName) {
+    private record VariableKey(Path file, String text, int nameOffset, String newName, boolean privateFields) {
     }
 
     private record LambdaKey(Path file, String text, Set<String> methodKeys) {
@@ -687,6 +687,18 @@ public final class WorkspaceIndex implements AutoCloseable {
      * renamed {@code newNames[i]}), which is resolved once for those not remembered.
      */
     public List<Optional<VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets, List<String> newNames) {
+        return variableUses(path, text, nameOffsets, newNames, false);
+    }
+
+    /**
+     * {@link #variableUses(Path, String, List, List)}, and of the private fields declared there (seen in their file
+     * alone): every name bound to the field, and a clash wherever the new name is said in the file.
+     */
+    public List<Optional<VariableUses>> localOrPrivateFieldUses(Path path, String text, List<Integer> nameOffsets, List<String> newNames) {
+        return variableUses(path, text, nameOffsets, newNames, true);
+    }
+
+    private List<Optional<VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets, List<String> newNames, boolean fields) {
         Path file = path.toAbsolutePath().normalize();
         List<Optional<VariableUses>> out = new ArrayList<>();
         for (int i = 0; i < nameOffsets.size(); i++) out.add(Optional.empty());
@@ -697,17 +709,19 @@ public final class WorkspaceIndex implements AutoCloseable {
             long state = javaState.get();
             List<Integer> missing = new ArrayList<>();
             for (int i = 0; i < nameOffsets.size(); i++) {
-                List<VariableUses> cached = variableSearches.get(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i)), state);
+                List<VariableUses> cached = variableSearches.get(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i), fields), state);
                 if (cached == null) missing.add(i);
                 else out.set(i, cached.stream().findFirst());
             }
             if (missing.isEmpty()) return out;
             List<Optional<VariableUses>> found = javaIndexer.variableUses(file, text, missing.stream().map(nameOffsets::get).toList(),
-                    missing.stream().map(newNames::get).toList());
+                    missing.stream().map(newNames::get).toList(), fields);
             for (int m = 0; m < missing.size(); m++) {
                 int i = missing.get(m);
                 out.set(i, found.get(m));
-                if (javaState.get() == state) variableSearches.put(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i)), state, found.get(m).stream().toList());
+                if (javaState.get() == state) {
+                    variableSearches.put(new VariableKey(file, text, nameOffsets.get(i), newNames.get(i), fields), state, found.get(m).stream().toList());
+                }
             }
             return out;
         } finally {

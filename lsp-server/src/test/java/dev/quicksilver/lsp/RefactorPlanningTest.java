@@ -2622,9 +2622,9 @@ class RefactorPlanningTest {
      * rename-type-and-variables, beside rename-type: the locals and parameters declared with the type whose names say
      * its words take the new words ({@code shop} -> {@code store}, {@code bigShop} -> {@code bigStore}, an array's
      * {@code oldShops} -> {@code oldStores}, a {@code List<Shop>}'s {@code shops}, varargs, a pattern's and a for
-     * loop's variable), at every use the compiler binds to them, and a parameter's {@code @param} tag. Kept: a field,
-     * a record's component (a field and an accessor), a name without the type's words, and a parameter whose new name
-     * another variable in its scope has.
+     * loop's variable, a private field, read through a wildcard type too), at every use the compiler binds to them, and a parameter's {@code @param}
+     * tag. Kept: a field that is not private, a record's component (a field and an accessor), a name without the
+     * type's words, and a parameter whose new name another variable in its scope has.
      */
     @Test
     void aClassRenamedWithItsVariablesRenamesTheVariablesNamedAfterIt() throws Exception {
@@ -2655,10 +2655,12 @@ class RefactorPlanningTest {
 
                 class Use {
                     Shop shop = new Shop();
+                    private Shop mainShop = shop;
+                    private final Shop[] spareShops = {};
 
                     int total(List<Shop> shops, Shop[] oldShops) {
                         Shop bigShop = shops.get(0);
-                        int sum = bigShop.count + shop.count;
+                        int sum = bigShop.count + shop.count + this.mainShop.count + spareShops.length;
                         for (Shop shop : shops) {
                             sum += shop.count;
                         }
@@ -2678,6 +2680,14 @@ class RefactorPlanningTest {
 
                     record Pair(Shop shop, int n) {
                     }
+
+                    static class Box<T> {
+                        private Shop boxShop;
+
+                        boolean same(Box<?> other) {
+                            return other.boxShop == boxShop;
+                        }
+                    }
                 }
                 """;
         String renamed = shop.replace("public class Shop {", "public class Store {");
@@ -2685,15 +2695,16 @@ class RefactorPlanningTest {
             Planned planned = planned("rename-type-and-variables", "renamedWithVariables", Map.of("Use.java", use), "Shop.java", shop, renamed,
                     new TextPosition(3, 18), live);
             assertEquals(List.of("rename-type", "rename-type-and-variables"), planned.offered().stream().filter(n -> n.startsWith("rename-type")).toList());
-            assertEquals("Rename class Shop to Store, at its 15 uses in 2 files, and its file to Store.java, and the variables named after it"
-                    + " (shop -> store, shops -> stores, oldShops -> oldStores, and 1 more)", planned.plan().title(), "live " + live);
+            assertEquals("Rename class Shop to Store, at its 18 uses in 2 files, and its file to Store.java, and the variables named after it"
+                    + " (shop -> store, shops -> stores, mainShop -> mainStore, and 4 more)", planned.plan().title(), "live " + live);
             assertEquals(shop.replace("Shop", "Store").replace("Store shop,", "Store store,").replace("shop.count", "store.count")
                     .replace("@param shop ", "@param store ").replace("shops", "stores"), planned.edited().get("Shop.java"), "live " + live);
             String expected = use.replace("Shop", "Store").replace("bigShop", "bigStore")
                     .replace("oldShops", "oldStores")
                     .replace("for (Store shop : shops) {\n            sum += shop.count;", "for (Store store : shops) {\n            sum += store.count;")
                     .replace("o instanceof Store shop && shop.count", "o instanceof Store store && store.count")
-                    .replace("shops", "stores");
+                    .replace("shops", "stores").replace("mainShop", "mainStore").replace("spareShops", "spareStores")
+                    .replace("boxShop", "boxStore");
             assertEquals(expected, planned.edited().get("Use.java"), "live " + live);
         }
     }

@@ -291,7 +291,7 @@ class ServerProtocolTest {
                 CodeAction rename = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().startsWith("Rename class Inventory"))
                         .findFirst().orElseThrow(() -> new AssertionError(titles.toString()));
                 assertEquals("Rename class Inventory to Stock, at its 6 uses in 3 files, and its file to Stock.java", rename.getTitle());
-                // Beside it, the same with the constructors' parameters named after the class (the fields keep their name).
+                // Beside it, the same with the constructors' parameters and the private fields named after the class.
                 assertTrue(titles.contains("Rename class Inventory to Stock, at its 6 uses in 3 files, and its file to Stock.java, and the variable"
                         + " named after it (inventory -> stock)"), titles.toString());
                 CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(rename).get(120, TimeUnit.SECONDS);

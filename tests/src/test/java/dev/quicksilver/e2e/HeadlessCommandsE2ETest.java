@@ -292,8 +292,8 @@ class HeadlessCommandsE2ETest {
      * class Stock}) has its uses renamed and its file moved. {@code --diff} writes the move as git does ({@code
      * rename from}/{@code rename to}), so {@code git apply} makes it; {@code --apply} moves the file itself. Either
      * way the workspace compiles as it did. A file moved with {@code git mv} before its class was renamed: the
-     * earlier text is the file it was moved from. rename-type-and-variables renames the parameters named after the
-     * class too.
+     * earlier text is the file it was moved from. rename-type-and-variables renames the parameters and private
+     * fields named after the class too.
      */
     @Test
     void aHeadlessRenameTypeMovesItsFileAndGitAppliesItsDiff() throws Exception {
@@ -371,8 +371,8 @@ class HeadlessCommandsE2ETest {
         assertTrue(json.get("refusal").getAsString().startsWith("package shop already has a type Cart"), json.toString());
         assertEquals(0, json.getAsJsonArray("files").size(), json.toString());
 
-        // rename-type-and-variables: the same rename, and the constructors' parameters named after the class take
-        // the new name (the fields of that name stay: `this.inventory = stock;`).
+        // rename-type-and-variables: the same rename, and the constructors' parameters and the private fields named
+        // after the class take the new name (`this.stock = stock;`).
         git = new ProcessBuilder("bash", "-c", "git reset -q --hard && git clean -q -fd").directory(ws.toFile()).redirectErrorStream(true).start();
         assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, new String(git.getInputStream().readAllBytes()));
         edit(ws, "Inventory.java", "public class Inventory {", "public class Stock {");
@@ -383,7 +383,8 @@ class HeadlessCommandsE2ETest {
         assertTrue(Files.readString(err).contains("rename-type-and-variables changed 4 file(s)"), Files.readString(err));
         for (String file : List.of("Checkout.java", "OrderService.java")) {
             String text = Files.readString(stock.resolveSibling(file));
-            assertTrue(text.contains("(Stock stock) {") && text.contains("this.inventory = stock;") && text.contains("private final Stock inventory;"), text);
+            assertTrue(text.contains("(Stock stock) {") && text.contains("this.stock = stock;") && text.contains("private final Stock stock;")
+                    && text.contains("stock.reserve(") && !text.contains("inventory.reserve("), text);
         }
         assertEquals(sampleErrors, compileErrors(ws));
     }

@@ -235,15 +235,21 @@ public final class JavaIndexer {
 
     /**
      * The uses of the local variables or parameters declared by the names at {@code nameOffsets} of {@code text} as
-     * the file {@code path} ({@link LocalVariableUses}), and whether {@code newNames} would clash, from one resolve;
-     * empty where no such variable is declared there or JDT fails on the text.
+     * the file {@code path} ({@link LocalVariableUses}), with {@code privateFields} of the private fields too ({@link
+     * PrivateFieldUses}), and whether {@code newNames} would clash, from one resolve; empty where no such variable is
+     * declared there or JDT fails on the text.
      */
     public synchronized List<java.util.Optional<dev.quicksilver.index.VariableUses>> variableUses(Path path, String text, List<Integer> nameOffsets,
-                                                                                                   List<String> newNames) {
+                                                                                                   List<String> newNames, boolean privateFields) {
         try {
             CompilationUnit unit = resolver.resolve(path, text);
             List<java.util.Optional<dev.quicksilver.index.VariableUses>> out = new ArrayList<>();
-            for (int i = 0; i < nameOffsets.size(); i++) out.add(LocalVariableUses.of(unit, nameOffsets.get(i), newNames.get(i)));
+            for (int i = 0; i < nameOffsets.size(); i++) {
+                int offset = nameOffsets.get(i);
+                String newName = newNames.get(i);
+                var uses = LocalVariableUses.of(unit, offset, newName);
+                out.add(uses.isEmpty() && privateFields ? PrivateFieldUses.of(unit, offset, newName) : uses);
+            }
             return out;
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             return nameOffsets.stream().map(o -> java.util.Optional.<dev.quicksilver.index.VariableUses>empty()).toList();

@@ -18,10 +18,11 @@ import javax.lang.model.SourceVersion;
  * {@code Shop}: {@code store}, {@code oldStore}, {@code storeCopy} -> {@code shop}, {@code oldShop}, {@code
  * shopCopy}, and {@code stores} -> {@code shops} for a {@code Store[]} or a {@code List<Store>}; {@code JsonWriter}
  * -> {@code JsonPrinter}: {@code writer} -> {@code printer}) at its declaration and every use the compiler binds to
- * it, and a parameter's {@code @param} tag follows. The type's uses are renamed first (in the text the variables are
- * looked for in, so the compiler binds the variables as they will be). A variable whose new name is another
- * variable's in its scope, or a keyword, keeps its name; fields (whose uses reach other files, and whose names a
- * class's API or a serialized form may fix), record components and methods keep theirs. Decided, without the model.
+ * it, and a parameter's {@code @param} tag follows; so does a private field (seen in its file alone), where the new
+ * name is said nowhere in its file. The type's uses are renamed first (in the text the variables are looked for in,
+ * so the compiler binds the variables as they will be). A variable whose new name is another variable's in its
+ * scope, or a keyword, keeps its name; other fields (whose uses reach other files, and whose names a class's API may
+ * fix), record components and methods keep theirs. Decided, without the model.
  */
 public final class RenameTypeAndVariablesRefactoring implements Refactoring {
     @Override
@@ -68,7 +69,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
             }
             if (named.isEmpty()) continue;
             // One resolve of the file for all of them.
-            List<Optional<VariableUses>> found = in.index().variableUses(file, text, named.stream().map(Variable::start).toList(), newNames);
+            List<Optional<VariableUses>> found = in.index().localOrPrivateFieldUses(file, text, named.stream().map(Variable::start).toList(), newNames);
             for (int i = 0; i < named.size(); i++) {
                 Variable v = named.get(i);
                 String newName = newNames.get(i);
