@@ -4,6 +4,8 @@ import dev.quicksilver.index.VariableUses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import org.eclipse.jdt.core.dom.ASTNode;
 import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.CompilationUnit;
@@ -45,22 +47,30 @@ final class LocalVariableUses {
         while (scope.getParent() != null && !SCOPES.contains(scope.getClass())) scope = scope.getParent();
         int from = declaration.getStartPosition();
         int to = scope.getStartPosition() + scope.getLength();
+        return Optional.of(collect(unit, name, v -> key.equals(v.getKey()), methodParameter,
+                (n, b) -> b instanceof IVariableBinding && n.getIdentifier().equals(newName) && n.getStartPosition() >= from && n.getStartPosition() < to));
+    }
+
+    /**
+     * The names in {@code unit} bound to a variable ({@code isIt} of their binding; its declaration's {@code name} left
+     * out), and the first name that {@code clashes} says the new name would clash with.
+     */
+    static VariableUses collect(CompilationUnit unit, SimpleName name, Predicate<IVariableBinding> isIt, boolean methodParameter,
+                                BiPredicate<SimpleName, IBinding> clashes) {
         List<Integer> uses = new ArrayList<>();
         int[] clashAt = {-1};
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(SimpleName n) {
                 IBinding b = n.resolveBinding();
-                if (b instanceof IVariableBinding v) {
-                    if (key.equals(v.getKey())) {
-                        if (n != name) uses.add(n.getStartPosition());
-                    } else if (n.getIdentifier().equals(newName) && n.getStartPosition() >= from && n.getStartPosition() < to) {
-                        if (clashAt[0] < 0) clashAt[0] = n.getStartPosition();
-                    }
+                if (b instanceof IVariableBinding v && isIt.test(v)) {
+                    if (n != name) uses.add(n.getStartPosition());
+                } else if (clashAt[0] < 0 && clashes.test(n, b)) {
+                    clashAt[0] = n.getStartPosition();
                 }
                 return false;
             }
         });
-        return Optional.of(new VariableUses(uses, methodParameter, clashAt[0]));
+        return new VariableUses(uses, methodParameter, clashAt[0]);
     }
 }

@@ -1,14 +1,10 @@
 package dev.quicksilver.index.java;
 
 import dev.quicksilver.index.VariableUses;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.jdt.core.dom.ASTNode;
-import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.FieldDeclaration;
-import org.eclipse.jdt.core.dom.IBinding;
 import org.eclipse.jdt.core.dom.IVariableBinding;
 import org.eclipse.jdt.core.dom.Modifier;
 import org.eclipse.jdt.core.dom.NodeFinder;
@@ -34,23 +30,10 @@ final class PrivateFieldUses {
         IVariableBinding field = fragment.resolveBinding();
         if (field == null || !field.isField() || !Modifier.isPrivate(field.getModifiers())) return Optional.empty();
         String key = field.getKey();
-        List<Integer> uses = new ArrayList<>();
-        int[] clashAt = {-1};
-        unit.accept(new ASTVisitor() {
-            @Override
-            public boolean visit(SimpleName n) {
-                IBinding b = n.resolveBinding();
-                // Through a parameterized type (other.count of a Box<?>) the binding is the field as that type has
-                // it: its declaration is the field.
-                if (b instanceof IVariableBinding v && isField(v.getVariableDeclaration(), field, key)) {
-                    if (n != name) uses.add(n.getStartPosition());
-                } else if (n.getIdentifier().equals(newName) && clashAt[0] < 0) {
-                    clashAt[0] = n.getStartPosition();
-                }
-                return false;
-            }
-        });
-        return Optional.of(new VariableUses(uses, false, clashAt[0]));
+        // Through a parameterized type (other.count of a Box<?>) the binding is the field as that type has it: its
+        // declaration is the field.
+        return Optional.of(LocalVariableUses.collect(unit, name, v -> isField(v.getVariableDeclaration(), field, key), false,
+                (n, b) -> n.getIdentifier().equals(newName)));
     }
 
     private static boolean isField(IVariableBinding declared, IVariableBinding field, String key) {
