@@ -62,7 +62,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
             List<Variable> named = new ArrayList<>();
             List<String> newNames = new ArrayList<>();
             for (Variable v : variablesOf(text, now)) {
-                String newName = renamedVariable(v.name(), old, now, v.array());
+                String newName = renamedVariable(v.name(), old, now, v.several());
                 if (newName == null) continue;
                 named.add(v);
                 newNames.add(newName);
@@ -98,23 +98,25 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                 type.fileRenames()));
     }
 
-    /** A variable declared with the type: its name's offset and name, and whether it holds several (an array, varargs, a container's last type argument). */
-    record Variable(int start, String name, boolean array) {
+    /**
+     * A variable declared with the type: its name's offset and name, and whether it holds several (an array,
+     * varargs, a container's last type argument), whose name may say the type's word in the plural.
+     */
+    record Variable(int start, String name, boolean several) {
     }
 
     /**
      * The declarations {@code Type name} in {@code text}'s code where the type is {@code type} (its simple name,
      * with type arguments, array brackets or varargs, or the last type argument of a container's: {@code
-     * List<Shop> shops}): a local's, a parameter's, a for loop's, a catch clause's, a
-     * pattern's, a typed lambda parameter's, and a field's (which {@link #plan} leaves: the compiler says which is
-     * which).
+     * List<Shop> shops}): a local's, a parameter's, a for loop's, a catch clause's, a pattern's, a typed lambda
+     * parameter's, and a field's (the compiler tells which: a private field is renamed, others are left).
      */
     static List<Variable> variablesOf(String text, String type) {
         List<Variable> out = new ArrayList<>();
         for (int[] word : JavaText.codeWords(text, 0, text.length())) {
             if (word[1] - word[0] != type.length() || !text.startsWith(type, word[0])) continue;
             int i = JavaText.skipBlank(text, word[1]);
-            boolean array = false;
+            boolean several = false;
             int before = JavaText.skipBlankBack(text, word[0]);
             if (i < text.length() && text.charAt(i) == '>' && before > 0 && (text.charAt(before - 1) == '<' || text.charAt(before - 1) == ',')) {
                 // The last type argument of a container's type (List<Shop>, Map<String, Shop>): its variable holds
@@ -132,7 +134,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                 }
                 int outer = JavaText.skipBlankBack(text, qualified);
                 if (outer > 0 && (text.charAt(outer - 1) == '<' || text.charAt(outer - 1) == ',')) continue;
-                array = true;
+                several = true;
                 i = JavaText.skipBlank(text, i + 1);
             } else if (i < text.length() && text.charAt(i) == '<') {
                 int close = closingAngle(text, i);
@@ -143,10 +145,10 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                 if (text.startsWith("[", i)) {
                     int close = JavaText.skipBlank(text, i + 1);
                     if (!text.startsWith("]", close)) break;
-                    array = true;
+                    several = true;
                     i = JavaText.skipBlank(text, close + 1);
                 } else if (text.startsWith("...", i)) {
-                    array = true;
+                    several = true;
                     i = JavaText.skipBlank(text, i + 3);
                 } else {
                     break;
@@ -154,7 +156,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
             }
             Matcher name = DECLARED_NAME.matcher(text).region(i, text.length());
             if (!name.lookingAt() || !SourceVersion.isName(name.group(1))) continue;
-            out.add(new Variable(name.start(1), name.group(1), array));
+            out.add(new Variable(name.start(1), name.group(1), several));
         }
         return out;
     }
@@ -191,11 +193,11 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
      * {@code JsonWriter} -> {@code JsonPrinter}; all of {@code Store} -> {@code Shop}) are replaced where the name says
      * the type's last words down to them, the last such place ({@code writer} -> {@code printer}, {@code jsonWriter}
      * -> {@code jsonPrinter}, {@code oldStore} -> {@code oldShop}, {@code storeCopy} -> {@code shopCopy}; {@code
-     * stores} -> {@code shops} for an array or a container), the name's own words kept around them, the first word lower case where
-     * it starts the name; null where the name does not say the changed words ({@code store} for an {@code OrderStore}
-     * renamed {@code PurchaseStore}), or the new name is no identifier.
+     * stores} -> {@code shops} where the variable holds {@code several}), the name's own words kept around them, the
+     * first word lower case where it starts the name; null where the name does not say the changed words ({@code
+     * store} for an {@code OrderStore} renamed {@code PurchaseStore}), or the new name is no identifier.
      */
-    static String renamedVariable(String variable, String oldType, String newType, boolean array) {
+    static String renamedVariable(String variable, String oldType, String newType, boolean several) {
         List<String> words = words(variable);
         List<String> oldWords = words(oldType);
         List<String> newWords = words(newType);
@@ -220,8 +222,8 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                     String w = words.get(start + m);
                     String o = oldWords.get(oldWords.size() - k + m);
                     if (w.equalsIgnoreCase(o)) continue;
-                    // The type's last word made plural at the name's end: an array's (stores for a Store[]).
-                    boolean pluralEnd = array && m == k - 1 && end == words.size() && w.length() == o.length() + 1
+                    // The type's last word made plural at the name's end, where the variable holds several (stores).
+                    boolean pluralEnd = several && m == k - 1 && end == words.size() && w.length() == o.length() + 1
                             && w.regionMatches(true, 0, o, 0, o.length()) && Character.toLowerCase(w.charAt(o.length())) == 's';
                     if (pluralEnd) plural = w.substring(o.length());
                     else says = false;

@@ -66,7 +66,7 @@ class RenameTypeTextTest {
                 }
                 """;
         assertEquals(List.of("a false", "c false", "d true", "e true", "q true", "i false", "j false", "k true", "l false", "o false"),
-                RenameTypeAndVariablesRefactoring.variablesOf(text, "Shop").stream().map(v -> v.name() + " " + v.array()).toList());
+                RenameTypeAndVariablesRefactoring.variablesOf(text, "Shop").stream().map(v -> v.name() + " " + v.several()).toList());
     }
 
     /**
