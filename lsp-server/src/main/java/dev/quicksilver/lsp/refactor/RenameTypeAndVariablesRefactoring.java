@@ -39,7 +39,7 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
     public Optional<RefactorPlan> plan(RefactorInput in) {
         Optional<RenameTypeRefactoring.RetypedType> retyped = RenameTypeRefactoring.retypedAt(in);
         if (retyped.isEmpty()) return Optional.empty();
-        Optional<RefactorPlan> typePlan = new RenameTypeRefactoring().plan(in);
+        Optional<RefactorPlan> typePlan = new RenameTypeRefactoring().plan(in, retyped.get());
         if (typePlan.isEmpty() || typePlan.get().isRefused()) return Optional.empty();
         String old = retyped.get().old();
         String now = retyped.get().type().name();

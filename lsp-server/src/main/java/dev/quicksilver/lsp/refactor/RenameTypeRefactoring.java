@@ -53,10 +53,13 @@ public final class RenameTypeRefactoring implements Refactoring {
 
     @Override
     public Optional<RefactorPlan> plan(RefactorInput in) {
-        Optional<RetypedType> retyped = retypedAt(in);
-        if (retyped.isEmpty()) return Optional.empty();
-        SymbolInfo t = retyped.get().type();
-        String old = retyped.get().old();
+        return retypedAt(in).flatMap(retyped -> plan(in, retyped));
+    }
+
+    /** The plan for {@code retyped}, the type retyped at the position ({@link #retypedAt}). */
+    Optional<RefactorPlan> plan(RefactorInput in, RetypedType retyped) {
+        SymbolInfo t = retyped.type();
+        String old = retyped.old();
         String now = t.name();
         Path own = t.location().path();
         String context = "// " + t.signature() + "\n";
