@@ -40,6 +40,8 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.renameType": "rename-type",
   "quicksilver.renameTypeAndVariables": "rename-type-and-variables",
   "quicksilver.renameVariable": "rename-variable",
+  "quicksilver.declareException": "declare-exception",
+  "quicksilver.catchException": "catch-exception",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

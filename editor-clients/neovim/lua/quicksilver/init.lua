@@ -288,7 +288,8 @@ function M.refactor()
 end
 
 --- Runs one named refactor (add-parameter, implement-method, apply-similar-edit, default-body, remove-parameter,
---- reorder-parameters, change-signature, rename-field, rename-type, rename-type-and-variables, rename-variable) at the cursor through
+--- reorder-parameters, change-signature, rename-field, rename-type, rename-type-and-variables, rename-variable,
+--- declare-exception, catch-exception) at the cursor through
 --- workspace/executeCommand; the server applies it with workspace/applyEdit.
 function M.run_refactor(name)
   local c = M.client()

@@ -108,6 +108,16 @@ public final class WorkspaceIndex implements AutoCloseable {
     private record LambdaKey(Path file, String text, Set<String> methodKeys) {
     }
 
+    /** The checked exceptions of a method ({@link #checkedExceptions}) and how they are handled at calls ({@link #exceptionSites}), remembered so. */
+    private final StateCache<ThrownKey, List<CheckedException>> thrownSearches = new StateCache<>(64);
+    private final StateCache<ExceptionKey, List<Optional<ExceptionSite>>> exceptionSearches = new StateCache<>(256);
+
+    private record ThrownKey(Path file, String text, int nameOffset) {
+    }
+
+    private record ExceptionKey(Path file, String text, List<List<Integer>> calls, List<String> supertypes) {
+    }
+
     /**
      * Results of resolving a text, each valid in the {@link #javaState} it was computed in; least recently used
      * out first beyond {@code capacity}. Used under {@code updateLock}.
@@ -670,6 +680,30 @@ public final class WorkspaceIndex implements AutoCloseable {
         } finally {
             updateLock.unlock();
         }
+    }
+
+    /**
+     * The checked exceptions declared by the method or constructor named at {@code nameOffset} of {@code text} as the
+     * Java file {@code path}, resolved against the workspace as the index knows it now, each with whether that method
+     * may declare it. Empty for other files.
+     */
+    public List<CheckedException> checkedExceptions(Path path, String text, int nameOffset) {
+        return remembered(path, thrownSearches, file -> new ThrownKey(file, text, nameOffset), file -> javaIndexer.checkedExceptions(file, text, nameOffset));
+    }
+
+    /**
+     * How the checked exception whose qualified names and superclasses' are {@code supertypes} ({@link
+     * CheckedException#supertypes()}) is handled, or could be, at each call {@code [start, end)} of {@code text} as
+     * the Java file {@code path}, from one resolve; null where no call is there (and for every call of other files).
+     * Remembered until the index changes (code actions ask at every cursor move).
+     */
+    public List<ExceptionSite> exceptionSites(Path path, String text, List<int[]> calls, List<String> supertypes) {
+        List<ExceptionSite> none = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) none.add(null);
+        List<List<Integer>> ranges = calls.stream().map(c -> List.of(c[0], c[1])).toList();
+        List<Optional<ExceptionSite>> found = remembered(path, exceptionSearches, file -> new ExceptionKey(file, text, ranges, List.copyOf(supertypes)),
+                file -> javaIndexer.exceptionSites(file, text, calls, supertypes).stream().map(Optional::ofNullable).toList());
+        return found.isEmpty() && !calls.isEmpty() ? none : found.stream().map(o -> o.orElse(null)).toList();
     }
 
     /**

@@ -2710,6 +2710,110 @@ class RefactorPlanningTest {
     }
 
     /**
+     * A checked exception added to a method's throws clause: declare-exception declares it in the callers, then in
+     * theirs, up to where it is handled (a caller that declares a superclass of it stays as it is); where a caller may
+     * not declare it (it overrides Runnable.run, or the call is in a lambda) the call is caught there; the import
+     * comes with it from the exception's package. catch-exception catches it at each call instead, a local used after its
+     * statement declared before the try. In an editor session and headless alike.
+     */
+    @Test
+    void aCheckedExceptionAddedToAMethodIsDeclaredUpItsCallersOrCaughtAtTheCalls() throws Exception {
+        String store = """
+                package p;
+
+                public class Store {
+                    public int load(String key) {
+                        return key.length();
+                    }
+                }
+                """;
+        String failure = "package r;\n\npublic class StoreFailure extends Exception {\n}\n";
+        String users = """
+                package q;
+
+                import java.util.List;
+                import p.Store;
+
+                public class Users {
+                    private final Store store = new Store();
+
+                    int size(String key) {
+                        int n = store.load(key);
+                        return n + 1;
+                    }
+
+                    int total(List<String> keys) {
+                        int sum = 0;
+                        for (String k : keys) {
+                            sum += size(k);
+                        }
+                        keys.forEach(k -> store.load(k));
+                        return sum;
+                    }
+
+                    int guarded(String key) throws Exception {
+                        return size(key);
+                    }
+
+                    Runnable later(String key) {
+                        return new Runnable() {
+                            @Override
+                            public void run() {
+                                size(key);
+                            }
+                        };
+                    }
+                }
+                """;
+        String thrown = store.replace("public int load(String key) {", "public int load(String key) throws r.StoreFailure {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned declared = planned("declare-exception", "declareException", Map.of("q/Users.java", users, "r/StoreFailure.java", failure),
+                    "Store.java", store, thrown, new TextPosition(3, 16), live);
+            assertTrue(declared.offered().contains("catch-exception"), declared.offered().toString());
+            assertEquals("Declare StoreFailure up the callers of Store.load(): 2 methods declare it, 2 calls catch it where it cannot be declared (1 file)",
+                    declared.plan().title(), "live " + live);
+            String catchBody = " catch (StoreFailure e) {\n";
+            String expected = users.replace("import p.Store;\n", "import p.Store;\nimport r.StoreFailure;\n")
+                    .replace("int size(String key) {", "int size(String key) throws StoreFailure {")
+                    .replace("int total(List<String> keys) {", "int total(List<String> keys) throws StoreFailure {")
+                    .replace("        keys.forEach(k -> store.load(k));\n", "        keys.forEach(k -> {\n            try {\n                store.load(k);\n            }"
+                            + catchBody + "                throw new RuntimeException(e);\n            }\n        });\n")
+                    .replace("                size(key);\n", "                try {\n                    size(key);\n                }" + catchBody
+                            + "                    throw new RuntimeException(e);\n                }\n");
+            assertEquals(expected, declared.edited().get("Users.java"), "live " + live);
+
+            Planned caught = planned("catch-exception", "catchException", Map.of("q/Users.java", users, "r/StoreFailure.java", failure),
+                    "Store.java", store, thrown, new TextPosition(3, 16), live);
+            assertEquals("Catch StoreFailure at the 2 calls of Store.load() (1 file)", caught.plan().title(), "live " + live);
+            String expectedCaught = users.replace("import p.Store;\n", "import p.Store;\nimport r.StoreFailure;\n")
+                    .replace("        int n = store.load(key);\n", "        int n;\n        try {\n            n = store.load(key);\n        }" + catchBody
+                            + "            throw new RuntimeException(e);\n        }\n")
+                    .replace("        keys.forEach(k -> store.load(k));\n", "        keys.forEach(k -> {\n            try {\n                store.load(k);\n            }"
+                            + catchBody + "                throw new RuntimeException(e);\n            }\n        });\n");
+            assertEquals(expectedCaught, caught.edited().get("Users.java"), "live " + live);
+
+            // The model writes the catch body: kept where it passes the failure on, not where it drops it.
+            Site wrap = caught.plan().sites().stream().filter(x -> x.start() != x.end()).findFirst().orElseThrow();
+            assertEquals("return -1;", wrap.finish().apply("return -1;\nreturn 0;"), "a return of a value ends the block");
+            assertEquals("log(e);", wrap.finish().apply("log(e);"), "the caught exception passed on");
+            assertEquals("throw new RuntimeException(e);", wrap.finish().apply("return;"), "a bare return drops it");
+            assertEquals("throw new RuntimeException(e);", wrap.finish().apply("count++;"), "so does code that does not name it");
+        }
+    }
+
+    /** A method that overrides one not throwing the exception may not throw it: both refactors say so, and do nothing. */
+    @Test
+    void anExceptionTheMethodMayNotThrowIsRefused() throws Exception {
+        String task = "package p;\n\npublic class Task implements Runnable {\n    public void run() {\n    }\n}\n";
+        String user = "package p;\n\nclass User {\n    void go(Task t) {\n        t.run();\n    }\n}\n";
+        Planned planned = planned("declare-exception", "refusedException", Map.of("User.java", user), "Task.java", task,
+                task.replace("public void run() {", "public void run() throws java.io.IOException {"), new TextPosition(3, 16), true);
+        assertTrue(planned.plan().isRefused());
+        assertEquals("run() may not throw IOException: it overrides Runnable.run(), which does not throw IOException; declare it there first,"
+                + " or catch it in run()", planned.plan().refusal());
+    }
+
+    /**
      * A file the compiler gives up on: headless, the index read {@code AbstractShop} after the edit, so its shape
      * implements a {@code Shop} that is no more, and JDT stops compiling {@code User} at that ("The type Shop.Entry
      * cannot be resolved. It is indirectly referenced from required type p.AbstractShop") without a complaint at

@@ -389,6 +389,43 @@ class HeadlessCommandsE2ETest {
         assertEquals(sampleErrors, compileErrors(ws));
     }
 
+    /**
+     * declare-exception and catch-exception headless: a checked exception added to {@code Inventory.reserve}'s
+     * {@code throws} clause is declared up its callers ({@code Checkout.buyNow}, {@code OrderService.place}, ...),
+     * with the import each file needs; or caught at each call instead, the model writing the catch bodies (kept only
+     * where they compile). Either way the workspace compiles as it did before the edit.
+     */
+    @Test
+    void aHeadlessCheckedExceptionIsDeclaredUpTheCallersOrCaught() throws Exception {
+        Path ws = sample();
+        List<String> sampleErrors = compileErrors(ws);
+        Path inventory = edit(ws, "Inventory.java", "public boolean reserve(String sku, int quantity) {",
+                "public boolean reserve(String sku, int quantity) throws java.util.concurrent.TimeoutException {");
+        Path err = tmp.resolve("exception.err");
+        Path out = tmp.resolve("exception.out");
+        Process p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "declare-exception", "--workspace", ws.toString(),
+                "--at", inventory + ":16:20", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        String checkout = Files.readString(inventory.resolveSibling("Checkout.java"));
+        assertTrue(checkout.contains("import java.util.concurrent.TimeoutException;")
+                && checkout.contains("public boolean buyNow(String customerId, Item item) throws TimeoutException {"), checkout);
+        assertTrue(Files.readString(inventory.resolveSibling("OrderService.java")).contains("List<Item> items) throws TimeoutException {"));
+        assertEquals(sampleErrors, compileErrors(ws));
+
+        Path again = Files.createDirectory(tmp.resolve("caught"));
+        EditorRun.copyTree(EditorRun.ROOT.resolve("samples/java-shop"), again);
+        inventory = edit(again, "Inventory.java", "public boolean reserve(String sku, int quantity) {",
+                "public boolean reserve(String sku, int quantity) throws java.util.concurrent.TimeoutException {");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "catch-exception", "--workspace", again.toString(),
+                "--at", inventory + ":16:20", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        String restock = Files.readString(inventory.resolveSibling("Restock.java"));
+        assertTrue(restock.contains("        try {\n            if (!from.reserve(sku, quantity)) {") && restock.contains("} catch (TimeoutException e) {"), restock);
+        assertEquals(sampleErrors, compileErrors(again).stream().map(e -> e.replace(again.toString(), ws.toString())).toList());
+    }
+
     /** javac's errors over the workspace's sources. */
     static List<String> compileErrors(Path ws) throws Exception {
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();

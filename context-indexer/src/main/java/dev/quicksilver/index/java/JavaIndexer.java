@@ -257,6 +257,32 @@ public final class JavaIndexer {
     }
 
     /**
+     * The checked exceptions the method or constructor named at {@code nameOffset} of {@code text} as the file
+     * {@code path} declares ({@link ExceptionHandling}); none when JDT fails on the text.
+     */
+    public synchronized List<dev.quicksilver.index.CheckedException> checkedExceptions(Path path, String text, int nameOffset) {
+        try {
+            return ExceptionHandling.declaredBy(resolver.resolve(path, text), nameOffset);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * How the exception of {@code supertypes} is handled, or could be, at each call {@code [start, end)} of {@code text}
+     * as the file {@code path} ({@link ExceptionHandling}), from one resolve; nulls when JDT fails on the text.
+     */
+    public synchronized List<dev.quicksilver.index.ExceptionSite> exceptionSites(Path path, String text, List<int[]> calls, List<String> supertypes) {
+        try {
+            return ExceptionHandling.at(resolver.resolve(path, text), text, calls, supertypes);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            List<dev.quicksilver.index.ExceptionSite> none = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) none.add(null);
+            return none;
+        }
+    }
+
+    /**
      * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
      * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.
      */

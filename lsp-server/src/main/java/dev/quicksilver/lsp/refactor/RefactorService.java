@@ -177,7 +177,7 @@ public final class RefactorService {
         long imports = plan.imports();
         long passed = decided.stream().filter(d -> d != null).count() - plan.declarations() - imports;
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites"
-                + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them in declarations: overrides' and lambdas' parameter lists, Javadoc tags)" : "") + "; " + requests.size()
+                + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them in declarations: parameter lists, throws clauses, Javadoc tags)" : "") + "; " + requests.size()
                 + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
                 + " written, " + chosen + " chosen among the variables in sight)")
                 + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : "")

@@ -16,7 +16,8 @@ public interface Refactoring {
         return List.of(new AddParameterRefactoring(), new ApplySimilarEditRefactoring(), new ImplementMethodRefactoring(),
                 new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring(),
                 new ChangeSignatureRefactoring(), new RenameFieldRefactoring(), new RenameTypeRefactoring(),
-                new RenameTypeAndVariablesRefactoring(), new RenameVariableRefactoring());
+                new RenameTypeAndVariablesRefactoring(), new RenameVariableRefactoring(), new DeclareExceptionRefactoring(),
+                new CatchExceptionRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

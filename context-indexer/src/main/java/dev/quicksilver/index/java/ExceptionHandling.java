@@ -1,0 +1,315 @@
+package dev.quicksilver.index.java;
+
+import dev.quicksilver.index.CheckedException;
+import dev.quicksilver.index.ExceptionSite;
+import dev.quicksilver.index.ScopeVariable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.AnonymousClassDeclaration;
+import org.eclipse.jdt.core.dom.Block;
+import org.eclipse.jdt.core.dom.CatchClause;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
+import org.eclipse.jdt.core.dom.Expression;
+import org.eclipse.jdt.core.dom.FieldDeclaration;
+import org.eclipse.jdt.core.dom.IMethodBinding;
+import org.eclipse.jdt.core.dom.ITypeBinding;
+import org.eclipse.jdt.core.dom.IVariableBinding;
+import org.eclipse.jdt.core.dom.Initializer;
+import org.eclipse.jdt.core.dom.LambdaExpression;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.MethodReference;
+import org.eclipse.jdt.core.dom.NodeFinder;
+import org.eclipse.jdt.core.dom.SimpleName;
+import org.eclipse.jdt.core.dom.SingleVariableDeclaration;
+import org.eclipse.jdt.core.dom.Statement;
+import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.SwitchCase;
+import org.eclipse.jdt.core.dom.SwitchStatement;
+import org.eclipse.jdt.core.dom.TryStatement;
+import org.eclipse.jdt.core.dom.Type;
+import org.eclipse.jdt.core.dom.UnionType;
+import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
+import org.eclipse.jdt.core.dom.VariableDeclarationStatement;
+
+/**
+ * Checked exceptions, as Java's rules for them read a resolved compilation unit (JLS 11.2): what a method declares,
+ * and, at a call that throws one, whether it is handled there and how it could be. A call is handled by a {@code try}
+ * whose body or resources hold it and one of whose {@code catch} clauses takes the exception or a superclass of it,
+ * or by the method or constructor around it declaring that ({@code throws}), or by a lambda's functional method
+ * declaring it. Where it is not, the method or constructor around it may declare it unless it overrides one that does
+ * not (JLS 8.4.8.3), or the call is in a lambda, an initializer or a field's initializer; and a {@code try} may
+ * surround the innermost statement of a block that holds the call, or a lambda's expression body made a block. A
+ * method reference's name stands for a call too: its functional interface's method must declare the exception.
+ * Exceptions are matched by qualified name, so a text whose callee does not declare the exception yet (a method that
+ * is about to) is read the same.
+ */
+final class ExceptionHandling {
+    private ExceptionHandling() {
+    }
+
+    /** The checked exceptions the method or constructor named at {@code nameOffset} declares, in their order. */
+    static List<CheckedException> declaredBy(CompilationUnit unit, int nameOffset) {
+        MethodDeclaration[] found = new MethodDeclaration[1];
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(MethodDeclaration node) {
+                if (node.getName().getStartPosition() == nameOffset) found[0] = node;
+                return found[0] == null;
+            }
+        });
+        if (found[0] == null) return List.of();
+        IMethodBinding method = found[0].resolveBinding();
+        List<CheckedException> out = new ArrayList<>();
+        for (Object t : found[0].thrownExceptionTypes()) {
+            ITypeBinding type = ((Type) t).resolveBinding();
+            if (type == null || type.isTypeVariable() || type.isRecovered()) continue;
+            List<String> chain = supertypes(type);
+            if (chain.contains("java.lang.RuntimeException") || chain.contains("java.lang.Error")) continue;
+            out.add(new CheckedException(chain.getFirst(), sourceName(type), chain, method == null ? null : overriddenNotThrowing(method, chain)));
+        }
+        return out;
+    }
+
+    /**
+     * For each call {@code [calls[i][0], calls[i][1])} of {@code text}, how the exception of {@code supertypes} (as
+     * {@link CheckedException#supertypes()}) is handled there, or could be; null where no call is there.
+     */
+    static List<ExceptionSite> at(CompilationUnit unit, String text, List<int[]> calls, List<String> supertypes) {
+        List<ExceptionSite> out = new ArrayList<>();
+        for (int[] call : calls) {
+            ASTNode node = NodeFinder.perform(unit, call[0], call[1] - call[0]);
+            out.add(node == null ? null : site(unit, text, node, call, supertypes));
+        }
+        return out;
+    }
+
+    private static ExceptionSite site(CompilationUnit unit, String text, ASTNode call, int[] range, List<String> chain) {
+        String simple = simpleName(chain.getFirst());
+        Statement statement = null; // the innermost statement of a block that holds the call
+        ASTNode child = null;
+        for (ASTNode at = call; at != null; child = at, at = at.getParent()) {
+            if (at instanceof TryStatement t && child != null && catches(t, child, chain)) return handled(range);
+            if (statement == null && at instanceof Statement s && standsInBlock(s)) statement = s;
+            // A reference's own name (Store::load, or Callers::new itself), not a call in its receiver (store()::load).
+            boolean named = at instanceof MethodReference && (child == null || child.getLocationInParent().getId().equals("name"));
+            switch (at) {
+                case LambdaExpression lambda -> {
+                    IMethodBinding functional = lambda.resolveMethodBinding();
+                    if (functional != null && declares(functional, chain)) return handled(range);
+                    String why = "it is in a lambda, whose functional interface's method does not throw " + simple;
+                    if (statement != null) return wrapped(unit, text, range, null, why, statement);
+                    if (lambda.getBody() instanceof Expression body) {
+                        boolean returns = functional != null && !"void".equals(functional.getReturnType().getName());
+                        String expression = text.substring(body.getStartPosition(), end(body));
+                        String catchName = catchName(unit, range[0]);
+                        var wrap = new ExceptionSite.Wrap(body.getStartPosition(), end(body), (returns ? "return " : "") + expression + ";", null, true, catchName);
+                        return new ExceptionSite(range[0], range[1], false, null, why, wrap, null);
+                    }
+                    return new ExceptionSite(range[0], range[1], false, null, why, null, "no statement of the lambda holds it");
+                }
+                case MethodReference reference when named -> {
+                    // The method named by a reference (Store::load): its functional interface's method must throw it.
+                    ITypeBinding target = reference.resolveTypeBinding();
+                    IMethodBinding functional = target == null ? null : target.getFunctionalInterfaceMethod();
+                    if (functional != null && declares(functional, chain)) return handled(range);
+                    String why = "it is a method reference, and its functional interface's method does not throw " + simple;
+                    return new ExceptionSite(range[0], range[1], false, null, why, null, why);
+                }
+                case MethodDeclaration method -> {
+                    IMethodBinding binding = method.resolveBinding();
+                    if (binding == null) return null;
+                    if (declares(binding, chain)) return handled(range);
+                    String why = overriddenNotThrowing(binding, chain);
+                    ExceptionSite.Declarer declarer = why != null ? null
+                            : new ExceptionSite.Declarer(binding.getMethodDeclaration().getKey(), method.getName().getIdentifier(), throwsAt(text, method),
+                            !method.thrownExceptionTypes().isEmpty());
+                    return wrapped(unit, text, range, declarer, why, statement);
+                }
+                case Initializer initializer -> {
+                    return wrapped(unit, text, range, null, "it is in an initializer", statement);
+                }
+                case FieldDeclaration field -> {
+                    return new ExceptionSite(range[0], range[1], false, null, "it is in a field's initializer", null, "it is in a field's initializer");
+                }
+                case EnumConstantDeclaration constant -> {
+                    return new ExceptionSite(range[0], range[1], false, null, "it is in an enum constant", null, "it is in an enum constant");
+                }
+                case AbstractTypeDeclaration type -> {
+                    return null;
+                }
+                case AnonymousClassDeclaration type -> {
+                    return null;
+                }
+                default -> {
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ExceptionSite handled(int[] range) {
+        return new ExceptionSite(range[0], range[1], true, null, null, null, null);
+    }
+
+    private static ExceptionSite wrapped(CompilationUnit unit, String text, int[] range, ExceptionSite.Declarer declarer, String notDeclarable,
+                                         Statement statement) {
+        if (statement == null) return new ExceptionSite(range[0], range[1], false, declarer, notDeclarable, null, "no statement of a block holds it");
+        if (statement instanceof ConstructorInvocation || statement instanceof SuperConstructorInvocation) {
+            return new ExceptionSite(range[0], range[1], false, declarer, notDeclarable, null,
+                    "a this(...) or super(...) call must be its constructor's first statement, outside any try");
+        }
+        String catchName = catchName(unit, range[0]);
+        String whole = text.substring(statement.getStartPosition(), end(statement));
+        ExceptionSite.Wrap wrap = new ExceptionSite.Wrap(statement.getStartPosition(), end(statement), whole, null, false, catchName);
+        if (statement instanceof VariableDeclarationStatement declaration && declaration.fragments().size() == 1
+                && declaration.fragments().getFirst() instanceof VariableDeclarationFragment fragment && fragment.getInitializer() != null
+                && usedAfter(declaration, fragment)) {
+            // The variable is declared before the try and assigned in it, so the code after it still sees it.
+            String head = text.substring(declaration.getStartPosition(), fragment.getStartPosition());
+            if (declaration.getType().isVar()) {
+                IVariableBinding variable = fragment.resolveBinding();
+                ITypeBinding type = variable == null ? null : variable.getType();
+                if (type == null || type.isAnonymous() || type.isCapture() || type.isIntersectionType() || type.isNullType()) {
+                    return new ExceptionSite(range[0], range[1], false, declarer, notDeclarable, wrap, null);
+                }
+                head = head.replaceFirst("\\bvar\\b", java.util.regex.Matcher.quoteReplacement(type.getName()));
+            }
+            String name = text.substring(fragment.getName().getStartPosition(), fragment.getInitializer().getStartPosition())
+                    .replaceFirst("\\s*=\\s*$", "");
+            Expression init = fragment.getInitializer();
+            wrap = new ExceptionSite.Wrap(statement.getStartPosition(), end(statement),
+                    fragment.getName().getIdentifier() + " = " + text.substring(init.getStartPosition(), end(init)) + ";", head + name + ";", false,
+                    catchName);
+        }
+        return new ExceptionSite(range[0], range[1], false, declarer, notDeclarable, wrap, null);
+    }
+
+    /** Whether {@code child}, the try's body or one of its resources, has its exception caught by one of the try's catch clauses. */
+    private static boolean catches(TryStatement t, ASTNode child, List<String> chain) {
+        if (child.getLocationInParent() != TryStatement.BODY_PROPERTY && child.getLocationInParent() != TryStatement.RESOURCES2_PROPERTY) return false;
+        for (Object c : t.catchClauses()) {
+            Type type = ((CatchClause) c).getException().getType();
+            List<?> alternatives = type instanceof UnionType union ? union.types() : List.of(type);
+            for (Object alternative : alternatives) {
+                ITypeBinding caught = ((Type) alternative).resolveBinding();
+                if (caught != null && chain.contains(caught.getErasure().getQualifiedName())) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean declares(IMethodBinding method, List<String> chain) {
+        for (ITypeBinding thrown : method.getExceptionTypes()) if (chain.contains(thrown.getErasure().getQualifiedName())) return true;
+        return false;
+    }
+
+    /**
+     * Why {@code method} may not declare the exception: it overrides a method (of a superclass or an interface) that
+     * does not throw it or a superclass of it; null where it overrides none such.
+     */
+    private static String overriddenNotThrowing(IMethodBinding method, List<String> chain) {
+        if (method.isConstructor() || method.getDeclaringClass() == null) return null;
+        Deque<ITypeBinding> todo = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        ITypeBinding owner = method.getDeclaringClass();
+        if (owner.getSuperclass() != null) todo.add(owner.getSuperclass());
+        todo.addAll(List.of(owner.getInterfaces()));
+        while (!todo.isEmpty()) {
+            ITypeBinding type = todo.poll();
+            if (!seen.add(type.getErasure().getKey())) continue;
+            for (IMethodBinding candidate : type.getDeclaredMethods()) {
+                if (method.overrides(candidate) && !declares(candidate, chain)) {
+                    return "it overrides " + type.getErasure().getName() + "." + candidate.getName() + "(), which does not throw " + simpleName(chain.getFirst());
+                }
+            }
+            if (type.getSuperclass() != null) todo.add(type.getSuperclass());
+            todo.addAll(List.of(type.getInterfaces()));
+        }
+        return null;
+    }
+
+    /** Where {@code throws E} goes: after the last exception the method throws, else after its parameter list's parenthesis. */
+    private static int throwsAt(String text, MethodDeclaration method) {
+        List<?> thrown = method.thrownExceptionTypes();
+        if (!thrown.isEmpty()) return end((ASTNode) thrown.getLast());
+        int from = method.parameters().isEmpty() ? end(method.getName()) : end((SingleVariableDeclaration) method.parameters().getLast());
+        if (method.isCompactConstructor()) return end(method.getName());
+        int close = text.indexOf(')', from);
+        for (int i = 0; i < method.getExtraDimensions(); i++) close = text.indexOf(']', close + 1);
+        return close < 0 ? end(method.getName()) : close + 1;
+    }
+
+    /**
+     * A statement a try can take the place of: one of a block's, or of an old-style switch's (a {@code case X ->}
+     * rule's statement may not be a try).
+     */
+    private static boolean standsInBlock(Statement s) {
+        if (s instanceof SwitchCase || s instanceof Block && !(s.getParent() instanceof Block)) return false;
+        if (s.getParent() instanceof Block) return true;
+        if (!(s.getParent() instanceof SwitchStatement sw)) return false;
+        for (Object o : sw.statements()) if (o instanceof SwitchCase c && c.isSwitchLabeledRule()) return false;
+        return true;
+    }
+
+    /** Whether a statement after {@code declaration} in its block (or switch) names the variable it declares. */
+    private static boolean usedAfter(VariableDeclarationStatement declaration, VariableDeclarationFragment fragment) {
+        IVariableBinding variable = fragment.resolveBinding();
+        List<?> siblings = declaration.getParent() instanceof Block b ? b.statements()
+                : declaration.getParent() instanceof SwitchStatement sw ? sw.statements() : List.of();
+        boolean[] used = new boolean[1];
+        String name = fragment.getName().getIdentifier();
+        for (int i = siblings.indexOf(declaration) + 1; i < siblings.size() && !used[0]; i++) {
+            ((ASTNode) siblings.get(i)).accept(new ASTVisitor() {
+                @Override
+                public boolean visit(SimpleName n) {
+                    if (n.getIdentifier().equals(name) && (variable == null || variable.isEqualTo(n.resolveBinding()))) used[0] = true;
+                    return false;
+                }
+            });
+        }
+        return used[0];
+    }
+
+    /** {@code e}, or the first of {@code ex}, {@code e1}, {@code e2}... that no variable in sight at {@code offset} is named. */
+    private static String catchName(CompilationUnit unit, int offset) {
+        Set<String> taken = new HashSet<>();
+        for (ScopeVariable v : VisibleVariables.at(unit, offset)) taken.add(v.name());
+        if (!taken.contains("e")) return "e";
+        if (!taken.contains("ex")) return "ex";
+        for (int i = 1; ; i++) if (!taken.contains("e" + i)) return "e" + i;
+    }
+
+    /** The qualified names of an exception type and its superclasses up to Throwable, innermost first. */
+    private static List<String> supertypes(ITypeBinding type) {
+        List<String> out = new ArrayList<>();
+        for (ITypeBinding t = type.getErasure(); t != null && out.size() < 32; t = t.getSuperclass()) {
+            out.add(t.getErasure().getQualifiedName());
+            if (out.getLast().equals("java.lang.Throwable")) break; // Object is no exception
+        }
+        return out;
+    }
+
+    /** The name a type is written with where its outermost type is imported: {@code Outer.Inner}. */
+    private static String sourceName(ITypeBinding type) {
+        String name = type.getErasure().getName();
+        for (ITypeBinding outer = type.getErasure().getDeclaringClass(); outer != null; outer = outer.getDeclaringClass()) name = outer.getName() + "." + name;
+        return name;
+    }
+
+    private static String simpleName(String qualified) {
+        return qualified.substring(qualified.lastIndexOf('.') + 1);
+    }
+
+    private static int end(ASTNode node) {
+        return node.getStartPosition() + node.getLength();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.quicksilver.lsp.refactor;
+
+import dev.quicksilver.index.CheckedException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "The user added a checked exception to a method's {@code throws} clause: catch it at every call that does not
+ * handle it." Each such call's innermost statement (of a block; a lambda's expression body becomes a block) is
+ * surrounded by a {@code try} whose {@code catch} body the model writes, all sites in one batch, seeing the code
+ * around the call on both sides; a body that does not compile, or that drops the exception (names it not and
+ * throws nothing), gives way to {@code throw new RuntimeException(e);}. A local variable declared by the statement
+ * and used after it is declared before the {@code try} and assigned in it. A call no statement can surround (a
+ * field's initializer, a {@code super(...)} call's arguments) is left as it was, with a note. The other way,
+ * declaring the exception up the callers, is {@link DeclareExceptionRefactoring}.
+ */
+public final class CatchExceptionRefactoring implements Refactoring {
+    @Override
+    public String name() {
+        return "catch-exception";
+    }
+
+    @Override
+    public String description() {
+        return "catch a checked exception just added to a method's throws clause at every call that does not handle it";
+    }
+
+    @Override
+    public Optional<RefactorPlan> plan(RefactorInput in) {
+        Optional<UnhandledExceptions.Found> found = UnhandledExceptions.at(in);
+        if (found.isEmpty()) return Optional.empty();
+        CheckedException e = found.get().exception();
+        String method = UnhandledExceptions.methodName(found.get().method());
+        String title = "Catch " + UnhandledExceptions.simpleName(e) + " at the " + count(found.get().calls().size(), "call") + " of " + method;
+        if (e.notDeclarableBecause() != null) return Optional.of(RefactorPlan.refused(name(), title, notDeclarable(found.get())));
+        String context = "// " + UnhandledExceptions.simpleName(e) + " thrown by " + method + " is caught here\n";
+        List<Site> sites = new ArrayList<>();
+        Set<Path> wrapped = new LinkedHashSet<>();
+        for (UnhandledExceptions.Call c : found.get().calls()) {
+            String text = in.text(c.file());
+            String exceptionName = UnhandledExceptions.nameIn(text, e);
+            if (c.site().wrap() != null) {
+                sites.add(UnhandledExceptions.wrapSite(c.file(), text, c.site().wrap(), exceptionName, context));
+                wrapped.add(c.file());
+            } else {
+                sites.add(UnhandledExceptions.leftAsItWas(c.file(), text, c.site(), exceptionName, c.site().notWrappableBecause()));
+            }
+        }
+        sites = UnhandledExceptions.withoutOverlaps(sites);
+        for (Path file : wrapped) UnhandledExceptions.importSite(file, in.text(file), e).ifPresent(sites::add);
+        long files = sites.stream().map(Site::file).distinct().count();
+        long left = found.get().calls().stream().filter(c -> c.site().wrap() == null).count();
+        return Optional.of(new RefactorPlan(name(), title + " (" + count(files, "file")
+                + (left == 0 ? "" : ", " + left + " left as " + (left == 1 ? "it is" : "they are") + ": see the notes") + ")", sites));
+    }
+
+    /** Why neither refactor runs where the method itself may not declare the exception. */
+    static String notDeclarable(UnhandledExceptions.Found found) {
+        return found.method().name() + "() may not throw " + UnhandledExceptions.simpleName(found.exception()) + ": "
+                + found.exception().notDeclarableBecause() + "; declare it there first, or catch it in " + found.method().name() + "()";
+    }
+
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}
