@@ -40,9 +40,10 @@ public final class CatchExceptionRefactoring implements Refactoring {
         String context = "// " + UnhandledExceptions.simpleName(e) + " thrown by " + method + " is caught here\n";
         List<Site> sites = new ArrayList<>();
         Set<Path> wrapped = new LinkedHashSet<>();
+        java.util.Map<Path, String> names = new java.util.HashMap<>(); // reading a file's imports scans it: once per file
         for (UnhandledExceptions.Call c : found.get().calls()) {
             String text = in.text(c.file());
-            String exceptionName = UnhandledExceptions.nameIn(text, e);
+            String exceptionName = names.computeIfAbsent(c.file(), f -> UnhandledExceptions.nameIn(text, e));
             if (c.site().wrap() != null) {
                 sites.add(UnhandledExceptions.wrapSite(c.file(), text, c.site().wrap(), exceptionName, context));
                 wrapped.add(c.file());

@@ -76,22 +76,24 @@ public final class DeclareExceptionRefactoring implements Refactoring {
         String context = "// " + simple + " thrown by " + method + " is caught here\n";
         List<Site> sites = new ArrayList<>();
         Set<Path> named = new LinkedHashSet<>();
+        // What each file calls the exception (reading its imports scans the file: once per file, not per site).
+        Map<Path, String> names = new java.util.HashMap<>();
+        java.util.function.Function<Path, String> nameIn = file -> names.computeIfAbsent(file, f -> UnhandledExceptions.nameIn(in.text(f), e));
         for (UnhandledExceptions.Call c : declarers.values()) {
             ExceptionSite.Declarer d = c.site().declarer();
-            String text = in.text(c.file());
-            String name = UnhandledExceptions.nameIn(text, e);
+            String name = nameIn.apply(c.file());
             sites.add(Site.decided(c.file(), d.throwsAt(), d.throwsAt(), (d.hasThrows() ? ", " : " throws ") + name,
                     "// " + d.name() + "() declares " + simple + "\n"));
             named.add(c.file());
         }
         for (UnhandledExceptions.Call c : caught) {
             String text = in.text(c.file());
-            sites.add(UnhandledExceptions.wrapSite(c.file(), text, c.site().wrap(), UnhandledExceptions.nameIn(text, e), context));
+            sites.add(UnhandledExceptions.wrapSite(c.file(), text, c.site().wrap(), nameIn.apply(c.file()), context));
             named.add(c.file());
         }
         for (UnhandledExceptions.Call c : left) {
             String text = in.text(c.file());
-            sites.add(UnhandledExceptions.leftAsItWas(c.file(), text, c.site(), UnhandledExceptions.nameIn(text, e),
+            sites.add(UnhandledExceptions.leftAsItWas(c.file(), text, c.site(), nameIn.apply(c.file()),
                     c.site().notDeclarableBecause().equals(c.site().notWrappableBecause()) ? c.site().notDeclarableBecause()
                             : c.site().notDeclarableBecause() + ", and " + c.site().notWrappableBecause()));
         }
@@ -106,6 +108,6 @@ public final class DeclareExceptionRefactoring implements Refactoring {
                 + (caught.isEmpty() ? "" : ", " + CatchExceptionRefactoring.count(caught.size(), "call") + " catch it where it cannot be declared")
                 + (left.isEmpty() ? "" : ", " + left.size() + " left as " + (left.size() == 1 ? "it is" : "they are") + " (see the notes)")
                 + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
-        return Optional.of(new RefactorPlan(name(), title, sites, declarations, "a throws clause is decided without the model"));
+        return Optional.of(new RefactorPlan(name(), title, sites, declarations, "calls left as they were, with a note"));
     }
 }

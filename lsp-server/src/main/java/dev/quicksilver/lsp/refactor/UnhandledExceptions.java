@@ -87,7 +87,9 @@ final class UnhandledExceptions {
         for (Reference r : in.index().references(key)) {
             String text = in.text(r.location().path());
             int at = JavaText.offsetOf(text, r.location().range().startLine(), r.location().range().startColumn());
-            if (text.substring(0, at).stripTrailing().endsWith("::")) out.add(r.location());
+            int before = at;
+            while (before > 0 && Character.isWhitespace(text.charAt(before - 1))) before--;
+            if (before >= 2 && text.startsWith("::", before - 2)) out.add(r.location());
         }
         return out;
     }
