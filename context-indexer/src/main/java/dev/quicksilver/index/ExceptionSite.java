@@ -27,8 +27,10 @@ public record ExceptionSite(int callStart, int callEnd, boolean handled, Declare
      * the {@code try} holds: the statement itself, the assignment of a local variable declared by it that is used after
      * it ({@code declaration} is then that variable's declaration, which goes before the {@code try}, else null), or
      * the lambda's expression as a statement ({@code return} where the lambda returns a value). {@code catchName} is a
-     * name for the caught exception that no variable in sight has.
+     * name for the caught exception that no variable in sight has. A method reference becomes a lambda: {@code [start,
+     * end)} is the reference, {@code lambdaParameters} the lambda's parameters ({@code (a, b)}, or one bare name), and
+     * {@code statement} its call of the method; null for the others.
      */
-    public record Wrap(int start, int end, String statement, String declaration, boolean lambdaBody, String catchName) {
+    public record Wrap(int start, int end, String statement, String declaration, boolean lambdaBody, String catchName, String lambdaParameters) {
     }
 }

@@ -190,8 +190,11 @@ class ExceptionSitesTest {
             ExceptionSite methodReference = sites.get(12);
             assertFalse(methodReference.handled(), "an IntUnaryOperator throws nothing");
             assertNull(methodReference.declarer());
-            assertNull(methodReference.wrap());
-            assertTrue(methodReference.notWrappableBecause().contains("method reference"), methodReference.notWrappableBecause());
+            assertTrue(methodReference.notDeclarableBecause().contains("method reference"), methodReference.notDeclarableBecause());
+            assertEquals("i", methodReference.wrap().lambdaParameters(),
+                    "it becomes a lambda, its parameter named for its type where the method's names are not known (Store is read from its shape)");
+            assertEquals("return store.load(i);", methodReference.wrap().statement());
+            assertEquals("store::load", CALLERS.substring(methodReference.wrap().start(), methodReference.wrap().end()));
             assertTrue(sites.get(13).handled(), "a constructor reference as a Callable: call() throws Exception");
         }
     }

@@ -2712,7 +2712,8 @@ class RefactorPlanningTest {
     /**
      * A checked exception added to a method's throws clause: declare-exception declares it in the callers, then in
      * theirs, up to where it is handled (a caller that declares a superclass of it stays as it is); where a caller may
-     * not declare it (it overrides Runnable.run, or the call is in a lambda) the call is caught there; the import
+     * not declare it (it overrides Runnable.run, or the call is in a lambda) the call is caught there, and a method
+     * reference becomes a lambda with a try in it; the import
      * comes with it from the exception's package. catch-exception catches it at each call instead, a local used after its
      * statement declared before the try. In an editor session and headless alike.
      */
@@ -2748,7 +2749,8 @@ class RefactorPlanningTest {
                             sum += size(k);
                         }
                         keys.forEach(k -> store.load(k));
-                        return sum;
+                        java.util.function.ToIntFunction<String> measure = store::load;
+                        return sum + measure.applyAsInt("");
                     }
 
                     int guarded(String key) throws Exception {
@@ -2770,7 +2772,7 @@ class RefactorPlanningTest {
             Planned declared = planned("declare-exception", "declareException", Map.of("q/Users.java", users, "r/StoreFailure.java", failure),
                     "Store.java", store, thrown, new TextPosition(3, 16), live);
             assertTrue(declared.offered().contains("catch-exception"), declared.offered().toString());
-            assertEquals("Declare StoreFailure up the callers of Store.load(): 2 methods declare it, 2 calls catch it where it cannot be declared (1 file)",
+            assertEquals("Declare StoreFailure up the callers of Store.load(): 2 methods declare it, 3 calls catch it where it cannot be declared (1 file)",
                     declared.plan().title(), "live " + live);
             String catchBody = " catch (StoreFailure e) {\n";
             String expected = users.replace("import p.Store;\n", "import p.Store;\nimport r.StoreFailure;\n")
@@ -2778,18 +2780,22 @@ class RefactorPlanningTest {
                     .replace("int total(List<String> keys) {", "int total(List<String> keys) throws StoreFailure {")
                     .replace("        keys.forEach(k -> store.load(k));\n", "        keys.forEach(k -> {\n            try {\n                store.load(k);\n            }"
                             + catchBody + "                throw new RuntimeException(e);\n            }\n        });\n")
+                    .replace("measure = store::load;", "measure = string -> {\n            try {\n                return store.load(string);\n            }" + catchBody
+                            + "                throw new RuntimeException(e);\n            }\n        };")
                     .replace("                size(key);\n", "                try {\n                    size(key);\n                }" + catchBody
                             + "                    throw new RuntimeException(e);\n                }\n");
             assertEquals(expected, declared.edited().get("Users.java"), "live " + live);
 
             Planned caught = planned("catch-exception", "catchException", Map.of("q/Users.java", users, "r/StoreFailure.java", failure),
                     "Store.java", store, thrown, new TextPosition(3, 16), live);
-            assertEquals("Catch StoreFailure at the 2 calls of Store.load() (1 file)", caught.plan().title(), "live " + live);
+            assertEquals("Catch StoreFailure at the 3 calls of Store.load() (1 file)", caught.plan().title(), "live " + live);
             String expectedCaught = users.replace("import p.Store;\n", "import p.Store;\nimport r.StoreFailure;\n")
                     .replace("        int n = store.load(key);\n", "        int n;\n        try {\n            n = store.load(key);\n        }" + catchBody
                             + "            throw new RuntimeException(e);\n        }\n")
                     .replace("        keys.forEach(k -> store.load(k));\n", "        keys.forEach(k -> {\n            try {\n                store.load(k);\n            }"
-                            + catchBody + "                throw new RuntimeException(e);\n            }\n        });\n");
+                            + catchBody + "                throw new RuntimeException(e);\n            }\n        });\n")
+                    .replace("measure = store::load;", "measure = string -> {\n            try {\n                return store.load(string);\n            }" + catchBody
+                            + "                throw new RuntimeException(e);\n            }\n        };");
             assertEquals(expectedCaught, caught.edited().get("Users.java"), "live " + live);
 
             // The model writes the catch body: kept where it passes the failure on, not where it drops it.

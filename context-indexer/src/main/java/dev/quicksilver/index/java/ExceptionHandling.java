@@ -17,8 +17,10 @@ import org.eclipse.jdt.core.dom.Block;
 import org.eclipse.jdt.core.dom.CatchClause;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.CreationReference;
 import org.eclipse.jdt.core.dom.EnumConstantDeclaration;
 import org.eclipse.jdt.core.dom.Expression;
+import org.eclipse.jdt.core.dom.ExpressionMethodReference;
 import org.eclipse.jdt.core.dom.FieldDeclaration;
 import org.eclipse.jdt.core.dom.IMethodBinding;
 import org.eclipse.jdt.core.dom.ITypeBinding;
@@ -27,15 +29,19 @@ import org.eclipse.jdt.core.dom.Initializer;
 import org.eclipse.jdt.core.dom.LambdaExpression;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.MethodReference;
+import org.eclipse.jdt.core.dom.Name;
 import org.eclipse.jdt.core.dom.NodeFinder;
 import org.eclipse.jdt.core.dom.SimpleName;
 import org.eclipse.jdt.core.dom.SingleVariableDeclaration;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.SuperMethodReference;
 import org.eclipse.jdt.core.dom.SwitchCase;
 import org.eclipse.jdt.core.dom.SwitchStatement;
+import org.eclipse.jdt.core.dom.ThisExpression;
 import org.eclipse.jdt.core.dom.TryStatement;
 import org.eclipse.jdt.core.dom.Type;
+import org.eclipse.jdt.core.dom.TypeMethodReference;
 import org.eclipse.jdt.core.dom.UnionType;
 import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
 import org.eclipse.jdt.core.dom.VariableDeclarationStatement;
@@ -111,7 +117,7 @@ final class ExceptionHandling {
                         boolean returns = functional != null && !"void".equals(functional.getReturnType().getName());
                         String expression = text.substring(body.getStartPosition(), end(body));
                         String catchName = catchName(unit, range[0]);
-                        var wrap = new ExceptionSite.Wrap(body.getStartPosition(), end(body), (returns ? "return " : "") + expression + ";", null, true, catchName);
+                        var wrap = new ExceptionSite.Wrap(body.getStartPosition(), end(body), (returns ? "return " : "") + expression + ";", null, true, catchName, null);
                         return new ExceptionSite(range[0], range[1], false, null, why, wrap, null);
                     }
                     return new ExceptionSite(range[0], range[1], false, null, why, null, "no statement of the lambda holds it");
@@ -122,7 +128,7 @@ final class ExceptionHandling {
                     IMethodBinding functional = target == null ? null : target.getFunctionalInterfaceMethod();
                     if (functional != null && declares(functional, chain)) return handled(range);
                     String why = "it is a method reference, and its functional interface's method does not throw " + simple;
-                    return new ExceptionSite(range[0], range[1], false, null, why, null, why);
+                    return asLambda(unit, text, range, reference, functional, why);
                 }
                 case MethodDeclaration method -> {
                     IMethodBinding binding = method.resolveBinding();
@@ -156,6 +162,87 @@ final class ExceptionHandling {
         return null;
     }
 
+    /**
+     * A method reference that would catch the exception as a lambda ({@code StringUtils::containsIgnoreCase} ->
+     * {@code (cs, searchStr) -> StringUtils.containsIgnoreCase(cs, searchStr)}, a {@code try} in its block): its
+     * parameters are the method's (the receiver first where the reference names an instance method through its type),
+     * renamed where a variable in sight has the name. Only where the receiver is a name, {@code this} or {@code super}:
+     * a receiver that is a call would be evaluated at each call of the lambda instead of once.
+     */
+    private static ExceptionSite asLambda(CompilationUnit unit, String text, int[] range, MethodReference reference, IMethodBinding functional,
+                                          String why) {
+        IMethodBinding method = reference.resolveMethodBinding();
+        if (functional == null || method == null) return new ExceptionSite(range[0], range[1], false, null, why, null, why);
+        String callee;
+        boolean unboundAllowed;
+        switch (reference) {
+            case ExpressionMethodReference e when e.getExpression() instanceof Name || e.getExpression() instanceof ThisExpression -> {
+                callee = text.substring(e.getExpression().getStartPosition(), end(e.getExpression())) + "." + e.getName().getIdentifier();
+                unboundAllowed = e.getExpression() instanceof Name name && name.resolveBinding() instanceof ITypeBinding;
+            }
+            case SuperMethodReference e when e.getQualifier() == null -> {
+                callee = "super." + e.getName().getIdentifier();
+                unboundAllowed = false;
+            }
+            case TypeMethodReference e -> {
+                callee = text.substring(e.getType().getStartPosition(), end(e.getType())) + "." + e.getName().getIdentifier();
+                unboundAllowed = true;
+            }
+            case CreationReference e when !e.getType().isArrayType() -> {
+                callee = "new " + text.substring(e.getType().getStartPosition(), end(e.getType()));
+                unboundAllowed = false;
+            }
+            default -> {
+                return new ExceptionSite(range[0], range[1], false, null, why, null,
+                        why + "; its receiver would be evaluated at each call of a lambda that stands for it");
+            }
+        }
+        int arity = functional.getParameterTypes().length;
+        int own = method.getParameterTypes().length;
+        boolean unbound = unboundAllowed && !java.lang.reflect.Modifier.isStatic(method.getModifiers()) && !method.isConstructor() && arity == own + 1;
+        if (method.isVarargs() || arity != own + (unbound ? 1 : 0)) {
+            return new ExceptionSite(range[0], range[1], false, null, why, null, why + "; it takes its arguments otherwise than a lambda would say");
+        }
+        Set<String> taken = new HashSet<>();
+        for (ScopeVariable v : VisibleVariables.at(unit, range[0])) taken.add(v.name());
+        List<String> params = new ArrayList<>();
+        if (unbound) params.add(fresh(decapitalize(method.getDeclaringClass().getErasure().getName()), taken));
+        // A method read from a type's shape (another file of the workspace, a jar) has no parameter names (arg0):
+        // its parameter types name them then.
+        String[] names = method.getParameterNames();
+        for (int i = 0; i < own; i++) {
+            boolean named = i < names.length && !names[i].isEmpty() && !names[i].matches("arg\\d+");
+            params.add(fresh(named ? names[i] : nameOf(method.getParameterTypes()[i]), taken));
+        }
+        String head = params.size() == 1 ? params.getFirst() : "(" + String.join(", ", params) + ")";
+        List<String> arguments = unbound ? params.subList(1, params.size()) : params;
+        String call = (unbound ? params.getFirst() + "." + method.getName() : callee) + "(" + String.join(", ", arguments) + ")";
+        boolean returns = !"void".equals(functional.getReturnType().getName());
+        String catchName = fresh("e", taken);
+        var wrap = new ExceptionSite.Wrap(reference.getStartPosition(), end(reference), (returns ? "return " : "") + call + ";", null, true, catchName, head);
+        return new ExceptionSite(range[0], range[1], false, null, why, wrap, null);
+    }
+
+    /** {@code name}, or with the first number appended that makes it unlike any in {@code taken}; then taken too. */
+    private static String fresh(String name, Set<String> taken) {
+        String n = name;
+        for (int i = 1; taken.contains(n); i++) n = name + i;
+        taken.add(n);
+        return n;
+    }
+
+    /** A parameter's name from its type: {@code i} for an {@code int}, {@code charSequence}, {@code items} for an {@code Item[]}. */
+    private static String nameOf(ITypeBinding type) {
+        if (type.isPrimitive()) return type.getName().substring(0, 1);
+        if (type.isArray()) return nameOf(type.getElementType()) + "s";
+        String name = decapitalize(type.getErasure().getName());
+        return name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0)) ? "value" : name;
+    }
+
+    private static String decapitalize(String name) {
+        return name.isEmpty() ? "receiver" : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+
     private static ExceptionSite handled(int[] range) {
         return new ExceptionSite(range[0], range[1], true, null, null, null, null);
     }
@@ -169,7 +256,7 @@ final class ExceptionHandling {
         }
         String catchName = catchName(unit, range[0]);
         String whole = text.substring(statement.getStartPosition(), end(statement));
-        ExceptionSite.Wrap wrap = new ExceptionSite.Wrap(statement.getStartPosition(), end(statement), whole, null, false, catchName);
+        ExceptionSite.Wrap wrap = new ExceptionSite.Wrap(statement.getStartPosition(), end(statement), whole, null, false, catchName, null);
         if (statement instanceof VariableDeclarationStatement declaration && declaration.fragments().size() == 1
                 && declaration.fragments().getFirst() instanceof VariableDeclarationFragment fragment && fragment.getInitializer() != null
                 && usedAfter(declaration, fragment)) {
@@ -188,7 +275,7 @@ final class ExceptionHandling {
             Expression init = fragment.getInitializer();
             wrap = new ExceptionSite.Wrap(statement.getStartPosition(), end(statement),
                     fragment.getName().getIdentifier() + " = " + text.substring(init.getStartPosition(), end(init)) + ";", head + name + ";", false,
-                    catchName);
+                    catchName, null);
         }
         return new ExceptionSite(range[0], range[1], false, declarer, notDeclarable, wrap, null);
     }

@@ -12,10 +12,12 @@ import java.util.Set;
  * "The user added a checked exception to a method's {@code throws} clause: catch it at every call that does not
  * handle it." Each such call's innermost statement (of a block; a lambda's expression body becomes a block) is
  * surrounded by a {@code try} whose {@code catch} body the model writes, all sites in one batch, seeing the code
- * around the call on both sides; a body that does not compile, or that drops the exception (names it not and
- * throws nothing), gives way to {@code throw new RuntimeException(e);}. A local variable declared by the statement
- * and used after it is declared before the {@code try} and assigned in it. A call no statement can surround (a
- * field's initializer, a {@code super(...)} call's arguments) is left as it was, with a note. The other way,
+ * around the call on both sides; a body that does not compile, or that drops the failure (a bare {@code return;},
+ * code that neither throws, returns a value nor names the exception), gives way to {@code throw new
+ * RuntimeException(e);}. A method reference to the method becomes a lambda with the {@code try} in it. A local
+ * variable declared by the statement and used after it is declared before the {@code try} and assigned in it. A call
+ * no statement can surround (a field's initializer, a {@code super(...)} call's arguments) is left as it was, with a
+ * note. The other way,
  * declaring the exception up the callers, is {@link DeclareExceptionRefactoring}.
  */
 public final class CatchExceptionRefactoring implements Refactoring {

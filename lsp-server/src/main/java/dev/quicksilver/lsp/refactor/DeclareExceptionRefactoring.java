@@ -24,7 +24,7 @@ import java.util.Set;
  * better caught nearer its source.
  *
  * <p>A method reference to a method that now throws ({@code this::load} for a {@code Supplier}, whose {@code get}
- * throws nothing) is left as it was, with a note: it would take a lambda with a {@code try} in it.
+ * throws nothing) is caught too: it becomes a lambda with a {@code try} in it.
  */
 public final class DeclareExceptionRefactoring implements Refactoring {
     static final int MAX_METHODS = 64;
