@@ -2655,6 +2655,7 @@ class RefactorPlanningTest {
 
                 class Use {
                     Shop shop = new Shop();
+                    /** Where {@link #shop} goes first; then {@link Use#spareShops}. */
                     private Shop mainShop = shop;
                     private final Shop[] spareShops = {};
 

@@ -1,5 +1,7 @@
 package dev.quicksilver.lsp.refactor;
 
+import dev.quicksilver.index.SymbolInfo;
+import dev.quicksilver.index.SymbolKind;
 import dev.quicksilver.index.VariableUses;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +85,13 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
                     if (!in.text(file).startsWith(v.name(), original)) continue;
                     sites.add(Site.decided(file, original, original + v.name().length(), newName, context));
                 }
+                // A private field's Javadoc references ({@link #shop}) follow it, as rename-field's do: a stale one
+                // fails javadoc -Xdoclint.
+                fieldAt(in, file, typeRenamed.originalOffset(v.start())).ifPresent(field -> {
+                    for (Site link : JavadocLinks.renamed(in, field, v.name(), newName)) {
+                        if (sites.stream().noneMatch(x -> x.file().equals(link.file()) && x.start() == link.start())) sites.add(link);
+                    }
+                });
                 renamed.putIfAbsent(v.name(), newName);
             }
         }
@@ -96,6 +105,14 @@ public final class RenameTypeAndVariablesRefactoring implements Refactoring {
         return Optional.of(new RefactorPlan(name(), title, all, 0,
                 type.decidedBecause() + "; each variable named after the type, at its declaration and the uses the compiler binds to it",
                 type.fileRenames()));
+    }
+
+    /** The field whose name is declared at {@code offset} of the file as indexed, if one is. */
+    private static Optional<SymbolInfo> fieldAt(RefactorInput in, Path file, int offset) {
+        String text = in.text(file);
+        return in.index().declarationsIn(file).stream()
+                .filter(d -> d.kind() == SymbolKind.FIELD && JavaText.offsetOf(text, d.nameRange().startLine(), d.nameRange().startColumn()) == offset)
+                .findFirst();
     }
 
     /**
