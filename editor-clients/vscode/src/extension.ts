@@ -42,6 +42,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.renameVariable": "rename-variable",
   "quicksilver.declareException": "declare-exception",
   "quicksilver.catchException": "catch-exception",
+  "quicksilver.dropCatch": "drop-catch",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -118,6 +118,11 @@ public final class WorkspaceIndex implements AutoCloseable {
     private record ExceptionKey(Path file, String text, List<List<Integer>> calls, List<String> supertypes) {
     }
 
+    private final StateCache<CatchKey, List<Optional<CatchEdit>>> catchSearches = new StateCache<>(64);
+
+    private record CatchKey(Path file, String text, List<List<Integer>> catches, List<List<Integer>> calls) {
+    }
+
     /**
      * Results of resolving a text, each valid in the {@link #javaState} it was computed in; least recently used
      * out first beyond {@code capacity}. Used under {@code updateLock}.
@@ -704,6 +709,22 @@ public final class WorkspaceIndex implements AutoCloseable {
         List<Optional<ExceptionSite>> found = remembered(path, exceptionSearches, file -> new ExceptionKey(file, text, ranges, List.copyOf(supertypes)),
                 file -> javaIndexer.exceptionSites(file, text, calls, supertypes).stream().map(Optional::ofNullable).toList());
         return found.isEmpty() && !calls.isEmpty() ? none : found.stream().map(o -> o.orElse(null)).toList();
+    }
+
+    /**
+     * The edits that drop the catch clauses whose types are at {@code catches} of {@code text} as the Java file
+     * {@code path} (where the compiler says they are unreachable: a method in the try no longer throws what they
+     * catch), each only where its try holds one of {@code calls}, else null: the clause, a multi-catch's type, or a try
+     * with no other clause replaced by its body's statements. Remembered until the index changes.
+     */
+    public List<CatchEdit> droppedCatches(Path path, String text, List<int[]> catches, List<int[]> calls) {
+        List<CatchEdit> none = new ArrayList<>();
+        for (int i = 0; i < catches.size(); i++) none.add(null);
+        List<List<Integer>> catchRanges = catches.stream().map(c -> List.of(c[0], c[1])).toList();
+        List<List<Integer>> callRanges = calls.stream().map(c -> List.of(c[0], c[1])).toList();
+        List<Optional<CatchEdit>> found = remembered(path, catchSearches, file -> new CatchKey(file, text, catchRanges, callRanges),
+                file -> javaIndexer.droppedCatches(file, text, catches, calls).stream().map(Optional::ofNullable).toList());
+        return found.isEmpty() && !catches.isEmpty() ? none : found.stream().map(o -> o.orElse(null)).toList();
     }
 
     /**

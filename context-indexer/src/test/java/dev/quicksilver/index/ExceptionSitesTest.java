@@ -199,6 +199,107 @@ class ExceptionSitesTest {
         }
     }
 
+    private static final String DROPPED = """
+            package demo.app;
+
+            import java.sql.SQLException;
+
+            public class Dropped {
+                private final Store store = new Store();
+
+                int only() {
+                    try {
+                        // first
+                        int n = store.load(1);
+                        return n;
+                        // last
+                    } catch (StoreException e) {
+                        return -1;
+                    }
+                }
+
+                int two() {
+                    try {
+                        return store.load(2);
+                    } catch (StoreException e) {
+                        return -1;
+                    } catch (IllegalStateException e) {
+                        return -2;
+                    }
+                }
+
+                int multi() {
+                    try {
+                        return store.load(3) + sql();
+                    } catch (StoreException | SQLException e) {
+                        return -1;
+                    }
+                }
+
+                int other() {
+                    try {
+                        return 0;
+                    } catch (StoreException e) {
+                        return -1;
+                    }
+                }
+
+                int sql() throws SQLException {
+                    return 0;
+                }
+            }
+            """;
+
+    /**
+     * {@link WorkspaceIndex#droppedCatches}: once a method no longer throws an exception, the catch clauses for it
+     * that the compiler finds unreachable are dropped where their try calls the method: a try with no other clause
+     * gives way to its statements, one step out; a clause among others goes alone; a multi-catch loses the type.
+     */
+    @Test
+    void catchClausesForAnExceptionNoLongerThrownAreDropped() throws Exception {
+        FixtureWorkspace fixture = FixtureWorkspace.create(base);
+        fixture.write("src/main/java/demo/app/Store.java", STORE.replace(" throws StoreException, IllegalStateException", ""));
+        fixture.write("src/main/java/demo/app/StoreException.java", STORE_EXCEPTION);
+        Path dropped = fixture.write("src/main/java/demo/app/Dropped.java", DROPPED);
+        try (WorkspaceIndex index = WorkspaceIndex.create(fixture.settings(base.resolve("data")).build())) {
+            index.build();
+            List<int[]> unreachable = index.compileErrors(dropped, DROPPED).stream().filter(e -> e.id() == 83886247)
+                    .map(e -> new int[] {e.start(), e.end()}).toList();
+            assertEquals(4, unreachable.size(), "one unreachable catch per method: " + index.compileErrors(dropped, DROPPED));
+            List<int[]> calls = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                int at = DROPPED.indexOf("store.load(" + n + ")");
+                calls.add(new int[] {at, at + "store.load(1)".length()});
+            }
+            List<CatchEdit> edits = index.droppedCatches(dropped, DROPPED, unreachable, calls);
+            String edited = DROPPED;
+            for (CatchEdit e : edits.stream().filter(java.util.Objects::nonNull).sorted((a, b) -> b.start() - a.start()).toList()) {
+                edited = edited.substring(0, e.start()) + e.text() + edited.substring(e.end());
+            }
+            assertNull(edits.get(3), "other() calls nothing of Store: its catch is not this refactor's");
+            String expected = DROPPED
+                    .replace("""
+                                    try {
+                                        // first
+                                        int n = store.load(1);
+                                        return n;
+                                        // last
+                                    } catch (StoreException e) {
+                                        return -1;
+                                    }
+                            """, """
+                                    // first
+                                    int n = store.load(1);
+                                    return n;
+                                    // last
+                            """)
+                    .replace("        } catch (StoreException e) {\n            return -1;\n        } catch (IllegalStateException e) {",
+                            "        } catch (IllegalStateException e) {")
+                    .replace("catch (StoreException | SQLException e)", "catch (SQLException e)");
+            assertEquals(expected, edited);
+        }
+    }
+
     @Test
     void aMethodThatOverridesOneNotThrowingTheExceptionMayNotDeclareIt() throws Exception {
         FixtureWorkspace fixture = FixtureWorkspace.create(base);

@@ -2808,6 +2808,89 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A checked exception removed from a method's throws clause: the catch clauses for it around its calls no longer
+     * compile (unreachable), and drop-catch drops them: a try with no other clause gives way to its statements, a clause
+     * among others goes alone; a try that catches it from another call is left; an import no longer used goes. In an
+     * editor session and headless.
+     */
+    @Test
+    void catchClausesForAnExceptionAMethodNoLongerThrowsAreDropped() throws Exception {
+        String store = """
+                package p;
+
+                public class Store {
+                    public int load(String key) throws r.StoreFailure {
+                        return key.length();
+                    }
+
+                    public int save(String key) throws r.StoreFailure {
+                        return 0;
+                    }
+                }
+                """;
+        String failure = "package r;\n\npublic class StoreFailure extends Exception {\n}\n";
+        String users = """
+                package q;
+
+                import p.Store;
+                import r.StoreFailure;
+
+                public class Users {
+                    private final Store store = new Store();
+
+                    int size(String key) {
+                        try {
+                            int n = store.load(key);
+                            return n + 1;
+                        } catch (StoreFailure e) {
+                            return 0;
+                        }
+                    }
+
+                    int twice(String key) {
+                        try {
+                            return store.load(key);
+                        } catch (StoreFailure e) {
+                            return -1;
+                        } catch (RuntimeException e) {
+                            return -2;
+                        }
+                    }
+
+                    int both(String key) {
+                        try {
+                            return store.load(key) + store.save(key);
+                        } catch (StoreFailure e) {
+                            return -1;
+                        }
+                    }
+                }
+                """;
+        String solo = "package q;\n\nimport java.util.List;\nimport p.Store;\nimport r.StoreFailure;\n\nclass Solo {\n    int one(Store store) {\n"
+                + "        try {\n            return store.load(\"a\");\n        } catch (StoreFailure e) {\n            return 0;\n        }\n    }\n}\n";
+        String dropped = store.replace("public int load(String key) throws r.StoreFailure {", "public int load(String key) {");
+        for (boolean live : new boolean[] {true, false}) {
+            Planned planned = planned("drop-catch", "dropCatch", Map.of("q/Users.java", users, "q/Solo.java", solo, "r/StoreFailure.java", failure),
+                    "Store.java", store, dropped, new TextPosition(3, 16), live);
+            assertEquals("Drop the catch of StoreFailure, which Store.load() no longer throws, at 3 places (2 files)", planned.plan().title(), "live " + live);
+            assertEquals("package q;\n\nimport java.util.List;\nimport p.Store;\n\nclass Solo {\n    int one(Store store) {\n        return store.load(\"a\");\n    }\n}\n",
+                    planned.edited().get("Solo.java"), "the import no longer used goes too; live " + live);
+            String expected = users.replace("""
+                            try {
+                                int n = store.load(key);
+                                return n + 1;
+                            } catch (StoreFailure e) {
+                                return 0;
+                            }
+                    """, """
+                            int n = store.load(key);
+                            return n + 1;
+                    """).replace("        } catch (StoreFailure e) {\n            return -1;\n        } catch (RuntimeException e) {", "        } catch (RuntimeException e) {");
+            assertEquals(expected, planned.edited().get("Users.java"), "live " + live);
+        }
+    }
+
     /** A method that overrides one not throwing the exception may not throw it: both refactors say so, and do nothing. */
     @Test
     void anExceptionTheMethodMayNotThrowIsRefused() throws Exception {

@@ -424,6 +424,19 @@ class HeadlessCommandsE2ETest {
         String restock = Files.readString(inventory.resolveSibling("Restock.java"));
         assertTrue(restock.contains("        try {\n            if (!from.reserve(sku, quantity)) {") && restock.contains("} catch (TimeoutException e) {"), restock);
         assertEquals(sampleErrors, compileErrors(again).stream().map(e -> e.replace(again.toString(), ws.toString())).toList());
+
+        // drop-catch undoes it once reserve no longer throws: each try gives way to its statements, and the import goes.
+        edit(again, "Inventory.java", " throws java.util.concurrent.TimeoutException {", " {");
+        p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "drop-catch", "--workspace", again.toString(),
+                "--at", inventory + ":16:20", "--apply")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        for (Map.Entry<Path, String> f : javaFiles(again).entrySet()) {
+            assertFalse(f.getValue().contains("TimeoutException") || f.getValue().contains("try {"), f.getKey() + ":\n" + f.getValue());
+        }
+        assertEquals(Files.readString(EditorRun.ROOT.resolve("samples/java-shop/src/main/java/shop/Restock.java")), Files.readString(inventory.resolveSibling("Restock.java")),
+                "the statements are back where they were");
+        assertEquals(sampleErrors, compileErrors(again).stream().map(e -> e.replace(again.toString(), ws.toString())).toList());
     }
 
     /** javac's errors over the workspace's sources. */

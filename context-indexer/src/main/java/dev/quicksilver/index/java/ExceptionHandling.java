@@ -243,6 +243,118 @@ final class ExceptionHandling {
         return name.isEmpty() ? "receiver" : Character.toLowerCase(name.charAt(0)) + name.substring(1);
     }
 
+    /**
+     * The edits that drop the catch clauses whose types are at {@code [catches[i][0], catches[i][1])} (where the
+     * compiler says a catch block is unreachable), each only where its try's body or resources hold one of {@code
+     * calls}: the catch clause itself, or its type from a multi-catch ({@code IOException | SQLException} ->
+     * {@code SQLException}), or, where it is the try's only clause and the try has neither resources nor a
+     * {@code finally}, the try itself, its body's statements taking its place one step out. Null where that is not so.
+     */
+    static List<dev.quicksilver.index.CatchEdit> droppedCatches(CompilationUnit unit, String text, List<int[]> catches, List<int[]> calls) {
+        // Which clause, and which of a multi-catch's types, each range is; then each try's clauses are decided together
+        // (all of them dropped: the try gives way to its statements).
+        List<CatchClause> clauseOf = new ArrayList<>();
+        List<ASTNode> alternativeOf = new ArrayList<>();
+        java.util.Map<CatchClause, Set<ASTNode>> droppedTypes = new java.util.LinkedHashMap<>();
+        for (int[] c : catches) {
+            ASTNode node = NodeFinder.perform(unit, c[0], c[1] - c[0]);
+            while (node != null && !(node instanceof CatchClause)) node = node.getParent();
+            CatchClause clause = node instanceof CatchClause cc && cc.getParent() instanceof TryStatement t && holdsACall(t, calls) ? cc : null;
+            ASTNode alternative = null;
+            if (clause != null && clause.getException().getType() instanceof UnionType union) {
+                for (Object a : union.types()) if (covers((ASTNode) a, c)) alternative = (ASTNode) a;
+                if (alternative == null) clause = null;
+            }
+            clauseOf.add(clause);
+            alternativeOf.add(alternative);
+            if (clause != null) droppedTypes.computeIfAbsent(clause, k -> new HashSet<>()).add(alternative == null ? clause : alternative);
+        }
+        Set<CatchClause> whole = new HashSet<>(); // clauses dropped whole: every type of a multi-catch too
+        for (var e : droppedTypes.entrySet()) {
+            Type type = e.getKey().getException().getType();
+            if (!(type instanceof UnionType union) || e.getValue().containsAll(union.types())) whole.add(e.getKey());
+        }
+        List<dev.quicksilver.index.CatchEdit> out = new ArrayList<>();
+        Set<ASTNode> done = new HashSet<>();
+        for (int i = 0; i < catches.size(); i++) {
+            CatchClause clause = clauseOf.get(i);
+            if (clause == null) {
+                out.add(null);
+                continue;
+            }
+            TryStatement t = (TryStatement) clause.getParent();
+            List<?> clauses = t.catchClauses();
+            boolean unwrap = whole.containsAll(clauses) && t.getFinally() == null && t.resources().isEmpty();
+            ASTNode alternative = alternativeOf.get(i);
+            if (!done.add(unwrap ? t : whole.contains(clause) ? clause : alternative)) {
+                out.add(null); // the same edit as an earlier range's
+                continue;
+            }
+            if (unwrap) {
+                out.add(new dev.quicksilver.index.CatchEdit(t.getStartPosition(), end(t), unwrapped(text, t)));
+            } else if (whole.contains(clause)) {
+                int index = clauses.indexOf(clause);
+                int start = index == 0 ? end(t.getBody()) : end((ASTNode) clauses.get(index - 1));
+                out.add(new dev.quicksilver.index.CatchEdit(start, end(clause), ""));
+            } else {
+                // One type of a multi-catch, with the bar after it (for the last one, the bar before it).
+                List<?> alternatives = ((UnionType) clause.getException().getType()).types();
+                int k = alternatives.indexOf(alternative);
+                int start = k + 1 < alternatives.size() ? alternative.getStartPosition() : end((ASTNode) alternatives.get(k - 1));
+                int stop = k + 1 < alternatives.size() ? ((ASTNode) alternatives.get(k + 1)).getStartPosition() : end(alternative);
+                out.add(new dev.quicksilver.index.CatchEdit(start, stop, ""));
+            }
+        }
+        return out;
+    }
+
+    /** A try's body's statements as they read one step out, from the try's own column on. */
+    private static String unwrapped(String text, TryStatement t) {
+        List<?> statements = t.getBody().statements();
+        if (statements.isEmpty()) return "";
+        int first = ((ASTNode) statements.getFirst()).getStartPosition();
+        // Comments after the last statement, before the closing brace's line, stay too.
+        int closeLine = text.lastIndexOf('\n', end(t.getBody()) - 1);
+        int last = Math.max(end((ASTNode) statements.getLast()), closeLine);
+        // Comments in the body before its first statement stay with the statements: from the line after the brace.
+        int bodyOpen = t.getBody().getStartPosition();
+        int from = text.indexOf('\n', bodyOpen) + 1;
+        if (from <= 0 || from > first) from = first;
+        String tryIndent = indentOf(text, t.getStartPosition());
+        String inner = indentOf(text, first);
+        String step = inner.startsWith(tryIndent) ? inner.substring(tryIndent.length()) : "";
+        StringBuilder out = new StringBuilder();
+        String[] lines = text.substring(from, last).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (!step.isEmpty() && line.startsWith(tryIndent + step)) line = tryIndent + line.substring(tryIndent.length() + step.length());
+            if (i == 0) line = line.stripLeading(); // the try's own line keeps its indentation before the edit
+            out.append(line);
+            if (i + 1 < lines.length) out.append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private static String indentOf(String text, int offset) {
+        int lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+        int i = lineStart;
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        return text.substring(lineStart, i);
+    }
+
+    private static boolean covers(ASTNode node, int[] range) {
+        return node.getStartPosition() <= range[0] && range[0] < end(node);
+    }
+
+    /** Whether one of {@code calls} is in the try's body or resources. */
+    private static boolean holdsACall(TryStatement t, List<int[]> calls) {
+        List<ASTNode> parts = new ArrayList<>();
+        parts.add(t.getBody());
+        for (Object r : t.resources()) parts.add((ASTNode) r);
+        for (int[] call : calls) for (ASTNode part : parts) if (covers(part, call) && call[1] <= end(part)) return true;
+        return false;
+    }
+
     private static ExceptionSite handled(int[] range) {
         return new ExceptionSite(range[0], range[1], true, null, null, null, null);
     }

@@ -283,6 +283,20 @@ public final class JavaIndexer {
     }
 
     /**
+     * The edits that drop the catch clauses at {@code catches} of {@code text} as the file {@code path} whose trys hold
+     * one of {@code calls} ({@link ExceptionHandling#droppedCatches}), from one resolve; nulls when JDT fails on the text.
+     */
+    public synchronized List<dev.quicksilver.index.CatchEdit> droppedCatches(Path path, String text, List<int[]> catches, List<int[]> calls) {
+        try {
+            return ExceptionHandling.droppedCatches(resolver.resolve(path, text), text, catches, calls);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            List<dev.quicksilver.index.CatchEdit> none = new ArrayList<>();
+            for (int i = 0; i < catches.size(); i++) none.add(null);
+            return none;
+        }
+    }
+
+    /**
      * The variables in sight at each of {@code offsets} of {@code text} as the file {@code path} (see
      * {@link VisibleVariables}), from one resolve like {@link #compileErrors}'s; empty lists when JDT fails on the text.
      */

@@ -64,7 +64,7 @@ final class UnhandledExceptions {
     }
 
     /** The method's key, and the keys it had before (with other exceptions), that calls may still be linked to. */
-    private static List<String> keysOf(RefactorInput in, SymbolInfo m) {
+    static List<String> keysOf(RefactorInput in, SymbolInfo m) {
         List<String> keys = new ArrayList<>(List.of(m.key()));
         for (String k : in.earlierKeys().apply(m.qualifiedName())) {
             if (!keys.contains(k) && withoutExceptions(k).equals(withoutExceptions(m.key()))) keys.add(k);
