@@ -262,6 +262,56 @@ class ServerProtocolTest {
     }
 
     /**
+     * A checked exception added to a method's throws clause in an editor: the code actions at the header offer to
+     * declare it up the callers and to catch it at the calls; declare-exception's resolved edit adds it to the
+     * callers' throws clauses with its import, and once applied (on disk, as a client does) neither is offered again.
+     */
+    @Test
+    void aCheckedExceptionAddedInAnEditorIsDeclaredUpTheCallers() throws Exception {
+        Path ws = SampleWorkspace.copy(tmp);
+        Path inv = SampleWorkspace.shop(ws, "Inventory.java");
+        String text = Files.readString(inv);
+        try (ServerProcess s = new ServerProcess(tmp.resolve("server.log"))) {
+            s.initialize(ws, Caps.modern());
+            open(s, inv, text);
+            int line = RefactorPlanningTest.lineOf(inv, "public boolean reserve");
+            String header = Files.readAllLines(inv).get(line);
+            int at = header.indexOf(") {") + 1;
+            s.server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri(inv), 2),
+                    List.of(new TextDocumentContentChangeEvent(new Range(new Position(line, at), new Position(line, at)),
+                            " throws java.util.concurrent.TimeoutException"))));
+            Thread.sleep(300);
+            var list = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS);
+            List<String> titles = list.stream().map(e -> e.getRight().getTitle()).toList();
+            assertTrue(titles.contains("Catch TimeoutException at the 5 calls of Inventory.reserve() (3 files)"), titles.toString());
+            CodeAction declare = list.stream().map(e -> e.getRight()).filter(a -> a.getTitle().startsWith("Declare TimeoutException"))
+                    .findFirst().orElseThrow(() -> new AssertionError(titles.toString()));
+            assertEquals("Declare TimeoutException up the callers of Inventory.reserve(): 4 methods declare it (3 files)", declare.getTitle());
+            CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(declare).get(120, TimeUnit.SECONDS);
+            java.util.Map<String, List<String>> newTexts = new java.util.TreeMap<>();
+            for (var c : resolved.getEdit().getDocumentChanges()) {
+                String file = Path.of(java.net.URI.create(c.getLeft().getTextDocument().getUri())).getFileName().toString();
+                for (var te : c.getLeft().getEdits()) newTexts.computeIfAbsent(file, f -> new java.util.ArrayList<>()).add(te.getLeft().getNewText().strip());
+            }
+            List<String> declared = List.of("throws TimeoutException", "throws TimeoutException", "import java.util.concurrent.TimeoutException;");
+            assertEquals(java.util.Map.of("Checkout.java", declared, "OrderService.java", List.of("throws TimeoutException",
+                    "import java.util.concurrent.TimeoutException;"), "Restock.java", List.of("throws TimeoutException",
+                    "import java.util.concurrent.TimeoutException;")), newTexts.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    java.util.Map.Entry::getKey, e -> e.getValue().stream().sorted(java.util.Comparator.comparing((String t) -> t.startsWith("import"))).toList())));
+
+            applyOnDisk(resolved.getEdit());
+            s.server.getWorkspaceService().didChangeWatchedFiles(new org.eclipse.lsp4j.DidChangeWatchedFilesParams(resolved.getEdit().getDocumentChanges()
+                    .stream().map(c -> new org.eclipse.lsp4j.FileEvent(c.getLeft().getTextDocument().getUri(), org.eclipse.lsp4j.FileChangeType.Changed)).toList()));
+            List<String> again = titles;
+            for (int tries = 0; tries < 40 && again.stream().anyMatch(t -> t.contains("TimeoutException")); tries++) {
+                Thread.sleep(250);
+                again = actions(s, inv, line, 20).get(60, TimeUnit.SECONDS).stream().map(e -> e.getRight().getTitle()).toList();
+            }
+            assertTrue(again.stream().noneMatch(t -> t.contains("TimeoutException")), "every call handles it now: " + again);
+        }
+    }
+
+    /**
      * A class renamed in an editor: retyped in its declaration ({@code class Inventory} -> {@code class Stock}), the
      * code actions offer rename-type, whose resolved edit renames its uses in the other files and then moves its file
      * ({@code RenameFile} after the file's edits), for a client that can rename files. Applied as a client does (the
