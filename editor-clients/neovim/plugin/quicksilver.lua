@@ -17,7 +17,7 @@ vim.api.nvim_create_user_command('QuicksilverRefactor', function(opts)
 end, {
   nargs = '?',
   complete = function()
-    return { 'add-parameter', 'implement-method', 'apply-similar-edit', 'default-body', 'remove-parameter', 'reorder-parameters', 'change-signature', 'rename-field', 'rename-type', 'rename-type-and-variables', 'rename-variable', 'declare-exception', 'catch-exception', 'drop-catch' }
+    return { 'add-parameter', 'implement-method', 'apply-similar-edit', 'default-body', 'remove-parameter', 'reorder-parameters', 'change-signature', 'rename-field', 'rename-type', 'rename-type-and-variables', 'rename-variable', 'declare-exception', 'catch-exception', 'drop-catch', 'follow-return-type' }
   end,
   desc = 'Quicksilver: multi-file refactor menu, or run one by name',
 })

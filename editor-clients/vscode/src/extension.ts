@@ -43,6 +43,7 @@ const REFACTORS: Record<string, string> = {
   "quicksilver.declareException": "declare-exception",
   "quicksilver.catchException": "catch-exception",
   "quicksilver.dropCatch": "drop-catch",
+  "quicksilver.followReturnType": "follow-return-type",
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

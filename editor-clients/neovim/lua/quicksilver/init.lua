@@ -289,7 +289,7 @@ end
 
 --- Runs one named refactor (add-parameter, implement-method, apply-similar-edit, default-body, remove-parameter,
 --- reorder-parameters, change-signature, rename-field, rename-type, rename-type-and-variables, rename-variable,
---- declare-exception, catch-exception, drop-catch) at the cursor through
+--- declare-exception, catch-exception, drop-catch, follow-return-type) at the cursor through
 --- workspace/executeCommand; the server applies it with workspace/applyEdit.
 function M.run_refactor(name)
   local c = M.client()

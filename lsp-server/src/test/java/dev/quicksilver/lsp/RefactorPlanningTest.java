@@ -2891,6 +2891,76 @@ class RefactorPlanningTest {
         }
     }
 
+    /**
+     * A method's return type changed: follow-return-type makes the calls that no longer compile take it. A local
+     * declared with the call takes the new type where its method still compiles so (not where a use needs the old one:
+     * left, with the reason); an Optional's value is taken out where the place expects what it holds, the model
+     * choosing between orElseThrow and orElse(null), and orElseThrow alone where null cannot go. In an editor session
+     * and headless.
+     */
+    @Test
+    void callsOfAMethodWhoseReturnTypeChangedTakeTheNewType() throws Exception {
+        String store = """
+                package p;
+
+                public class Store {
+                    public int count() {
+                        return 1;
+                    }
+
+                    public String find(String id) {
+                        return id;
+                    }
+                }
+                """;
+        String user = """
+                package q;
+
+                import p.Store;
+
+                class User {
+                    int next(Store store) {
+                        int n = store.count();
+                        return n + 1;
+                    }
+
+                    void print(Store store) {
+                        final int total = store.count();
+                        System.out.println(total);
+                    }
+
+                    String name(Store store) {
+                        String name = store.find("a");
+                        return name == null ? "nobody" : name;
+                    }
+
+                    int length(Store store) {
+                        return store.find("b").length();
+                    }
+                }
+                """;
+        for (boolean live : new boolean[] {true, false}) {
+            Planned counted = planned("follow-return-type", "returnLong", Map.of("q/User.java", user), "Store.java", store,
+                    store.replace("public int count()", "public long count()"), new TextPosition(3, 16), live);
+            assertEquals("Follow Store.count()'s new return type long at 2 calls (1 file)", counted.plan().title(), "live " + live);
+            RefactorPlan plan = counted.plan();
+            assertEquals(2, plan.sites().size());
+            assertTrue(plan.sites().stream().allMatch(x -> x.fallback().optional()), "a local's new type is checked over its method");
+            assertEquals(user.replace("final int total", "final long total").replace("int n = store.count()", "long n = store.count()"),
+                    counted.edited().get("User.java"), "both planned; the compile check leaves `int n` (its method returns n + 1 as an int); live " + live);
+
+            Planned found = planned("follow-return-type", "returnOptional", Map.of("q/User.java", user), "Store.java", store,
+                    store.replace("public String find(String id) {", "public java.util.Optional<String> find(String id) {")
+                            .replace("return id;", "return java.util.Optional.ofNullable(id);"), new TextPosition(7, 20), live);
+            assertEquals("Follow Store.find()'s new return type java.util.Optional<String> at 2 calls (1 file)", found.plan().title(), "live " + live);
+            List<List<String>> candidates = found.plan().sites().stream().map(x -> x.candidates().get()).toList();
+            assertEquals(List.of(List.of(".orElseThrow()", ".orElse(null)"), List.of(".orElseThrow()")), candidates,
+                    "the model chooses where null may stand; a value used at once must be there");
+            assertEquals(user.replace("store.find(\"a\");", "store.find(\"a\").orElseThrow();").replace("store.find(\"b\").length()", "store.find(\"b\").orElseThrow().length()"),
+                    found.edited().get("User.java"), "live " + live);
+        }
+    }
+
     /** A method that overrides one not throwing the exception may not throw it: both refactors say so, and do nothing. */
     @Test
     void anExceptionTheMethodMayNotThrowIsRefused() throws Exception {

@@ -439,6 +439,34 @@ class HeadlessCommandsE2ETest {
         assertEquals(sampleErrors, compileErrors(again).stream().map(e -> e.replace(again.toString(), ws.toString())).toList());
     }
 
+    /**
+     * follow-return-type headless: {@code Store.count()} returns {@code long} now; the local that can take it does
+     * ({@code long total}), the one whose method needs an int is left as it was with the compiler's reason on stderr,
+     * and the only javac error left is that one.
+     */
+    @Test
+    void aHeadlessReturnTypeChangeIsFollowedWhereItCompiles() throws Exception {
+        EditorRun.requireServer();
+        Path ws = Files.createDirectory(tmp.resolve("returns"));
+        Path src = Files.createDirectories(ws.resolve("src/main/java/p"));
+        Path store = src.resolve("Store.java");
+        Files.writeString(store, "package p;\n\npublic class Store {\n    public long count() {\n        return 1;\n    }\n}\n");
+        Path user = src.resolve("User.java");
+        Files.writeString(user, "package p;\n\nclass User {\n    int next(Store store) {\n        int n = store.count();\n        return n + 1;\n    }\n\n"
+                + "    void print(Store store) {\n        int total = store.count();\n        System.out.println(total);\n    }\n}\n");
+        Path err = tmp.resolve("returns.err");
+        Process p = new ProcessBuilder(List.of(EditorRun.ROOT.resolve("quicksilver").toString(), "refactor", "follow-return-type", "--workspace", ws.toString(),
+                "--at", store + ":4:17", "--apply")).redirectOutput(tmp.resolve("returns.out").toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the refactor did not finish: " + Files.readString(err));
+        assertEquals(0, p.exitValue(), Files.readString(err));
+        String text = Files.readString(user);
+        assertTrue(text.contains("long total = store.count();") && text.contains("int n = store.count();"), text);
+        assertTrue(Files.readString(err).contains("User.java:5: left as it was: `long` does not compile here"), Files.readString(err));
+        List<String> errors = compileErrors(ws);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.getFirst().contains("User.java:5"), errors.toString());
+    }
+
     /** javac's errors over the workspace's sources. */
     static List<String> compileErrors(Path ws) throws Exception {
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();

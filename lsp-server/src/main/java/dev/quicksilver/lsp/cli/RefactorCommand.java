@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code refactor NAME --workspace DIR --at FILE:LINE:COL [--previous OLD] (--diff | --apply)}: the CI-pipeline
  * use. The edit the refactor builds on is the workspace as it is ({@code add-parameter}, {@code implement-method},
- * {@code declare-exception}, {@code catch-exception}, {@code drop-catch}),
+ * {@code declare-exception}, {@code catch-exception}, {@code drop-catch}, {@code follow-return-type}),
  * or for {@code apply-similar-edit}, {@code change-signature} and the renames ({@code rename-field}, {@code rename-type},
  * {@code rename-type-and-variables}, {@code rename-variable}) the change from {@code
  * --previous} (default: FILE as committed at git HEAD) to FILE.
@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "3:with --strict, a site got a fallback or was left as it was: nothing was written"})
 public final class RefactorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "add-parameter, remove-parameter, reorder-parameters, change-signature, implement-method, apply-similar-edit, "
-            + "default-body, rename-field, rename-type, rename-type-and-variables, rename-variable, declare-exception, catch-exception or drop-catch.")
+            + "default-body, rename-field, rename-type, rename-type-and-variables, rename-variable, declare-exception, catch-exception, drop-catch or follow-return-type.")
     String name;
 
     @Option(names = "--workspace", required = true, paramLabel = "DIR",

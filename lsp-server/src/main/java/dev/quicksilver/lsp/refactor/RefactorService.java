@@ -179,7 +179,7 @@ public final class RefactorService {
         session.log(MessageType.Info, "refactor " + plan.name() + ": " + plan.sites().size() + " sites"
                 + (plan.declarations() > 0 ? " (" + plan.declarations() + " of them in declarations: parameter lists, throws clauses, Javadoc tags)" : "") + "; " + requests.size()
                 + " to the model" + (chosen == 0 ? "" : " (" + (requests.size() - chosen)
-                + " written, " + chosen + " chosen among the variables in sight)")
+                + " written, " + chosen + " chosen among candidates: the variables in sight, or the ways to write it)")
                 + (passed > 0 ? ", " + passed + " passed without it" + (plan.decidedBecause().isEmpty() ? "" : " (" + plan.decidedBecause() + ")") : "")
                 + (imports > 0 ? ", " + imports + " adding imports" : ""));
         progress.beginNow(plan.sites().size() + " sites in " + plan.files() + " files" + (requests.isEmpty() ? "" : ", " + requests.size() + " to the model"));

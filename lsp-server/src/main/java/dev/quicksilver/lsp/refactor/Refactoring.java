@@ -17,7 +17,7 @@ public interface Refactoring {
                 new DefaultBodyRefactoring(), new RemoveParameterRefactoring(), new ReorderParametersRefactoring(),
                 new ChangeSignatureRefactoring(), new RenameFieldRefactoring(), new RenameTypeRefactoring(),
                 new RenameTypeAndVariablesRefactoring(), new RenameVariableRefactoring(), new DeclareExceptionRefactoring(),
-                new CatchExceptionRefactoring(), new DropCatchRefactoring());
+                new CatchExceptionRefactoring(), new DropCatchRefactoring(), new FollowReturnTypeRefactoring());
     }
 
     static Optional<Refactoring> named(String name) {

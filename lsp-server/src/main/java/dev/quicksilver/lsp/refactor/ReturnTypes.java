@@ -59,7 +59,7 @@ final class ReturnTypes {
      * Where the type before the name at {@code nameAt} starts and ends: back over blanks, then over a type's
      * characters (names and dots, array brackets, type arguments with what they hold).
      */
-    private static int[] range(String text, int nameAt) {
+    static int[] range(String text, int nameAt) {
         int end = JavaText.skipBlankBack(text, nameAt);
         int i = end;
         while (i > 0) {
