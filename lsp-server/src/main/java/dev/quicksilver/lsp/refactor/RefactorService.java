@@ -42,7 +42,9 @@ public final class RefactorService {
     private static final int SUFFIX_CHARS = 600;
     private static final Set<String> ONE_KIND = Set.of("add-parameter", "remove-parameter", "reorder-parameters");
     /** The refactors that follow a header's edit: once one has run, its edit is no longer news. */
-    private static final Set<String> FOLLOWING_A_HEADER = Set.of("add-parameter", "remove-parameter", "reorder-parameters", "change-signature");
+    private static final Set<String> FOLLOWING_A_HEADER = Set.of("add-parameter", "remove-parameter", "reorder-parameters", "change-signature",
+            // A call left as it was (with a note) would have the refactor offered again for nothing.
+            "declare-exception", "catch-exception", "drop-catch", "follow-return-type");
     private final ServerSession session;
     private final Map<String, Set<String>> earlierKeys = new ConcurrentHashMap<>();
     /**
