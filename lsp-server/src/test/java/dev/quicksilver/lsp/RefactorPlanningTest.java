@@ -2959,6 +2959,14 @@ class RefactorPlanningTest {
             assertEquals(user.replace("store.find(\"a\");", "store.find(\"a\").orElseThrow();").replace("store.find(\"b\").length()", "store.find(\"b\").orElseThrow().length()"),
                     found.edited().get("User.java"), "live " + live);
         }
+        // Where every call that no longer fits is one the refactor can only note (an assignment), it is not offered.
+        Path ws = Files.createDirectories(tmp.resolve("returnNotes/src/main/java/p"));
+        Path storeFile = ws.resolve("Store.java");
+        String changed = store.replace("public int count()", "public long count()");
+        Files.writeString(storeFile, changed);
+        Files.writeString(ws.resolve("Counter.java"), "package p;\n\nclass Counter {\n    int n;\n\n    void take(Store store) {\n        n = store.count();\n    }\n}\n");
+        List<RefactorPlan> notes = plans(tmp.resolve("returnNotes"), storeFile, 3, 16, Optional.of(EditHistory.between(store, changed)));
+        assertTrue(notes.stream().noneMatch(x -> x.name().equals("follow-return-type")), notes.toString());
     }
 
     /** A method that overrides one not throwing the exception may not throw it: both refactors say so, and do nothing. */

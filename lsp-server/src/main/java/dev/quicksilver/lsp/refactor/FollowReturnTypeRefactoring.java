@@ -95,7 +95,7 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
                 followed++;
             }
         }
-        if (sites.isEmpty()) return Optional.empty();
+        if (followed == 0) return Optional.empty(); // notes alone: nothing this refactor can do here
         // The new type's names, imported where the method's file imports them.
         sites.addAll(Imports.needed(in, m.location().path(), inserted, true));
         long files = sites.stream().map(Site::file).distinct().count();
