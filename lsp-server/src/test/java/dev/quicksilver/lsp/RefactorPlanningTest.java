@@ -2892,7 +2892,8 @@ class RefactorPlanningTest {
     }
 
     /**
-     * A method's return type changed: follow-return-type makes the calls that no longer compile take it. A local
+     * A method's return type changed: follow-return-type makes the calls that no longer compile take it, and the
+     * overrides written with the old type (they no longer override). A local
      * declared with the call takes the new type where its method still compiles so (not where a use needs the old one:
      * left, with the reason); an Optional's value is taken out where the place expects what it holds, the model
      * choosing between orElseThrow and orElse(null), and orElseThrow alone where null cannot go. In an editor session
@@ -2940,11 +2941,14 @@ class RefactorPlanningTest {
                 }
                 """;
         for (boolean live : new boolean[] {true, false}) {
-            Planned counted = planned("follow-return-type", "returnLong", Map.of("q/User.java", user), "Store.java", store,
+            String cached = "package p;\n\nclass Cached extends Store {\n    @Override\n    public int count() {\n        return 2;\n    }\n}\n";
+            Planned counted = planned("follow-return-type", "returnLong", Map.of("q/User.java", user, "Cached.java", cached), "Store.java", store,
                     store.replace("public int count()", "public long count()"), new TextPosition(3, 16), live);
-            assertEquals("Follow Store.count()'s new return type long at 2 calls (1 file)", counted.plan().title(), "live " + live);
+            assertEquals("Follow Store.count()'s new return type long at 2 calls and 1 override (2 files)", counted.plan().title(), "live " + live);
             RefactorPlan plan = counted.plan();
-            assertEquals(2, plan.sites().size());
+            assertEquals(3, plan.sites().size());
+            assertEquals(cached.replace("public int count()", "public long count()"), counted.edited().get("Cached.java"),
+                    "an override written with the old type no longer overrides; live " + live);
             assertTrue(plan.sites().stream().allMatch(x -> x.fallback().optional()), "a local's new type is checked over its method");
             assertEquals(user.replace("final int total", "final long total").replace("int n = store.count()", "long n = store.count()"),
                     counted.edited().get("User.java"), "both planned; the compile check leaves `int n` (its method returns n + 1 as an int); live " + live);

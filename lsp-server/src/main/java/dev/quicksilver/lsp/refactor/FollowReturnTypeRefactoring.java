@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * chooses, from the code around the call, between {@code .orElseThrow()} (absent is a failure) and {@code
  * .orElse(null)} (absent stays null, as before); a primitive's place gets {@code .orElseThrow()}; so does a call
  * whose value is used at once ({@code repo.find(id).length()}: the Optional has no such method). Other places are
- * left as they were, with a note. Overrides whose return type was written as the method's are change-signature's.
+ * left as they were, with a note. An override the compiler says no longer fits ("The return type is incompatible")
+ * takes the method's return type, where its body compiles so.
  */
 public final class FollowReturnTypeRefactoring implements Refactoring {
     private static final Pattern MISMATCH = Pattern.compile("Type mismatch: cannot convert from (.+) to (.+)");
@@ -95,13 +96,50 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
                 followed++;
             }
         }
-        if (followed == 0) return Optional.empty(); // notes alone: nothing this refactor can do here
+        // Overrides written with another return type no longer override ("The return type is incompatible with
+        // Store.count()"): they take the method's, where their bodies compile so.
+        List<SymbolInfo> overrides = new ArrayList<>();
+        for (String key : keysOf(in, m)) for (SymbolInfo o : in.index().implementations(key)) if (!overrides.contains(o)) overrides.add(o);
+        int retyped = 0;
+        for (SymbolInfo o : overrides) {
+            Optional<Site> site = overrideRetyped(in, o, returnType, context);
+            if (site.isEmpty()) continue;
+            sites.add(site.get());
+            inserted.computeIfAbsent(o.location().path(), f -> new ArrayList<>()).add(returnType);
+            retyped++;
+        }
+        if (followed + retyped == 0) return Optional.empty(); // notes alone: nothing this refactor can do here
         // The new type's names, imported where the method's file imports them.
         sites.addAll(Imports.needed(in, m.location().path(), inserted, true));
         long files = sites.stream().map(Site::file).distinct().count();
+        List<String> where = new ArrayList<>();
+        if (followed > 0) where.add(CatchExceptionRefactoring.count(followed, "call"));
+        if (retyped > 0) where.add(CatchExceptionRefactoring.count(retyped, "override"));
         String title = "Follow " + UnhandledExceptions.methodName(m) + "'s new return type " + returnType + " at "
-                + CatchExceptionRefactoring.count(followed, "call") + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
+                + String.join(" and ", where) + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
         return Optional.of(new RefactorPlan(name(), title, sites, 0, "a local's type written as the method's"));
+    }
+
+    /** JDT's IProblem.IncompatibleReturnType: an override whose return type does not fit the method's. */
+    private static final int INCOMPATIBLE_RETURN_TYPE = 67109268;
+
+    /**
+     * The override o's return type made the method's, where the compiler says o's no longer fits it; checked over o's
+     * whole declaration (a body that returns what the new type does not take keeps the old one, with the reason).
+     */
+    private static Optional<Site> overrideRetyped(RefactorInput in, SymbolInfo o, String returnType, String context) {
+        Path file = o.location().path();
+        String text = in.text(file);
+        int nameAt = JavaText.offsetOf(text, o.nameRange().startLine(), o.nameRange().startColumn());
+        int[] type = ReturnTypes.range(text, nameAt);
+        if (type[0] >= type[1]) return Optional.empty();
+        boolean incompatible = in.compileErrors(file).stream()
+                .anyMatch(e -> e.id() == INCOMPATIBLE_RETURN_TYPE && e.start() < type[1] && e.end() > type[0]);
+        if (!incompatible) return Optional.empty();
+        int from = JavaText.offsetOf(text, o.location().range().startLine(), o.location().range().startColumn());
+        int to = JavaText.offsetOf(text, o.location().range().endLine(), o.location().range().endColumn());
+        return Optional.of(new Site(file, type[0], type[1], "", "", context, 1, t -> returnType,
+                new Site.Fallback(returnType, Math.min(from, type[0]), Math.max(to, type[1]), true), () -> List.of(returnType)));
     }
 
     /** The method's key, and the keys it had with another return type (an editor session: calls still linked to them). */
