@@ -252,9 +252,8 @@ final class ExceptionHandling {
      */
     static List<dev.quicksilver.index.CatchEdit> droppedCatches(CompilationUnit unit, String text, List<int[]> catches, List<int[]> calls) {
         // Which clause, and which of a multi-catch's types, each range is; then each try's clauses are decided together
-        // (all of them dropped: the try gives way to its statements).
+        // (all of them dropped: the try gives way to its statements), and each multi-catch's types.
         List<CatchClause> clauseOf = new ArrayList<>();
-        List<ASTNode> alternativeOf = new ArrayList<>();
         java.util.Map<CatchClause, Set<ASTNode>> droppedTypes = new java.util.LinkedHashMap<>();
         for (int[] c : catches) {
             ASTNode node = NodeFinder.perform(unit, c[0], c[1] - c[0]);
@@ -266,7 +265,6 @@ final class ExceptionHandling {
                 if (alternative == null) clause = null;
             }
             clauseOf.add(clause);
-            alternativeOf.add(alternative);
             if (clause != null) droppedTypes.computeIfAbsent(clause, k -> new HashSet<>()).add(alternative == null ? clause : alternative);
         }
         Set<CatchClause> whole = new HashSet<>(); // clauses dropped whole: every type of a multi-catch too
@@ -285,8 +283,7 @@ final class ExceptionHandling {
             TryStatement t = (TryStatement) clause.getParent();
             List<?> clauses = t.catchClauses();
             boolean unwrap = whole.containsAll(clauses) && t.getFinally() == null && t.resources().isEmpty();
-            ASTNode alternative = alternativeOf.get(i);
-            if (!done.add(unwrap ? t : whole.contains(clause) ? clause : alternative)) {
+            if (!done.add(unwrap ? t : clause)) {
                 out.add(null); // the same edit as an earlier range's
                 continue;
             }
@@ -297,12 +294,13 @@ final class ExceptionHandling {
                 int start = index == 0 ? end(t.getBody()) : end((ASTNode) clauses.get(index - 1));
                 out.add(new dev.quicksilver.index.CatchEdit(start, end(clause), ""));
             } else {
-                // One type of a multi-catch, with the bar after it (for the last one, the bar before it).
-                List<?> alternatives = ((UnionType) clause.getException().getType()).types();
-                int k = alternatives.indexOf(alternative);
-                int start = k + 1 < alternatives.size() ? alternative.getStartPosition() : end((ASTNode) alternatives.get(k - 1));
-                int stop = k + 1 < alternatives.size() ? ((ASTNode) alternatives.get(k + 1)).getStartPosition() : end(alternative);
-                out.add(new dev.quicksilver.index.CatchEdit(start, stop, ""));
+                // Some types of a multi-catch: the types kept, as written, joined as the union joins them.
+                UnionType union = (UnionType) clause.getException().getType();
+                List<String> kept = new ArrayList<>();
+                for (Object a : union.types()) {
+                    if (!droppedTypes.get(clause).contains(a)) kept.add(text.substring(((ASTNode) a).getStartPosition(), end((ASTNode) a)));
+                }
+                out.add(new dev.quicksilver.index.CatchEdit(union.getStartPosition(), end(union), String.join(" | ", kept)));
             }
         }
         return out;

@@ -78,6 +78,8 @@ public final class DropCatchRefactoring implements Refactoring {
             sites.addAll(unusedImports(file, text, List.copyOf(sites.subList(fileSites, sites.size())), fileExceptions));
         }
         if (sites.isEmpty()) return Optional.empty();
+        // The index gives one edit per try and per clause; should two still overlap, the later is not applied over the first.
+        sites = UnhandledExceptions.withoutOverlaps(sites);
         long files = sites.stream().map(Site::file).distinct().count();
         String title = "Drop the catch of " + String.join(", ", exceptions) + ", which " + UnhandledExceptions.methodName(m)
                 + " no longer throws, at " + CatchExceptionRefactoring.count(calls, "place") + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
