@@ -117,7 +117,8 @@ final class ExceptionHandling {
                         boolean returns = functional != null && !"void".equals(functional.getReturnType().getName());
                         String expression = text.substring(body.getStartPosition(), end(body));
                         String catchName = catchName(unit, range[0]);
-                        var wrap = new ExceptionSite.Wrap(body.getStartPosition(), end(body), (returns ? "return " : "") + expression + ";", null, true, catchName, null);
+                        var wrap = new ExceptionSite.Wrap(body.getStartPosition(), end(body), (returns ? "return " : "") + expression + ";", null, true,
+                                catchName, null);
                         return new ExceptionSite(range[0], range[1], false, null, why, wrap, null);
                     }
                     return new ExceptionSite(range[0], range[1], false, null, why, null, "no statement of the lambda holds it");

@@ -183,7 +183,8 @@ final class UnhandledExceptions {
         String tryIndent = wrap.lambdaBody() ? indent + step : indent;
         String inner = tryIndent + step;
         String statement = wrap.statement().replace("\n", "\n" + step + (wrap.lambdaBody() ? step : ""));
-        String before = (wrap.lambdaParameters() != null ? wrap.lambdaParameters() + " -> " : "") + (wrap.lambdaBody() ? "{\n" + tryIndent : "") + (wrap.declaration() != null ? wrap.declaration() + "\n" + tryIndent : "")
+        String before = (wrap.lambdaParameters() != null ? wrap.lambdaParameters() + " -> " : "") + (wrap.lambdaBody() ? "{\n" + tryIndent : "")
+                + (wrap.declaration() != null ? wrap.declaration() + "\n" + tryIndent : "")
                 + "try {\n" + inner + statement + "\n" + tryIndent + "} catch (" + exceptionName + " " + wrap.catchName() + ") {\n" + inner;
         String after = "\n" + tryIndent + "}" + (wrap.lambdaBody() ? "\n" + indent + "}" : "");
         Pattern caught = Pattern.compile("\\b" + Pattern.quote(wrap.catchName()) + "\\b");
