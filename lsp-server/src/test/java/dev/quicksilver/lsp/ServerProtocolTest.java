@@ -230,11 +230,7 @@ class ServerProtocolTest {
                     + " at its 5 call sites in 3 files", change.getTitle());
             assertTrue(titles.stream().noneMatch(t -> t.startsWith("Fill new") || t.startsWith("Reorder")), titles.toString());
             CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(change).get(120, TimeUnit.SECONDS);
-            java.util.Map<String, List<String>> newTexts = new java.util.TreeMap<>();
-            for (var c : resolved.getEdit().getDocumentChanges()) {
-                String file = Path.of(java.net.URI.create(c.getLeft().getTextDocument().getUri())).getFileName().toString();
-                for (var te : c.getLeft().getEdits()) newTexts.computeIfAbsent(file, f -> new java.util.ArrayList<>()).add(te.getLeft().getNewText());
-            }
+            java.util.Map<String, List<String>> newTexts = newTexts(resolved.getEdit());
             assertEquals(java.util.Map.of("Checkout.java", List.of("item.quantity(), item.sku(), customerId", "first.quantity(), first.sku(), customerId",
                     "second.quantity(), second.sku(), customerId"), "OrderService.java", List.of("item.quantity(), item.sku(), customerId"),
                     "Restock.java", List.of("quantity, sku, customerId")), newTexts);
@@ -288,16 +284,12 @@ class ServerProtocolTest {
                     .findFirst().orElseThrow(() -> new AssertionError(titles.toString()));
             assertEquals("Declare TimeoutException up the callers of Inventory.reserve(): 4 methods declare it (3 files)", declare.getTitle());
             CodeAction resolved = s.server.getTextDocumentService().resolveCodeAction(declare).get(120, TimeUnit.SECONDS);
-            java.util.Map<String, List<String>> newTexts = new java.util.TreeMap<>();
-            for (var c : resolved.getEdit().getDocumentChanges()) {
-                String file = Path.of(java.net.URI.create(c.getLeft().getTextDocument().getUri())).getFileName().toString();
-                for (var te : c.getLeft().getEdits()) newTexts.computeIfAbsent(file, f -> new java.util.ArrayList<>()).add(te.getLeft().getNewText().strip());
-            }
+            java.util.Map<String, List<String>> newTexts = newTexts(resolved.getEdit());
             List<String> declared = List.of("throws TimeoutException", "throws TimeoutException", "import java.util.concurrent.TimeoutException;");
             assertEquals(java.util.Map.of("Checkout.java", declared, "OrderService.java", List.of("throws TimeoutException",
                     "import java.util.concurrent.TimeoutException;"), "Restock.java", List.of("throws TimeoutException",
                     "import java.util.concurrent.TimeoutException;")), newTexts.entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                    java.util.Map.Entry::getKey, e -> e.getValue().stream().sorted(java.util.Comparator.comparing((String t) -> t.startsWith("import"))).toList())));
+                    java.util.Map.Entry::getKey, e -> e.getValue().stream().map(String::strip).sorted(java.util.Comparator.comparing((String t) -> t.startsWith("import"))).toList())));
 
             applyOnDisk(resolved.getEdit());
             s.server.getWorkspaceService().didChangeWatchedFiles(new org.eclipse.lsp4j.DidChangeWatchedFilesParams(resolved.getEdit().getDocumentChanges()
@@ -484,6 +476,17 @@ class ServerProtocolTest {
      * Writes a workspace edit's text edits into its files on disk, as a client applies them (files not open), and
      * makes its file renames.
      */
+    /** The new texts of a workspace edit's text edits, by file name, in order. */
+    private static java.util.Map<String, List<String>> newTexts(org.eclipse.lsp4j.WorkspaceEdit edit) {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (var c : edit.getDocumentChanges()) {
+            if (!c.isLeft()) continue;
+            String file = Path.of(java.net.URI.create(c.getLeft().getTextDocument().getUri())).getFileName().toString();
+            for (var te : c.getLeft().getEdits()) out.computeIfAbsent(file, f -> new java.util.ArrayList<>()).add(te.getLeft().getNewText());
+        }
+        return out;
+    }
+
     private static void applyOnDisk(org.eclipse.lsp4j.WorkspaceEdit edit) throws java.io.IOException {
         for (var change : edit.getDocumentChanges()) {
             if (change.isRight()) {

@@ -1443,7 +1443,7 @@ public final class AddParameterRefactoring implements Refactoring {
 
     /** Primitive types, each widening to those after it (boolean apart; char to int and on). */
     private static final List<String> PRIMITIVES = List.of("byte", "short", "char", "int", "long", "float", "double", "boolean");
-    private static final Map<String, String> BOXES = Map.of("int", "Integer", "long", "Long", "double", "Double", "float", "Float",
+    static final Map<String, String> BOXES = Map.of("int", "Integer", "long", "Long", "double", "Double", "float", "Float",
             "boolean", "Boolean", "char", "Character", "byte", "Byte", "short", "Short");
 
 }

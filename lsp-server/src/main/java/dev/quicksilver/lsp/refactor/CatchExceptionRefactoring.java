@@ -36,8 +36,8 @@ public final class CatchExceptionRefactoring implements Refactoring {
         Optional<UnhandledExceptions.Found> found = UnhandledExceptions.at(in);
         if (found.isEmpty()) return Optional.empty();
         CheckedException e = found.get().exception();
-        String method = UnhandledExceptions.methodName(found.get().method());
-        String title = "Catch " + UnhandledExceptions.simpleName(e) + " at the " + count(found.get().calls().size(), "call") + " of " + method;
+        String method = ChangeSignatureRefactoring.ownerName(found.get().method()) + "." + found.get().method().name() + "()";
+        String title = "Catch " + UnhandledExceptions.simpleName(e) + " at the " + RefactorPlan.count(found.get().calls().size(), "call") + " of " + method;
         if (e.notDeclarableBecause() != null) return Optional.of(RefactorPlan.refused(name(), title, notDeclarable(found.get())));
         String context = "// " + UnhandledExceptions.simpleName(e) + " thrown by " + method + " is caught here\n";
         List<Site> sites = new ArrayList<>();
@@ -57,7 +57,7 @@ public final class CatchExceptionRefactoring implements Refactoring {
         for (Path file : wrapped) UnhandledExceptions.importSite(file, in.text(file), e).ifPresent(sites::add);
         long files = sites.stream().map(Site::file).distinct().count();
         long left = found.get().calls().stream().filter(c -> c.site().wrap() == null).count();
-        return Optional.of(new RefactorPlan(name(), title + " (" + count(files, "file")
+        return Optional.of(new RefactorPlan(name(), title + " (" + RefactorPlan.count(files, "file")
                 + (left == 0 ? "" : ", " + left + " left as " + (left == 1 ? "it is" : "they are") + ": see the notes") + ")", sites));
     }
 
@@ -65,9 +65,5 @@ public final class CatchExceptionRefactoring implements Refactoring {
     static String notDeclarable(UnhandledExceptions.Found found) {
         return found.method().name() + "() may not throw " + UnhandledExceptions.simpleName(found.exception()) + ": "
                 + found.exception().notDeclarableBecause() + "; declare it there first, or catch it in " + found.method().name() + "()";
-    }
-
-    static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

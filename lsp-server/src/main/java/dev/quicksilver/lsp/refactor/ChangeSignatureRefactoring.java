@@ -393,16 +393,16 @@ public final class ChangeSignatureRefactoring implements Refactoring {
             title = change.changesCalls()
                     ? title(head + "change its arguments", change, newNames, oldNames, renamed, namedCalls, overriding, lambdas.size(),
                             namedReferences, sites)
-                    : head + String.join(" and ", parameterChanges(change, renamed, newNames)) + ", at its " + count(namedCalls, "call site")
-                            + (overriding == 0 ? "" : " and " + count(overriding, "override"))
-                            + (namedReferences == 0 ? "" : " and " + count(namedReferences, "method reference")) + " in " + count(files(sites), "file");
+                    : head + String.join(" and ", parameterChanges(change, renamed, newNames)) + ", at its " + RefactorPlan.count(namedCalls, "call site")
+                            + (overriding == 0 ? "" : " and " + RefactorPlan.count(overriding, "override"))
+                            + (namedReferences == 0 ? "" : " and " + RefactorPlan.count(namedReferences, "method reference")) + " in " + RefactorPlan.count(files(sites), "file");
         } else if (!change.changesCalls() && !change.retyped().isEmpty()) {
             if (overrideCount == 0 && renamed.isEmpty()) return Optional.empty(); // no override to follow: nothing but a Javadoc reference
             List<Integer> retyped = change.retyped();
             title = "Retype parameter" + (retyped.size() == 1 ? " " : "s ") + String.join(" and ", retyped.stream()
                     .map(i -> newNames.get(i) + " to " + Change.writtenType(change.newParams().get(i))).toList()) + " of " + ownerName(m) + "." + m.name()
-                    + "()" + (renamed.isEmpty() ? "" : ", renaming " + renames(renamed)) + ", in its " + count(overrideCount, "override")
-                    + " in " + count(files(sites), "file");
+                    + "()" + (renamed.isEmpty() ? "" : ", renaming " + renames(renamed)) + ", in its " + RefactorPlan.count(overrideCount, "override")
+                    + " in " + RefactorPlan.count(files(sites), "file");
         } else {
             title = !change.changesCalls()
                     ? renameTitle(m, record, renamed, renames.size(), sites)
@@ -744,11 +744,6 @@ public final class ChangeSignatureRefactoring implements Refactoring {
     /** How many files the sites are in. */
     private static long files(List<Site> sites) {
         return sites.stream().map(Site::file).distinct().count();
-    }
-
-    /** "1 call site", "3 call sites". */
-    private static String count(long n, String thing) {
-        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     /** The simple name of the type that declares m ("Shop" for "p.Shop.price"). */

@@ -45,7 +45,7 @@ public final class DeclareExceptionRefactoring implements Refactoring {
         if (found.isEmpty()) return Optional.empty();
         CheckedException e = found.get().exception();
         String simple = UnhandledExceptions.simpleName(e);
-        String method = UnhandledExceptions.methodName(found.get().method());
+        String method = ChangeSignatureRefactoring.ownerName(found.get().method()) + "." + found.get().method().name() + "()";
         String heading = "Declare " + simple + " up the callers of " + method;
         if (e.notDeclarableBecause() != null) return Optional.of(RefactorPlan.refused(name(), heading, CatchExceptionRefactoring.notDeclarable(found.get())));
         // Breadth first: the calls of the method, then the calls of each method that declares the exception now.
@@ -104,10 +104,10 @@ public final class DeclareExceptionRefactoring implements Refactoring {
         sites = new ArrayList<>(sites);
         for (Path file : named) UnhandledExceptions.importSite(file, in.text(file), e).ifPresent(sites::add);
         long files = sites.stream().map(Site::file).distinct().count();
-        String title = heading + ": " + CatchExceptionRefactoring.count(declarers.size(), "method") + " declare it"
-                + (caught.isEmpty() ? "" : ", " + CatchExceptionRefactoring.count(caught.size(), "call") + " catch it where it cannot be declared")
+        String title = heading + ": " + RefactorPlan.count(declarers.size(), "method") + " declare it"
+                + (caught.isEmpty() ? "" : ", " + RefactorPlan.count(caught.size(), "call") + " catch it where it cannot be declared")
                 + (left.isEmpty() ? "" : ", " + left.size() + " left as " + (left.size() == 1 ? "it is" : "they are") + " (see the notes)")
-                + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
+                + " (" + RefactorPlan.count(files, "file") + ")";
         return Optional.of(new RefactorPlan(name(), title, sites, declarations, "calls left as they were, with a note"));
     }
 }

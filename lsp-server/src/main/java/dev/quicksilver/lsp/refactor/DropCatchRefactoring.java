@@ -48,7 +48,7 @@ public final class DropCatchRefactoring implements Refactoring {
         if (at.isEmpty() || !(in.thorough() || AddParameterRefactoring.editedNear(in, at.get()))) return Optional.empty();
         SymbolInfo m = at.get();
         Map<Path, List<int[]>> callsByFile = new LinkedHashMap<>();
-        for (String key : UnhandledExceptions.keysOf(in, m)) {
+        for (String key : in.keysOf(m)) {
             for (var call : in.index().callSites(key)) callsByFile.computeIfAbsent(call.location().path(), p -> new ArrayList<>()).add(range(in, call.location()));
         }
         List<Site> sites = new ArrayList<>();
@@ -81,8 +81,8 @@ public final class DropCatchRefactoring implements Refactoring {
         // The index gives one edit per try and per clause; should two still overlap, the later is not applied over the first.
         sites = UnhandledExceptions.withoutOverlaps(sites);
         long files = sites.stream().map(Site::file).distinct().count();
-        String title = "Drop the catch of " + String.join(", ", exceptions) + ", which " + UnhandledExceptions.methodName(m)
-                + " no longer throws, at " + CatchExceptionRefactoring.count(calls, "place") + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
+        String title = "Drop the catch of " + String.join(", ", exceptions) + ", which " + ChangeSignatureRefactoring.ownerName(m) + "." + m.name() + "()"
+                + " no longer throws, at " + RefactorPlan.count(calls, "place") + " (" + RefactorPlan.count(files, "file") + ")";
         return Optional.of(new RefactorPlan(name(), title, sites, 0, "a catch clause the compiler finds unreachable is dropped without the model"));
     }
 

@@ -53,7 +53,7 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
         if (returnType.isEmpty() || returnType.equals("void")) return Optional.empty();
         // The key ends with the return type ("...(Ljava/lang/String;)I"): calls may still be linked to the key it had.
         Map<Path, List<CallSite>> byFile = new LinkedHashMap<>();
-        for (String key : keysOf(in, m)) for (CallSite c : in.index().callSites(key)) byFile.computeIfAbsent(c.location().path(), p -> new ArrayList<>()).add(c);
+        for (String key : in.keysOf(m)) for (CallSite c : in.index().callSites(key)) byFile.computeIfAbsent(c.location().path(), p -> new ArrayList<>()).add(c);
         String optionalOf = optionalArgument(returnType);
         String context = "// " + m.signature() + " returns " + returnType + " now\n";
         List<Site> sites = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
                 Matcher types = MISMATCH.matcher(error.get().message());
                 if (!types.matches()) continue;
                 String expected = types.group(2).strip();
-                Optional<Site> site = optionalOf != null && sameType(optionalOf, expected) ? unwrapped(file, end, !boxed(expected).equals(expected), context)
+                Optional<Site> site = optionalOf != null && sameType(optionalOf, expected) ? unwrapped(file, end, AddParameterRefactoring.BOXES.containsKey(expected), context)
                         : localRetyped(in, file, text, start, expected, returnType, context);
                 if (site.isEmpty()) {
                     String call0 = text.substring(start, end);
@@ -99,7 +99,7 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
         // Overrides written with another return type no longer override ("The return type is incompatible with
         // Store.count()"): they take the method's, where their bodies compile so.
         List<SymbolInfo> overrides = new ArrayList<>();
-        for (String key : keysOf(in, m)) for (SymbolInfo o : in.index().implementations(key)) if (!overrides.contains(o)) overrides.add(o);
+        for (String key : in.keysOf(m)) for (SymbolInfo o : in.index().implementations(key)) if (!overrides.contains(o)) overrides.add(o);
         int retyped = 0;
         for (SymbolInfo o : overrides) {
             Optional<Site> site = overrideRetyped(in, o, returnType, context);
@@ -113,10 +113,10 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
         sites.addAll(Imports.needed(in, m.location().path(), inserted, true));
         long files = sites.stream().map(Site::file).distinct().count();
         List<String> where = new ArrayList<>();
-        if (followed > 0) where.add(CatchExceptionRefactoring.count(followed, "call"));
-        if (retyped > 0) where.add(CatchExceptionRefactoring.count(retyped, "override"));
-        String title = "Follow " + UnhandledExceptions.methodName(m) + "'s new return type " + returnType + " at "
-                + String.join(" and ", where) + " (" + CatchExceptionRefactoring.count(files, "file") + ")";
+        if (followed > 0) where.add(RefactorPlan.count(followed, "call"));
+        if (retyped > 0) where.add(RefactorPlan.count(retyped, "override"));
+        String title = "Follow " + ChangeSignatureRefactoring.ownerName(m) + "." + m.name() + "()" + "'s new return type " + returnType + " at "
+                + String.join(" and ", where) + " (" + RefactorPlan.count(files, "file") + ")";
         return Optional.of(new RefactorPlan(name(), title, sites, 0, "a local's type written as the method's"));
     }
 
@@ -142,19 +142,6 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
                 new Site.Fallback(returnType, Math.min(from, type[0]), Math.max(to, type[1]), true), () -> List.of(returnType)));
     }
 
-    /** The method's key, and the keys it had with another return type (an editor session: calls still linked to them). */
-    private static List<String> keysOf(RefactorInput in, SymbolInfo m) {
-        List<String> keys = new ArrayList<>(List.of(m.key()));
-        String parameters = withoutReturn(m.key());
-        for (String k : in.earlierKeys().apply(m.qualifiedName())) if (!keys.contains(k) && withoutReturn(k).equals(parameters)) keys.add(k);
-        return keys;
-    }
-
-    private static String withoutReturn(String key) {
-        int close = key.indexOf(')');
-        return close < 0 ? key : key.substring(0, close + 1);
-    }
-
     /** {@code T} of {@code Optional<T>} (or {@code java.util.Optional<T>}); null for other types. */
     static String optionalArgument(String type) {
         Matcher m = Pattern.compile("(?:java\\.util\\.)?Optional\\s*<\\s*(.+)\\s*>").matcher(type);
@@ -164,16 +151,7 @@ public final class FollowReturnTypeRefactoring implements Refactoring {
     /** Whether a type as written and as the compiler names it are one (the compiler drops packages). */
     private static boolean sameType(String written, String named) {
         return written.replaceAll("\\b[a-z]\\w*\\.", "").replace(" ", "").equals(named.replaceAll("\\b[a-z]\\w*\\.", "").replace(" ", ""))
-                || boxed(named).equals(written.replaceAll("^java\\.lang\\.", ""));
-    }
-
-    private static String boxed(String primitive) {
-        return switch (primitive) {
-            case "int" -> "Integer";
-            case "char" -> "Character";
-            case "boolean", "byte", "short", "long", "float", "double" -> Character.toUpperCase(primitive.charAt(0)) + primitive.substring(1);
-            default -> primitive;
-        };
+                || AddParameterRefactoring.BOXES.getOrDefault(named, named).equals(written.replaceAll("^java\\.lang\\.", ""));
     }
 
     /**

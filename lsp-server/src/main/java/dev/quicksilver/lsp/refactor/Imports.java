@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * without the model; placed among the file's imports in alphabetical order, or after its package declaration.
  */
 final class Imports {
-    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
+    static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
+    static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Pattern TYPE_NAME = Pattern.compile("\\b[A-Z][\\w$]*\\b");
 
     private Imports() {

@@ -81,6 +81,23 @@ public record RefactorInput(WorkspaceIndex index, Path file, TextPosition positi
         return s.kind() == SymbolKind.METHOD || s.kind() == SymbolKind.CONSTRUCTOR;
     }
 
+    /**
+     * The method's key, and the keys it had before that differ from it only after its parameters (its return type,
+     * the exceptions it throws: "...(Ljava/lang/String;)I|Lq/StoreFailure;"): in an editor session the index still
+     * links the calls of the method as it was to those.
+     */
+    public List<String> keysOf(SymbolInfo m) {
+        List<String> keys = new java.util.ArrayList<>(List.of(m.key()));
+        String parameters = throughParameters(m.key());
+        for (String k : earlierKeys.apply(m.qualifiedName())) if (!keys.contains(k) && throughParameters(k).equals(parameters)) keys.add(k);
+        return keys;
+    }
+
+    private static String throughParameters(String key) {
+        int close = key.indexOf(')');
+        return close < 0 ? key : key.substring(0, close + 1);
+    }
+
     /** The compiler's errors for the file's current {@link #text}. */
     public List<CompileError> compileErrors(Path p) {
         return compiled.computeIfAbsent(p, f -> index.compileErrors(f, text(f)));

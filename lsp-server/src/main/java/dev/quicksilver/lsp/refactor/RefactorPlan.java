@@ -48,6 +48,11 @@ public record RefactorPlan(String name, String title, List<Site> sites, int decl
         this(name, title, sites, 0, "");
     }
 
+    /** "1 call site", "3 call sites": a count in a title. */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
+    }
+
     public long files() {
         return sites.stream().map(Site::file).distinct().count();
     }

@@ -53,7 +53,7 @@ final class UnhandledExceptions {
         // A method's binding key ends with the exceptions it throws (|Lq/StoreFailure;): in an editor session the
         // calls are still linked to the key the method had before the exception was added.
         List<SourceLocation> calls = new ArrayList<>();
-        for (String key : keysOf(in, m)) calls.addAll(callsAndReferences(in, key));
+        for (String key : in.keysOf(m)) calls.addAll(callsAndReferences(in, key));
         if (calls.isEmpty()) return Optional.empty();
         // The last one first: an exception added to a throws clause is most often written at its end.
         for (CheckedException e : thrown.reversed()) {
@@ -61,20 +61,6 @@ final class UnhandledExceptions {
             if (!unhandled.isEmpty()) return Optional.of(new Found(m, e, unhandled));
         }
         return Optional.empty();
-    }
-
-    /** The method's key, and the keys it had before (with other exceptions), that calls may still be linked to. */
-    static List<String> keysOf(RefactorInput in, SymbolInfo m) {
-        List<String> keys = new ArrayList<>(List.of(m.key()));
-        for (String k : in.earlierKeys().apply(m.qualifiedName())) {
-            if (!keys.contains(k) && withoutExceptions(k).equals(withoutExceptions(m.key()))) keys.add(k);
-        }
-        return keys;
-    }
-
-    private static String withoutExceptions(String key) {
-        int bar = key.indexOf('|');
-        return bar < 0 ? key : key.substring(0, bar);
     }
 
     /**
@@ -87,8 +73,7 @@ final class UnhandledExceptions {
         for (Reference r : in.index().references(key)) {
             String text = in.text(r.location().path());
             int at = JavaText.offsetOf(text, r.location().range().startLine(), r.location().range().startColumn());
-            int before = at;
-            while (before > 0 && Character.isWhitespace(text.charAt(before - 1))) before--;
+            int before = JavaText.skipBlankBack(text, at);
             if (before >= 2 && text.startsWith("::", before - 2)) out.add(r.location());
         }
         return out;
@@ -113,18 +98,10 @@ final class UnhandledExceptions {
         return out;
     }
 
-    /** What the refactors say of the method: {@code Inventory.reserve()}. */
-    static String methodName(SymbolInfo m) {
-        String owner = m.qualifiedName().contains(".") ? m.qualifiedName().substring(0, m.qualifiedName().lastIndexOf('.')) : "";
-        return owner.substring(owner.lastIndexOf('.') + 1) + "." + m.name() + "()";
-    }
-
     /** The simple name of the exception. */
     static String simpleName(CheckedException e) {
         return e.qualifiedName().substring(e.qualifiedName().lastIndexOf('.') + 1);
     }
-
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
 
     /**
      * The name {@code file} writes the exception with: its source name where that resolves there, or will once an
@@ -135,18 +112,17 @@ final class UnhandledExceptions {
         String imported = e.importedType();
         if (implicitlyVisible(text, imported)) return e.sourceName();
         String pkg = imported.substring(0, imported.lastIndexOf('.'));
-        Matcher m = IMPORT.matcher(text);
+        Matcher m = Imports.IMPORT.matcher(text);
         boolean other = false;
         while (m.find()) {
-            String q = m.group(1);
+            if (m.group(1) != null) continue; // a static import names no type
+            String q = m.group(2);
             if (q.equals(imported) || q.equals(pkg + ".*")) return e.sourceName();
             if (q.endsWith("." + outer)) other = true;
         }
         other |= Pattern.compile("\\b(class|interface|enum|record)\\s+" + Pattern.quote(outer) + "\\b").matcher(text).find();
         return other ? e.qualifiedName() : e.sourceName();
     }
-
-    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+([\\w.]+(?:\\.\\*)?)\\s*;");
 
     /** A site adding the import the exception's name needs in {@code file}, if it needs one. */
     static Optional<Site> importSite(Path file, String text, CheckedException e) {
@@ -164,7 +140,7 @@ final class UnhandledExceptions {
 
     private static boolean samePackage(String text, String qualified) {
         String pkg = qualified.contains(".") ? qualified.substring(0, qualified.lastIndexOf('.')) : "";
-        Matcher p = PACKAGE.matcher(text);
+        Matcher p = Imports.PACKAGE.matcher(text);
         return p.find() ? p.group(1).equals(pkg) : pkg.isEmpty();
     }
 
